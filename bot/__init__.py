@@ -1,0 +1,1 @@
+"""Prevent safeguarding assistant: the plain-Python domain core and its Rasa adapters."""

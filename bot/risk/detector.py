@@ -1,0 +1,348 @@
+"""The immediate-risk detector: spaCy rules over a message, with matches that explain themselves.
+
+Why rules and not a model: whether a message is sent to 999 must not depend on a
+classifier's mood. Every decision here can be traced to words in the message and a rule
+in ``lexicon.yml`` (SET 2.5: 999 on imminent risk; Thurrock pathway: travel or planning
+goes to the police at once). The detector is deliberately cautious in one direction:
+a missed emergency is far worse than an extra "call 999 if anyone is in danger".
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import spacy
+import yaml
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+
+RiskLevel = Literal["emergency", "police", "none"]
+
+_LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
+_SENTENCE_BREAKS = {".", "!", "?", ";", "\n", "\n\n"}
+_CLAUSE_BREAKS = _SENTENCE_BREAKS | {",", ":", "but", "-", "–", "—", "(", ")"}
+_LEVEL_ORDER = {"emergency": 2, "police": 1, "none": 0}
+#: Messages longer than this are read in overlapping windows, so an emergency at the
+#: end of a pasted essay is still seen without tokenising 20,000 characters at once.
+_WINDOW_CHARS = 4000
+_WINDOW_OVERLAP = 300
+_GAP_WORDS = 5
+
+
+@dataclass(frozen=True)
+class RiskMatch:
+    """One rule that fired, the words that made it fire and the reason in plain words."""
+
+    rule: str
+    level: RiskLevel
+    words: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class RiskAssessment:
+    """What the detector found in one message."""
+
+    level: RiskLevel
+    matches: tuple[RiskMatch, ...] = ()
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.level == "emergency"
+
+    @property
+    def is_police(self) -> bool:
+        return self.level == "police"
+
+    @property
+    def reasons(self) -> list[str]:
+        """The reasons of the matches at the assessment's level, without repeats."""
+        seen: list[str] = []
+        for match in self.matches:
+            if match.level == self.level and match.reason not in seen:
+                seen.append(match.reason)
+        return seen
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "matches": [
+                {"rule": m.rule, "level": m.level, "words": list(m.words), "reason": m.reason}
+                for m in self.matches
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class _Rule:
+    id: str
+    level: RiskLevel
+    needs: tuple[str, ...]
+    blocked_by: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Hit:
+    concept: str
+    start: int
+    end: int
+    text: str
+
+
+class LexiconError(ValueError):
+    """The detector's lexicon file is malformed."""
+
+
+def normalise(text: str) -> str:
+    """Fold what people type into what the rules read: one form of quotes, no controls."""
+    text = unicodedata.normalize("NFKC", text)
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("`", "'")
+    text = text.replace("\u201c", '"').replace("\u201d", '"')
+    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
+    # Quote marks around words go ("a 'cell'", "'going tonight'"); apostrophes inside stay.
+    text = re.sub(r"(?<![\w])'|'(?![\w])", " ", text)
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+class RiskDetector:
+    """Finds imminent risk (999) and terrorism-related information (police) in a message.
+
+    Build one per process (`get_detector()`); `assess()` is thread-safe and takes well
+    under a few milliseconds for an ordinary message.
+    """
+
+    def __init__(self, lexicon: dict[str, Any]) -> None:
+        self._nlp = _make_nlp()
+        try:
+            concepts: dict[str, list[str]] = lexicon["concepts"]
+            frames: dict[str, list[str]] = lexicon["frames"]
+            self._frame_behaviour: dict[str, dict[str, Any]] = lexicon["frame_behaviour"]
+            self._rules = tuple(
+                _Rule(
+                    id=r["id"],
+                    level=r["level"],
+                    needs=tuple(r["needs"]),
+                    blocked_by=tuple(r.get("blocked_by", ())),
+                    reason=r["reason"],
+                )
+                for r in lexicon["rules"]
+            )
+        except (KeyError, TypeError) as exc:
+            raise LexiconError(f"risk lexicon is missing {exc}") from exc
+        for rule in self._rules:
+            unknown = [n for n in rule.needs if n not in concepts]
+            unknown += [b for b in rule.blocked_by if b not in frames and b not in concepts]
+            if unknown:
+                raise LexiconError(f"rule {rule.id!r} names unknown concepts/frames {unknown}")
+        self._concept_names = tuple(concepts)
+        self._frame_names = tuple(frames)
+        surface_only = set(lexicon.get("surface_only", ()))
+        self._phrases = PhraseMatcher(self._nlp.vocab, attr="LOWER")
+        self._lemmas = PhraseMatcher(self._nlp.vocab, attr="LEMMA")
+        self._patterns = Matcher(self._nlp.vocab)
+        for name, phrases in {**concepts, **frames}.items():
+            plain = [str(p).lower() for p in phrases if " * " not in f" {p} "]
+            gapped = [str(p).lower() for p in phrases if " * " in f" {p} "]
+            docs = [self._nlp(p) for p in plain]
+            self._phrases.add(name, docs)
+            single = [d for d in docs if len(d) == 1]
+            if single and name in concepts and name not in surface_only:
+                # Inflections count for most concepts ("stabbed" is "stab"), never for
+                # frames: the idiom "bombed" must not swallow "he has made a bomb".
+                self._lemmas.add(name, single)
+            if gapped:
+                self._patterns.add(name, [self._gap_pattern(p) for p in gapped])
+        # Clock times and short countdowns are near: "at 3pm", "in 20 minutes".
+        self._patterns.add(
+            "near_time",
+            [
+                [{"LIKE_NUM": True}, {"LOWER": {"IN": ["pm", "am", "o'clock", "oclock"]}}],
+                [{"TEXT": {"REGEX": r"^\d{1,2}(:\d\d)?(am|pm)$"}}],
+                [
+                    {"LOWER": "in"},
+                    {"LIKE_NUM": True},
+                    {"LOWER": {"IN": ["minutes", "mins", "min", "hours", "hrs", "hour"]}},
+                ],
+            ],
+        )
+
+    def _gap_pattern(self, phrase: str) -> list[dict[str, Any]]:
+        """'drive * into' matches 'drive his brother's van into': up to five words in the gap."""
+        pattern: list[dict[str, Any]] = []
+        for i, word in enumerate(phrase.split(" * ")):
+            if i:
+                pattern.extend({"OP": "?"} for _ in range(_GAP_WORDS))
+            for j, token in enumerate(self._nlp(word.strip())):
+                key = "LEMMA" if i == 0 and j == 0 else "LOWER"
+                pattern.append({key: token.lemma_ if key == "LEMMA" else token.lower_})
+        return pattern
+
+    # -- public -------------------------------------------------------------------------
+
+    def assess(self, text: str) -> RiskAssessment:
+        """Assess one message. Never raises on odd input: empty text is simply calm."""
+        text = normalise(text or "")
+        if not text:
+            return RiskAssessment("none")
+        matches: list[RiskMatch] = []
+        for window in _windows(text):
+            matches.extend(self._assess_window(window))
+        if not matches:
+            return RiskAssessment("none")
+        unique = tuple(dict.fromkeys(matches))
+        level = max((m.level for m in unique), key=_LEVEL_ORDER.__getitem__)
+        ordered = tuple(sorted(unique, key=lambda m: -_LEVEL_ORDER[m.level]))
+        return RiskAssessment(level, ordered)
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _assess_window(self, text: str) -> list[RiskMatch]:
+        doc = self._nlp(text.lower())
+        hits = self._hits(doc)
+        found: list[RiskMatch] = []
+        for sentence in _sentences(doc):
+            in_sentence = [h for h in hits if sentence.start <= h.start < sentence.end]
+            if not in_sentence:
+                continue
+            found.extend(self._apply_rules(doc, sentence, in_sentence))
+        return found
+
+    def _hits(self, doc: Doc) -> list[_Hit]:
+        seen: set[tuple[str, int, int]] = set()
+        hits: list[_Hit] = []
+        raw = self._phrases(doc) + self._lemmas(doc) + self._patterns(doc)
+        for match_id, start, end in raw:
+            concept = self._nlp.vocab.strings[match_id]
+            key = (concept, start, end)
+            if key not in seen:
+                seen.add(key)
+                hits.append(_Hit(concept, start, end, doc[start:end].text))
+        return hits
+
+    def _apply_rules(self, doc: Doc, sentence: Span, hits: list[_Hit]) -> list[RiskMatch]:
+        idioms = [h for h in hits if h.concept == "idiom"]
+        concept_hits: dict[str, list[_Hit]] = {}
+        for hit in hits:
+            if hit.concept not in self._concept_names:
+                continue
+            if any(i.start <= hit.start and hit.end <= i.end for i in idioms):
+                continue  # "killing" inside "this paperwork is killing me"
+            if self._negated(doc, sentence, hit):
+                continue  # "he would never hurt anyone", "there is no weapon"
+            concept_hits.setdefault(hit.concept, []).append(hit)
+        frames_here = {h.concept for h in hits if h.concept in self._frame_names}
+        matches = []
+        for rule in self._rules:
+            if not all(n in concept_hits for n in rule.needs):
+                continue
+            if self._blocked(rule, frames_here, concept_hits):
+                continue
+            words = {n: _first_distinct(concept_hits[n], rule.needs) for n in rule.needs}
+            matches.append(
+                RiskMatch(
+                    rule=rule.id,
+                    level=rule.level,
+                    words=tuple(dict.fromkeys(words.values())),
+                    reason=rule.reason.format(**{k: f"'{v}'" for k, v in words.items()}),
+                )
+            )
+        return matches
+
+    def _blocked(
+        self, rule: _Rule, frames_here: set[str], concept_hits: dict[str, list[_Hit]]
+    ) -> bool:
+        for frame in rule.blocked_by:
+            behaviour = self._frame_behaviour.get(frame, {})
+            present = frame in frames_here or frame in concept_hits
+            if behaviour.get("scope") != "sentence" or not present:
+                continue
+            exemptions = behaviour.get("unless", ())
+            if any(e in concept_hits or e in frames_here for e in exemptions):
+                continue
+            return True
+        return False
+
+    def _negated(self, doc: Doc, sentence: Span, hit: _Hit) -> bool:
+        window = int(self._frame_behaviour.get("negation", {}).get("window", 4))
+        negators = self._negators
+        i = hit.start - 1
+        steps = 0
+        while i >= sentence.start and steps < window:
+            token = doc[i]
+            if token.lower_ in _CLAUSE_BREAKS:
+                return False
+            if token.lower_ in negators:
+                return True
+            i -= 1
+            steps += 1
+        return False
+
+    @functools.cached_property
+    def _negators(self) -> frozenset[str]:
+        lexicon = load_lexicon()
+        words = {str(w).lower() for w in lexicon["frames"]["negation"]}
+        # spaCy splits "wouldn't" into "would" + "n't": both forms count.
+        return frozenset(words | {"n't", "nt"})
+
+
+def _first_distinct(hits: list[_Hit], _needs: Sequence[str]) -> str:
+    """The longest matched phrase of a concept: it explains the match best."""
+    return max(hits, key=lambda h: (h.end - h.start, -h.start)).text
+
+
+def _sentences(doc: Doc) -> Iterable[Span]:
+    start = 0
+    for token in doc:
+        if token.text in _SENTENCE_BREAKS or "\n" in token.text:
+            if token.i + 1 > start:
+                yield doc[start : token.i + 1]
+            start = token.i + 1
+    if start < len(doc):
+        yield doc[start:]
+
+
+def _windows(text: str) -> Iterable[str]:
+    if len(text) <= _WINDOW_CHARS:
+        yield text
+        return
+    step = _WINDOW_CHARS - _WINDOW_OVERLAP
+    for begin in range(0, len(text), step):
+        yield text[begin : begin + _WINDOW_CHARS]
+
+
+def _make_nlp() -> spacy.language.Language:
+    """A blank English pipeline with the offline lookup lemmatizer (spacy-lookups-data)."""
+    nlp = spacy.blank("en")
+    try:
+        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+        nlp.initialize()
+    except (ValueError, OSError, ImportError):  # lookups missing: fall back to surface forms
+        nlp = spacy.blank("en")
+    return nlp
+
+
+@functools.lru_cache(maxsize=1)
+def load_lexicon(path: Path = _LEXICON_PATH) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    if not isinstance(data, dict):
+        raise LexiconError(f"{path} does not hold a mapping")
+    return data
+
+
+@functools.lru_cache(maxsize=1)
+def get_detector() -> RiskDetector:
+    """The process-wide detector (building it loads spaCy and the lexicon once)."""
+    return RiskDetector(load_lexicon())
+
+
+def assess(text: str) -> RiskAssessment:
+    """Assess one message with the process-wide detector."""
+    return get_detector().assess(text)

@@ -1,0 +1,37 @@
+"""The domain core stays plain Python: it imports neither Rasa nor telegram."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CORE_PACKAGES = ["risk", "guidance", "triage", "referral", "sealing", "delivery", "store"]
+FORBIDDEN = ("rasa", "rasa_sdk", "telegram")
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+CORE_FILES = [
+    p for pkg in CORE_PACKAGES if (ROOT / "bot" / pkg).is_dir() for p in (ROOT / "bot" / pkg).rglob("*.py")
+]
+
+
+@pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_core_module_imports_no_framework(path):
+    assert not (_imports(path) & set(FORBIDDEN))
+
+
+def test_there_is_a_core_to_check():
+    assert len(CORE_FILES) >= 5
