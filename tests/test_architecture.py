@@ -24,7 +24,10 @@ def _imports(path: Path) -> set[str]:
 
 
 CORE_FILES = [
-    p for pkg in CORE_PACKAGES if (ROOT / "bot" / pkg).is_dir() for p in (ROOT / "bot" / pkg).rglob("*.py")
+    p
+    for pkg in CORE_PACKAGES
+    if (ROOT / "bot" / pkg).is_dir()
+    for p in (ROOT / "bot" / pkg).rglob("*.py")
 ]
 
 

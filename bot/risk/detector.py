@@ -33,6 +33,8 @@ _LEVEL_ORDER = {"emergency": 2, "police": 1, "none": 0}
 _WINDOW_CHARS = 4000
 _WINDOW_OVERLAP = 300
 _GAP_WORDS = 5
+#: Frames computed in code rather than listed in the lexicon.
+_BUILT_IN_FRAMES = frozenset({"general_question"})
 
 
 @dataclass(frozen=True)
@@ -138,7 +140,11 @@ class RiskDetector:
             raise LexiconError(f"risk lexicon is missing {exc}") from exc
         for rule in self._rules:
             unknown = [n for n in rule.needs if n not in concepts]
-            unknown += [b for b in rule.blocked_by if b not in frames and b not in concepts]
+            unknown += [
+                b
+                for b in rule.blocked_by
+                if b not in frames and b not in concepts and b not in _BUILT_IN_FRAMES
+            ]
             if unknown:
                 raise LexiconError(f"rule {rule.id!r} names unknown concepts/frames {unknown}")
         self._concept_names = tuple(concepts)
@@ -238,6 +244,8 @@ class RiskDetector:
                 continue  # "he would never hurt anyone", "there is no weapon"
             concept_hits.setdefault(hit.concept, []).append(hit)
         frames_here = {h.concept for h in hits if h.concept in self._frame_names}
+        if _is_general_question(sentence):
+            frames_here.add("general_question")
         matches = []
         for rule in self._rules:
             if not all(n in concept_hits for n in rule.needs):
@@ -259,7 +267,7 @@ class RiskDetector:
         self, rule: _Rule, frames_here: set[str], concept_hits: dict[str, list[_Hit]]
     ) -> bool:
         for frame in rule.blocked_by:
-            behaviour = self._frame_behaviour.get(frame, {})
+            behaviour = self._frame_behaviour.get(frame, {"scope": "sentence"})
             present = frame in frames_here or frame in concept_hits
             if behaviour.get("scope") != "sentence" or not present:
                 continue
@@ -290,6 +298,25 @@ class RiskDetector:
         words = {str(w).lower() for w in lexicon["frames"]["negation"]}
         # spaCy splits "wouldn't" into "would" + "n't": both forms count.
         return frozenset(words | {"n't", "nt"})
+
+
+_QUESTION_STARTS = frozenset(
+    "what how which when why where is are does do can could should would".split()
+)
+#: Words that tie a question to a real person or event ("my pupil", "he said"): then it
+#: is a report phrased as a question, not a question about the policy.
+_SPECIFIC = frozenset(
+    "my our he she his her him they them their this these just told says said saying "
+    "today tonight now here".split()
+)
+
+
+def _is_general_question(sentence: Span) -> bool:
+    """ "What signs suggest someone intends to cause harm?": a question about the policy."""
+    words = [t.lower_ for t in sentence if not t.is_punct and not t.is_space]
+    if not words or sentence[-1].text != "?" or words[0] not in _QUESTION_STARTS:
+        return False
+    return not any(w in _SPECIFIC for w in words)
 
 
 def _first_distinct(hits: list[_Hit], _needs: Sequence[str]) -> str:

@@ -21,7 +21,9 @@ def test_labelled_set_is_large_and_covers_every_class():
 
 
 def test_every_emergency_in_the_labelled_set_is_caught():
-    missed = [m.text for m in LABELLED if m.label == "emergency" and not assess(m.text).is_emergency]
+    missed = [
+        m.text for m in LABELLED if m.label == "emergency" and not assess(m.text).is_emergency
+    ]
     assert missed == []
 
 
@@ -54,6 +56,8 @@ def test_scores_are_reported_per_class():
         ("this paperwork is killing me", "none"),
         ("we covered the Gunpowder Plot in history today", "none"),
         ("what should I do if a pupil brings a knife in?", "none"),
+        ("What signs suggest someone intends to cause harm?", "none"),
+        ("What do I do, someone has a knife?", "emergency"),
         ("", "none"),
     ],
 )

@@ -1,0 +1,52 @@
+# Prevent safeguarding assistant. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+VENV := .venv
+PY := $(VENV)/bin/python
+GUIDANCE := $(wildcard guidance/*.yml)
+
+help: ## Show this help
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt
+	@PY310=$$(scripts/find-python310.sh) && { [ -x $(PY) ] || $$PY310 -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+install: $(VENV)/.installed ## Create the Python 3.10 venv and install the assistant
+
+data/nlu/_generated_guidance.yml domain/_generated.yml &: $(GUIDANCE) bot/build_data.py $(VENV)/.installed
+	PYTHONPATH=. $(PY) -m bot.build_data
+
+data: data/nlu/_generated_guidance.yml domain/_generated.yml ## Generate Rasa data from guidance/
+
+model: install data ## Train the model if its inputs changed (cached per hash)
+	@PYTHONPATH=. $(PY) scripts/model.py > /dev/null
+
+run: install data ## Install, train if needed, and run the assistant (REST on :5005)
+	@scripts/run.sh "$$(PYTHONPATH=. $(PY) scripts/model.py)"
+
+shell: install data ## Talk to the assistant in the terminal (rasa shell)
+	@scripts/run.sh "$$(PYTHONPATH=. $(PY) scripts/model.py)" shell
+
+validate: install data ## rasa data validate, failing on warnings
+	@. scripts/env.sh && $(PY) -m rasa data validate --domain domain --data data --config config.yml --fail-on-warnings
+
+test: $(VENV)/.installed-dev data ## Install what the tests need and run them all
+	@. scripts/env.sh && $(PY) -m pytest
+
+lint: $(VENV)/.installed-dev ## ruff over the project
+	$(VENV)/bin/ruff check bot tests scripts
+
+bench: $(VENV)/.installed-dev data ## Benchmarks: latency, throughput, memory (figures, not asserts)
+	@. scripts/env.sh && $(PY) -m tests.bench.run_bench
+
+clean: ## Remove generated data, models and var/ (keeps the venv)
+	rm -rf models var data/nlu/_generated_guidance.yml domain/_generated.yml
+
+.PHONY: help install data model run shell validate test lint bench clean

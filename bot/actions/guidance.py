@@ -1,0 +1,88 @@
+"""Guidance actions: answer a question with its citations, or say "not sure" and offer topics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions._common import intent_payload, latest_entity, latest_text, user_area
+from bot.guidance import GuidanceAnswer, get_service
+
+
+def _topic_buttons(links: Any) -> list[dict[str, str]]:
+    return [
+        {"title": link.title, "payload": intent_payload("ask_guidance", guidance_topic=link.id)}
+        for link in links
+    ]
+
+
+def utter_answer(dispatcher: CollectingDispatcher, answer: GuidanceAnswer) -> None:
+    """Send one cited guidance answer (shared by every action that quotes guidance)."""
+    dispatcher.utter_message(
+        response="utter_guidance_answer_dated" if answer.dated else "utter_guidance_answer",
+        guidance_answer=answer.answer,
+        guidance_dated=answer.dated,
+        guidance_sources="; ".join(answer.citation_labels),
+        buttons=_topic_buttons(answer.related),
+        json_message={"guidance_topic": answer.topic_id, "citations": list(answer.citations)},
+    )
+
+
+class ActionAnswerGuidance(Action):
+    """Answers from `guidance/`: by button topic id, else by retrieval over the text."""
+
+    def name(self) -> str:
+        return "action_answer_guidance"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        service = get_service()
+        result = service.answer(
+            latest_text(tracker),
+            topic_id=latest_entity(tracker, "guidance_topic"),
+            area_id=user_area(tracker),
+        )
+        if isinstance(result, GuidanceAnswer):
+            utter_answer(dispatcher, result)
+            return [SlotSet("last_answer", result.topic_id)]
+        contact = result.area
+        dispatcher.utter_message(
+            response="utter_guidance_not_sure",
+            area_name=contact.name,
+            area_contact=_area_contact_line(contact),
+            buttons=_topic_buttons(result.suggestions),
+        )
+        return [SlotSet("last_answer", "not_sure")]
+
+
+class ActionTalkToPerson(Action):
+    """The people to talk to: the DSL first (SET 2.5), then the area's Annex B contacts."""
+
+    def name(self) -> str:
+        return "action_talk_to_person"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        base = get_service().base
+        area = base.area(user_area(tracker))
+        dispatcher.utter_message(
+            response="utter_talk_to_person",
+            area_name=area.name,
+            area_contacts="\n".join(
+                f"• {c.name}, {c.role}" + (f": {c.email}" if c.email else "") for c in area.contacts
+            ),
+            police_phone=base.police.phone,
+            police_inbox=base.police.inbox,
+            json_message={"citations": [base.contacts_citation, base.police.citation]},
+        )
+        return [SlotSet("last_answer", "contacts")]
+
+
+def _area_contact_line(area: Any) -> str:
+    first = next((c for c in area.contacts if c.email), None)
+    return f"{first.name} ({first.email})" if first else area.prevent_inbox

@@ -1,0 +1,103 @@
+"""Value types of the guidance knowledge base: sources, topics and area contacts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Source:
+    """A citable section of a source document, e.g. ``SET 2.4``."""
+
+    id: str
+    document: str
+    section: str
+    date: str = ""
+
+    @property
+    def label(self) -> str:
+        """How the citation reads to a user: "SET 2.4 Consent", "Lewisham".
+
+        SET sections are named by their heading; other documents by their short id.
+        """
+        if not self.id.startswith("SET ") or not self.section:
+            return self.id
+        heading = self.section.split("(")[0].strip().rstrip(".,;:")
+        return f"{self.id} {heading}" if heading else self.id
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One question practitioners bring, with its paraphrased answer and citations."""
+
+    id: str
+    title: str
+    answer: str
+    citations: tuple[str, ...]
+    examples: tuple[str, ...]
+    keywords: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    dated: str = ""
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A fixed reply the server sends on its own (the emergency and police routes)."""
+
+    id: str
+    text: str
+    reasons: tuple[str, ...]
+    citations: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    role: str
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Area:
+    """A local area's Prevent contacts (SET Annex B)."""
+
+    id: str
+    name: str
+    prevent_inbox: str
+    contacts: tuple[Contact, ...] = ()
+
+
+@dataclass(frozen=True)
+class PolicePreventTeam:
+    """The Police Prevent Team: the secure inbox and the phone for the password fallback."""
+
+    phone: str
+    inbox: str
+    citation: str
+
+
+@dataclass(frozen=True)
+class GuidanceBase:
+    """Everything loaded from ``guidance/``, validated."""
+
+    sources: dict[str, Source]
+    topics: dict[str, Topic]
+    areas: dict[str, Area]
+    police: PolicePreventTeam
+    replies: dict[str, Reply] = field(default_factory=dict)
+    contacts_citation: str = "SET Annex B"
+    contacts_dated: str = ""
+    files: tuple[str, ...] = field(default=())
+
+    def topic(self, topic_id: str) -> Topic:
+        return self.topics[topic_id]
+
+    def area(self, area_id: str) -> Area:
+        """The area by id; unknown ids fall back to the first area (Essex covers all three)."""
+        return self.areas.get(area_id.lower()) or next(iter(self.areas.values()))
+
+    def cite(self, citation_ids: tuple[str, ...] | list[str]) -> list[str]:
+        """Readable labels for citation ids, in order, without repeats."""
+        return [self.sources[c].label for c in dict.fromkeys(citation_ids) if c in self.sources]

@@ -1,0 +1,186 @@
+"""Lexical retrieval over the guidance topics (BM25), so unseen phrasings still find a section.
+
+Two BM25 views are combined: the topic's example questions (how people ask) and the
+topic's own words (title, keywords, answer: what the policy says). Scores are turned
+into a confidence in [0, 1] that the caller compares with a floor: below it the
+assistant says it is not sure and offers the closest topics, it never guesses.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from rank_bm25 import BM25Okapi
+
+from bot.guidance.model import GuidanceBase, Topic
+
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+#: Function words that carry no topic. Question words stay: "who" and "where" route.
+_STOP = frozenset(
+    """a an the and or but if of to in on at for from by with about as is are was were be been
+    being am do does did doing have has had having i me my we our us you your he him his she
+    her they them their it its this that these those there here so than then too very can
+    could would should will shall may might must just also any some such into onto out up
+    down over under again further once all both each few more most other own same not no nor
+    only s t don't can't i'm it's that's what's there's pupil pupils student students
+    someone somebody please thanks thank hi hello tell know need want go going think
+    ok okay really after before only true saying say says thing things stuff other about
+    whats""".split()
+)
+#: A few everyday words mapped to the policy's own ("permission" is how teachers say "consent").
+_SYNONYMS = {
+    "permission": "consent",
+    "agree": "consent",
+    "parents": "parent",
+    "parent's": "parent",
+    "mum": "parent",
+    "dad": "parent",
+    "carers": "parent",
+    "guardian": "parent",
+    "families": "family",
+    "refer": "referral",
+    "referring": "referral",
+    "referred": "referral",
+    "referrals": "referral",
+    "report": "referral",
+    "reporting": "referral",
+    "emailed": "email",
+    "emails": "email",
+    "send": "email",
+    "sending": "email",
+    "submit": "email",
+    "signs": "indicator",
+    "sign": "indicator",
+    "indicators": "indicator",
+    "warning": "indicator",
+    "radicalised": "radicalisation",
+    "radicalized": "radicalisation",
+    "radicalization": "radicalisation",
+    "extremist": "extremism",
+    "extremists": "extremism",
+    "courses": "training",
+    "course": "training",
+    "elearning": "training",
+    "e-learning": "training",
+    "chairs": "chair",
+    "chaired": "chair",
+    "contacts": "contact",
+    "phone": "contact",
+    "number": "contact",
+    "muslim": "muslims",
+    "islam": "muslims",
+    "spy": "spying",
+    "spies": "spying",
+    "record": "record",
+    "records": "record",
+    "adults": "adult",
+    "kids": "child",
+    "kid": "child",
+    "teenager": "child",
+    "teen": "child",
+    "under-18": "child",
+}
+
+
+def tokens(text: str) -> list[str]:
+    """Lower-cased content words with everyday synonyms folded onto the policy's words."""
+    words = _WORD.findall(text.lower().replace("\u2019", "'"))
+    out = []
+    for word in words:
+        if word in _STOP:
+            continue
+        word = _SYNONYMS.get(word, word)
+        if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]  # a light plural fold: "panels" → "panel"
+        out.append(word)
+    return out
+
+
+@dataclass(frozen=True)
+class ScoredTopic:
+    topic: Topic
+    score: float
+    confidence: float
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """The best topics for a query; `confident` says whether the best one may be answered."""
+
+    ranked: tuple[ScoredTopic, ...]
+    confident: bool
+
+    @property
+    def best(self) -> ScoredTopic | None:
+        return self.ranked[0] if self.ranked else None
+
+
+class GuidanceIndex:
+    """BM25 over examples and over topic text, combined per topic."""
+
+    def __init__(self, base: GuidanceBase, floor: float = 0.45) -> None:
+        self._topics = list(base.topics.values())
+        self._floor = floor
+        self._example_owner: list[int] = []
+        example_docs: list[list[str]] = []
+        for i, topic in enumerate(self._topics):
+            for example in topic.examples:
+                example_docs.append(tokens(example))
+                self._example_owner.append(i)
+        topic_docs = [
+            tokens(" ".join([t.title, t.title, " ".join(t.keywords) * 2, t.answer]))
+            for t in self._topics
+        ]
+        self._example_sets = [frozenset(doc) for doc in example_docs]
+        self._examples = BM25Okapi(example_docs)
+        self._texts = BM25Okapi(topic_docs)
+        self._vocabulary = {w for doc in example_docs + topic_docs for w in doc}
+
+    def search(self, query: str, limit: int = 3) -> SearchResult:
+        """Rank topics for a free-text query.
+
+        Confidence blends how strongly the best topic matched (squashed BM25), how much of
+        the query the guidance knows at all, and how clearly the best beats the runner-up.
+        """
+        words = tokens(query)
+        if not words:
+            return SearchResult((), False)
+        per_example = self._examples.get_scores(words)
+        example_best = [0.0] * len(self._topics)
+        for owner, score in zip(self._example_owner, per_example, strict=True):
+            example_best[owner] = max(example_best[owner], float(score))
+        text_scores = self._texts.get_scores(words)
+        combined = [
+            0.65 * e + 0.35 * float(t) for e, t in zip(example_best, text_scores, strict=True)
+        ]
+        order = sorted(range(len(combined)), key=lambda i: -combined[i])
+        top, runner = combined[order[0]], combined[order[1]] if len(order) > 1 else 0.0
+        if top <= 0:
+            return SearchResult((), False)
+        known = sum(1 for w in words if w in self._vocabulary) / len(words)
+        strength = 1 - math.exp(-top / 4.0)
+        margin = (top - runner) / top
+        confidence = strength * (0.5 + 0.5 * known) * (0.6 + 0.4 * margin)
+        # A query that is (nearly) one of the topic's own example questions is answered even
+        # when its words are common ("what is prevent?" shares "prevent" with every topic).
+        confidence = max(confidence, 0.95 * self._closest_example(set(words), order[0]))
+        ranked = tuple(
+            ScoredTopic(
+                self._topics[i],
+                combined[i],
+                confidence if i == order[0] else confidence * combined[i] / top,
+            )
+            for i in order[:limit]
+            if combined[i] > 0
+        )
+        return SearchResult(ranked, confidence >= self._floor)
+
+    def _closest_example(self, words: set[str], topic_index: int) -> float:
+        """Best Jaccard overlap between the query and one example of the topic."""
+        best = 0.0
+        for owner, example in zip(self._example_owner, self._example_sets, strict=True):
+            if owner == topic_index and example:
+                best = max(best, len(words & example) / len(words | example))
+        return best

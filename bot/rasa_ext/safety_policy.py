@@ -1,0 +1,160 @@
+"""The safety-net policy: immediate risk pre-empts everything, and failures are never silent.
+
+Two jobs, both before any other policy gets a say (highest priority, full confidence,
+and marked as a no-user prediction so it also outranks an active form's happy path):
+
+1. **Immediate risk always wins.** After every user message the text is assessed by the
+   risk rules (`bot.risk`). Imminent harm → `utter_emergency` (call 999 now, SET 2.5);
+   terrorism-related but not imminent → `utter_police` (Anti-Terrorist Hotline; Thurrock
+   pathway). Both are plain domain responses, rendered by the Rasa server itself, so the
+   reply goes out even if the action server is down. Any active form is paused, not lost:
+   its name is kept in the `paused_form` slot so "continue" can resume it.
+2. **A failed custom action is made visible.** Rasa logs a custom action that raised and
+   carries on as if nothing happened, leaving the user with silence. When the latest
+   event is one of our actions or forms with nothing after it, the action produced no
+   events at all, which ours never do on success: the policy predicts
+   `utter_action_failed`, which says so kindly and gives the way to a person.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.core.policies.policy import Policy, PolicyPrediction
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.rasa_ext.nlu_components import EMERGENCY_INTENT, POLICE_INTENT
+from bot.risk import RiskAssessment, assess
+
+EMERGENCY_RESPONSE = "utter_emergency"
+POLICE_RESPONSE = "utter_police"
+FAILURE_RESPONSE = "utter_action_failed"
+RISK_REASON_SLOT = "risk_reason"
+PAUSED_FORM_SLOT = "paused_form"
+#: Slightly above RulePolicy (6): ties in confidence go to the safety net.
+SAFETY_PRIORITY = 7
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
+)
+class ImmediateRiskPolicy(Policy):
+    """Forces the emergency / police replies and surfaces failed actions (see module doc)."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {"priority": SAFETY_PRIORITY}
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> ImmediateRiskPolicy:
+        return cls(config, model_storage, resource, execution_context)
+
+    @classmethod
+    def load(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> ImmediateRiskPolicy:
+        return cls(config, model_storage, resource, execution_context)
+
+    def train(
+        self,
+        training_trackers: list[TrackerWithCachedStates],
+        domain: Domain,
+        **kwargs: Any,
+    ) -> Resource:
+        return self._resource
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        latest_action = tracker.latest_action_name
+        if latest_action == ACTION_LISTEN_NAME and tracker.latest_message is not None:
+            response, events = self._risk_response(tracker)
+            if response:
+                return self._force(response, domain, events)
+        elif latest_action in (EMERGENCY_RESPONSE, POLICE_RESPONSE, FAILURE_RESPONSE):
+            return self._force(ACTION_LISTEN_NAME, domain)
+        elif self._latest_action_failed(tracker, domain):
+            return self._force(FAILURE_RESPONSE, domain)
+        return self._prediction(self._default_predictions(domain))
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    def _risk_response(self, tracker: DialogueStateTracker) -> tuple[str | None, list[Any]]:
+        message = tracker.latest_message
+        assessment: RiskAssessment = assess(message.text or "")
+        intent = (message.intent or {}).get("name")
+        if assessment.is_emergency or intent == EMERGENCY_INTENT:
+            response = EMERGENCY_RESPONSE
+        elif assessment.is_police or intent == POLICE_INTENT:
+            response = POLICE_RESPONSE
+        else:
+            return None, []
+        events: list[Any] = [SlotSet(RISK_REASON_SLOT, _reason_text(assessment))]
+        if tracker.active_loop_name:
+            events += [
+                SlotSet(PAUSED_FORM_SLOT, tracker.active_loop_name),
+                ActiveLoop(None),
+                SlotSet(REQUESTED_SLOT, None),
+            ]
+        return response, events
+
+    @staticmethod
+    def _latest_action_failed(tracker: DialogueStateTracker, domain: Domain) -> bool:
+        """True when our latest custom action or form left no events behind (it raised)."""
+        if not tracker.events:
+            return False
+        last = tracker.events[-1]
+        if not isinstance(last, ActionExecuted) or not last.action_name:
+            return False
+        if last.policy is None:
+            # Replayed from training or test stories (no policy ran it, so no events
+            # could follow): only actions this server really executed can have failed.
+            return False
+        name = last.action_name
+        ours = name in domain.form_names or (
+            name in domain.user_actions and not name.startswith("utter_")
+        )
+        return ours
+
+    def _force(
+        self, action: str, domain: Domain, events: list[Any] | None = None
+    ) -> PolicyPrediction:
+        probabilities = self._default_predictions(domain)
+        probabilities[domain.index_for_action(action)] = 1.0
+        return PolicyPrediction(
+            probabilities,
+            self.__class__.__name__,
+            self.priority,
+            events=events or [],
+            is_no_user_prediction=True,
+        )
+
+
+def _reason_text(assessment: RiskAssessment) -> str:
+    """The matched reasons in one line, for the `reasons` of the outcome payload."""
+    reasons = assessment.reasons
+    return "; ".join(reasons) if reasons else "you asked for the emergency route"

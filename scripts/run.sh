@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Starts the action server and the Rasa server (REST channel) together; Ctrl-C stops both.
+# Usage: scripts/run.sh MODEL [shell]
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/scripts/env.sh"
+cd "$ROOT"
+MODEL=$1
+MODE=${2:-run}
+PY="$ROOT/.venv/bin/python"
+
+"$PY" -m rasa_sdk --actions bot.actions --port "$ACTION_SERVER_PORT" &
+ACTIONS_PID=$!
+stop() {
+  trap - INT TERM EXIT
+  kill "$ACTIONS_PID" 2>/dev/null || true
+  [ -n "${RASA_PID:-}" ] && kill "$RASA_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap stop INT TERM EXIT
+
+if [ "$MODE" = shell ]; then
+  "$PY" -m rasa shell -m "$MODEL" --endpoints endpoints.yml
+else
+  echo "Starting the assistant: REST channel on http://localhost:${RASA_PORT}/webhooks/rest/webhook (Ctrl-C stops)"
+  "$PY" -m rasa run -m "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
+    --port "$RASA_PORT" --interface "${RASA_INTERFACE:-127.0.0.1}" &
+  RASA_PID=$!
+  wait "$RASA_PID"
+fi

@@ -1,0 +1,180 @@
+"""End to end: the real Rasa and action servers, talked to over the REST channel."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import uuid
+
+import pytest
+
+from tests.conftest import ROOT, SHARED
+from tests.helpers.servers import running_assistant
+
+pytestmark = pytest.mark.servers
+
+
+def _sender() -> str:
+    return f"test-{uuid.uuid4().hex[:10]}"
+
+
+def _text(replies: list[dict]) -> str:
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def _outcomes(replies: list[dict]) -> list[str]:
+    return [
+        r["custom"]["outcome"]
+        for r in replies
+        if isinstance(r.get("custom"), dict) and "outcome" in r["custom"]
+    ]
+
+
+def test_emergency_first_reply_says_999_with_outcome_payload(assistant):
+    replies = assistant.say(
+        _sender(), "A pupil has a knife in his blazer and says he'll use it at lunch"
+    )
+    assert "999" in replies[0]["text"]
+    # Rasa's REST channel sends a response's text and its custom payload as two messages.
+    payload = next(r["custom"] for r in replies if "custom" in r)
+    assert payload["outcome"] == "emergency"
+    assert "SET 2.5" in payload["citations"]
+    assert any("knife" in reason for reason in payload["reasons"])
+
+
+def test_emergency_in_the_middle_of_a_conversation_still_wins(assistant):
+    sender = _sender()
+    assistant.say(sender, "what is channel?")
+    replies = assistant.say(
+        sender, "he has just told me he's going to stab someone at the mosque today"
+    )
+    assert "999" in replies[0]["text"]
+    assert _outcomes(replies) == ["emergency"]
+
+
+def test_terrorism_related_but_not_imminent_goes_to_the_police(assistant):
+    replies = assistant.say(
+        _sender(), "A student has been researching how to make explosives for an attack next year"
+    )
+    assert "0800 789 321" in _text(replies)
+    assert _outcomes(replies) == ["police"]
+
+
+def test_idiom_is_not_an_emergency(assistant):
+    replies = assistant.say(
+        _sender(), "this paperwork is killing me, where do I send the VTR form?"
+    )
+    assert not _outcomes(replies)
+    assert "prevent@essex.pnn.police.uk" in _text(replies).lower()
+
+
+def test_guidance_answer_cites_its_section(assistant):
+    replies = assistant.say(_sender(), "does a Channel referral give someone a criminal record?")
+    text = _text(replies)
+    assert "criminal record" in text.lower()
+    assert "Source:" in text
+
+
+def test_low_nlu_confidence_gets_not_sure_with_topic_buttons_and_a_contact(assistant):
+    # `/nlu_fallback` is what the FallbackClassifier makes of a message it is unsure of.
+    replies = assistant.say(_sender(), "/nlu_fallback")
+    text = _text(replies).lower()
+    assert "not sure" in text and "prevent contact" in text
+    assert "999" in text
+
+
+def test_out_of_scope_is_declined_kindly(assistant):
+    replies = assistant.say(_sender(), "what's the capital of australia")
+    assert "only help with prevent" in _text(replies).lower()
+
+
+def test_topic_button_payload_answers_that_topic(assistant):
+    replies = assistant.say(_sender(), '/ask_guidance{"guidance_topic": "contest"}')
+    assert "pursue" in _text(replies).lower()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "",
+        "😟😟😟",
+        "<script>alert('hi')</script> where do I send a referral?",
+        "I am worried about a pupil who keeps talking about the group. " * 330,
+        "¿Dónde envío el formulario de remisión?",
+        "hello\x00\x07 there",
+        '/ask_guidance{"guidance_topic": "../../etc/passwd"}',
+        '/inform{"area": "atlantis", "paused_form": "nope"}',
+    ],
+    ids=["empty", "emoji", "html", "20k", "spanish", "control", "bad-topic", "typed-slots"],
+)
+def test_bad_input_gets_a_kind_reply(assistant, message):
+    replies = assistant.say(_sender(), message)
+    text = _text(replies)
+    assert text.strip(), "every message gets an answer"
+    assert "<script>" not in text and "Traceback" not in text
+
+
+def test_typed_intent_cannot_set_slots(assistant):
+    sender = _sender()
+    assistant.say(sender, '/inform{"area": "atlantis", "paused_form": "triage_form"}')
+    replies = assistant.say(sender, "continue")
+    assert "nothing paused" in _text(replies).lower()
+
+
+def test_emergency_reply_does_not_need_the_action_server(model_path, tmp_path):
+    with running_assistant(model_path, tmp_path / "no-actions", with_actions=False) as bot:
+        replies = bot.say(_sender(), "there is a man at the school gate with a gun right now")
+        assert "999" in replies[0]["text"]
+        # A guidance question needs the action server: the user is told, not left in silence.
+        replies = bot.say(_sender(), "what is prevent?")
+        assert "something went wrong" in _text(replies).lower()
+
+
+def test_dev_scenarios_of_the_foundation_kinds_pass(assistant):
+    runner, scenarios = SHARED / "eval" / "scenarios.py", SHARED / "eval" / "dev.yml"
+    assert runner.exists(), f"scenario runner not found at {runner}"
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(runner),
+            str(scenarios),
+            "--url",
+            assistant.rest_url,
+            "--show",
+            "--kinds",
+            "emergency,police,not_emergency,faq,robustness",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-6000:]
+
+
+def test_rasa_test_conversations_pass(model_path, tmp_path):
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rasa",
+            "test",
+            "core",
+            "--model",
+            str(model_path),
+            "--stories",
+            "tests/conversations",
+            "--out",
+            str(tmp_path / "results"),
+            "--fail-on-prediction-errors",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    failed = tmp_path / "results" / "failed_test_stories.yml"
+    detail = failed.read_text() if failed.exists() else ""
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:] + detail
+    report = json.loads((tmp_path / "results" / "story_report.json").read_text())
+    assert report["conversation_accuracy"]["accuracy"] == 1.0

@@ -1,0 +1,129 @@
+"""Loading guidance/: the real files are valid, broken files stop start-up by name."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.guidance import GuidanceError, load_guidance
+
+GUIDANCE = Path(__file__).resolve().parents[2] / "guidance"
+
+REQUIRED_TOPICS = [
+    "what_is_prevent",
+    "what_is_channel",
+    "contest",
+    "radicalisation_extremism_definitions",
+    "information_sharing",
+    "three_dimensions",
+    "indicators_engagement",
+    "indicators_intent",
+    "indicators_capability",
+    "consent_children",
+    "consent_adults",
+    "capacity_16_plus",
+    "how_to_refer",
+    "where_to_send",
+    "no_secure_email",
+    "after_referral",
+    "referral_flowchart",
+    "transfers",
+    "support_types",
+    "channel_panel",
+    "partner_agencies",
+    "training",
+    "contacts_essex",
+    "contacts_southend",
+    "contacts_thurrock",
+    "emergency_999",
+    "anti_terrorist_hotline",
+    "run_hide_tell",
+    "myth_criminal_record",
+    "myth_spying",
+    "myth_targets_muslims",
+    "myth_free_speech",
+    "policy_dates",
+]
+
+
+@pytest.fixture(scope="module")
+def base():
+    return load_guidance(GUIDANCE)
+
+
+def test_every_required_topic_is_covered(base):
+    assert [t for t in REQUIRED_TOPICS if t not in base.topics] == []
+
+
+def test_every_topic_is_cited_with_known_sections(base):
+    for topic in base.topics.values():
+        assert topic.citations, topic.id
+        assert all(c in base.sources for c in topic.citations), topic.id
+
+
+def test_topics_have_enough_example_questions(base):
+    assert min(len(t.examples) for t in base.topics.values()) >= 8
+
+
+def test_contacts_cover_the_three_set_areas_with_the_secure_inbox(base):
+    assert set(base.areas) >= {"essex", "southend", "thurrock"}
+    assert all(
+        a.prevent_inbox.lower() == "prevent@essex.pnn.police.uk" for a in base.areas.values()
+    )
+    assert base.police.phone == "01245 452196"
+
+
+def test_the_dated_facts_are_said(base):
+    text = " ".join(t.answer + " " + t.dated for t in base.topics.values()).lower()
+    assert ".gsi" in text and "2019" in text and "2023" in text
+
+
+def test_emergency_and_police_replies_exist_with_citations(base):
+    assert "999" in base.replies["emergency"].text
+    assert "0800 789 321" in base.replies["police"].text
+    assert "SET 2.5" in base.replies["emergency"].citations
+
+
+def test_citation_labels_read_well(base):
+    assert base.sources["SET 2.4"].label == "SET 2.4 Consent"
+    assert base.sources["Lewisham"].label == "Lewisham"
+
+
+@pytest.fixture()
+def copy_of_guidance(tmp_path: Path) -> Path:
+    target = tmp_path / "guidance"
+    shutil.copytree(GUIDANCE, target)
+    return target
+
+
+def test_an_unknown_citation_names_the_file_and_entry(copy_of_guidance):
+    path = copy_of_guidance / "consent.yml"
+    path.write_text(path.read_text().replace('"SET 2.4"', '"SET 9.9"', 1))
+    with pytest.raises(GuidanceError, match=r"consent\.yml, entry '\w+'.*SET 9\.9"):
+        load_guidance(copy_of_guidance)
+
+
+def test_an_uncited_entry_is_refused(copy_of_guidance):
+    (copy_of_guidance / "extra.yml").write_text(
+        "topics:\n  - id: x\n    title: X\n    answer: A\n    citations: []\n"
+        "    examples: [a, b, c]\n"
+    )
+    with pytest.raises(GuidanceError, match=r"extra\.yml, entry 'x'.*cite"):
+        load_guidance(copy_of_guidance)
+
+
+def test_invalid_yaml_names_the_file(copy_of_guidance):
+    (copy_of_guidance / "broken.yml").write_text("topics: [\n")
+    with pytest.raises(GuidanceError, match=r"broken\.yml: not valid YAML"):
+        load_guidance(copy_of_guidance)
+
+
+def test_a_duplicate_topic_id_is_refused(copy_of_guidance):
+    (copy_of_guidance / "dup.yml").write_text(
+        "topics:\n  - id: contest\n    title: X\n    answer: A\n    citations: ['SET 1.1']\n"
+        "    examples: [a, b, c]\n"
+    )
+    with pytest.raises(GuidanceError, match="already used"):
+        load_guidance(copy_of_guidance)

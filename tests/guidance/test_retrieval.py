@@ -1,0 +1,85 @@
+"""Retrieval over guidance/: own examples, held-out phrasings, and knowing when not to answer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.guidance import GuidanceAnswer, GuidanceService, NotSure, load_guidance
+
+ROOT = Path(__file__).resolve().parents[2]
+HELDOUT = yaml.safe_load((Path(__file__).parent / "heldout_questions.yml").read_text())["questions"]
+FLOOR = 0.45
+
+
+@pytest.fixture(scope="module")
+def service() -> GuidanceService:
+    return GuidanceService(load_guidance(ROOT / "guidance"), FLOOR)
+
+
+def test_every_topic_is_found_from_its_own_examples(service):
+    misses = [
+        (topic.id, example)
+        for topic in service.base.topics.values()
+        for example in topic.examples
+        if (best := service.search(example).best) is None or best.topic.id != topic.id
+    ]
+    assert len(misses) <= 0.02 * sum(len(t.examples) for t in service.base.topics.values()), misses
+
+
+def test_held_out_phrasings_find_their_topic(service):
+    answerable = [q for q in HELDOUT if q["topic"] != "none"]
+    top3 = sum(
+        q["topic"] in [s.topic.id for s in service.search(q["text"]).ranked] for q in answerable
+    )
+    top1 = sum(
+        (b := service.search(q["text"]).best) is not None and b.topic.id == q["topic"]
+        for q in answerable
+    )
+    assert top3 / len(answerable) >= 0.92
+    assert top1 / len(answerable) >= 0.85
+
+
+def test_most_off_topic_questions_are_declined(service):
+    off_topic = [q["text"] for q in HELDOUT if q["topic"] == "none"]
+    declined = sum(not service.search(text).confident for text in off_topic)
+    assert declined / len(off_topic) >= 0.75
+
+
+@pytest.mark.parametrize(
+    ("question", "topic", "must_say"),
+    [
+        (
+            "If we refer a pupil to Channel does it go on their criminal record?",
+            "myth_criminal_record",
+            "criminal record",
+        ),
+        (
+            "Where do I email the completed VTR form in Essex?",
+            "where_to_send",
+            "prevent@essex.pnn.police.uk",
+        ),
+        ("we have no secure email, how do we send it", "no_secure_email", "01245 452196"),
+        ("What are the four parts of CONTEST?", "contest", "pursue"),
+        ("Who chairs the Southend Channel panel?", "contacts_southend", "alison crowe"),
+    ],
+)
+def test_known_questions_are_answered_with_the_facts(service, question, topic, must_say):
+    answer = service.answer(question)
+    assert isinstance(answer, GuidanceAnswer)
+    assert answer.topic_id == topic
+    assert must_say in answer.answer.lower()
+    assert answer.citation_labels
+
+
+def test_gibberish_gets_not_sure_with_suggestions_and_a_contact(service):
+    result = service.answer("zzzz qqqq")
+    assert isinstance(result, NotSure)
+    assert result.area.prevent_inbox
+
+
+def test_a_button_topic_id_answers_that_topic_and_an_unknown_id_falls_back(service):
+    assert service.answer("", topic_id="contest").topic_id == "contest"
+    assert isinstance(service.answer("", topic_id="../../etc/passwd"), NotSure)
