@@ -117,7 +117,7 @@ def test_bad_input_gets_a_kind_reply(assistant, message):
 
 def test_typed_intent_cannot_set_slots(assistant):
     sender = _sender()
-    assistant.say(sender, '/inform{"area": "atlantis", "paused_form": "triage_form"}')
+    assistant.say(sender, '/greet{"area": "atlantis", "paused_form": "triage_form"}')
     replies = assistant.say(sender, "continue")
     assert "nothing paused" in _text(replies).lower()
 
@@ -131,7 +131,7 @@ def test_emergency_reply_does_not_need_the_action_server(model_path, tmp_path):
         assert "something went wrong" in _text(replies).lower()
 
 
-def test_dev_scenarios_of_the_foundation_kinds_pass(assistant):
+def test_dev_scenarios_pass(assistant):
     runner, scenarios = SHARED / "eval" / "scenarios.py", SHARED / "eval" / "dev.yml"
     assert runner.exists(), f"scenario runner not found at {runner}"
     result = subprocess.run(
@@ -178,3 +178,33 @@ def test_rasa_test_conversations_pass(model_path, tmp_path):
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:] + detail
     report = json.loads((tmp_path / "results" / "story_report.json").read_text())
     assert report["conversation_accuracy"]["accuracy"] == 1.0
+
+
+def test_triage_asks_only_what_is_unknown_and_ends_with_an_outcome(assistant):
+    sender = _sender()
+    first = _text(
+        assistant.say(
+            sender, "Should I refer? A 15 year old keeps sharing nazi memes, no immediate danger"
+        )
+    )
+    assert "immediate danger" not in first.lower()  # already said
+    assert "how old" not in first.lower()  # already said
+    outcomes: list[str] = []
+    for reply in ["no", "no", "his parents know", "yes I've spoken to our DSL"]:
+        replies = assistant.say(sender, reply)
+        outcomes += _outcomes(replies)
+        if outcomes:
+            break
+    assert outcomes == ["refer"]
+    assert "Start a VTR referral draft" in [
+        b["title"] for r in replies for b in r.get("buttons") or []
+    ]
+
+
+def test_emergency_mid_triage_pauses_the_form_and_continue_resumes_it(assistant):
+    sender = _sender()
+    assistant.say(sender, "should I refer a pupil?")
+    replies = assistant.say(sender, "he has just pulled a knife out in the corridor")
+    assert "999" in replies[0]["text"] and _outcomes(replies) == ["emergency"]
+    resumed = _text(assistant.say(sender, "continue")).lower()
+    assert "immediate danger" in resumed  # the question it was on

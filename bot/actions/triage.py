@@ -1,0 +1,213 @@
+"""Triage actions: the form's validator, the outcome, "why are you asking?" and stopping."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions._common import intent_payload, latest_text, user_area
+from bot.guidance import get_service
+from bot.triage import (
+    AreaContact,
+    TriageFacts,
+    answer_facts,
+    get_triage,
+    mentioned_facts,
+    remaining,
+)
+
+PREFIX = "triage_"
+FACT_NAMES = [f.name for f in fields(TriageFacts)]
+TRIAGE_SLOTS = [PREFIX + name for name in FACT_NAMES]
+#: Intents that, when the reply is not an answer, interrupt the form for a rule to handle.
+INTERRUPTIONS = {"ask_guidance", "ask_why", "stop", "request_human", "bot_capabilities"}
+#: After this many replies that answer nothing, the question is recorded as "not sure".
+MAX_RETRIES = 2
+
+
+def facts_from_tracker(tracker: Tracker) -> TriageFacts:
+    """The facts so far, re-validated (slots are never trusted blindly)."""
+    return TriageFacts.from_mapping({n: tracker.get_slot(PREFIX + n) for n in FACT_NAMES})
+
+
+def _fact_events(old: TriageFacts, new_values: dict[str, Any]) -> list[EventType]:
+    merged = TriageFacts.from_mapping({**old.as_dict(), **new_values})
+    return [
+        SlotSet(PREFIX + name, getattr(merged, name))
+        for name in FACT_NAMES
+        if getattr(merged, name) != getattr(old, name)
+    ]
+
+
+def _area_contact(tracker: Tracker) -> AreaContact:
+    base = get_service().base
+    area = base.area(user_area(tracker))
+    first = next((c for c in area.contacts if c.email), None)
+    return AreaContact(
+        area_name=area.name,
+        area_contact=f"{first.name} ({first.email})" if first else area.prevent_inbox,
+        police_phone=base.police.phone,
+        police_inbox=base.police.inbox,
+    )
+
+
+class ValidateTriageForm(FormValidationAction):
+    """Reads facts from every reply and asks only what is still unknown (bot.triage)."""
+
+    def name(self) -> str:
+        return "validate_triage_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Extract, then name the next question.
+
+        The SDK's default would drop facts that are no longer "required" once known (the
+        age read from the opening message, say); here the core has already validated every
+        value (`TriageFacts.from_mapping`), so all of them are kept. Returning no fact makes
+        Rasa reject the form for this turn, which lets the interruption rules answer.
+        """
+        events = await self.get_extraction_events(dispatcher, tracker, domain)
+        tracker.add_slots(events)
+        next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
+        return events + ([next_slot] if next_slot else [])
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        return [PREFIX + name for name in remaining(facts_from_tracker(tracker))]
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        facts = facts_from_tracker(tracker)
+        text = latest_text(tracker)
+        requested = tracker.get_slot("requested_slot")
+        asked = requested[len(PREFIX) :] if requested and requested.startswith(PREFIX) else None
+        if asked is None:  # activation: read everything the opening message says
+            return _fact_events(facts, mentioned_facts(text))
+        found = answer_facts(asked, text)
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if asked not in found and "age" not in found:
+            if intent in INTERRUPTIONS:
+                return []  # a question or a request: the form pauses for a rule to answer it
+            if intent == "resume":  # "continue" while the form is open: ask again
+                return [SlotSet("triage_retries", 0)]
+            if intent == "not_sure":
+                found[asked] = "unsure" if asked != "age_group" else found.get(asked, "unsure")
+            else:
+                return self._retry(dispatcher, tracker, facts, asked, found)
+        return _fact_events(facts, found) + [SlotSet("triage_retries", 0)]
+
+    def _retry(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        facts: TriageFacts,
+        asked: str,
+        found: dict[str, Any],
+    ) -> list[EventType]:
+        retries = int(tracker.get_slot("triage_retries") or 0) + 1
+        if retries > MAX_RETRIES:
+            found[asked] = "unsure"
+            return _fact_events(facts, found) + [SlotSet("triage_retries", 0)]
+        dispatcher.utter_message(response="utter_triage_not_understood")
+        return _fact_events(facts, found) + [SlotSet("triage_retries", retries)]
+
+
+class ActionStartTriage(Action):
+    """Starts a fresh triage: forgets the facts of any earlier one in this conversation."""
+
+    def name(self) -> str:
+        return "action_start_triage"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_triage_intro")
+        return [SlotSet(slot, None) for slot in TRIAGE_SLOTS] + [
+            SlotSet("triage_retries", 0),
+            SlotSet("last_answer", "triage_started"),
+        ]
+
+
+class ActionTriageOutcome(Action):
+    """The outcome: one message with reasons, next steps and citations, plus the payload."""
+
+    def name(self) -> str:
+        return "action_triage_outcome"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        outcome = get_triage().decide(facts_from_tracker(tracker), _area_contact(tracker))
+        if outcome is None:  # should not happen: the form ends only when the table decides
+            dispatcher.utter_message(response="utter_action_failed")
+            return [SlotSet("last_answer", "triage_undecided")]
+        base = get_service().base
+        buttons = []
+        if outcome.outcome in ("refer", "consult_dsl"):
+            buttons.append(
+                {"title": "Start a VTR referral draft", "payload": intent_payload("start_referral")}
+            )
+        buttons.append({"title": "Talk to a person", "payload": intent_payload("request_human")})
+        dispatcher.utter_message(
+            response="utter_triage_outcome",
+            triage_headline=outcome.headline,
+            triage_reasons="\n".join(f"• {r}" for r in outcome.reasons),
+            triage_steps="\n".join(f"• {s}" for s in outcome.steps),
+            triage_notes="".join(f"\n\n{n}" for n in outcome.notes),
+            triage_sources="; ".join(base.cite(outcome.citations)),
+            buttons=buttons,
+            json_message=outcome.payload(),
+        )
+        return [SlotSet("last_answer", f"outcome:{outcome.outcome}")]
+
+
+class ActionExplainQuestion(Action):
+    """ "Why are you asking?": the purpose of the question just asked, with its citation."""
+
+    def name(self) -> str:
+        return "action_explain_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        requested = tracker.get_slot("requested_slot") or ""
+        why = get_triage().why(requested.removeprefix(PREFIX))
+        if why is None:
+            dispatcher.utter_message(response="utter_ask_why_general")
+            return [SlotSet("last_answer", "why_general")]
+        base = get_service().base
+        dispatcher.utter_message(
+            response="utter_explain_question",
+            why_text=why.text,
+            why_sources="; ".join(base.cite(why.citations)),
+        )
+        return [SlotSet("last_answer", f"why:{requested}")]
+
+
+class ActionStopForm(Action):
+    """ "Stop" inside a form: end it kindly; what was said is kept for "continue"."""
+
+    def name(self) -> str:
+        return "action_stop_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_form_stopped")
+        return [
+            SlotSet("paused_form", tracker.active_loop.get("name")),
+            ActiveLoop(None),
+            SlotSet("requested_slot", None),
+        ]

@@ -1,0 +1,25 @@
+""" "Should I refer?": facts from the conversation, a decision table, cited advice (SET 2.2-2.5)."""
+
+from bot.triage.extract import age_from_text, answer_facts, mentioned_facts, yes_no
+from bot.triage.facts import TriageFacts
+from bot.triage.outcome import AreaContact, Triage, TriageOutcome, get_triage
+from bot.triage.questions import next_question, remaining
+from bot.triage.rules import DecisionTable, DecisionTableError, Row, indicator_state
+
+__all__ = [
+    "AreaContact",
+    "DecisionTable",
+    "DecisionTableError",
+    "Row",
+    "Triage",
+    "TriageFacts",
+    "TriageOutcome",
+    "age_from_text",
+    "answer_facts",
+    "get_triage",
+    "indicator_state",
+    "mentioned_facts",
+    "next_question",
+    "remaining",
+    "yes_no",
+]

@@ -1,0 +1,265 @@
+"""Reads triage facts out of what a practitioner types, so nothing is asked twice.
+
+Two readings of every message: as an answer to the question just asked ("No, I haven't
+spoken to the DSL yet" answers `dsl_consulted`), and as free text that may mention other
+facts ("a 14 year old", "a far-right badge", "no immediate danger", "I spoke to our DSL").
+Mentions that are negated ("no violence") are not taken as signs.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.triage.facts import ADULT_AGE
+
+_LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
+
+_UNSURE = re.compile(
+    r"\b(not sure|unsure|(i )?(don'?t|do not|dont) know(?! of)|no idea|not certain|maybe|"
+    r"possibly|perhaps|can'?t say|cannot say|idk|dunno|unclear|hard to say|might be|"
+    r"not (totally|really|entirely) sure)\b"
+)
+_YES = re.compile(
+    r"^\s*(yes|yeah|yep|yup|yea|y|aye|correct|definitely|absolutely|certainly|sure|true|"
+    r"i have|i did|i do|they have|they do|he has|she has|he does|she does|he is|she is|"
+    r"they are|it is|there is|there are|we have|done|already)\b"
+)
+_NO = re.compile(
+    r"^\s*(no|nope|nah|not|none|nothing|never|n|nobody|no one|negative)\b|"
+    r"\b(haven'?t|hasn'?t|didn'?t|don'?t|doesn'?t|isn'?t|aren'?t|wasn'?t|weren'?t|"
+    r"not yet|no one|nobody|nothing like that|no sign|no signs)\b"
+)
+_NEGATORS = re.compile(r"\b(no|not|never|without|nothing|none|nobody|\w+n'?t)\b")
+_AGE_PATTERNS = [
+    re.compile(r"\b(\d{1,3})\s*(?:-\s*)?(?:years?|yrs?|yo)\b(?:[\s-]*old)?"),
+    re.compile(r"\baged?\s*(?:is\s*)?(\d{1,3})\b"),
+    re.compile(
+        r"\b(?:he|she|they|who|pupil|student|child|boy|girl)(?:'s| is| are)\s*(?:only\s*|about\s*|around\s*)?(\d{1,3})\b"
+    ),
+    re.compile(r"\b(?:about|around|roughly|approximately)\s*(\d{1,3})\b"),
+]
+_BARE_NUMBER = re.compile(r"^\D{0,20}?(\d{1,3})\D{0,40}$")
+_SCHOOL_YEAR = re.compile(r"\b(?:year|yr|y)\s*(\d{1,2})\b")
+_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b")
+_CHILD_WORDS = re.compile(
+    r"\b(child|children|kid|boy|girl|pupil in year|primary|teenager|teen|young person "
+    r"under 18|under 18|minor|son|daughter|a child)\b"
+)
+_ADULT_WORDS = re.compile(
+    r"\b(adult|man|woman|over 18|18\+|grown[- ]up|parent of|colleague|staff member|member of staff|apprentice over 18)\b"
+)
+_DSL_WORDS = re.compile(r"\b(dsl|designated safeguarding lead|safeguarding lead|prevent lead)\b")
+_ADULT_CONSENT = [
+    (
+        "refused",
+        re.compile(
+            r"\b(refus\w*|said no|says no|don'?t want|doesn'?t want|won'?t|will not|declined|not happy|against it|objects?)\b"
+        ),
+    ),
+    (
+        "given",
+        re.compile(
+            r"\b(agreed|agrees|consent(ed|s)? given|gave (their |his |her )?consent|happy (for|to)|is fine with|ok with|okay with|said yes|says yes|yes)\b"
+        ),
+    ),
+    (
+        "not_asked",
+        re.compile(
+            r"\b(not (yet )?asked|haven'?t asked|have not asked|didn'?t ask|not sought|no,? not yet|not yet)\b"
+        ),
+    ),
+]
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon() -> dict[str, list[re.Pattern[str]]]:
+    with _LEXICON_PATH.open(encoding="utf-8") as fh:
+        raw: dict[str, list[str]] = yaml.safe_load(fh)
+    return {
+        name: [re.compile(rf"(?<![\w-])(?:{p})(?![\w-])") for p in patterns]
+        for name, patterns in raw.items()
+    }
+
+
+def _normal(text: str) -> str:
+    text = (text or "").lower().replace("\u2019", "'").replace("\u2018", "'")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _mentions(name: str, text: str, respect_negation: bool = True) -> bool:
+    for pattern in _lexicon()[name]:
+        for match in pattern.finditer(text):
+            before = text[max(0, match.start() - 25) : match.start()]
+            clause = re.split(r"[,.;!?]| but ", before)[-1]
+            if respect_negation and _NEGATORS.search(clause):
+                continue
+            return True
+    return False
+
+
+def yes_no(text: str) -> str | None:
+    """A yes / no / not-sure reading of a short answer, or None if it isn't one."""
+    t = _normal(text)
+    if not t:
+        return None
+    if _UNSURE.search(t):
+        return "unsure"
+    if _NO.search(t):
+        return "no"
+    if _YES.search(t):
+        return "yes"
+    return None
+
+
+def age_from_text(text: str, today: date | None = None, bare_number: bool = False) -> int | None:
+    """An age in years from "14 year old", "aged 14", "she's 15", a date of birth or "year 9"."""
+    t = _normal(text)
+    for pattern in _AGE_PATTERNS:
+        match = pattern.search(t)
+        if match and 0 < int(match.group(1)) <= 120:
+            return int(match.group(1))
+    match = _DATE.search(t)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        year += 2000 if year < 100 else 0
+        try:
+            born = date(year, month, day)
+        except ValueError:
+            born = None
+        today = today or date.today()
+        if born and born <= today:
+            return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    match = _SCHOOL_YEAR.search(t)
+    if match and 1 <= int(match.group(1)) <= 13:
+        return int(match.group(1)) + 4  # UK school year N: pupils turn N+5 during it
+    if bare_number:
+        match = _BARE_NUMBER.match(t)
+        if match and 0 < int(match.group(1)) <= 120:
+            return int(match.group(1))
+    return None
+
+
+def _age_facts(text: str, asked: bool) -> dict[str, Any]:
+    t = _normal(text)
+    age = age_from_text(t, bare_number=asked)
+    if age is not None:
+        return {"age": age, "age_group": "adult" if age >= ADULT_AGE else "child"}
+    if re.search(r"\bsixth[- ]form(er)?\b", t):
+        return {"age_group": "child"}
+    if _ADULT_WORDS.search(t):
+        return {"age_group": "adult"}
+    if _CHILD_WORDS.search(t):
+        return {"age_group": "child"}
+    if asked and yes_no(t) == "unsure":
+        return {"age_group": "unsure"}
+    return {}
+
+
+def _family_facts(text: str) -> dict[str, Any]:
+    t = _normal(text)
+    facts: dict[str, Any] = {}
+    if _mentions("family_aware_no", t, respect_negation=False):
+        facts["family_aware"] = "no"
+    elif _mentions("family_aware_yes", t):
+        facts["family_aware"] = "yes"
+    if _mentions("family_implicated_yes", t):
+        facts["family_implicated"] = "yes"
+    elif _mentions("family_implicated_no", t, respect_negation=False):
+        facts["family_implicated"] = "no"
+    return facts
+
+
+def _dsl_fact(text: str) -> str | None:
+    t = _normal(text)
+    if not _DSL_WORDS.search(t):
+        return None
+    if _mentions("dsl_yes", t):
+        return "yes"
+    clause = t
+    if re.search(
+        r"\b(haven'?t|have not|hasn'?t|not yet|didn'?t|not spoken|not talked|no)\b", clause
+    ):
+        return "no"
+    return None
+
+
+def mentioned_facts(text: str) -> dict[str, Any]:
+    """Facts a free-text message states, whatever was asked."""
+    t = _normal(text)
+    facts: dict[str, Any] = dict(_age_facts(t, asked=False))
+    denies_ideology = _mentions("ideology_denial", t, respect_negation=False)
+    if denies_ideology:
+        facts["ideology"] = "no"
+    for dimension in ("engagement", "intent", "capability"):
+        if _mentions(dimension, t):
+            facts[dimension] = "yes"
+    if not denies_ideology and (
+        _mentions("ideology", t) or any(facts.get(d) == "yes" for d in ("engagement", "intent"))
+    ):
+        facts["ideology"] = "yes"
+    if _mentions("other_safeguarding", t):
+        facts["other_safeguarding"] = "yes"
+    if re.search(
+        r"\b(no|not in( any)?|nobody is in|no one is in|isn'?t in|aren'?t in) (immediate |any )?(danger|risk)\b"
+        r"|\bnot (urgent|an emergency)\b|\bno immediate (danger|risk)\b",
+        t,
+    ):
+        facts["immediate_risk"] = "no"
+    dsl = _dsl_fact(t)
+    if dsl:
+        facts["dsl_consulted"] = dsl
+    facts.update(_family_facts(t))
+    return facts
+
+
+def answer_facts(asked: str, text: str) -> dict[str, Any]:
+    """The facts a reply gives: first as an answer to `asked`, then anything else it says."""
+    t = _normal(text)
+    facts = mentioned_facts(t)
+    if asked == "age_group":
+        facts.update(_age_facts(t, asked=True))
+        return facts
+    if asked == "family_aware":
+        family = _family_facts(t)
+        if "family_aware" not in family:
+            reading = yes_no(t)
+            if reading:
+                family["family_aware"] = reading
+        facts.update(family)
+        return facts
+    if asked == "adult_consent":
+        for value, pattern in _ADULT_CONSENT:
+            if pattern.search(t):
+                facts["adult_consent"] = value
+                break
+        else:
+            if yes_no(t) == "unsure":
+                facts["adult_consent"] = "unsure"
+            elif yes_no(t) == "no":
+                facts["adult_consent"] = "not_asked"
+        return facts
+    if asked == "dsl_consulted":
+        reading = _dsl_fact(t) or yes_no(t)
+        if reading:
+            facts["dsl_consulted"] = reading
+        return facts
+    reading = yes_no(t)
+    if "dsl_consulted" in facts and _DSL_WORDS.search(t):
+        reading = None  # "yes, I spoke to our DSL": the yes is about the DSL, not the question
+    if asked in ("engagement", "intent", "capability", "other_safeguarding", "ideology"):
+        if reading is None and facts.get(asked) == "yes":
+            reading = "yes"
+        if reading is None and asked == "ideology" and facts.get("ideology"):
+            reading = facts["ideology"]
+        if reading == "no" and asked == "ideology":
+            # "No, nothing to do with extremism": the dimensions need no asking.
+            facts.pop("ideology", None)
+    if reading:
+        facts[asked] = reading
+    return facts

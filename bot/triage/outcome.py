@@ -1,0 +1,173 @@
+"""From facts to an outcome a practitioner can act on: what to do, why, and where it says so."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.triage.facts import CAPACITY_AGE, TriageFacts
+from bot.triage.rules import DecisionTable, load_table
+
+
+@dataclass(frozen=True)
+class AreaContact:
+    """Who to call in the user's area (from guidance/contacts.yml, passed in by the caller)."""
+
+    area_name: str
+    area_contact: str
+    police_phone: str
+    police_inbox: str
+
+
+@dataclass(frozen=True)
+class TriageOutcome:
+    """The advice: never a verdict on a person, always the policy's next step with reasons."""
+
+    outcome: str
+    row_id: str
+    headline: str
+    reasons: tuple[str, ...]
+    steps: tuple[str, ...]
+    notes: tuple[str, ...]
+    citations: tuple[str, ...]
+
+    def payload(self) -> dict[str, Any]:
+        """The contract other parts rely on (DESIGN.md): outcome, reasons, citations."""
+        return {
+            "outcome": self.outcome,
+            "reasons": list(self.reasons),
+            "citations": list(self.citations),
+        }
+
+
+@dataclass(frozen=True)
+class TriageWording:
+    outcomes: dict[str, dict[str, Any]]
+    reasons: dict[str, str]
+    dimensions: dict[str, str]
+    notes: dict[str, str]
+    note_citations: dict[str, list[str]]
+
+
+@functools.lru_cache(maxsize=2)
+def load_wording(path: Path) -> TriageWording:
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    return TriageWording(
+        outcomes=data["outcomes"],
+        reasons=data["reasons"],
+        dimensions=data["dimensions"],
+        notes=data["notes"],
+        note_citations=data.get("note_citations", {}),
+    )
+
+
+@dataclass(frozen=True)
+class Why:
+    """Why a question is asked, and where the policy says so."""
+
+    text: str
+    citations: tuple[str, ...]
+
+
+def load_why(path: Path) -> dict[str, Why]:
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    return {k: Why(v["text"], tuple(v["citations"])) for k, v in data["why"].items()}
+
+
+class Triage:
+    """Decides with the table and words the result with `guidance/triage/outcomes.yml`."""
+
+    def __init__(
+        self, table: DecisionTable, wording: TriageWording, whys: dict[str, Why] | None = None
+    ) -> None:
+        self.table = table
+        self.wording = wording
+        self.whys = whys or {}
+
+    @classmethod
+    def from_directory(cls, directory: Path) -> Triage:
+        return cls(
+            load_table(directory / "decision_table.yml"),
+            load_wording(directory / "outcomes.yml"),
+            load_why(directory / "why.yml"),
+        )
+
+    def why(self, fact: str) -> Why | None:
+        """The reason a question is asked (for "why are you asking?")."""
+        return self.whys.get(fact)
+
+    def decide(self, facts: TriageFacts, contact: AreaContact) -> TriageOutcome | None:
+        """The outcome once the facts allow one; None while a question is still open."""
+        row = self.table.decide(facts)
+        if row is None:
+            return None
+        w = self.wording
+        seen = [
+            w.dimensions[d]
+            for d in ("engagement", "intent", "capability")
+            if getattr(facts, d) == "yes"
+        ]
+        values = {
+            "dimensions": "; ".join(seen) or "none",
+            "unsure": ", ".join(_unsure_topics(facts)),
+            **contact.__dict__,
+        }
+        reasons = [w.reasons[r].format(**values) for r in row.reasons]
+        if _unsure_topics(facts):
+            reasons.append(w.reasons["unsure_answers"].format(**values))
+        notes, note_citations = self._notes(facts, row.outcome)
+        spec = w.outcomes[row.outcome]
+        citations = tuple(dict.fromkeys([*row.citations, *note_citations]))
+        return TriageOutcome(
+            outcome=row.outcome,
+            row_id=row.id,
+            headline=spec["headline"].format(**values),
+            reasons=tuple(reasons),
+            steps=tuple(s.format(**values) for s in spec["steps"]),
+            notes=tuple(notes),
+            citations=citations,
+        )
+
+    def _notes(self, facts: TriageFacts, outcome: str) -> tuple[list[str], list[str]]:
+        keys: list[str] = []
+        if outcome in ("refer", "consult_dsl"):
+            if facts.effective_age_group != "adult":
+                keys.append("child_family")
+                if facts.family_implicated == "yes":
+                    keys.append("child_family_implicated")
+                elif facts.family_aware == "no":
+                    keys.append("child_family_not_told")
+            if facts.age is not None and facts.age >= CAPACITY_AGE:
+                keys.append("capacity")
+            keys.append("support_not_suspicion")
+        notes = [self.wording.notes[k] for k in keys]
+        citations = [c for k in keys for c in self.wording.note_citations.get(k, [])]
+        return notes, citations
+
+
+def _unsure_topics(facts: TriageFacts) -> list[str]:
+    names = {
+        "immediate_risk": "immediate danger",
+        "ideology": "a link to extremism",
+        "engagement": "engagement",
+        "intent": "intent",
+        "capability": "capability",
+        "other_safeguarding": "other safeguarding worries",
+        "dsl_consulted": "talking to your DSL",
+        "family_aware": "whether the family knows",
+        "public_interest": "the public interest",
+    }
+    return [label for name, label in names.items() if getattr(facts, name) == "unsure"]
+
+
+@functools.lru_cache(maxsize=1)
+def get_triage() -> Triage:
+    from bot.config import get_config
+
+    return Triage.from_directory(get_config().guidance_dir / "triage")

@@ -1,0 +1,55 @@
+"""Which facts the triage conversation still needs to ask, in order, given what it knows.
+
+The plan follows the SET policy: safety first (immediacy, SET 2.5), then who the person
+is (child or adult, SET 2.4), whether the worry is about extremism at all, the three
+dimensions (SET 2.2/2.3), other safeguarding worries, consent (SET 2.4) and whether the
+DSL or Prevent lead has been consulted (SET 2.5). Facts that cannot change the outcome
+are not asked: no consent questions when there is nothing to refer.
+"""
+
+from __future__ import annotations
+
+from bot.triage.facts import TriageFacts
+
+
+def remaining(facts: TriageFacts) -> list[str]:
+    """The facts still to ask, first one first. Empty means the table can decide."""
+    todo: list[str] = []
+
+    def need(name: str) -> None:
+        if getattr(facts, name) is None:
+            todo.append(name)
+
+    need("immediate_risk")
+    if facts.immediate_risk == "yes":
+        return todo
+    if facts.age is None and facts.age_group is None:
+        todo.append("age_group")
+    extremism_possible = facts.ideology != "no" or facts.any_indicator
+    if facts.ideology is None and not facts.any_indicator:
+        todo.append("ideology")
+    if extremism_possible:
+        for dimension in ("engagement", "intent", "capability"):
+            need(dimension)
+    indicators_known = None not in (facts.engagement, facts.intent, facts.capability)
+    no_extremism = facts.ideology == "no" or (indicators_known and facts.indicators_all_no)
+    if no_extremism:
+        need("other_safeguarding")
+        return todo
+    if not (facts.any_indicator or facts.any_indicator_unsure) and not todo:
+        need("other_safeguarding")
+        return todo
+    group = facts.effective_age_group
+    if group == "adult":
+        need("adult_consent")
+        if facts.adult_consent == "refused":
+            need("public_interest")
+    else:
+        need("family_aware")
+    need("dsl_consulted")
+    return todo
+
+
+def next_question(facts: TriageFacts) -> str | None:
+    todo = remaining(facts)
+    return todo[0] if todo else None
