@@ -40,7 +40,8 @@ _AGE_PATTERNS = [
     re.compile(r"\b(\d{1,3})\s*(?:-\s*)?(?:years?|yrs?|yo)\b(?:[\s-]*old)?"),
     re.compile(r"\baged?\s*(?:is\s*)?(\d{1,3})\b"),
     re.compile(
-        r"\b(?:he|she|they|who|pupil|student|child|boy|girl)(?:'s| is| are)\s*(?:only\s*|about\s*|around\s*)?(\d{1,3})\b"
+        r"\b(?:he|she|they|who|pupil|student|child|boy|girl)(?:'s| is| are)\s*"
+        r"(?:only\s*|about\s*|around\s*)?(\d{1,3})\b"
     ),
     re.compile(r"\b(?:about|around|roughly|approximately)\s*(\d{1,3})\b"),
 ]
@@ -52,26 +53,38 @@ _CHILD_WORDS = re.compile(
     r"under 18|under 18|minor|son|daughter|a child)\b"
 )
 _ADULT_WORDS = re.compile(
-    r"\b(adult|man|woman|over 18|18\+|grown[- ]up|parent of|colleague|staff member|member of staff|apprentice over 18)\b"
+    r"\b(adult|man|woman|over 18|18\+|grown[- ]up|parent of|colleague|staff member|"
+    r"member of staff|apprentice over 18)\b"
 )
 _DSL_WORDS = re.compile(r"\b(dsl|designated safeguarding lead|safeguarding lead|prevent lead)\b")
+_DSL_NOT_YET = re.compile(
+    r"\b(haven'?t|have not|hasn'?t|not yet|didn'?t|not spoken|not talked|no)\b"
+)
+_NO_DANGER = re.compile(
+    r"\b(no|not in( any)?|nobody is in|no one is in|isn'?t in|aren'?t in) "
+    r"(immediate |any )?(danger|risk)\b|\bnot (urgent|an emergency)\b"
+    r"|\bno immediate (danger|risk)\b"
+)
 _ADULT_CONSENT = [
     (
         "refused",
         re.compile(
-            r"\b(refus\w*|said no|says no|don'?t want|doesn'?t want|won'?t|will not|declined|not happy|against it|objects?)\b"
+            r"\b(refus\w*|said no|says no|don'?t want|doesn'?t want|won'?t|will not|"
+            r"declined|not happy|against it|objects?)\b"
         ),
     ),
     (
         "given",
         re.compile(
-            r"\b(agreed|agrees|consent(ed|s)? given|gave (their |his |her )?consent|happy (for|to)|is fine with|ok with|okay with|said yes|says yes|yes)\b"
+            r"\b(agreed|agrees|consent(ed|s)? given|gave (their |his |her )?consent|"
+            r"happy (for|to)|is fine with|ok with|okay with|said yes|says yes|yes)\b"
         ),
     ),
     (
         "not_asked",
         re.compile(
-            r"\b(not (yet )?asked|haven'?t asked|have not asked|didn'?t ask|not sought|no,? not yet|not yet)\b"
+            r"\b(not (yet )?asked|haven'?t asked|have not asked|didn'?t ask|not sought|"
+            r"no,? not yet|not yet)\b"
         ),
     ),
 ]
@@ -181,10 +194,7 @@ def _dsl_fact(text: str) -> str | None:
         return None
     if _mentions("dsl_yes", t):
         return "yes"
-    clause = t
-    if re.search(
-        r"\b(haven'?t|have not|hasn'?t|not yet|didn'?t|not spoken|not talked|no)\b", clause
-    ):
+    if _DSL_NOT_YET.search(t):
         return "no"
     return None
 
@@ -205,11 +215,7 @@ def mentioned_facts(text: str) -> dict[str, Any]:
         facts["ideology"] = "yes"
     if _mentions("other_safeguarding", t):
         facts["other_safeguarding"] = "yes"
-    if re.search(
-        r"\b(no|not in( any)?|nobody is in|no one is in|isn'?t in|aren'?t in) (immediate |any )?(danger|risk)\b"
-        r"|\bnot (urgent|an emergency)\b|\bno immediate (danger|risk)\b",
-        t,
-    ):
+    if _NO_DANGER.search(t):
         facts["immediate_risk"] = "no"
     dsl = _dsl_fact(t)
     if dsl:
