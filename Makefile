@@ -20,7 +20,7 @@ $(VENV)/.installed-dev: $(VENV)/.installed requirements-dev.txt
 
 install: $(VENV)/.installed ## Create the Python 3.10 venv and install the assistant
 
-data/nlu/_generated_guidance.yml domain/_generated.yml &: $(GUIDANCE) bot/build_data.py $(VENV)/.installed
+data/nlu/_generated_guidance.yml domain/_generated.yml &: $(GUIDANCE) $(wildcard referral_forms/*.yml) bot/build_data.py $(VENV)/.installed
 	PYTHONPATH=. $(PY) -m bot.build_data
 
 data: data/nlu/_generated_guidance.yml domain/_generated.yml ## Generate Rasa data from guidance/

@@ -38,6 +38,9 @@ class Config:
     default_area: str
     #: Below this retrieval confidence the assistant says it is not sure and offers topics.
     guidance_confidence_floor: float
+    #: Unfinished drafts are deleted after this many idle days; owners are warned first.
+    draft_retention_days: int
+    draft_warning_days: int
     database_url: str = field(repr=False)
 
     def __repr__(self) -> str:  # never print URLs that may carry passwords
@@ -55,6 +58,8 @@ def get_config() -> Config:
         referral_forms_dir=_path("PREVENT_FORMS_DIR", PROJECT_ROOT / "referral_forms"),
         default_area=os.environ.get("PREVENT_DEFAULT_AREA", "essex").strip().lower(),
         guidance_confidence_floor=_float("PREVENT_GUIDANCE_FLOOR", 0.45),
+        draft_retention_days=int(_float("PREVENT_DRAFT_RETENTION_DAYS", 30)),
+        draft_warning_days=int(_float("PREVENT_DRAFT_WARNING_DAYS", 3)),
         database_url=os.environ.get("PREVENT_DATABASE_URL")
         or f"sqlite:///{var_dir / 'prevent.db'}",
     )

@@ -21,6 +21,7 @@ INPUTS = [
     "domain",
     "data",
     "guidance",
+    "referral_forms",
     "bot/rasa_ext",
     "bot/risk",
     "requirements.txt",

@@ -11,9 +11,11 @@ PY="$ROOT/.venv/bin/python"
 
 "$PY" -m rasa_sdk --actions bot.actions --port "$ACTION_SERVER_PORT" &
 ACTIONS_PID=$!
+"$PY" -m bot.referral.retention --every "${PREVENT_PURGE_EVERY_SECONDS:-3600}" &
+PURGE_PID=$!
 stop() {
   trap - INT TERM EXIT
-  kill "$ACTIONS_PID" 2>/dev/null || true
+  kill "$ACTIONS_PID" "$PURGE_PID" 2>/dev/null || true
   [ -n "${RASA_PID:-}" ] && kill "$RASA_PID" 2>/dev/null || true
   wait 2>/dev/null || true
 }

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
+import traceback
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
 
 from bot.config import get_config
 
@@ -27,3 +32,62 @@ def latest_text(tracker: Tracker) -> str:
 def latest_entity(tracker: Tracker, name: str) -> str | None:
     value = next(tracker.get_latest_entity_values(name), None)
     return value if isinstance(value, str) else None
+
+
+def user_just_spoke(tracker: Tracker, form_name: str) -> bool:
+    """True when the form runs right after a user message (so that message is an answer).
+
+    After an interruption (a guidance answer, "why?") the form runs again to re-ask its
+    question; the latest message then was the interruption, and must not be taken as an
+    answer a second time.
+    """
+    skipped_form = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            return True
+        if kind == "action":
+            if event.get("name") == form_name and not skipped_form:
+                skipped_form = True
+                continue
+            return event.get("name") == "action_listen"
+    return False
+
+
+_log = logging.getLogger("bot.actions")
+
+
+class NeverRaise:
+    """Mixin: an action that fails says so kindly and never raises to the SDK.
+
+    Why: when an action raises, the SDK answers 500 with the whole tracker in the body and
+    Rasa writes that body, with everything the user typed, into its error log. Here the
+    failure is logged by action name, exception type and code location only, the user is
+    told (`utter_action_failed`), and an event is returned so the conversation goes on.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        run = cls.__dict__.get("run")
+        if run is not None:
+            cls.run = _guarded(run)  # type: ignore[method-assign]
+
+
+def _guarded(run: Callable[..., Awaitable[list[dict[str, Any]]]]) -> Callable[..., Any]:
+    @functools.wraps(run)
+    async def wrapper(self: Any, dispatcher: Any, tracker: Tracker, domain: Any) -> list[Any]:
+        try:
+            return await run(self, dispatcher, tracker, domain)
+        except Exception as exc:  # noqa: BLE001 - reported below, without user data
+            where = traceback.extract_tb(exc.__traceback__)[-1]
+            _log.error(
+                "action %s failed: %s at %s:%s",
+                self.name(),
+                type(exc).__name__,
+                where.filename.rsplit("/", 1)[-1],
+                where.lineno,
+            )
+            dispatcher.utter_message(response="utter_action_failed")
+            return [SlotSet("last_answer", "action_failed")]
+
+    return wrapper

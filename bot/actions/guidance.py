@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions._common import intent_payload, latest_entity, latest_text, user_area
+from bot.actions._common import NeverRaise, intent_payload, latest_entity, latest_text, user_area
 from bot.guidance import GuidanceAnswer, get_service
 
 
@@ -31,7 +31,7 @@ def utter_answer(dispatcher: CollectingDispatcher, answer: GuidanceAnswer) -> No
     )
 
 
-class ActionAnswerGuidance(Action):
+class ActionAnswerGuidance(NeverRaise, Action):
     """Answers from `guidance/`: by button topic id, else by retrieval over the text."""
 
     def name(self) -> str:
@@ -59,7 +59,7 @@ class ActionAnswerGuidance(Action):
         return [SlotSet("last_answer", "not_sure")]
 
 
-class ActionTalkToPerson(Action):
+class ActionTalkToPerson(NeverRaise, Action):
     """The people to talk to: the DSL first (SET 2.5), then the area's Annex B contacts."""
 
     def name(self) -> str:

@@ -10,8 +10,9 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions._common import intent_payload, latest_text, user_area
+from bot.actions._common import NeverRaise, intent_payload, latest_text, user_area
 from bot.guidance import get_service
+from bot.referral import get_form
 from bot.triage import (
     AreaContact,
     TriageFacts,
@@ -20,6 +21,7 @@ from bot.triage import (
     mentioned_facts,
     remaining,
 )
+from bot.triage.outcome import Why
 
 PREFIX = "triage_"
 FACT_NAMES = [f.name for f in fields(TriageFacts)]
@@ -56,7 +58,7 @@ def _area_contact(tracker: Tracker) -> AreaContact:
     )
 
 
-class ValidateTriageForm(FormValidationAction):
+class ValidateTriageForm(NeverRaise, FormValidationAction):
     """Reads facts from every reply and asks only what is still unknown (bot.triage)."""
 
     def name(self) -> str:
@@ -124,7 +126,7 @@ class ValidateTriageForm(FormValidationAction):
         return _fact_events(facts, found) + [SlotSet("triage_retries", retries)]
 
 
-class ActionStartTriage(Action):
+class ActionStartTriage(NeverRaise, Action):
     """Starts a fresh triage: forgets the facts of any earlier one in this conversation."""
 
     def name(self) -> str:
@@ -140,7 +142,7 @@ class ActionStartTriage(Action):
         ]
 
 
-class ActionTriageOutcome(Action):
+class ActionTriageOutcome(NeverRaise, Action):
     """The outcome: one message with reasons, next steps and citations, plus the payload."""
 
     def name(self) -> str:
@@ -173,7 +175,7 @@ class ActionTriageOutcome(Action):
         return [SlotSet("last_answer", f"outcome:{outcome.outcome}")]
 
 
-class ActionExplainQuestion(Action):
+class ActionExplainQuestion(NeverRaise, Action):
     """ "Why are you asking?": the purpose of the question just asked, with its citation."""
 
     def name(self) -> str:
@@ -184,6 +186,8 @@ class ActionExplainQuestion(Action):
     ) -> list[EventType]:
         requested = tracker.get_slot("requested_slot") or ""
         why = get_triage().why(requested.removeprefix(PREFIX))
+        if why is None and requested.startswith("vtr_"):
+            why = _form_field_why(requested.removeprefix("vtr_"))
         if why is None:
             dispatcher.utter_message(response="utter_ask_why_general")
             return [SlotSet("last_answer", "why_general")]
@@ -196,7 +200,16 @@ class ActionExplainQuestion(Action):
         return [SlotSet("last_answer", f"why:{requested}")]
 
 
-class ActionStopForm(Action):
+def _form_field_why(field_id: str) -> Why | None:
+    """A VTR field's help text and citations (referral_forms/vtr.yml), if it has any."""
+    try:
+        spec = get_form().field(field_id)
+    except KeyError:
+        return None
+    return Why(spec.help, spec.citations) if spec.help and spec.citations else None
+
+
+class ActionStopForm(NeverRaise, Action):
     """ "Stop" inside a form: end it kindly; what was said is kept for "continue"."""
 
     def name(self) -> str:

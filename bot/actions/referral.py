@@ -1,0 +1,401 @@
+"""VTR draft actions: the form's validator, start, summary, confirm, edit, list and delete.
+
+Thin: the form model, validation, storage and wording of fields live in `bot.referral`
+and `referral_forms/`; sentences live in `domain/referral.yml`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.actions._common import NeverRaise, latest_text, user_just_spoke
+from bot.actions.triage import FACT_NAMES
+from bot.actions.triage import PREFIX as TRIAGE_PREFIX
+from bot.referral import (
+    CONCERN_MORE,
+    Draft,
+    DraftNotFound,
+    fields_to_ask,
+    get_form,
+    get_store,
+    looks_like_question,
+    missing_labels,
+    prefill_from_triage,
+    summary,
+    take_answer,
+)
+from bot.store.crypto import CryptoError
+
+log = logging.getLogger(__name__)
+
+SLOT = "vtr_"
+INTERRUPTIONS = {
+    "ask_guidance",
+    "ask_why",
+    "stop",
+    "request_human",
+    "bot_capabilities",
+    "edit_field",
+    "list_drafts",
+    "delete_draft",
+}
+STORAGE_ERRORS = (SQLAlchemyError, CryptoError, OSError)
+
+
+def _open_draft(tracker: Tracker) -> Draft | None:
+    draft_id = tracker.get_slot("draft_id")
+    if not draft_id:
+        return None
+    try:
+        return get_store().get(tracker.sender_id, draft_id)
+    except DraftNotFound:
+        return None
+
+
+def _next_slot(draft: Draft) -> str | None:
+    todo = fields_to_ask(get_form(), draft)
+    return SLOT + todo[0] if todo else None
+
+
+def _is_interruption(tracker: Tracker, text: str) -> bool:
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    if intent not in INTERRUPTIONS:
+        return False
+    return looks_like_question(text) or len(text.strip()) <= 40
+
+
+class ValidateVtrForm(NeverRaise, FormValidationAction):
+    """Takes each answer into the encrypted draft and names the next question."""
+
+    def name(self) -> str:
+        return "validate_vtr_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        draft = _open_draft(tracker)
+        if draft is None:
+            dispatcher.utter_message(response="utter_no_draft")
+            return [
+                ActiveLoop(None),
+                SlotSet("requested_slot", None),
+                SlotSet("last_answer", "no_draft"),
+            ]
+        requested = tracker.get_slot("requested_slot") or ""
+        events: list[EventType] = []
+        if requested.startswith(SLOT) and user_just_spoke(tracker, self.form_name()):
+            text = latest_text(tracker)
+            if _is_interruption(tracker, text):
+                return []  # the form pauses for this turn; a rule answers, then it asks again
+            answered = self._take(dispatcher, tracker, draft, requested[len(SLOT) :], text)
+            if answered is None:  # told what was wrong: ask the same question again
+                retries = (tracker.get_slot("vtr_retries") or 0) + 1
+                return [SlotSet("vtr_retries", retries), SlotSet("requested_slot", requested)]
+            events += answered
+            if any(isinstance(e, dict) and e.get("name") == "paused_form" for e in events):
+                return events
+        return events + [SlotSet("requested_slot", _next_slot(draft))]
+
+    def _take(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        draft: Draft,
+        field_id: str,
+        text: str,
+    ) -> list[EventType] | None:
+        """Events for an accepted answer, or None after telling the user what was wrong."""
+        result = take_answer(get_form(), draft, field_id, text)
+        if not result.accepted:
+            dispatcher.utter_message(response="utter_field_problem", problem=result.problem)
+            return None
+        try:
+            get_store().save(tracker.sender_id, draft)
+        except STORAGE_ERRORS:
+            log.exception("draft save failed (draft %s)", draft.short_id)
+            dispatcher.utter_message(response="utter_storage_failed")
+            return None
+        events: list[EventType] = [SlotSet(SLOT + field_id, "set"), SlotSet("vtr_retries", 0)]
+        if field_id == "date_of_birth":
+            events.append(SlotSet("vtr_age_group", draft.age_group()))
+        if field_id == "area":
+            events.append(SlotSet("area", draft.values.get("area")))
+        if result.emergency:  # SET 2.5: imminent risk, call 999 now; the draft is kept
+            dispatcher.utter_message(
+                response="utter_emergency", risk_reason="you said someone is in immediate danger"
+            )
+            events += [SlotSet("paused_form", self.form_name()), ActiveLoop(None)]
+        return events
+
+
+class ActionStartReferral(NeverRaise, Action):
+    """A new encrypted draft, pre-filled with what a triage conversation established."""
+
+    def name(self) -> str:
+        return "action_start_referral"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        store = get_store()
+        try:
+            others = [d for d in store.list(tracker.sender_id) if d.status in ("draft", "ready")]
+            draft = store.create(tracker.sender_id)
+            facts = {n: tracker.get_slot(TRIAGE_PREFIX + n) for n in FACT_NAMES}
+            outcome = _last_outcome(tracker)
+            prefilled = prefill_from_triage(draft, facts, outcome)
+            store.save(tracker.sender_id, draft)
+        except STORAGE_ERRORS:
+            log.exception("could not create a draft")
+            dispatcher.utter_message(response="utter_storage_failed")
+            return [SlotSet("last_answer", "storage_failed")]
+        dispatcher.utter_message(response="utter_referral_intro", draft_ref=draft.short_id)
+        if prefilled:
+            form = get_form()
+            dispatcher.utter_message(
+                response="utter_referral_prefilled",
+                prefilled=", ".join(form.field(f).label.lower() for f in prefilled),
+            )
+        if others:
+            dispatcher.utter_message(response="utter_referral_other_drafts", count=len(others))
+        resets = [SlotSet(s, None) for s in domain.get("slots", {}) if s.startswith(SLOT)]
+        marks = [SlotSet(SLOT + f, "set") for f in prefilled]
+        return (
+            resets
+            + marks
+            + [
+                SlotSet("draft_id", draft.id),
+                SlotSet("vtr_age_group", draft.age_group()),
+                SlotSet("paused_form", None),
+                SlotSet("last_answer", "draft_started"),
+            ]
+        )
+
+
+def _last_outcome(tracker: Tracker) -> dict[str, Any] | None:
+    answer = tracker.get_slot("last_answer") or ""
+    for event in reversed(tracker.events):
+        if event.get("event") == "bot" and isinstance(
+            (event.get("data") or {}).get("custom"), dict
+        ):
+            custom = event["data"]["custom"]
+            if "outcome" in custom:
+                return custom
+    return {"outcome": answer.split(":", 1)[1]} if answer.startswith("outcome:") else None
+
+
+class ActionVtrSummary(NeverRaise, Action):
+    """The draft by section, what is still missing, and how to confirm or change it."""
+
+    def name(self) -> str:
+        return "action_vtr_summary"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot("paused_form") == "vtr_form":
+            return [SlotSet("last_answer", "vtr_paused")]  # an emergency stopped the form
+        draft = _open_draft(tracker)
+        if draft is None:
+            dispatcher.utter_message(response="utter_no_draft")
+            return [SlotSet("last_answer", "no_draft")]
+        form = get_form()
+        text = "\n\n".join(
+            f"{title}\n" + "\n".join(f"• {label}: {value}" for label, value in rows)
+            for title, rows in summary(form, draft)
+        )
+        missing = missing_labels(form, draft)
+        missing_text = (
+            domain_text(domain, "utter_vtr_missing").format(missing=", ".join(missing))
+            if missing
+            else ""
+        )
+        dispatcher.utter_message(
+            response="utter_vtr_summary",
+            draft_ref=draft.short_id,
+            summary=text,
+            missing=missing_text,
+        )
+        return [SlotSet("last_answer", "vtr_summary")]
+
+
+def domain_text(domain: DomainDict, response: str) -> str:
+    """The text of a simple domain response (for sentences composed into another)."""
+    variants = domain.get("responses", {}).get(response) or [{}]
+    return variants[0].get("text", "")
+
+
+class ActionConfirmDraft(NeverRaise, Action):
+    """An explicit confirmation marks a complete draft ready (sealing comes next)."""
+
+    def name(self) -> str:
+        return "action_confirm_draft"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        draft = _open_draft(tracker)
+        if draft is None:
+            dispatcher.utter_message(response="utter_no_draft")
+            return [SlotSet("last_answer", "no_draft")]
+        missing = missing_labels(get_form(), draft)
+        if missing:
+            dispatcher.utter_message(
+                response="utter_draft_not_complete", missing=", ".join(missing)
+            )
+            return [SlotSet("last_answer", "draft_incomplete")]
+        draft.status = "ready"
+        try:
+            get_store().save(tracker.sender_id, draft)
+        except STORAGE_ERRORS:
+            log.exception("could not mark draft %s ready", draft.short_id)
+            dispatcher.utter_message(response="utter_storage_failed")
+            return [SlotSet("last_answer", "storage_failed")]
+        dispatcher.utter_message(response="utter_draft_confirmed", draft_ref=draft.short_id)
+        return [SlotSet("last_answer", "draft_ready")]
+
+
+class ActionEditField(NeverRaise, Action):
+    """ "Change the date of birth": ask that field again, then back to the summary."""
+
+    def name(self) -> str:
+        return "action_edit_field"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        draft = _open_draft(tracker) or _latest(tracker)
+        if draft is None:
+            dispatcher.utter_message(response="utter_no_draft")
+            return [SlotSet("last_answer", "no_draft")]
+        spec = get_form().find_field(latest_text(tracker))
+        if spec is None or not spec.ask_in_chat:
+            dispatcher.utter_message(response="utter_which_field")
+            return [SlotSet("last_answer", "which_field"), SlotSet("draft_id", draft.id)]
+        draft.editing = spec.id
+        draft.status = "draft"
+        get_store().save(tracker.sender_id, draft)
+        return [
+            SlotSet("draft_id", draft.id),
+            SlotSet(SLOT + spec.id, None),
+            SlotSet("paused_form", None),
+            SlotSet("last_answer", f"editing:{spec.id}"),
+            FollowupAction("vtr_form"),
+        ]
+
+
+class ActionAddMore(NeverRaise, Action):
+    """ "Add more": more words for the concern, appended to what is there."""
+
+    def name(self) -> str:
+        return "action_add_more"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        draft = _open_draft(tracker) or _latest(tracker)
+        if draft is None:
+            dispatcher.utter_message(response="utter_no_draft")
+            return [SlotSet("last_answer", "no_draft")]
+        draft.concern_done = False
+        draft.status = "draft"
+        get_store().save(tracker.sender_id, draft)
+        return [
+            SlotSet("draft_id", draft.id),
+            SlotSet(SLOT + CONCERN_MORE, None),
+            SlotSet("last_answer", "add_more"),
+            FollowupAction("vtr_form"),
+        ]
+
+
+def _latest(tracker: Tracker) -> Draft | None:
+    return get_store().latest_open(tracker.sender_id)
+
+
+class ActionListDrafts(NeverRaise, Action):
+    """ "My drafts": this sender's drafts only."""
+
+    def name(self) -> str:
+        return "action_list_drafts"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        drafts = get_store().list(tracker.sender_id)
+        if not drafts:
+            dispatcher.utter_message(response="utter_no_drafts")
+            return [SlotSet("last_answer", "no_drafts")]
+        lines = [
+            f"• {d.short_id} ({d.status}, updated {d.updated_at:%d/%m/%Y %H:%M})"
+            + (f": {d.label}" if d.label else "")
+            for d in drafts
+        ]
+        dispatcher.utter_message(response="utter_my_drafts", drafts="\n".join(lines))
+        return [SlotSet("last_answer", "my_drafts")]
+
+
+class ActionAskDeleteDraft(NeverRaise, Action):
+    def name(self) -> str:
+        return "action_ask_delete_draft"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        draft = _open_draft(tracker) or _latest(tracker)
+        if draft is None:
+            dispatcher.utter_message(response="utter_no_drafts")
+            return [SlotSet("last_answer", "no_drafts")]
+        name = " ".join(
+            v
+            for v in (draft.values.get("forename"), draft.values.get("surname"))
+            if v and v != "unknown"
+        )
+        dispatcher.utter_message(
+            response="utter_ask_delete",
+            draft_ref=draft.short_id,
+            draft_label=f" ({name})" if name else "",
+        )
+        return [SlotSet("pending_delete", draft.id), SlotSet("last_answer", "ask_delete")]
+
+
+class ActionDeleteDraft(NeverRaise, Action):
+    def name(self) -> str:
+        return "action_delete_draft"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        draft_id = tracker.get_slot("pending_delete")
+        try:
+            get_store().delete(tracker.sender_id, draft_id or "")
+        except DraftNotFound:
+            dispatcher.utter_message(response="utter_no_drafts")
+            return [SlotSet("pending_delete", None), SlotSet("last_answer", "no_drafts")]
+        dispatcher.utter_message(
+            response="utter_draft_deleted", draft_ref=(draft_id or "")[:8].upper()
+        )
+        events: list[EventType] = [
+            SlotSet("pending_delete", None),
+            SlotSet("last_answer", "deleted"),
+        ]
+        if tracker.get_slot("draft_id") == draft_id:
+            events.append(SlotSet("draft_id", None))
+        return events
+
+
+class ActionKeepDraft(NeverRaise, Action):
+    def name(self) -> str:
+        return "action_keep_draft"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(response="utter_draft_kept")
+        return [SlotSet("pending_delete", None), SlotSet("last_answer", "kept")]

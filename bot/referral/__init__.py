@@ -1,0 +1,37 @@
+"""VTR referral drafts: the form as data, validation, drafting by chat, encrypted storage."""
+
+from bot.referral.chat import (
+    AnswerResult,
+    looks_like_question,
+    missing_labels,
+    prefill_from_triage,
+    summary,
+    take_answer,
+)
+from bot.referral.draft import CONCERN_MORE, Draft, fields_to_ask, missing_required
+from bot.referral.drafts import DraftNotFound, DraftStore, DraftSummary, PurgeReport, get_store
+from bot.referral.form import UNKNOWN, FieldSpec, FormSpec, FormSpecError, get_form, validate
+
+__all__ = [
+    "CONCERN_MORE",
+    "UNKNOWN",
+    "AnswerResult",
+    "Draft",
+    "DraftNotFound",
+    "DraftStore",
+    "DraftSummary",
+    "FieldSpec",
+    "FormSpec",
+    "FormSpecError",
+    "PurgeReport",
+    "fields_to_ask",
+    "get_form",
+    "get_store",
+    "looks_like_question",
+    "missing_labels",
+    "missing_required",
+    "prefill_from_triage",
+    "summary",
+    "take_answer",
+    "validate",
+]

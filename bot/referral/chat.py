@@ -1,0 +1,133 @@
+"""Drafting by chat: take an answer for a field, pre-fill from triage, summarise by section.
+
+The rules of a good form conversation, in one place: bad input says what is wrong and
+keeps everything else; "don't know" is accepted where the form allows it; the concern can
+come in several messages; a question in place of an answer is answered, not stored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from bot.referral.draft import CONCERN_MORE, Draft, applies, missing_required
+from bot.referral.form import UNKNOWN, FormSpec, _say, clean_text, validate
+
+_DONE = re.compile(
+    r"^\s*(no(pe|thing)?|nah|none|done|finished|that'?s (all|it|everything)|"
+    r"nothing (else|more)|no more|all done|that is all|no,? that'?s all)\b",
+    re.I,
+)
+_QUESTION_START = re.compile(
+    r"^\s*(what|why|how|who|which|when|where|is|are|do|does|can|could|should|would|will)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    """What happened to one answer: stored, or the problem to tell the user (nothing lost)."""
+
+    field_id: str
+    accepted: bool
+    problem: str = ""
+    emergency: bool = False
+
+
+def looks_like_question(text: str) -> bool:
+    """ "What counts as capability?" is a question, not an answer to store."""
+    stripped = (text or "").strip()
+    return len(stripped) < 200 and stripped.endswith("?") and bool(_QUESTION_START.match(stripped))
+
+
+def take_answer(form: FormSpec, draft: Draft, field_id: str, text: str) -> AnswerResult:
+    """Validate `text` for `field_id` and store it in the draft when it is acceptable."""
+    if field_id == CONCERN_MORE:
+        if _DONE.match(text or ""):
+            draft.concern_done = True
+        elif clean_text(text):
+            draft.append_concern(clean_text(text))
+        return AnswerResult(field_id, accepted=True)
+    spec = form.field(field_id)
+    checked = validate(spec, text)
+    if not checked.ok:
+        return AnswerResult(field_id, accepted=False, problem=checked.problem)
+    value = checked.value
+    if spec.required == "phone_or_email" and value == UNKNOWN:
+        other = "referrer_email" if field_id == "referrer_phone" else "referrer_phone"
+        if draft.values.get(other) == UNKNOWN:
+            return AnswerResult(
+                field_id,
+                accepted=False,
+                problem=_say("contact_needed"),
+            )
+    if spec.required is True and value == UNKNOWN:
+        return AnswerResult(field_id, accepted=False, problem=_say("required"))
+    draft.set(field_id, value)
+    return AnswerResult(
+        field_id, accepted=True, emergency=(field_id == "imminent_risk" and value == "yes")
+    )
+
+
+def prefill_from_triage(
+    draft: Draft, facts: dict[str, Any], outcome: dict[str, Any] | None
+) -> list[str]:
+    """Carry what the triage conversation established into the draft; returns field ids set."""
+    filled: list[str] = []
+
+    def put(field_id: str, value: str) -> None:
+        if value and not draft.values.get(field_id):
+            draft.values[field_id] = value
+            filled.append(field_id)
+
+    if facts.get("immediate_risk") == "no":
+        put("imminent_risk", "no")
+    if isinstance(facts.get("age"), int):
+        put("date_of_birth", f"about {facts['age']}")
+    labels = {"yes": "seen", "no": "not seen", "unsure": "not sure"}
+    dims = [
+        f"{name.capitalize()}: {labels[facts[name]]}"
+        for name in ("engagement", "intent", "capability")
+        if facts.get(name) in labels
+    ]
+    if dims:
+        put("indicators", "; ".join(dims) + " (from the triage conversation; not a score)")
+    if facts.get("dsl_consulted") == "yes":
+        put("dsl_discussed", "Yes (said during the triage conversation)")
+    if outcome:
+        draft.triage = {
+            "outcome": outcome.get("outcome"),
+            "citations": outcome.get("citations", []),
+        }
+    return filled
+
+
+def summary(form: FormSpec, draft: Draft) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The draft by section: (section title, [(label, value shown)]), skipping blank fields."""
+    sections = []
+    for section in form.sections:
+        rows = []
+        for spec in section.fields:
+            if not applies(spec, draft):
+                continue
+            value = draft.values.get(spec.id, "")
+            if not value:
+                continue
+            if value == UNKNOWN:
+                shown = "Not known"
+            elif spec.type == "choice":
+                shown = spec.choices.get(value, value)
+            elif spec.type == "yes_no":
+                shown = value.capitalize()
+            elif spec.type == "area":
+                shown = value.capitalize()
+            else:
+                shown = value
+            rows.append((spec.label, shown))
+        if rows:
+            sections.append((section.title, rows))
+    return sections
+
+
+def missing_labels(form: FormSpec, draft: Draft) -> list[str]:
+    return [form.field(f).label for f in missing_required(form, draft)]

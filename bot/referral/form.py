@@ -1,0 +1,321 @@
+"""The VTR form model, read from `referral_forms/vtr.yml`: sections, fields, validation.
+
+Validation says what is wrong in plain words and never loses the answer: a value that
+fails is returned with the problem, and the caller asks again, keeping everything else.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+UNKNOWN = "unknown"  # the stored value for "don't know" / "prefer not to say"
+FIELD_TYPES = {
+    "text",
+    "long_text",
+    "date_or_age",
+    "postcode",
+    "phone",
+    "email",
+    "choice",
+    "yes_no",
+    "area",
+}
+AREAS = {"southend": "Southend", "essex": "Essex", "thurrock": "Thurrock"}
+
+_UNKNOWN_ANSWER = re.compile(
+    r"^\s*(i\s+)?(don'?t|do not|dont) know\b|^\s*(not (sure|known)|unknown|no idea|n/?a|"
+    r"prefer not to say|rather not say|not applicable|none known|idk|dunno|unsure)\b",
+    re.I,
+)
+_POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b", re.I)
+_EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]{1,64}@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+_DATE = re.compile(r"^\s*(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})\s*$")
+_APPROX_AGE = re.compile(
+    r"^\s*(?:about|around|roughly|approx(?:imately)?\.?|aged?|maybe|c\.?|circa)?\s*"
+    r"(\d{1,3})\s*(?:years?|yrs?|y/?o)?(?:\s*old)?\s*(?:ish)?\s*$",
+    re.I,
+)
+_YES = re.compile(r"^\s*(yes|yeah|yep|y|they are|there is|someone is)\b", re.I)
+_NO = re.compile(r"^\s*(no|nope|nah|n|nobody|no one|none|not)\b", re.I)
+
+
+_MESSAGES_PATH = Path(__file__).resolve().parents[2] / "referral_forms" / "messages.yml"
+
+
+@functools.lru_cache(maxsize=1)
+def _messages() -> dict[str, str]:
+    with _MESSAGES_PATH.open(encoding="utf-8") as fh:
+        return yaml.safe_load(fh)["problems"]
+
+
+def _say(key: str, **values: Any) -> str:
+    """A problem message from referral_forms/messages.yml, filled in."""
+    return _messages()[key].format(**values)
+
+
+class FormSpecError(ValueError):
+    """`referral_forms/*.yml` is malformed."""
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    id: str
+    label: str
+    type: str
+    section: str
+    ask: str = ""
+    ask_child: str = ""
+    ask_adult: str = ""
+    aliases: tuple[str, ...] = ()
+    required: str | bool = False
+    unknown: bool = False
+    max: int = 500
+    choices: dict[str, str] = field(default_factory=dict)
+    button_titles: dict[str, str] = field(default_factory=dict)
+    free_text: bool = False
+    when: str = ""
+    ask_in_chat: bool = True
+    help: str = ""
+    citations: tuple[str, ...] = ()
+
+    def question(self, age_group: str | None) -> str:
+        if age_group == "adult" and self.ask_adult:
+            return self.ask_adult
+        if self.ask_child and age_group != "adult":
+            return self.ask_child
+        return self.ask or self.ask_adult or self.ask_child
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    fields: tuple[FieldSpec, ...]
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    id: str
+    title: str
+    version: str
+    sections: tuple[Section, ...]
+
+    @property
+    def fields(self) -> tuple[FieldSpec, ...]:
+        return tuple(f for s in self.sections for f in s.fields)
+
+    def field(self, field_id: str) -> FieldSpec:
+        for f in self.fields:
+            if f.id == field_id:
+                return f
+        raise KeyError(field_id)
+
+    def find_field(self, words: str) -> FieldSpec | None:
+        """The field a user names ("change the date of birth"): longest alias wins."""
+        text = " " + re.sub(r"[^a-z0-9' ]", " ", words.lower()) + " "
+        best: tuple[int, FieldSpec] | None = None
+        for f in self.fields:
+            for name in (f.label.lower(), *[a.lower() for a in f.aliases]):
+                if f" {name} " in text and (best is None or len(name) > best[0]):
+                    best = (len(name), f)
+        return best[1] if best else None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The outcome of validating one answer: a clean value, or a problem to explain."""
+
+    value: Any = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+def clean_text(text: str) -> str:
+    """Keep what people wrote (any script, accents) but drop control characters."""
+    text = unicodedata.normalize("NFC", text or "")
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    return re.sub(r"[ \t]+", " ", text).strip()
+
+
+def age_from_date_or_age(value: str, today: date | None = None) -> int | None:
+    """Years of age from a stored date of birth ("14/02/2011") or approximate age ("about 15")."""
+    today = today or date.today()
+    match = _DATE.match(value or "")
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            born = date(year, month, day)
+        except ValueError:
+            return None
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    match = re.search(r"(\d{1,3})", value or "")
+    return int(match.group(1)) if match else None
+
+
+def validate(spec: FieldSpec, raw: str, today: date | None = None) -> Checked:
+    """Check one answer against its field. Never raises on odd input."""
+    text = clean_text(raw)
+    if not text:
+        return Checked(problem=_say("empty"))
+    if spec.unknown and _UNKNOWN_ANSWER.search(text) and spec.type not in ("yes_no",):
+        return Checked(UNKNOWN)
+    if len(text) > spec.max:
+        return Checked(problem=_say("too_long", length=len(text), max=spec.max))
+    checker = _CHECKERS.get(spec.type, _check_text)
+    return checker(spec, text, today or date.today())
+
+
+def _check_text(spec: FieldSpec, text: str, today: date) -> Checked:
+    return Checked(text)
+
+
+def _check_date_or_age(spec: FieldSpec, text: str, today: date) -> Checked:
+    match = _DATE.match(text)
+    if match:
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            born = date(year, month, day)
+        except ValueError:
+            return Checked(problem=_say("not_a_date", text=text))
+        if born > today:
+            return Checked(problem=_say("future_date"))
+        age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        if age > 120:
+            return Checked(problem=_say("too_old"))
+        return Checked(f"{born.day:02d}/{born.month:02d}/{born.year:04d}")
+    match = _APPROX_AGE.match(text)
+    if match:
+        age = int(match.group(1))
+        if 0 <= age <= 120:
+            return Checked(f"about {age}")
+        return Checked(problem=_say("age_range"))
+    if _UNKNOWN_ANSWER.search(text):
+        return Checked(problem=_say("age_needed"))
+    return Checked(problem=_say("date_or_age"))
+
+
+def _check_postcode(spec: FieldSpec, text: str, today: date) -> Checked:
+    match = _POSTCODE.search(text)
+    if match:
+        postcode = f"{match.group(1).upper()} {match.group(2).upper()}"
+        return Checked(text[: match.start()] + postcode + text[match.end() :])
+    if re.search(r"\b[A-Z]{1,2}\d", text, re.I) and re.search(r"\d[A-Z]{2}\b", text, re.I):
+        return Checked(problem=_say("postcode"))
+    return Checked(text)  # an address without a postcode is still useful
+
+
+def _check_phone(spec: FieldSpec, text: str, today: date) -> Checked:
+    digits = re.sub(r"[\s().-]", "", text)
+    if re.fullmatch(r"(\+44|0044|0)\d{9,10}", digits) or re.fullmatch(r"\+\d{8,15}", digits):
+        return Checked(text)
+    return Checked(problem=_say("phone"))
+
+
+def _check_email(spec: FieldSpec, text: str, today: date) -> Checked:
+    candidate = text.strip().strip("<>").strip()
+    if _EMAIL.match(candidate):
+        return Checked(candidate)
+    return Checked(problem=_say("email"))
+
+
+def _check_choice(spec: FieldSpec, text: str, today: date) -> Checked:
+    lowered = text.lower()
+    for value, label in spec.choices.items():
+        names = {value.replace("_", " "), label.lower(), spec.button_titles.get(value, "").lower()}
+        if lowered in names or any(n and n in lowered for n in names if len(n) > 4):
+            return Checked(value)
+    if spec.free_text:
+        return Checked(text)
+    return Checked(problem=_say("choice", options=", ".join(spec.choices.values())))
+
+
+def _check_yes_no(spec: FieldSpec, text: str, today: date) -> Checked:
+    if _YES.match(text):
+        return Checked("yes")
+    if _NO.match(text):
+        return Checked("no")
+    return Checked(problem=_say("yes_no"))
+
+
+def _check_area(spec: FieldSpec, text: str, today: date) -> Checked:
+    lowered = text.lower()
+    for key in AREAS:
+        if key in lowered:
+            return Checked(key)
+    return Checked(problem=_say("area"))
+
+
+_CHECKERS = {
+    "text": _check_text,
+    "long_text": _check_text,
+    "date_or_age": _check_date_or_age,
+    "postcode": _check_postcode,
+    "phone": _check_phone,
+    "email": _check_email,
+    "choice": _check_choice,
+    "yes_no": _check_yes_no,
+    "area": _check_area,
+}
+
+
+def parse_spec(data: dict[str, Any]) -> FormSpec:
+    try:
+        sections = []
+        seen: set[str] = set()
+        for raw_section in data["sections"]:
+            fields = []
+            for raw in raw_section["fields"]:
+                if raw["id"] in seen:
+                    raise FormSpecError(f"field {raw['id']!r} is defined twice")
+                seen.add(raw["id"])
+                if raw["type"] not in FIELD_TYPES:
+                    raise FormSpecError(f"field {raw['id']!r}: unknown type {raw['type']!r}")
+                fields.append(
+                    FieldSpec(
+                        id=raw["id"],
+                        label=raw["label"],
+                        type=raw["type"],
+                        section=raw_section["id"],
+                        ask=raw.get("ask", ""),
+                        ask_child=raw.get("ask_child", ""),
+                        ask_adult=raw.get("ask_adult", ""),
+                        aliases=tuple(raw.get("aliases") or ()),
+                        required=raw.get("required", False),
+                        unknown=bool(raw.get("unknown", False)),
+                        max=int(raw.get("max", 500)),
+                        choices=dict(raw.get("choices") or {}),
+                        button_titles=dict(raw.get("button_titles") or {}),
+                        free_text=bool(raw.get("free_text", False)),
+                        when=raw.get("when", ""),
+                        ask_in_chat=bool(raw.get("ask_in_chat", True)),
+                        help=raw.get("help", ""),
+                        citations=tuple(raw.get("citations") or ()),
+                    )
+                )
+            sections.append(Section(raw_section["id"], raw_section["title"], tuple(fields)))
+        return FormSpec(data["id"], data["title"], str(data.get("version", "")), tuple(sections))
+    except (KeyError, TypeError) as exc:
+        raise FormSpecError(f"referral form is missing {exc}") from exc
+
+
+@functools.lru_cache(maxsize=4)
+def load_form(path: Path) -> FormSpec:
+    with path.open(encoding="utf-8") as fh:
+        return parse_spec(yaml.safe_load(fh))
+
+
+def get_form() -> FormSpec:
+    from bot.config import get_config
+
+    return load_form(get_config().referral_forms_dir / "vtr.yml")

@@ -1,0 +1,33 @@
+"""Storage: encryption at rest (envelope keys) and the SQLAlchemy models and sessions."""
+
+from bot.store.crypto import (
+    CryptoError,
+    DecryptionFailed,
+    KeyRing,
+    MasterKeyMissing,
+    WrappedKey,
+    get_keyring,
+    get_pepper,
+    new_data_key,
+    open_sealed,
+    seal,
+)
+from bot.store.db import DraftRow, NoticeRow, owner_hash, session_scope, utcnow
+
+__all__ = [
+    "CryptoError",
+    "DecryptionFailed",
+    "DraftRow",
+    "KeyRing",
+    "MasterKeyMissing",
+    "NoticeRow",
+    "WrappedKey",
+    "get_keyring",
+    "get_pepper",
+    "new_data_key",
+    "open_sealed",
+    "owner_hash",
+    "seal",
+    "session_scope",
+    "utcnow",
+]

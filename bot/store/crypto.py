@@ -1,0 +1,172 @@
+"""Encryption at rest: a data key per record, wrapped by a master key from outside the repo.
+
+Threat this defends against: someone who copies the database files (a backup, a stolen
+disk, a mis-shared SQLite file) reads nothing of what users typed. The master keys live
+in the environment (`PREVENT_MASTER_KEYS`) or a key file outside the repo
+(`PREVENT_MASTER_KEY_FILE`); for `make run` a key file is generated under `var/keys/`
+with mode 0600. Someone who holds both the database and the master key can read unsent
+drafts: that is the bot server's trust boundary (sealed referrals are different, see
+`bot.sealing`).
+
+Envelope encryption: each record gets its own random 256-bit data key (AES-GCM). The data
+key is stored wrapped (AES-GCM under the current master key, with the record id as
+associated data so a wrapped key cannot be moved to another record). Rotation adds a new
+master key version; `rewrap` re-encrypts data keys only, never the records themselves.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+NONCE_BYTES = 12
+KEY_BYTES = 32
+
+
+class CryptoError(Exception):
+    """Base for encryption-at-rest failures."""
+
+
+class MasterKeyMissing(CryptoError):
+    """No master key is configured (and none could be created)."""
+
+
+class DecryptionFailed(CryptoError):
+    """A ciphertext or wrapped key was tampered with, or belongs to another record."""
+
+
+@dataclass(frozen=True)
+class WrappedKey:
+    version: str
+    blob: bytes
+
+
+class KeyRing:
+    """Master keys by version; the newest (first listed) wraps new data keys."""
+
+    def __init__(self, keys: dict[str, bytes], current: str) -> None:
+        if current not in keys:
+            raise MasterKeyMissing(f"current master key version {current!r} is not loaded")
+        for version, key in keys.items():
+            if len(key) != KEY_BYTES:
+                raise CryptoError(f"master key {version!r} must be {KEY_BYTES} bytes")
+        self._keys = dict(keys)
+        self.current = current
+
+    def __repr__(self) -> str:  # never show key material
+        return f"KeyRing(versions={sorted(self._keys)}, current={self.current!r})"
+
+    @classmethod
+    def parse(cls, spec: str) -> KeyRing:
+        """From "v2:<base64>,v1:<base64>" (first is current)."""
+        keys: dict[str, bytes] = {}
+        order: list[str] = []
+        for part in filter(None, (p.strip() for p in spec.split(","))):
+            version, _, encoded = part.partition(":")
+            if not encoded:
+                raise CryptoError("master keys look like 'v1:<base64>', comma separated")
+            try:
+                keys[version] = base64.b64decode(encoded, validate=True)
+            except ValueError as exc:
+                raise CryptoError(f"master key {version!r} is not valid base64") from exc
+            order.append(version)
+        if not order:
+            raise MasterKeyMissing("no master key given")
+        return cls(keys, order[0])
+
+    def wrap(self, data_key: bytes, record_id: str) -> WrappedKey:
+        nonce = secrets.token_bytes(NONCE_BYTES)
+        blob = AESGCM(self._keys[self.current]).encrypt(nonce, data_key, record_id.encode())
+        return WrappedKey(self.current, nonce + blob)
+
+    def unwrap(self, wrapped: WrappedKey, record_id: str) -> bytes:
+        key = self._keys.get(wrapped.version)
+        if key is None:
+            raise MasterKeyMissing(f"master key version {wrapped.version!r} is not loaded")
+        try:
+            return AESGCM(key).decrypt(
+                wrapped.blob[:NONCE_BYTES], wrapped.blob[NONCE_BYTES:], record_id.encode()
+            )
+        except InvalidTag as exc:
+            raise DecryptionFailed("a wrapped data key failed its integrity check") from exc
+
+    def rewrap(self, wrapped: WrappedKey, record_id: str) -> WrappedKey:
+        """The same data key wrapped under the current master key (for rotation)."""
+        if wrapped.version == self.current:
+            return wrapped
+        return self.wrap(self.unwrap(wrapped, record_id), record_id)
+
+
+def new_data_key() -> bytes:
+    return AESGCM.generate_key(bit_length=KEY_BYTES * 8)
+
+
+def seal(data_key: bytes, plaintext: bytes, associated: str) -> bytes:
+    """AES-256-GCM: nonce || ciphertext+tag, bound to `associated` (the record id)."""
+    nonce = secrets.token_bytes(NONCE_BYTES)
+    return nonce + AESGCM(data_key).encrypt(nonce, plaintext, associated.encode())
+
+
+def open_sealed(data_key: bytes, blob: bytes, associated: str) -> bytes:
+    try:
+        return AESGCM(data_key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], associated.encode())
+    except (InvalidTag, ValueError) as exc:
+        raise DecryptionFailed("a record failed its integrity check") from exc
+
+
+def _key_file_ring(path: Path, create: bool) -> KeyRing:
+    if not path.exists():
+        if not create:
+            raise MasterKeyMissing(f"master key file {path} not found")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write("v1:" + base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode() + "\n")
+    return KeyRing.parse(path.read_text().strip().replace("\n", ","))
+
+
+@functools.lru_cache(maxsize=1)
+def get_keyring() -> KeyRing:
+    """The process-wide key ring: env `PREVENT_MASTER_KEYS`, else a key file.
+
+    The key file is `PREVENT_MASTER_KEY_FILE`, or `var/keys/master.key`, created on first
+    use for the embedded `make run` profile (never inside the repo's tracked files).
+    """
+    spec = os.environ.get("PREVENT_MASTER_KEYS", "").strip()
+    if spec:
+        return KeyRing.parse(spec)
+    from bot.config import get_config
+
+    configured = os.environ.get("PREVENT_MASTER_KEY_FILE", "").strip()
+    path = Path(configured) if configured else get_config().var_dir / "keys" / "master.key"
+    return _key_file_ring(path, create=not configured)
+
+
+@functools.lru_cache(maxsize=1)
+def get_pepper() -> bytes:
+    """The secret for owner hashes (HMAC of sender ids): env, else a key file beside the key.
+
+    Separate from the master keys so that key rotation never changes who owns what.
+    """
+    encoded = os.environ.get("PREVENT_OWNER_PEPPER", "").strip()
+    if encoded:
+        try:
+            return base64.b64decode(encoded, validate=True)
+        except ValueError as exc:
+            raise CryptoError("PREVENT_OWNER_PEPPER is not valid base64") from exc
+    from bot.config import get_config
+
+    path = get_config().var_dir / "keys" / "owner.pepper"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode())
+    return base64.b64decode(path.read_text().strip())

@@ -1,0 +1,93 @@
+"""SQLAlchemy 1.4 models and sessions: drafts and notices (SQLite by default, PostgreSQL in prod).
+
+Only ciphertext and metadata are stored: who owns a draft is a keyed hash of the
+sender id, field values are encrypted (`bot.store.crypto`), and nothing here names a
+person in plain.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, declarative_base, sessionmaker
+
+Base = declarative_base()
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class DraftRow(Base):
+    """A referral draft: metadata in plain, everything the user typed encrypted."""
+
+    __tablename__ = "drafts"
+
+    id = Column(String(36), primary_key=True)
+    owner = Column(String(64), index=True, nullable=False)  # keyed hash of the sender id
+    status = Column(String(20), nullable=False, default="draft")
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    updated_at = Column(DateTime, nullable=False, default=utcnow)
+    key_version = Column(String(20), nullable=False)
+    wrapped_key = Column(LargeBinary, nullable=False)
+    payload = Column(LargeBinary, nullable=False)  # AES-GCM of the JSON form values
+    purge_warned_at = Column(DateTime, nullable=True)
+
+
+class NoticeRow(Base):
+    """Something to tell an owner next time they talk (e.g. a draft about to be purged)."""
+
+    __tablename__ = "notices"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    owner = Column(String(64), index=True, nullable=False)
+    kind = Column(String(40), nullable=False)
+    draft_id = Column(String(36), nullable=True)
+    due_at = Column(DateTime, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+def owner_hash(sender_id: str, pepper: bytes) -> str:
+    """Owners are matched by HMAC of the channel's sender id, never stored in plain."""
+    return hmac.new(pepper, sender_id.encode(), hashlib.sha256).hexdigest()
+
+
+def make_engine(url: str) -> Engine:
+    engine = create_engine(url, future=True, pool_pre_ping=True)
+    if url.startswith("sqlite"):
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten
+            cursor.close()
+
+    Base.metadata.create_all(engine)
+    return engine
+
+
+@functools.lru_cache(maxsize=4)
+def _factory(url: str) -> sessionmaker:
+    return sessionmaker(bind=make_engine(url), future=True, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(url: str) -> Iterator[Session]:
+    """A transaction: committed on success, rolled back on error."""
+    session: Session = _factory(url)()
+    try:
+        yield session
+        session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()

@@ -1,0 +1,619 @@
+"""EncryptedSQLTrackerStore: Rasa's SQL tracker store semantics, with nothing readable at rest.
+
+Real SQLite files in tmp_path and real Rasa objects. The backend-generic tests also run
+against PostgreSQL when `PREVENT_TEST_TRACKER_PG_URL` is set (a full SQLAlchemy URL of a
+disposable database: the tests drop and recreate the tracker tables in it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import os
+import secrets
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, TrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActiveLoop,
+    BotUttered,
+    ReminderScheduled,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
+from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.utils.endpoints import read_endpoint_config
+
+from bot.rasa_ext.tracker_store import (
+    CIPHERTEXT_PREFIX,
+    EncryptedSQLTrackerStore,
+    TrackerIntegrityError,
+)
+from bot.store.crypto import MasterKeyMissing, get_keyring, get_pepper
+
+SENDER = "telegram-123456789"
+OTHER_SENDER = "teams-29:1a2b3c4d5e"
+TEXT = "My name is Łukasz Wójcik and the pupil is Callum Brennan"
+SENTINELS = [
+    b"Callum",
+    b"Brennan",
+    "Łukasz".encode(),
+    "Wójcik".encode(),
+    SENDER.encode(),
+    b"123456789",
+    OTHER_SENDER.encode(),
+]
+PG_URL = os.environ.get("PREVENT_TEST_TRACKER_PG_URL", "").strip()
+
+DOMAIN_YAML = """
+version: "3.1"
+intents:
+  - greet
+  - start_referral
+entities:
+  - person
+slots:
+  pupil_name:
+    type: text
+    influence_conversation: false
+    mappings:
+      - type: from_entity
+        entity: person
+  referral_started:
+    type: bool
+    influence_conversation: false
+    mappings:
+      - type: custom
+forms:
+  vtr_form:
+    required_slots:
+      - pupil_name
+responses:
+  utter_greet:
+    - text: "Hello, how can I help?"
+  utter_ask_pupil_name:
+    - text: "What is the pupil's name?"
+"""
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+def b64key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+@pytest.fixture(autouse=True)
+def keys(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """A fresh master key (v1) and pepper per test; process-wide caches cleared."""
+    material = {"v1": b64key(), "v2": b64key(), "pepper": b64key()}
+    monkeypatch.setenv("PREVENT_MASTER_KEYS", f"v1:{material['v1']}")
+    monkeypatch.setenv("PREVENT_OWNER_PEPPER", material["pepper"])
+    get_keyring.cache_clear()
+    get_pepper.cache_clear()
+    yield material
+    get_keyring.cache_clear()
+    get_pepper.cache_clear()
+
+
+def use_master_keys(monkeypatch: pytest.MonkeyPatch, spec: str) -> None:
+    monkeypatch.setenv("PREVENT_MASTER_KEYS", spec)
+    get_keyring.cache_clear()
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.from_yaml(DOMAIN_YAML)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
+    not PG_URL, reason="set PREVENT_TEST_TRACKER_PG_URL to run against PostgreSQL"))])
+def backend(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
+    """Constructor arguments for one database, empty at the start of the test."""
+    if request.param == "sqlite":
+        return {"dialect": "sqlite", "db": str(tmp_path / "tracker.db")}
+    engine = sa.create_engine(PG_URL)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP TABLE IF EXISTS events, conversation_keys CASCADE"))
+    engine.dispose()
+    # As endpoints.yml passes it: the whole URL in `url`, empty strings for the rest.
+    return {"dialect": "postgresql", "url": PG_URL, "db": "", "username": "", "password": ""}
+
+
+@pytest.fixture
+def sqlite_db(tmp_path: Path) -> Path:
+    return tmp_path / "tracker.db"
+
+
+def make_store(domain: Domain, backend: dict[str, str], **kwargs) -> EncryptedSQLTrackerStore:
+    return EncryptedSQLTrackerStore(domain=domain, **backend, **kwargs)
+
+
+def conversation(domain: Domain, sender_id: str = SENDER, text: str = TEXT) -> DialogueStateTracker:
+    """A first session (greeting and the start of a referral) as Rasa records it."""
+    tracker = DialogueStateTracker(sender_id, domain.slots)
+    events = [
+        ActionExecuted("action_session_start", timestamp=1_700_000_000.0),
+        SessionStarted(timestamp=1_700_000_000.5),
+        ActionExecuted("action_listen", timestamp=1_700_000_000.6),
+        UserUttered(
+            text,
+            intent={"name": "start_referral", "confidence": 0.97},
+            entities=[{"entity": "person", "value": "Callum Brennan", "start": 42, "end": 56}],
+            timestamp=1_700_000_010.25,
+            metadata={"telegram_user": sender_id},
+        ),
+        SlotSet("pupil_name", "Callum Brennan", timestamp=1_700_000_010.5),
+        ActionExecuted("vtr_form", policy="RulePolicy", confidence=1.0, timestamp=1_700_000_011.0),
+        ActiveLoop("vtr_form", timestamp=1_700_000_011.1),
+        BotUttered(
+            "Thank you Łukasz, I have noted Callum Brennan.",
+            {"elements": None, "buttons": None},
+            {"utter_action": "utter_ask_pupil_name"},
+            timestamp=1_700_000_011.2,
+        ),
+        ActionExecuted("action_listen", timestamp=1_700_000_011.3),
+    ]
+    for event in events:
+        tracker.update(event)
+    return tracker
+
+
+def second_session(tracker: DialogueStateTracker) -> None:
+    """Rasa's session start: `action_session_start`, `SessionStarted`, listen, a new turn."""
+    for event in [
+        ActionExecuted("action_session_start", timestamp=1_700_100_000.0),
+        SessionStarted(timestamp=1_700_100_000.5),
+        ActionExecuted("action_listen", timestamp=1_700_100_000.6),
+        UserUttered(
+            "Hello again, it is Łukasz about Callum",
+            intent={"name": "greet", "confidence": 0.9},
+            timestamp=1_700_100_005.0,
+        ),
+        ActionExecuted("utter_greet", timestamp=1_700_100_006.0),
+        BotUttered("Hello, how can I help?", timestamp=1_700_100_006.1),
+    ]:
+        tracker.update(event)
+
+
+def dicts(tracker: DialogueStateTracker | None) -> list[dict]:
+    assert tracker is not None
+    return [event.as_dict() for event in tracker.events]
+
+
+def db_rows(store: EncryptedSQLTrackerStore, sql: str, **params) -> list[tuple]:
+    with store.engine.connect() as conn:
+        return [tuple(row) for row in conn.execute(sa.text(sql), params)]
+
+
+def db_execute(store: EncryptedSQLTrackerStore, sql: str, **params) -> None:
+    with store.engine.begin() as conn:
+        conn.execute(sa.text(sql), params)
+
+
+def raw_bytes(db: Path) -> bytes:
+    """The database as someone copying the files would see it (main file, WAL, journal)."""
+    parts = [db.read_bytes()]
+    for suffix in ("-wal", "-journal"):
+        extra = db.with_name(db.name + suffix)
+        if extra.exists():
+            parts.append(extra.read_bytes())
+    return b"".join(parts)
+
+
+# --- round trips and Rasa's semantics --------------------------------------------------
+
+
+def test_save_and_retrieve_round_trip_events_exactly(domain, backend):
+    store = make_store(domain, backend)
+    tracker = conversation(domain)
+    second_session(tracker)
+    run(store.save(tracker))
+
+    full = run(store.retrieve_full_tracker(SENDER))
+    assert full.sender_id == SENDER
+    assert dicts(full) == dicts(tracker)
+    assert full.current_slot_values()["pupil_name"] == "Callum Brennan"
+
+    # `retrieve` returns the latest session only, exactly as Rasa's SQLTrackerStore does.
+    latest = run(store.retrieve(SENDER))
+    assert latest.sender_id == SENDER
+    assert dicts(latest) == dicts(tracker)[10:]
+    assert latest.events[0] == SessionStarted(timestamp=1_700_100_000.5)
+
+
+def test_same_results_as_rasas_plain_sql_tracker_store(domain, tmp_path):
+    plain = SQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "plain.db"))
+    encrypted = EncryptedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "e.db"))
+    tracker = conversation(domain)
+    for store in (plain, encrypted):
+        run(store.save(tracker))
+    second_session(tracker)
+    for store in (plain, encrypted):
+        run(store.save(tracker))
+
+    assert dicts(run(encrypted.retrieve(SENDER))) == dicts(run(plain.retrieve(SENDER)))
+    assert dicts(run(encrypted.retrieve_full_tracker(SENDER))) == dicts(
+        run(plain.retrieve_full_tracker(SENDER))
+    )
+    assert run(encrypted.exists(SENDER)) and not run(encrypted.exists("nobody"))
+    assert run(encrypted.retrieve("nobody")) is None
+    assert run(encrypted.retrieve_full_tracker("nobody")) is None
+
+
+def test_saving_again_appends_only_the_new_events_in_order(domain, backend):
+    store = make_store(domain, backend)
+    tracker = conversation(domain)
+    run(store.save(tracker))
+    run(store.save(tracker))  # nothing new
+    assert db_rows(store, "SELECT count(*) FROM events") == [(len(tracker.events),)]
+
+    tracker.update(UserUttered("and his school is Hilltop", intent={"name": "greet"}))
+    tracker.update(ActionExecuted("utter_greet"))
+    run(store.save(tracker))
+
+    assert db_rows(store, "SELECT count(*) FROM events") == [(len(tracker.events),)]
+    ids = [row[0] for row in db_rows(store, "SELECT id FROM events ORDER BY id")]
+    assert ids == sorted(set(ids))
+    assert dicts(run(store.retrieve_full_tracker(SENDER))) == dicts(tracker)
+
+    # Rasa's normal cycle: retrieve, add a turn, save.
+    again = run(store.retrieve(SENDER))
+    again.update(BotUttered("Noted."))
+    run(store.save(again))
+    assert dicts(run(store.retrieve(SENDER))) == dicts(again)
+
+
+def test_get_or_create_tracker_starts_a_new_conversation(domain, backend):
+    store = make_store(domain, backend)
+    created = run(store.get_or_create_tracker(SENDER))
+    assert [e.as_dict() for e in created.events] == [ActionExecuted("action_listen").as_dict()] or (
+        created.events[0].type_name == "action"
+    )
+    assert dicts(run(store.retrieve(SENDER))) == dicts(created)
+
+
+def test_two_senders_are_kept_apart(domain, backend):
+    store = make_store(domain, backend)
+    first = conversation(domain, SENDER)
+    second = conversation(domain, OTHER_SENDER, text="Somebody else entirely")
+    run(store.save(first))
+    run(store.save(second))
+
+    assert dicts(run(store.retrieve_full_tracker(SENDER))) == dicts(first)
+    got = run(store.retrieve_full_tracker(OTHER_SENDER))
+    assert got.sender_id == OTHER_SENDER
+    assert dicts(got) == dicts(second)
+    assert got.latest_message.text == "Somebody else entirely"
+
+    # Separate data keys, and `keys()` gives the real ids back.
+    key_rows = db_rows(store, "SELECT sender_hash, wrapped_key FROM conversation_keys")
+    assert len(key_rows) == 2 and key_rows[0][1] != key_rows[1][1]
+    assert sorted(run(store.keys())) == sorted([SENDER, OTHER_SENDER])
+
+    # The sender column holds keyed hashes only.
+    stored = {row[0] for row in db_rows(store, "SELECT DISTINCT sender_id FROM events")}
+    assert stored == {store.sender_hash(SENDER), store.sender_hash(OTHER_SENDER)}
+    assert SENDER not in stored and OTHER_SENDER not in stored
+
+
+def test_event_broker_gets_each_new_event_once_with_the_real_sender_id(domain, backend):
+    class Broker:
+        def __init__(self) -> None:
+            self.published: list[dict] = []
+
+        def publish(self, event: dict) -> None:
+            self.published.append(event)
+
+    broker = Broker()
+    store = make_store(domain, backend, event_broker=broker)
+    tracker = conversation(domain)
+    run(store.save(tracker))
+    tracker.update(BotUttered("One more thing"))
+    run(store.save(tracker))
+
+    assert [e["sender_id"] for e in broker.published] == [SENDER] * len(tracker.events)
+    published = [{k: v for k, v in e.items() if k != "sender_id"} for e in broker.published]
+    assert published == dicts(tracker)
+
+
+# --- nothing readable at rest ------------------------------------------------------------
+
+
+def test_database_files_hold_no_user_text_or_sender_id(domain, sqlite_db):
+    store = EncryptedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(sqlite_db))
+    tracker = conversation(domain)
+    run(store.save(tracker))
+    run(store.save(conversation(domain, OTHER_SENDER)))
+    second_session(tracker)
+    run(store.save(tracker))
+    store.engine.dispose()
+
+    data = raw_bytes(sqlite_db)
+    assert len(data) > 0
+    for sentinel in SENTINELS:
+        assert sentinel not in data, sentinel
+
+    with sqlite3.connect(sqlite_db) as conn:
+        values = [row[0] for row in conn.execute("SELECT data FROM events")]
+    assert values and all(v.startswith(CIPHERTEXT_PREFIX) for v in values)
+
+
+def test_plain_name_columns_only_hold_names_the_domain_defines(domain, sqlite_db):
+    store = EncryptedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(sqlite_db))
+    tracker = conversation(domain)
+    # Names an API client (or a future event type) could fill with anything.
+    tracker.update(UserUttered("hi", intent={"name": "Callum Brennan", "confidence": 1.0}))
+    tracker.update(ActionExecuted("Callum Brennan"))
+    tracker.update(ReminderScheduled("greet", tracker.events[0].timestamp, name="Callum"))
+    run(store.save(tracker))
+
+    with sqlite3.connect(sqlite_db) as conn:
+        rows = conn.execute(
+            "SELECT type_name, intent_name, action_name FROM events ORDER BY id"
+        ).fetchall()
+    assert rows == [
+        ("action", None, "action_session_start"),
+        ("session_started", None, None),
+        ("action", None, "action_listen"),
+        ("user", "start_referral", None),
+        ("slot", None, "pupil_name"),
+        ("action", None, "vtr_form"),
+        ("active_loop", None, "vtr_form"),
+        ("bot", None, None),
+        ("action", None, "action_listen"),
+        ("user", None, None),
+        ("action", None, None),
+        ("reminder", None, None),
+    ]
+    # ... while the events themselves keep every name.
+    restored = run(store.retrieve_full_tracker(SENDER))
+    assert dicts(restored) == dicts(tracker)
+
+
+# --- integrity ------------------------------------------------------------------------------
+
+
+def flip(value: str, at: int) -> str:
+    ch = value[at]
+    return value[:at] + ("A" if ch != "A" else "B") + value[at + 1 :]
+
+
+def test_tampered_data_value_raises(domain, sqlite_db):
+    store = EncryptedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(sqlite_db))
+    run(store.save(conversation(domain)))
+
+    with sqlite3.connect(sqlite_db) as conn:
+        row_id, value = conn.execute("SELECT id, data FROM events WHERE type_name='user'").fetchone()
+        conn.execute("UPDATE events SET data=? WHERE id=?", (flip(value, 30), row_id))
+
+    with pytest.raises(TrackerIntegrityError, match=f"row {row_id}"):
+        run(store.retrieve(SENDER))
+    with pytest.raises(TrackerIntegrityError):
+        run(store.retrieve_full_tracker(SENDER))
+
+
+@pytest.mark.parametrize(
+    "tamper",
+    [
+        "swap_two_rows",
+        "plain_json",
+        "type_name",
+        "timestamp",
+        "move_to_other_sender",
+        "wrapped_key",
+        "key_moved",
+        "key_deleted",
+        "not_base64",
+    ],
+)
+def test_any_tampering_is_detected(domain, backend, tamper):
+    store = make_store(domain, backend)
+    run(store.save(conversation(domain)))
+    run(store.save(conversation(domain, OTHER_SENDER)))
+    me, other = store.sender_hash(SENDER), store.sender_hash(OTHER_SENDER)
+    (user_id, user_data), (slot_id, slot_data) = db_rows(
+        store,
+        "SELECT id, data FROM events WHERE sender_id=:me AND type_name IN ('user', 'slot') "
+        "ORDER BY id",
+        me=me,
+    )
+
+    if tamper == "swap_two_rows":
+        db_execute(store, "UPDATE events SET data=:d WHERE id=:i", d=slot_data, i=user_id)
+        db_execute(store, "UPDATE events SET data=:d WHERE id=:i", d=user_data, i=slot_id)
+    elif tamper == "plain_json":
+        forged = json.dumps(SlotSet("referral_started", True).as_dict())
+        db_execute(store, "UPDATE events SET data=:d WHERE id=:i", d=forged, i=slot_id)
+    elif tamper == "type_name":
+        db_execute(store, "UPDATE events SET type_name='bot' WHERE id=:i", i=user_id)
+    elif tamper == "timestamp":
+        db_execute(store, "UPDATE events SET timestamp=timestamp - 100000 WHERE id=:i", i=user_id)
+    elif tamper == "move_to_other_sender":
+        # Someone else's row appended to my conversation.
+        db_execute(
+            store,
+            "UPDATE events SET sender_id=:me WHERE id=(SELECT max(id) FROM events WHERE "
+            "sender_id=:other)",
+            me=me,
+            other=other,
+        )
+    elif tamper in ("wrapped_key", "key_moved"):
+        if tamper == "wrapped_key":
+            (blob,) = db_rows(
+                store, "SELECT wrapped_key FROM conversation_keys WHERE sender_hash=:me", me=me
+            )[0]
+            blob = bytes(blob)
+            blob = blob[:-1] + bytes([blob[-1] ^ 1])
+        else:
+            (blob,) = db_rows(
+                store, "SELECT wrapped_key FROM conversation_keys WHERE sender_hash=:o", o=other
+            )[0]
+        db_execute(
+            store, "UPDATE conversation_keys SET wrapped_key=:b WHERE sender_hash=:me", b=blob, me=me
+        )
+    elif tamper == "key_deleted":
+        db_execute(store, "DELETE FROM conversation_keys WHERE sender_hash=:me", me=me)
+    elif tamper == "not_base64":
+        db_execute(store, "UPDATE events SET data='enc1:@@@' WHERE id=:i", i=user_id)
+
+    fresh = make_store(domain, backend)  # no data keys cached from the saves above
+    with pytest.raises(TrackerIntegrityError):
+        run(fresh.retrieve_full_tracker(SENDER))
+    # The other conversation is unaffected (except when its row was the one moved).
+    if tamper != "move_to_other_sender":
+        assert dicts(run(fresh.retrieve_full_tracker(OTHER_SENDER))) == dicts(
+            conversation(domain, OTHER_SENDER)
+        )
+
+
+# --- keys -------------------------------------------------------------------------------------
+
+
+def test_key_rotation(domain, backend, keys, monkeypatch):
+    store = make_store(domain, backend)
+    tracker = conversation(domain)
+    run(store.save(tracker))
+    assert db_rows(store, "SELECT key_version FROM conversation_keys") == [("v1",)]
+
+    # New master key first, old one still loaded: old conversations read, new ones use v2.
+    use_master_keys(monkeypatch, f"v2:{keys['v2']},v1:{keys['v1']}")
+    rotated = make_store(domain, backend)
+    assert dicts(run(rotated.retrieve_full_tracker(SENDER))) == dicts(tracker)
+    tracker.update(BotUttered("Still here."))
+    run(rotated.save(tracker))
+    run(rotated.save(conversation(domain, OTHER_SENDER)))
+    versions = db_rows(store, "SELECT key_version FROM conversation_keys ORDER BY key_version")
+    assert versions == [("v1",), ("v2",)]
+
+    # Without re-wrapping, dropping v1 makes the old conversation unreadable ...
+    use_master_keys(monkeypatch, f"v2:{keys['v2']}")
+    with pytest.raises(MasterKeyMissing):
+        run(make_store(domain, backend).retrieve(SENDER))
+
+    # ... so re-wrap first (events untouched), then v1 can go.
+    use_master_keys(monkeypatch, f"v2:{keys['v2']},v1:{keys['v1']}")
+    events_before = db_rows(store, "SELECT id, data FROM events ORDER BY id")
+    assert make_store(domain, backend).rewrap_conversation_keys() == 1
+    assert make_store(domain, backend).rewrap_conversation_keys() == 0
+    assert db_rows(store, "SELECT id, data FROM events ORDER BY id") == events_before
+
+    use_master_keys(monkeypatch, f"v2:{keys['v2']}")
+    only_v2 = make_store(domain, backend)
+    assert dicts(run(only_v2.retrieve_full_tracker(SENDER))) == dicts(tracker)
+    assert sorted(run(only_v2.keys())) == sorted([SENDER, OTHER_SENDER])
+
+
+def test_unwrapped_keys_are_cached_per_process_and_bounded(domain, sqlite_db):
+    store = EncryptedSQLTrackerStore(
+        domain=domain, dialect="sqlite", db=str(sqlite_db), key_cache_size=2
+    )
+    for n in range(4):
+        run(store.save(conversation(domain, f"sender-{n}")))
+    assert len(store._key_cache) == 2
+    for n in range(4):
+        assert run(store.retrieve_full_tracker(f"sender-{n}")).sender_id == f"sender-{n}"
+    store.forget_cached_keys()
+    assert len(store._key_cache) == 0
+
+
+def test_a_different_pepper_finds_nothing(domain, sqlite_db, monkeypatch):
+    store = EncryptedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(sqlite_db))
+    run(store.save(conversation(domain)))
+    monkeypatch.setenv("PREVENT_OWNER_PEPPER", b64key())
+    get_pepper.cache_clear()
+    assert run(store.retrieve(SENDER)) is None
+
+
+# --- configuration and migration ----------------------------------------------------------
+
+
+def test_created_by_rasa_from_endpoints_yml(domain, tmp_path, monkeypatch):
+    """As `make run` configures it: unset host, user and password are empty strings."""
+    db = tmp_path / "var" / "tracker.db"
+    db.parent.mkdir()
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(
+        "tracker_store:\n"
+        "  type: bot.rasa_ext.tracker_store.EncryptedSQLTrackerStore\n"
+        "  dialect: ${TRACKER_DB_DIALECT}\n"
+        "  db: ${TRACKER_DB}\n"
+        "  url: ${TRACKER_DB_HOST}\n"
+        "  username: ${TRACKER_DB_USER}\n"
+        "  password: ${TRACKER_DB_PASSWORD}\n"
+    )
+    monkeypatch.setenv("TRACKER_DB_DIALECT", "sqlite")
+    monkeypatch.setenv("TRACKER_DB", str(db))
+    for name in ("TRACKER_DB_HOST", "TRACKER_DB_USER", "TRACKER_DB_PASSWORD"):
+        monkeypatch.setenv(name, "")
+
+    config = read_endpoint_config(str(endpoints), "tracker_store")
+    assert config.url == "" and config.kwargs["username"] == ""
+    store = TrackerStore.create(config, domain=domain)
+
+    assert type(store) is EncryptedSQLTrackerStore  # not Rasa's in-memory fallback
+    assert str(store.engine.url) == f"sqlite:///{db}"
+    tracker = conversation(domain)
+    run(store.save(tracker))
+    assert dicts(run(store.retrieve_full_tracker(SENDER))) == dicts(tracker)
+    assert db.exists()
+
+
+def test_constructor_errors_are_not_swallowed_by_rasa(domain, tmp_path, monkeypatch):
+    """Rasa turns AttributeError/ImportError into an in-memory store; none must escape."""
+    from rasa.utils.endpoints import EndpointConfig
+
+    monkeypatch.delenv("PREVENT_MASTER_KEYS")
+    monkeypatch.setenv("PREVENT_MASTER_KEY_FILE", str(tmp_path / "missing.key"))
+    get_keyring.cache_clear()
+    config = EndpointConfig(
+        url="",
+        type="bot.rasa_ext.tracker_store.EncryptedSQLTrackerStore",
+        dialect="sqlite",
+        db=str(tmp_path / "tracker.db"),
+    )
+    with pytest.raises(MasterKeyMissing):
+        TrackerStore.create(config, domain=domain)
+
+
+def test_legacy_plain_rows_are_encrypted_in_place(domain, backend):
+    if backend["dialect"] == "sqlite":
+        plain = SQLTrackerStore(domain=domain, dialect="sqlite", db=backend["db"])
+    else:
+        plain = SQLTrackerStore(domain=domain, host=PG_URL)
+    tracker = conversation(domain)
+    run(plain.save(tracker))
+    run(plain.save(conversation(domain, OTHER_SENDER)))
+    plain.engine.dispose()
+
+    store = make_store(domain, backend)
+    # Before migration the plain rows are neither returned nor trusted.
+    assert run(store.retrieve(SENDER)) is None
+    assert sorted(run(store.keys())) == sorted([SENDER, OTHER_SENDER])
+
+    migrated = make_store(domain, backend, encrypt_legacy_rows="true")
+    assert migrated.encrypt_legacy_rows() == 0  # idempotent
+    assert dicts(run(migrated.retrieve_full_tracker(SENDER))) == dicts(tracker)
+
+    # The conversation continues after the migrated rows, in order.
+    tracker.update(UserUttered("more about Callum", intent={"name": "greet"}))
+    run(migrated.save(tracker))
+    assert dicts(run(migrated.retrieve_full_tracker(SENDER))) == dicts(tracker)
+    assert sorted(run(migrated.keys())) == sorted([SENDER, OTHER_SENDER])
+
+    values = db_rows(migrated, "SELECT sender_id, data FROM events")
+    assert all(d.startswith(CIPHERTEXT_PREFIX) for _, d in values)
+    assert {s for s, _ in values} == {store.sender_hash(SENDER), store.sender_hash(OTHER_SENDER)}
+    if backend["dialect"] == "sqlite":
+        migrated.engine.dispose()
+        data = raw_bytes(Path(backend["db"]))
+        for sentinel in SENTINELS:
+            assert sentinel not in data, sentinel
