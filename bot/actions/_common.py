@@ -91,3 +91,27 @@ def _guarded(run: Callable[..., Awaitable[list[dict[str, Any]]]]) -> Callable[..
             return [SlotSet("last_answer", "action_failed")]
 
     return wrapper
+
+
+def deliver_notices(dispatcher: Any, tracker: Tracker) -> None:
+    """Reminders due to this user (a draft about to be purged), shown once.
+
+    Called from the actions people use to come back (guidance, triage, drafts), not from
+    session start, so that a conversation never depends on the action server to begin.
+    """
+    from bot.config import get_config
+    from bot.referral.drafts import PURGE_NOTICE, get_store
+
+    try:
+        notices = get_store().take_notices(tracker.sender_id)
+    except Exception:  # noqa: BLE001 - a reminder must never break an answer
+        _log.warning("notices could not be read")
+        return
+    for kind, ref, due in notices:
+        if kind == PURGE_NOTICE:
+            dispatcher.utter_message(
+                response="utter_draft_purge_notice",
+                draft_ref=ref,
+                due=f"{due:%d/%m/%Y}" if due else "soon",
+                days=get_config().draft_retention_days,
+            )

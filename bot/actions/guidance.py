@@ -8,7 +8,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions._common import NeverRaise, intent_payload, latest_entity, latest_text, user_area
+from bot.actions._common import (
+    NeverRaise,
+    deliver_notices,
+    intent_payload,
+    latest_entity,
+    latest_text,
+    user_area,
+)
 from bot.guidance import GuidanceAnswer, get_service
 
 
@@ -40,6 +47,7 @@ class ActionAnswerGuidance(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
+        deliver_notices(dispatcher, tracker)
         service = get_service()
         result = service.answer(
             latest_text(tracker),

@@ -7,6 +7,7 @@ and `referral_forms/`; sentences live in `domain/referral.yml`.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -15,7 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.actions._common import NeverRaise, latest_text, user_just_spoke
+from bot.actions._common import NeverRaise, deliver_notices, latest_text, user_just_spoke
 from bot.actions.triage import FACT_NAMES
 from bot.actions.triage import PREFIX as TRIAGE_PREFIX
 from bot.referral import (
@@ -36,15 +37,19 @@ from bot.store.crypto import CryptoError
 log = logging.getLogger(__name__)
 
 SLOT = "vtr_"
+#: Intents that may interrupt a question, and the words that must be there too (so a
+#: short answer like a surname is never mistaken for "stop").
 INTERRUPTIONS = {
-    "ask_guidance",
-    "ask_why",
-    "stop",
-    "request_human",
-    "bot_capabilities",
-    "edit_field",
-    "list_drafts",
-    "delete_draft",
+    "ask_guidance": None,  # None: only when the message is shaped like a question
+    "ask_why": None,
+    "bot_capabilities": None,
+    "stop": re.compile(
+        r"\b(stop|cancel|quit|exit|end (it|this)|never ?mind|forget (it|this)|pause)\b", re.I
+    ),
+    "request_human": re.compile(r"\b(person|human|someone|somebody|speak|talk|phone|call)\b", re.I),
+    "edit_field": re.compile(r"\b(change|edit|correct|fix|update|amend)\b", re.I),
+    "list_drafts": re.compile(r"\bdrafts?\b", re.I),
+    "delete_draft": re.compile(r"\b(delete|discard|remove|bin)\b", re.I),
 }
 STORAGE_ERRORS = (SQLAlchemyError, CryptoError, OSError)
 
@@ -68,7 +73,10 @@ def _is_interruption(tracker: Tracker, text: str) -> bool:
     intent = (tracker.latest_message.get("intent") or {}).get("name")
     if intent not in INTERRUPTIONS:
         return False
-    return looks_like_question(text) or len(text.strip()) <= 40
+    if looks_like_question(text):
+        return True
+    words = INTERRUPTIONS[intent]
+    return words is not None and len(text) <= 80 and bool(words.search(text))
 
 
 class ValidateVtrForm(NeverRaise, FormValidationAction):
@@ -144,6 +152,7 @@ class ActionStartReferral(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        deliver_notices(dispatcher, tracker)
         store = get_store()
         try:
             others = [d for d in store.list(tracker.sender_id) if d.status in ("draft", "ready")]
@@ -328,6 +337,7 @@ class ActionListDrafts(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        deliver_notices(dispatcher, tracker)
         drafts = get_store().list(tracker.sender_id)
         if not drafts:
             dispatcher.utter_message(response="utter_no_drafts")

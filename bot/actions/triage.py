@@ -10,7 +10,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions._common import NeverRaise, intent_payload, latest_text, user_area
+from bot.actions._common import NeverRaise, deliver_notices, intent_payload, latest_text, user_area
 from bot.guidance import get_service
 from bot.referral import get_form
 from bot.triage import (
@@ -135,6 +135,7 @@ class ActionStartTriage(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        deliver_notices(dispatcher, tracker)
         dispatcher.utter_message(response="utter_triage_intro")
         return [SlotSet(slot, None) for slot in TRIAGE_SLOTS] + [
             SlotSet("triage_retries", 0),

@@ -241,6 +241,13 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
             migrated = self.encrypt_legacy_rows()
             if migrated:
                 logger.info(f"Encrypted {migrated} legacy tracker event rows in place.")
+        elif self._has_legacy_rows():
+            logger.warning(
+                "The tracker database still holds plain (unencrypted) event rows from "
+                "Rasa's SQLTrackerStore. They are not read; encrypt them in place with "
+                "`encrypt_legacy_rows: true` in endpoints.yml (once) or "
+                "EncryptedSQLTrackerStore.encrypt_legacy_rows()."
+            )
 
     def _setup(
         self,
@@ -395,6 +402,16 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
 
     # --- maintenance ----------------------------------------------------------------
 
+    def _legacy_filter(self) -> Any:
+        return sa.and_(
+            self.SQLEvent.data.isnot(None),
+            sa.not_(self.SQLEvent.data.startswith(CIPHERTEXT_PREFIX)),
+        )
+
+    def _has_legacy_rows(self) -> bool:
+        with self.session_scope() as session:
+            return session.query(self.SQLEvent.id).filter(self._legacy_filter()).first() is not None
+
     def encrypt_legacy_rows(self) -> int:
         """Encrypt, in place, rows written in plain by Rasa's `SQLTrackerStore`.
 
@@ -402,10 +419,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         ciphertext (row ids, hence order, are kept). Returns how many rows changed.
         Idempotent; safe to run while the bot is up.
         """
-        plain = sa.and_(
-            self.SQLEvent.data.isnot(None),
-            sa.not_(self.SQLEvent.data.startswith(CIPHERTEXT_PREFIX)),
-        )
+        plain = self._legacy_filter()
         with self.session_scope() as session:
             senders = [
                 s for (s,) in session.query(self.SQLEvent.sender_id).filter(plain).distinct()
@@ -521,7 +535,8 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         except DecryptionFailed as exc:
             raise TrackerIntegrityError(
                 f"The conversation key for sender hash {row.sender_hash[:12]}… failed "
-                f"its integrity check (tampered, or moved from another conversation)."
+                f"its integrity check: tampered, moved from another conversation, or "
+                f"wrapped by a different master key loaded as version {row.key_version!r}."
             ) from exc
         self._key_cache.put(row.sender_hash, key)
         return key

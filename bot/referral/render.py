@@ -436,7 +436,8 @@ def to_pdf(form: FormSpec, draft: Draft, meta: RenderMeta) -> bytes:
             spaceBefore=2,
         ),
     }
-    width = A4[0] - 4 * cm
+    # The frame SimpleDocTemplate lays out in keeps 6 pt of padding on each side.
+    width = A4[0] - 4 * cm - 2 * 6
     label_width = 5.2 * cm
     table_style = TableStyle(
         [

@@ -10,9 +10,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import logging
 import os
 import secrets
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -31,9 +33,11 @@ from rasa.shared.core.events import (
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.utils.endpoints import read_endpoint_config
 
+import bot.rasa_ext.tracker_store as tracker_store_module
 from bot.rasa_ext.tracker_store import (
     CIPHERTEXT_PREFIX,
     EncryptedSQLTrackerStore,
+    EncryptedTrackerStoreError,
     TrackerIntegrityError,
 )
 from bot.store.crypto import MasterKeyMissing, get_keyring, get_pepper
@@ -114,8 +118,17 @@ def domain() -> Domain:
     return Domain.from_yaml(DOMAIN_YAML)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
-    not PG_URL, reason="set PREVENT_TEST_TRACKER_PG_URL to run against PostgreSQL"))])
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=pytest.mark.skipif(
+                not PG_URL, reason="set PREVENT_TEST_TRACKER_PG_URL to run against PostgreSQL"
+            ),
+        ),
+    ]
+)
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
     """Constructor arguments for one database, empty at the start of the test."""
     if request.param == "sqlite":
@@ -184,6 +197,19 @@ def second_session(tracker: DialogueStateTracker) -> None:
         tracker.update(event)
 
 
+def continue_conversation(store, sender_id: str, *events) -> DialogueStateTracker:
+    """Rasa's cycle for every message: retrieve the latest session, add events, save.
+
+    (Rasa's SQL store appends by counting the stored events of the latest session, so
+    the tracker saved must be one that `retrieve` returned, as in the Rasa server.)
+    """
+    tracker = run(store.retrieve(sender_id))
+    for event in events:
+        tracker.update(event)
+    run(store.save(tracker))
+    return tracker
+
+
 def dicts(tracker: DialogueStateTracker | None) -> list[dict]:
     assert tracker is not None
     return [event.as_dict() for event in tracker.events]
@@ -215,13 +241,14 @@ def raw_bytes(db: Path) -> bytes:
 def test_save_and_retrieve_round_trip_events_exactly(domain, backend):
     store = make_store(domain, backend)
     tracker = conversation(domain)
+    assert tracker.current_slot_values()["pupil_name"] == "Callum Brennan"
     second_session(tracker)
     run(store.save(tracker))
 
     full = run(store.retrieve_full_tracker(SENDER))
     assert full.sender_id == SENDER
     assert dicts(full) == dicts(tracker)
-    assert full.current_slot_values()["pupil_name"] == "Callum Brennan"
+    assert full.current_slot_values() == tracker.current_slot_values()
 
     # `retrieve` returns the latest session only, exactly as Rasa's SQLTrackerStore does.
     latest = run(store.retrieve(SENDER))
@@ -233,12 +260,12 @@ def test_save_and_retrieve_round_trip_events_exactly(domain, backend):
 def test_same_results_as_rasas_plain_sql_tracker_store(domain, tmp_path):
     plain = SQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "plain.db"))
     encrypted = EncryptedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tmp_path / "e.db"))
-    tracker = conversation(domain)
     for store in (plain, encrypted):
+        run(store.save(conversation(domain)))
+        tracker = run(store.retrieve(SENDER))
+        second_session(tracker)
         run(store.save(tracker))
-    second_session(tracker)
-    for store in (plain, encrypted):
-        run(store.save(tracker))
+        continue_conversation(store, SENDER, BotUttered("Anything else?", timestamp=1.8e9))
 
     assert dicts(run(encrypted.retrieve(SENDER))) == dicts(run(plain.retrieve(SENDER)))
     assert dicts(run(encrypted.retrieve_full_tracker(SENDER))) == dicts(
@@ -253,32 +280,40 @@ def test_saving_again_appends_only_the_new_events_in_order(domain, backend):
     store = make_store(domain, backend)
     tracker = conversation(domain)
     run(store.save(tracker))
-    run(store.save(tracker))  # nothing new
-    assert db_rows(store, "SELECT count(*) FROM events") == [(len(tracker.events),)]
+    expected = dicts(tracker)
+    continue_conversation(store, SENDER)  # nothing new
+    assert db_rows(store, "SELECT count(*) FROM events") == [(len(expected),)]
 
-    tracker.update(UserUttered("and his school is Hilltop", intent={"name": "greet"}))
-    tracker.update(ActionExecuted("utter_greet"))
-    run(store.save(tracker))
+    new = [
+        UserUttered("and his school is Hilltop", intent={"name": "greet"}, timestamp=1.70005e9),
+        ActionExecuted("utter_greet", timestamp=1.70005e9 + 1),
+        BotUttered("Hello, how can I help?", timestamp=1.70005e9 + 2),
+    ]
+    latest = continue_conversation(store, SENDER, *new)
+    expected += [event.as_dict() for event in new]
 
-    assert db_rows(store, "SELECT count(*) FROM events") == [(len(tracker.events),)]
+    assert db_rows(store, "SELECT count(*) FROM events") == [(len(expected),)]
     ids = [row[0] for row in db_rows(store, "SELECT id FROM events ORDER BY id")]
     assert ids == sorted(set(ids))
-    assert dicts(run(store.retrieve_full_tracker(SENDER))) == dicts(tracker)
+    assert dicts(run(store.retrieve_full_tracker(SENDER))) == expected
+    assert dicts(run(store.retrieve(SENDER))) == dicts(latest)
 
-    # Rasa's normal cycle: retrieve, add a turn, save.
-    again = run(store.retrieve(SENDER))
-    again.update(BotUttered("Noted."))
-    run(store.save(again))
-    assert dicts(run(store.retrieve(SENDER))) == dicts(again)
+    # A new session: `retrieve` starts at it, the full tracker keeps everything.
+    latest = run(store.retrieve(SENDER))
+    second_session(latest)
+    run(store.save(latest))
+    expected += dicts(latest)[len(expected) - 1 :]
+    assert dicts(run(store.retrieve_full_tracker(SENDER))) == expected
+    assert dicts(run(store.retrieve(SENDER))) == expected[-5:]
 
 
 def test_get_or_create_tracker_starts_a_new_conversation(domain, backend):
     store = make_store(domain, backend)
+    assert run(store.retrieve(SENDER)) is None
     created = run(store.get_or_create_tracker(SENDER))
-    assert [e.as_dict() for e in created.events] == [ActionExecuted("action_listen").as_dict()] or (
-        created.events[0].type_name == "action"
-    )
+    assert [e.type_name for e in created.events] == ["action"]
     assert dicts(run(store.retrieve(SENDER))) == dicts(created)
+    assert dicts(run(store.get_or_create_tracker(SENDER))) == dicts(created)
 
 
 def test_two_senders_are_kept_apart(domain, backend):
@@ -293,6 +328,7 @@ def test_two_senders_are_kept_apart(domain, backend):
     assert got.sender_id == OTHER_SENDER
     assert dicts(got) == dicts(second)
     assert got.latest_message.text == "Somebody else entirely"
+    assert got.current_slot_values()["pupil_name"] == "Callum Brennan"
 
     # Separate data keys, and `keys()` gives the real ids back.
     key_rows = db_rows(store, "SELECT sender_hash, wrapped_key FROM conversation_keys")
@@ -317,12 +353,12 @@ def test_event_broker_gets_each_new_event_once_with_the_real_sender_id(domain, b
     store = make_store(domain, backend, event_broker=broker)
     tracker = conversation(domain)
     run(store.save(tracker))
-    tracker.update(BotUttered("One more thing"))
-    run(store.save(tracker))
+    continue_conversation(store, SENDER, BotUttered("One more thing"))
+    expected = dicts(run(store.retrieve_full_tracker(SENDER)))
 
-    assert [e["sender_id"] for e in broker.published] == [SENDER] * len(tracker.events)
+    assert [e["sender_id"] for e in broker.published] == [SENDER] * len(expected)
     published = [{k: v for k, v in e.items() if k != "sender_id"} for e in broker.published]
-    assert published == dicts(tracker)
+    assert published == expected
 
 
 # --- nothing readable at rest ------------------------------------------------------------
@@ -333,6 +369,7 @@ def test_database_files_hold_no_user_text_or_sender_id(domain, sqlite_db):
     tracker = conversation(domain)
     run(store.save(tracker))
     run(store.save(conversation(domain, OTHER_SENDER)))
+    tracker = run(store.retrieve(SENDER))
     second_session(tracker)
     run(store.save(tracker))
     store.engine.dispose()
@@ -353,7 +390,7 @@ def test_plain_name_columns_only_hold_names_the_domain_defines(domain, sqlite_db
     # Names an API client (or a future event type) could fill with anything.
     tracker.update(UserUttered("hi", intent={"name": "Callum Brennan", "confidence": 1.0}))
     tracker.update(ActionExecuted("Callum Brennan"))
-    tracker.update(ReminderScheduled("greet", tracker.events[0].timestamp, name="Callum"))
+    tracker.update(ReminderScheduled("greet", datetime(2030, 1, 1), name="Callum"))
     run(store.save(tracker))
 
     with sqlite3.connect(sqlite_db) as conn:
@@ -392,7 +429,9 @@ def test_tampered_data_value_raises(domain, sqlite_db):
     run(store.save(conversation(domain)))
 
     with sqlite3.connect(sqlite_db) as conn:
-        row_id, value = conn.execute("SELECT id, data FROM events WHERE type_name='user'").fetchone()
+        row_id, value = conn.execute(
+            "SELECT id, data FROM events WHERE type_name='user'"
+        ).fetchone()
         conn.execute("UPDATE events SET data=? WHERE id=?", (flip(value, 30), row_id))
 
     with pytest.raises(TrackerIntegrityError, match=f"row {row_id}"):
@@ -458,7 +497,10 @@ def test_any_tampering_is_detected(domain, backend, tamper):
                 store, "SELECT wrapped_key FROM conversation_keys WHERE sender_hash=:o", o=other
             )[0]
         db_execute(
-            store, "UPDATE conversation_keys SET wrapped_key=:b WHERE sender_hash=:me", b=blob, me=me
+            store,
+            "UPDATE conversation_keys SET wrapped_key=:b WHERE sender_hash=:me",
+            b=blob,
+            me=me,
         )
     elif tamper == "key_deleted":
         db_execute(store, "DELETE FROM conversation_keys WHERE sender_hash=:me", me=me)
@@ -488,8 +530,9 @@ def test_key_rotation(domain, backend, keys, monkeypatch):
     use_master_keys(monkeypatch, f"v2:{keys['v2']},v1:{keys['v1']}")
     rotated = make_store(domain, backend)
     assert dicts(run(rotated.retrieve_full_tracker(SENDER))) == dicts(tracker)
-    tracker.update(BotUttered("Still here."))
-    run(rotated.save(tracker))
+    continue_conversation(rotated, SENDER, BotUttered("Still here."))
+    expected = dicts(tracker) + [dicts(run(rotated.retrieve(SENDER)))[-1]]
+    assert expected[-1]["text"] == "Still here."
     run(rotated.save(conversation(domain, OTHER_SENDER)))
     versions = db_rows(store, "SELECT key_version FROM conversation_keys ORDER BY key_version")
     assert versions == [("v1",), ("v2",)]
@@ -508,7 +551,7 @@ def test_key_rotation(domain, backend, keys, monkeypatch):
 
     use_master_keys(monkeypatch, f"v2:{keys['v2']}")
     only_v2 = make_store(domain, backend)
-    assert dicts(run(only_v2.retrieve_full_tracker(SENDER))) == dicts(tracker)
+    assert dicts(run(only_v2.retrieve_full_tracker(SENDER))) == expected
     assert sorted(run(only_v2.keys())) == sorted([SENDER, OTHER_SENDER])
 
 
@@ -583,8 +626,17 @@ def test_constructor_errors_are_not_swallowed_by_rasa(domain, tmp_path, monkeypa
     with pytest.raises(MasterKeyMissing):
         TrackerStore.create(config, domain=domain)
 
+    def broken() -> bytes:
+        raise AttributeError("a bug in the key set-up")
 
-def test_legacy_plain_rows_are_encrypted_in_place(domain, backend):
+    monkeypatch.setenv("PREVENT_MASTER_KEYS", f"v1:{b64key()}")
+    get_keyring.cache_clear()
+    monkeypatch.setattr(tracker_store_module, "get_pepper", broken)
+    with pytest.raises(EncryptedTrackerStoreError, match="a bug in the key set-up"):
+        TrackerStore.create(config, domain=domain)
+
+
+def test_legacy_plain_rows_are_encrypted_in_place(domain, backend, caplog):
     if backend["dialect"] == "sqlite":
         plain = SQLTrackerStore(domain=domain, dialect="sqlite", db=backend["db"])
     else:
@@ -594,7 +646,9 @@ def test_legacy_plain_rows_are_encrypted_in_place(domain, backend):
     run(plain.save(conversation(domain, OTHER_SENDER)))
     plain.engine.dispose()
 
-    store = make_store(domain, backend)
+    with caplog.at_level(logging.WARNING, logger=tracker_store_module.__name__):
+        store = make_store(domain, backend)
+    assert "plain (unencrypted) event rows" in caplog.text
     # Before migration the plain rows are neither returned nor trusted.
     assert run(store.retrieve(SENDER)) is None
     assert sorted(run(store.keys())) == sorted([SENDER, OTHER_SENDER])
@@ -604,9 +658,9 @@ def test_legacy_plain_rows_are_encrypted_in_place(domain, backend):
     assert dicts(run(migrated.retrieve_full_tracker(SENDER))) == dicts(tracker)
 
     # The conversation continues after the migrated rows, in order.
-    tracker.update(UserUttered("more about Callum", intent={"name": "greet"}))
-    run(migrated.save(tracker))
-    assert dicts(run(migrated.retrieve_full_tracker(SENDER))) == dicts(tracker)
+    more = UserUttered("more about Callum", intent={"name": "greet"})
+    continue_conversation(migrated, SENDER, more)
+    assert dicts(run(migrated.retrieve_full_tracker(SENDER))) == dicts(tracker) + [more.as_dict()]
     assert sorted(run(migrated.keys())) == sorted([SENDER, OTHER_SENDER])
 
     values = db_rows(migrated, "SELECT sender_id, data FROM events")

@@ -1,0 +1,103 @@
+"""End to end: a VTR draft by chat with the real servers, restarts, and storage at rest."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.servers import running_assistant
+
+pytestmark = pytest.mark.servers
+
+SENTINEL_NAME = "Zebedee"
+SENTINEL_SURNAME = "Quillfeather"
+SENTINEL_CONCERN = "marmalade-owl manifesto"
+
+
+def _text(replies: list[dict]) -> str:
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def _raw(path: Path) -> bytes:
+    data = b""
+    for candidate in (path, path.with_name(path.name + "-wal")):
+        if candidate.exists():
+            data += candidate.read_bytes()
+    return data
+
+
+def test_a_draft_survives_a_restart_and_nothing_typed_is_readable_on_disk(model_path, tmp_path):
+    var = tmp_path / "var"
+    sender = f"telegram-{uuid.uuid4().hex[:8]}"
+    with running_assistant(model_path, var) as bot:
+        assert "immediate danger" in _text(bot.say(sender, "start a referral")).lower()
+        assert "first name" in _text(bot.say(sender, "no")).lower()
+        assert "surname" in _text(bot.say(sender, SENTINEL_NAME)).lower()
+        assert "date of birth" in _text(bot.say(sender, SENTINEL_SURNAME)).lower()
+    # Given the servers were stopped mid-form, when they start again on the same data,
+    # then the conversation carries on at the same question.
+    with running_assistant(model_path, var) as bot:
+        replies = bot.say(sender, "14/02/2011")
+        assert "gender" in _text(replies).lower()
+        bot.say(sender, "stop")
+        summary = _text(bot.say(sender, "my drafts"))
+        assert f"{SENTINEL_NAME} {SENTINEL_SURNAME}" in summary
+        assert "gender" in _text(bot.say(sender, "continue my draft")).lower()
+        bot.say(sender, "male")
+        # a concern answer the tracker would otherwise hold in plain text
+        bot.say(sender, "don't know")
+    for db in (var / "tracker.db", var / "prevent.db"):
+        data = _raw(db)
+        assert data, f"{db.name} was written"
+        for sentinel in (SENTINEL_NAME, SENTINEL_SURNAME, sender):
+            assert sentinel.encode() not in data, f"{sentinel} readable in {db.name}"
+
+
+def test_another_sender_cannot_reach_a_draft(assistant):
+    owner, other = f"owner-{uuid.uuid4().hex[:6]}", f"other-{uuid.uuid4().hex[:6]}"
+    assistant.say(owner, "start a referral")
+    assistant.say(owner, "no")
+    assistant.say(owner, SENTINEL_NAME)
+    assert SENTINEL_NAME not in _text(assistant.say(other, "my drafts"))
+    assert "no saved drafts" in _text(assistant.say(other, "my drafts")).lower()
+
+
+def test_edit_dont_know_and_summary(assistant):
+    sender = f"dsl-{uuid.uuid4().hex[:8]}"
+    answers = {
+        "immediate danger": "no", "first name": "Zoë", "surname": "Łukasz Wójcik",
+        "date of birth": "31/02/2011", "gender": "prefer not to say", "home address": "don't know",
+        "nationality": "British", "immigration": "don't know", "mother tongue": "English",
+        "mobile number": "don't know", "school, college": "Moulsham Park Academy",
+        "parents or carers": "Mum knows", "in your own words": "She has been sharing far-right videos.",
+        "anything else to add": "that's all", "ideology or cause": "not sure",
+        "other vulnerabilities": "none known", "family been told": "Her mum knows and agrees",
+        "dsl or prevent lead": "Yes, we agreed to refer", "other services": "none",
+        "done about it": "spoke to her", "your name": "Dana Whitfield", "job title": "Head of Year",
+        "organisation do you work": "Moulsham Park Academy", "relationship": "Head of year",
+        "phone number can the police": "07700 900123", "your email": "d.w@example.org",
+        "which area": "Essex",
+    }
+    last = _text(assistant.say(sender, "I want to start a referral"))
+    saw_problem = False
+    for _ in range(40):
+        if "summary of the draft" in last.lower():
+            break
+        key = next((k for k in answers if k in last.lower()), None)
+        assert key, f"unexpected question: {last[-300:]}"
+        reply = answers[key]
+        if key == "date of birth" and "real date" in last:
+            saw_problem = True
+        if key == "date of birth" and saw_problem:
+            reply = "14/02/2011"
+        last = _text(assistant.say(sender, reply))
+    assert saw_problem, "an impossible date was refused"
+    assert "summary of the draft" in last.lower()
+    assert "Zoë" in last and "Łukasz Wójcik" in last and "14/02/2011" in last
+    assert "Not known" in last
+    # change a field by name, then the summary comes back with the new value
+    assert "date of birth" in _text(assistant.say(sender, "change the date of birth")).lower()
+    assert "about 15" in _text(assistant.say(sender, "about 15"))
+    assert "marked ready" in _text(assistant.say(sender, "yes")).lower()
