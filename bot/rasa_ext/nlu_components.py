@@ -52,7 +52,10 @@ class _NoTraining(GraphComponent):
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class ImmediateRiskClassifier(_NoTraining, IntentClassifier):
-    """Sets `report_emergency` / `report_terrorism` when the risk rules fire (SET 2.5)."""
+    """Sets `report_emergency` / `report_terrorism` when the risk check fires (SET 2.5)."""
+
+    def __init__(self) -> None:
+        assess("warm up")  # load the rules and train the model now, not on the first message
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

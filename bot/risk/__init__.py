@@ -1,12 +1,18 @@
-"""Immediate-risk detection: rules over every message, explainable matches (SET 2.5)."""
+"""Immediate-risk detection on every message: rules backed by a model (SET 2.5).
 
+`assess()` is the check the assistant uses: explainable rules (`detector`) and a text
+classifier (`model`) together, the higher verdict winning. `assess_rules()` is the rules
+alone.
+"""
+
+from bot.risk.combined import assess
 from bot.risk.detector import (
     LexiconError,
     RiskAssessment,
     RiskDetector,
     RiskLevel,
     RiskMatch,
-    assess,
+    assess_rules,
     get_detector,
 )
 
@@ -17,5 +23,6 @@ __all__ = [
     "RiskLevel",
     "RiskMatch",
     "assess",
+    "assess_rules",
     "get_detector",
 ]

@@ -370,6 +370,6 @@ def get_detector() -> RiskDetector:
     return RiskDetector(load_lexicon())
 
 
-def assess(text: str) -> RiskAssessment:
-    """Assess one message with the process-wide detector."""
+def assess_rules(text: str) -> RiskAssessment:
+    """Assess one message with the rules alone (the process-wide detector)."""
     return get_detector().assess(text)

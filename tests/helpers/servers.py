@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,6 +52,7 @@ class Assistant:
     rest_url: str
     var_dir: Path
     env: dict[str, str]
+    pids: dict[str, int] = field(default_factory=dict)
 
     def say(self, sender: str, message: str, timeout: float = 60) -> list[dict]:
         body = json.dumps({"sender": sender, "message": message}).encode()
@@ -139,7 +140,10 @@ def running_assistant(
             if actions is not None:
                 _wait_http(f"http://127.0.0.1:{action_port}/health", deadline, actions, action_log)
             _wait_http(f"http://127.0.0.1:{rasa_port}/", deadline, rasa, rasa_log)
-            yield Assistant(f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", var_dir, env)
+            pids = {"rasa": rasa.pid, **({"actions": actions.pid} if actions else {})}
+            yield Assistant(
+                f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", var_dir, env, pids
+            )
     finally:
         for proc in procs:
             proc.terminate()

@@ -17,16 +17,33 @@ from bot.referral import (
 
 FORM = get_form()
 ANSWERS = {
-    "imminent_risk": "no", "forename": "Zoë", "surname": "Łukasz Wójcik", "date_of_birth": "14/02/2011",
-    "gender": "female", "address": "12 Mill Lane, Chelmsford CM1 1AA", "nationality": "British",
-    "immigration_status": "don't know", "first_language": "English", "phone": "don't know",
-    "school": "Moulsham Park Academy", "family": "Mum, who knows", "concern": "She shares videos.",
-    CONCERN_MORE: "that's all", "ideology": "not sure", "other_vulnerabilities": "none known",
-    "consent": "Her mum knows and agrees", "dsl_discussed": "Yes, agreed to refer",
-    "other_agencies": "none", "action_taken": "spoke to her", "referrer_name": "Dana Whitfield",
-    "referrer_role": "Head of Year", "referrer_organisation": "Moulsham Park Academy",
-    "referrer_relationship": "Head of year", "referrer_phone": "07700 900123",
-    "referrer_email": "d.whitfield@example.org", "area": "Essex",
+    "imminent_risk": "no",
+    "forename": "Zoë",
+    "surname": "Łukasz Wójcik",
+    "date_of_birth": "14/02/2011",
+    "gender": "female",
+    "address": "12 Mill Lane, Chelmsford CM1 1AA",
+    "nationality": "British",
+    "immigration_status": "don't know",
+    "first_language": "English",
+    "phone": "don't know",
+    "school": "Moulsham Park Academy",
+    "family": "Mum, who knows",
+    "concern": "She shares videos.",
+    CONCERN_MORE: "that's all",
+    "ideology": "not sure",
+    "other_vulnerabilities": "none known",
+    "consent": "Her mum knows and agrees",
+    "dsl_discussed": "Yes, agreed to refer",
+    "other_agencies": "none",
+    "action_taken": "spoke to her",
+    "referrer_name": "Dana Whitfield",
+    "referrer_role": "Head of Year",
+    "referrer_organisation": "Moulsham Park Academy",
+    "referrer_relationship": "Head of year",
+    "referrer_phone": "07700 900123",
+    "referrer_email": "d.whitfield@example.org",
+    "area": "Essex",
 }
 
 
@@ -56,13 +73,17 @@ def test_a_bad_answer_keeps_everything_else():
     result = take_answer(FORM, draft, "date_of_birth", "31/02/2011")
     assert not result.accepted and "real date" in result.problem
     assert draft.values == {"forename": "Zoë"}
-    assert fields_to_ask(FORM, draft)[1] == "date_of_birth" or "date_of_birth" in fields_to_ask(FORM, draft)
+    assert fields_to_ask(FORM, draft)[1] == "date_of_birth" or "date_of_birth" in fields_to_ask(
+        FORM, draft
+    )
 
 
 def test_the_concern_can_come_in_several_messages():
     draft = Draft()
     take_answer(FORM, draft, "concern", "First part.")
-    assert fields_to_ask(FORM, draft)[fields_to_ask(FORM, draft).index("concern_more")] == CONCERN_MORE
+    assert (
+        fields_to_ask(FORM, draft)[fields_to_ask(FORM, draft).index("concern_more")] == CONCERN_MORE
+    )
     take_answer(FORM, draft, CONCERN_MORE, "Second part.")
     take_answer(FORM, draft, CONCERN_MORE, "No, that's all")
     assert draft.values["concern"] == "First part.\n\nSecond part."
@@ -100,10 +121,19 @@ def test_editing_a_field_asks_only_that_field_then_nothing():
 
 def test_triage_facts_prefill_the_draft():
     draft = Draft()
-    facts = {"immediate_risk": "no", "age": 14, "engagement": "yes", "intent": "unsure", "dsl_consulted": "yes"}
+    facts = {
+        "immediate_risk": "no",
+        "age": 14,
+        "engagement": "yes",
+        "intent": "unsure",
+        "dsl_consulted": "yes",
+    }
     filled = prefill_from_triage(draft, facts, {"outcome": "refer", "citations": ["SET 2.5"]})
     assert set(filled) == {"imminent_risk", "date_of_birth", "indicators", "dsl_discussed"}
-    assert "Engagement: seen" in draft.values["indicators"] and "not a score" in draft.values["indicators"]
+    assert (
+        "Engagement: seen" in draft.values["indicators"]
+        and "not a score" in draft.values["indicators"]
+    )
     assert draft.triage["outcome"] == "refer"
     assert "imminent_risk" not in fields_to_ask(FORM, draft)
 

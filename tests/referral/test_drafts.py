@@ -17,7 +17,9 @@ SENTINELS = ["Łukasz", "Wójcik", "Callum", "far-right group", "07700 900123", 
 
 
 def keyring(*versions: str) -> KeyRing:
-    return KeyRing.parse(",".join(f"{v}:{base64.b64encode(secrets.token_bytes(32)).decode()}" for v in versions))
+    return KeyRing.parse(
+        ",".join(f"{v}:{base64.b64encode(secrets.token_bytes(32)).decode()}" for v in versions)
+    )
 
 
 @pytest.fixture()
@@ -39,7 +41,9 @@ def raw_bytes(db: Path) -> bytes:
 def filled(store: DraftStore, sender: str = "telegram-555"):
     draft = store.create(sender)
     draft.values.update(
-        forename="Łukasz", surname="Wójcik", referrer_phone="07700 900123",
+        forename="Łukasz",
+        surname="Wójcik",
+        referrer_phone="07700 900123",
         concern="Callum shares videos from a far-right group",
     )
     store.save(sender, draft)

@@ -19,16 +19,33 @@ def check(field_id: str, text: str):
 
 def test_the_form_has_the_sections_of_the_vtr_form():
     assert [s.id for s in FORM.sections] == [
-        "safety", "person", "concern", "consent", "actions", "referrer",
+        "safety",
+        "person",
+        "concern",
+        "consent",
+        "actions",
+        "referrer",
     ]
     required = {f.id for f in FORM.fields if f.required is True}
-    assert {"date_of_birth", "concern", "consent", "dsl_discussed", "referrer_name", "area"} <= required
+    assert {
+        "date_of_birth",
+        "concern",
+        "consent",
+        "dsl_discussed",
+        "referrer_name",
+        "area",
+    } <= required
 
 
 @pytest.mark.parametrize(
     ("text", "value"),
-    [("14/02/2011", "14/02/2011"), ("1-3-2010", "01/03/2010"), ("about 15", "about 15"),
-     ("15", "about 15"), ("roughly 40 years old", "about 40")],
+    [
+        ("14/02/2011", "14/02/2011"),
+        ("1-3-2010", "01/03/2010"),
+        ("about 15", "about 15"),
+        ("15", "about 15"),
+        ("roughly 40 years old", "about 40"),
+    ],
 )
 def test_dates_of_birth_and_approximate_ages_are_accepted(text, value):
     assert check("date_of_birth", text).value == value
@@ -36,8 +53,13 @@ def test_dates_of_birth_and_approximate_ages_are_accepted(text, value):
 
 @pytest.mark.parametrize(
     ("text", "problem"),
-    [("31/02/2011", "isn't a real date"), ("01/01/2030", "in the future"),
-     ("01/01/1850", "over 120"), ("soon", "DD/MM/YYYY"), ("don't know", "approximate age")],
+    [
+        ("31/02/2011", "isn't a real date"),
+        ("01/01/2030", "in the future"),
+        ("01/01/1850", "over 120"),
+        ("soon", "DD/MM/YYYY"),
+        ("don't know", "approximate age"),
+    ],
 )
 def test_bad_dates_say_what_is_wrong(text, problem):
     result = check("date_of_birth", text)
@@ -50,7 +72,7 @@ def test_names_in_any_script_are_kept_exactly(name):
 
 
 def test_control_characters_are_dropped_but_text_is_kept():
-    assert check("forename", "Cal\x00lum\x07") .value == "Callum"
+    assert check("forename", "Cal\x00lum\x07").value == "Callum"
 
 
 def test_a_ten_thousand_character_concern_is_kept_whole():
@@ -64,8 +86,15 @@ def test_text_over_the_limit_is_refused_with_the_numbers():
     assert not result.ok and "101" in result.problem and "100" in result.problem
 
 
-@pytest.mark.parametrize(("text", "ok"), [("12 Mill Lane, Chelmsford CM1 1AA", True), ("cm11aa", True),
-                                          ("12 Mill Lane", True), ("CM1 1A", True)])
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("12 Mill Lane, Chelmsford CM1 1AA", True),
+        ("cm11aa", True),
+        ("12 Mill Lane", True),
+        ("CM1 1A", True),
+    ],
+)
 def test_postcodes_are_normalised_when_present(text, ok):
     result = check("address", text)
     assert result.ok == ok
@@ -73,14 +102,29 @@ def test_postcodes_are_normalised_when_present(text, ok):
         assert "CM1 1AA" in result.value
 
 
-@pytest.mark.parametrize(("text", "ok"), [("07700 900123", True), ("+44 7700 900123", True),
-                                          ("01245 452196", True), ("12345", False), ("call me", False)])
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("07700 900123", True),
+        ("+44 7700 900123", True),
+        ("01245 452196", True),
+        ("12345", False),
+        ("call me", False),
+    ],
+)
 def test_phone_numbers_are_shape_checked(text, ok):
     assert check("referrer_phone", text).ok == ok
 
 
-@pytest.mark.parametrize(("text", "ok"), [("d.whitfield@moulsham-park.example.org", True),
-                                          ("bob@", False), ("not an email", False), ("<a@b.co>", True)])
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("d.whitfield@moulsham-park.example.org", True),
+        ("bob@", False),
+        ("not an email", False),
+        ("<a@b.co>", True),
+    ],
+)
 def test_emails_are_shape_checked(text, ok):
     assert check("referrer_email", text).ok == ok
 
@@ -103,9 +147,13 @@ def test_choices_accept_labels_and_keep_free_text_where_allowed():
 
 @pytest.mark.parametrize(
     ("words", "field_id"),
-    [("change the date of birth", "date_of_birth"), ("can I edit the surname", "surname"),
-     ("change my email", "referrer_email"), ("fix the postcode please", "address"),
-     ("change the concern", "concern")],
+    [
+        ("change the date of birth", "date_of_birth"),
+        ("can I edit the surname", "surname"),
+        ("change my email", "referrer_email"),
+        ("fix the postcode please", "address"),
+        ("change the concern", "concern"),
+    ],
 )
 def test_fields_are_found_by_the_names_people_use(words, field_id):
     assert FORM.find_field(words).id == field_id
@@ -113,5 +161,16 @@ def test_fields_are_found_by_the_names_people_use(words, field_id):
 
 def test_a_malformed_form_is_refused_by_name():
     with pytest.raises(FormSpecError, match="unknown type"):
-        parse_spec({"id": "x", "title": "X", "sections": [
-            {"id": "s", "title": "S", "fields": [{"id": "f", "label": "F", "type": "colour"}]}]})
+        parse_spec(
+            {
+                "id": "x",
+                "title": "X",
+                "sections": [
+                    {
+                        "id": "s",
+                        "title": "S",
+                        "fields": [{"id": "f", "label": "F", "type": "colour"}],
+                    }
+                ],
+            }
+        )

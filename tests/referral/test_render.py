@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 FORM = load_form(ROOT / "referral_forms" / "vtr.yml")
 META = render.RenderMeta(reference="VTR-0F3A9C2E", referral_date="14/03/2025", area_name="Essex")
 ARABIC_NAME = "عائشة"
-SCRIPT = "<script>alert(1)</script> & ADHD; mother said \"it's fine\" <b>not bold</b>"
+SCRIPT = '<script>alert(1)</script> & ADHD; mother said "it\'s fine" <b>not bold</b>'
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]+")
 _PAGE_FURNITURE = re.compile(r"^(OFFICIAL-SENSITIVE|Reference: \S+|Page \d+ of \d+)$")
 
@@ -41,7 +41,7 @@ def _concern(length: int = 10_000) -> str:
     while sum(len(p) + 2 for p in paragraphs) < length + 200:
         number += 1
         paragraphs.append(
-            f"Entry {number:03d}: in form time Zoë said the group online \"had the answers\".\n"
+            f'Entry {number:03d}: in form time Zoë said the group online "had the answers".\n'
             f"She showed Łukasz Wójcik a video & asked if <others> agreed (tag Q{number:03d}Z)."
         )
     text = "\n\n".join(paragraphs)[:length].rstrip()
@@ -159,7 +159,9 @@ def test_json_round_trips_with_every_field(draft):
     assert json.loads(json.dumps(data)) == data
     assert data["form"] == "vtr" and data["form_version"] == FORM.version
     assert (data["reference"], data["referral_date"], data["area"]) == (
-        "VTR-0F3A9C2E", "14/03/2025", "Essex",
+        "VTR-0F3A9C2E",
+        "14/03/2025",
+        "Essex",
     )
     assert data["status"] == "ready"
     assert data["triage"] == TRIAGE
@@ -255,9 +257,14 @@ def test_docx_layout(docx_bytes):
     assert headings == [s.title for s in FORM.sections]  # the referrer block comes last
     assert len(doc.tables) == len(FORM.sections)
     last = doc.tables[-1]
-    assert [r.cells[0].text for r in last.rows][:3] == ["Your name", "Your role", "Your organisation"]
+    assert [r.cells[0].text for r in last.rows][:3] == [
+        "Your name",
+        "Your role",
+        "Your organisation",
+    ]
     assert (last.rows[-1].cells[0].text, last.rows[-1].cells[1].text) == (
-        "Date of referral", "14/03/2025",
+        "Date of referral",
+        "14/03/2025",
     )
     # Nothing personal in the document properties.
     props = doc.core_properties
@@ -295,8 +302,12 @@ def test_pdf_holds_every_short_value(pdf_bytes):
         assert name in flat
     assert ARABIC_NAME[::-1] in body  # the Arabic letters, exactly (as pypdf reads them)
     first_page = _spaces(pages[0])  # "Reference: ..." is also footer text, filtered from body
-    for label in ("Vulnerable to Radicalisation (VTR) referral", "Reference: VTR-0F3A9C2E",
-                  "Date of referral: 14/03/2025", "Area: Essex"):
+    for label in (
+        "Vulnerable to Radicalisation (VTR) referral",
+        "Reference: VTR-0F3A9C2E",
+        "Date of referral: 14/03/2025",
+        "Area: Essex",
+    ):
         assert label in first_page
     assert [s.title for s in FORM.sections if s.title not in flat] == []
 
@@ -306,9 +317,12 @@ def test_pdf_holds_the_whole_concern(pdf_bytes):
     start = body.index("What has been seen or heard") + len("What has been seen or heard")
     end = body.index("Ideology or cause (if")
     found = body[start:end]
-    for chunk in ("Entry 001: in form time Zoë said the group online \"had the answers\".",
-                  "She showed Łukasz Wójcik a video & asked if <others> agreed (tag Q040Z).",
-                  "Entry 060:", "Last line of the concern: END-OF-CONCERN."):
+    for chunk in (
+        'Entry 001: in form time Zoë said the group online "had the answers".',
+        "She showed Łukasz Wójcik a video & asked if <others> agreed (tag Q040Z).",
+        "Entry 060:",
+        "Last line of the concern: END-OF-CONCERN.",
+    ):
         assert chunk in found, chunk
     assert _squash(found) == _squash(CONCERN)  # every character, in order
     assert len(_squash(found)) > 8_000

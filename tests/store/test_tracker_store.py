@@ -1,8 +1,9 @@
 """EncryptedSQLTrackerStore: Rasa's SQL tracker store semantics, with nothing readable at rest.
 
 Real SQLite files in tmp_path and real Rasa objects. The backend-generic tests also run
-against PostgreSQL when `PREVENT_TEST_TRACKER_PG_URL` is set (a full SQLAlchemy URL of a
-disposable database: the tests drop and recreate the tracker tables in it).
+against a real PostgreSQL: the `postgres_url` fixture (tests/conftest.py) starts a throwaway
+server for the session, or uses `PREVENT_TEST_TRACKER_PG_URL` if set (a full SQLAlchemy URL
+of a disposable database: the tests drop and recreate the tracker tables in it).
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ import asyncio
 import base64
 import json
 import logging
-import os
 import secrets
 import sqlite3
 from datetime import datetime
@@ -54,7 +54,6 @@ SENTINELS = [
     b"123456789",
     OTHER_SENDER.encode(),
 ]
-PG_URL = os.environ.get("PREVENT_TEST_TRACKER_PG_URL", "").strip()
 
 DOMAIN_YAML = """
 version: "3.1"
@@ -118,27 +117,18 @@ def domain() -> Domain:
     return Domain.from_yaml(DOMAIN_YAML)
 
 
-@pytest.fixture(
-    params=[
-        "sqlite",
-        pytest.param(
-            "postgresql",
-            marks=pytest.mark.skipif(
-                not PG_URL, reason="set PREVENT_TEST_TRACKER_PG_URL to run against PostgreSQL"
-            ),
-        ),
-    ]
-)
+@pytest.fixture(params=["sqlite", "postgresql"])
 def backend(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
     """Constructor arguments for one database, empty at the start of the test."""
     if request.param == "sqlite":
         return {"dialect": "sqlite", "db": str(tmp_path / "tracker.db")}
-    engine = sa.create_engine(PG_URL)
+    pg_url = request.getfixturevalue("postgres_url")  # started on first use only
+    engine = sa.create_engine(pg_url)
     with engine.begin() as conn:
         conn.execute(sa.text("DROP TABLE IF EXISTS events, conversation_keys CASCADE"))
     engine.dispose()
     # As endpoints.yml passes it: the whole URL in `url`, empty strings for the rest.
-    return {"dialect": "postgresql", "url": PG_URL, "db": "", "username": "", "password": ""}
+    return {"dialect": "postgresql", "url": pg_url, "db": "", "username": "", "password": ""}
 
 
 @pytest.fixture
@@ -640,7 +630,7 @@ def test_legacy_plain_rows_are_encrypted_in_place(domain, backend, caplog):
     if backend["dialect"] == "sqlite":
         plain = SQLTrackerStore(domain=domain, dialect="sqlite", db=backend["db"])
     else:
-        plain = SQLTrackerStore(domain=domain, host=PG_URL)
+        plain = SQLTrackerStore(domain=domain, host=backend["url"])
     tracker = conversation(domain)
     run(plain.save(tracker))
     run(plain.save(conversation(domain, OTHER_SENDER)))

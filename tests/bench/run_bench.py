@@ -1,0 +1,286 @@
+"""`make bench`: latency, throughput and memory, printed as figures (nothing is asserted).
+
+Measures, on this machine and in one run:
+- the risk detector's time per message (both labelled sets);
+- training time of this assistant;
+- REST turn latency and turns/s at 1, 5 and 50 concurrent conversations (the shared
+  load generator), with the action server, risk rules and encrypted SQL tracker in the
+  loop; resident memory of the Rasa server and the action server afterwards;
+- per-turn latency inside the VTR form with 50 concurrent drafts, and database size
+  per draft;
+- DOCX + PDF rendering of a full draft;
+- optionally (`--stock`), the same load against a stock `rasa init` assistant built with
+  the same Rasa, side by side.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+from tests.helpers.servers import ROOT, free_port, running_assistant, trained_model
+
+LOAD = ROOT.parent / "shared" / "eval" / "load.py"
+FORM_ANSWERS = [
+    "start a referral",
+    "no",
+    "Callum",
+    "Brennan",
+    "14/02/2011",
+    "male",
+    "12 Mill Lane CM1 1AA",
+    "British",
+    "don't know",
+    "English",
+    "don't know",
+    "Moulsham Park Academy",
+    "Mum knows",
+    "He shares videos from a far-right group and drew their symbol.",
+    "that's all",
+    "not sure",
+    "none known",
+    "His mother knows and agrees",
+    "Yes, we agreed to refer",
+    "none",
+    "spoke to him",
+    "Dana Whitfield",
+    "Head of Year 10",
+    "Moulsham Park Academy",
+    "Head of year",
+    "07700 900123",
+    "d.whitfield@example.org",
+    "Essex",
+]
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def detector_timing() -> str:
+    from bot.risk import get_detector
+    from bot.risk.evaluation import load_labelled
+
+    detector = get_detector()
+    messages = load_labelled(ROOT / "data/risk/labelled_messages.yml")
+    messages += load_labelled(ROOT / "data/risk/holdout_messages.yml")
+    times = []
+    for _ in range(5):
+        for m in messages:
+            t0 = time.perf_counter()
+            detector.assess(m.text)
+            times.append(time.perf_counter() - t0)
+    times.sort()
+    long_text = "I am worried about a pupil who keeps talking about the group. " * 330
+    t0 = time.perf_counter()
+    detector.assess(long_text)
+    long_ms = (time.perf_counter() - t0) * 1000
+    return (
+        f"risk detector: mean {statistics.mean(times) * 1000:.2f} ms, p95 "
+        f"{times[int(0.95 * len(times))] * 1000:.2f} ms per message over {len(times)} "
+        f"assessments; a 20,000-character message {long_ms:.1f} ms"
+    )
+
+
+def training_time() -> str:
+    with tempfile.TemporaryDirectory() as out:
+        t0 = time.perf_counter()
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "rasa",
+                "train",
+                "--out",
+                out,
+                "--fixed-model-name",
+                "bench",
+                "--domain",
+                "domain",
+                "--data",
+                "data",
+                "--config",
+                "config.yml",
+                "--quiet",
+                "--force",
+            ],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+        )
+        return f"training (forced, from scratch): {time.perf_counter() - t0:.1f} s"
+
+
+def run_load(url: str, conversations: int, turns: int = 10) -> str:
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(LOAD),
+            "--url",
+            url,
+            "--conversations",
+            str(conversations),
+            "--turns",
+            str(turns),
+            "--deadline",
+            "300",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return out.stdout.strip() or out.stderr.strip()[-300:]
+
+
+def say(url: str, sender: str, message: str) -> float:
+    body = json.dumps({"sender": sender, "message": message}).encode()
+    req = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    t0 = time.perf_counter()
+    with urllib.request.urlopen(req, timeout=120) as r:  # noqa: S310 - loopback
+        r.read()
+    return time.perf_counter() - t0
+
+
+def form_load(url: str, drafts: int) -> str:
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def one() -> None:
+        sender = f"bench-{uuid.uuid4().hex[:8]}"
+        for answer in FORM_ANSWERS:
+            dt = say(url, sender, answer)
+            with lock:
+                latencies.append(dt)
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=one) for _ in range(drafts)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    wall = time.perf_counter() - t0
+    s = sorted(latencies)
+    return (
+        f"VTR form, {drafts} concurrent drafts x {len(FORM_ANSWERS)} turns: p50 "
+        f"{statistics.median(s) * 1000:.0f} ms, p95 {s[int(0.95 * len(s))] * 1000:.0f} ms, "
+        f"{len(s) / wall:.0f} turns/s"
+    )
+
+
+def render_timing() -> str:
+    from datetime import date
+
+    from bot.referral import Draft, get_form
+    from bot.referral.render import RenderMeta, to_docx, to_pdf
+
+    form = get_form()
+    draft = Draft(values={f.id: "Zoë Łukasz Wójcik" for f in form.fields})
+    draft.values.update(
+        concern="He said the group would look after him.\n" * 250,
+        date_of_birth="14/02/2011",
+        area="essex",
+        imminent_risk="no",
+    )
+    meta = RenderMeta.for_draft(draft, today=date(2026, 11, 23))
+    to_docx(form, draft, meta), to_pdf(form, draft, meta)  # warm up fonts and imports
+    t0 = time.perf_counter()
+    runs = 5
+    for _ in range(runs):
+        docx, pdf = to_docx(form, draft, meta), to_pdf(form, draft, meta)
+    per = (time.perf_counter() - t0) / runs
+    return f"render DOCX + PDF of a full draft: {per * 1000:.0f} ms ({len(docx) // 1024} KB + {len(pdf) // 1024} KB)"
+
+
+def stock_assistant(results: list[str]) -> None:
+    """A stock `rasa init` assistant (DIET + TED), trained and loaded like ours."""
+    with tempfile.TemporaryDirectory() as tmp:
+        project = Path(tmp) / "stock"
+        project.mkdir()
+        t0 = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(project)],
+            cwd=project,
+            check=True,
+            capture_output=True,
+        )
+        results.append(f"stock rasa init: trained in {time.perf_counter() - t0:.0f} s")
+        model = next((project / "models").glob("*.tar.gz"))
+        port = free_port()
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "rasa",
+                "run",
+                "-m",
+                str(model),
+                "--port",
+                str(port),
+                "-i",
+                "127.0.0.1",
+            ],
+            cwd=project,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+            deadline = time.monotonic() + 180
+            while time.monotonic() < deadline:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)  # noqa: S310
+                    break
+                except OSError:
+                    time.sleep(1)
+            for n in (1, 5, 50):
+                results.append(f"stock rasa init, {run_load(url, n)}")
+            results.append(f"stock rasa init: Rasa server RSS {rss_mb(proc.pid):.0f} MB")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--stock", action="store_true", help="also measure a stock rasa init assistant"
+    )
+    parser.add_argument("--skip-training", action="store_true")
+    args = parser.parse_args()
+    results = [detector_timing(), render_timing()]
+    if not args.skip_training:
+        results.append(training_time())
+    model = trained_model()
+    with tempfile.TemporaryDirectory() as tmp, running_assistant(model, Path(tmp) / "var") as bot:
+        for n in (1, 5, 50):
+            results.append(f"this assistant, {run_load(bot.rest_url, n)}")
+        results.append(form_load(bot.rest_url, 50))
+        drafts_db = Path(tmp) / "var" / "prevent.db"
+        tracker_db = Path(tmp) / "var" / "tracker.db"
+        size = lambda p: sum(f.stat().st_size for f in p.parent.glob(p.name + "*"))  # noqa: E731
+        results.append(
+            f"storage after 50 full drafts: drafts DB {size(drafts_db) / 1024:.0f} KB "
+            f"({size(drafts_db) / 50 / 1024:.1f} KB per draft incl. WAL), tracker DB "
+            f"{size(tracker_db) / 1024 / 1024:.1f} MB"
+        )
+        for name, key in (("Rasa server", "rasa"), ("action server", "actions")):
+            results.append(f"{name} RSS after the load: {rss_mb(bot.pids[key]):.0f} MB")
+    if args.stock:
+        stock_assistant(results)
+    print("\n".join(["", "== benchmark results =="] + results))
+
+
+if __name__ == "__main__":
+    main()
