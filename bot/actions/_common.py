@@ -50,8 +50,14 @@ def user_just_spoke(tracker: Tracker, form_name: str) -> bool:
             if event.get("name") == form_name and not skipped_form:
                 skipped_form = True
                 continue
+            if event.get("name") in SAFETY_REPLIES:
+                continue  # the police advice came first; the message is still the answer
             return event.get("name") == "action_listen"
     return False
+
+
+#: Replies the safety net sends before a form takes the same message as its answer.
+SAFETY_REPLIES = {"utter_police"}
 
 
 _log = logging.getLogger("bot.actions")

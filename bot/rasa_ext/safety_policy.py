@@ -7,8 +7,9 @@ and marked as a no-user prediction so it also outranks an active form's happy pa
    risk rules (`bot.risk`). Imminent harm → `utter_emergency` (call 999 now, SET 2.5);
    terrorism-related but not imminent → `utter_police` (Anti-Terrorist Hotline; Thurrock
    pathway). Both are plain domain responses, rendered by the Rasa server itself, so the
-   reply goes out even if the action server is down. Any active form is paused, not lost:
-   its name is kept in the `paused_form` slot so "continue" can resume it.
+   reply goes out even if the action server is down. An emergency pauses any active form
+   (its name is kept in `paused_form`, so "continue" resumes it); after the police
+   advice a form goes on and takes the message as its answer, so nothing typed is lost.
 2. **A failed custom action is made visible.** Rasa logs a custom action that raised and
    carries on as if nothing happened, leaving the user with silence. When the latest
    event is one of our actions or forms with nothing after it, the action produced no
@@ -95,6 +96,9 @@ class ImmediateRiskPolicy(Policy):
             response, events = self._risk_response(tracker)
             if response:
                 return self._force(response, domain, events)
+        elif latest_action == POLICE_RESPONSE and tracker.active_loop_name:
+            # Not imminent: the form goes on and takes the message as its answer.
+            return self._force(tracker.active_loop_name, domain)
         elif latest_action in (EMERGENCY_RESPONSE, POLICE_RESPONSE, FAILURE_RESPONSE):
             return self._force(ACTION_LISTEN_NAME, domain)
         elif self._latest_action_failed(tracker, domain):
@@ -114,7 +118,7 @@ class ImmediateRiskPolicy(Policy):
         else:
             return None, []
         events: list[Any] = [SlotSet(RISK_REASON_SLOT, _reason_text(assessment))]
-        if tracker.active_loop_name:
+        if tracker.active_loop_name and response == EMERGENCY_RESPONSE:
             events += [
                 SlotSet(PAUSED_FORM_SLOT, tracker.active_loop_name),
                 ActiveLoop(None),

@@ -116,3 +116,14 @@ def test_edit_dont_know_and_summary(assistant):
     assert "date of birth" in _text(assistant.say(sender, "change the date of birth")).lower()
     assert "about 15" in _text(assistant.say(sender, "about 15"))
     assert "marked ready" in _text(assistant.say(sender, "yes")).lower()
+
+
+def test_police_advice_inside_the_form_keeps_the_answer_and_goes_on(assistant):
+    sender = f"dsl-{uuid.uuid4().hex[:8]}"
+    assistant.say(sender, "start a referral")
+    assistant.say(sender, "no")
+    assistant.say(sender, "Sam")
+    replies = assistant.say(sender, "He says he is researching how to make explosives for an attack next year")
+    text = _text(replies)
+    assert "0800 789 321" in text  # the police advice comes first
+    assert "date of birth" in text.lower()  # and the form goes on: the surname was taken
