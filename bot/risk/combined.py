@@ -7,14 +7,21 @@ names the words that weighed most, with its probability.
 
 from __future__ import annotations
 
+import functools
+
 from bot.risk.detector import RiskAssessment, RiskMatch, get_detector, load_lexicon, normalise
 from bot.risk.model import get_model
 
 _ORDER = {"none": 0, "police": 1, "emergency": 2}
 
 
+@functools.lru_cache(maxsize=2048)
 def assess(text: str) -> RiskAssessment:
-    """The risk of one message: the higher of the rules' and the model's verdicts."""
+    """The risk of one message: the higher of the rules' and the model's verdicts.
+
+    Cached by text: the NLU component and the safety-net policy both ask about the same
+    message, and the answer for the same words is always the same.
+    """
     found = get_detector().assess(text)
     clean = normalise(text or "")
     if not clean or found.level == "emergency":
