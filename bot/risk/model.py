@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import yaml
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -67,6 +66,13 @@ class RiskModel:
         )
         self._pipeline.fit(texts, labels)
         self._classes = list(self._pipeline.classes_)
+        self._word_names = self._words.get_feature_names_out()
+        n_chars = len(self._pipeline.named_steps["features"].transformer_list[0][1].vocabulary_)
+        classifier = self._pipeline.named_steps["classifier"]
+        self._word_coefficients = {
+            label: classifier.coef_[self._classes.index(label)][n_chars:]
+            for label in ("emergency", "police")
+        }
 
     def verdict(self, text: str) -> ModelVerdict:
         """The most likely risky label and its probability ("calm" when neither is likely)."""
@@ -79,14 +85,21 @@ class RiskModel:
 
     def _top_words(self, text: str, label: str, k: int = 3) -> tuple[str, ...]:
         """The word n-grams that pushed hardest towards `label` (for the explanation)."""
-        classifier = self._pipeline.named_steps["classifier"]
-        vector = self._words.transform([text])
-        n_chars = len(self._pipeline.named_steps["features"].transformer_list[0][1].vocabulary_)
-        coefficients = classifier.coef_[self._classes.index(label)][n_chars:]
-        contributions = vector.multiply(coefficients).toarray()[0]
-        names = self._words.get_feature_names_out()
-        ranked = [i for i in np.argsort(contributions)[::-1] if contributions[i] > 0]
-        telling = [names[i] for i in ranked if not set(names[i].split()) <= ENGLISH_STOP_WORDS]
+        vector = self._words.transform([text]).tocoo()
+        weights = self._word_coefficients[label]
+        scored = sorted(
+            (
+                (value * weights[col], col)
+                for col, value in zip(vector.col, vector.data, strict=True)
+            ),
+            reverse=True,
+        )
+        names = self._word_names
+        telling = [
+            names[col]
+            for score, col in scored
+            if score > 0 and not set(names[col].split()) <= ENGLISH_STOP_WORDS
+        ]
         return tuple(telling[:k])
 
 
