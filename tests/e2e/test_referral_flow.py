@@ -53,6 +53,12 @@ def test_a_draft_survives_a_restart_and_nothing_typed_is_readable_on_disk(model_
         assert data, f"{db.name} was written"
         for sentinel in (SENTINEL_NAME, SENTINEL_SURNAME, sender):
             assert sentinel.encode() not in data, f"{sentinel} readable in {db.name}"
+    # Logs carry ids, not people: neither server logged a name or the sender id.
+    for log in (var / "rasa.log", var / "actions.log"):
+        text = log.read_text(errors="replace")
+        assert text, f"{log.name} was written"
+        for sentinel in (SENTINEL_NAME, SENTINEL_SURNAME, sender):
+            assert sentinel not in text, f"{sentinel} in {log.name}"
 
 
 def test_another_sender_cannot_reach_a_draft(assistant):

@@ -94,7 +94,7 @@ def running_assistant(
     action_log, rasa_log = var_dir / "actions.log", var_dir / "rasa.log"
     procs: list[subprocess.Popen] = []
     try:
-        with action_log.open("w") as alog, rasa_log.open("w") as rlog:
+        with action_log.open("a") as alog, rasa_log.open("a") as rlog:
             actions = None
             if with_actions:
                 actions = subprocess.Popen(
