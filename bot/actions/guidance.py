@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions._common import (
@@ -16,7 +16,9 @@ from bot.actions._common import (
     latest_text,
     user_area,
 )
+from bot.actions.triage import start_triage
 from bot.guidance import GuidanceAnswer, get_service
+from bot.triage import describes_concern
 
 
 def _topic_buttons(links: Any) -> list[dict[str, str]]:
@@ -48,12 +50,12 @@ class ActionAnswerGuidance(NeverRaise, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         deliver_notices(dispatcher, tracker)
+        text, topic_id = latest_text(tracker), latest_entity(tracker, "guidance_topic")
+        if topic_id is None and not tracker.active_loop.get("name") and describes_concern(text):
+            # "Should I refer a kid who keeps saying ...?" is a triage, not a policy question.
+            return [*start_triage(dispatcher), FollowupAction("triage_form")]
         service = get_service()
-        result = service.answer(
-            latest_text(tracker),
-            topic_id=latest_entity(tracker, "guidance_topic"),
-            area_id=user_area(tracker),
-        )
+        result = service.answer(text, topic_id=topic_id, area_id=user_area(tracker))
         if isinstance(result, GuidanceAnswer):
             utter_answer(dispatcher, result)
             return [SlotSet("last_answer", result.topic_id)]

@@ -136,11 +136,16 @@ class ActionStartTriage(NeverRaise, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         deliver_notices(dispatcher, tracker)
-        dispatcher.utter_message(response="utter_triage_intro")
-        return [SlotSet(slot, None) for slot in TRIAGE_SLOTS] + [
-            SlotSet("triage_retries", 0),
-            SlotSet("last_answer", "triage_started"),
-        ]
+        return start_triage(dispatcher)
+
+
+def start_triage(dispatcher: CollectingDispatcher) -> list[EventType]:
+    """Say how triage works and forget the facts of any earlier triage."""
+    dispatcher.utter_message(response="utter_triage_intro")
+    return [SlotSet(slot, None) for slot in TRIAGE_SLOTS] + [
+        SlotSet("triage_retries", 0),
+        SlotSet("last_answer", "triage_started"),
+    ]
 
 
 class ActionTriageOutcome(NeverRaise, Action):

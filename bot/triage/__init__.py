@@ -1,6 +1,12 @@
 """ "Should I refer?": facts from the conversation, a decision table, cited advice (SET 2.2-2.5)."""
 
-from bot.triage.extract import age_from_text, answer_facts, mentioned_facts, yes_no
+from bot.triage.extract import (
+    age_from_text,
+    answer_facts,
+    describes_concern,
+    mentioned_facts,
+    yes_no,
+)
 from bot.triage.facts import TriageFacts
 from bot.triage.outcome import AreaContact, Triage, TriageOutcome, get_triage
 from bot.triage.questions import next_question, remaining
@@ -16,6 +22,7 @@ __all__ = [
     "TriageOutcome",
     "age_from_text",
     "answer_facts",
+    "describes_concern",
     "get_triage",
     "indicator_state",
     "mentioned_facts",

@@ -269,3 +269,47 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     if reading:
         facts[asked] = reading
     return facts
+
+
+_WH_START = re.compile(
+    r"^\s*(what|what's|whats|how|why|when|where|who|which|is there|are there|if|imagine)\b"
+)
+_DECISION = re.compile(
+    r"\b(should (i|we)|shall (i|we)|do (i|we) (need|have) to|must (i|we)|worried|concerned|"
+    r"is (this|it|that) (a )?(prevent|concern|something)|what (should|do) (i|we) do|refer|report)"
+)
+_PERSON = re.compile(
+    r"\b(my|our|one of (my|our|the)|a|an|this|that|her|his|their)\s+(\w+\s+){0,3}?"
+    r"(pupils?|students?|kids?|child|boys?|girls?|lads?|sons?|daughters?|learners?|teen(ager)?s?|"
+    r"young (man|woman|person)|tutees?|sixth[- ]formers?|apprentices?|colleagues?|"
+    r"\d+\s*(yo|year[- ]old))\b"
+)
+_WHO_DOES = re.compile(
+    r"\bwho\s+(keeps|is|has|had|was|says|said|posts|shares|talks|started|watches|drew|wears|"
+    r"told|thinks|believes|follows|supports|praised|hates|spends|spent|became|has been)\b"
+)
+
+
+def describes_concern(text: str) -> bool:
+    """Whether a message tells of a worry about a particular person (so: triage, not FAQ).
+
+    "A parent told me her son spends all night on a far-right channel, do I refer him?"
+    describes someone; "What signs show a young person is being drawn in?" asks about the
+    policy. Only statements and yes/no questions count, never "what/how/why" or "if"
+    questions, and the message must ask what to do ("should I refer?", "I'm worried").
+    """
+    if not _DECISION.search(_normal(text)):
+        return False
+    for sentence in re.split(r"(?<=[.?!])\s+", _normal(text)):
+        if not sentence or _WH_START.match(sentence):
+            continue
+        if not _PERSON.search(sentence):
+            continue
+        facts = mentioned_facts(sentence)
+        signs = any(
+            facts.get(k) == "yes"
+            for k in ("engagement", "intent", "capability", "ideology", "other_safeguarding")
+        )
+        if signs or _WHO_DOES.search(sentence):
+            return True
+    return False

@@ -97,3 +97,20 @@ def test_age_from_date_of_birth_and_school_year():
     assert age_from_text("14/02/2011", today=date(2026, 11, 23)) == 15
     assert age_from_text("she's in year 9") == 13
     assert age_from_text("31/02/2011") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "concern"),
+    [
+        ("A parent has told me her son is spending all night on a far-right Telegram channel. Do I need to refer him?", True),
+        ("do i have to tell prevent about a kid who keeps saying the holocaust didn't happen", True),
+        ("Should I refer an adult learner at our college who posts anti-government extremist videos?", True),
+        ("Do I have to ask the parents before referring a 13 year old?", False),
+        ("What signs would show a young person is getting involved with an extremist group?", False),
+        ("If we refer a pupil to Channel does it go on their criminal record?", False),
+    ],
+)
+def test_a_worry_about_a_person_is_told_apart_from_a_policy_question(text, concern):
+    from bot.triage import describes_concern
+
+    assert describes_concern(text) is concern
