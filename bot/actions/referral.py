@@ -280,9 +280,8 @@ class ActionEditField(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        draft = _open_draft(tracker) or _latest(tracker)
+        draft = _draft_or_say(dispatcher, tracker)
         if draft is None:
-            dispatcher.utter_message(response="utter_no_draft")
             return [SlotSet("last_answer", "no_draft")]
         spec = get_form().find_field(latest_text(tracker))
         if spec is None or not spec.ask_in_chat:
@@ -309,9 +308,8 @@ class ActionAddMore(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        draft = _open_draft(tracker) or _latest(tracker)
+        draft = _draft_or_say(dispatcher, tracker)
         if draft is None:
-            dispatcher.utter_message(response="utter_no_draft")
             return [SlotSet("last_answer", "no_draft")]
         draft.concern_done = False
         draft.status = "draft"
@@ -326,6 +324,16 @@ class ActionAddMore(NeverRaise, Action):
 
 def _latest(tracker: Tracker) -> Draft | None:
     return get_store().latest_open(tracker.sender_id)
+
+
+def _draft_or_say(
+    dispatcher: CollectingDispatcher, tracker: Tracker, response: str = "utter_no_draft"
+) -> Draft | None:
+    """The draft in hand (or the latest open one); if none, tell the user so."""
+    draft = _open_draft(tracker) or _latest(tracker)
+    if draft is None:
+        dispatcher.utter_message(response=response)
+    return draft
 
 
 class ActionListDrafts(NeverRaise, Action):
@@ -358,15 +366,10 @@ class ActionAskDeleteDraft(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        draft = _open_draft(tracker) or _latest(tracker)
+        draft = _draft_or_say(dispatcher, tracker, "utter_no_drafts")
         if draft is None:
-            dispatcher.utter_message(response="utter_no_drafts")
             return [SlotSet("last_answer", "no_drafts")]
-        name = " ".join(
-            v
-            for v in (draft.values.get("forename"), draft.values.get("surname"))
-            if v and v != "unknown"
-        )
+        name = draft.display_name
         dispatcher.utter_message(
             response="utter_ask_delete",
             draft_ref=draft.short_id,

@@ -39,6 +39,12 @@ class Draft:
     def short_id(self) -> str:
         return self.id[:8].upper()
 
+    @property
+    def display_name(self) -> str:
+        """The person's name as far as it is known (for the owner's own lists only)."""
+        parts = (self.values.get("forename"), self.values.get("surname"))
+        return " ".join(v for v in parts if v and v != "unknown")
+
     def age(self, today: date | None = None) -> int | None:
         value = self.values.get("date_of_birth")
         if not value or value == UNKNOWN:

@@ -118,13 +118,10 @@ class DraftStore:
             summaries = []
             for row in rows:
                 draft = self._decrypt(row)
-                name = " ".join(
-                    v
-                    for v in (draft.values.get("forename"), draft.values.get("surname"))
-                    if v and v != "unknown"
-                )
                 summaries.append(
-                    DraftSummary(row.id, draft.short_id, row.status, row.updated_at, name)
+                    DraftSummary(
+                        row.id, draft.short_id, row.status, row.updated_at, draft.display_name
+                    )
                 )
             return summaries
 
