@@ -75,6 +75,9 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+_created: dict[str, int] = {}
+
+
 @functools.lru_cache(maxsize=4)
 def _factory(url: str) -> sessionmaker:
     return sessionmaker(bind=make_engine(url), future=True, expire_on_commit=False)
@@ -82,8 +85,16 @@ def _factory(url: str) -> sessionmaker:
 
 @contextmanager
 def session_scope(url: str) -> Iterator[Session]:
-    """A transaction: committed on success, rolled back on error."""
-    session: Session = _factory(url)()
+    """A transaction: committed on success, rolled back on error.
+
+    Tables of models imported since the engine was made are created first (cheap when
+    they exist), so a module with its own table (the outbox) works on any URL.
+    """
+    factory = _factory(url)
+    if len(Base.metadata.tables) != _created.get(url, 0):
+        Base.metadata.create_all(factory.kw["bind"])
+        _created[url] = len(Base.metadata.tables)
+    session: Session = factory()
     try:
         yield session
         session.commit()

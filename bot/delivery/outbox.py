@@ -1,0 +1,204 @@
+"""The outbox: sealed referrals queued in the database and sent over SMTP with retries.
+
+Only ciphertext is queued (an S/MIME envelope the bot cannot open). Sending is
+idempotent: every message has a stable Message-ID derived from its reference, a row is
+marked sent only after the SMTP server accepted it, and a retry after a crash sends the
+same Message-ID again, so the inbox can recognise a repeat. After `max_attempts`
+failures the row becomes a dead letter and the referrer is told to use the phone route.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email import message_from_bytes
+from email.utils import formatdate
+
+from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, Text
+
+from bot.delivery.domains import check_secure_address
+from bot.store.db import Base, session_scope, utcnow
+
+QUEUED, SENDING, SENT, DEAD = "queued", "sending", "sent", "dead"
+
+
+class OutboxRow(Base):
+    __tablename__ = "outbox"
+
+    id = Column(String(36), primary_key=True)
+    reference = Column(String(40), nullable=False, unique=True)
+    message_id = Column(String(120), nullable=False, unique=True)
+    recipients = Column(Text, nullable=False)  # comma separated, all checked secure
+    sender = Column(String(200), nullable=False)
+    subject = Column(String(200), nullable=False)
+    envelope = Column(LargeBinary, nullable=False)  # the sealed S/MIME body: ciphertext only
+    status = Column(String(10), nullable=False, default=QUEUED, index=True)
+    attempts = Column(Integer, nullable=False, default=0)
+    next_attempt_at = Column(DateTime, nullable=False, default=utcnow)
+    last_error = Column(String(200), nullable=True)  # an error class, never message content
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    sent_at = Column(DateTime, nullable=True)
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    host: str
+    port: int
+    security: str = "starttls"  # starttls | tls | none (loopback tests only)
+    username: str = ""
+    password: str = ""
+    sender: str = "prevent-assistant@localhost"
+    timeout: float = 20.0
+
+    def __repr__(self) -> str:  # never print the password
+        return f"SmtpSettings(host={self.host!r}, port={self.port}, security={self.security!r})"
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the referrer is told: reference, time, inbox; never the content."""
+
+    reference: str
+    status: str
+    recipients: tuple[str, ...]
+    sent_at: datetime | None
+
+
+def enqueue(
+    url: str,
+    envelope: bytes,
+    recipients: list[str],
+    reference: str,
+    subject: str,
+    sender: str,
+    extra_domains: tuple[str, ...] = (),
+) -> Receipt:
+    """Queue a sealed referral. Every recipient must be a secure address (SET 2.5)."""
+    for address in recipients:
+        check_secure_address(address, extra_domains)
+    row = OutboxRow(
+        id=str(uuid.uuid4()),
+        reference=reference,
+        message_id=f"<{reference}@prevent-assistant.invalid>",
+        recipients=",".join(recipients),
+        sender=sender,
+        subject=subject,
+        envelope=envelope,
+    )
+    with session_scope(url) as session:
+        session.add(row)
+    return Receipt(reference, QUEUED, tuple(recipients), None)
+
+
+def receipt(url: str, reference: str) -> Receipt | None:
+    with session_scope(url) as session:
+        row = session.query(OutboxRow).filter(OutboxRow.reference == reference).one_or_none()
+        if row is None:
+            return None
+        return Receipt(row.reference, row.status, tuple(row.recipients.split(",")), row.sent_at)
+
+
+def _wire_message(row: OutboxRow) -> bytes:
+    """The envelope with the transport headers; the same bytes on every attempt."""
+    message = message_from_bytes(row.envelope)
+    for header in ("Message-ID", "Subject", "From", "To", "Date"):
+        del message[header]
+    message["Message-ID"] = row.message_id
+    message["Subject"] = row.subject
+    message["From"] = row.sender
+    message["To"] = row.recipients
+    message["Date"] = formatdate(row.created_at.timestamp(), usegmt=True)
+    return message.as_bytes()
+
+
+class DeliveryWorker:
+    """Sends due outbox rows; call `run_once()` from a loop or a scheduler."""
+
+    def __init__(
+        self,
+        url: str,
+        smtp: SmtpSettings,
+        max_attempts: int = 6,
+        backoff: timedelta = timedelta(seconds=30),
+        stale_after: timedelta = timedelta(minutes=5),
+    ) -> None:
+        self.url = url
+        self.smtp = smtp
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.stale_after = stale_after
+
+    def run_once(self, now: datetime | None = None) -> dict[str, int]:
+        """Send everything due. Returns counts by what happened."""
+        now = now or utcnow()
+        counts = {"sent": 0, "retry": 0, "dead": 0}
+        for row_id in self._claim_due(now):
+            counts[self._send(row_id, now)] += 1
+        return counts
+
+    def _claim_due(self, now: datetime) -> list[str]:
+        with session_scope(self.url) as session:
+            due = (
+                session.query(OutboxRow)
+                .filter(
+                    ((OutboxRow.status == QUEUED) & (OutboxRow.next_attempt_at <= now))
+                    # a worker that died mid-send left SENDING: try again, same Message-ID
+                    | (
+                        (OutboxRow.status == SENDING)
+                        & (OutboxRow.next_attempt_at <= now - self.stale_after)
+                    )
+                )
+                .order_by(OutboxRow.created_at)
+                .all()
+            )
+            for row in due:
+                row.status = SENDING
+                row.next_attempt_at = now
+            return [row.id for row in due]
+
+    def _send(self, row_id: str, now: datetime) -> str:
+        with session_scope(self.url) as session:
+            row = session.get(OutboxRow, row_id)
+            data, recipients, sender = _wire_message(row), row.recipients.split(","), row.sender
+        try:
+            self._smtp_send(sender, recipients, data)
+        except (OSError, smtplib.SMTPException) as exc:
+            return self._failed(row_id, now, type(exc).__name__)
+        with session_scope(self.url) as session:
+            row = session.get(OutboxRow, row_id)
+            row.status, row.sent_at, row.attempts = SENT, now, row.attempts + 1
+            row.last_error = None
+        return "sent"
+
+    def _failed(self, row_id: str, now: datetime, error: str) -> str:
+        with session_scope(self.url) as session:
+            row = session.get(OutboxRow, row_id)
+            row.attempts += 1
+            row.last_error = error
+            if row.attempts >= self.max_attempts:
+                row.status = DEAD
+                return "dead"
+            row.status = QUEUED
+            row.next_attempt_at = now + self.backoff * (2 ** (row.attempts - 1))
+            return "retry"
+
+    def _smtp_send(self, sender: str, recipients: list[str], data: bytes) -> None:
+        settings = self.smtp
+        if settings.security == "tls":
+            client: smtplib.SMTP = smtplib.SMTP_SSL(
+                settings.host,
+                settings.port,
+                timeout=settings.timeout,
+                context=ssl.create_default_context(),
+            )
+        else:
+            client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+        with client:
+            if settings.security == "starttls":
+                client.starttls(context=ssl.create_default_context())
+            if settings.username:
+                client.login(settings.username, settings.password)
+            client.sendmail(sender, recipients, data)
