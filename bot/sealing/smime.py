@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
 from email.message import EmailMessage, Message
@@ -180,12 +181,16 @@ def build_message(attachments: Sequence[Attachment], subject: str, reference: st
     return msg.as_bytes()
 
 
+#: "-----BEGIN PRIVATE KEY", "-----BEGIN RSA PRIVATE KEY", "-----BEGIN ENCRYPTED PRIVATE KEY".
+_PRIVATE_KEY_PEM = re.compile(rb"-----BEGIN [A-Z ]*PRIVATE KEY")
+
+
 def _load_pem(path: Path) -> list[x509.Certificate]:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise CertificateError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    if b"PRIVATE KEY-----" in data:
+    if _PRIVATE_KEY_PEM.search(data):
         raise CertificateError(
             f"{path}: contains a private key; the bot server must hold certificates only"
         )
