@@ -41,7 +41,12 @@ class Config:
     #: Unfinished drafts are deleted after this many idle days; owners are warned first.
     draft_retention_days: int
     draft_warning_days: int
-    database_url: str = field(repr=False)
+    #: PEM files of the Prevent inbox certificate(s); none configured: sealing is off.
+    inbox_certificates: tuple[Path, ...] = ()
+    inbox_address: str = "prevent@essex.pnn.police.uk"
+    inbox_sender: str = "prevent-assistant@localhost"
+    secure_domains_extra: tuple[str, ...] = ()
+    database_url: str = field(repr=False, default="")
 
     def __repr__(self) -> str:  # never print URLs that may carry passwords
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
@@ -60,6 +65,16 @@ def get_config() -> Config:
         guidance_confidence_floor=_float("PREVENT_GUIDANCE_FLOOR", 0.45),
         draft_retention_days=int(_float("PREVENT_DRAFT_RETENTION_DAYS", 30)),
         draft_warning_days=int(_float("PREVENT_DRAFT_WARNING_DAYS", 3)),
+        inbox_certificates=tuple(
+            Path(p.strip()).expanduser()
+            for p in os.environ.get("PREVENT_INBOX_CERTS", "").split(",")
+            if p.strip()
+        ),
+        inbox_address=os.environ.get("PREVENT_INBOX_ADDRESS", "prevent@essex.pnn.police.uk"),
+        inbox_sender=os.environ.get("PREVENT_SMTP_SENDER", "prevent-assistant@localhost"),
+        secure_domains_extra=tuple(
+            d.strip() for d in os.environ.get("PREVENT_SECURE_DOMAINS", "").split(",") if d.strip()
+        ),
         database_url=os.environ.get("PREVENT_DATABASE_URL")
         or f"sqlite:///{var_dir / 'prevent.db'}",
     )

@@ -13,9 +13,11 @@ PY="$ROOT/.venv/bin/python"
 ACTIONS_PID=$!
 "$PY" -m bot.referral.retention --every "${PREVENT_PURGE_EVERY_SECONDS:-3600}" &
 PURGE_PID=$!
+"$PY" -m bot.delivery.worker --every "${PREVENT_DELIVERY_EVERY_SECONDS:-10}" &
+DELIVERY_PID=$!
 stop() {
   trap - INT TERM EXIT
-  kill "$ACTIONS_PID" "$PURGE_PID" 2>/dev/null || true
+  kill "$ACTIONS_PID" "$PURGE_PID" "$DELIVERY_PID" 2>/dev/null || true
   [ -n "${RASA_PID:-}" ] && kill "$RASA_PID" 2>/dev/null || true
   wait 2>/dev/null || true
 }

@@ -6,8 +6,11 @@ and `referral_forms/`; sentences live in `domain/referral.yml`.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -19,6 +22,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.actions._common import NeverRaise, deliver_notices, latest_text, user_just_spoke
 from bot.actions.triage import FACT_NAMES
 from bot.actions.triage import PREFIX as TRIAGE_PREFIX
+from bot.config import get_config
+from bot.delivery import InsecureAddress
+from bot.delivery.submit import InboxSettings, seal_and_queue
 from bot.referral import (
     CONCERN_MORE,
     Draft,
@@ -32,9 +38,17 @@ from bot.referral import (
     summary,
     take_answer,
 )
+from bot.sealing import Sealer, SealError
 from bot.store.crypto import CryptoError
 
 log = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=2)
+def _sealer(paths: tuple[Path, ...]) -> Sealer:
+    """The inbox certificates, checked once per process (a bad one raises SealError)."""
+    return Sealer.from_pem_files(list(paths))
+
 
 SLOT = "vtr_"
 #: Intents that may interrupt a question, and the words that must be there too (so a
@@ -267,8 +281,36 @@ class ActionConfirmDraft(NeverRaise, Action):
             log.exception("could not mark draft %s ready", draft.short_id)
             dispatcher.utter_message(response="utter_storage_failed")
             return [SlotSet("last_answer", "storage_failed")]
-        dispatcher.utter_message(response="utter_draft_confirmed", draft_ref=draft.short_id)
-        return [SlotSet("last_answer", "draft_ready")]
+        config = get_config()
+        if not config.inbox_certificates:
+            dispatcher.utter_message(response="utter_draft_confirmed", draft_ref=draft.short_id)
+            return [SlotSet("last_answer", "draft_ready")]
+        try:
+            receipt = seal_and_queue(
+                get_form(),
+                draft,
+                _sealer(config.inbox_certificates),
+                InboxSettings(
+                    config.inbox_address, config.inbox_sender, config.secure_domains_extra
+                ),
+                config.database_url,
+            )
+            get_store().mark_sealed(
+                tracker.sender_id, draft.id, receipt.reference, draft.values.get("area", "")
+            )
+        except (SealError, InsecureAddress) as exc:
+            log.error("draft %s not sealed: %s", draft.short_id, type(exc).__name__)
+            dispatcher.utter_message(
+                response="utter_referral_not_sent", draft_ref=draft.short_id, problem=str(exc)
+            )
+            return [SlotSet("last_answer", "not_sent")]
+        dispatcher.utter_message(
+            response="utter_referral_queued",
+            reference=receipt.reference,
+            inbox=", ".join(receipt.recipients),
+            when=f"{datetime.now():%d/%m/%Y %H:%M}",
+        )
+        return [SlotSet("last_answer", "sealed"), SlotSet("draft_id", None)]
 
 
 class ActionEditField(NeverRaise, Action):

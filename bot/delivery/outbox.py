@@ -9,6 +9,7 @@ failures the row becomes a dead letter and the referrer is told to use the phone
 
 from __future__ import annotations
 
+import email.policy
 import smtplib
 import ssl
 import uuid
@@ -111,7 +112,9 @@ def _wire_message(row: OutboxRow) -> bytes:
     message["From"] = row.sender
     message["To"] = row.recipients
     message["Date"] = formatdate(row.created_at.timestamp(), usegmt=True)
-    return message.as_bytes()
+    # SMTP wants CRLF line ends; smtplib sends bytes as they are, and a sealed envelope
+    # written with "\n" would reach the server as one over-long line.
+    return message.as_bytes(policy=email.policy.SMTP)
 
 
 class DeliveryWorker:

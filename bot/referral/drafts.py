@@ -125,6 +125,23 @@ class DraftStore:
                 )
             return summaries
 
+    def mark_sealed(self, sender_id: str, draft_id: str, reference: str, area: str) -> None:
+        """Keep only metadata once sealed: the values and their data key are destroyed."""
+        with session_scope(self._url) as session:
+            row = self._owned(session, sender_id, draft_id)
+            data_key = new_data_key()  # the old key is overwritten and gone
+            wrapped = self._keys.wrap(data_key, row.id)
+            left = {
+                "id": row.id,
+                "status": "sealed",
+                "values": {"area": area},
+                "reference": reference,
+            }
+            row.key_version, row.wrapped_key = wrapped.version, wrapped.blob
+            row.payload = seal(data_key, json.dumps(left).encode(), row.id)
+            row.status = "sealed"
+            row.updated_at = utcnow()
+
     def delete(self, sender_id: str, draft_id: str) -> None:
         """Remove the draft row and its notices: gone from the database, not flagged."""
         with session_scope(self._url) as session:

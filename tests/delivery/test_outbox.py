@@ -151,3 +151,11 @@ def test_insecure_addresses_are_refused_and_nothing_is_queued(address, why, url)
     with pytest.raises(InsecureAddress, match=why):
         enqueue(url, ENVELOPE, [address], "VTR-0002", "s", "bot@school.example")
     assert receipt(url, "VTR-0002") is None
+
+
+def test_an_envelope_with_bare_newlines_is_sent_with_crlf(url, smtp):
+    inbox, settings = smtp
+    bare = ENVELOPE.replace(b"\r\n", b"\n") + b"QUFB\n" * 3000  # many short lines, LF only
+    enqueue(url, bare, ["prevent@essex.pnn.police.uk"], "VTR-LF", "s", "bot@school.example")
+    assert DeliveryWorker(url, settings).run_once(T0)["sent"] == 1
+    assert b"QUFB\r\nQUFB" in inbox.messages[0]

@@ -129,7 +129,9 @@ def test_police_advice_inside_the_form_keeps_the_answer_and_goes_on(assistant):
     assistant.say(sender, "start a referral")
     assistant.say(sender, "no")
     assistant.say(sender, "Sam")
-    replies = assistant.say(sender, "He says he is researching how to make explosives for an attack next year")
+    replies = assistant.say(
+        sender, "He says he is researching how to make explosives for an attack next year"
+    )
     text = _text(replies)
     assert "0800 789 321" in text  # the police advice comes first
     assert "date of birth" in text.lower()  # and the form goes on: the surname was taken

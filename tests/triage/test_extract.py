@@ -102,11 +102,23 @@ def test_age_from_date_of_birth_and_school_year():
 @pytest.mark.parametrize(
     ("text", "concern"),
     [
-        ("A parent has told me her son is spending all night on a far-right Telegram channel. Do I need to refer him?", True),
-        ("do i have to tell prevent about a kid who keeps saying the holocaust didn't happen", True),
-        ("Should I refer an adult learner at our college who posts anti-government extremist videos?", True),
+        (
+            "A parent has told me her son is spending all night on a far-right Telegram channel. Do I need to refer him?",
+            True,
+        ),
+        (
+            "do i have to tell prevent about a kid who keeps saying the holocaust didn't happen",
+            True,
+        ),
+        (
+            "Should I refer an adult learner at our college who posts anti-government extremist videos?",
+            True,
+        ),
         ("Do I have to ask the parents before referring a 13 year old?", False),
-        ("What signs would show a young person is getting involved with an extremist group?", False),
+        (
+            "What signs would show a young person is getting involved with an extremist group?",
+            False,
+        ),
         ("If we refer a pupil to Channel does it go on their criminal record?", False),
     ],
 )

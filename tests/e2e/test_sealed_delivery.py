@@ -1,0 +1,143 @@
+"""End to end: a DSL confirms a draft in chat; it arrives sealed at a loopback inbox."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from datetime import datetime, timedelta, timezone
+from email import message_from_bytes
+
+import pytest
+from aiosmtpd.controller import Controller
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+from bot.delivery import DeliveryWorker, SmtpSettings
+from bot.sealing import open_sealed
+from tests.helpers.servers import free_port, running_assistant
+
+pytestmark = pytest.mark.servers
+
+ANSWERS = {
+    "immediate danger": "no",
+    "first name": "Zebedee",
+    "surname": "Quillfeather",
+    "date of birth": "14/02/2011",
+    "gender": "male",
+    "home address": "don't know",
+    "nationality": "British",
+    "immigration": "don't know",
+    "mother tongue": "English",
+    "mobile number": "don't know",
+    "school, college": "Moulsham Park Academy",
+    "parents or carers": "Mum knows",
+    "in your own words": "He shares far-right videos in class.",
+    "anything else to add": "that's all",
+    "ideology or cause": "not sure",
+    "other vulnerabilities": "none known",
+    "family been told": "His mum knows and agrees",
+    "dsl or prevent lead": "Yes, we agreed to refer",
+    "other services": "none",
+    "done about it": "spoke to him",
+    "your name": "Dana Whitfield",
+    "job title": "Head of Year",
+    "organisation do you work": "Moulsham Park Academy",
+    "relationship": "Head of year",
+    "phone number can the police": "07700 900123",
+    "your email": "d.w@example.org",
+    "which area": "Essex",
+}
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
+        self.messages.append(envelope.content)
+        return "250 OK"
+
+
+def _inbox_keypair(tmp_path):
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Prevent inbox (test)")])
+    now = datetime.now(timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    path = tmp_path / "inbox-cert.pem"
+    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return path, cert, key
+
+
+def _text(replies):
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def test_a_confirmed_draft_arrives_sealed_and_only_the_inbox_key_opens_it(model_path, tmp_path):
+    cert_path, cert, key = _inbox_keypair(tmp_path)
+    inbox, port = Inbox(), free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    var = tmp_path / "var"
+    env = {
+        "PREVENT_INBOX_CERTS": str(cert_path),
+        "PREVENT_INBOX_ADDRESS": "prevent@essex.pnn.police.uk",
+    }
+    sender = f"dsl-{uuid.uuid4().hex[:8]}"
+    try:
+        with running_assistant(model_path, var, extra_env=env) as bot:
+            last = _text(bot.say(sender, "start a referral"))
+            for _ in range(40):
+                if "summary of the draft" in last.lower():
+                    break
+                key_words = next(k for k in ANSWERS if k in last.lower())
+                last = _text(bot.say(sender, ANSWERS[key_words]))
+            receipt = _text(bot.say(sender, "yes"))
+            assert "sealed" in receipt.lower() and "prevent@essex.pnn.police.uk" in receipt
+            assert "Zebedee" not in receipt  # a receipt, never the content
+        rows = (
+            sqlite3.connect(var / "prevent.db")
+            .execute("select status, next_attempt_at from outbox")
+            .fetchall()
+        )
+        assert [r[0] for r in rows] == ["queued"], rows
+        db_url = f"sqlite:///{var / 'prevent.db'}"
+        worker = DeliveryWorker(db_url, SmtpSettings("127.0.0.1", port, security="none"))
+        counts = worker.run_once(
+            datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(seconds=5)
+        )
+        error = (
+            sqlite3.connect(var / "prevent.db").execute("select last_error from outbox").fetchall()
+        )
+        assert counts["sent"] == 1, (counts, error)
+    finally:
+        controller.stop()
+    assert len(inbox.messages) == 1
+    wire = inbox.messages[0]
+    assert b"Zebedee" not in wire and b"enveloped-data" in wire
+    opened = open_sealed(wire, cert, key)
+    parts = {
+        p.get_filename(): p.get_payload(decode=True) for p in opened.walk() if p.get_filename()
+    }
+    json_part = next(data for name, data in parts.items() if name.endswith(".json"))
+    assert "Zebedee" in json.dumps(json.loads(json_part), ensure_ascii=False)
+    assert any(name.endswith(".pdf") for name in parts) and any(
+        name.endswith(".docx") for name in parts
+    )
+    # The bot keeps no readable copy: the draft row holds no name, even to its own key.
+    data = (var / "prevent.db").read_bytes()
+    assert b"Zebedee" not in data
+    status = sqlite3.connect(var / "prevent.db").execute("select status from drafts").fetchall()
+    assert status == [("sealed",)]
+    assert message_from_bytes(wire)["Message-ID"].startswith("<VTR-")
