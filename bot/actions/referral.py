@@ -66,6 +66,8 @@ INTERRUPTIONS = {
     "delete_draft": re.compile(r"\b(delete|discard|remove|bin)\b", re.I),
 }
 STORAGE_ERRORS = (SQLAlchemyError, CryptoError, OSError)
+#: After this many answers that don't fit, the next one is kept as typed and the form moves on.
+MAX_RETRIES = 2
 
 
 def _open_draft(tracker: Tracker) -> Draft | None:
@@ -134,7 +136,8 @@ class ValidateVtrForm(NeverRaise, FormValidationAction):
         text: str,
     ) -> list[EventType] | None:
         """Events for an accepted answer, or None after telling the user what was wrong."""
-        result = take_answer(get_form(), draft, field_id, text)
+        last_try = int(tracker.get_slot("vtr_retries") or 0) >= MAX_RETRIES
+        result = take_answer(get_form(), draft, field_id, text, last_try=last_try)
         if not result.accepted:
             dispatcher.utter_message(response="utter_field_problem", problem=result.problem)
             return None

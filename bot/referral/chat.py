@@ -40,8 +40,15 @@ def looks_like_question(text: str) -> bool:
     return len(stripped) < 200 and stripped.endswith("?") and bool(_QUESTION_START.match(stripped))
 
 
-def take_answer(form: FormSpec, draft: Draft, field_id: str, text: str) -> AnswerResult:
-    """Validate `text` for `field_id` and store it in the draft when it is acceptable."""
+def take_answer(
+    form: FormSpec, draft: Draft, field_id: str, text: str, last_try: bool = False
+) -> AnswerResult:
+    """Validate `text` for `field_id` and store it in the draft when it is acceptable.
+
+    On the `last_try` (the same question asked several times) an answer that still does
+    not fit is kept as typed, or as "not known", so the conversation moves on; a required
+    field kept that way is listed as still needed in the summary and blocks "confirm".
+    """
     if field_id == CONCERN_MORE:
         if _DONE.match(text or ""):
             draft.concern_done = True
@@ -51,6 +58,8 @@ def take_answer(form: FormSpec, draft: Draft, field_id: str, text: str) -> Answe
     spec = form.field(field_id)
     checked = validate(spec, text)
     if not checked.ok:
+        if last_try:
+            return _keep_as_typed(draft, field_id, text)
         return AnswerResult(field_id, accepted=False, problem=checked.problem)
     value = checked.value
     if spec.required == "phone_or_email" and value == UNKNOWN:
@@ -62,11 +71,19 @@ def take_answer(form: FormSpec, draft: Draft, field_id: str, text: str) -> Answe
                 problem=_say("contact_needed"),
             )
     if spec.required is True and value == UNKNOWN:
+        if last_try:
+            return _keep_as_typed(draft, field_id, UNKNOWN)
         return AnswerResult(field_id, accepted=False, problem=_say("required"))
     draft.set(field_id, value)
     return AnswerResult(
         field_id, accepted=True, emergency=(field_id == "imminent_risk" and value == "yes")
     )
+
+
+def _keep_as_typed(draft: Draft, field_id: str, text: str) -> AnswerResult:
+    cleaned = clean_text(text)
+    draft.set(field_id, cleaned if cleaned and cleaned != UNKNOWN else UNKNOWN)
+    return AnswerResult(field_id, accepted=True)
 
 
 def prefill_from_triage(

@@ -150,3 +150,19 @@ def test_summary_is_by_section_with_not_known_for_dont_know():
 def test_questions_are_recognised_as_questions_not_answers():
     assert looks_like_question("what counts as capability?")
     assert not looks_like_question("He asked me what the group was about.")
+
+
+def test_after_several_tries_an_answer_is_kept_as_typed_and_still_listed_as_needed():
+    draft = Draft()
+    assert not take_answer(FORM, draft, "date_of_birth", "sometime in 2011").accepted
+    result = take_answer(FORM, draft, "date_of_birth", "sometime in 2011", last_try=True)
+    assert result.accepted and draft.values["date_of_birth"] == "sometime in 2011"
+    assert "Date of birth or approximate age" in missing_labels(FORM, draft)
+    assert "date_of_birth" not in fields_to_ask(FORM, draft)
+
+
+def test_a_required_field_left_not_known_blocks_ready_but_not_the_conversation():
+    draft = Draft()
+    assert take_answer(FORM, draft, "date_of_birth", "don't know", last_try=True).accepted
+    assert "date_of_birth" not in fields_to_ask(FORM, draft)
+    assert "Date of birth or approximate age" in missing_labels(FORM, draft)
