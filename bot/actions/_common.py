@@ -102,8 +102,9 @@ def _guarded(run: Callable[..., Awaitable[list[dict[str, Any]]]]) -> Callable[..
 def deliver_notices(dispatcher: Any, tracker: Tracker) -> None:
     """Reminders due to this user (a draft about to be purged), shown once.
 
-    Called from the actions people use to come back (guidance, triage, drafts), not from
-    session start, so that a conversation never depends on the action server to begin.
+    Called from the actions people use to come back to their work (triage, drafts, resume),
+    not from session start (a conversation must never depend on the action server to begin)
+    nor from every guidance answer (a database read on the busiest path).
     """
     from bot.config import get_config
     from bot.referral.drafts import PURGE_NOTICE, get_store

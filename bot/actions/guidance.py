@@ -10,7 +10,6 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions._common import (
     NeverRaise,
-    deliver_notices,
     intent_payload,
     latest_entity,
     latest_text,
@@ -49,7 +48,6 @@ class ActionAnswerGuidance(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        deliver_notices(dispatcher, tracker)
         text, topic_id = latest_text(tracker), latest_entity(tracker, "guidance_topic")
         if topic_id is None and not tracker.active_loop.get("name") and describes_concern(text):
             # "Should I refer a kid who keeps saying ...?" is a triage, not a policy question.
