@@ -7,6 +7,7 @@ risk lexicon). A model for that hash is reused from models/ or from the user cac
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import shutil
@@ -45,6 +46,14 @@ def inputs_hash() -> str:
 
 
 def main() -> int:
+    # Several test processes may ask at once: one trains, the others wait and reuse it.
+    (ROOT / "models").mkdir(exist_ok=True)
+    with (ROOT / "models" / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _ensure_model()
+
+
+def _ensure_model() -> int:
     name = f"prevent-{inputs_hash()}"
     target = ROOT / "models" / f"{name}.tar.gz"
     cached = CACHE / target.name

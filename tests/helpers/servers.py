@@ -53,6 +53,11 @@ class Assistant:
     var_dir: Path
     env: dict[str, str]
     pids: dict[str, int] = field(default_factory=dict)
+    port: int = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
 
     def say(self, sender: str, message: str, timeout: float = 60) -> list[dict]:
         body = json.dumps({"sender": sender, "message": message}).encode()
@@ -69,11 +74,13 @@ def running_assistant(
     var_dir: Path,
     extra_env: dict[str, str] | None = None,
     with_actions: bool = True,
+    credentials: Path | None = None,
 ) -> Iterator[Assistant]:
     """Run both servers until the block ends; logs go to var_dir/*.log.
 
     With `with_actions=False` the action server is not started (its port stays closed),
-    to show what a user sees when it is down.
+    to show what a user sees when it is down. `credentials` replaces credentials.yml (to
+    switch on a channel under test).
     """
     var_dir.mkdir(parents=True, exist_ok=True)
     action_port, rasa_port = free_port(), free_port()
@@ -124,7 +131,7 @@ def running_assistant(
                     "--endpoints",
                     "endpoints.yml",
                     "--credentials",
-                    "credentials.yml",
+                    str(credentials or "credentials.yml"),
                     "--port",
                     str(rasa_port),
                     "-i",
@@ -142,7 +149,7 @@ def running_assistant(
             _wait_http(f"http://127.0.0.1:{rasa_port}/", deadline, rasa, rasa_log)
             pids = {"rasa": rasa.pid, **({"actions": actions.pid} if actions else {})}
             yield Assistant(
-                f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", var_dir, env, pids
+                f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", var_dir, env, pids, rasa_port
             )
     finally:
         for proc in procs:

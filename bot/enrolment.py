@@ -1,0 +1,170 @@
+"""Who may talk to the assistant on a channel: staff enrolled with a one-time invite code.
+
+An admin issues a code (`python -m bot.enrolment invite --channel telegram --label "..."`),
+gives it to one member of staff, and they send it to the bot once. The code is stored only
+as a keyed hash and works once; the person is remembered by a keyed hash of their channel
+id, never the id itself. Anyone not enrolled gets a polite refusal and nothing more.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Column, DateTime, Integer, String
+
+from bot.store.db import Base, session_scope, utcnow
+
+#: Unambiguous characters (no 0/O, 1/I/L) so a code read aloud or retyped still works.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 12
+
+
+class InviteRow(Base):
+    __tablename__ = "invites"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    code_hash = Column(String(64), unique=True, nullable=False)
+    channel = Column(String(20), nullable=False)
+    label = Column(String(120), nullable=False, default="")  # e.g. school and role, no name
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    expires_at = Column(DateTime, nullable=False)
+    used_at = Column(DateTime, nullable=True)
+
+
+class MemberRow(Base):
+    __tablename__ = "members"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    channel = Column(String(20), nullable=False)
+    member_hash = Column(String(64), nullable=False, index=True)
+    label = Column(String(120), nullable=False, default="")
+    enrolled_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+@dataclass(frozen=True)
+class Invite:
+    code: str
+    channel: str
+    expires_at: datetime
+
+
+def normalise_code(text: str) -> str:
+    """Codes are matched without spaces, dashes or case: people retype them."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def looks_like_code(text: str) -> bool:
+    code = normalise_code(text)
+    return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
+
+
+class Enrolment:
+    """Invite codes and enrolled members for every channel, in the bot's database."""
+
+    def __init__(self, url: str, pepper: bytes) -> None:
+        self._url = url
+        self._pepper = pepper
+
+    def _hash(self, kind: str, value: str) -> str:
+        return hmac.new(self._pepper, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+    def issue(
+        self, channel: str, label: str = "", valid_for: timedelta = timedelta(days=14)
+    ) -> Invite:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        expires = utcnow() + valid_for
+        with session_scope(self._url) as session:
+            session.add(
+                InviteRow(
+                    code_hash=self._hash("code", code),
+                    channel=channel,
+                    label=label[:120],
+                    expires_at=expires,
+                )
+            )
+        return Invite(f"{code[:4]}-{code[4:8]}-{code[8:]}", channel, expires)
+
+    def redeem(self, channel: str, sender_id: str, text: str, now: datetime | None = None) -> bool:
+        """Enrol `sender_id` if `text` is an unused, unexpired code for this channel."""
+        if not looks_like_code(text):
+            return False
+        now = now or utcnow()
+        with session_scope(self._url) as session:
+            invite = (
+                session.query(InviteRow)
+                .filter(InviteRow.code_hash == self._hash("code", normalise_code(text)))
+                .with_for_update()
+                .one_or_none()
+            )
+            if (
+                invite is None
+                or invite.channel != channel
+                or invite.used_at is not None
+                or invite.expires_at < now
+            ):
+                return False
+            invite.used_at = now
+            if not self._member(session, channel, sender_id):
+                session.add(
+                    MemberRow(
+                        channel=channel,
+                        member_hash=self._hash("member", f"{channel}:{sender_id}"),
+                        label=invite.label,
+                    )
+                )
+            return True
+
+    def is_enrolled(self, channel: str, sender_id: str) -> bool:
+        with session_scope(self._url) as session:
+            return self._member(session, channel, sender_id)
+
+    def remove(self, channel: str, sender_id: str) -> bool:
+        with session_scope(self._url) as session:
+            gone = (
+                session.query(MemberRow)
+                .filter(MemberRow.member_hash == self._hash("member", f"{channel}:{sender_id}"))
+                .delete()
+            )
+            return bool(gone)
+
+    def _member(self, session, channel: str, sender_id: str) -> bool:  # type: ignore[no-untyped-def]
+        digest = self._hash("member", f"{channel}:{sender_id}")
+        return (
+            session.query(MemberRow.id)
+            .filter(MemberRow.member_hash == digest, MemberRow.channel == channel)
+            .first()
+            is not None
+        )
+
+
+def get_enrolment() -> Enrolment:
+    from bot.config import get_config
+    from bot.store.crypto import get_pepper
+
+    return Enrolment(get_config().database_url, get_pepper())
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.enrolment", description="Issue one-time invite codes for staff."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    invite = sub.add_parser("invite", help="issue a one-time invite code")
+    invite.add_argument("--channel", required=True, choices=["telegram", "teams", "webchat"])
+    invite.add_argument("--label", default="", help="school and role (no names needed)")
+    invite.add_argument("--days", type=int, default=14, help="days the code stays valid")
+    invite.add_argument("--count", type=int, default=1)
+    args = parser.parse_args(argv)
+    enrolment = get_enrolment()
+    for _ in range(args.count):
+        code = enrolment.issue(args.channel, args.label, timedelta(days=args.days))
+        print(f"{code.code}  ({code.channel}, valid until {code.expires_at:%d/%m/%Y %H:%M} UTC)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,209 @@
+"""News for the referrer about a sent referral: delivered, not delivered, status, a question.
+
+The bot keeps, per sealed referral, who to tell (a keyed hash to match them when they next
+speak, and their channel route encrypted so a channel can push to them). The delivery
+worker and the Prevent team's review app post updates by reference; the update never holds
+the referral's content, only the reference, a status and (from the review app) a short
+message. Messages are encrypted with the updates key, which the bot and the review app
+share and nothing else needs; routes with the bot's own key ring.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Column, DateTime, Integer, LargeBinary, String
+
+from bot.store.crypto import KeyRing, new_data_key, open_sealed, seal
+from bot.store.db import Base, owner_hash, session_scope, utcnow
+
+#: Kinds of update, in the words the chat uses for them (see domain/referral_updates.yml).
+SENT, NOT_SENT, STATUS, MESSAGE = "sent", "not_sent", "status", "message"
+KINDS = (SENT, NOT_SENT, STATUS, MESSAGE)
+MESSAGE_LIMIT = 1000
+
+
+class ReferralRouteRow(Base):
+    """Who sent a referral, so that news about it reaches them (no content of the referral)."""
+
+    __tablename__ = "referral_routes"
+
+    reference = Column(String(40), primary_key=True)
+    owner = Column(String(64), nullable=False, index=True)  # keyed hash of the sender id
+    route = Column(LargeBinary, nullable=False)  # {"channel", "sender_id"} sealed by the key ring
+    key_version = Column(String(20), nullable=False)
+    wrapped_key = Column(LargeBinary, nullable=False)
+    area = Column(String(40), nullable=False, default="")
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class ReferralUpdateRow(Base):
+    __tablename__ = "referral_updates"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    reference = Column(String(40), nullable=False, index=True)
+    kind = Column(String(12), nullable=False)
+    body = Column(LargeBinary, nullable=False)  # JSON details, sealed with the updates key
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    delivered_at = Column(DateTime, nullable=True, index=True)
+
+
+@dataclass(frozen=True)
+class Route:
+    channel: str
+    sender_id: str
+
+
+@dataclass(frozen=True)
+class Update:
+    id: int
+    reference: str
+    kind: str
+    details: dict[str, str] = field(default_factory=dict)
+    created_at: datetime | None = None
+
+
+class UnknownReference(LookupError):
+    """No referral with that reference was sent through this assistant."""
+
+
+def load_updates_key(var_dir: Path) -> bytes:
+    """`PREVENT_UPDATES_KEY` (base64 of 32 bytes), else `var/keys/updates.key` (made once)."""
+    encoded = os.environ.get("PREVENT_UPDATES_KEY", "").strip()
+    if not encoded:
+        path = Path(os.environ.get("PREVENT_UPDATES_KEY_FILE", "") or var_dir / "keys/updates.key")
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+        encoded = path.read_text().strip()
+    key = base64.b64decode(encoded)
+    if len(key) != 32:
+        raise ValueError("the updates key must be 32 bytes, base64 encoded")
+    return key
+
+
+def post_update(
+    url: str, updates_key: bytes, reference: str, kind: str, **details: str
+) -> int:
+    """Queue news for the referrer of `reference`; returns the update id.
+
+    Used by the delivery worker (sent / not sent) and the review app (status, message).
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown update kind {kind!r}")
+    details = {k: str(v)[:MESSAGE_LIMIT] for k, v in details.items()}
+    with session_scope(url) as session:
+        if session.get(ReferralRouteRow, reference) is None:
+            raise UnknownReference(reference)
+        row = ReferralUpdateRow(reference=reference, kind=kind, body=b"")
+        session.add(row)
+        session.flush()
+        row.body = seal(updates_key, json.dumps(details).encode(), f"update:{row.id}")
+        return int(row.id)
+
+
+class ReferrerUpdates:
+    """The bot's side: remember who sent what, and hand them their news."""
+
+    def __init__(self, url: str, keyring: KeyRing, pepper: bytes, updates_key: bytes) -> None:
+        self._url = url
+        self._keys = keyring
+        self._pepper = pepper
+        self._updates_key = updates_key
+
+    def register(self, reference: str, sender_id: str, channel: str, area: str = "") -> None:
+        data_key = new_data_key()
+        wrapped = self._keys.wrap(data_key, reference)
+        route = json.dumps({"channel": channel or "", "sender_id": sender_id}).encode()
+        with session_scope(self._url) as session:
+            session.merge(
+                ReferralRouteRow(
+                    reference=reference,
+                    owner=owner_hash(sender_id, self._pepper),
+                    route=seal(data_key, route, reference),
+                    key_version=wrapped.version,
+                    wrapped_key=wrapped.blob,
+                    area=area[:40],
+                )
+            )
+
+    def post(self, reference: str, kind: str, **details: str) -> int:
+        return post_update(self._url, self._updates_key, reference, kind, **details)
+
+    def take_for(self, sender_id: str, now: datetime | None = None) -> list[Update]:
+        """Undelivered news for this sender (oldest first), marked delivered as it is taken."""
+        now = now or utcnow()
+        with session_scope(self._url) as session:
+            refs = [
+                r.reference
+                for r in session.query(ReferralRouteRow.reference).filter(
+                    ReferralRouteRow.owner == owner_hash(sender_id, self._pepper)
+                )
+            ]
+            if not refs:
+                return []
+            rows = (
+                session.query(ReferralUpdateRow)
+                .filter(
+                    ReferralUpdateRow.reference.in_(refs),
+                    ReferralUpdateRow.delivered_at.is_(None),
+                )
+                .order_by(ReferralUpdateRow.id)
+                .all()
+            )
+            for row in rows:
+                row.delivered_at = now
+            return [self._update(row) for row in rows]
+
+    def pending(self, limit: int = 100) -> list[tuple[Update, Route]]:
+        """Undelivered news with where to push it (for channels that can push)."""
+        with session_scope(self._url) as session:
+            rows = (
+                session.query(ReferralUpdateRow, ReferralRouteRow)
+                .join(ReferralRouteRow, ReferralRouteRow.reference == ReferralUpdateRow.reference)
+                .filter(ReferralUpdateRow.delivered_at.is_(None))
+                .order_by(ReferralUpdateRow.id)
+                .limit(limit)
+                .all()
+            )
+            return [(self._update(update), self._route(route)) for update, route in rows]
+
+    def mark_delivered(self, update_id: int, now: datetime | None = None) -> bool:
+        """True if this call delivered it (False: someone else already had)."""
+        with session_scope(self._url) as session:
+            changed = (
+                session.query(ReferralUpdateRow)
+                .filter(ReferralUpdateRow.id == update_id, ReferralUpdateRow.delivered_at.is_(None))
+                .update({"delivered_at": now or utcnow()}, synchronize_session=False)
+            )
+            return bool(changed)
+
+    def _update(self, row: ReferralUpdateRow) -> Update:
+        details = json.loads(open_sealed(self._updates_key, row.body, f"update:{row.id}"))
+        return Update(int(row.id), row.reference, row.kind, details, row.created_at)
+
+    def _route(self, row: ReferralRouteRow) -> Route:
+        from bot.store.crypto import WrappedKey
+
+        data_key = self._keys.unwrap(WrappedKey(row.key_version, row.wrapped_key), row.reference)
+        data = json.loads(open_sealed(data_key, row.route, row.reference))
+        return Route(data["channel"], data["sender_id"])
+
+
+def get_updates() -> ReferrerUpdates:
+    from bot.config import get_config
+    from bot.store.crypto import get_keyring, get_pepper
+
+    config = get_config()
+    return ReferrerUpdates(
+        config.database_url, get_keyring(), get_pepper(), load_updates_key(config.var_dir)
+    )
+
