@@ -46,6 +46,8 @@ class Config:
     inbox_address: str = "prevent@essex.pnn.police.uk"
     inbox_sender: str = "prevent-assistant@localhost"
     secure_domains_extra: tuple[str, ...] = ()
+    #: Where users reach the Rasa server (for one-time file links), e.g. https://prevent.example
+    public_url: str = "http://localhost:5005"
     database_url: str = field(repr=False, default="")
 
     def __repr__(self) -> str:  # never print URLs that may carry passwords
@@ -75,6 +77,10 @@ def get_config() -> Config:
         secure_domains_extra=tuple(
             d.strip() for d in os.environ.get("PREVENT_SECURE_DOMAINS", "").split(",") if d.strip()
         ),
+        public_url=(
+            os.environ.get("PREVENT_PUBLIC_URL", "").strip()
+            or f"http://localhost:{os.environ.get('RASA_PORT', '5005')}"
+        ).rstrip("/"),
         database_url=os.environ.get("PREVENT_DATABASE_URL")
         or f"sqlite:///{var_dir / 'prevent.db'}",
     )

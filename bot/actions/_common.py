@@ -99,21 +99,26 @@ def _guarded(run: Callable[..., Awaitable[list[dict[str, Any]]]]) -> Callable[..
     return wrapper
 
 
-def deliver_notices(dispatcher: Any, tracker: Tracker) -> None:
-    """Reminders due to this user (a draft about to be purged), shown once.
+def deliver_notices(dispatcher: Any, tracker: Tracker) -> int:
+    """Reminders and news due to this user, each shown once; returns how many were shown.
 
-    Called from the actions people use to come back to their work (triage, drafts, resume),
-    not from session start (a conversation must never depend on the action server to begin)
-    nor from every guidance answer (a database read on the busiest path).
+    Reminders: a draft about to be purged. News: a sent referral was delivered or could
+    not be, or the Prevent team updated its status or asked something (`bot.referral.updates`).
+    Called from the actions people use to come back to their work (greeting, triage,
+    drafts, resume, guidance answers): one indexed query when there is nothing to say.
+    Never from session start: a conversation must never depend on the action server to begin.
     """
     from bot.config import get_config
     from bot.referral.drafts import PURGE_NOTICE, get_store
+    from bot.referral.updates import get_updates
 
+    shown = 0
     try:
         notices = get_store().take_notices(tracker.sender_id)
-    except Exception:  # noqa: BLE001 - a reminder must never break an answer
-        _log.warning("notices could not be read")
-        return
+        news = get_updates().take_for(tracker.sender_id)
+    except Exception as exc:  # noqa: BLE001 - a reminder must never break an answer
+        _log.warning("notices could not be read: %s", type(exc).__name__)
+        return 0
     for kind, ref, due in notices:
         if kind == PURGE_NOTICE:
             dispatcher.utter_message(
@@ -122,3 +127,37 @@ def deliver_notices(dispatcher: Any, tracker: Tracker) -> None:
                 due=f"{due:%d/%m/%Y}" if due else "soon",
                 days=get_config().draft_retention_days,
             )
+            shown += 1
+    for update in news:
+        dispatcher.utter_message(**news_message(update))
+        shown += 1
+    return shown
+
+
+def news_message(update: Any) -> dict[str, Any]:
+    """The domain response and its values for one piece of news (shared with push channels)."""
+    from bot.config import get_config
+    from bot.guidance import get_service
+
+    police = get_service().base.police
+    details = update.details
+    values = {
+        "reference": update.reference,
+        "police_phone": police.phone,
+        "inbox": details.get("inbox") or get_config().inbox_address,
+    }
+    if update.kind == "sent":
+        return {"response": "utter_referral_update_sent", "when": details.get("when", ""), **values}
+    if update.kind == "not_sent":
+        return {"response": "utter_referral_update_not_sent", **values}
+    if update.kind == "status":
+        return {
+            "response": "utter_referral_update_status",
+            "status": details.get("status", ""),
+            **values,
+        }
+    return {
+        "response": "utter_referral_update_message",
+        "message": details.get("message", ""),
+        **values,
+    }

@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions._common import (
     NeverRaise,
+    deliver_notices,
     intent_payload,
     latest_entity,
     latest_text,
@@ -56,6 +57,7 @@ class ActionAnswerGuidance(NeverRaise, Action):
         result = service.answer(text, topic_id=topic_id, area_id=user_area(tracker))
         if isinstance(result, GuidanceAnswer):
             utter_answer(dispatcher, result)
+            deliver_notices(dispatcher, tracker)
             return [SlotSet("last_answer", result.topic_id)]
         contact = result.area
         dispatcher.utter_message(

@@ -24,7 +24,9 @@ from bot.actions.triage import FACT_NAMES
 from bot.actions.triage import PREFIX as TRIAGE_PREFIX
 from bot.config import get_config
 from bot.delivery import InsecureAddress
-from bot.delivery.submit import InboxSettings, seal_and_queue
+from bot.delivery.pickup import get_pickups
+from bot.delivery.submit import InboxSettings, protect_for_pickup, seal_and_queue
+from bot.guidance import get_service
 from bot.referral import (
     CONCERN_MORE,
     Draft,
@@ -38,7 +40,8 @@ from bot.referral import (
     summary,
     take_answer,
 )
-from bot.sealing import Sealer, SealError
+from bot.referral.updates import get_updates
+from bot.sealing import ProtectError, Sealer, SealError
 from bot.store.crypto import CryptoError
 
 log = logging.getLogger(__name__)
@@ -286,8 +289,7 @@ class ActionConfirmDraft(NeverRaise, Action):
             return [SlotSet("last_answer", "storage_failed")]
         config = get_config()
         if not config.inbox_certificates:
-            dispatcher.utter_message(response="utter_draft_confirmed", draft_ref=draft.short_id)
-            return [SlotSet("last_answer", "draft_ready")]
+            return _password_route(dispatcher, tracker, draft)
         try:
             receipt = seal_and_queue(
                 get_form(),
@@ -298,15 +300,13 @@ class ActionConfirmDraft(NeverRaise, Action):
                 ),
                 config.database_url,
             )
-            get_store().mark_sealed(
-                tracker.sender_id, draft.id, receipt.reference, draft.values.get("area", "")
-            )
         except (SealError, InsecureAddress) as exc:
             log.error("draft %s not sealed: %s", draft.short_id, type(exc).__name__)
             dispatcher.utter_message(
                 response="utter_referral_not_sent", draft_ref=draft.short_id, problem=str(exc)
             )
             return [SlotSet("last_answer", "not_sent")]
+        _after_sealing(tracker, draft, receipt.reference)
         dispatcher.utter_message(
             response="utter_referral_queued",
             reference=receipt.reference,
@@ -314,6 +314,52 @@ class ActionConfirmDraft(NeverRaise, Action):
             when=f"{datetime.now():%d/%m/%Y %H:%M}",
         )
         return [SlotSet("last_answer", "sealed"), SlotSet("draft_id", None)]
+
+
+def _after_sealing(tracker: Tracker, draft: Draft, reference: str) -> None:
+    """Destroy the readable draft; remember who to tell when there is news of it."""
+    area = draft.values.get("area", "") or ""
+    get_store().mark_sealed(tracker.sender_id, draft.id, reference, area)
+    try:
+        get_updates().register(
+            reference, tracker.sender_id, tracker.get_latest_input_channel() or "", area
+        )
+    except STORAGE_ERRORS as exc:  # the referral is safe; only news of it would be missed
+        log.error("no route kept for %s: %s", reference, type(exc).__name__)
+
+
+def _password_route(
+    dispatcher: CollectingDispatcher, tracker: Tracker, draft: Draft
+) -> list[EventType]:
+    """SET 2.5 without an inbox certificate: a password-protected PDF and the phone call.
+
+    The password is shown once, in a message the tracker store keeps without it
+    (`one_time_secret`), and is stored nowhere else.
+    """
+    config = get_config()
+    try:
+        route = protect_for_pickup(get_form(), draft, get_pickups())
+    except (ProtectError, *STORAGE_ERRORS) as exc:
+        log.error("draft %s not protected: %s", draft.short_id, type(exc).__name__)
+        dispatcher.utter_message(
+            response="utter_referral_not_sent",
+            draft_ref=draft.short_id,
+            problem="the protected PDF could not be made just now.",
+        )
+        return [SlotSet("last_answer", "not_sent")]
+    _after_sealing(tracker, draft, route.reference)
+    police = get_service().base.police
+    dispatcher.utter_message(
+        response="utter_referral_password_route",
+        reference=route.reference,
+        link=f"{config.public_url}/webhooks/files/{route.token}",
+        expires=f"{route.expires_at:%d/%m/%Y %H:%M} UTC",
+        inbox=config.inbox_address,
+        police_phone=police.phone,
+        password=route.grouped_password,
+        json_message={"one_time_secret": True, "reference": route.reference},
+    )
+    return [SlotSet("last_answer", "password_route"), SlotSet("draft_id", None)]
 
 
 class ActionEditField(NeverRaise, Action):

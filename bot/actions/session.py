@@ -39,3 +39,22 @@ class ActionResume(NeverRaise, Action):
             ]
         dispatcher.utter_message(response="utter_nothing_to_resume")
         return [SlotSet("last_answer", "nothing_to_resume")]
+
+
+class ActionReferralNews(NeverRaise, Action):
+    """News of referrals already sent (delivered, status, questions); said after a greeting too.
+
+    Asked for ("any news?"), it says so when there is none; after a greeting it stays quiet.
+    """
+
+    def name(self) -> str:
+        return "action_referral_news"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        shown = deliver_notices(dispatcher, tracker)
+        asked = (tracker.latest_message or {}).get("intent", {}).get("name") == "referral_news"
+        if not shown and asked:
+            dispatcher.utter_message(response="utter_no_referral_news")
+        return [SlotSet("last_answer", f"news:{shown}")]

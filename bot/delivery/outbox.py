@@ -13,12 +13,14 @@ import email.policy
 import smtplib
 import ssl
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import message_from_bytes
 from email.utils import formatdate
 
 from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, Text
+from sqlalchemy.orm import Session
 
 from bot.delivery.domains import check_secure_address
 from bot.store.db import Base, session_scope, utcnow
@@ -117,6 +119,11 @@ def _wire_message(row: OutboxRow) -> bytes:
     return message.as_bytes(policy=email.policy.SMTP)
 
 
+#: Told, inside the transaction that records it, that a referral was sent ("sent") or
+#: given up on ("not_sent"), with details for the referrer (inbox, time; never content).
+OutcomeHook = Callable[[Session, str, str, dict[str, str]], None]
+
+
 class DeliveryWorker:
     """Sends due outbox rows; call `run_once()` from a loop or a scheduler."""
 
@@ -127,12 +134,14 @@ class DeliveryWorker:
         max_attempts: int = 6,
         backoff: timedelta = timedelta(seconds=30),
         stale_after: timedelta = timedelta(minutes=5),
+        on_outcome: OutcomeHook | None = None,
     ) -> None:
         self.url = url
         self.smtp = smtp
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.stale_after = stale_after
+        self.on_outcome = on_outcome
 
     def run_once(self, now: datetime | None = None) -> dict[str, int]:
         """Send everything due. Returns counts by what happened."""
@@ -174,6 +183,7 @@ class DeliveryWorker:
             row = session.get(OutboxRow, row_id)
             row.status, row.sent_at, row.attempts = SENT, now, row.attempts + 1
             row.last_error = None
+            self._tell(session, row, "sent", when=f"{now:%d/%m/%Y %H:%M} UTC")
         return "sent"
 
     def _failed(self, row_id: str, now: datetime, error: str) -> str:
@@ -183,10 +193,15 @@ class DeliveryWorker:
             row.last_error = error
             if row.attempts >= self.max_attempts:
                 row.status = DEAD
+                self._tell(session, row, "not_sent")
                 return "dead"
             row.status = QUEUED
             row.next_attempt_at = now + self.backoff * (2 ** (row.attempts - 1))
             return "retry"
+
+    def _tell(self, session: Session, row: OutboxRow, kind: str, **details: str) -> None:
+        if self.on_outcome is not None:
+            self.on_outcome(session, row.reference, kind, {"inbox": row.recipients, **details})
 
     def _smtp_send(self, sender: str, recipients: list[str], data: bytes) -> None:
         settings = self.smtp

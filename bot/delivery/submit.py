@@ -6,14 +6,15 @@ After this the bot keeps only the sealed envelope (in the outbox) and the draft'
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from bot.delivery.outbox import Receipt, enqueue
+from bot.delivery.pickup import PickupStore
 from bot.referral.draft import Draft
 from bot.referral.form import FormSpec
-from bot.referral.render import RenderMeta
-from bot.sealing import Sealer, sealed_documents
+from bot.referral.render import RenderMeta, to_pdf
+from bot.sealing import Sealer, document_stem, protect_pdf, sealed_documents
 
 
 @dataclass(frozen=True)
@@ -49,3 +50,33 @@ def seal_and_queue(
         inbox.sender,
         inbox.extra_domains,
     )
+
+
+@dataclass(frozen=True)
+class PasswordRoute:
+    """The SET 2.5 fallback, ready for the user: a one-time link and the password to ring in."""
+
+    reference: str
+    token: str = field(repr=False)
+    expires_at: datetime
+    password: str = field(repr=False)
+    grouped_password: str = field(repr=False)
+
+
+def protect_for_pickup(
+    form: FormSpec,
+    draft: Draft,
+    pickups: PickupStore,
+    today: date | None = None,
+) -> PasswordRoute:
+    """Render the PDF, protect it with a fresh password and keep it for a one-time link.
+
+    The password is returned to be shown once and is stored nowhere: only the user and,
+    by phone, the Police Prevent Team ever have it.
+    """
+    meta = RenderMeta.for_draft(draft, today)
+    protected = protect_pdf(to_pdf(form, draft, meta))
+    token, expires = pickups.put(
+        meta.reference, f"{document_stem(meta.reference)}.pdf", protected.pdf
+    )
+    return PasswordRoute(meta.reference, token, expires, protected.password, protected.grouped)

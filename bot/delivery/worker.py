@@ -9,9 +9,11 @@ import argparse
 import logging
 import os
 import time
+from datetime import timedelta
 
 from bot.config import get_config
-from bot.delivery.outbox import DeliveryWorker, SmtpSettings
+from bot.delivery.outbox import DeliveryWorker, OutcomeHook, SmtpSettings
+from bot.referral.updates import UnknownReference, add_update, load_updates_key
 
 log = logging.getLogger("bot.delivery.worker")
 
@@ -30,6 +32,19 @@ def smtp_from_environment() -> SmtpSettings | None:
     )
 
 
+def tell_referrer(updates_key: bytes) -> OutcomeHook:
+    """News of delivery for the referrer's chat (a referral sent by other means has none)."""
+
+    def hook(session, reference: str, kind: str, details: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+        try:
+            with session.begin_nested():
+                add_update(session, updates_key, reference, kind, **details)
+        except UnknownReference:
+            log.info("no referrer route for %s", reference)
+
+    return hook
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--every", type=float, default=0, help="seconds between runs (0: once)")
@@ -39,7 +54,18 @@ def main() -> None:
     if smtp is None:
         log.info("no PREVENT_SMTP_HOST: nothing to deliver to")
         return
-    worker = DeliveryWorker(get_config().database_url, smtp)
+    config = get_config()
+    worker = DeliveryWorker(
+        config.database_url,
+        smtp,
+        max_attempts=int(os.environ.get("PREVENT_DELIVERY_MAX_ATTEMPTS", "6")),
+        backoff=timedelta(seconds=float(os.environ.get("PREVENT_DELIVERY_BACKOFF_SECONDS", "30"))),
+        # a send still "in progress" after this long was cut short (the worker died): retry
+        stale_after=timedelta(
+            seconds=float(os.environ.get("PREVENT_DELIVERY_STALE_SECONDS", "300"))
+        ),
+        on_outcome=tell_referrer(load_updates_key(config.var_dir)),
+    )
     while True:
         counts = worker.run_once()
         if any(counts.values()):

@@ -108,6 +108,24 @@ _ACTION_EVENTS = {
 _LOOP_EVENTS = {ActiveLoop.type_name, LegacyForm.type_name}
 
 
+#: What a message that showed a one-time secret (the SET 2.5 PDF password) is kept as.
+SECRET_SHOWN = "[A one-time password was shown here. It is not kept.]"  # noqa: S105
+
+
+def forget_one_time_secrets(data: dict[str, Any]) -> dict[str, Any]:
+    """A bot message marked `one_time_secret` is stored without its text.
+
+    The user has already been sent the message when the tracker is saved; the password
+    in it must exist only in their chat and, by phone, with the Police Prevent Team.
+    """
+    if data.get("event") != "bot":
+        return data
+    custom = (data.get("data") or {}).get("custom")
+    if isinstance(custom, dict) and custom.get("one_time_secret"):
+        return {**data, "text": SECRET_SHOWN}
+    return data
+
+
 class EncryptedTrackerStoreError(RasaException):
     """The encrypted tracker store cannot do what was asked (configuration or data)."""
 
@@ -366,7 +384,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         with self.session_scope() as session:
             pending = []
             for event in events:
-                data = event.as_dict()
+                data = forget_one_time_secrets(event.as_dict())
                 intent, action = allowed.plain_columns(event, data)
                 # `data` is filled in once the row id (associated data) is known.
                 row = self.SQLEvent(

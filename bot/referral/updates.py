@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import Column, DateTime, Integer, LargeBinary, String
+from sqlalchemy.orm import Session
 
 from bot.store.crypto import KeyRing, new_data_key, open_sealed, seal
 from bot.store.db import Base, owner_hash, session_scope, utcnow
@@ -90,24 +91,29 @@ def load_updates_key(var_dir: Path) -> bytes:
     return key
 
 
-def post_update(
-    url: str, updates_key: bytes, reference: str, kind: str, **details: str
-) -> int:
+def post_update(url: str, updates_key: bytes, reference: str, kind: str, **details: str) -> int:
     """Queue news for the referrer of `reference`; returns the update id.
 
-    Used by the delivery worker (sent / not sent) and the review app (status, message).
+    Used by the review app (status, message); the delivery worker uses `add_update`
+    inside its own transaction, so "sent" and its news are one change.
     """
+    with session_scope(url) as session:
+        return add_update(session, updates_key, reference, kind, **details)
+
+
+def add_update(
+    session: Session, updates_key: bytes, reference: str, kind: str, **details: str
+) -> int:
     if kind not in KINDS:
         raise ValueError(f"unknown update kind {kind!r}")
     details = {k: str(v)[:MESSAGE_LIMIT] for k, v in details.items()}
-    with session_scope(url) as session:
-        if session.get(ReferralRouteRow, reference) is None:
-            raise UnknownReference(reference)
-        row = ReferralUpdateRow(reference=reference, kind=kind, body=b"")
-        session.add(row)
-        session.flush()
-        row.body = seal(updates_key, json.dumps(details).encode(), f"update:{row.id}")
-        return int(row.id)
+    if session.get(ReferralRouteRow, reference) is None:
+        raise UnknownReference(reference)
+    row = ReferralUpdateRow(reference=reference, kind=kind, body=b"")
+    session.add(row)
+    session.flush()
+    row.body = seal(updates_key, json.dumps(details).encode(), f"update:{row.id}")
+    return int(row.id)
 
 
 class ReferrerUpdates:
@@ -206,4 +212,3 @@ def get_updates() -> ReferrerUpdates:
     return ReferrerUpdates(
         config.database_url, get_keyring(), get_pepper(), load_updates_key(config.var_dir)
     )
-

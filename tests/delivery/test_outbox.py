@@ -159,3 +159,28 @@ def test_an_envelope_with_bare_newlines_is_sent_with_crlf(url, smtp):
     enqueue(url, bare, ["prevent@essex.pnn.police.uk"], "VTR-LF", "s", "bot@school.example")
     assert DeliveryWorker(url, settings).run_once(T0)["sent"] == 1
     assert b"QUFB\r\nQUFB" in inbox.messages[0]
+
+
+def test_the_referrer_is_told_when_sent_and_when_given_up(url, smtp):
+    inbox, settings = smtp
+    told: list[tuple[str, str, dict]] = []
+
+    def hook(session, reference, kind, details):
+        told.append((reference, kind, details))
+
+    queue(url, "VTR-0001")
+    DeliveryWorker(url, settings, on_outcome=hook).run_once(T0)
+    queue(url, "VTR-0002")
+    dead = DeliveryWorker(
+        url,
+        SmtpSettings("127.0.0.1", free_port(), security="none"),
+        max_attempts=1,
+        on_outcome=hook,
+    )
+    dead.run_once(T0)
+    assert [(ref, kind) for ref, kind, _ in told] == [
+        ("VTR-0001", "sent"),
+        ("VTR-0002", "not_sent"),
+    ]
+    assert told[0][2]["inbox"] == "prevent@essex.pnn.police.uk" and "UTC" in told[0][2]["when"]
+    assert all(set(details) <= {"inbox", "when"} for _, _, details in told)  # never content

@@ -93,7 +93,7 @@ def test_edit_dont_know_and_summary(assistant):
     # change a field by name, then the summary comes back with the new value
     assert "date of birth" in _text(assistant.say(sender, "change the date of birth")).lower()
     assert "about 15" in _text(assistant.say(sender, "about 15"))
-    assert "marked ready" in _text(assistant.say(sender, "yes")).lower()
+    assert "password-protected pdf" in _text(assistant.say(sender, "yes")).lower()
 
 
 def test_police_advice_inside_the_form_keeps_the_answer_and_goes_on(assistant):

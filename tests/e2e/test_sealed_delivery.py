@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -16,6 +17,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
 from bot.delivery import DeliveryWorker, SmtpSettings
+from bot.delivery.worker import tell_referrer
+from bot.referral.updates import load_updates_key
 from bot.sealing import open_sealed
 from tests.helpers.servers import free_port, running_assistant
 from tests.helpers.vtr_answers import VTR_ANSWERS, draft_to_summary, text_of
@@ -78,21 +81,32 @@ def test_a_confirmed_draft_arrives_sealed_and_only_the_inbox_key_opens_it(model_
             receipt = text_of(bot.say(sender, "yes"))
             assert "sealed" in receipt.lower() and "prevent@essex.pnn.police.uk" in receipt
             assert "Zebedee" not in receipt  # a receipt, never the content
-        rows = (
-            sqlite3.connect(var / "prevent.db")
-            .execute("select status, next_attempt_at from outbox")
-            .fetchall()
-        )
-        assert [r[0] for r in rows] == ["queued"], rows
-        db_url = f"sqlite:///{var / 'prevent.db'}"
-        worker = DeliveryWorker(db_url, SmtpSettings("127.0.0.1", port, security="none"))
-        counts = worker.run_once(
-            datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(seconds=5)
-        )
-        error = (
-            sqlite3.connect(var / "prevent.db").execute("select last_error from outbox").fetchall()
-        )
-        assert counts["sent"] == 1, (counts, error)
+            rows = (
+                sqlite3.connect(var / "prevent.db")
+                .execute("select status, next_attempt_at from outbox")
+                .fetchall()
+            )
+            assert [r[0] for r in rows] == ["queued"], rows
+            db_url = f"sqlite:///{var / 'prevent.db'}"
+            worker = DeliveryWorker(
+                db_url,
+                SmtpSettings("127.0.0.1", port, security="none"),
+                on_outcome=tell_referrer(load_updates_key(var)),
+            )
+            counts = worker.run_once(
+                datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(seconds=5)
+            )
+            error = (
+                sqlite3.connect(var / "prevent.db")
+                .execute("select last_error from outbox")
+                .fetchall()
+            )
+            assert counts["sent"] == 1, (counts, error)
+            # The DSL hears that it arrived (reference, inbox, time), never the content.
+            news = text_of(bot.say(sender, "any news on my referral?"))
+            assert "delivered" in news and "prevent@essex.pnn.police.uk" in news, news
+            assert re.search(r"VTR-[0-9A-F]{8}", news) and "Zebedee" not in news
+            assert "no new news" in text_of(bot.say(sender, "any news on my referral?")).lower()
     finally:
         controller.stop()
     assert len(inbox.messages) == 1

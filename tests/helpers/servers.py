@@ -96,6 +96,7 @@ def running_assistant(
         "RASA_TELEMETRY_ENABLED": "false",
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "PYTHONPATH": str(ROOT),
+        "PREVENT_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
         **(extra_env or {}),
     }
     action_log, rasa_log = var_dir / "actions.log", var_dir / "rasa.log"

@@ -661,3 +661,19 @@ def test_legacy_plain_rows_are_encrypted_in_place(domain, backend, caplog):
         data = raw_bytes(Path(backend["db"]))
         for sentinel in SENTINELS:
             assert sentinel not in data, sentinel
+
+
+def test_a_message_with_a_one_time_secret_is_stored_without_its_text():
+    from bot.rasa_ext.tracker_store import SECRET_SHOWN, forget_one_time_secrets
+
+    shown = {
+        "event": "bot",
+        "text": "password: abcd efgh",
+        "data": {"custom": {"one_time_secret": True}},
+    }
+    assert forget_one_time_secrets(shown)["text"] == SECRET_SHOWN
+    assert shown["text"] == "password: abcd efgh"  # the message already sent is untouched
+    ordinary = {"event": "bot", "text": "hello", "data": {"custom": {"outcome": "refer"}}}
+    assert forget_one_time_secrets(ordinary) == ordinary
+    user = {"event": "user", "text": "x", "data": {"custom": {"one_time_secret": True}}}
+    assert forget_one_time_secrets(user) == user

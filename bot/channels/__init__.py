@@ -1,0 +1,1 @@
+"""Channels: how practitioners reach the assistant (Telegram, Teams, web chat, file links)."""

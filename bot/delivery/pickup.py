@@ -1,0 +1,119 @@
+"""One-time download links for the SET 2.5 fallback: the password-protected PDF.
+
+Where the area has no inbox certificate, the referrer sends the form themselves,
+password-protected, and rings the Police Prevent Team with the password. The chat cannot
+carry a file on every channel, so the bot hands out a link that works once and for a
+short time. At rest the PDF (already AES-256 under the password the user is shown) is
+encrypted again under the bot's key ring; only a hash of the link's token is stored, and
+the row is deleted when the file is fetched or when it expires.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Column, DateTime, LargeBinary, String
+
+from bot.store.crypto import KeyRing, WrappedKey, new_data_key, open_sealed, seal
+from bot.store.db import Base, session_scope, utcnow
+
+PICKUP_LIFETIME = timedelta(hours=24)
+
+
+class PickupRow(Base):
+    __tablename__ = "pickups"
+
+    token_hash = Column(String(64), primary_key=True)
+    reference = Column(String(40), nullable=False)
+    filename = Column(String(80), nullable=False)
+    key_version = Column(String(20), nullable=False)
+    wrapped_key = Column(LargeBinary, nullable=False)
+    blob = Column(LargeBinary, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    expires_at = Column(DateTime, nullable=False)
+
+
+@dataclass(frozen=True)
+class Pickup:
+    filename: str
+    content: bytes
+
+    def __repr__(self) -> str:
+        return f"Pickup({self.filename!r}, <{len(self.content)} bytes>)"
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class PickupStore:
+    def __init__(self, url: str, keyring: KeyRing) -> None:
+        self._url = url
+        self._keys = keyring
+
+    def put(
+        self,
+        reference: str,
+        filename: str,
+        content: bytes,
+        lifetime: timedelta = PICKUP_LIFETIME,
+        now: datetime | None = None,
+    ) -> tuple[str, datetime]:
+        """Store a file; returns the one-time token for its link and when it expires."""
+        now = now or utcnow()
+        token = secrets.token_urlsafe(32)
+        digest = _token_hash(token)
+        data_key = new_data_key()
+        wrapped = self._keys.wrap(data_key, digest)
+        expires = now + lifetime
+        with session_scope(self._url) as session:
+            session.add(
+                PickupRow(
+                    token_hash=digest,
+                    reference=reference,
+                    filename=filename,
+                    key_version=wrapped.version,
+                    wrapped_key=wrapped.blob,
+                    blob=seal(data_key, content, digest),
+                    created_at=now,
+                    expires_at=expires,
+                )
+            )
+        return token, expires
+
+    def take(self, token: str, now: datetime | None = None) -> Pickup | None:
+        """The file, once: the row is deleted as it is read. None if unknown or expired."""
+        now = now or utcnow()
+        digest = _token_hash(token)
+        with session_scope(self._url) as session:
+            row = session.get(PickupRow, digest)
+            if row is None:
+                return None
+            # Two requests racing for one link: only the one whose delete counts gets it.
+            taken = (
+                session.query(PickupRow)
+                .filter(PickupRow.token_hash == digest)
+                .delete(synchronize_session=False)
+            )
+            if taken != 1 or row.expires_at < now:
+                return None
+            data_key = self._keys.unwrap(WrappedKey(row.key_version, row.wrapped_key), digest)
+            return Pickup(row.filename, open_sealed(data_key, row.blob, digest))
+
+    def purge_expired(self, now: datetime | None = None) -> int:
+        with session_scope(self._url) as session:
+            return (
+                session.query(PickupRow)
+                .filter(PickupRow.expires_at < (now or utcnow()))
+                .delete(synchronize_session=False)
+            )
+
+
+def get_pickups() -> PickupStore:
+    from bot.config import get_config
+    from bot.store.crypto import get_keyring
+
+    return PickupStore(get_config().database_url, get_keyring())
