@@ -34,6 +34,9 @@ run: install data ## Install, train if needed, and run the assistant (REST on :5
 shell: install data ## Talk to the assistant in the terminal (rasa shell)
 	@scripts/run.sh "$$(PYTHONPATH=. $(PY) scripts/model.py)" shell
 
+telegram: install ## Relay Telegram to the running assistant by polling (no public URL needed)
+	@. scripts/env.sh && $(PY) -m bot.channels.telegram_polling
+
 validate: install data ## rasa data validate, failing on warnings
 	@. scripts/env.sh && $(PY) -m rasa data validate --domain domain --data data --config config.yml --fail-on-warnings
 
@@ -49,4 +52,4 @@ bench: $(VENV)/.installed-dev data ## Benchmarks: latency, throughput, memory (f
 clean: ## Remove generated data, models and var/ (keeps the venv)
 	rm -rf models var data/nlu/_generated_guidance.yml domain/_generated.yml
 
-.PHONY: help install data model run shell validate test lint bench clean
+.PHONY: help install data model run shell telegram validate test lint bench clean

@@ -15,9 +15,12 @@ ACTIONS_PID=$!
 PURGE_PID=$!
 "$PY" -m bot.delivery.worker --every "${PREVENT_DELIVERY_EVERY_SECONDS:-10}" &
 DELIVERY_PID=$!
+# News for referrers on channels that can send first (Telegram, Teams); exits if none is set.
+"$PY" -m bot.channels.push --every "${PREVENT_PUSH_EVERY_SECONDS:-5}" &
+PUSH_PID=$!
 stop() {
   trap - INT TERM EXIT
-  kill "$ACTIONS_PID" "$PURGE_PID" "$DELIVERY_PID" 2>/dev/null || true
+  kill "$ACTIONS_PID" "$PURGE_PID" "$DELIVERY_PID" "$PUSH_PID" 2>/dev/null || true
   [ -n "${RASA_PID:-}" ] && kill "$RASA_PID" 2>/dev/null || true
   wait 2>/dev/null || true
 }

@@ -135,29 +135,12 @@ def deliver_notices(dispatcher: Any, tracker: Tracker) -> int:
 
 
 def news_message(update: Any) -> dict[str, Any]:
-    """The domain response and its values for one piece of news (shared with push channels)."""
+    """The domain response and its values for one piece of news."""
     from bot.config import get_config
     from bot.guidance import get_service
+    from bot.referral.updates import news_response
 
-    police = get_service().base.police
-    details = update.details
-    values = {
-        "reference": update.reference,
-        "police_phone": police.phone,
-        "inbox": details.get("inbox") or get_config().inbox_address,
-    }
-    if update.kind == "sent":
-        return {"response": "utter_referral_update_sent", "when": details.get("when", ""), **values}
-    if update.kind == "not_sent":
-        return {"response": "utter_referral_update_not_sent", **values}
-    if update.kind == "status":
-        return {
-            "response": "utter_referral_update_status",
-            "status": details.get("status", ""),
-            **values,
-        }
-    return {
-        "response": "utter_referral_update_message",
-        "message": details.get("message", ""),
-        **values,
-    }
+    response, values = news_response(
+        update, get_service().base.police.phone, get_config().inbox_address
+    )
+    return {"response": response, **values}

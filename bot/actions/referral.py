@@ -195,7 +195,9 @@ class ActionStartReferral(NeverRaise, Action):
         if others:
             dispatcher.utter_message(response="utter_referral_other_drafts", count=len(others))
         resets = [SlotSet(s, None) for s in domain.get("slots", {}) if s.startswith(SLOT)]
-        marks = [SlotSet(SLOT + f, "set") for f in prefilled]
+        # Fields filled from triage but never asked in chat (indicators) have no slot.
+        slots = domain.get("slots", {})
+        marks = [SlotSet(SLOT + f, "set") for f in prefilled if SLOT + f in slots]
         return (
             resets
             + marks

@@ -212,3 +212,27 @@ def get_updates() -> ReferrerUpdates:
     return ReferrerUpdates(
         config.database_url, get_keyring(), get_pepper(), load_updates_key(config.var_dir)
     )
+
+
+#: The domain response (domain/referral_updates.yml) that says each kind of news.
+NEWS_RESPONSES = {
+    SENT: "utter_referral_update_sent",
+    NOT_SENT: "utter_referral_update_not_sent",
+    STATUS: "utter_referral_update_status",
+    MESSAGE: "utter_referral_update_message",
+}
+
+
+def news_response(
+    update: Update, police_phone: str, default_inbox: str
+) -> tuple[str, dict[str, str]]:
+    """Which response says this news, with its values (for the chat and for push channels)."""
+    details = update.details
+    return NEWS_RESPONSES[update.kind], {
+        "reference": update.reference,
+        "police_phone": police_phone,
+        "inbox": details.get("inbox") or default_inbox,
+        "when": details.get("when", ""),
+        "status": details.get("status", ""),
+        "message": details.get("message", ""),
+    }

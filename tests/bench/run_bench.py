@@ -212,6 +212,74 @@ def render_timing() -> str:
     return f"render DOCX + PDF of a full draft: {per * 1000:.0f} ms ({len(docx) // 1024} KB + {len(pdf) // 1024} KB)"
 
 
+def seal_and_queue_timing(runs: int = 10) -> str:
+    """Seal + queue one full referral (render PDF/DOCX/JSON, S/MIME to one certificate, outbox
+    row), and the SET 2.5 fallback (render PDF, AES-256 protect, one-time link row)."""
+    import base64
+    import secrets
+    from datetime import date, datetime, timedelta, timezone
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.x509.oid import NameOID
+
+    from bot.delivery.pickup import PickupStore
+    from bot.delivery.submit import InboxSettings, protect_for_pickup, seal_and_queue
+    from bot.referral import Draft, get_form
+    from bot.sealing import Sealer
+    from bot.store.crypto import KeyRing
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "bench inbox")])
+    now = datetime.now(timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .sign(key, hashes.SHA256())
+    )
+    form = get_form()
+    with tempfile.TemporaryDirectory() as tmp:
+        pem = Path(tmp) / "inbox.pem"
+        pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+        sealer = Sealer.from_pem_files([pem])
+        url = f"sqlite:///{Path(tmp) / 'bench.db'}"
+        inbox = InboxSettings("prevent@essex.pnn.police.uk", "bot@localhost")
+        pickups = PickupStore(
+            url, KeyRing.parse("v1:" + base64.b64encode(secrets.token_bytes(32)).decode())
+        )
+
+        def draft() -> Draft:
+            d = Draft(values={f.id: "Zoë Łukasz Wójcik" for f in form.fields})
+            d.values.update(
+                concern="He said the group would look after him.\n" * 40,
+                date_of_birth="14/02/2011",
+                area="essex",
+                imminent_risk="no",
+            )
+            return d
+
+        seal_and_queue(form, draft(), sealer, inbox, url, date(2026, 11, 23))  # warm up
+        sealed, protected = [], []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            seal_and_queue(form, draft(), sealer, inbox, url, date(2026, 11, 23))
+            sealed.append(time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            protect_for_pickup(form, draft(), pickups, date(2026, 11, 23))
+            protected.append(time.perf_counter() - t0)
+    return (
+        f"seal + queue one referral (3072-bit RSA inbox): median "
+        f"{statistics.median(sealed) * 1000:.0f} ms, max {max(sealed) * 1000:.0f} ms; "
+        f"SET 2.5 protected PDF + one-time link: median {statistics.median(protected) * 1000:.0f} ms"
+    )
+
+
 def stock_assistant(results: list[str]) -> None:
     """A stock `rasa init` assistant (DIET + TED), trained and loaded like ours."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -268,7 +336,7 @@ def main() -> None:
     )
     parser.add_argument("--skip-training", action="store_true")
     args = parser.parse_args()
-    results = [detector_timing(), render_timing()]
+    results = [detector_timing(), render_timing(), seal_and_queue_timing()]
     if not args.skip_training:
         results.append(training_time())
     model = trained_model()

@@ -208,3 +208,13 @@ def test_emergency_mid_triage_pauses_the_form_and_continue_resumes_it(assistant)
     assert "999" in replies[0]["text"] and _outcomes(replies) == ["emergency"]
     resumed = _text(assistant.say(sender, "continue")).lower()
     assert "immediate danger" in resumed  # the question it was on
+
+
+def test_the_server_log_has_no_template_or_slot_errors(assistant):
+    """Rasa logs the tracker's slots when a response template or slot name is wrong."""
+    sender = _sender()
+    assistant.say(sender, "hello")
+    assistant.say(sender, "Should I refer? A 15 year old keeps sharing nazi memes")
+    log = (assistant.var_dir / "rasa.log").read_text()
+    assert "interpolator" not in log
+    assert "non existent slot" not in log

@@ -1,0 +1,358 @@
+"""Microsoft Teams (Bot Framework): activities in, replies through the Bot Connector.
+
+Registered in credentials.yml as ``bot.channels.teams.TeamsInput:``; every setting may be
+left out there and come from the environment instead (``TEAMS_APP_ID``,
+``TEAMS_APP_PASSWORD``, ``TEAMS_TENANT_ID``, ``TEAMS_ALLOWED_TENANTS``,
+``TEAMS_OPENID_METADATA_URL``, ``TEAMS_TOKEN_URL``, ``TEAMS_ISSUERS``; see
+`bot.channels.teams_auth.settings_from`). Without an app id, secret and allowed tenant the
+channel still loads, and answers 503.
+
+Routes (under /webhooks/teams/): ``GET /`` health; ``POST /webhook`` the Bot Framework
+messaging endpoint. A request is served only once its token and activity pass every check
+in `bot.channels.teams_auth` (401 or 403 otherwise, and nothing reaches Rasa); malformed
+JSON is 400; activities other than messages are acknowledged and go no further; messages
+from group chats and team channels get a fixed "one-to-one chats only" reply, not Rasa.
+
+Replies are posted to ``{serviceUrl}/v3/conversations/{id}/activities/{replyToId}`` with
+the app's token, and only to a service URL a verified token vouched for. Shapes come from
+`bot.channels.adaptive_cards`. Neither tokens nor message text are ever logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import aiohttp
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels import adaptive_cards as cards
+from bot.channels.teams_auth import (
+    HTTP_TIMEOUT_SECONDS,
+    AppToken,
+    AuthError,
+    SigningKeys,
+    TeamsSettings,
+    VouchedServiceUrls,
+    activity_tenant,
+    authorise_activity,
+    normalise_service_url,
+    settings_from,
+    verify_token,
+)
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "teams"
+MAX_BODY_BYTES = 256 * 1024
+#: As the web chat: a long account of a concern fits; anything longer is cut.
+MAX_MESSAGE_CHARS = 20_000
+MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
+FAILURE_TEXT = (
+    "Sorry, something went wrong on my side. If anyone is in immediate danger, call 999 now."
+)
+#: Concerns about a pupil are not for a group chat or a team channel (the app manifest
+#: offers one-to-one chats only; this holds if it is installed elsewhere anyway).
+PERSONAL_ONLY_TEXT = (
+    "I only work in one-to-one chats, so that what you tell me stays private: open a chat "
+    "with me directly. If anyone is in immediate danger, call 999 now."
+)
+
+
+# --------------------------------------------------------------------------- activities in
+
+
+def parse_activity(body: bytes) -> dict[str, Any] | None:
+    """The activity, or None for anything that is not a JSON object."""
+    try:
+        activity = json.loads(body or b"")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return activity if isinstance(activity, dict) else None
+
+
+def sender_id(activity: Mapping[str, Any]) -> str:
+    """The user's Entra object id when Teams gives it (stable across chats), else from.id."""
+    sender = activity.get("from") if isinstance(activity.get("from"), dict) else {}
+    return str(sender.get("aadObjectId") or sender.get("id") or "")
+
+
+def _submitted_payload(value: Any) -> str:
+    """The payload of a card button press (`value` is an object, or JSON text of one)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return ""
+    payload = value.get("payload") if isinstance(value, dict) else None
+    return payload if isinstance(payload, str) else ""
+
+
+def user_text(activity: Mapping[str, Any]) -> str:
+    """What the user said: a pressed button's payload, else the text without @mentions."""
+    text = _submitted_payload(activity.get("value"))
+    if not text:
+        raw = activity.get("text")
+        text = MENTION.sub(" ", raw) if isinstance(raw, str) else ""
+    return text.strip()[:MAX_MESSAGE_CHARS]
+
+
+@dataclass(frozen=True)
+class ConversationReference:
+    """Where and to whom replies to one activity go."""
+
+    service_url: str
+    conversation: dict[str, Any]
+    bot: dict[str, Any]
+    user: dict[str, Any]
+    reply_to_id: str
+
+    @classmethod
+    def of(cls, activity: Mapping[str, Any], service_url: str) -> ConversationReference:
+        def obj(key: str) -> dict[str, Any]:
+            value = activity.get(key)
+            return dict(value) if isinstance(value, dict) else {}
+
+        return cls(
+            service_url=normalise_service_url(service_url),
+            conversation=obj("conversation"),
+            bot=obj("recipient"),
+            user=obj("from"),
+            reply_to_id=str(activity.get("id") or ""),
+        )
+
+    @property
+    def activities_url(self) -> str:
+        """``/v3/conversations/{id}/activities[/{replyToId}]``, ids percent-encoded (Teams
+        conversation ids contain ``:``, ``;`` and ``@``)."""
+        base = (
+            f"{self.service_url}/v3/conversations/"
+            f"{quote(str(self.conversation.get('id', '')), safe='')}/activities"
+        )
+        return f"{base}/{quote(self.reply_to_id, safe='')}" if self.reply_to_id else base
+
+    def reply(self, **fields: Any) -> dict[str, Any]:
+        """A message activity from the bot to the user in this conversation."""
+        activity: dict[str, Any] = {
+            "type": "message",
+            "from": self.bot,
+            "recipient": self.user,
+            "conversation": self.conversation,
+            **fields,
+        }
+        if self.reply_to_id:
+            activity["replyToId"] = self.reply_to_id
+        return activity
+
+
+# --------------------------------------------------------------------------- activities out
+
+
+class Connector:
+    """Posts activities to the Bot Connector with the app's token, to vouched URLs only."""
+
+    def __init__(self, token: AppToken, vouched: VouchedServiceUrls) -> None:
+        self._token = token
+        self._vouched = vouched
+
+    async def post(self, reference: ConversationReference, activity: dict[str, Any]) -> bool:
+        """Send one activity; a refused token is renewed once. False if it did not go."""
+        if reference.service_url not in self._vouched:
+            log.error("teams: not posting to a service URL no verified token vouched for")
+            return False
+        for attempt in (1, 2):
+            try:
+                status = await self._send(reference.activities_url, activity)
+            except (aiohttp.ClientError, asyncio.TimeoutError, RuntimeError, ValueError) as exc:
+                log.error("teams: reply not sent (%s)", type(exc).__name__)
+                return False
+            if status in (401, 403) and attempt == 1:
+                self._token.forget()
+                continue
+            if status >= 300:
+                log.error("teams: connector refused a reply (HTTP %s)", status)
+            return status < 300
+        return False
+
+    async def _send(self, url: str, activity: dict[str, Any]) -> int:
+        headers = {"Authorization": f"Bearer {await self._token.get()}"}
+        timeout = aiohttp.ClientTimeout(total=HTTP_TIMEOUT_SECONDS)
+        async with aiohttp.ClientSession(timeout=timeout) as session:
+            async with session.post(
+                url, json=activity, headers=headers, allow_redirects=False
+            ) as answer:
+                await answer.read()
+                return answer.status
+
+
+class TeamsOutput(OutputChannel):
+    """Rasa replies as Teams activities, in the order Rasa gives them."""
+
+    def __init__(self, connector: Connector, reference: ConversationReference) -> None:
+        self._connector = connector
+        self._reference = reference
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+    async def _post(self, **fields: Any) -> None:
+        await self._connector.post(self._reference, self._reference.reply(**fields))
+
+    async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        """Outcomes get their own shapes; everything else goes Rasa's usual way.
+
+        Emergency: the words alone first (nothing may precede them), then the red card with
+        any buttons. Triage outcome: one card with text, reasons and buttons together.
+        """
+        custom = message.get("custom")
+        if cards.is_emergency(custom):
+            if message.get("text"):
+                await self.send_text_message(recipient_id, message["text"])
+            card = cards.emergency_card(custom, message.get("buttons") or [])
+            await self._post(attachments=[card])
+        elif cards.is_outcome(custom):
+            text = message.get("text") or ""
+            card = cards.outcome_card(custom, text, message.get("buttons") or [])
+            # `summary` is what a notification shows instead of "sent a card".
+            await self._post(attachments=[card], summary=cards.summary(text))
+        else:
+            await super().send_response(recipient_id, message)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self._post(text=cards.teams_text(text), textFormat="markdown")
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self._post(attachments=[cards.hero_card(text, buttons)])
+
+    async def send_quick_replies(
+        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        await self.send_text_with_buttons(recipient_id, text, quick_replies)
+
+    async def send_custom_json(
+        self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any
+    ) -> None:
+        """Outcome payloads become cards; other custom payloads are data for other
+        channels (citations, markers) and are not shown in Teams."""
+        if cards.is_emergency(json_message):
+            await self._post(attachments=[cards.emergency_card(json_message)])
+        elif cards.is_outcome(json_message):
+            await self._post(attachments=[cards.outcome_card(json_message)])
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self._post(attachments=[cards.hero_card("", image=image)])
+
+    async def send_attachment(self, recipient_id: str, attachment: Any, **kwargs: Any) -> None:
+        if isinstance(attachment, str):
+            await self.send_text_message(recipient_id, attachment)
+
+
+# --------------------------------------------------------------------------- the channel
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+class TeamsInput(InputChannel):
+    """The Teams messaging endpoint: checks each request, then hands the text to Rasa."""
+
+    def __init__(self, settings: TeamsSettings) -> None:
+        self.settings = settings
+        self.keys = SigningKeys(settings.metadata_urls)
+        self.vouched = VouchedServiceUrls()
+        self.connector = Connector(AppToken(settings), self.vouched)
+        if not settings.configured:
+            log.warning(
+                "teams: not configured, answering 503 (set %s)", ", ".join(settings.missing())
+            )
+
+    @classmethod
+    def name(cls) -> str:
+        return CHANNEL
+
+    @classmethod
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> TeamsInput:
+        return cls(settings_from(credentials))
+
+    async def handle(
+        self, authorization: str | None, body: bytes, on_new_message: OnNewMessage
+    ) -> tuple[int, dict[str, Any]]:
+        """One POST to the messaging endpoint: (HTTP status, JSON body)."""
+        if not self.settings.configured:
+            return 503, {"error": "teams channel not configured"}
+        try:
+            verified = await verify_token(authorization, self.settings, self.keys)
+        except AuthError as exc:
+            return self._refused(exc)
+        activity = parse_activity(body)
+        if activity is None:
+            return 400, {"error": "body is not a JSON activity"}
+        try:
+            service_url = authorise_activity(verified, activity, self.settings)
+        except AuthError as exc:
+            return self._refused(exc)
+        self.vouched.add(service_url)
+        if activity.get("type") != "message":
+            return 200, {}
+        reference = ConversationReference.of(activity, service_url)
+        if not sender_id(activity) or not reference.conversation.get("id"):
+            return 400, {"error": "activity lacks a sender or a conversation"}
+        if reference.conversation.get("conversationType", "personal") != "personal":
+            await self.connector.post(reference, reference.reply(text=PERSONAL_ONLY_TEXT))
+        else:
+            await self._converse(activity, reference, on_new_message)
+        return 200, {}
+
+    @staticmethod
+    def _refused(exc: AuthError) -> tuple[int, dict[str, Any]]:
+        log.warning("teams: request refused (%s): %s", exc.status, exc.reason)
+        return exc.status, {"error": "unauthorized" if exc.status == 401 else "forbidden"}
+
+    async def _converse(
+        self,
+        activity: dict[str, Any],
+        reference: ConversationReference,
+        on_new_message: OnNewMessage,
+    ) -> None:
+        output = TeamsOutput(self.connector, reference)
+        message = UserMessage(
+            user_text(activity),
+            output,
+            sender_id(activity),
+            input_channel=self.name(),
+            metadata={"teams": {"tenant_id": activity_tenant(activity)}},
+        )
+        try:
+            await on_new_message(message)
+        except Exception as exc:  # noqa: BLE001 - the user must hear something
+            log.error("teams: handling a message failed (%s)", type(exc).__name__)
+            await output.send_text_message(message.sender_id, FAILURE_TEXT)
+
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
+        bp = Blueprint("teams_webhook", __name__)
+
+        @bp.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok", "configured": self.settings.configured})
+
+        @bp.route("/webhook", methods=["POST"])
+        async def webhook(request: Request) -> HTTPResponse:
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return response.json({"error": "activity too large"}, status=413)
+            status, body = await self.handle(
+                request.headers.get("Authorization"), request.body, on_new_message
+            )
+            return response.json(body, status=status)
+
+        return bp

@@ -1,0 +1,513 @@
+/*
+ * Prevent safeguarding assistant: web chat page.
+ *
+ * No frameworks and no third-party code. Everything the user or the assistant wrote is put on
+ * the page with textContent, never parsed as HTML. The session token lives in sessionStorage (not
+ * a cookie), so it goes only where this script sends it and ends when the tab is closed.
+ */
+(function () {
+  "use strict";
+
+  var TOKEN_KEY = "prevent-webchat-session";
+  var TIMEOUT_MS = 90000;
+  var HEADINGS = {
+    emergency: "Call 999 now",
+    police: "Tell the police now"
+  };
+  var PHONE = /(\b0\d{3} ?\d{3} ?\d{3,4}\b|\b999\b)/g;
+
+  var els = {};
+  var busy = false;
+  var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)");
+
+  function $(id) {
+    return document.getElementById(id);
+  }
+
+  /* ---- session ---- */
+
+  function loadSession() {
+    try {
+      var saved = JSON.parse(window.sessionStorage.getItem(TOKEN_KEY) || "null");
+      if (saved && typeof saved.token === "string" && saved.expires * 1000 > Date.now()) {
+        return saved;
+      }
+    } catch (e) {
+      /* storage unavailable or corrupt: start again */
+    }
+    clearSession();
+    return null;
+  }
+
+  function saveSession(session) {
+    try {
+      window.sessionStorage.setItem(TOKEN_KEY, JSON.stringify(session));
+    } catch (e) {
+      /* private mode without storage: the session lasts while the page is open */
+    }
+    els.session = session;
+  }
+
+  function clearSession() {
+    try {
+      window.sessionStorage.removeItem(TOKEN_KEY);
+    } catch (e) {
+      /* nothing to clear */
+    }
+    els.session = null;
+  }
+
+  /* ---- talking to the server ---- */
+
+  function post(path, body, token) {
+    var headers = { "Content-Type": "application/json", "Accept": "application/json" };
+    if (token) {
+      headers.Authorization = "Bearer " + token;
+    }
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = controller ? window.setTimeout(function () { controller.abort(); }, TIMEOUT_MS) : null;
+    return window
+      .fetch(path, {
+        method: "POST",
+        headers: headers,
+        body: JSON.stringify(body),
+        credentials: "omit",
+        cache: "no-store",
+        referrerPolicy: "no-referrer",
+        signal: controller ? controller.signal : undefined
+      })
+      .then(function (response) {
+        return response
+          .json()
+          .catch(function () { return null; })
+          .then(function (data) { return { status: response.status, data: data }; });
+      })
+      .finally(function () {
+        if (timer) {
+          window.clearTimeout(timer);
+        }
+      });
+  }
+
+  function serverMessage(result, fallback) {
+    if (result && result.data && typeof result.data.message === "string" && result.data.message) {
+      return result.data.message;
+    }
+    return fallback;
+  }
+
+  /* ---- views ---- */
+
+  function showEnrol(message) {
+    els.chatView.hidden = true;
+    els.enrolView.hidden = false;
+    setText(els.inviteError, message || "");
+    if (message) {
+      els.inviteCode.setAttribute("aria-invalid", "true");
+    } else {
+      els.inviteCode.removeAttribute("aria-invalid");
+    }
+    els.inviteCode.focus();
+  }
+
+  function showChat(note) {
+    els.enrolView.hidden = true;
+    els.chatView.hidden = false;
+    if (note) {
+      addNote(note);
+    }
+    els.message.focus();
+  }
+
+  function setText(el, text) {
+    el.textContent = text;
+  }
+
+  function setStatus(text, isBusy) {
+    setText(els.status, text);
+    els.status.classList.toggle("busy", !!isBusy);
+  }
+
+  function setError(text) {
+    setText(els.composerError, text || "");
+    if (text) {
+      els.message.setAttribute("aria-invalid", "true");
+    } else {
+      els.message.removeAttribute("aria-invalid");
+    }
+  }
+
+  /* ---- the conversation ---- */
+
+  function paragraphs(container, text) {
+    String(text)
+      .split(/\n{2,}/)
+      .forEach(function (part) {
+        if (!part.trim()) {
+          return;
+        }
+        var p = document.createElement("p");
+        p.textContent = part;
+        container.appendChild(p);
+      });
+  }
+
+  function bubble(kind, who) {
+    var div = document.createElement("div");
+    div.className = "msg msg-" + kind;
+    if (who) {
+      var label = document.createElement("span");
+      label.className = "visually-hidden";
+      label.textContent = who + ": ";
+      div.appendChild(label);
+    }
+    return div;
+  }
+
+  function scrollTo(el) {
+    var behaviour = reduceMotion && reduceMotion.matches ? "auto" : "smooth";
+    if (el && el.scrollIntoView) {
+      el.scrollIntoView({ block: "nearest", behavior: behaviour });
+    }
+  }
+
+  function addNote(text) {
+    var div = bubble("note", "");
+    paragraphs(div, text);
+    els.log.appendChild(div);
+    return div;
+  }
+
+  function addUser(text) {
+    var div = bubble("user", "You said");
+    div.classList.add("msg-pending");
+    paragraphs(div, text);
+    els.log.appendChild(div);
+    scrollTo(div);
+    return div;
+  }
+
+  function retireChoices() {
+    var groups = els.log.querySelectorAll(".choices");
+    Array.prototype.forEach.call(groups, function (group) {
+      setChoicesEnabled(group, false);
+    });
+  }
+
+  function setChoicesEnabled(group, enabled) {
+    Array.prototype.forEach.call(group.querySelectorAll("button"), function (button) {
+      button.disabled = !enabled;
+    });
+  }
+
+  function addBot(reply) {
+    var div = bubble("bot", "Assistant said");
+    if (typeof reply.text === "string" && reply.text) {
+      paragraphs(div, reply.text);
+    }
+    if (Array.isArray(reply.buttons) && reply.buttons.length) {
+      var group = document.createElement("div");
+      group.className = "choices";
+      group.setAttribute("role", "group");
+      group.setAttribute("aria-label", "Choices");
+      reply.buttons.forEach(function (choice) {
+        if (!choice || typeof choice.payload !== "string") {
+          return;
+        }
+        var button = document.createElement("button");
+        button.type = "button";
+        button.textContent = String(choice.title || choice.payload);
+        button.addEventListener("click", function () {
+          choose(group, button, String(choice.title || choice.payload), choice.payload);
+        });
+        group.appendChild(button);
+      });
+      div.appendChild(group);
+    }
+    if (div.childNodes.length > 1) {
+      els.log.appendChild(div);
+      return div;
+    }
+    return null;
+  }
+
+  /* Text with phone numbers as tel: links, built node by node (never parsed as HTML). */
+  function withPhoneLinks(container, text) {
+    var last = 0;
+    var match;
+    PHONE.lastIndex = 0;
+    while ((match = PHONE.exec(text)) !== null) {
+      container.appendChild(document.createTextNode(text.slice(last, match.index)));
+      var link = document.createElement("a");
+      link.href = "tel:" + match[0].replace(/ /g, "");
+      link.textContent = match[0];
+      container.appendChild(link);
+      last = match.index + match[0].length;
+    }
+    container.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function showBanner(outcome, text) {
+    var banner = els.emergency;
+    banner.textContent = "";
+    banner.className = "emergency emergency-" + outcome;
+    var heading = document.createElement("h2");
+    heading.className = "emergency-heading";
+    heading.textContent = HEADINGS[outcome];
+    banner.appendChild(heading);
+    String(text || "")
+      .split(/\n{2,}/)
+      .forEach(function (part) {
+        if (!part.trim()) {
+          return;
+        }
+        var p = document.createElement("p");
+        withPhoneLinks(p, part);
+        banner.appendChild(p);
+      });
+  }
+
+  function handleReplies(replies) {
+    retireChoices();
+    var first = null;
+    var banner = false;
+    replies.forEach(function (reply, index) {
+      if (!reply || typeof reply !== "object") {
+        return;
+      }
+      var added = addBot(reply);
+      first = first || added;
+      var custom = reply.custom;
+      if (custom && typeof custom === "object" && HEADINGS.hasOwnProperty(custom.outcome)) {
+        // The banner carries the reply's own words; if a reply had only the payload, the
+        // words are in the reply just before it.
+        var text = reply.text || (replies[index - 1] && replies[index - 1].text) || "";
+        showBanner(custom.outcome, text);
+        banner = true;
+      }
+    });
+    if (!replies.length) {
+      first = addNote(
+        "The assistant didn't reply to that. Please try again, or talk to your designated " +
+          "safeguarding lead."
+      );
+    }
+    if (first) {
+      scrollTo(banner ? els.emergency : first);
+    }
+  }
+
+  /* Send a message; `display` is what the log shows (a button's title for a choice). */
+  function send(text, display, options) {
+    if (busy) {
+      return Promise.resolve(false);
+    }
+    var session = els.session || loadSession();
+    if (!session) {
+      showEnrol("Your session has ended. Please enter a new invite code to carry on.");
+      return Promise.resolve(false);
+    }
+    busy = true;
+    setError("");
+    els.send.setAttribute("aria-disabled", "true");
+    if (options.fromBox) {
+      els.message.readOnly = true;
+    }
+    setStatus("Sending…", true);
+    var shown = addUser(display);
+
+    return post("message", { message: text }, session.token)
+      .then(function (result) {
+        if (result.status === 200 && Array.isArray(result.data)) {
+          shown.classList.remove("msg-pending");
+          setStatus("", false);
+          if (options.fromBox) {
+            els.message.value = "";
+          }
+          handleReplies(result.data);
+          return true;
+        }
+        shown.remove();
+        setStatus("", false);
+        if (result.status === 401) {
+          clearSession();
+          showEnrol(
+            serverMessage(result, "Your session has ended.") +
+              (options.fromBox ? " What you typed is still in the message box." : "")
+          );
+          return false;
+        }
+        setError(
+          serverMessage(
+            result,
+            "Sorry, something went wrong. Please try again in a moment."
+          ) + (options.fromBox ? "" : " Please choose again.")
+        );
+        return false;
+      })
+      .catch(function () {
+        shown.remove();
+        setStatus("", false);
+        setError(
+          "We couldn't reach the assistant. Check your connection and try again: " +
+            (options.fromBox ? "your message is still in the box." : "please choose again.") +
+            " If someone is in immediate danger, call 999."
+        );
+        return false;
+      })
+      .finally(function () {
+        busy = false;
+        els.send.removeAttribute("aria-disabled");
+        els.message.readOnly = false;
+      });
+  }
+
+  function sendFromBox() {
+    var text = els.message.value;
+    if (!text.trim()) {
+      setError("Please type a message first.");
+      els.message.focus();
+      return;
+    }
+    send(text, text, { fromBox: true }).then(function () {
+      if (!els.chatView.hidden) {
+        els.message.focus();
+      }
+    });
+  }
+
+  function choose(group, button, title, payload) {
+    if (busy || button.disabled) {
+      return;
+    }
+    setChoicesEnabled(group, false);
+    send(payload, title, { fromBox: false }).then(function (sent) {
+      if (!sent) {
+        setChoicesEnabled(group, true);
+      }
+      if (!els.chatView.hidden) {
+        if (sent || !document.body.contains(button)) {
+          els.message.focus();
+        } else {
+          button.focus();
+        }
+      }
+    });
+  }
+
+  /* ---- wiring ---- */
+
+  function enrol(event) {
+    event.preventDefault();
+    var code = els.inviteCode.value.trim();
+    if (!code) {
+      showEnrol("Please enter your invite code.");
+      return;
+    }
+    els.enrolButton.setAttribute("aria-disabled", "true");
+    setText(els.inviteError, "");
+    post("enrol", { code: code })
+      .then(function (result) {
+        if (result.status === 200 && result.data && typeof result.data.token === "string") {
+          saveSession({ token: result.data.token, expires: result.data.expires });
+          els.inviteCode.value = "";
+          els.inviteCode.removeAttribute("aria-invalid");
+          showChat(
+            "You're signed in for this browser tab. Ask a question about Prevent, or tell me " +
+              "what's worrying you."
+          );
+          return;
+        }
+        showEnrol(
+          serverMessage(result, "That code didn't work. Please check it and try again.")
+        );
+        els.inviteCode.select();
+      })
+      .catch(function () {
+        showEnrol(
+          "We couldn't reach the assistant. Check your connection and try again. " +
+            "If someone is in immediate danger, call 999."
+        );
+      })
+      .finally(function () {
+        els.enrolButton.removeAttribute("aria-disabled");
+      });
+  }
+
+  function endSession() {
+    var session = els.session;
+    var done = function () {
+      clearSession();
+      els.log.textContent = "";
+      els.emergency.textContent = "";
+      els.message.value = "";
+      setError("");
+      setStatus("", false);
+      showEnrol("");
+      setText(els.inviteError, "");
+      setText(els.enrolStatus, "Your session has ended. You can close this tab.");
+    };
+    if (!session) {
+      done();
+      return;
+    }
+    post("end", {}, session.token).then(done, done);
+  }
+
+  function onKeyDown(event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      sendFromBox();
+    }
+  }
+
+  function init() {
+    els.enrolView = $("enrol-view");
+    els.chatView = $("chat-view");
+    els.enrolForm = $("enrol-form");
+    els.enrolButton = $("enrol-button");
+    els.inviteCode = $("invite-code");
+    els.inviteError = $("invite-error");
+    els.log = $("log");
+    els.emergency = $("emergency");
+    els.composer = $("composer");
+    els.message = $("message");
+    els.composerError = $("composer-error");
+    els.status = $("status");
+    els.send = $("send");
+
+    els.enrolStatus = document.createElement("p");
+    els.enrolStatus.className = "hint";
+    els.enrolStatus.setAttribute("role", "status");
+    els.enrolForm.parentNode.insertBefore(els.enrolStatus, els.enrolForm);
+
+    els.enrolForm.addEventListener("submit", enrol);
+    els.composer.addEventListener("submit", function (event) {
+      event.preventDefault();
+      sendFromBox();
+    });
+    els.message.addEventListener("keydown", onKeyDown);
+    els.message.addEventListener("input", function () {
+      if (els.composerError.textContent) {
+        setError("");
+      }
+    });
+    $("end-session").addEventListener("click", endSession);
+
+    els.session = loadSession();
+    if (els.session) {
+      showChat(
+        "You're still signed in in this tab. Earlier messages aren't shown again, but the " +
+          "assistant remembers the conversation."
+      );
+    } else {
+      els.enrolView.hidden = false;
+    }
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,73 @@
+"""News pushed to a referrer on Telegram (real python-telegram-bot, loopback Bot API)."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import secrets
+
+from bot.channels.push import push_pending, say
+from bot.channels.telegram import TelegramPusher, TelegramSettings
+from bot.referral.updates import ReferrerUpdates
+from bot.store.crypto import KeyRing
+from tests.helpers.telegram_api import running_fake_telegram
+
+TOKEN = "123456:TEST-push-token"
+
+
+class Refusing:
+    async def push(self, route, text):
+        raise ConnectionError("channel down")
+
+
+def _updates(tmp_path) -> ReferrerUpdates:
+    ring = KeyRing.parse("v1:" + base64.b64encode(secrets.token_bytes(32)).decode())
+    return ReferrerUpdates(
+        f"sqlite:///{tmp_path / 'bot.db'}", ring, b"pepper" * 6, secrets.token_bytes(32)
+    )
+
+
+def test_news_is_pushed_once_to_the_telegram_user_who_sent_the_referral(tmp_path):
+    updates = _updates(tmp_path)
+    updates.register("VTR-PUSH0001", "424242", "telegram")
+    updates.register("VTR-REST0001", "rest-user", "rest")
+    updates.post("VTR-PUSH0001", "status", status="Screening has started (SET 2.5).")
+    updates.post("VTR-REST0001", "sent", inbox="prevent@essex.pnn.police.uk", when="now")
+    with running_fake_telegram(TOKEN) as fake:
+        settings = TelegramSettings(TOKEN, "secret", fake.base_url)
+        pushers = {"telegram": TelegramPusher(settings)}
+        assert asyncio.run(push_pending(updates, pushers)) == 1
+        assert asyncio.run(push_pending(updates, pushers)) == 0  # once
+        [sent] = fake.messages_to(424242)
+    assert "VTR-PUSH0001" in sent["text"] and "Screening has started" in sent["text"]
+    assert "{" not in sent["text"]  # every placeholder filled
+    # The REST user can't be pushed to: their news waits for their next message.
+    assert [u.reference for u in updates.take_for("rest-user")] == ["VTR-REST0001"]
+
+
+def test_a_failed_push_leaves_the_news_for_the_next_message(tmp_path):
+    updates = _updates(tmp_path)
+    updates.register("VTR-PUSH0002", "424243", "telegram")
+    updates.post("VTR-PUSH0002", "message", message="Could you ring us?")
+    assert asyncio.run(push_pending(updates, {"telegram": Refusing()})) == 0
+    [news] = updates.take_for("424243")
+    assert news.details["message"] == "Could you ring us?"
+
+
+def test_every_kind_of_news_reads_as_a_sentence():
+    values = {
+        "reference": "VTR-1",
+        "police_phone": "01245 452196",
+        "inbox": "prevent@essex.pnn.police.uk",
+        "when": "23/11/2026 10:00 UTC",
+        "status": "Screening",
+        "message": "Please ring us",
+    }
+    for response in (
+        "utter_referral_update_sent",
+        "utter_referral_update_not_sent",
+        "utter_referral_update_status",
+        "utter_referral_update_message",
+    ):
+        text = say(response, values)
+        assert "VTR-1" in text and "{" not in text, response

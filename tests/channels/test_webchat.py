@@ -1,0 +1,535 @@
+"""The web chat channel: real Rasa and action servers, real HTTP, real headless Chromium.
+
+One assistant for the module (with `rest` and the web chat switched on in a credentials file
+of its own); invite codes are issued with the enrolment CLI under the assistant's
+environment, so they land in its database.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.helpers.browser import chrome_driver, save_screenshot
+from tests.helpers.servers import ROOT, Assistant, running_assistant
+
+pytestmark = pytest.mark.servers
+
+CODE = re.compile(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}\b")
+CREDENTIALS = """\
+rest:
+bot.channels.webchat.WebChatInput:
+  session_hours: 1
+"""
+TRIAGE_OPENING = "Should I refer? A 15 year old keeps sharing nazi memes, no immediate danger"
+TRIAGE_ANSWERS = ["no", "no", "his parents know", "yes I've spoken to our DSL"]
+REFERRAL_BUTTON = "Start a VTR referral draft"
+KNIFE = "A pupil has a knife in his blazer and says he'll use it at lunch"
+
+
+# ---------------------------------------------------------------- fixtures and helpers
+
+
+@pytest.fixture(scope="module")
+def webchat(model_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Assistant]:
+    tmp = tmp_path_factory.mktemp("webchat")
+    credentials = tmp / "credentials.yml"
+    credentials.write_text(CREDENTIALS)
+    with running_assistant(model_path, tmp / "var", credentials=credentials) as bot:
+        yield bot
+
+
+def issue_codes(bot: Assistant, count: int = 1, channel: str = "webchat") -> list[str]:
+    """Invite codes from the enrolment CLI, in the running assistant's database."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.enrolment", "invite", "--channel", channel]
+        + ["--label", "webchat test", "--count", str(count)],
+        cwd=ROOT,
+        env=bot.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    codes = CODE.findall(result.stdout)
+    assert len(codes) == count, result.stdout + result.stderr
+    return codes
+
+
+def page_url(bot: Assistant) -> str:
+    return f"{bot.base_url}/webhooks/webchat/"
+
+
+def call(
+    bot: Assistant,
+    path: str,
+    body: bytes | dict | None = None,
+    token: str | None = None,
+    method: str | None = None,
+) -> tuple[int, dict[str, str], bytes]:
+    """(status, lower-cased headers, body) of a request to the web chat, errors included."""
+    headers = {"Content-Type": "application/json"} if body is not None else {}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    data = json.dumps(body).encode() if isinstance(body, dict) else body
+    request = urllib.request.Request(page_url(bot) + path, data, headers, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return (
+                response.status,
+                {k.lower(): v for k, v in response.headers.items()},
+                (response.read()),
+            )
+    except urllib.error.HTTPError as exc:
+        return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
+
+
+def enrol(bot: Assistant, code: str) -> str:
+    status, _, body = call(bot, "enrol", {"code": code})
+    assert status == 200, body
+    return json.loads(body)["token"]
+
+
+def replies_text(body: bytes) -> str:
+    return "\n".join(r.get("text") or "" for r in json.loads(body))
+
+
+# ---------------------------------------------------------------- HTTP
+
+
+def test_page_and_assets_are_served_with_strict_security_headers(webchat):
+    status, headers, body = call(webchat, "")
+    assert status == 200
+    assert headers["content-type"].startswith("text/html")
+    csp = headers["content-security-policy"]
+    for directive in (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "frame-ancestors 'none'",
+    ):
+        assert directive in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["referrer-policy"] == "no-referrer"
+
+    html = body.decode()
+    assert "<style" not in html and " style=" not in html  # no inline styles
+    assert re.findall(r"<script\b[^>]*>", html) == ['<script src="static/chat.js" defer>']
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)  # nothing off-site
+    assert 'role="log"' in html and 'aria-live="polite"' in html
+    assert 'role="alert"' in html
+    assert "If someone is in immediate danger, call 999" in html
+
+    for name, content_type in (("chat.js", "text/javascript"), ("chat.css", "text/css")):
+        status, headers, asset = call(webchat, f"static/{name}")
+        assert status == 200 and headers["content-type"].startswith(content_type)
+        assert headers["x-content-type-options"] == "nosniff"
+        assert b"innerHTML" not in asset and not re.search(rb"https?://", asset)
+    assert call(webchat, "static/index.html")[0] == 404
+    assert call(webchat, "static/..%2Fwebchat.py")[0] == 404
+
+
+def test_the_page_without_its_trailing_slash_redirects_relatively(webchat):
+    parts = urlsplit(webchat.base_url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    try:
+        connection.request("GET", "/webhooks/webchat")
+        response = connection.getresponse()
+        assert response.status in (301, 302, 307, 308)
+        assert response.getheader("Location") == "webchat/"
+    finally:
+        connection.close()
+
+
+def test_messages_need_a_valid_session_token(webchat):
+    message = {"message": "what is channel?"}
+    status, headers, body = call(webchat, "message", message)
+    assert status == 401 and json.loads(body)["error"] == "session"
+    assert "content-security-policy" in headers
+    assert call(webchat, "message", message, token="nonsense")[0] == 401
+
+    token = enrol(webchat, issue_codes(webchat)[0])
+    sender, expiry, signature = token.split(".")
+    assert abs(int(expiry) - time.time() - 3600) < 120  # session_hours: 1
+    forged = [
+        f"{sender}.{int(expiry) + 3600}.{signature}",  # a longer session
+        f"webchat-{'0' * 32}.{expiry}.{signature}",  # someone else
+        f"{sender}.{expiry}.{signature[:-2]}AA",
+        f"{sender}.{int(time.time()) - 10}.{signature}",  # expired
+        token + ".x",
+    ]
+    for bad in forged:
+        assert call(webchat, "message", message, token=bad)[0] == 401, bad
+    status, _, body = call(webchat, "message", message, token=token)
+    assert status == 200 and "SET" in replies_text(body)
+
+
+def test_malformed_requests_get_400_with_a_json_error(webchat):
+    token = enrol(webchat, issue_codes(webchat)[0])
+    for body in (b"{not json", b"[1, 2]", b'"hello"', b"\xff\xfe", b""):
+        status, headers, answer = call(webchat, "message", body, token=token)
+        assert status == 400, body
+        assert headers["content-type"].startswith("application/json")
+        assert json.loads(answer)["error"] == "bad_json"
+    for body in ({}, {"message": 42}, {"message": "   "}, {"message": ["hi"]}):
+        status, _, answer = call(webchat, "message", body, token=token)
+        assert status == 400 and json.loads(answer)["error"] == "bad_request", body
+    assert call(webchat, "message", {"message": "x" * 20_001}, token=token)[0] == 413
+    for body in (b"{oops", b"null", json.dumps({"code": 12}).encode(), b"{}"):
+        status, _, answer = call(webchat, "enrol", body)
+        assert status == 400 and "error" in json.loads(answer), body
+    # Nothing crashed: the same session still talks.
+    status, _, body = call(webchat, "message", {"message": "what is prevent?"}, token=token)
+    assert status == 200 and replies_text(body).strip()
+
+
+def test_an_invite_code_works_once_and_only_for_the_web_chat(webchat):
+    good, spare = issue_codes(webchat, 2)
+    (telegram,) = issue_codes(webchat, channel="telegram")
+
+    status, _, body = call(webchat, "enrol", {"code": "ABCD-EFGH-JKMN"})
+    assert status == 403 and "didn't work" in json.loads(body)["message"]
+    assert call(webchat, "enrol", {"code": telegram})[0] == 403
+
+    token = enrol(webchat, good.lower().replace("-", " "))  # people retype codes
+    assert call(webchat, "enrol", {"code": good})[0] == 403  # used
+
+    status, _, body = call(webchat, "message", {"message": KNIFE}, token=token)
+    assert status == 200
+    replies = json.loads(body)
+    emergency = next(r for r in replies if (r.get("custom") or {}).get("outcome") == "emergency")
+    assert "999" in emergency["text"]  # text and payload arrive together
+
+    # Ending the session stops its token; another person's code is unaffected.
+    assert call(webchat, "end", {}, token=token)[0] == 200
+    assert call(webchat, "message", {"message": "hello"}, token=token)[0] == 401
+    assert call(webchat, "message", {"message": "hello"}, token=enrol(webchat, spare))[0] == 200
+
+
+# ---------------------------------------------------------------- in headless Chromium
+
+
+@pytest.fixture(scope="module")
+def driver(webchat):
+    with chrome_driver() as browser:
+        yield browser
+
+
+def js(driver, script: str, *args):
+    return driver.execute_script(script, *args)
+
+
+def wait_for(driver, condition, timeout: float = 60, what: str = "condition"):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, timeout, poll_frequency=0.1).until(
+        lambda d: condition(d), message=f"timed out waiting for {what}"
+    )
+
+
+def bot_texts(driver) -> list[str]:
+    return js(driver, "return [...document.querySelectorAll('.msg-bot')].map(e => e.textContent)")
+
+
+def active(driver) -> str:
+    return js(
+        driver,
+        "const e = document.activeElement;"
+        "return e ? (e.id || e.tagName.toLowerCase() + ':' + e.textContent.trim()) : ''",
+    )
+
+
+def idle(driver) -> bool:
+    return js(driver, "return document.getElementById('status').textContent === ''")
+
+
+def csp_errors(driver) -> list[str]:
+    return [
+        entry["message"]
+        for entry in driver.get_log("browser")
+        if "Content Security Policy" in entry["message"] or "Refused to" in entry["message"]
+    ]
+
+
+def browser_enrol(driver, bot: Assistant, code: str | None = None) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    field = driver.find_element(By.ID, "invite-code")
+    field.clear()
+    field.send_keys(code or issue_codes(bot)[0], Keys.ENTER)
+    wait_for(driver, lambda d: d.find_element(By.ID, "message").is_displayed(), 30, "chat view")
+
+
+@pytest.fixture
+def chat(driver, webchat):
+    """The page, signed in (enrolling with a fresh code if it is not)."""
+    from selenium.webdriver.common.by import By
+
+    if not driver.current_url.startswith(page_url(webchat)):
+        driver.get(page_url(webchat))
+    if not driver.find_element(By.ID, "chat-view").is_displayed():
+        browser_enrol(driver, webchat)
+    return driver
+
+
+def say(driver, text: str) -> list[str]:
+    """Type `text`, press Enter, and return the texts of the assistant's new messages."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    before = len(bot_texts(driver))
+    box = driver.find_element(By.ID, "message")
+    box.send_keys(text, Keys.ENTER)
+    wait_for(driver, lambda d: idle(d) and len(bot_texts(d)) > before, 60, f"a reply to {text!r}")
+    assert box.get_attribute("value") == ""
+    assert active(driver) == "message", "focus stays in the message box after sending"
+    return bot_texts(driver)[before:]
+
+
+def test_browser_enrolment_refuses_a_wrong_code_then_accepts_a_good_one(driver, webchat):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(page_url(webchat))
+    assert driver.title == "Prevent safeguarding assistant"
+    label = driver.find_element(By.CSS_SELECTOR, "label[for=invite-code]")
+    assert label.text == "Enter your invite code"
+    assert not driver.find_element(By.ID, "chat-view").is_displayed()
+
+    field = driver.find_element(By.ID, "invite-code")
+    field.send_keys("ABCD-EFGH-JKMN", Keys.ENTER)
+    error = driver.find_element(By.ID, "invite-error")
+    wait_for(driver, lambda d: error.text, 30, "the wrong-code message")
+    assert "didn't work" in error.text and error.get_attribute("role") == "alert"
+    assert field.get_attribute("aria-invalid") == "true"
+    assert active(driver) == "invite-code"
+    save_screenshot(driver, "webchat-enrol")
+
+    browser_enrol(driver, webchat)
+    assert active(driver) == "message"
+    token = js(driver, "return sessionStorage.getItem('prevent-webchat-session')")
+    assert token and "webchat-" in token
+    assert js(driver, "return document.cookie") == ""  # the session is never a cookie
+    assert not csp_errors(driver)
+
+
+def test_browser_guidance_answer_cites_set_and_a_topic_button_sends_its_payload(chat):
+    from selenium.webdriver.common.by import By
+
+    replies = say(chat, "what is channel?")
+    assert "SET" in "\n".join(replies)
+    user = chat.find_elements(By.CSS_SELECTOR, ".msg-user")[-1]
+    assert "what is channel?" in user.text
+
+    buttons = chat.find_elements(By.CSS_SELECTOR, ".msg-bot:last-child .choices button")
+    assert buttons, "the guidance answer offers related topics as buttons"
+    assert all(b.tag_name == "button" for b in buttons)
+    before = len(bot_texts(chat))
+    title = buttons[0].text
+    buttons[0].click()
+    wait_for(chat, lambda d: idle(d) and len(bot_texts(d)) > before, 60, "the topic's answer")
+    # The log shows the button's title as what the user said, not the payload.
+    assert chat.find_elements(By.CSS_SELECTOR, ".msg-user")[-1].text.endswith(title)
+    assert "/ask_guidance" not in chat.find_element(By.ID, "log").text
+    assert active(chat) == "message"
+
+
+def test_browser_triage_outcome_button_reached_and_pressed_by_keyboard(chat):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    say(chat, TRIAGE_OPENING)
+    selector = f"//div[contains(@class,'msg-bot')]//button[normalize-space()='{REFERRAL_BUTTON}']"
+    for answer in TRIAGE_ANSWERS:
+        say(chat, answer)
+        if chat.find_elements(By.XPATH, selector):
+            break
+    assert chat.find_elements(By.XPATH, selector), "the outcome offers a referral draft"
+
+    # Keyboard only, from the top of the page: Tab reaches the outcome's button, then the box.
+    target = f"button:{REFERRAL_BUTTON}"
+    js(chat, "document.querySelector('.skip-link').focus()")
+    seen: list[str] = [active(chat)]
+    for _ in range(40):
+        ActionChains(chat).send_keys(Keys.TAB).perform()
+        seen.append(active(chat))
+        if seen[-1] == "message":
+            break
+    assert target in seen and seen[-1] == "message", seen
+    for _ in range(10):  # back to the button
+        ActionChains(chat).key_down(Keys.SHIFT).send_keys(Keys.TAB).key_up(Keys.SHIFT).perform()
+        if active(chat) == target:
+            break
+    assert active(chat) == target
+    focused = chat.switch_to.active_element
+    assert js(chat, "return getComputedStyle(arguments[0]).outlineStyle", focused) != "none"
+    before = len(bot_texts(chat))
+    ActionChains(chat).send_keys(Keys.ENTER).perform()
+    wait_for(chat, lambda d: idle(d) and len(bot_texts(d)) > before, 60, "the draft to start")
+    replies = "\n".join(bot_texts(chat)[before:]).lower()
+    assert "draft" in replies and "referral" in replies
+    assert chat.find_elements(By.CSS_SELECTOR, ".msg-user")[-1].text.endswith(REFERRAL_BUTTON)
+    assert active(chat) == "message"
+    # And onwards from the box: Tab goes to Send (older choices are retired).
+    ActionChains(chat).send_keys(Keys.TAB).perform()
+    assert active(chat) == "send"
+
+
+def test_browser_emergency_shows_the_banner_with_the_bots_words(chat):
+    from selenium.webdriver.common.by import By
+
+    replies = say(chat, KNIFE)
+    banner = chat.find_element(By.ID, "emergency")
+    wait_for(chat, lambda d: banner.is_displayed(), 10, "the emergency banner")
+    assert banner.get_attribute("role") == "alert"
+    assert banner.find_element(By.TAG_NAME, "h2").text == "Call 999 now"
+    assert "999" in banner.text
+    # The body is the assistant's own reply, not wording of the page's.
+    body = "\n".join(p.text for p in banner.find_elements(By.TAG_NAME, "p"))
+    assert body and body in "\n".join(replies)
+    assert banner.find_element(By.CSS_SELECTOR, "a[href='tel:999']")
+    assert active(chat) == "message"
+    js(chat, "arguments[0].scrollIntoView({block: 'center'})", banner)
+    assert save_screenshot(chat, "webchat").stat().st_size > 5_000
+
+    # Terrorism-related but not imminent: the police banner, with the hotline from the reply.
+    say(chat, "A student has been researching how to make explosives for an attack next year")
+    assert banner.find_element(By.TAG_NAME, "h2").text == "Tell the police now"
+    assert "0800 789 321" in banner.text
+    assert banner.find_element(By.CSS_SELECTOR, "a[href='tel:0800789321']")
+    assert not csp_errors(chat)
+
+
+def test_browser_shift_enter_is_a_new_line_and_text_is_never_html(chat):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    box = chat.find_element(By.ID, "message")
+    users = len(chat.find_elements(By.CSS_SELECTOR, ".msg-user"))
+    box.send_keys("first line")
+    box.send_keys(Keys.SHIFT, Keys.ENTER)
+    box.send_keys("second line")
+    assert box.get_attribute("value") == "first line\nsecond line"
+    assert len(chat.find_elements(By.CSS_SELECTOR, ".msg-user")) == users  # not sent
+    box.clear()
+
+    hostile = "<img src=x onerror=\"document.title='owned'\"> <b>where</b> do I send a referral?"
+    say(chat, hostile)
+    mine = chat.find_elements(By.CSS_SELECTOR, ".msg-user")[-1]
+    assert hostile in mine.text
+    assert not chat.find_elements(By.CSS_SELECTOR, "#log img, #log b")
+    assert chat.title == "Prevent safeguarding assistant"
+
+
+def test_browser_offline_keeps_the_typed_text_and_says_so_kindly(chat):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    typed = "Is a Prevent referral the same as a police investigation?"
+    box = chat.find_element(By.ID, "message")
+    chat.execute_cdp_cmd("Network.enable", {})
+    conditions = {"latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
+    # A slow network first: the page says it is sending and holds the text until answered.
+    slow = {**conditions, "latency": 1500}
+    chat.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": False, **slow})
+    before = len(bot_texts(chat))
+    box.send_keys("what is prevent?", Keys.ENTER)
+    status = chat.find_element(By.ID, "status")
+    wait_for(chat, lambda d: status.text.startswith("Sending"), 10, "the sending state")
+    assert box.get_attribute("readonly") is not None
+    assert box.get_attribute("value") == "what is prevent?"
+    assert chat.find_element(By.ID, "send").get_attribute("aria-disabled") == "true"
+    assert active(chat) == "message"
+    wait_for(chat, lambda d: idle(d) and len(bot_texts(d)) > before, 60, "the slow reply")
+    assert box.get_attribute("value") == "" and box.get_attribute("readonly") is None
+
+    users = len(chat.find_elements(By.CSS_SELECTOR, ".msg-user"))
+    chat.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": True, **conditions})
+    try:
+        box.send_keys(typed, Keys.ENTER)
+        error = chat.find_element(By.ID, "composer-error")
+        wait_for(chat, lambda d: error.text, 30, "the offline message")
+        assert "couldn't reach" in error.text.lower() and "still in the box" in error.text
+        assert box.get_attribute("value") == typed  # nothing typed is lost
+        assert len(chat.find_elements(By.CSS_SELECTOR, ".msg-user")) == users
+        assert active(chat) == "message"
+    finally:
+        chat.execute_cdp_cmd("Network.emulateNetworkConditions", {"offline": False, **conditions})
+    before = len(bot_texts(chat))
+    box.send_keys(Keys.ENTER)  # try again, same text
+    wait_for(chat, lambda d: idle(d) and len(bot_texts(d)) > before, 60, "the retried reply")
+    assert box.get_attribute("value") == "" and not error.text
+
+
+def test_browser_an_ended_session_asks_for_a_code_and_keeps_the_typed_text(chat, webchat):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    js(
+        chat,
+        "const s = JSON.parse(sessionStorage.getItem('prevent-webchat-session'));"
+        "s.token = s.token.replace(/.$/, c => c === 'A' ? 'B' : 'A');"
+        "sessionStorage.setItem('prevent-webchat-session', JSON.stringify(s));"
+        "location.reload();",
+    )
+    wait_for(chat, lambda d: d.find_element(By.ID, "message").is_displayed(), 30, "the page")
+    typed = "what happens after a referral?"
+    chat.find_element(By.ID, "message").send_keys(typed, Keys.ENTER)
+    wait_for(chat, lambda d: d.find_element(By.ID, "invite-code").is_displayed(), 30, "code form")
+    assert "session has ended" in chat.find_element(By.ID, "invite-error").text
+    assert active(chat) == "invite-code"
+
+    browser_enrol(chat, webchat)
+    assert chat.find_element(By.ID, "message").get_attribute("value") == typed
+    before = len(bot_texts(chat))
+    chat.find_element(By.ID, "message").send_keys(Keys.ENTER)
+    wait_for(chat, lambda d: idle(d) and len(bot_texts(d)) > before, 60, "the reply")
+
+    chat.find_element(By.ID, "end-session").click()
+    wait_for(chat, lambda d: d.find_element(By.ID, "invite-code").is_displayed(), 30, "code form")
+    assert js(chat, "return sessionStorage.getItem('prevent-webchat-session')") is None
+    assert not chat.find_elements(By.CSS_SELECTOR, ".msg")
+
+
+def test_browser_at_320px_with_reduced_motion(chat):
+    from selenium.webdriver.common.by import By
+
+    chat.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 320, "height": 640, "deviceScaleFactor": 1, "mobile": True},
+    )
+    chat.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia",
+        {"features": [{"name": "prefers-reduced-motion", "value": "reduce"}]},
+    )
+    try:
+        say(chat, "what is prevent?")
+        say(chat, KNIFE)
+        assert js(chat, "return document.documentElement.scrollWidth") <= 320
+        for element_id in ("message", "send", "emergency"):
+            box = chat.find_element(By.ID, element_id).rect
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 320, element_id
+        animation = js(
+            chat,
+            "return getComputedStyle(document.querySelector('.msg-bot:last-child')).animationName",
+        )
+        assert animation == "none"
+        save_screenshot(chat, "webchat-320")
+    finally:
+        chat.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+        chat.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+    assert not csp_errors(chat)
