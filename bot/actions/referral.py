@@ -323,8 +323,14 @@ def _after_sealing(tracker: Tracker, draft: Draft, reference: str) -> None:
     area = draft.values.get("area", "") or ""
     get_store().mark_sealed(tracker.sender_id, draft.id, reference, area)
     try:
+        metadata = (tracker.latest_message or {}).get("metadata") or {}
+        address = metadata.get("push_address")
         get_updates().register(
-            reference, tracker.sender_id, tracker.get_latest_input_channel() or "", area
+            reference,
+            tracker.sender_id,
+            tracker.get_latest_input_channel() or "",
+            area,
+            address if isinstance(address, dict) else None,
         )
     except STORAGE_ERRORS as exc:  # the referral is safe; only news of it would be missed
         log.error("no route kept for %s: %s", reference, type(exc).__name__)

@@ -71,16 +71,13 @@ async def push_pending(updates: ReferrerUpdates, pushers: dict[str, Pusher]) -> 
 def configured_pushers() -> dict[str, Pusher]:
     """The channels configured in this environment that can push."""
     pushers: dict[str, Pusher] = {}
-    telegram = telegram_pusher()
-    if telegram is not None:
-        pushers["telegram"] = telegram
+    from bot.channels import teams, telegram
+
+    for name, module in (("telegram", telegram), ("teams", teams)):
+        pusher = module.pusher_from_environment()
+        if pusher is not None:
+            pushers[name] = pusher
     return pushers
-
-
-def telegram_pusher() -> Pusher | None:
-    from bot.channels.telegram import pusher_from_environment
-
-    return pusher_from_environment()
 
 
 async def _loop(every: float) -> None:

@@ -140,6 +140,25 @@ class ConversationReference:
         )
         return f"{base}/{quote(self.reply_to_id, safe='')}" if self.reply_to_id else base
 
+    def push_address(self) -> dict[str, Any]:
+        """Enough to write to this person later (a proactive message: no reply-to id)."""
+        return {
+            "service_url": self.service_url,
+            "conversation": {"id": self.conversation.get("id", "")},
+            "bot": self.bot,
+            "user": {"id": self.user.get("id", "")},
+        }
+
+    @classmethod
+    def from_push_address(cls, address: Mapping[str, Any]) -> ConversationReference:
+        return cls(
+            service_url=normalise_service_url(str(address.get("service_url", ""))),
+            conversation=dict(address.get("conversation") or {}),
+            bot=dict(address.get("bot") or {}),
+            user=dict(address.get("user") or {}),
+            reply_to_id="",
+        )
+
     def reply(self, **fields: Any) -> dict[str, Any]:
         """A message activity from the bot to the user in this conversation."""
         activity: dict[str, Any] = {
@@ -331,7 +350,11 @@ class TeamsInput(InputChannel):
             output,
             sender_id(activity),
             input_channel=self.name(),
-            metadata={"teams": {"tenant_id": activity_tenant(activity)}},
+            metadata={
+                "teams": {"tenant_id": activity_tenant(activity)},
+                # kept (encrypted) with a sealed referral, so news of it can be pushed
+                "push_address": reference.push_address(),
+            },
         )
         try:
             await on_new_message(message)
@@ -356,3 +379,34 @@ class TeamsInput(InputChannel):
             return response.json(body, status=status)
 
         return bp
+
+
+# --------------------------------------------------------------------------- news (push)
+
+
+class TeamsPusher:
+    """Sends news of a referral to the person who sent it, in their one-to-one chat.
+
+    The service URL was vouched for by a verified token when they sent the referral; it is
+    kept encrypted with the referral's route, never taken from anywhere else.
+    """
+
+    def __init__(self, settings: TeamsSettings) -> None:
+        self._settings = settings
+        self._token = AppToken(settings)
+
+    async def push(self, route: Any, text: str) -> None:
+        reference = ConversationReference.from_push_address(route.address)
+        if not reference.service_url or not reference.conversation.get("id"):
+            raise LookupError("no Teams address kept for this referral")
+        vouched = VouchedServiceUrls()
+        vouched.add(reference.service_url)
+        if not await Connector(self._token, vouched).post(
+            reference, reference.reply(text=text)
+        ):
+            raise ConnectionError("the Bot Connector did not take the message")
+
+
+def pusher_from_environment() -> TeamsPusher | None:
+    settings = settings_from(None)
+    return TeamsPusher(settings) if settings.configured else None

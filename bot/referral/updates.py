@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Column, DateTime, Integer, LargeBinary, String
 from sqlalchemy.orm import Session
@@ -59,6 +60,9 @@ class ReferralUpdateRow(Base):
 class Route:
     channel: str
     sender_id: str
+    #: What a channel needs besides the sender id to start a message (Teams: service URL
+    #: and conversation), as the channel put it in the message metadata (`push_address`).
+    address: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -125,10 +129,19 @@ class ReferrerUpdates:
         self._pepper = pepper
         self._updates_key = updates_key
 
-    def register(self, reference: str, sender_id: str, channel: str, area: str = "") -> None:
+    def register(
+        self,
+        reference: str,
+        sender_id: str,
+        channel: str,
+        area: str = "",
+        address: dict[str, Any] | None = None,
+    ) -> None:
         data_key = new_data_key()
         wrapped = self._keys.wrap(data_key, reference)
-        route = json.dumps({"channel": channel or "", "sender_id": sender_id}).encode()
+        route = json.dumps(
+            {"channel": channel or "", "sender_id": sender_id, "address": address or {}}
+        ).encode()
         with session_scope(self._url) as session:
             session.merge(
                 ReferralRouteRow(
@@ -201,7 +214,7 @@ class ReferrerUpdates:
 
         data_key = self._keys.unwrap(WrappedKey(row.key_version, row.wrapped_key), row.reference)
         data = json.loads(open_sealed(data_key, row.route, row.reference))
-        return Route(data["channel"], data["sender_id"])
+        return Route(data["channel"], data["sender_id"], data.get("address") or {})
 
 
 def get_updates() -> ReferrerUpdates:

@@ -1,4 +1,4 @@
-"""News pushed to a referrer on Telegram (real python-telegram-bot, loopback Bot API)."""
+"""News pushed to a referrer on Telegram and Teams (real client libraries, loopback servers)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,12 @@ import base64
 import secrets
 
 from bot.channels.push import push_pending, say
+from bot.channels.teams import TeamsPusher
+from bot.channels.teams_auth import settings_from
 from bot.channels.telegram import TelegramPusher, TelegramSettings
 from bot.referral.updates import ReferrerUpdates
 from bot.store.crypto import KeyRing
+from tests.helpers.bot_framework import BotFramework
 from tests.helpers.telegram_api import running_fake_telegram
 
 TOKEN = "123456:TEST-push-token"
@@ -43,6 +46,27 @@ def test_news_is_pushed_once_to_the_telegram_user_who_sent_the_referral(tmp_path
     assert "{" not in sent["text"]  # every placeholder filled
     # The REST user can't be pushed to: their news waits for their next message.
     assert [u.reference for u in updates.take_for("rest-user")] == ["VTR-REST0001"]
+
+
+def test_news_is_pushed_to_the_teams_chat_the_referral_was_sent_from(tmp_path):
+    updates = _updates(tmp_path)
+    with BotFramework() as framework:
+        address = {
+            "service_url": framework.service_url,
+            "conversation": {"id": "a:1-personal-chat"},
+            "bot": {"id": f"28:{framework.app_id}", "name": "Prevent assistant"},
+            "user": {"id": "29:teacher"},
+        }
+        updates.register("VTR-TEAM0001", "aad-teacher", "teams", "essex", address)
+        updates.register("VTR-TEAM0002", "aad-other", "teams", "essex")  # no address kept
+        updates.post("VTR-TEAM0001", "message", message="Could you ring us about this?")
+        updates.post("VTR-TEAM0002", "status", status="Screening")
+        pusher = TeamsPusher(settings_from(None, env=framework.env()))
+        assert asyncio.run(push_pending(updates, {"teams": pusher})) == 1
+        [posted] = framework.replies("a:1-personal-chat")
+    assert "VTR-TEAM0001" in posted.text and "Could you ring us" in posted.text
+    # Without an address the news waits for their next message instead of being lost.
+    assert [u.reference for u in updates.take_for("aad-other")] == ["VTR-TEAM0002"]
 
 
 def test_a_failed_push_leaves_the_news_for_the_next_message(tmp_path):
