@@ -37,6 +37,12 @@ shell: install data ## Talk to the assistant in the terminal (rasa shell)
 telegram: install ## Relay Telegram to the running assistant by polling (no public URL needed)
 	@. scripts/env.sh && $(PY) -m bot.channels.telegram_polling
 
+review: install ## Run the Prevent team's review app on http://127.0.0.1:5060 (needs the inbox key)
+	@. scripts/env.sh && $(PY) -m bot.review
+
+review-admin: install ## Create a review app admin: make review-admin NAME=alice
+	@. scripts/env.sh && $(PY) -m bot.review.accounts create $(NAME) --role admin
+
 validate: install data ## rasa data validate, failing on warnings
 	@. scripts/env.sh && $(PY) -m rasa data validate --domain domain --data data --config config.yml --fail-on-warnings
 
@@ -52,4 +58,4 @@ bench: $(VENV)/.installed-dev data ## Benchmarks: latency, throughput, memory (f
 clean: ## Remove generated data, models and var/ (keeps the venv)
 	rm -rf models var data/nlu/_generated_guidance.yml domain/_generated.yml
 
-.PHONY: help install data model run shell telegram validate test lint bench clean
+.PHONY: help install data model run shell telegram review review-admin validate test lint bench clean

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
 import os
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,8 +24,10 @@ from typing import Any
 from sqlalchemy import Column, DateTime, Integer, LargeBinary, String
 from sqlalchemy.orm import Session
 
-from bot.store.crypto import KeyRing, new_data_key, open_sealed, seal
+from bot.store.crypto import DecryptionFailed, KeyRing, new_data_key, open_sealed, seal
 from bot.store.db import Base, owner_hash, session_scope, utcnow
+
+log = logging.getLogger(__name__)
 
 #: Kinds of update, in the words the chat uses for them (see domain/referral_updates.yml).
 SENT, NOT_SENT, STATUS, MESSAGE = "sent", "not_sent", "status", "message"
@@ -78,11 +82,15 @@ class UnknownReference(LookupError):
     """No referral with that reference was sent through this assistant."""
 
 
-def load_updates_key(var_dir: Path) -> bytes:
-    """`PREVENT_UPDATES_KEY` (base64 of 32 bytes), else `var/keys/updates.key` (made once)."""
-    encoded = os.environ.get("PREVENT_UPDATES_KEY", "").strip()
+def load_updates_key(var_dir: Path, environ: Mapping[str, str] | None = None) -> bytes:
+    """`PREVENT_UPDATES_KEY` (base64 of 32 bytes), else `var/keys/updates.key` (made once).
+
+    The bot and the review app must share it; on separate hosts set it in both.
+    """
+    env = os.environ if environ is None else environ
+    encoded = env.get("PREVENT_UPDATES_KEY", "").strip()
     if not encoded:
-        path = Path(os.environ.get("PREVENT_UPDATES_KEY_FILE", "") or var_dir / "keys/updates.key")
+        path = Path(env.get("PREVENT_UPDATES_KEY_FILE", "") or var_dir / "keys/updates.key")
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -178,9 +186,13 @@ class ReferrerUpdates:
                 .order_by(ReferralUpdateRow.id)
                 .all()
             )
+            taken = []
             for row in rows:
-                row.delivered_at = now
-            return [self._update(row) for row in rows]
+                update = self._update(row)
+                if update is not None:  # one unreadable update must not hide the others
+                    row.delivered_at = now
+                    taken.append(update)
+            return taken
 
     def pending(self, limit: int = 100) -> list[tuple[Update, Route]]:
         """Undelivered news with where to push it (for channels that can push)."""
@@ -193,7 +205,8 @@ class ReferrerUpdates:
                 .limit(limit)
                 .all()
             )
-            return [(self._update(update), self._route(route)) for update, route in rows]
+            readable = [(self._update(update), route) for update, route in rows]
+            return [(update, self._route(route)) for update, route in readable if update]
 
     def mark_delivered(self, update_id: int, now: datetime | None = None) -> bool:
         """True if this call delivered it (False: someone else already had)."""
@@ -205,8 +218,13 @@ class ReferrerUpdates:
             )
             return bool(changed)
 
-    def _update(self, row: ReferralUpdateRow) -> Update:
-        details = json.loads(open_sealed(self._updates_key, row.body, f"update:{row.id}"))
+    def _update(self, row: ReferralUpdateRow) -> Update | None:
+        try:
+            details = json.loads(open_sealed(self._updates_key, row.body, f"update:{row.id}"))
+        except DecryptionFailed:
+            # Written with another updates key (the review app not sharing the bot's).
+            log.error("referral update %s cannot be read with this updates key", row.id)
+            return None
         return Update(int(row.id), row.reference, row.kind, details, row.created_at)
 
     def _route(self, row: ReferralRouteRow) -> Route:
@@ -247,5 +265,6 @@ def news_response(
         "inbox": details.get("inbox") or default_inbox,
         "when": details.get("when", ""),
         "status": details.get("status", ""),
+        "detail": details.get("detail", ""),
         "message": details.get("message", ""),
     }

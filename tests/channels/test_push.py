@@ -85,6 +85,7 @@ def test_every_kind_of_news_reads_as_a_sentence():
         "inbox": "prevent@essex.pnn.police.uk",
         "when": "23/11/2026 10:00 UTC",
         "status": "Screening",
+        "detail": "The Prevent team has started screening your referral.",
         "message": "Please ring us",
     }
     for response in (

@@ -1,0 +1,65 @@
+"""`python -m bot.review`: serve the review app on 127.0.0.1:PREVENT_REVIEW_PORT (5060).
+
+Put HTTPS in front of it (a reverse proxy terminating TLS) for anything but local use; the
+app's cookies are Secure unless PREVENT_REVIEW_SECURE_COOKIES=false.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from bot.review.inbox_key import InboxKeyError
+from bot.review.settings import ReviewSettings, SettingsError
+
+
+def main() -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        settings = ReviewSettings.from_env()
+    except SettingsError as exc:
+        print(f"Review app not started: {exc}", file=sys.stderr)
+        return 2
+    # The passphrase has been read: keep it out of anything this process might start.
+    os.environ.pop("PREVENT_REVIEW_KEY_PASSPHRASE", None)
+    shared_key = os.environ.get("PREVENT_UPDATES_KEY") or os.environ.get("PREVENT_UPDATES_KEY_FILE")
+    new_updates_key = not shared_key and not (settings.var_dir / "keys" / "updates.key").exists()
+
+    from aiohttp import web
+
+    from bot.review.app import REVIEW, create_app
+
+    try:
+        app = create_app(settings)
+    except InboxKeyError as exc:
+        print(f"Review app not started: {exc}", file=sys.stderr)
+        return 2
+    if new_updates_key:
+        print(
+            "Warning: no updates key (PREVENT_UPDATES_KEY or PREVENT_UPDATES_KEY_FILE) and none "
+            f"under {settings.var_dir}/keys: a new one is made, and the assistant can only pass "
+            "on status updates and messages if it uses the same key.",
+            file=sys.stderr,
+            flush=True,
+        )
+    review = app[REVIEW]
+    review.sessions.purge_expired()
+    accounts = review.accounts.count()
+    print(
+        f"Prevent review app on http://{settings.host}:{settings.port} "
+        f"(inbox certificate SHA-256 {review.key.fingerprint}; {accounts} account(s))",
+        flush=True,
+    )
+    if not accounts:
+        print(
+            "No accounts yet: create the first admin with "
+            "`python -m bot.review.accounts create NAME --role admin`.",
+            flush=True,
+        )
+    web.run_app(app, host=settings.host, port=settings.port, print=None, access_log=None)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

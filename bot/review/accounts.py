@@ -1,0 +1,407 @@
+"""Staff accounts of the review app: scrypt password hashes, roles, lockout, and the CLI.
+
+Why these choices:
+
+* scrypt (``hashlib.scrypt``, memory-hard) with a random 16-byte salt per account; the cost
+  is stored in each hash, so raising `PREVENT_REVIEW_SCRYPT_LOG2_N` upgrades a hash the next
+  time its owner signs in. Hashes are compared with `hmac.compare_digest`.
+* After `MAX_FAILURES` wrong passwords in a row an account is locked for `LOCKOUT`. The
+  sign-in page says the same thing for a wrong password, an unknown name, a locked or a
+  disabled account, and an unknown name costs a hash too, so the page tells an attacker
+  nothing about which accounts exist.
+* Accounts are made from the command line by whoever runs the server (the first admin), or by
+  an admin in the app; there is no self sign-up.
+
+Command line (reads `PREVENT_DATABASE_URL` etc. like the app)::
+
+    python -m bot.review.accounts create alice --role admin --name "Alice Smith"
+    python -m bot.review.accounts reset-password alice --password-stdin < file
+    python -m bot.review.accounts disable alice
+    python -m bot.review.accounts list
+
+This module is plain Python (no web framework), so it is tested directly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import getpass
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Column, DateTime, Integer, String
+from sqlalchemy.orm import Session
+
+from bot.store.db import Base, session_scope, utcnow
+
+if TYPE_CHECKING:
+    from bot.review.settings import ReviewSettings
+
+REVIEWER, ADMIN = "reviewer", "admin"
+ROLES = (REVIEWER, ADMIN)
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024  # long enough for any passphrase, short enough not to be a DoS
+SCRYPT_R, SCRYPT_P, SALT_BYTES, HASH_BYTES = 8, 1, 16, 32
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be done; the message is fit to show staff."""
+
+
+class StaffAccountRow(Base):
+    """One member of the Prevent team. The password is stored only as a scrypt hash."""
+
+    __tablename__ = "review_accounts"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    username = Column(String(40), nullable=False, unique=True)
+    display_name = Column(String(100), nullable=False, default="")
+    role = Column(String(10), nullable=False)
+    password_hash = Column(String(200), nullable=False)
+    failed_attempts = Column(Integer, nullable=False, default=0)
+    locked_until = Column(DateTime, nullable=True)
+    disabled_at = Column(DateTime, nullable=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    password_changed_at = Column(DateTime, nullable=False, default=utcnow)
+    last_sign_in_at = Column(DateTime, nullable=True)
+
+
+@dataclass(frozen=True)
+class Account:
+    """What the app needs to know about a member of staff (never the hash)."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    disabled: bool
+    locked_until: datetime | None
+    created_at: datetime
+    last_sign_in_at: datetime | None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ADMIN
+
+    def locked(self, now: datetime | None = None) -> bool:
+        return self.locked_until is not None and (now or utcnow()) < self.locked_until
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in attempt: `account` is set only when `outcome` is "ok"."""
+
+    outcome: str  # ok | wrong_password | unknown_user | locked | disabled
+    account: Account | None = None
+    locked_now: bool = False  # this attempt was the one that locked the account
+
+
+# --------------------------------------------------------------------------- password hashes
+
+
+def hash_password(password: str, log2_n: int) -> str:
+    """``scrypt$<log2 N>$<r>$<p>$<salt>$<hash>`` (salt and hash base64)."""
+    salt = secrets.token_bytes(SALT_BYTES)
+    digest = _scrypt(password, salt, log2_n, SCRYPT_R, SCRYPT_P)
+    return "$".join(
+        (
+            "scrypt",
+            str(log2_n),
+            str(SCRYPT_R),
+            str(SCRYPT_P),
+            base64.b64encode(salt).decode(),
+            base64.b64encode(digest).decode(),
+        )
+    )
+
+
+def verify_password(password: str, encoded: str) -> bool:
+    """True if `password` matches; False for a mismatch or an unreadable hash."""
+    try:
+        scheme, log2_n, r, p, salt, digest = encoded.split("$")
+        if scheme != "scrypt":
+            return False
+        expected = base64.b64decode(digest)
+        actual = _scrypt(password, base64.b64decode(salt), int(log2_n), int(r), int(p))
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(actual, expected)
+
+
+def hash_cost(encoded: str) -> int:
+    """The log2 N a hash was made with (0 if unreadable), to know when to upgrade it."""
+    try:
+        return int(encoded.split("$")[1])
+    except (IndexError, ValueError):
+        return 0
+
+
+def _scrypt(password: str, salt: bytes, log2_n: int, r: int, p: int) -> bytes:
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValueError("password too long")
+    n = 2**log2_n
+    return hashlib.scrypt(
+        password.encode("utf-8"),
+        salt=salt,
+        n=n,
+        r=r,
+        p=p,
+        maxmem=128 * r * n * p + 16 * 1024 * 1024,  # the default 32 MiB is too small at N=2**17
+        dklen=HASH_BYTES,
+    )
+
+
+def check_new_password(password: str) -> None:
+    """Length is what makes a password strong (NCSC): at least `MIN_PASSWORD_LENGTH`."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            f"Please choose a password of at least {MIN_PASSWORD_LENGTH} characters; "
+            "three random words work well."
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise AccountError(f"Please keep the password under {MAX_PASSWORD_LENGTH} characters.")
+
+
+def normalise_username(username: str) -> str:
+    name = (username or "").strip().lower()
+    if not _USERNAME.match(name):
+        raise AccountError(
+            "A username is 2 to 40 characters: lower-case letters, digits, dots, dashes or "
+            "underscores, starting with a letter or digit."
+        )
+    return name
+
+
+# --------------------------------------------------------------------------- the accounts
+
+
+def account_from_row(row: StaffAccountRow) -> Account:
+    """The public view of a row (no hash); also used by `bot.review.sessions`."""
+    return Account(
+        id=int(row.id),
+        username=row.username,
+        display_name=row.display_name or row.username,
+        role=row.role,
+        disabled=row.disabled_at is not None,
+        locked_until=row.locked_until,
+        created_at=row.created_at,
+        last_sign_in_at=row.last_sign_in_at,
+    )
+
+
+class Accounts:
+    """Create, list, disable and authenticate staff accounts."""
+
+    def __init__(self, url: str, log2_n: int) -> None:
+        self._url = url
+        self._log2_n = log2_n
+        self._dummy_hash: str | None = None
+
+    def create(self, username: str, password: str, role: str, display_name: str = "") -> Account:
+        name = normalise_username(username)
+        if role not in ROLES:
+            raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
+        check_new_password(password)
+        encoded = hash_password(password, self._log2_n)
+        with session_scope(self._url) as session:
+            if session.query(StaffAccountRow.id).filter_by(username=name).first():
+                raise AccountError(f"There is already an account called {name}.")
+            row = StaffAccountRow(
+                username=name,
+                display_name=(display_name or "").strip()[:100],
+                role=role,
+                password_hash=encoded,
+            )
+            session.add(row)
+            session.flush()
+            return account_from_row(row)
+
+    def list(self) -> list[Account]:
+        with session_scope(self._url) as session:
+            rows = session.query(StaffAccountRow).order_by(StaffAccountRow.username).all()
+            return [account_from_row(row) for row in rows]
+
+    def get(self, username: str) -> Account | None:
+        with session_scope(self._url) as session:
+            row = session.query(StaffAccountRow).filter_by(username=username.lower()).first()
+            return account_from_row(row) if row else None
+
+    def by_id(self, account_id: int) -> Account | None:
+        with session_scope(self._url) as session:
+            row = session.get(StaffAccountRow, account_id)
+            return account_from_row(row) if row else None
+
+    def count(self) -> int:
+        with session_scope(self._url) as session:
+            return int(session.query(StaffAccountRow.id).count())
+
+    def set_disabled(self, username: str, disabled: bool) -> Account:
+        """Disable (their sessions stop working at once) or enable an account."""
+        with session_scope(self._url) as session:
+            row = self._row(session, username)
+            row.disabled_at = utcnow() if disabled else None
+            if not disabled:
+                row.failed_attempts, row.locked_until = 0, None
+            return account_from_row(row)
+
+    def reset_password(self, username: str, password: str) -> Account:
+        """A new password; also lifts a lockout."""
+        check_new_password(password)
+        encoded = hash_password(password, self._log2_n)
+        with session_scope(self._url) as session:
+            row = self._row(session, username)
+            row.password_hash = encoded
+            row.password_changed_at = utcnow()
+            row.failed_attempts, row.locked_until = 0, None
+            return account_from_row(row)
+
+    def authenticate(self, username: str, password: str, now: datetime | None = None) -> SignIn:
+        """Check a password, counting failures; see the module docstring for the lockout."""
+        now = now or utcnow()
+        name = (username or "").strip().lower()
+        with session_scope(self._url) as session:
+            row = session.query(StaffAccountRow).filter_by(username=name).first()
+            snapshot = None if row is None else (row.id, row.password_hash, row.locked_until)
+            disabled = row is not None and row.disabled_at is not None
+        if snapshot is None:
+            verify_password(password, self._dummy())  # the same cost as for a real account
+            return SignIn("unknown_user")
+        account_id, encoded, locked_until = snapshot
+        if locked_until is not None and now < locked_until:
+            return SignIn("locked")
+        if disabled:
+            return SignIn("disabled")
+        try:
+            matched = verify_password(password, encoded)
+        except ValueError:
+            matched = False
+        with session_scope(self._url) as session:
+            row = session.query(StaffAccountRow).filter_by(id=account_id).with_for_update().one()
+            if not matched:
+                row.failed_attempts = (row.failed_attempts or 0) + 1
+                if row.failed_attempts >= MAX_FAILURES:
+                    row.failed_attempts, row.locked_until = 0, now + LOCKOUT
+                    return SignIn("wrong_password", locked_now=True)
+                return SignIn("wrong_password")
+            row.failed_attempts, row.locked_until, row.last_sign_in_at = 0, None, now
+            if hash_cost(row.password_hash) != self._log2_n:
+                row.password_hash = hash_password(password, self._log2_n)
+            return SignIn("ok", account_from_row(row))
+
+    def _dummy(self) -> str:
+        if self._dummy_hash is None:
+            self._dummy_hash = hash_password(secrets.token_urlsafe(16), self._log2_n)
+        return self._dummy_hash
+
+    @staticmethod
+    def _row(session: Session, username: str) -> StaffAccountRow:
+        row = session.query(StaffAccountRow).filter_by(username=username.strip().lower()).first()
+        if row is None:
+            raise AccountError(f"There is no account called {username}.")
+        return row
+
+
+# --------------------------------------------------------------------------- command line
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("New password: ")
+    if getpass.getpass("Same again: ") != first:
+        raise AccountError("The two passwords were not the same; nothing was changed.")
+    return first
+
+
+def _cli_actor() -> str:
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return f"cli:uid{os.getuid()}"
+
+
+def _sign_out_everywhere(settings: ReviewSettings, account: Account) -> None:
+    from bot.review.sessions import SessionStore
+
+    SessionStore(
+        settings.database_url, settings.idle_timeout, settings.absolute_timeout
+    ).end_all_for(account.id)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m bot.review.accounts ...`; returns the exit status."""
+    from bot.review.audit import AuditLog
+    from bot.review.settings import ReviewSettings, SettingsError, make_sqlite_folder
+
+    parser = argparse.ArgumentParser(
+        prog="python -m bot.review.accounts",
+        description="Manage the Prevent team's review app accounts.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create", help="make an account")
+    create.add_argument("username")
+    create.add_argument("--role", choices=ROLES, default=REVIEWER)
+    create.add_argument("--name", default="", help="the name shown in the app and the audit log")
+    create.add_argument("--password-stdin", action="store_true", help="read it from stdin")
+    reset = commands.add_parser("reset-password", help="set a new password, lifting a lockout")
+    reset.add_argument("username")
+    reset.add_argument("--password-stdin", action="store_true")
+    disable = commands.add_parser("disable", help="stop an account signing in")
+    disable.add_argument("username")
+    enable = commands.add_parser("enable", help="let a disabled account sign in again")
+    enable.add_argument("username")
+    commands.add_parser("list", help="list the accounts")
+    args = parser.parse_args(argv)
+
+    try:
+        settings = ReviewSettings.from_env()
+    except SettingsError as exc:
+        print(f"Settings problem: {exc}", file=sys.stderr)
+        return 2
+    make_sqlite_folder(settings.database_url)
+    accounts = Accounts(settings.database_url, settings.scrypt_log2_n)
+    audit = AuditLog(settings.database_url)
+    actor = _cli_actor()
+    try:
+        if args.command == "list":
+            for account in accounts.list():
+                state = "disabled" if account.disabled else "locked" if account.locked() else "ok"
+                print(f"{account.username}\t{account.role}\t{state}\t{account.display_name}")
+            return 0
+        if args.command == "create":
+            password = _read_password(args.password_stdin)
+            account = accounts.create(args.username, password, args.role, args.name)
+            audit.record(actor, "account_created", "ok", detail=f"{account.username} ({args.role})")
+            print(f"Created {account.role} account {account.username}.")
+        elif args.command == "reset-password":
+            password = _read_password(args.password_stdin)
+            account = accounts.reset_password(args.username, password)
+            _sign_out_everywhere(settings, account)
+            audit.record(actor, "password_reset", "ok", detail=account.username)
+            print(f"New password set for {account.username}.")
+        else:
+            account = accounts.set_disabled(args.username, args.command == "disable")
+            if account.disabled:
+                _sign_out_everywhere(settings, account)
+            audit.record(actor, f"account_{args.command}d", "ok", detail=account.username)
+            print(f"{account.username} is {'disabled' if account.disabled else 'enabled'}.")
+    except AccountError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

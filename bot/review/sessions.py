@@ -1,0 +1,156 @@
+"""Server-side staff sessions: a random token in the cookie, only its SHA-256 in the database.
+
+Why server-side: a session can be ended at once (sign-out, account disabled, password reset)
+and a copy of the database holds nothing that signs anyone in, because the token itself is
+only ever in the browser's cookie. A session ends after `idle` without a request (30 minutes)
+and at the latest `absolute` after sign-in (8 hours), whatever the activity.
+
+Each session also carries its CSRF synchronizer token, which every form of the app repeats
+and every POST must send back (checked in `bot.review.app`).
+
+Plain Python (no web framework), so it is tested directly.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import Column, DateTime, Integer, String
+
+from bot.review.accounts import Account, StaffAccountRow, account_from_row
+from bot.store.db import Base, session_scope, utcnow
+
+TOKEN_BYTES = 32
+#: last_seen_at is written at most this often, so reading pages is not a write every time.
+TOUCH_EVERY = timedelta(seconds=30)
+
+
+class StaffSessionRow(Base):
+    __tablename__ = "review_sessions"
+
+    token_hash = Column(String(64), primary_key=True)  # SHA-256 of the cookie's token
+    account_id = Column(Integer, nullable=False, index=True)
+    csrf_token = Column(String(64), nullable=False)
+    created_at = Column(DateTime, nullable=False)
+    last_seen_at = Column(DateTime, nullable=False)
+    expires_at = Column(DateTime, nullable=False)  # the absolute limit
+
+
+@dataclass(frozen=True)
+class StaffSession:
+    token_hash: str
+    account: Account
+    csrf_token: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+
+    def csrf_matches(self, sent: str | None) -> bool:
+        return bool(sent) and hmac.compare_digest(self.csrf_token.encode(), str(sent).encode())
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """What a cookie's token turned out to be: a live session, or why not."""
+
+    session: StaffSession | None
+    reason: str = ""  # "" | no_token | unknown | idle | absolute | disabled
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+class SessionStore:
+    def __init__(self, url: str, idle: timedelta, absolute: timedelta) -> None:
+        self._url = url
+        self.idle = idle
+        self.absolute = absolute
+
+    def start(self, account: Account, now: datetime | None = None) -> tuple[str, StaffSession]:
+        """A new session for a freshly signed-in account: (cookie token, session)."""
+        now = now or utcnow()
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        row = StaffSessionRow(
+            token_hash=token_hash(token),
+            account_id=account.id,
+            csrf_token=secrets.token_urlsafe(TOKEN_BYTES),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + self.absolute,
+        )
+        with session_scope(self._url) as session:
+            session.add(row)
+        return token, StaffSession(
+            row.token_hash, account, row.csrf_token, now, now, row.expires_at
+        )
+
+    def resolve(self, token: str | None, now: datetime | None = None) -> Lookup:
+        """The live session for a cookie token, touching it; expired ones are deleted."""
+        if not token:
+            return Lookup(None, "no_token")
+        now = now or utcnow()
+        hashed = token_hash(token)
+        with session_scope(self._url) as session:
+            found = (
+                session.query(StaffSessionRow, StaffAccountRow)
+                .join(StaffAccountRow, StaffAccountRow.id == StaffSessionRow.account_id)
+                .filter(StaffSessionRow.token_hash == hashed)
+                .one_or_none()
+            )
+            if found is None:
+                return Lookup(None, "unknown")
+            row, account_row = found
+            reason = ""
+            if now >= row.expires_at:
+                reason = "absolute"
+            elif now - row.last_seen_at >= self.idle:
+                reason = "idle"
+            elif account_row.disabled_at is not None:
+                reason = "disabled"
+            if reason:
+                session.delete(row)
+                return Lookup(None, reason)
+            if now - row.last_seen_at >= TOUCH_EVERY:
+                row.last_seen_at = now
+            return Lookup(
+                StaffSession(
+                    row.token_hash,
+                    account_from_row(account_row),
+                    row.csrf_token,
+                    row.created_at,
+                    row.last_seen_at,
+                    row.expires_at,
+                )
+            )
+
+    def end(self, token_hash_value: str) -> None:
+        with session_scope(self._url) as session:
+            session.query(StaffSessionRow).filter(
+                StaffSessionRow.token_hash == token_hash_value
+            ).delete(synchronize_session=False)
+
+    def end_all_for(self, account_id: int) -> int:
+        """Sign an account out everywhere (disabled, password reset)."""
+        with session_scope(self._url) as session:
+            return int(
+                session.query(StaffSessionRow)
+                .filter(StaffSessionRow.account_id == account_id)
+                .delete(synchronize_session=False)
+            )
+
+    def purge_expired(self, now: datetime | None = None) -> int:
+        now = now or utcnow()
+        with session_scope(self._url) as session:
+            return int(
+                session.query(StaffSessionRow)
+                .filter(
+                    (StaffSessionRow.expires_at <= now)
+                    | (StaffSessionRow.last_seen_at <= now - self.idle)
+                )
+                .delete(synchronize_session=False)
+            )

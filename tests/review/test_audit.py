@@ -1,0 +1,189 @@
+"""The audit log: append-only in the database (SQLite and PostgreSQL) and hash-chained."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from bot.review.audit import GENESIS, AuditLog, AuditRow, ensure_append_only
+from bot.store.db import session_scope
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request) -> str:
+    if request.param == "sqlite":
+        return request.getfixturevalue("db_url")
+    return request.getfixturevalue("fresh_pg_url")
+
+
+def _fill(log: AuditLog, count: int = 5) -> None:
+    for n in range(count):
+        log.record("ada", "open_referral", "ok", reference=f"VTR-{n:04d}", detail=f"entry {n}")
+
+
+def _execute(url: str, sql: str, **params: object) -> None:
+    with session_scope(url) as session:
+        session.execute(text(sql), params)
+
+
+class TestAppendOnly:
+    def test_the_database_refuses_to_change_a_row(self, any_db):
+        log = AuditLog(any_db)
+        _fill(log)
+        with pytest.raises(DBAPIError, match="append-only"):
+            _execute(any_db, "UPDATE review_audit SET actor = 'mallory' WHERE id = 2")
+        assert {e.actor for e in log.recent()} == {"ada"}
+
+    def test_the_database_refuses_to_delete_a_row(self, any_db):
+        log = AuditLog(any_db)
+        _fill(log)
+        with pytest.raises(DBAPIError, match="append-only"):
+            _execute(any_db, "DELETE FROM review_audit WHERE id = 3")
+        with pytest.raises(DBAPIError, match="append-only"):
+            _execute(any_db, "DELETE FROM review_audit")
+        assert log.count() == 5
+
+    def test_the_orm_cannot_change_a_row_either(self, any_db):
+        log = AuditLog(any_db)
+        _fill(log, 2)
+        with pytest.raises(DBAPIError, match="append-only"):
+            with session_scope(any_db) as session:
+                session.query(AuditRow).first().detail = "rewritten"
+
+    def test_postgresql_refuses_truncate(self, fresh_pg_url):
+        log = AuditLog(fresh_pg_url)
+        _fill(log, 2)
+        with pytest.raises(DBAPIError, match="append-only"):
+            _execute(fresh_pg_url, "TRUNCATE review_audit")
+        assert log.count() == 2
+
+    def test_guards_are_reinstalled_when_missing(self, any_db):
+        log = AuditLog(any_db)
+        _fill(log, 2)
+        if any_db.startswith("sqlite"):
+            _execute(any_db, "DROP TRIGGER review_audit_no_update")
+        else:
+            _execute(any_db, "DROP TRIGGER review_audit_no_update_delete ON review_audit")
+        ensure_append_only(any_db)
+        with pytest.raises(DBAPIError, match="append-only"):
+            _execute(any_db, "UPDATE review_audit SET actor = 'mallory'")
+
+
+class TestHashChain:
+    def test_an_untouched_log_verifies(self, any_db):
+        log = AuditLog(any_db)
+        assert log.verify().ok and log.verify().head == GENESIS
+        _fill(log, 7)
+        check = log.verify()
+        assert check.ok and check.rows == 7
+        assert check.head == log.recent(1)[0].row_hash
+
+    def test_an_altered_row_is_found(self, any_db):
+        # Given someone with the database owner's rights, who can drop the guards
+        log = AuditLog(any_db)
+        _fill(log, 6)
+        self._drop_guards(any_db)
+        # When they rewrite who did something
+        _execute(any_db, "UPDATE review_audit SET actor = 'someone-else' WHERE id = 4")
+        # Then the chain names the row
+        check = log.verify()
+        assert not check.ok and check.broken_at == 4 and "altered" in check.problem
+
+    def test_a_removed_row_is_found(self, any_db):
+        log = AuditLog(any_db)
+        _fill(log, 6)
+        self._drop_guards(any_db)
+        _execute(any_db, "DELETE FROM review_audit WHERE id = 3")
+        check = log.verify()
+        assert not check.ok and check.broken_at == 4 and "missing" in check.problem
+
+    def test_a_recomputed_row_breaks_the_next_link(self, any_db):
+        # A forger who rewrites a row AND recomputes its hash still breaks the next link.
+        from bot.review.audit import _content_hash
+
+        log = AuditLog(any_db)
+        _fill(log, 4)
+        self._drop_guards(any_db)
+        second = sorted(log.recent(), key=lambda e: e.id)[1]
+        with session_scope(any_db) as session:
+            prev_hash = session.get(AuditRow, second.id).prev_hash
+        forged = _content_hash(
+            prev_hash, second.at, "mallory", second.action, second.reference, second.outcome, "x"
+        )
+        _execute(
+            any_db,
+            "UPDATE review_audit SET actor = 'mallory', detail = 'x', row_hash = :forged "
+            "WHERE id = :id",
+            forged=forged,
+            id=second.id,
+        )
+        check = log.verify()
+        assert not check.ok and check.broken_at == second.id + 1
+        assert "missing or moved" in check.problem
+
+    def test_concurrent_writers_keep_one_chain(self, db_url):
+        log = AuditLog(db_url)
+        errors: list[BaseException] = []
+
+        def write(worker: int) -> None:
+            try:
+                for n in range(10):
+                    log.record(f"staff{worker}", "view_queue", "ok", detail=str(n))
+            except BaseException as exc:  # noqa: BLE001
+                errors.append(exc)
+
+        threads = [threading.Thread(target=write, args=(w,)) for w in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not errors
+        check = log.verify()
+        assert check.ok and check.rows == 40
+
+    def test_concurrent_processes_keep_one_chain(self, any_db):
+        # Across processes the unique prev_hash makes the loser of a race retry.
+        import multiprocessing
+
+        AuditLog(any_db)
+        context = multiprocessing.get_context("spawn")
+        workers = [context.Process(target=_append_many, args=(any_db, w)) for w in range(3)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        assert [w.exitcode for w in workers] == [0, 0, 0]
+        check = AuditLog(any_db).verify()
+        assert check.ok and check.rows == 45
+
+    def test_details_are_one_line_and_bounded(self, db_url):
+        log = AuditLog(db_url)
+        entry = log.record("ada", "add_note", "ok", detail="line one\nline two " + "x" * 500)
+        assert "\n" not in entry.detail and len(entry.detail) == 300
+        assert log.verify().ok
+
+    @staticmethod
+    def _drop_guards(url: str) -> None:
+        if url.startswith("sqlite"):
+            _execute(url, "DROP TRIGGER review_audit_no_update")
+            _execute(url, "DROP TRIGGER review_audit_no_delete")
+        else:
+            _execute(url, "DROP TRIGGER review_audit_no_update_delete ON review_audit")
+
+
+def _append_many(url: str, worker: int) -> None:
+    log = AuditLog(url)
+    for n in range(15):
+        log.record(f"process{worker}", "view_queue", "ok", detail=str(n))
+
+
+def test_entries_about_one_referral_newest_first(db_url):
+    log = AuditLog(db_url)
+    _fill(log, 3)
+    log.record("rita", "set_status", "ok", reference="VTR-0001", detail="received -> screening")
+    entries = log.for_reference("VTR-0001")
+    assert [e.action for e in entries] == ["set_status", "open_referral"]
+    assert [e.action for e in log.for_reference("VTR-0001", ("set_status",))] == ["set_status"]

@@ -1,0 +1,107 @@
+"""Settings from the environment, and the inbox key: encrypted, matching, refused clearly."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+
+from bot.review.inbox_key import InboxKey, InboxKeyError
+from bot.review.settings import ReviewSettings, SettingsError
+
+
+def test_defaults_and_overrides():
+    defaults = ReviewSettings.from_env({})
+    assert defaults.port == 5060 and defaults.host == "127.0.0.1"
+    assert defaults.secure_cookies is True
+    assert defaults.idle_timeout == timedelta(minutes=30)
+    assert defaults.absolute_timeout == timedelta(hours=8)
+    assert defaults.database_url.startswith("sqlite:///")
+    custom = ReviewSettings.from_env(
+        {
+            "PREVENT_REVIEW_PORT": "6001",
+            "PREVENT_REVIEW_IDLE_MINUTES": "10",
+            "PREVENT_REVIEW_SECURE_COOKIES": "false",
+            "PREVENT_DATABASE_URL": "postgresql://u:secret-pw@db/prevent",
+        }
+    )
+    assert custom.port == 6001 and custom.idle_timeout == timedelta(minutes=10)
+    assert custom.secure_cookies is False
+
+
+def test_secrets_never_show_in_a_repr():
+    settings = ReviewSettings.from_env(
+        {
+            "PREVENT_DATABASE_URL": "postgresql://u:secret-pw@db/prevent",
+            "PREVENT_REVIEW_KEY_PASSPHRASE": "pass-phrase-sentinel",
+        }
+    )
+    assert "secret-pw" not in repr(settings) and "pass-phrase-sentinel" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    "env, says",
+    [
+        ({"PREVENT_REVIEW_PORT": "http"}, "PREVENT_REVIEW_PORT"),
+        ({"PREVENT_REVIEW_SECURE_COOKIES": "maybe"}, "true or false"),
+        ({"PREVENT_REVIEW_ORIGIN": "review.example.org"}, "https://"),
+        ({"PREVENT_REVIEW_SCRYPT_LOG2_N": "40"}, "between 1 and 20"),
+    ],
+)
+def test_bad_settings_name_the_variable(env, says):
+    with pytest.raises(SettingsError, match=says):
+        ReviewSettings.from_env(env)
+
+
+def test_the_key_loads_with_its_passphrase(inbox):
+    key = InboxKey.load(inbox.cert_file, inbox.key_file, inbox.passphrase.encode())
+    assert key.fingerprint.count(":") == 31
+    assert "private_key" not in repr(key)
+
+
+@pytest.mark.parametrize(
+    "problem, says",
+    [
+        ("no_files", "PREVENT_REVIEW_CERT_FILE"),
+        ("no_passphrase", "PREVENT_REVIEW_KEY_PASSPHRASE"),
+        ("wrong_passphrase", "wrong passphrase"),
+        ("not_encrypted", "not encrypted"),
+        ("other_cert", "is not the private key of the certificate"),
+        ("missing_file", "Cannot read"),
+    ],
+)
+def test_an_unusable_key_is_refused_with_what_to_fix(inbox, stranger, tmp_path, problem, says):
+    cert, key_file, passphrase = inbox.cert_file, inbox.key_file, inbox.passphrase.encode()
+    if problem == "no_files":
+        cert = None
+    elif problem == "no_passphrase":
+        passphrase = b""
+    elif problem == "wrong_passphrase":
+        passphrase = b"not it"
+    elif problem == "not_encrypted":
+        key_file = tmp_path / "plain.pem"
+        key_file.write_bytes(
+            inbox.key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+        )
+    elif problem == "other_cert":
+        cert = stranger.cert_file
+    elif problem == "missing_file":
+        key_file = tmp_path / "nowhere.pem"
+    with pytest.raises(InboxKeyError, match=says):
+        InboxKey.load(cert, key_file, passphrase)
+
+
+def test_the_passphrase_can_come_from_a_file(tmp_path):
+    secret = tmp_path / "passphrase"
+    secret.write_text("from-a-file\n")
+    settings = ReviewSettings.from_env(
+        {"PREVENT_REVIEW_KEY_PASSPHRASE_FILE": str(secret), "PREVENT_REVIEW_KEY_PASSPHRASE": "x"}
+    )
+    assert settings.key_passphrase == b"from-a-file"
+    with pytest.raises(SettingsError, match="cannot read"):
+        ReviewSettings.from_env({"PREVENT_REVIEW_KEY_PASSPHRASE_FILE": str(tmp_path / "nope")})
