@@ -217,37 +217,18 @@ def seal_and_queue_timing(runs: int = 10) -> str:
     row), and the SET 2.5 fallback (render PDF, AES-256 protect, one-time link row)."""
     import base64
     import secrets
-    from datetime import date, datetime, timedelta, timezone
-
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-    from cryptography.x509.oid import NameOID
+    from datetime import date
 
     from bot.delivery.pickup import PickupStore
     from bot.delivery.submit import InboxSettings, protect_for_pickup, seal_and_queue
     from bot.referral import Draft, get_form
     from bot.sealing import Sealer
     from bot.store.crypto import KeyRing
+    from tests.helpers.pki import make_inbox
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "bench inbox")])
-    now = datetime.now(timezone.utc)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
     form = get_form()
     with tempfile.TemporaryDirectory() as tmp:
-        pem = Path(tmp) / "inbox.pem"
-        pem.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-        sealer = Sealer.from_pem_files([pem])
+        sealer = Sealer.from_pem_files([make_inbox(Path(tmp) / "keys").cert_file])
         url = f"sqlite:///{Path(tmp) / 'bench.db'}"
         inbox = InboxSettings("prevent@essex.pnn.police.uk", "bot@localhost")
         pickups = PickupStore(
@@ -274,7 +255,7 @@ def seal_and_queue_timing(runs: int = 10) -> str:
             protect_for_pickup(form, draft(), pickups, date(2026, 11, 23))
             protected.append(time.perf_counter() - t0)
     return (
-        f"seal + queue one referral (3072-bit RSA inbox): median "
+        f"seal + queue one referral (2048-bit RSA inbox): median "
         f"{statistics.median(sealed) * 1000:.0f} ms, max {max(sealed) * 1000:.0f} ms; "
         f"SET 2.5 protected PDF + one-time link: median {statistics.median(protected) * 1000:.0f} ms"
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
-from email import message_from_bytes
 from pathlib import Path
 
 import pytest
@@ -21,26 +20,14 @@ from bot.delivery import (
 )
 from bot.store.db import session_scope
 from tests.helpers.servers import free_port
+from tests.helpers.smtp import RecordingInbox as Inbox
 
 ENVELOPE = (
     b"MIME-Version: 1.0\r\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data; "
     b"name=smime.p7m\r\nContent-Transfer-Encoding: base64\r\n\r\nTUlJQ0lDQ0lBUkU=\r\n"
 )
-T0 = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(minutes=1)
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it accepts."""
-
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append(envelope.content)
-        return "250 Message accepted for delivery"
-
-    def message_ids(self) -> list[str]:
-        return [message_from_bytes(m)["Message-ID"] for m in self.messages]
+# Later than any row the tests queue, however long the session ran before this module.
+T0 = datetime.now(timezone.utc).replace(tzinfo=None) + timedelta(days=1)
 
 
 @pytest.fixture()

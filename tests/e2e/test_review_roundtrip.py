@@ -22,13 +22,14 @@ from bot.delivery import DeliveryWorker, SmtpSettings
 from bot.delivery.worker import tell_referrer
 from bot.review.app import create_app
 from bot.store.db import utcnow
+from tests.helpers.pki import make_inbox
 from tests.helpers.servers import ROOT, free_port, running_assistant
+from tests.helpers.smtp import RecordingInbox as Inbox
 from tests.helpers.vtr_answers import VTR_ANSWERS, draft_to_summary, text_of
 from tests.review.factories import (
     CHEAP_SCRYPT,
     PASSWORD,
     StaffClient,
-    make_inbox,
     serving,
     settings_for,
 )
@@ -36,15 +37,6 @@ from tests.review.factories import (
 pytestmark = pytest.mark.servers
 
 ANSWERS = {**VTR_ANSWERS, "first name": "Ottoline", "surname": "Fairweather-Nkemelu"}
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append(envelope.content)
-        return "250 OK"
 
 
 def test_a_reviewer_status_change_reaches_the_dsl_in_chat(model_path, tmp_path):

@@ -11,16 +11,14 @@ from email import message_from_bytes
 
 import pytest
 from aiosmtpd.controller import Controller
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
 from bot.delivery import DeliveryWorker, SmtpSettings
 from bot.delivery.worker import tell_referrer
 from bot.referral.updates import load_updates_key
 from bot.sealing import open_sealed
+from tests.helpers.pki import make_inbox
 from tests.helpers.servers import free_port, running_assistant
+from tests.helpers.smtp import RecordingInbox as Inbox
 from tests.helpers.vtr_answers import VTR_ANSWERS, draft_to_summary, text_of
 
 pytestmark = pytest.mark.servers
@@ -36,36 +34,9 @@ ANSWERS = {
 }
 
 
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[bytes] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append(envelope.content)
-        return "250 OK"
-
-
-def _inbox_keypair(tmp_path):
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Prevent inbox (test)")])
-    now = datetime.now(timezone.utc)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=30))
-        .sign(key, hashes.SHA256())
-    )
-    path = tmp_path / "inbox-cert.pem"
-    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    return path, cert, key
-
-
 def test_a_confirmed_draft_arrives_sealed_and_only_the_inbox_key_opens_it(model_path, tmp_path):
-    cert_path, cert, key = _inbox_keypair(tmp_path)
+    keys = make_inbox(tmp_path / "prevent-team")
+    cert_path, cert, key = keys.cert_file, keys.cert, keys.key
     inbox, port = Inbox(), free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
