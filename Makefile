@@ -34,6 +34,9 @@ run: install data ## Install, train if needed, and run the assistant (REST on :5
 shell: install data ## Talk to the assistant in the terminal (rasa shell)
 	@scripts/run.sh "$$(PYTHONPATH=. $(PY) scripts/model.py)" shell
 
+invite: install ## One-time invite code for a member of staff: make invite CHANNEL=webchat LABEL="St Mary's DSL"
+	@. scripts/env.sh && $(PY) -m bot.enrolment invite --channel $(or $(CHANNEL),webchat) --label "$(LABEL)"
+
 telegram: install ## Relay Telegram to the running assistant by polling (no public URL needed)
 	@. scripts/env.sh && $(PY) -m bot.channels.telegram_polling
 
@@ -58,4 +61,4 @@ bench: $(VENV)/.installed-dev data ## Benchmarks: latency, throughput, memory (f
 clean: ## Remove generated data, models and var/ (keeps the venv)
 	rm -rf models var data/nlu/_generated_guidance.yml domain/_generated.yml
 
-.PHONY: help install data model run shell telegram review review-admin validate test lint bench clean
+.PHONY: help install data model run shell invite telegram review review-admin validate test lint bench clean

@@ -29,7 +29,9 @@ trap stop INT TERM EXIT
 if [ "$MODE" = shell ]; then
   "$PY" -m rasa shell -m "$MODEL" --endpoints endpoints.yml
 else
-  echo "Starting the assistant: REST channel on http://localhost:${RASA_PORT}/webhooks/rest/webhook (Ctrl-C stops)"
+  echo "Starting the assistant (Ctrl-C stops):"
+  echo "  REST channel  http://localhost:${RASA_PORT}/webhooks/rest/webhook"
+  echo "  web chat      http://localhost:${RASA_PORT}/webhooks/webchat/  (an invite code: make invite CHANNEL=webchat)"
   "$PY" -m rasa run -m "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
     --port "$RASA_PORT" --interface "${RASA_INTERFACE:-127.0.0.1}" &
   RASA_PID=$!
