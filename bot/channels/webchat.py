@@ -3,25 +3,43 @@
 For organisations without Teams or Telegram. Registered in credentials.yml as::
 
     bot.channels.webchat.WebChatInput:
-      session_hours: 8     # optional: how long a session lasts after its invite code
+      session_hours: 8     # optional: how long a session lasts after signing in
 
 Routes (under /webhooks/webchat/):
 
 - ``GET /`` the page; ``GET /static/<file>`` its CSS and JavaScript (no third-party code).
-- ``POST /enrol`` ``{"code": "ABCD-EFGH-JKMN"}``: a one-time invite code (``python -m
-  bot.enrolment invite --channel webchat``) buys a session: a new random sender id and a
-  signed token for it. The page keeps the token in sessionStorage (never a cookie, so there
-  is nothing for another site to ride on: no CSRF) and sends it as ``Authorization: Bearer``.
+- ``POST /enrol`` ``{"code": "..."}``: signs in with either
+
+  * a one-time invite code (``python -m bot.enrolment invite --channel webchat``): a new
+    **personal sign-in key** K is made (16 characters of `bot.enrolment.CODE_ALPHABET`,
+    about 79 bits, shown as ``ABCD-EFGH-JKMN-PQRS``), the sender id is derived from it
+    (`PersonalKeys.sender_of`) and enrolled, and the answer is ``{token, expires,
+    personal_key}``: the only time K is ever sent. K itself is stored nowhere: the
+    sender id is an HMAC of it under a key derived from the owner pepper, and the
+    database keeps only the member hash of that sender id (`bot.enrolment.Enrolment`);
+  * or that personal sign-in key, on any later day: the same sender id is derived again
+    and, if it is still enrolled, a new token is issued for it, so the person is back in
+    their conversation and their saved drafts (drafts are owned by the sender id).
+
+  Both kinds go through the same steps (`WebChatInput._sign_in`), and a refusal says the
+  same kind thing whatever was wrong. The page keeps the token in sessionStorage (never a
+  cookie, so there is nothing for another site to ride on: no CSRF) and sends it as
+  ``Authorization: Bearer``. The page shows K once; signing out there ("Sign out") only
+  forgets the token in that tab.
 - ``POST /message`` ``{"message": "..."}``: runs the message through the assistant and
   returns its replies as JSON, one object per reply: ``text``, ``buttons``, ``custom`` (the
   text and custom payload of one reply stay together, so the page can show a 999 banner with
   the reply's own words).
-- ``POST /end``: ends the session (the sender is un-enrolled, so the token stops working).
+- ``POST /forget``: "Forget me": un-enrols the sender, so its personal sign-in key and every
+  token for it stop working at once. Signing out needs no route: the page forgets its
+  token. Tokens are stateless and cannot be revoked one by
+  one, which is why they are short-lived (``session_hours``, 8 by default).
 
 Without a valid, unexpired token for an enrolled sender nothing reaches Rasa (401).
 Tokens are ``sender_id.expiry.signature``: HMAC-SHA256 under a key derived from the owner
 pepper (`bot.store.crypto.get_pepper`), so there is no new secret to manage; changing the
-pepper ends every web chat session. Message text and codes are never logged.
+pepper ends every web chat session and makes every personal sign-in key useless. Message
+text, invite codes and personal keys are never logged.
 """
 
 from __future__ import annotations
@@ -58,6 +76,13 @@ MAX_SESSION_HOURS = 24.0 * 7
 MAX_MESSAGE_CHARS = 20_000
 MAX_BODY_BYTES = 256 * 1024
 SENDER_PREFIX = "webchat-"
+#: A personal sign-in key: 16 characters of the invite-code alphabet (31 symbols), about
+#: 79 bits, shown in groups of four. Invite codes have 12, so the two never look alike.
+PERSONAL_KEY_LENGTH = 16
+REFUSED = (
+    "That code didn't work. It may be mistyped, already used or out of date. "
+    "Check it, or ask your safeguarding lead for a new one."
+)
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -115,6 +140,46 @@ class SessionTokens:
         if not sender_id.startswith(SENDER_PREFIX):
             return None
         return sender_id
+
+
+def new_personal_key() -> str:
+    """A fresh personal sign-in key, as shown to its owner: ``ABCD-EFGH-JKMN-PQRS``."""
+    from bot.enrolment import CODE_ALPHABET
+
+    key = "".join(secrets.choice(CODE_ALPHABET) for _ in range(PERSONAL_KEY_LENGTH))
+    return "-".join(key[i : i + 4] for i in range(0, PERSONAL_KEY_LENGTH, 4))
+
+
+def normalise_personal_key(text: str) -> str | None:
+    """The key without spaces, dashes or case (people retype it), or None if it isn't one."""
+    from bot.enrolment import CODE_ALPHABET, normalise_code
+
+    key = normalise_code(text)
+    if len(key) != PERSONAL_KEY_LENGTH or any(ch not in CODE_ALPHABET for ch in key):
+        return None
+    return key
+
+
+class PersonalKeys:
+    """Sender ids derived from personal sign-in keys; the keys themselves are kept nowhere."""
+
+    def __init__(self, key: bytes) -> None:
+        self._key = key
+
+    @classmethod
+    def from_pepper(cls, pepper: bytes) -> PersonalKeys:
+        # A key of its own, like the session tokens': a sender id never equals a token
+        # signature, an owner hash or an enrolment hash made with the pepper itself.
+        key = hmac.new(pepper, b"prevent-webchat-personal-key-v1", hashlib.sha256).digest()
+        return cls(key)
+
+    def sender_of(self, personal_key: str) -> str:
+        """``webchat-`` and 32 hex digits of HMAC-SHA256 of the normalised key."""
+        normalised = normalise_personal_key(personal_key)
+        if normalised is None:
+            raise ValueError("not a personal sign-in key")
+        digest = hmac.new(self._key, normalised.encode("ascii"), hashlib.sha256).hexdigest()
+        return SENDER_PREFIX + digest[:32]
 
 
 class WebChatCollector(CollectingOutputChannel):
@@ -195,6 +260,12 @@ class WebChatInput(InputChannel):
         return SessionTokens.from_pepper(get_pepper(), self.session_hours * 3600)
 
     @functools.cached_property
+    def personal_keys(self) -> PersonalKeys:
+        from bot.store.crypto import get_pepper
+
+        return PersonalKeys.from_pepper(get_pepper())
+
+    @functools.cached_property
     def enrolment(self):  # type: ignore[no-untyped-def]  # bot.enrolment.Enrolment
         from bot.enrolment import get_enrolment
 
@@ -218,9 +289,29 @@ class WebChatInput(InputChannel):
         sender_id = self.tokens.verify(token.strip())
         if sender_id is None:
             return None
-        # A database look-up per message (like Rasa's own tracker store): ending a session
-        # or removing a member (`Enrolment.remove`) stops its token at once.
+        # A database look-up per message (like Rasa's own tracker store): "Forget me" or
+        # removing a member (`Enrolment.remove`) stops its tokens at once.
         return sender_id if self.enrolment.is_enrolled(CHANNEL, sender_id) else None
+
+    def _sign_in(self, text: str) -> tuple[str | None, str | None]:
+        """(sender id, new personal key) for an invite code; (sender id, None) for an
+        enrolled member's personal key; (None, None) for anything else.
+
+        Much the same work whatever `text` is, so timing tells little: two key derivations
+        and the membership look-up always run (a text that is no key is looked up as a fresh
+        random key, which is never enrolled), plus the invite look-up `Enrolment.redeem`
+        makes for anything shaped like an invite code (a shape the sender knows anyway).
+        """
+        new_key = new_personal_key()
+        new_sender = self.personal_keys.sender_of(new_key)
+        typed = normalise_personal_key(text)
+        typed_sender = self.personal_keys.sender_of(typed or new_personal_key())
+        if self.enrolment.redeem(CHANNEL, new_sender, text):
+            self.enrolment.is_enrolled(CHANNEL, typed_sender)  # the other path's look-up
+            return new_sender, new_key
+        if self.enrolment.is_enrolled(CHANNEL, typed_sender) and typed is not None:
+            return typed_sender, None
+        return None, None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("webchat", __name__)
@@ -259,27 +350,28 @@ class WebChatInput(InputChannel):
                 return data
             code = data.get("code")
             if not isinstance(code, str) or not code.strip() or len(code) > 64:
-                return _error(400, "bad_request", "Please enter your invite code.")
-            sender_id = SENDER_PREFIX + secrets.token_hex(16)
-            redeemed = self.enrolment.redeem(CHANNEL, sender_id, code)
-            if not redeemed:
-                log.warning("webchat: an invite code was refused")
                 return _error(
-                    403,
-                    "code_refused",
-                    "That code didn't work. It may be mistyped, already used or out of date. "
-                    "Check it, or ask your safeguarding lead for a new one.",
+                    400, "bad_request", "Please enter your invite code or personal sign-in key."
                 )
+            sender_id, personal_key = self._sign_in(code)
+            if sender_id is None:
+                log.warning("webchat: a sign-in was refused")
+                return _error(403, "code_refused", REFUSED)
             token, expiry = self.tokens.issue(sender_id)
-            log.info("webchat: a session started")
-            return _json({"token": token, "expires": expiry})
+            if personal_key is None:
+                log.info("webchat: a session started with a personal sign-in key")
+                return _json({"token": token, "expires": expiry})
+            log.info("webchat: a session started with an invite code")
+            return _json({"token": token, "expires": expiry, "personal_key": personal_key})
 
         @bp.route("/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
             sender_id = await self._sender_of(request)
             if sender_id is None:
                 return _error(
-                    401, "session", "Your session has ended. Please enter an invite code."
+                    401,
+                    "session",
+                    "Your session has ended. Please sign in again with your personal sign-in key.",
                 )
             data = _read_json_object(request)
             if isinstance(data, HTTPResponse):
@@ -315,12 +407,17 @@ class WebChatInput(InputChannel):
                     )
             return _json(collector.messages)
 
-        @bp.route("/end", methods=["POST"])
-        async def end(request: Request) -> HTTPResponse:
+        @bp.route("/forget", methods=["POST"])
+        async def forget(request: Request) -> HTTPResponse:
             sender_id = await self._sender_of(request)
-            if sender_id is not None:
-                self.enrolment.remove(CHANNEL, sender_id)
-                log.info("webchat: a session ended")
-            return _json({"ended": True})
+            if sender_id is None:
+                return _error(
+                    401,
+                    "session",
+                    "Your session has ended. Sign in with your personal sign-in key first.",
+                )
+            self.enrolment.remove(CHANNEL, sender_id)
+            log.info("webchat: a member chose to be forgotten")
+            return _json({"forgotten": True})
 
         return bp

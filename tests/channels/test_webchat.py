@@ -2,7 +2,8 @@
 
 One assistant for the module (with `rest` and the web chat switched on in a credentials file
 of its own); invite codes are issued with the enrolment CLI under the assistant's
-environment, so they land in its database.
+environment, so they land in its database. An invite code brings a personal sign-in key,
+which signs the same person in again later, to the same conversation and drafts.
 """
 
 from __future__ import annotations
@@ -27,6 +28,12 @@ from tests.helpers.servers import ROOT, Assistant, running_assistant
 pytestmark = pytest.mark.servers
 
 CODE = re.compile(r"\b[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}\b")
+#: A personal sign-in key as shown: 16 characters of the unambiguous alphabet, 4 groups.
+PERSONAL_KEY = re.compile(r"^[A-HJKMNP-Z2-9]{4}(-[A-HJKMNP-Z2-9]{4}){3}$")
+KEY_SHOWN = (
+    "This is your personal sign-in key. Keep it safe, like a password: you need it to come "
+    "back to this chat and your saved drafts. It is shown only now."
+)
 CREDENTIALS = """\
 rest:
 bot.channels.webchat.WebChatInput:
@@ -36,6 +43,8 @@ TRIAGE_OPENING = "Should I refer? A 15 year old keeps sharing nazi memes, no imm
 TRIAGE_ANSWERS = ["no", "no", "his parents know", "yes I've spoken to our DSL"]
 REFERRAL_BUTTON = "Start a VTR referral draft"
 KNIFE = "A pupil has a knife in his blazer and says he'll use it at lunch"
+SENTINEL_NAME = "Zebedee"
+SENTINEL_SURNAME = "Quillfeather"
 
 
 # ---------------------------------------------------------------- fixtures and helpers
@@ -95,14 +104,69 @@ def call(
         return exc.code, {k.lower(): v for k, v in exc.headers.items()}, exc.read()
 
 
-def enrol(bot: Assistant, code: str) -> str:
+def sign_in(bot: Assistant, code: str) -> dict:
+    """The answer to POST /enrol for an invite code or personal key (which must work)."""
     status, _, body = call(bot, "enrol", {"code": code})
     assert status == 200, body
-    return json.loads(body)["token"]
+    return json.loads(body)
+
+
+def enrol(bot: Assistant, code: str) -> str:
+    return sign_in(bot, code)["token"]
+
+
+def sender_of(token: str) -> str:
+    return token.split(".")[0]
 
 
 def replies_text(body: bytes) -> str:
     return "\n".join(r.get("text") or "" for r in json.loads(body))
+
+
+def say_http(bot: Assistant, token: str, text: str) -> str:
+    status, _, body = call(bot, "message", {"message": text}, token=token)
+    assert status == 200, body
+    return replies_text(body)
+
+
+def files_under(folder: Path) -> dict[Path, bytes]:
+    return {path: path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+# ---------------------------------------------------------------- personal keys
+
+
+def test_personal_keys_are_random_and_derive_a_stable_sender_id():
+    import math
+
+    from bot.channels.webchat import (
+        PERSONAL_KEY_LENGTH,
+        PersonalKeys,
+        SessionTokens,
+        new_personal_key,
+        normalise_personal_key,
+    )
+    from bot.enrolment import CODE_ALPHABET
+
+    assert PERSONAL_KEY_LENGTH * math.log2(len(CODE_ALPHABET)) >= 75
+    keys = {new_personal_key() for _ in range(500)}
+    assert len(keys) == 500 and all(PERSONAL_KEY.match(k) for k in keys)
+
+    pepper = b"pepper" * 6
+    derive = PersonalKeys.from_pepper(pepper)
+    key = next(iter(keys))
+    sender = derive.sender_of(key)
+    assert re.fullmatch(r"webchat-[0-9a-f]{32}", sender)
+    assert derive.sender_of(f"  {key.lower().replace('-', ' ')} ") == sender  # retyped
+    assert PersonalKeys.from_pepper(b"other" * 7).sender_of(key) != sender
+    assert len({derive.sender_of(k) for k in keys}) == 500
+    # Its own key: the sender id is not a session-token signature of the same text.
+    token_key = SessionTokens.from_pepper(pepper, 60)._key
+    assert token_key != derive._key
+    for not_a_key in ("ABCD-EFGH-JKMN", key + "A", key[:-1] + "0", key[:-1] + "O", "", "l" * 16):
+        assert normalise_personal_key(not_a_key) is None, not_a_key
+        with pytest.raises(ValueError):
+            derive.sender_of(not_a_key)
 
 
 # ---------------------------------------------------------------- HTTP
@@ -212,10 +276,78 @@ def test_an_invite_code_works_once_and_only_for_the_web_chat(webchat):
     emergency = next(r for r in replies if (r.get("custom") or {}).get("outcome") == "emergency")
     assert "999" in emergency["text"]  # text and payload arrive together
 
-    # Ending the session stops its token; another person's code is unaffected.
-    assert call(webchat, "end", {}, token=token)[0] == 200
+    # "Forget me" stops its token; another person's code is unaffected.
+    assert call(webchat, "forget", {}, token=token)[0] == 200
     assert call(webchat, "message", {"message": "hello"}, token=token)[0] == 401
     assert call(webchat, "message", {"message": "hello"}, token=enrol(webchat, spare))[0] == 200
+
+
+def test_a_personal_key_signs_in_again_to_the_same_conversation_and_drafts(webchat):
+    code = issue_codes(webchat)[0]
+    first = sign_in(webchat, code)
+    key = first["personal_key"]
+    assert PERSONAL_KEY.match(key), key
+    token = first["token"]
+    assert sender_of(token).startswith("webchat-") and len(sender_of(token)) == 8 + 32
+
+    # A draft started in the first session, then left.
+    assert "immediate danger" in say_http(webchat, token, "start a referral").lower()
+    assert "first name" in say_http(webchat, token, "no").lower()
+    assert "surname" in say_http(webchat, token, SENTINEL_NAME).lower()
+    assert "date of birth" in say_http(webchat, token, SENTINEL_SURNAME).lower()
+    say_http(webchat, token, "stop")
+
+    # Another day, another session: the key (retyped) brings back the same sender.
+    again = sign_in(webchat, key.lower().replace("-", " "))
+    assert "personal_key" not in again  # a key is only ever shown once
+    assert sender_of(again["token"]) == sender_of(token)
+    assert f"{SENTINEL_NAME} {SENTINEL_SURNAME}" in say_http(webchat, again["token"], "my drafts")
+    assert "date of birth" in say_http(webchat, again["token"], "continue my draft").lower()
+    # And again: a key works as often as it is needed; the invite code only once.
+    assert sender_of(sign_in(webchat, key)["token"]) == sender_of(token)
+    assert call(webchat, "enrol", {"code": code})[0] == 403
+
+    # Someone else's key is someone else: no drafts of this person's.
+    other = sign_in(webchat, issue_codes(webchat)[0])
+    assert other["personal_key"] != key
+    assert sender_of(other["token"]) != sender_of(token)
+    mine = say_http(webchat, other["token"], "my drafts")
+    assert SENTINEL_NAME not in mine and "no saved drafts" in mine.lower()
+
+
+def test_wrong_and_forgotten_personal_keys_are_refused_and_no_key_is_kept(webchat):
+    status, _, body = call(webchat, "enrol", {"code": "ABCD-EFGH-JKMN-PQRS"})
+    assert status == 403 and "didn't work" in json.loads(body)["message"]
+
+    first = sign_in(webchat, issue_codes(webchat)[0])
+    key, token = first["personal_key"], first["token"]
+    sender = sender_of(token)
+    off_by_one = key[:-1] + ("B" if key[-1] == "A" else "A")
+    for wrong in (off_by_one, key[:-5], key + "-ABCD", key.replace("-", "")[:12]):
+        status, _, body = call(webchat, "enrol", {"code": wrong})
+        assert status == 403 and json.loads(body)["error"] == "code_refused", wrong
+    assert "prevent" in say_http(webchat, token, "what is prevent?").lower()
+    later = enrol(webchat, key)
+
+    # "Forget me" needs a session, then un-enrols: every token and the key stop working.
+    assert call(webchat, "forget", {})[0] == 401
+    assert call(webchat, "forget", {}, token="nonsense")[0] == 401
+    status, _, body = call(webchat, "forget", {}, token=token)
+    assert status == 200 and json.loads(body) == {"forgotten": True}
+    for old in (token, later):
+        assert call(webchat, "message", {"message": "hello"}, token=old)[0] == 401
+    status, _, body = call(webchat, "enrol", {"code": key})
+    assert status == 403 and "didn't work" in json.loads(body)["message"]
+    assert call(webchat, "forget", {}, token=later)[0] == 401
+
+    # Neither the key nor the sender id derived from it is in any file the assistant wrote
+    # (databases, their journals, both servers' logs); the databases were written to.
+    files = files_under(webchat.var_dir)
+    assert any(p.name == "tracker.db" for p in files) and any(p.suffix == ".log" for p in files)
+    plain = key.replace("-", "")
+    for needle in (key, plain, key.lower(), plain.lower(), sender, sender.removeprefix("webchat-")):
+        for path, data in files.items():
+            assert needle.encode() not in data, f"{needle!r} found in {path.name}"
 
 
 # ---------------------------------------------------------------- in headless Chromium
@@ -263,14 +395,37 @@ def csp_errors(driver) -> list[str]:
     ]
 
 
-def browser_enrol(driver, bot: Assistant, code: str | None = None) -> None:
+def browser_enrol(driver, bot: Assistant, code: str | None = None) -> str | None:
+    """Sign in with `code` (a fresh invite code if None); returns the personal key shown, if
+    any, after pressing "I've kept it safe"."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
     field = driver.find_element(By.ID, "invite-code")
     field.clear()
     field.send_keys(code or issue_codes(bot)[0], Keys.ENTER)
+    wait_for(
+        driver,
+        lambda d: (
+            d.find_element(By.ID, "message").is_displayed()
+            or d.find_element(By.ID, "key-view").is_displayed()
+        ),
+        30,
+        "chat view or the personal key",
+    )
+    key = None
+    if driver.find_element(By.ID, "key-view").is_displayed():
+        key = driver.find_element(By.ID, "personal-key").text
+        driver.find_element(By.ID, "key-kept").click()
     wait_for(driver, lambda d: d.find_element(By.ID, "message").is_displayed(), 30, "chat view")
+    return key
+
+
+def sign_out(driver) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.find_element(By.ID, "end-session").click()
+    wait_for(driver, lambda d: d.find_element(By.ID, "invite-code").is_displayed(), 30, "sign-in")
 
 
 @pytest.fixture
@@ -306,7 +461,7 @@ def test_browser_enrolment_refuses_a_wrong_code_then_accepts_a_good_one(driver, 
     driver.get(page_url(webchat))
     assert driver.title == "Prevent safeguarding assistant"
     label = driver.find_element(By.CSS_SELECTOR, "label[for=invite-code]")
-    assert label.text == "Enter your invite code"
+    assert label.text == "Invite code or personal sign-in key"
     assert not driver.find_element(By.ID, "chat-view").is_displayed()
 
     field = driver.find_element(By.ID, "invite-code")
@@ -475,10 +630,13 @@ def test_browser_offline_keeps_the_typed_text_and_says_so_kindly(chat):
     assert box.get_attribute("value") == "" and not error.text
 
 
-def test_browser_an_ended_session_asks_for_a_code_and_keeps_the_typed_text(chat, webchat):
+def test_browser_an_ended_session_asks_to_sign_in_and_keeps_the_typed_text(chat, webchat):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
+    sign_out(chat)
+    key = browser_enrol(chat, webchat)
+    assert key and PERSONAL_KEY.match(key)
     js(
         chat,
         "const s = JSON.parse(sessionStorage.getItem('prevent-webchat-session'));"
@@ -490,19 +648,142 @@ def test_browser_an_ended_session_asks_for_a_code_and_keeps_the_typed_text(chat,
     typed = "what happens after a referral?"
     chat.find_element(By.ID, "message").send_keys(typed, Keys.ENTER)
     wait_for(chat, lambda d: d.find_element(By.ID, "invite-code").is_displayed(), 30, "code form")
-    assert "session has ended" in chat.find_element(By.ID, "invite-error").text
+    error = chat.find_element(By.ID, "invite-error").text
+    assert "session has ended" in error and "personal sign-in key" in error
     assert active(chat) == "invite-code"
 
-    browser_enrol(chat, webchat)
+    assert browser_enrol(chat, webchat, key) is None  # the key: no new key, same chat
     assert chat.find_element(By.ID, "message").get_attribute("value") == typed
     before = len(bot_texts(chat))
     chat.find_element(By.ID, "message").send_keys(Keys.ENTER)
     wait_for(chat, lambda d: idle(d) and len(bot_texts(d)) > before, 60, "the reply")
 
-    chat.find_element(By.ID, "end-session").click()
-    wait_for(chat, lambda d: d.find_element(By.ID, "invite-code").is_displayed(), 30, "code form")
+    # Signing out forgets this tab's session and the conversation on the page, nothing else.
+    sign_out(chat)
     assert js(chat, "return sessionStorage.getItem('prevent-webchat-session')") is None
     assert not chat.find_elements(By.CSS_SELECTOR, ".msg")
+    signed_out = chat.find_element(By.CSS_SELECTOR, "#enrol-view [role=status]").text
+    assert "signed out" in signed_out and "personal sign-in key" in signed_out
+    assert active(chat) == "invite-code"
+    assert call(webchat, "enrol", {"code": key})[0] == 200  # the key still works
+
+
+def test_browser_personal_key_shown_once_then_sign_out_and_back_in_then_forget(driver, webchat):
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(page_url(webchat))
+    if driver.find_element(By.ID, "chat-view").is_displayed():
+        sign_out(driver)
+    driver.find_element(By.ID, "invite-code").send_keys(issue_codes(webchat)[0], Keys.ENTER)
+    panel = driver.find_element(By.ID, "key-view")
+    wait_for(driver, lambda d: panel.is_displayed(), 30, "the personal key")
+    assert not driver.find_element(By.ID, "chat-view").is_displayed()
+    # Focus is on the panel, which is named by its heading and described by the warning.
+    assert active(driver) == "key-view"
+    assert panel.find_element(By.TAG_NAME, "h1").text == "Your personal sign-in key"
+    described = driver.find_element(By.ID, panel.get_attribute("aria-describedby"))
+    assert " ".join(described.text.split()) == KEY_SHOWN
+    shown = driver.find_element(By.ID, "personal-key")
+    assert shown.tag_name == "code"
+    key = shown.text
+    assert PERSONAL_KEY.match(key), key
+    kept = driver.find_element(By.ID, "key-kept")
+    assert kept.text == "I've kept it safe" and kept.tag_name == "button"
+    # A reload before it is acknowledged doesn't lose it (it is kept in the tab till then).
+    driver.refresh()
+    panel = driver.find_element(By.ID, "key-view")
+    wait_for(driver, lambda d: panel.is_displayed(), 30, "the personal key again")
+    shown, kept = (driver.find_element(By.ID, i) for i in ("personal-key", "key-kept"))
+    assert shown.text == key and active(driver) == "key-view"
+
+    # Copy (the clipboard API, where the browser allows it).
+    driver.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {
+            "origin": webchat.base_url,
+            "permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"],
+        },
+    )
+    copy = driver.find_element(By.ID, "copy-key")
+    assert copy.is_displayed()
+    copy.click()
+    copied = driver.find_element(By.ID, "copy-status")
+    wait_for(driver, lambda d: copied.text, 10, "the copy status")
+    assert copied.get_attribute("role") == "status"
+    if copied.text.startswith("Copied"):
+        clip = driver.execute_async_script(
+            "navigator.clipboard.readText().then(arguments[0], () => arguments[0](null))"
+        )
+        assert clip in (key, None)
+    else:
+        assert "copy it yourself" in copied.text
+
+    # At 320px the key and its buttons fit.
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 320, "height": 640, "deviceScaleFactor": 1, "mobile": True},
+    )
+    try:
+        assert js(driver, "return document.documentElement.scrollWidth") <= 320
+        for element_id in ("personal-key", "key-kept"):
+            box = driver.find_element(By.ID, element_id).rect
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 320, element_id
+        save_screenshot(driver, "webchat-personal-key-panel")
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+    # Kept: on to the chat; the key leaves the page and the tab's storage.
+    kept.click()
+    wait_for(driver, lambda d: d.find_element(By.ID, "message").is_displayed(), 10, "the chat")
+    assert not panel.is_displayed() and active(driver) == "message"
+    assert shown.get_attribute("textContent") == ""
+    storage = js(driver, "return JSON.stringify(Object.assign({}, sessionStorage))")
+    assert key not in storage and key.replace("-", "") not in storage
+    assert "prevent" in "\n".join(say(driver, "what is prevent?")).lower()
+
+    # Sign out, then back in with the key: straight to the chat, which still works.
+    sign_out(driver)
+    assert not driver.find_elements(By.CSS_SELECTOR, ".msg")
+    assert active(driver) == "invite-code"
+    assert browser_enrol(driver, webchat, key.lower()) is None
+    note = driver.find_elements(By.CSS_SELECTOR, ".msg-note")[-1].text
+    assert "Welcome back" in note and "drafts" in note
+    assert "SET" in "\n".join(say(driver, "what is channel?"))
+    save_screenshot(driver, "webchat-personal-key")
+
+    # "Forget me" asks first; Cancel (or Escape) changes nothing.
+    forget = driver.find_element(By.ID, "forget-me")
+    confirm = driver.find_element(By.ID, "forget-confirm")
+    assert not confirm.is_displayed() and forget.get_attribute("aria-expanded") == "false"
+    forget.click()
+    wait_for(driver, lambda d: confirm.is_displayed(), 5, "the confirmation")
+    assert active(driver) == "forget-confirm" and forget.get_attribute("aria-expanded") == "true"
+    assert "can't be undone" in confirm.text
+    driver.find_element(By.ID, "forget-cancel").click()
+    assert not confirm.is_displayed() and active(driver) == "forget-me"
+    forget.click()
+    wait_for(driver, lambda d: confirm.is_displayed(), 5, "the confirmation")
+    ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+    assert not confirm.is_displayed() and active(driver) == "forget-me"
+    assert driver.find_element(By.ID, "chat-view").is_displayed()
+    assert call(webchat, "enrol", {"code": key})[0] == 200
+
+    forget.click()
+    wait_for(driver, lambda d: confirm.is_displayed(), 5, "the confirmation")
+    driver.find_element(By.ID, "forget-yes").click()
+    wait_for(driver, lambda d: d.find_element(By.ID, "invite-code").is_displayed(), 30, "sign-in")
+    assert "no longer works" in driver.find_element(By.ID, "enrol-view").text
+    assert js(driver, "return sessionStorage.length") == 0
+    assert not driver.find_elements(By.CSS_SELECTOR, ".msg")
+
+    field = driver.find_element(By.ID, "invite-code")
+    field.send_keys(key, Keys.ENTER)
+    error = driver.find_element(By.ID, "invite-error")
+    wait_for(driver, lambda d: error.text, 30, "the refusal")
+    assert "didn't work" in error.text and active(driver) == "invite-code"
+    assert not csp_errors(driver)
 
 
 def test_browser_at_320px_with_reduced_motion(chat):

@@ -4,11 +4,16 @@
  * No frameworks and no third-party code. Everything the user or the assistant wrote is put on
  * the page with textContent, never parsed as HTML. The session token lives in sessionStorage (not
  * a cookie), so it goes only where this script sends it and ends when the tab is closed.
+ *
+ * Signing in with an invite code also brings a personal sign-in key, shown once: it is kept in
+ * sessionStorage only until the person says they have kept it (so a reload doesn't lose it), then
+ * dropped. Signing out forgets the token in this tab; "Forget me" asks the server to un-enrol.
  */
 (function () {
   "use strict";
 
   var TOKEN_KEY = "prevent-webchat-session";
+  var NEW_KEY = "prevent-webchat-new-key";
   var TIMEOUT_MS = 90000;
   var HEADINGS = {
     emergency: "Call 999 now",
@@ -55,6 +60,36 @@
       /* nothing to clear */
     }
     els.session = null;
+    clearNewKey();
+  }
+
+  /* The personal sign-in key just issued, until its owner says it is kept safe. */
+  function loadNewKey() {
+    try {
+      var key = window.sessionStorage.getItem(NEW_KEY);
+      return typeof key === "string" && key ? key : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function saveNewKey(key) {
+    try {
+      window.sessionStorage.setItem(NEW_KEY, key);
+    } catch (e) {
+      /* without storage the key is on the page until it is acknowledged */
+    }
+  }
+
+  function clearNewKey() {
+    try {
+      window.sessionStorage.removeItem(NEW_KEY);
+    } catch (e) {
+      /* nothing to clear */
+    }
+    if (els.personalKey) {
+      els.personalKey.textContent = "";
+    }
   }
 
   /* ---- talking to the server ---- */
@@ -100,6 +135,7 @@
 
   function showEnrol(message) {
     els.chatView.hidden = true;
+    els.keyView.hidden = true;
     els.enrolView.hidden = false;
     setText(els.inviteError, message || "");
     if (message) {
@@ -112,11 +148,57 @@
 
   function showChat(note) {
     els.enrolView.hidden = true;
+    els.keyView.hidden = true;
+    hideForget(false);
     els.chatView.hidden = false;
     if (note) {
       addNote(note);
     }
     els.message.focus();
+  }
+
+  /* The new personal sign-in key, once, with focus on its panel (its text is read out). */
+  function showKey(key) {
+    els.enrolView.hidden = true;
+    els.chatView.hidden = true;
+    setText(els.personalKey, key);
+    setText(els.copyStatus, "");
+    els.copyKey.hidden = !(window.navigator.clipboard && window.navigator.clipboard.writeText);
+    els.keyView.hidden = false;
+    els.keyView.focus();
+  }
+
+  function keyKept() {
+    clearNewKey();
+    showChat(
+      "You're signed in for this browser tab. Ask a question about Prevent, or tell me " +
+        "what's worrying you."
+    );
+  }
+
+  function selectKey() {
+    var selection = window.getSelection && window.getSelection();
+    if (selection && document.createRange) {
+      var range = document.createRange();
+      range.selectNodeContents(els.personalKey);
+      selection.removeAllRanges();
+      selection.addRange(range);
+    }
+  }
+
+  function copyKey() {
+    var key = els.personalKey.textContent;
+    var failed = function () {
+      selectKey();
+      setText(els.copyStatus, "Couldn't copy the key. It is selected: copy it yourself, or write it down.");
+    };
+    if (!key || !window.navigator.clipboard) {
+      failed();
+      return;
+    }
+    window.navigator.clipboard.writeText(key).then(function () {
+      setText(els.copyStatus, "Copied. Now keep it somewhere safe, like a password manager.");
+    }, failed);
   }
 
   function setText(el, text) {
@@ -304,7 +386,9 @@
     }
     var session = els.session || loadSession();
     if (!session) {
-      showEnrol("Your session has ended. Please enter a new invite code to carry on.");
+      showEnrol(
+        "Your session has ended. Please sign in again with your personal sign-in key to carry on."
+      );
       return Promise.resolve(false);
     }
     busy = true;
@@ -401,7 +485,7 @@
     event.preventDefault();
     var code = els.inviteCode.value.trim();
     if (!code) {
-      showEnrol("Please enter your invite code.");
+      showEnrol("Please enter your invite code or personal sign-in key.");
       return;
     }
     els.enrolButton.setAttribute("aria-disabled", "true");
@@ -412,9 +496,17 @@
           saveSession({ token: result.data.token, expires: result.data.expires });
           els.inviteCode.value = "";
           els.inviteCode.removeAttribute("aria-invalid");
+          setText(els.enrolStatus, "");
+          var key = result.data.personal_key;
+          if (typeof key === "string" && key) {
+            saveNewKey(key);
+            showKey(key);
+            return;
+          }
           showChat(
-            "You're signed in for this browser tab. Ask a question about Prevent, or tell me " +
-              "what's worrying you."
+            "Welcome back. You're signed in for this browser tab. Earlier messages aren't " +
+              "shown again, but the assistant remembers the conversation and your saved " +
+              "drafts: say \"my drafts\" to see them."
           );
           return;
         }
@@ -434,24 +526,92 @@
       });
   }
 
-  function endSession() {
-    var session = els.session;
-    var done = function () {
-      clearSession();
-      els.log.textContent = "";
-      els.emergency.textContent = "";
-      els.message.value = "";
-      setError("");
-      setStatus("", false);
-      showEnrol("");
-      setText(els.inviteError, "");
-      setText(els.enrolStatus, "Your session has ended. You can close this tab.");
-    };
-    if (!session) {
-      done();
+  /* Back to the sign-in form with nothing of the conversation left on the page. */
+  function leaveChat(statusText) {
+    clearSession();
+    els.log.textContent = "";
+    els.emergency.textContent = "";
+    els.emergency.className = "emergency";
+    els.message.value = "";
+    setError("");
+    setStatus("", false);
+    hideForget(false);
+    showEnrol("");
+    setText(els.enrolStatus, statusText);
+  }
+
+  /* Sign out on this device. Tokens are stateless, so there is nothing to tell the server. */
+  function signOut() {
+    leaveChat(
+      "You've signed out on this device. You can sign in again with your personal sign-in " +
+        "key, or close this tab."
+    );
+  }
+
+  function showForget() {
+    setText(els.forgetError, "");
+    els.forgetConfirm.hidden = false;
+    els.forgetMe.setAttribute("aria-expanded", "true");
+    els.forgetConfirm.focus();
+    scrollTo(els.forgetConfirm);
+  }
+
+  function hideForget(refocus) {
+    if (!els.forgetConfirm) {
       return;
     }
-    post("end", {}, session.token).then(done, done);
+    els.forgetConfirm.hidden = true;
+    els.forgetMe.setAttribute("aria-expanded", "false");
+    setText(els.forgetError, "");
+    if (refocus) {
+      els.forgetMe.focus();
+    }
+  }
+
+  function forgetMe() {
+    if (els.forgetYes.getAttribute("aria-disabled") === "true") {
+      return;
+    }
+    var session = els.session || loadSession();
+    if (!session) {
+      showEnrol(
+        "Your session has ended. Sign in with your personal sign-in key, then choose Forget me."
+      );
+      return;
+    }
+    els.forgetYes.setAttribute("aria-disabled", "true");
+    setText(els.forgetError, "");
+    post("forget", {}, session.token)
+      .then(function (result) {
+        if (result.status === 200) {
+          leaveChat(
+            "You've been forgotten: your personal sign-in key no longer works. " +
+              "You can close this tab."
+          );
+          return;
+        }
+        if (result.status === 401) {
+          clearSession();
+          showEnrol(
+            "Your session has ended. Sign in with your personal sign-in key, then choose " +
+              "Forget me."
+          );
+          return;
+        }
+        setText(
+          els.forgetError,
+          serverMessage(result, "Sorry, something went wrong. Please try again in a moment.")
+        );
+      })
+      .catch(function () {
+        setText(
+          els.forgetError,
+          "We couldn't reach the assistant. Check your connection and try again."
+        );
+      })
+      .finally(function () {
+        els.forgetYes.removeAttribute("aria-disabled");
+      });
   }
 
   function onKeyDown(event) {
@@ -475,6 +635,16 @@
     els.composerError = $("composer-error");
     els.status = $("status");
     els.send = $("send");
+    els.keyView = $("key-view");
+    els.personalKey = $("personal-key");
+    els.copyKey = $("copy-key");
+    els.copyStatus = $("copy-status");
+    els.forgetMe = $("forget-me");
+    els.forgetConfirm = $("forget-confirm");
+    els.forgetYes = $("forget-yes");
+    els.forgetError = $("forget-error");
+    els.forgetMe.setAttribute("aria-controls", "forget-confirm");
+    els.forgetMe.setAttribute("aria-expanded", "false");
 
     els.enrolStatus = document.createElement("p");
     els.enrolStatus.className = "hint";
@@ -492,10 +662,25 @@
         setError("");
       }
     });
-    $("end-session").addEventListener("click", endSession);
+    $("end-session").addEventListener("click", signOut);
+    $("key-kept").addEventListener("click", keyKept);
+    els.copyKey.addEventListener("click", copyKey);
+    els.forgetMe.addEventListener("click", showForget);
+    $("forget-cancel").addEventListener("click", function () {
+      hideForget(true);
+    });
+    els.forgetYes.addEventListener("click", forgetMe);
+    els.forgetConfirm.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") {
+        hideForget(true);
+      }
+    });
 
     els.session = loadSession();
-    if (els.session) {
+    var newKey = els.session ? loadNewKey() : null;
+    if (newKey) {
+      showKey(newKey);
+    } else if (els.session) {
       showChat(
         "You're still signed in in this tab. Earlier messages aren't shown again, but the " +
           "assistant remembers the conversation."
