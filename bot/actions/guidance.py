@@ -57,7 +57,7 @@ class ActionAnswerGuidance(NeverRaise, Action):
         result = service.answer(text, topic_id=topic_id, area_id=user_area(tracker))
         if isinstance(result, GuidanceAnswer):
             utter_answer(dispatcher, result)
-            deliver_notices(dispatcher, tracker)
+            deliver_notices(dispatcher, tracker, reminders=False)
             return [SlotSet("last_answer", result.topic_id)]
         contact = result.area
         dispatcher.utter_message(
