@@ -54,10 +54,9 @@ async def push_pending(updates: ReferrerUpdates, pushers: dict[str, Pusher]) -> 
     police_phone = get_service().base.police.phone
     inbox = get_config().inbox_address
     pushed = 0
-    for update, route in updates.pending():
-        pusher = pushers.get(route.channel)
-        if pusher is None:
-            continue  # pulled when they next write
+    # News on other channels waits to be pulled when the referrer next writes.
+    for update, route in updates.pending(channels=pushers):
+        pusher = pushers[route.channel]
         response, values = news_response(update, police_phone, inbox)
         try:
             await pusher.push(route, say(response, values))

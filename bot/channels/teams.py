@@ -401,9 +401,7 @@ class TeamsPusher:
             raise LookupError("no Teams address kept for this referral")
         vouched = VouchedServiceUrls()
         vouched.add(reference.service_url)
-        if not await Connector(self._token, vouched).post(
-            reference, reference.reply(text=text)
-        ):
+        if not await Connector(self._token, vouched).post(reference, reference.reply(text=text)):
             raise ConnectionError("the Bot Connector did not take the message")
 
 

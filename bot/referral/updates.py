@@ -15,7 +15,7 @@ import json
 import logging
 import os
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -24,7 +24,14 @@ from typing import Any
 from sqlalchemy import Column, DateTime, Integer, LargeBinary, String
 from sqlalchemy.orm import Session
 
-from bot.store.crypto import DecryptionFailed, KeyRing, new_data_key, open_sealed, seal
+from bot.store.crypto import (
+    DecryptionFailed,
+    KeyRing,
+    WrappedKey,
+    new_data_key,
+    open_sealed,
+    seal,
+)
 from bot.store.db import Base, owner_hash, session_scope, utcnow
 
 log = logging.getLogger(__name__)
@@ -42,7 +49,9 @@ class ReferralRouteRow(Base):
 
     reference = Column(String(40), primary_key=True)
     owner = Column(String(64), nullable=False, index=True)  # keyed hash of the sender id
-    route = Column(LargeBinary, nullable=False)  # {"channel", "sender_id"} sealed by the key ring
+    #: The channel's name ("telegram", "rest"...): so only news a channel can push is read.
+    channel = Column(String(20), nullable=False, default="", index=True)
+    route = Column(LargeBinary, nullable=False)  # {"sender_id", "address"} sealed by the key ring
     key_version = Column(String(20), nullable=False)
     wrapped_key = Column(LargeBinary, nullable=False)
     area = Column(String(40), nullable=False, default="")
@@ -147,14 +156,13 @@ class ReferrerUpdates:
     ) -> None:
         data_key = new_data_key()
         wrapped = self._keys.wrap(data_key, reference)
-        route = json.dumps(
-            {"channel": channel or "", "sender_id": sender_id, "address": address or {}}
-        ).encode()
+        route = json.dumps({"sender_id": sender_id, "address": address or {}}).encode()
         with session_scope(self._url) as session:
             session.merge(
                 ReferralRouteRow(
                     reference=reference,
                     owner=owner_hash(sender_id, self._pepper),
+                    channel=(channel or "")[:20],
                     route=seal(data_key, route, reference),
                     key_version=wrapped.version,
                     wrapped_key=wrapped.blob,
@@ -194,17 +202,23 @@ class ReferrerUpdates:
                     taken.append(update)
             return taken
 
-    def pending(self, limit: int = 100) -> list[tuple[Update, Route]]:
-        """Undelivered news with where to push it (for channels that can push)."""
+    def pending(
+        self, channels: Iterable[str] | None = None, limit: int = 100
+    ) -> list[tuple[Update, Route]]:
+        """Undelivered news with where to push it, for these channels (None: every channel).
+
+        Filtered before anything is decrypted, so news waiting for a REST user's next
+        message is neither read on every push round nor in the way of news that can go.
+        """
         with session_scope(self._url) as session:
-            rows = (
+            query = (
                 session.query(ReferralUpdateRow, ReferralRouteRow)
                 .join(ReferralRouteRow, ReferralRouteRow.reference == ReferralUpdateRow.reference)
                 .filter(ReferralUpdateRow.delivered_at.is_(None))
-                .order_by(ReferralUpdateRow.id)
-                .limit(limit)
-                .all()
             )
+            if channels is not None:
+                query = query.filter(ReferralRouteRow.channel.in_(list(channels)))
+            rows = query.order_by(ReferralUpdateRow.id).limit(limit).all()
             readable = [(self._update(update), route) for update, route in rows]
             return [(update, self._route(route)) for update, route in readable if update]
 
@@ -228,11 +242,9 @@ class ReferrerUpdates:
         return Update(int(row.id), row.reference, row.kind, details, row.created_at)
 
     def _route(self, row: ReferralRouteRow) -> Route:
-        from bot.store.crypto import WrappedKey
-
         data_key = self._keys.unwrap(WrappedKey(row.key_version, row.wrapped_key), row.reference)
         data = json.loads(open_sealed(data_key, row.route, row.reference))
-        return Route(data["channel"], data["sender_id"], data.get("address") or {})
+        return Route(row.channel, data["sender_id"], data.get("address") or {})
 
 
 def get_updates() -> ReferrerUpdates:

@@ -33,7 +33,8 @@ def trained_model() -> Path:
     return ROOT / out.stdout.strip().splitlines()[-1]
 
 
-def _wait_http(url: str, deadline: float, proc: subprocess.Popen, log: Path) -> None:
+def wait_http(url: str, deadline: float, proc: subprocess.Popen, log: Path) -> None:
+    """Until `url` answers; fails early, with the log's tail, if the process exits."""
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"server exited early; log:\n{log.read_text()[-4000:]}")
@@ -146,8 +147,8 @@ def running_assistant(
             procs.append(rasa)
             deadline = time.monotonic() + 240
             if actions is not None:
-                _wait_http(f"http://127.0.0.1:{action_port}/health", deadline, actions, action_log)
-            _wait_http(f"http://127.0.0.1:{rasa_port}/", deadline, rasa, rasa_log)
+                wait_http(f"http://127.0.0.1:{action_port}/health", deadline, actions, action_log)
+            wait_http(f"http://127.0.0.1:{rasa_port}/", deadline, rasa, rasa_log)
             pids = {"rasa": rasa.pid, **({"actions": actions.pid} if actions else {})}
             yield Assistant(
                 f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", var_dir, env, pids, rasa_port

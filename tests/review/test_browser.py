@@ -13,8 +13,6 @@ import os
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -24,7 +22,7 @@ from bot.review.audit import ANONYMOUS, AuditLog
 from bot.sealing import Sealer
 from bot.store.crypto import KeyRing
 from tests.helpers.browser import chrome_driver, save_screenshot
-from tests.helpers.servers import free_port
+from tests.helpers.servers import free_port, wait_http
 from tests.review.factories import (
     CHEAP_SCRYPT,
     CONCERN_SENTINEL,
@@ -54,19 +52,6 @@ def _cli(env: dict[str, str], *args: str, stdin: str = "") -> None:
         capture_output=True,
         timeout=60,
     )
-
-
-def _wait_up(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"review app exited early:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 - loopback only
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    raise TimeoutError(f"{url} did not come up:\n{log.read_text()[-3000:]}")
 
 
 def _database_bytes(path: Path) -> bytes:
@@ -139,7 +124,7 @@ def review_process(tmp_path):
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_up(base + "/sign-in", proc, log)
+        wait_http(base + "/sign-in", time.monotonic() + 30, proc, log)
         yield {
             "base": base,
             "url": url,
