@@ -48,12 +48,12 @@ def careless_relay():
 @pytest.mark.parametrize("written", ["STARTTLS", "StartTLS", " starttls ", "TLS"])
 def test_any_case_of_tls_never_sends_the_password_in_clear(written, careless_relay, tmp_path):
     port, seen = careless_relay
-    settings = SmtpSettings(
-        "127.0.0.1", port, security=written, username="bot", password=PASSWORD
-    )
+    settings = SmtpSettings("127.0.0.1", port, security=written, username="bot", password=PASSWORD)
     assert settings.security == written.strip().lower()
     url = f"sqlite:///{tmp_path / 'outbox.db'}"
-    enqueue(url, b"Subject: x\r\n\r\nsealed\r\n", ["prevent@essex.pnn.police.uk"], "VTR-1", "s", "b@x")
+    enqueue(
+        url, b"Subject: x\r\n\r\nsealed\r\n", ["prevent@essex.pnn.police.uk"], "VTR-1", "s", "b@x"
+    )
     counts = DeliveryWorker(url, settings).run_once()
     assert counts["sent"] == 0  # the relay offers no TLS: nothing goes, in clear or not
     assert seen == []
@@ -104,6 +104,8 @@ def test_the_careless_relay_does_record_a_password_sent_in_clear(careless_relay,
     port, seen = careless_relay
     settings = SmtpSettings("127.0.0.1", port, security="none", username="bot", password=PASSWORD)
     url = f"sqlite:///{tmp_path / 'outbox.db'}"
-    enqueue(url, b"Subject: x\r\n\r\nsealed\r\n", ["prevent@essex.pnn.police.uk"], "VTR-1", "s", "b@x")
+    enqueue(
+        url, b"Subject: x\r\n\r\nsealed\r\n", ["prevent@essex.pnn.police.uk"], "VTR-1", "s", "b@x"
+    )
     assert DeliveryWorker(url, settings).run_once()["sent"] == 1
     assert seen == [PASSWORD.encode()]
