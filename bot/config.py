@@ -49,6 +49,10 @@ class Config:
     #: Where users reach the Rasa server (for one-time file links), e.g. https://prevent.example
     public_url: str = "http://localhost:5005"
     database_url: str = field(repr=False, default="")
+    #: Conversations (the tracker store) idle this many days are erased by the purge worker.
+    conversation_retention_days: int = 30
+    #: The Rasa tracker database, for the purge worker and "Forget me" (same TRACKER_DB_*).
+    tracker_database_url: str = field(repr=False, default="")
 
     def __repr__(self) -> str:  # never print URLs that may carry passwords
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
@@ -83,7 +87,31 @@ def get_config() -> Config:
         ).rstrip("/"),
         database_url=os.environ.get("PREVENT_DATABASE_URL")
         or f"sqlite:///{var_dir / 'prevent.db'}",
+        conversation_retention_days=int(_float("PREVENT_CONVERSATION_RETENTION_DAYS", 30)),
+        tracker_database_url=_tracker_database_url(var_dir),
     )
+
+
+def _tracker_database_url(var_dir: Path) -> str:
+    """The URL Rasa's SQL tracker store builds from the same TRACKER_DB_* variables."""
+    from sqlalchemy.engine import URL
+
+    dialect = os.environ.get("TRACKER_DB_DIALECT", "").strip() or "sqlite"
+    db = os.environ.get("TRACKER_DB", "").strip()
+    host = os.environ.get("TRACKER_DB_HOST", "").strip()
+    if dialect == "sqlite":
+        return f"sqlite:///{db or var_dir / 'tracker.db'}"
+    if "://" in host:
+        return host
+    name, _, port = host.partition(":")
+    return URL.create(
+        dialect,
+        username=os.environ.get("TRACKER_DB_USER", "").strip() or None,
+        password=os.environ.get("TRACKER_DB_PASSWORD", "") or None,
+        host=name or None,
+        port=int(port) if port else None,
+        database=db or None,
+    ).render_as_string(hide_password=False)
 
 
 #: Shortest secret accepted for the action server (a generated one has 43 characters).
