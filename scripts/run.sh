@@ -36,7 +36,7 @@ else
   echo "Starting the assistant (Ctrl-C stops):"
   echo "  REST channel  http://localhost:${RASA_PORT}/webhooks/rest/webhook"
   echo "  web chat      http://localhost:${RASA_PORT}/webhooks/webchat/  (an invite code: make invite CHANNEL=webchat)"
-  "$PY" -m rasa run -m "$MODEL" --endpoints endpoints.yml --credentials credentials.yml \
+  "$PY" -m rasa run -m "$MODEL" --endpoints endpoints.yml --credentials "${PREVENT_CREDENTIALS:-credentials.yml}" \
     --port "$RASA_PORT" --interface "${RASA_INTERFACE:-127.0.0.1}" &
   RASA_PID=$!
   wait "$RASA_PID"

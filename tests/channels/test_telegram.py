@@ -708,3 +708,27 @@ def test_nothing_secret_or_said_is_in_the_assistant_log(telegram_assistant):
     assert TOKEN not in log and SECRET not in log
     assert "knife in his blazer" not in log
     assert os.path.getsize(telegram_assistant.var_dir / "rasa.log") > 0
+
+
+@pytest.mark.servers
+def test_a_telegram_id_sent_over_rest_reaches_none_of_that_users_drafts(
+    telegram_assistant, fake_telegram, enrolment
+):
+    """Attacker (issue 11, finding 9): Telegram ids are not secret; the REST channel takes
+    any sender id. Owners are channel-qualified, so "rest:<id>" owns nothing of "telegram:<id>".
+    """
+    chat = enrolled_chat(telegram_assistant, fake_telegram, enrolment)
+    chat.say("start a referral")
+    chat.say("no")
+    chat.say("Peregrina")
+    chat.say("stop")
+    assert any("Peregrina" in t for t in texts(chat.say("my drafts")))
+
+    forged = "\n".join(
+        r.get("text") or "" for r in telegram_assistant.say(str(chat.user), "my drafts")
+    )
+    assert "Peregrina" not in forged
+    assert "no saved drafts" in forged.lower()
+    telegram_assistant.say(str(chat.user), "delete my draft")
+    telegram_assistant.say(str(chat.user), "yes")
+    assert any("Peregrina" in t for t in texts(chat.say("my drafts")))  # still there
