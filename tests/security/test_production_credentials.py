@@ -25,6 +25,7 @@ def test_production_credentials_have_no_rest_channel_and_every_other_one():
 
 
 def test_run_script_takes_the_production_credentials_from_the_environment():
-    assert '--credentials "${PREVENT_CREDENTIALS:-credentials.yml}"' in (
-        ROOT / "scripts" / "run.sh"
-    ).read_text()
+    assert (
+        '--credentials "${PREVENT_CREDENTIALS:-credentials.yml}"'
+        in (ROOT / "scripts" / "run.sh").read_text()
+    )
