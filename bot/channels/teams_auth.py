@@ -37,6 +37,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -73,6 +74,9 @@ KEYS_MIN_REFRESH_SECONDS = 60
 #: Renew the app token this long before it expires.
 TOKEN_MARGIN_SECONDS = 300
 HTTP_TIMEOUT_SECONDS = 10
+#: header.payload.signature, each base64url (found by the fuzz run: anything else reached
+#: PyJWT, which raised an unhandled UnicodeEncodeError on non-ASCII tokens).
+JWT_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 #: credentials.yml key -> environment variable it falls back to.
@@ -383,6 +387,8 @@ def bearer_token(authorization: str | None) -> str:
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise AuthError("missing bearer token")
+    if not JWT_SHAPE.fullmatch(token):  # e.g. non-ASCII bytes, which PyJWT cannot encode
+        raise AuthError("malformed token")
     return token
 
 

@@ -403,3 +403,11 @@ def test_staff_allow_list_and_service_urls_from_the_environment():
     assert s.allowed_users == frozenset({"aaaa-1", "bbbb-2"})
     assert s.service_urls == ("https://x.example/",)
     assert auth.settings_from(None, {}).service_urls == ("https://smba.trafficmanager.net/",)
+
+
+@pytest.mark.parametrize("token", ["ÞöÉì", "a.b.c\u00e9", "\udc80.x.y", "a b.c.d"])
+def test_a_token_that_is_not_base64url_is_refused_not_a_crash(bf, token):
+    """Found by the fuzz run: PyJWT raised UnicodeEncodeError (a 500) on non-ASCII tokens."""
+    s = settings(bf)
+    with pytest.raises(auth.AuthError, match="malformed token"):
+        run(auth.verify_token(f"Bearer {token}", s, auth.SigningKeys(s.metadata_urls)))

@@ -31,7 +31,7 @@ from tests.helpers.vtr_answers import VTR_ANSWERS, draft_to_summary, text_of
 pytestmark = pytest.mark.servers
 
 CREDENTIALS = """\
-rest:
+bot.channels.rest.RestInput:
 bot.channels.downloads.FileLinksInput:
 bot.channels.webchat.WebChatInput:
   session_hours: 1

@@ -11,7 +11,7 @@ import yaml
 
 from tests.helpers.servers import ROOT
 
-UNAUTHENTICATED = {"rest", "socketio", "callback", "rasa"}
+UNAUTHENTICATED = {"rest", "socketio", "callback", "rasa", "bot.channels.rest.RestInput"}
 
 
 def _channels(name: str) -> set[str]:
