@@ -115,6 +115,20 @@ def _names_only(entities: Any) -> list[dict[str, Any]]:
     return kept
 
 
+#: Slots whose values are markers or categories set by the actions, never words a person
+#: typed (the form's answers live in the encrypted draft, see domain/referral.yml): kept so
+#: that a redacted conversation goes on where it was. Any other slot's text is redacted.
+MARKER_SLOTS = frozenset(
+    {"requested_slot", "paused_form", "last_answer", "area", "draft_id", "pending_delete"}
+)
+MARKER_SLOT_PREFIXES = ("vtr_", "triage_")
+
+
+def is_marker_slot(data: dict[str, Any]) -> bool:
+    name = data.get("name")
+    return isinstance(name, str) and (name in MARKER_SLOTS or name.startswith(MARKER_SLOT_PREFIXES))
+
+
 def redact_event(data: dict[str, Any]) -> dict[str, Any]:
     """The event without anything a person typed or was shown; names and shape stay."""
     kind = data.get("event")
@@ -139,7 +153,9 @@ def redact_event(data: dict[str, Any]) -> dict[str, Any]:
         }
     if kind == "entities":
         return {**data, "entities": _names_only(data.get("entities"))}
-    return data  # actions, slots (markers, never answers), loops, session starts
+    if kind == "slot" and isinstance(data.get("value"), str) and not is_marker_slot(data):
+        return {**data, "value": REDACTED}
+    return data  # actions, loops, session starts, marker slots
 
 
 # --- which conversation a draft was written in ------------------------------------------------
