@@ -49,6 +49,10 @@ class Config:
     #: Where users reach the Rasa server (for one-time file links), e.g. https://prevent.example
     public_url: str = "http://localhost:5005"
     database_url: str = field(repr=False, default="")
+    #: Conversations (the tracker store) idle this many days are erased by the purge worker.
+    conversation_retention_days: int = 30
+    #: The Rasa tracker database, for the purge worker and "Forget me" (same TRACKER_DB_*).
+    tracker_database_url: str = field(repr=False, default="")
 
     def __repr__(self) -> str:  # never print URLs that may carry passwords
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
@@ -83,4 +87,73 @@ def get_config() -> Config:
         ).rstrip("/"),
         database_url=os.environ.get("PREVENT_DATABASE_URL")
         or f"sqlite:///{var_dir / 'prevent.db'}",
+        conversation_retention_days=int(_float("PREVENT_CONVERSATION_RETENTION_DAYS", 30)),
+        tracker_database_url=_tracker_database_url(var_dir),
     )
+
+
+def _tracker_database_url(var_dir: Path) -> str:
+    """The URL Rasa's SQL tracker store builds from the same TRACKER_DB_* variables."""
+    from sqlalchemy.engine import URL
+
+    dialect = os.environ.get("TRACKER_DB_DIALECT", "").strip() or "sqlite"
+    db = os.environ.get("TRACKER_DB", "").strip()
+    host = os.environ.get("TRACKER_DB_HOST", "").strip()
+    if dialect == "sqlite":
+        return f"sqlite:///{db or var_dir / 'tracker.db'}"
+    if "://" in host:
+        return host
+    name, _, port = host.partition(":")
+    return URL.create(
+        dialect,
+        username=os.environ.get("TRACKER_DB_USER", "").strip() or None,
+        password=os.environ.get("TRACKER_DB_PASSWORD", "") or None,
+        host=name or None,
+        port=int(port) if port else None,
+        database=db or None,
+    ).render_as_string(hide_password=False)
+
+
+#: Shortest secret accepted for the action server (a generated one has 43 characters).
+MIN_SECRET_CHARS = 32
+
+
+def generated_secret(env_name: str, file_name: str) -> str:
+    """A shared secret: env `env_name`, else `<env_name>_FILE`, else var/keys/<file_name>.
+
+    Why a file for `make run`: the Rasa server and the action server are separate
+    processes that must hold the same value; `scripts/run.sh` reads it once and passes it
+    to both in the environment. Created with mode 0600 on first use, like the master key.
+    A secret shorter than `MIN_SECRET_CHARS` is refused (fail closed, never "no secret").
+    """
+    import secrets
+
+    value = os.environ.get(env_name, "").strip()
+    if not value:
+        configured = os.environ.get(f"{env_name}_FILE", "").strip()
+        path = Path(configured) if configured else get_config().var_dir / "keys" / file_name
+        if not path.exists() and not configured:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass  # another process made it first
+            else:
+                with os.fdopen(fd, "w") as fh:
+                    fh.write(secrets.token_urlsafe(32) + "\n")
+        value = path.read_text().strip()
+    if len(value) < MIN_SECRET_CHARS:
+        raise ValueError(f"{env_name} must be at least {MIN_SECRET_CHARS} characters long")
+    return value
+
+
+def action_server_token() -> str:
+    """The secret every call from Rasa to the action server carries (`bot.actions.auth`)."""
+    return generated_secret("PREVENT_ACTION_SERVER_TOKEN", "action-server.token")
+
+
+if __name__ == "__main__":  # scripts/run.sh: `python -m bot.config action-server-token`
+    import sys
+
+    if sys.argv[1:] == ["action-server-token"]:
+        print(action_server_token())

@@ -7,3 +7,7 @@ No policy wording lives in this package: text comes from domain responses and fr
 Every action returns at least one event (at least `last_answer`, an id): an action that
 returns none is how the safety-net policy recognises one that failed on the way.
 """
+
+from bot.actions import auth as _auth
+
+_auth.register()  # every request from Rasa must carry the shared secret (bot.actions.auth)

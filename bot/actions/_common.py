@@ -20,6 +20,44 @@ def user_area(tracker: Tracker) -> str:
     return (tracker.get_slot("area") or get_config().default_area).lower()
 
 
+def owner_id(tracker: Tracker) -> str:
+    """Who owns drafts, notices and news: the sender id qualified by its channel.
+
+    Why: sender ids are not secret (a Telegram id, a Teams id) and each channel has its
+    own id space; a Telegram user's id sent over another channel (REST, web chat) names a
+    different owner, so it reaches none of that user's drafts or news.
+    """
+    channel = tracker.get_latest_input_channel() or "cmdline"
+    return f"{channel}:{tracker.sender_id}"
+
+
+def remember_draft_conversation(tracker: Tracker, draft_id: str) -> None:
+    """Note which conversation a draft is answered in, for the purge worker to redact."""
+    from bot.store.conversations import get_vault, link_draft
+
+    try:
+        vault = get_vault()
+        link_draft(get_config().database_url, draft_id, vault.owner(tracker.sender_id))
+    except Exception as exc:  # noqa: BLE001 - the draft itself is safe; logged, no user data
+        _log.error("draft conversation not linked: %s", type(exc).__name__)
+
+
+def forget_draft_words(tracker: Tracker, draft_id: str) -> None:
+    """After a draft is sealed or deleted: the conversation keeps no words of its answers.
+
+    Redacts every stored event of this conversation (`bot.store.conversations`); the
+    events of the current turn are written afterwards and hold none of the answers.
+    """
+    from bot.store.conversations import get_vault, unlink_draft
+
+    try:
+        vault = get_vault()
+        vault.redact(vault.owner(tracker.sender_id))
+        unlink_draft(get_config().database_url, draft_id)
+    except Exception as exc:  # noqa: BLE001 - logged loudly by type, never with user data
+        _log.error("conversation not redacted after draft %s: %s", draft_id[:8], type(exc).__name__)
+
+
 def intent_payload(intent: str, **entities: Any) -> str:
     """A button payload that Rasa parses without NLU: `/intent{"entity": "value"}`."""
     return f"/{intent}{json.dumps(entities)}" if entities else f"/{intent}"
@@ -115,8 +153,8 @@ def deliver_notices(dispatcher: Any, tracker: Tracker, reminders: bool = True) -
 
     shown = 0
     try:
-        notices = get_store().take_notices(tracker.sender_id) if reminders else []
-        news = get_updates().take_for(tracker.sender_id)
+        notices = get_store().take_notices(owner_id(tracker)) if reminders else []
+        news = get_updates().take_for(owner_id(tracker))
     except Exception as exc:  # noqa: BLE001 - a reminder must never break an answer
         _log.warning("notices could not be read: %s", type(exc).__name__)
         return 0

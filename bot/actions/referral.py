@@ -19,7 +19,15 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.actions._common import NeverRaise, deliver_notices, latest_text, user_just_spoke
+from bot.actions._common import (
+    NeverRaise,
+    deliver_notices,
+    forget_draft_words,
+    latest_text,
+    owner_id,
+    remember_draft_conversation,
+    user_just_spoke,
+)
 from bot.actions.triage import FACT_NAMES
 from bot.actions.triage import PREFIX as TRIAGE_PREFIX
 from bot.config import get_config
@@ -78,7 +86,7 @@ def _open_draft(tracker: Tracker) -> Draft | None:
     if not draft_id:
         return None
     try:
-        return get_store().get(tracker.sender_id, draft_id)
+        return get_store().get(owner_id(tracker), draft_id)
     except DraftNotFound:
         return None
 
@@ -145,7 +153,7 @@ class ValidateVtrForm(NeverRaise, FormValidationAction):
             dispatcher.utter_message(response="utter_field_problem", problem=result.problem)
             return None
         try:
-            get_store().save(tracker.sender_id, draft)
+            get_store().save(owner_id(tracker), draft)
         except STORAGE_ERRORS:
             log.exception("draft save failed (draft %s)", draft.short_id)
             dispatcher.utter_message(response="utter_storage_failed")
@@ -175,12 +183,13 @@ class ActionStartReferral(NeverRaise, Action):
         deliver_notices(dispatcher, tracker)
         store = get_store()
         try:
-            others = [d for d in store.list(tracker.sender_id) if d.status in ("draft", "ready")]
-            draft = store.create(tracker.sender_id)
+            others = [d for d in store.list(owner_id(tracker)) if d.status in ("draft", "ready")]
+            draft = store.create(owner_id(tracker))
+            remember_draft_conversation(tracker, draft.id)
             facts = {n: tracker.get_slot(TRIAGE_PREFIX + n) for n in FACT_NAMES}
             outcome = _last_outcome(tracker)
             prefilled = prefill_from_triage(draft, facts, outcome)
-            store.save(tracker.sender_id, draft)
+            store.save(owner_id(tracker), draft)
         except STORAGE_ERRORS:
             log.exception("could not create a draft")
             dispatcher.utter_message(response="utter_storage_failed")
@@ -284,7 +293,7 @@ class ActionConfirmDraft(NeverRaise, Action):
             return [SlotSet("last_answer", "draft_incomplete")]
         draft.status = "ready"
         try:
-            get_store().save(tracker.sender_id, draft)
+            get_store().save(owner_id(tracker), draft)
         except STORAGE_ERRORS:
             log.exception("could not mark draft %s ready", draft.short_id)
             dispatcher.utter_message(response="utter_storage_failed")
@@ -321,7 +330,8 @@ class ActionConfirmDraft(NeverRaise, Action):
 def _after_sealing(tracker: Tracker, draft: Draft, reference: str) -> None:
     """Destroy the readable draft; remember who to tell when there is news of it."""
     area = draft.values.get("area", "") or ""
-    get_store().mark_sealed(tracker.sender_id, draft.id, reference, area)
+    get_store().mark_sealed(owner_id(tracker), draft.id, reference, area)
+    forget_draft_words(tracker, draft.id)
     try:
         metadata = (tracker.latest_message or {}).get("metadata") or {}
         address = metadata.get("push_address")
@@ -331,6 +341,7 @@ def _after_sealing(tracker: Tracker, draft: Draft, reference: str) -> None:
             tracker.get_latest_input_channel() or "",
             area,
             address if isinstance(address, dict) else None,
+            owner_id=owner_id(tracker),
         )
     except STORAGE_ERRORS as exc:  # the referral is safe; only news of it would be missed
         log.error("no route kept for %s: %s", reference, type(exc).__name__)
@@ -388,7 +399,7 @@ class ActionEditField(NeverRaise, Action):
             return [SlotSet("last_answer", "which_field"), SlotSet("draft_id", draft.id)]
         draft.editing = spec.id
         draft.status = "draft"
-        get_store().save(tracker.sender_id, draft)
+        get_store().save(owner_id(tracker), draft)
         return [
             SlotSet("draft_id", draft.id),
             SlotSet(SLOT + spec.id, None),
@@ -412,7 +423,7 @@ class ActionAddMore(NeverRaise, Action):
             return [SlotSet("last_answer", "no_draft")]
         draft.concern_done = False
         draft.status = "draft"
-        get_store().save(tracker.sender_id, draft)
+        get_store().save(owner_id(tracker), draft)
         return [
             SlotSet("draft_id", draft.id),
             SlotSet(SLOT + CONCERN_MORE, None),
@@ -422,7 +433,7 @@ class ActionAddMore(NeverRaise, Action):
 
 
 def _latest(tracker: Tracker) -> Draft | None:
-    return get_store().latest_open(tracker.sender_id)
+    return get_store().latest_open(owner_id(tracker))
 
 
 def _draft_or_say(
@@ -445,7 +456,7 @@ class ActionListDrafts(NeverRaise, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         deliver_notices(dispatcher, tracker)
-        drafts = get_store().list(tracker.sender_id)
+        drafts = get_store().list(owner_id(tracker))
         if not drafts:
             dispatcher.utter_message(response="utter_no_drafts")
             return [SlotSet("last_answer", "no_drafts")]
@@ -486,10 +497,11 @@ class ActionDeleteDraft(NeverRaise, Action):
     ) -> list[EventType]:
         draft_id = tracker.get_slot("pending_delete")
         try:
-            get_store().delete(tracker.sender_id, draft_id or "")
+            get_store().delete(owner_id(tracker), draft_id or "")
         except DraftNotFound:
             dispatcher.utter_message(response="utter_no_drafts")
             return [SlotSet("pending_delete", None), SlotSet("last_answer", "no_drafts")]
+        forget_draft_words(tracker, draft_id or "")
         dispatcher.utter_message(
             response="utter_draft_deleted", draft_ref=(draft_id or "")[:8].upper()
         )

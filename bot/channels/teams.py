@@ -49,6 +49,7 @@ from bot.channels.teams_auth import (
     settings_from,
     verify_token,
 )
+from bot.enrolment import Enrolment, get_enrolment, looks_like_code
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,16 @@ FAILURE_TEXT = (
 )
 #: Concerns about a pupil are not for a group chat or a team channel (the app manifest
 #: offers one-to-one chats only; this holds if it is installed elsewhere anyway).
+#: Staff only: a school's tenant holds its pupils too (see `TeamsInput._gate`).
+REFUSAL_TEXT = (
+    "Sorry, this assistant is only for school and college staff who have been invited. "
+    "If you should have access, ask your designated safeguarding lead for an invite code "
+    "and send it here. If someone is in immediate danger, call 999."
+)
+WELCOME_TEXT = (
+    'Thank you, you\'re enrolled. Ask me anything about Prevent, or say "Should I refer?" '
+    "to talk a concern through. If someone is in immediate danger, call 999."
+)
 PERSONAL_ONLY_TEXT = (
     "I only work in one-to-one chats, so that what you tell me stays private: open a chat "
     "with me directly. If anyone is in immediate danger, call 999 now."
@@ -286,8 +297,12 @@ OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
 class TeamsInput(InputChannel):
     """The Teams messaging endpoint: checks each request, then hands the text to Rasa."""
 
-    def __init__(self, settings: TeamsSettings) -> None:
+    def __init__(
+        self, settings: TeamsSettings, enrolment: Callable[[], Enrolment] = get_enrolment
+    ) -> None:
         self.settings = settings
+        self._make_enrolment = enrolment
+        self._enrolment: Enrolment | None = None
         self.keys = SigningKeys(settings.metadata_urls)
         self.vouched = VouchedServiceUrls()
         self.connector = Connector(AppToken(settings), self.vouched)
@@ -329,9 +344,37 @@ class TeamsInput(InputChannel):
             return 400, {"error": "activity lacks a sender or a conversation"}
         if reference.conversation.get("conversationType", "personal") != "personal":
             await self.connector.post(reference, reference.reply(text=PERSONAL_ONLY_TEXT))
+            return 200, {}
+        refusal = await self._gate(activity)
+        if refusal is not None:
+            await self.connector.post(reference, reference.reply(text=refusal))
         else:
             await self._converse(activity, reference, on_new_message)
         return 200, {}
+
+    async def _gate(self, activity: Mapping[str, Any]) -> str | None:
+        """Staff only: None to go on to Rasa, else the only reply this person gets.
+
+        Why: the tenant check admits everyone in a school's Microsoft 365 tenant, pupils
+        included. Allowed: an Entra object id in TEAMS_ALLOWED_USERS, or a person enrolled
+        once with an invite code (`make invite CHANNEL=teams`), remembered as a keyed hash.
+        """
+        sender = sender_id(activity)
+        if sender.lower() in self.settings.allowed_users:
+            return None
+        if self._enrolment is None:  # on first use: the database may not exist at load time
+            self._enrolment = self._make_enrolment()
+        enrolment = self._enrolment
+        if await asyncio.to_thread(enrolment.is_enrolled, CHANNEL, sender):
+            return None
+        text = user_text(activity)
+        if looks_like_code(text) and await asyncio.to_thread(
+            enrolment.redeem, CHANNEL, sender, text
+        ):
+            log.info("teams: a new member enrolled with an invite code")
+            return WELCOME_TEXT
+        log.info("teams: refused a sender who is neither allow-listed nor enrolled")
+        return REFUSAL_TEXT
 
     @staticmethod
     def _refused(exc: AuthError) -> tuple[int, dict[str, Any]]:

@@ -15,7 +15,17 @@ from the Bot Connector service" says, and nothing reaches Rasa until it passes:
    SDKs allow for clock skew).
 3. The token's ``serviceurl`` claim equals the activity's ``serviceUrl``: replies only ever
    go to a URL that Microsoft vouched for, never to one taken from an unsigned body.
-4. The activity's tenant is one of ``TEAMS_ALLOWED_TENANTS`` (403 otherwise).
+4. ``channelId`` is ``msteams`` and the signing key is endorsed for ``msteams`` (a key
+   without endorsements is refused): another Bot Framework channel of the same bot (Direct
+   Line, Web Chat) lets its client choose any sender and tenant, so it never gets in.
+5. The service URL is a Teams one (``TEAMS_SERVICE_URLS``, default
+   ``https://smba.trafficmanager.net/``): a token vouching for any other URL is refused.
+6. The activity's tenant is one of ``TEAMS_ALLOWED_TENANTS`` (403 otherwise), and equals
+   the token's ``tid`` claim when the token has one. The Bot Connector's own tokens carry
+   no tenant or user claims: tenant and sender come from the activity the connector
+   relays, which steps 1-5 bind to Microsoft's Teams service. Staff only (a school's
+   tenant holds its pupils too) is checked after this, by `TeamsSettings.allowed_users`
+   or per-person enrolment (`bot.channels.teams`).
 
 Failures raise :class:`AuthError` whose ``reason`` is safe to log: never the token.
 Kept free of Rasa so it can be tested fast and reused by another front end.
@@ -27,6 +37,7 @@ import asyncio
 import json
 import logging
 import os
+import re
 import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -63,6 +74,9 @@ KEYS_MIN_REFRESH_SECONDS = 60
 #: Renew the app token this long before it expires.
 TOKEN_MARGIN_SECONDS = 300
 HTTP_TIMEOUT_SECONDS = 10
+#: header.payload.signature, each base64url (found by the fuzz run: anything else reached
+#: PyJWT, which raised an unhandled UnicodeEncodeError on non-ASCII tokens).
+JWT_SHAPE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*")
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 #: credentials.yml key -> environment variable it falls back to.
@@ -74,7 +88,13 @@ SETTINGS_ENV = {
     "openid_metadata_url": "TEAMS_OPENID_METADATA_URL",
     "token_url": "TEAMS_TOKEN_URL",
     "issuers": "TEAMS_ISSUERS",
+    "service_urls": "TEAMS_SERVICE_URLS",
+    "allowed_users": "TEAMS_ALLOWED_USERS",
 }
+#: The only Bot Framework channel served.
+TEAMS_CHANNEL_ID = "msteams"
+#: Where Teams' Bot Connector lives (public cloud). Government clouds: set TEAMS_SERVICE_URLS.
+TEAMS_SERVICE_URLS = ("https://smba.trafficmanager.net/",)
 
 
 class AuthError(Exception):
@@ -109,6 +129,11 @@ class TeamsSettings:
     issuers: frozenset[str] = frozenset({BOTFRAMEWORK_ISSUER})
     token_url: str = OAUTH_ENDPOINT.format(tenant=MULTI_TENANT)
     leeway: int = LEEWAY_SECONDS
+    #: URL prefixes replies may go to (Teams' Bot Connector); others are refused.
+    service_urls: tuple[str, ...] = TEAMS_SERVICE_URLS
+    #: Entra object ids of staff served without an invite code (e.g. the members of a
+    #: safeguarding group); everyone else in an allowed tenant needs one (`bot.enrolment`).
+    allowed_users: frozenset[str] = frozenset()
 
     @property
     def configured(self) -> bool:
@@ -163,6 +188,8 @@ def settings_from(
         metadata_urls=metadata,
         issuers=frozenset(issuers),
         token_url=get("token_url") or OAUTH_ENDPOINT.format(tenant=tenant or MULTI_TENANT),
+        service_urls=_csv(get("service_urls")) or TEAMS_SERVICE_URLS,
+        allowed_users=frozenset(u.lower() for u in _csv(get("allowed_users"))),
     )
 
 
@@ -180,6 +207,35 @@ def is_safe_url(url: str) -> bool:
     if parts.scheme == "https":
         return True
     return parts.scheme == "http" and parts.hostname in LOOPBACK_HOSTS
+
+
+def is_teams_service_url(url: str, prefixes: Iterable[str]) -> bool:
+    """Same scheme, host and port as one of `prefixes`, and a path under its path.
+
+    Compared by parts, never as strings: ``https://smba.trafficmanager.net.evil.example/``
+    starts with the right characters and is another host.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return False
+    for prefix in prefixes:
+        try:
+            allowed = urlsplit(prefix.strip())
+            allowed_port = allowed.port
+        except ValueError:
+            continue
+        path = allowed.path if allowed.path.endswith("/") else allowed.path + "/"
+        if (
+            parts.scheme == allowed.scheme
+            and (parts.hostname or "") == (allowed.hostname or "")
+            and port == allowed_port
+            and not parts.username
+            and (parts.path if parts.path.endswith("/") else parts.path + "/").startswith(path)
+        ):
+            return True
+    return False
 
 
 def normalise_service_url(url: str) -> str:
@@ -331,6 +387,8 @@ def bearer_token(authorization: str | None) -> str:
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise AuthError("missing bearer token")
+    if not JWT_SHAPE.fullmatch(token):  # e.g. non-ASCII bytes, which PyJWT cannot encode
+        raise AuthError("malformed token")
     return token
 
 
@@ -417,7 +475,7 @@ def activity_tenant(activity: Mapping[str, Any]) -> str:
 def authorise_activity(
     verified: VerifiedToken, activity: Mapping[str, Any], settings: TeamsSettings
 ) -> str:
-    """Steps 3 and 4: the service URL is the token's, the channel endorsed, the tenant ours.
+    """Steps 3 to 6: the token's Teams service URL, msteams endorsed, the tenant ours.
 
     Returns the service URL replies may go to.
     """
@@ -429,12 +487,19 @@ def authorise_activity(
         raise AuthError("service URL not vouched for by the token")
     if not is_safe_url(service_url):
         raise AuthError("service URL is not HTTPS")
+    if not is_teams_service_url(service_url, settings.service_urls):
+        raise AuthError("service URL is not a Teams one")
+    if activity.get("channelId") != TEAMS_CHANNEL_ID:
+        raise AuthError("channel not allowed", status=403)
     endorsements = verified.key.get("endorsements")
-    channel_id = activity.get("channelId")
-    if isinstance(endorsements, list) and channel_id and channel_id not in endorsements:
+    if not isinstance(endorsements, list) or TEAMS_CHANNEL_ID not in endorsements:
         raise AuthError("signing key not endorsed for this channel")
-    if activity_tenant(activity) not in settings.allowed_tenants:
+    tenant = activity_tenant(activity)
+    if tenant not in settings.allowed_tenants:
         raise AuthError("tenant not allowed", status=403)
+    claimed = verified.claims.get("tid")
+    if claimed is not None and claimed != tenant:
+        raise AuthError("tenant differs from the token's", status=403)
     return service_url
 
 

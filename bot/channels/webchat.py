@@ -231,6 +231,29 @@ def _read_json_object(request: Request) -> dict[str, Any] | HTTPResponse:
     return data
 
 
+def forget_person(sender_id: str) -> int:
+    """ "Forget me": erase the conversation (events and key) and every draft of this person.
+
+    Drafts are owned by the channel-qualified id the actions use (`webchat:<sender id>`).
+    Returns how many stored events were erased. Failures are logged by type only.
+    """
+    from bot.config import get_config
+    from bot.referral.drafts import get_store
+    from bot.store.conversations import get_vault, unlink_draft
+
+    erased = 0
+    try:
+        vault = get_vault()
+        erased = vault.erase(vault.owner(sender_id))
+        store, owner = get_store(), f"{CHANNEL}:{sender_id}"
+        for draft in store.list(owner):
+            store.delete(owner, draft.id)
+            unlink_draft(get_config().database_url, draft.id)
+    except Exception as exc:  # noqa: BLE001 - never with user data
+        log.error("webchat: forgetting a member failed (%s)", type(exc).__name__)
+    return erased
+
+
 class WebChatInput(InputChannel):
     """Rasa input channel ``webchat``: the page, enrolment by invite code, and messages."""
 
@@ -417,7 +440,8 @@ class WebChatInput(InputChannel):
                     "Your session has ended. Sign in with your personal sign-in key first.",
                 )
             self.enrolment.remove(CHANNEL, sender_id)
-            log.info("webchat: a member chose to be forgotten")
+            erased = forget_person(sender_id)
+            log.info("webchat: a member chose to be forgotten (%d stored events erased)", erased)
             return _json({"forgotten": True})
 
         return bp

@@ -10,6 +10,8 @@ failures the row becomes a dead letter and the referrer is told to use the phone
 from __future__ import annotations
 
 import email.policy
+import ipaddress
+import logging
 import smtplib
 import ssl
 import uuid
@@ -46,15 +48,63 @@ class OutboxRow(Base):
     sent_at = Column(DateTime, nullable=True)
 
 
+#: Accepted values of `SmtpSettings.security` (case-insensitive); `none` on loopback only.
+ENCRYPTED_SECURITY = ("tls", "starttls")
+PLAIN_SECURITY = "none"
+
+
+class SmtpConfigError(ValueError):
+    """The SMTP settings would send the relay password or referrals in clear."""
+
+
+def is_loopback_host(host: str) -> bool:
+    """127.0.0.0/8, ::1 or `localhost` (no DNS lookup: a name could resolve anywhere)."""
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
+
+
 @dataclass(frozen=True)
 class SmtpSettings:
+    """How the worker reaches the relay. Fails closed: anything but TLS is refused.
+
+    Why: an unknown value (`ssl`, a typo, `STARTTLS` in capitals) used to fall through to a
+    plain connection that sent the relay password in clear. Now `tls` and `starttls` are
+    accepted in any case, `none` only for a loopback host (tests, a local relay) with a
+    warning in the log, and anything else raises `SmtpConfigError` at start-up.
+    """
+
     host: str
     port: int
-    security: str = "starttls"  # starttls | tls | none (loopback tests only)
+    security: str = "starttls"  # starttls | tls | none (loopback only)
     username: str = ""
     password: str = ""
     sender: str = "prevent-assistant@localhost"
     timeout: float = 20.0
+
+    def __post_init__(self) -> None:
+        security = str(self.security or "").strip().lower()
+        if security == PLAIN_SECURITY:
+            if not is_loopback_host(self.host):
+                raise SmtpConfigError(
+                    f"PREVENT_SMTP_SECURITY=none (no encryption) is allowed only for a "
+                    f"loopback relay, not {self.host!r}: use 'tls' or 'starttls'."
+                )
+            logging.getLogger("bot.delivery").warning(
+                "SMTP WITHOUT ENCRYPTION to %s:%s (loopback only; never in production)",
+                self.host,
+                self.port,
+            )
+        elif security not in ENCRYPTED_SECURITY:
+            raise SmtpConfigError(
+                f"PREVENT_SMTP_SECURITY must be 'tls' or 'starttls' (or 'none' for a "
+                f"loopback relay), not {self.security!r}: refusing to start."
+            )
+        object.__setattr__(self, "security", security)
 
     def __repr__(self) -> str:  # never print the password
         return f"SmtpSettings(host={self.host!r}, port={self.port}, security={self.security!r})"
@@ -212,8 +262,10 @@ class DeliveryWorker:
                 timeout=settings.timeout,
                 context=ssl.create_default_context(),
             )
-        else:
+        elif settings.security in ("starttls", PLAIN_SECURITY):
             client = smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout)
+        else:  # unreachable: SmtpSettings refuses other values; never fall through to plain
+            raise SmtpConfigError(f"unknown SMTP security {settings.security!r}")
         with client:
             if settings.security == "starttls":
                 client.starttls(context=ssl.create_default_context())

@@ -12,7 +12,7 @@ import time
 from datetime import timedelta
 
 from bot.config import get_config
-from bot.delivery.outbox import DeliveryWorker, OutcomeHook, SmtpSettings
+from bot.delivery.outbox import DeliveryWorker, OutcomeHook, SmtpConfigError, SmtpSettings
 from bot.referral.updates import UnknownReference, add_update, load_updates_key
 
 log = logging.getLogger("bot.delivery.worker")
@@ -50,7 +50,11 @@ def main() -> None:
     parser.add_argument("--every", type=float, default=0, help="seconds between runs (0: once)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    smtp = smtp_from_environment()
+    try:
+        smtp = smtp_from_environment()
+    except SmtpConfigError as exc:  # fail closed, with the reason, before any connection
+        log.error("refusing to start: %s", exc)
+        raise SystemExit(2) from exc
     if smtp is None:
         log.info("no PREVENT_SMTP_HOST: nothing to deliver to")
         return

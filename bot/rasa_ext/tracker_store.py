@@ -74,6 +74,14 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import declarative_base
 
+from bot.store.conversations import (  # noqa: F401 - SECRET_SHOWN re-exported
+    CIPHERTEXT_PREFIX,
+    SECRET_SHOWN,
+    event_context,
+    forget_one_time_secrets,
+    key_record,
+    sender_context,
+)
 from bot.store.crypto import (
     DecryptionFailed,
     WrappedKey,
@@ -93,8 +101,6 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-#: Marks an encrypted `events.data` value (format version 1).
-CIPHERTEXT_PREFIX = "enc1:"
 DEFAULT_KEY_CACHE_SIZE = 1024
 #: Plain timestamp column vs. the sealed one: equal on SQLite and PostgreSQL (double
 #: precision); the tolerance only absorbs float rendering differences.
@@ -106,24 +112,6 @@ _ACTION_EVENTS = {
     ActionExecutionRejected.type_name,
 }
 _LOOP_EVENTS = {ActiveLoop.type_name, LegacyForm.type_name}
-
-
-#: What a message that showed a one-time secret (the SET 2.5 PDF password) is kept as.
-SECRET_SHOWN = "[A one-time password was shown here. It is not kept.]"  # noqa: S105
-
-
-def forget_one_time_secrets(data: dict[str, Any]) -> dict[str, Any]:
-    """A bot message marked `one_time_secret` is stored without its text.
-
-    The user has already been sent the message when the tracker is saved; the password
-    in it must exist only in their chat and, by phone, with the Police Prevent Team.
-    """
-    if data.get("event") != "bot":
-        return data
-    custom = (data.get("data") or {}).get("custom")
-    if isinstance(custom, dict) and custom.get("one_time_secret"):
-        return {**data, "text": SECRET_SHOWN}
-    return data
 
 
 class EncryptedTrackerStoreError(RasaException):
@@ -163,16 +151,9 @@ def _truthy(value: Any) -> bool:
     return bool(value)
 
 
-def _key_record(owner: str) -> str:
-    return f"rasa-tracker:{owner}"
-
-
-def _sender_context(owner: str) -> str:
-    return f"rasa-tracker-sender:{owner}"
-
-
-def _event_context(owner: str, row_id: int) -> str:
-    return f"rasa-tracker-event:{owner}:{row_id}"
+_key_record = key_record
+_sender_context = sender_context
+_event_context = event_context
 
 
 class _KeyCache:
@@ -497,10 +478,12 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
     # --- keys ---------------------------------------------------------------------
 
     def _data_key_for_writing(self, owner: str, sender_id: str) -> bytes:
-        """The conversation's data key, created (and committed) if it has none yet."""
-        cached = self._key_cache.get(owner)
-        if cached is not None:
-            return cached
+        """The conversation's data key, created (and committed) if it has none yet.
+
+        The key row is always looked up (one primary-key read): "Forget me" and the idle
+        purge (`bot.store.conversations`) erase it from other processes, and a cached key
+        whose row is gone must never be used to write new events.
+        """
         with self.session_scope() as session:
             row = session.get(ConversationKeyRow, owner)
             if row is not None:
@@ -526,13 +509,10 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
                 if row is None:
                     raise
                 return self._unwrap(row)
-        self._key_cache.put(owner, key)
+        self._key_cache.put(f"{owner}:{wrapped.blob.hex()}", key)
         return key
 
     def _stored_data_key(self, session: Session, owner: str) -> bytes:
-        cached = self._key_cache.get(owner)
-        if cached is not None:
-            return cached
         row = session.get(ConversationKeyRow, owner)
         if row is None:
             raise TrackerIntegrityError(
@@ -542,7 +522,10 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         return self._unwrap(row)
 
     def _unwrap(self, row: ConversationKeyRow) -> bytes:
-        cached = self._key_cache.get(row.sender_hash)
+        # Cached by the wrapped value too: a conversation erased and begun again (or
+        # re-wrapped) has a new row, and its old key must not be found.
+        cache_key = f"{row.sender_hash}:{bytes(row.wrapped_key).hex()}"
+        cached = self._key_cache.get(cache_key)
         if cached is not None:
             return cached
         try:
@@ -556,7 +539,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
                 f"its integrity check: tampered, moved from another conversation, or "
                 f"wrapped by a different master key loaded as version {row.key_version!r}."
             ) from exc
-        self._key_cache.put(row.sender_hash, key)
+        self._key_cache.put(cache_key, key)
         return key
 
     @staticmethod

@@ -1,4 +1,9 @@
-"""The retention purge: warn owners of idle drafts, then delete them (run by `make run`).
+"""The retention purge (run by `make run`): drafts and conversations are not kept for ever.
+
+* Idle drafts: owners are warned, then the drafts are deleted, and the conversation each
+  was answered in is redacted (no stored event keeps the answers).
+* Idle conversations: erased (events and key) after `PREVENT_CONVERSATION_RETENTION_DAYS`
+  (default 30) without a message.
 
 python -m bot.referral.retention            # once
 python -m bot.referral.retention --every 3600
@@ -9,17 +14,46 @@ from __future__ import annotations
 import argparse
 import logging
 import time
+from datetime import datetime, timedelta
 
 from bot.config import get_config
 from bot.referral.drafts import get_store
+from bot.store.conversations import conversations_of, get_vault, unlink_draft
+from bot.store.db import DraftRow, session_scope, utcnow
 
 log = logging.getLogger("bot.referral.retention")
 
 
-def purge_once() -> None:
+def _due_for_purge(url: str, retention_days: int, now: datetime) -> list[str]:
+    """Ids of the open drafts `DraftStore.purge` is about to delete (same rule)."""
+    with session_scope(url) as session:
+        rows = session.query(DraftRow.id).filter(
+            DraftRow.status.in_(("draft", "ready")),
+            DraftRow.updated_at < now - timedelta(days=retention_days),
+        )
+        return [draft_id for (draft_id,) in rows]
+
+
+def purge_once(now: datetime | None = None) -> dict[str, int]:
     config = get_config()
-    report = get_store().purge(config.draft_retention_days, config.draft_warning_days)
-    log.info("retention: %d warned, %d purged", report.warned, report.purged)
+    now = now or utcnow()
+    due = _due_for_purge(config.database_url, config.draft_retention_days, now)
+    links = conversations_of(config.database_url, due)
+    report = get_store().purge(config.draft_retention_days, config.draft_warning_days, now=now)
+    vault = get_vault()
+    redacted = 0
+    for draft_id, conversation in links.items():
+        redacted += vault.redact(conversation)
+        unlink_draft(config.database_url, draft_id)
+    erased = vault.purge_idle(config.conversation_retention_days, now)
+    log.info(
+        "retention: %d warned, %d drafts purged (%d events redacted), %d idle conversations erased",
+        report.warned,
+        report.purged,
+        redacted,
+        erased,
+    )
+    return {"warned": report.warned, "purged": report.purged, "erased": erased}
 
 
 def main() -> None:

@@ -153,7 +153,10 @@ class ReferrerUpdates:
         channel: str,
         area: str = "",
         address: dict[str, Any] | None = None,
+        owner_id: str | None = None,
     ) -> None:
+        """Keep the route for news; `owner_id` (the channel-qualified sender id the actions
+        use) is what `take_for` is asked with; `sender_id` is what a push is sent to."""
         data_key = new_data_key()
         wrapped = self._keys.wrap(data_key, reference)
         route = json.dumps({"sender_id": sender_id, "address": address or {}}).encode()
@@ -161,7 +164,7 @@ class ReferrerUpdates:
             session.merge(
                 ReferralRouteRow(
                     reference=reference,
-                    owner=owner_hash(sender_id, self._pepper),
+                    owner=owner_hash(owner_id or sender_id, self._pepper),
                     channel=(channel or "")[:20],
                     route=seal(data_key, route, reference),
                     key_version=wrapped.version,

@@ -9,6 +9,7 @@ to the connector, and nothing written to the tracker store (so nothing reached R
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import sqlite3
@@ -27,6 +28,8 @@ import pytest
 
 from bot.channels import adaptive_cards as cards
 from bot.channels.teams import (
+    REFUSAL_TEXT,
+    WELCOME_TEXT,
     Connector,
     ConversationReference,
     TeamsInput,
@@ -34,9 +37,14 @@ from bot.channels.teams import (
     user_text,
 )
 from bot.channels.teams_auth import AppToken, VouchedServiceUrls, settings_from
+from bot.enrolment import Enrolment
 from tests.helpers.bot_framework import BotFramework, Posted, new_rsa_key
 from tests.helpers.servers import ROOT, Assistant, free_port, running_assistant
 
+#: Fixed owner pepper, so the test reads the same enrolment hashes as the channel.
+PEPPER = base64.b64encode(b"teams-test-pepper-32-bytes-long!").decode()
+#: An Entra object id on TEAMS_ALLOWED_USERS: served without an invite code.
+ALLOW_LISTED = "5b1f0d2e-0000-4000-8000-00000000a11d"
 KNIFE = "A pupil has a knife in his blazer and says he'll use it at lunch"
 TRIAGE = "Should I refer? A 15 year old keeps sharing nazi memes, no immediate danger"
 TRIAGE_ANSWERS = ["no", "no", "his parents know", "yes I've spoken to our DSL"]
@@ -246,8 +254,18 @@ class Teams:
     def log(self) -> str:
         return (self.assistant.var_dir / "rasa.log").read_text(encoding="utf-8")
 
-    def conversation(self) -> Conversation:
-        return Conversation(self, str(uuid.uuid4()), f"a:{uuid.uuid4().hex};messageid=1")
+    def conversation(self, enrolled: bool = True) -> Conversation:
+        """A new member of staff's chat, enrolled with an invite code unless told not to."""
+        conversation = Conversation(self, str(uuid.uuid4()), f"a:{uuid.uuid4().hex};messageid=1")
+        if enrolled:
+            code = self.enrolment().issue("teams", "test school DSL").code
+            assert "you're enrolled" in said(conversation.send(code))
+        return conversation
+
+    def enrolment(self) -> Enrolment:
+        """The invite and member tables the channel inside Rasa uses."""
+        url = self.assistant.env["PREVENT_DATABASE_URL"]
+        return Enrolment(url, base64.b64decode(PEPPER))
 
 
 @dataclass
@@ -284,8 +302,13 @@ def teams(model_path, bf, tmp_path_factory) -> Iterator[Teams]:
     credentials = var_dir / "credentials.yml"
     # As in credentials.yml: the channel listed without values, configured by TEAMS_*.
     credentials.write_text("rest:\nbot.channels.teams.TeamsInput:\n", encoding="utf-8")
+    env = {
+        **bf.env(TEAMS_ALLOWED_USERS=ALLOW_LISTED),
+        "PREVENT_OWNER_PEPPER": PEPPER,
+        "PREVENT_DATABASE_URL": f"sqlite:///{var_dir / 'prevent.db'}",
+    }
     with running_assistant(
-        model_path, var_dir, extra_env=bf.env(), credentials=credentials
+        model_path, var_dir, extra_env=env, credentials=credentials
     ) as assistant:
         yield Teams(assistant, bf)
 
@@ -345,6 +368,37 @@ REFUSALS: dict[str, tuple[Forge, int, str]] = {
         401,
         "service URL not vouched for by the token",
     ),
+    # Issue 11, finding 4: another Bot Framework channel (Direct Line lets its client
+    # choose any sender and tenant), or none named, used to pass.
+    "other-channel": (
+        lambda bf, a: ({**a, "channelId": "directline"}, ""),
+        403,
+        "channel not allowed",
+    ),
+    "webchat-channel": (
+        lambda bf, a: ({**a, "channelId": "webchat"}, ""),
+        403,
+        "channel not allowed",
+    ),
+    "no-channel": (
+        lambda bf, a: ({k: v for k, v in a.items() if k != "channelId"}, ""),
+        403,
+        "channel not allowed",
+    ),
+    # A token that vouches for a service URL that is not Teams' (HTTPS or loopback alike).
+    "not-a-teams-service-url": (
+        lambda bf, a: (
+            {**a, "serviceUrl": (url := f"http://127.0.0.1:{free_port()}/evil/")},
+            f"Bearer {bf.token(service_url=url)}",
+        ),
+        401,
+        "service URL is not a Teams one",
+    ),
+    "token-tenant-differs": (
+        bearer(lambda bf: bf.token(tid="another-tenant")),
+        403,
+        "tenant differs from the token's",
+    ),
     "tenant-not-allowed": (
         lambda bf, a: (
             {**a, "channelData": {"tenant": {"id": "other"}}, "conversation": {"id": "c"}},
@@ -361,8 +415,9 @@ REFUSALS: dict[str, tuple[Forge, int, str]] = {
 def test_forged_or_foreign_requests_are_refused_and_reach_nobody(teams, case):
     forge, expected, reason = REFUSALS[case]
     teams.conversation().send("hello")  # the tracker store exists and the app has a token
+    conversation = teams.conversation()  # enrolled: refused for the forgery alone
     events, posted = teams.events(), len(teams.bf.posted)
-    activity, authorization = forge(teams.bf, teams.conversation().activity(KNIFE))
+    activity, authorization = forge(teams.bf, conversation.activity(KNIFE))
     status, body = teams.post(activity, authorization)
     assert status == expected, body
     assert len(teams.bf.posted) == posted, "nothing was posted"
@@ -379,7 +434,7 @@ def test_malformed_json_is_400(teams, body):
 
 @pytest.mark.servers
 def test_other_activities_are_acknowledged_and_not_sent_to_rasa(teams):
-    conversation = teams.conversation()
+    conversation = teams.conversation(enrolled=False)
     events = teams.events()
     added = conversation.activity(kind="conversationUpdate", membersAdded=[{"id": "29:x"}])
     assert teams.post(added)[0] == 200
@@ -388,7 +443,7 @@ def test_other_activities_are_acknowledged_and_not_sent_to_rasa(teams):
 
 @pytest.mark.servers
 def test_group_chats_are_told_to_chat_one_to_one_and_nothing_reaches_rasa(teams):
-    conversation = teams.conversation()
+    conversation = teams.conversation(enrolled=False)
     events = teams.events()
     activity = conversation.activity(KNIFE)
     activity["conversation"]["conversationType"] = "groupChat"
@@ -444,3 +499,29 @@ def test_neither_tokens_nor_message_text_are_logged(teams):
     words = [KNIFE, "nazi memes", "his parents know", "what is prevent?"]
     assert not [s for s in secrets if s in log]
     assert not [w for w in words if w.lower() in log.lower()]
+
+
+@pytest.mark.servers
+def test_a_pupil_in_the_same_tenant_is_refused_and_nothing_reaches_rasa(teams):
+    """Issue 11, finding 4: the tenant holds pupils too; staff only (enrolled or listed)."""
+    pupil = teams.conversation(enrolled=False)
+    events = teams.events()
+    for text in ("what is prevent?", KNIFE, "ABCD-EFGH-JKMN"):
+        replies = pupil.send(text)
+        assert said(replies) == REFUSAL_TEXT
+    assert teams.events() == events, "nothing reached Rasa"
+
+
+@pytest.mark.servers
+def test_an_invite_code_enrols_one_person_once(teams):
+    code = teams.enrolment().issue("teams", "test school DSL").code
+    first, second = teams.conversation(enrolled=False), teams.conversation(enrolled=False)
+    assert said(first.send(code)) == WELCOME_TEXT
+    assert said(second.send(code)) == REFUSAL_TEXT
+    assert "prevent" in said(first.send("what is prevent?")).lower()
+
+
+@pytest.mark.servers
+def test_an_allow_listed_entra_object_id_is_served_without_a_code(teams):
+    listed = Conversation(teams, ALLOW_LISTED.upper(), f"a:{uuid.uuid4().hex};messageid=1")
+    assert "prevent" in said(listed.send("what is prevent?")).lower()

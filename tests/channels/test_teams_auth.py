@@ -331,3 +331,83 @@ def test_credentials_are_never_sent_over_plain_http_to_another_host(bf):
     token = auth.AppToken(settings(bf, TEAMS_TOKEN_URL="http://login.example/token"))
     with pytest.raises(ValueError, match="not HTTPS"):
         run(token.get())
+
+
+# --------------------------------------------------------------------------- issue 11: msteams only
+
+
+@pytest.mark.parametrize("channel", ["directline", "webchat", "emulator", "", None])
+def test_only_the_msteams_channel_is_served(bf, channel):
+    """Direct Line and Web Chat let their client choose any sender and tenant."""
+    activity = bf.activity("hi")
+    if channel is None:
+        del activity["channelId"]  # used to skip the endorsement check altogether
+    else:
+        activity["channelId"] = channel
+    with pytest.raises(auth.AuthError) as caught:
+        auth.authorise_activity(verify(bf, bf.token()), activity, settings(bf))
+    assert (caught.value.status, caught.value.reason) == (403, "channel not allowed")
+
+
+@pytest.mark.parametrize("endorsements", [None, [], ["webchat", "directline"], "msteams"])
+def test_a_key_without_an_msteams_endorsement_is_refused(bf, endorsements):
+    verified = verify(bf, bf.token())
+    key = {k: v for k, v in verified.key.items() if k != "endorsements"}
+    if endorsements is not None:
+        key["endorsements"] = endorsements
+    with pytest.raises(auth.AuthError, match="endorsed"):
+        auth.authorise_activity(
+            auth.VerifiedToken(verified.claims, key), bf.activity("hi"), settings(bf)
+        )
+
+
+@pytest.mark.parametrize(
+    ("url", "teams"),
+    [
+        ("https://smba.trafficmanager.net/amer/", True),
+        ("https://smba.trafficmanager.net/emea/", True),
+        ("https://smba.trafficmanager.net", True),
+        ("https://smba.trafficmanager.net.evil.example/amer/", False),
+        ("https://evil.example/smba.trafficmanager.net/", False),
+        ("http://smba.trafficmanager.net/amer/", False),
+        ("https://smba.trafficmanager.net:8443/amer/", False),
+        ("https://user@smba.trafficmanager.net/amer/", False),
+        ("https://webchat.botframework.com/", False),
+    ],
+)
+def test_teams_service_urls_by_host_not_by_string(url, teams):
+    assert auth.is_teams_service_url(url, auth.TEAMS_SERVICE_URLS) is teams
+
+
+def test_an_https_service_url_vouched_for_but_not_teams_is_refused(bf):
+    """A token may vouch for any Bot Framework service URL; only Teams' is served."""
+    url = "https://directline.botframework.com/"
+    verified = verify(bf, bf.token(service_url=url))
+    with pytest.raises(auth.AuthError, match="not a Teams one"):
+        auth.authorise_activity(verified, bf.activity("hi", service_url=url), settings(bf))
+
+
+def test_the_tenant_must_match_the_tokens_tid_claim_when_it_has_one(bf):
+    activity = bf.activity("hi")
+    auth.authorise_activity(verify(bf, bf.token(tid=bf.tenant)), activity, settings(bf))
+    with pytest.raises(auth.AuthError) as caught:
+        auth.authorise_activity(verify(bf, bf.token(tid="another")), activity, settings(bf))
+    assert caught.value.status == 403
+
+
+def test_staff_allow_list_and_service_urls_from_the_environment():
+    s = auth.settings_from(
+        None,
+        {"TEAMS_ALLOWED_USERS": " AAAA-1 , bbbb-2,", "TEAMS_SERVICE_URLS": "https://x.example/"},
+    )
+    assert s.allowed_users == frozenset({"aaaa-1", "bbbb-2"})
+    assert s.service_urls == ("https://x.example/",)
+    assert auth.settings_from(None, {}).service_urls == ("https://smba.trafficmanager.net/",)
+
+
+@pytest.mark.parametrize("token", ["ÞöÉì", "a.b.c\u00e9", "\udc80.x.y", "a b.c.d"])
+def test_a_token_that_is_not_base64url_is_refused_not_a_crash(bf, token):
+    """Found by the fuzz run: PyJWT raised UnicodeEncodeError (a 500) on non-ASCII tokens."""
+    s = settings(bf)
+    with pytest.raises(auth.AuthError, match="malformed token"):
+        run(auth.verify_token(f"Bearer {token}", s, auth.SigningKeys(s.metadata_urls)))

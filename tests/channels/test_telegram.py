@@ -65,7 +65,7 @@ PEPPER = base64.b64encode(b"telegram-channel-test-pepper-32b").decode()
 EMERGENCY = "A pupil has a knife in his blazer and says he'll use it at lunch"
 
 CREDENTIALS = """\
-rest:
+bot.channels.rest.RestInput:
 bot.channels.telegram.TelegramInput:
   access_token: ${TELEGRAM_BOT_TOKEN}
   webhook_secret: ${TELEGRAM_WEBHOOK_SECRET}
@@ -708,3 +708,34 @@ def test_nothing_secret_or_said_is_in_the_assistant_log(telegram_assistant):
     assert TOKEN not in log and SECRET not in log
     assert "knife in his blazer" not in log
     assert os.path.getsize(telegram_assistant.var_dir / "rasa.log") > 0
+
+
+@pytest.mark.servers
+def test_a_telegram_id_sent_over_rest_reaches_none_of_that_users_drafts(
+    telegram_assistant, fake_telegram, enrolment
+):
+    """Attacker (issue 11, finding 9): Telegram ids are not secret; the REST channel takes
+    any sender id. Owners are channel-qualified, so "rest:<id>" owns nothing of "telegram:<id>".
+    """
+    chat = enrolled_chat(telegram_assistant, fake_telegram, enrolment)
+    chat.say("start a referral")
+    chat.say("no")
+    chat.say("Peregrina")
+    chat.say("stop")
+    assert any("Peregrina" in t for t in texts(chat.say("my drafts")))
+
+    forged = "\n".join(
+        r.get("text") or "" for r in telegram_assistant.say(str(chat.user), "my drafts")
+    )
+    assert "Peregrina" not in forged
+    assert "no saved drafts" in forged.lower()
+    # Nor by claiming to be the Telegram channel in the body.
+    claimed = json.dumps(
+        {"sender": str(chat.user), "message": "my drafts", "input_channel": "telegram"}
+    ).encode()
+    request = urllib.request.Request(telegram_assistant.rest_url, data=claimed)
+    with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310 - loopback
+        assert b"Peregrina" not in answer.read()
+    telegram_assistant.say(str(chat.user), "delete my draft")
+    telegram_assistant.say(str(chat.user), "yes")
+    assert any("Peregrina" in t for t in texts(chat.say("my drafts")))  # still there

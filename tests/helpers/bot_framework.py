@@ -117,6 +117,8 @@ class BotFramework:
             "TEAMS_OPENID_METADATA_URL": self.metadata_url,
             "TEAMS_TOKEN_URL": self.token_url(),
             "TEAMS_ISSUERS": "",
+            # This stand-in plays Teams' Bot Connector (https://smba.trafficmanager.net/).
+            "TEAMS_SERVICE_URLS": f"{self.base_url}/",
             **overrides,
         }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -55,6 +56,7 @@ class Assistant:
     env: dict[str, str]
     pids: dict[str, int] = field(default_factory=dict)
     port: int = 0
+    action_port: int = 0
 
     @property
     def base_url(self) -> str:
@@ -98,6 +100,8 @@ def running_assistant(
         "TF_CPP_MIN_LOG_LEVEL": "2",
         "PYTHONPATH": str(ROOT),
         "PREVENT_PUBLIC_URL": f"http://127.0.0.1:{rasa_port}",
+        # Both servers hold the same secret (bot/actions/auth.py), fresh for each run.
+        "PREVENT_ACTION_SERVER_TOKEN": secrets.token_urlsafe(32),
         **(extra_env or {}),
     }
     action_log, rasa_log = var_dir / "actions.log", var_dir / "rasa.log"
@@ -151,7 +155,12 @@ def running_assistant(
             wait_http(f"http://127.0.0.1:{rasa_port}/", deadline, rasa, rasa_log)
             pids = {"rasa": rasa.pid, **({"actions": actions.pid} if actions else {})}
             yield Assistant(
-                f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook", var_dir, env, pids, rasa_port
+                f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook",
+                var_dir,
+                env,
+                pids,
+                rasa_port,
+                action_port,
             )
     finally:
         for proc in procs:

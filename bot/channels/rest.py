@@ -1,0 +1,90 @@
+"""The REST channel, hardened: `POST /webhooks/rest/webhook` for tests and loopback use.
+
+Rasa's own `rest` channel answers 500 to a body that is not a JSON object (and logs the
+traceback with the user's text), and takes `input_channel` and `metadata` from the body:
+a caller could claim to be the Telegram channel (so the actions would qualify its sender
+id as a Telegram user's, `bot.actions._common.owner_id`) or set a push address. This one:
+
+* accepts only ``{"sender": str|int, "message": str}`` (400 with a JSON error otherwise);
+* is always the channel ``rest``: `input_channel` and `metadata` in the body are ignored;
+* never logs what was said, only that handling failed.
+
+It has no authentication by design: never publish it (credentials.production.yml leaves it
+out; `make run` binds 127.0.0.1). Same URL and reply format as Rasa's channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+log = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 256 * 1024
+MAX_SENDER_CHARS = 256
+#: As the other channels: a long account of a concern fits; anything longer is refused.
+MAX_MESSAGE_CHARS = 25_000
+
+
+def parse_body(body: bytes) -> tuple[str, str] | str:
+    """(sender id, text), or the reason the body is refused."""
+    if len(body or b"") > MAX_BODY_BYTES:
+        return "body too large"
+    try:
+        data = json.loads(body or b"")
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return "body is not JSON"
+    if not isinstance(data, dict):
+        return "body is not a JSON object"
+    sender, text = data.get("sender", "default"), data.get("message")
+    if isinstance(sender, bool) or not isinstance(sender, str | int):
+        return "sender must be a string"
+    sender = str(sender)
+    if not sender.strip() or len(sender) > MAX_SENDER_CHARS or not sender.isprintable():
+        return "sender must be 1-256 printable characters"
+    if not isinstance(text, str) or len(text) > MAX_MESSAGE_CHARS:
+        return "message must be a string of at most 25000 characters"
+    return sender, text
+
+
+class RestInput(InputChannel):
+    """`rest`, validated; registered in credentials.yml as ``bot.channels.rest.RestInput:``."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "rest"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("prevent_rest_webhook", __name__)
+
+        @bp.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @bp.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            parsed = parse_body(request.body)
+            if isinstance(parsed, str):
+                return response.json({"error": parsed}, status=400)
+            sender, text = parsed
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(text, collector, sender, input_channel=self.name())
+                )
+            except asyncio.CancelledError:
+                log.error("rest: handling a message timed out")
+                raise
+            except Exception as exc:  # noqa: BLE001 - never log the text, only what failed
+                log.error("rest: handling a message failed (%s)", type(exc).__name__)
+            return response.json(collector.messages)
+
+        return bp
