@@ -41,7 +41,7 @@ telegram: install ## Relay Telegram to the running assistant by polling (no publ
 	@. scripts/env.sh && $(PY) -m bot.channels.telegram_polling
 
 review: install ## Run the Prevent team's review app on http://127.0.0.1:5060 (needs the inbox key)
-	@. scripts/env.sh && $(PY) -m bot.review
+	@. scripts/env.sh && [ -n "$$PREVENT_UPDATES_KEY" ] || export PREVENT_UPDATES_KEY_FILE="$${PREVENT_UPDATES_KEY_FILE:-$$PREVENT_VAR_DIR/keys/updates.key}"; $(PY) -m bot.review
 
 review-admin: install ## Create a review app admin: make review-admin NAME=alice
 	@. scripts/env.sh && $(PY) -m bot.review.accounts create $(NAME) --role admin

@@ -29,6 +29,7 @@ from urllib.parse import urlencode
 import jinja2
 from aiohttp import web
 
+from bot.ratelimit import RateLimiter
 from bot.referral.form import FormSpec, load_form
 from bot.referral.updates import MESSAGE_LIMIT, UnknownReference, post_update
 from bot.review import cases
@@ -37,6 +38,7 @@ from bot.review.accounts import ADMIN, ROLES, AccountError, Accounts
 from bot.review.audit import ANONYMOUS, AuditLog
 from bot.review.inbox_key import InboxKey
 from bot.review.notes import NoteError, Notes
+from bot.review.second_factor import Pending, SecondFactors
 from bot.review.sessions import SessionStore, StaffSession
 from bot.review.settings import ReviewSettings, make_sqlite_folder
 from bot.review.workflow import (
@@ -51,6 +53,8 @@ from bot.review.workflow import (
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 STAFF = "review.staff"  # request key: the StaffSession, or None
+PENDING = "review.pending"  # request key: a password-checked sign-in awaiting its code
+CODE_PATH = "/sign-in/code"
 SESSION_END = "review.session_end"  # request key: why a cookie's session was not valid
 REFERENCE = "{reference:[A-Za-z0-9_-]{1,40}}"
 #: What the case page's history lists (views are only counted, with the latest one).
@@ -78,6 +82,9 @@ class Review:
     templates: jinja2.Environment
     session_cookie: str
     signin_cookie: str
+    second_factors: SecondFactors
+    pending_cookie: str
+    sign_in_limit: RateLimiter
 
     @property
     def url(self) -> str:
@@ -200,6 +207,9 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
     staff = _staff(request)
     if request.path == "/sign-in":
         expected = request.cookies.get(review.signin_cookie)
+    elif request.path == CODE_PATH:
+        pending = await _pending(request)
+        expected = pending.csrf_token if pending else None
     elif staff is not None:
         expected = staff.csrf_token
     else:
@@ -210,7 +220,8 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
     ):
         return await handler(request)
     await audit(request, "csrf_refused", "refused", detail=f"POST {request.path}")
-    problem = "signin_cookie" if request.path == "/sign-in" and not expected else "csrf"
+    signing_in = request.path in ("/sign-in", CODE_PATH)
+    problem = "signin_cookie" if signing_in and not expected else "csrf"
     return render(request, "problem.html", 403, problem=problem)
 
 
@@ -288,11 +299,23 @@ async def sign_in_page(request: web.Request) -> web.StreamResponse:
     )
 
 
+def _client(request: web.Request) -> str:
+    """The address a rate limit counts against (the proxy's, unless it is the peer itself)."""
+    return request.remote or "unknown"
+
+
 async def sign_in(request: web.Request) -> web.StreamResponse:
     review = _review(request)
     form = await _form(request)
     username = form.get("username", "").strip()
     next_path = sec.safe_next(form.get("next"))
+    if not review.sign_in_limit.allow(_client(request)):
+        await audit(request, "sign_in", "rate_limited", detail="too many attempts from one client")
+        response = _sign_in_form(
+            request, 429, why="", next=next_path, username=username[:40], error="too_many"
+        )
+        response.headers["Retry-After"] = str(review.sign_in_limit.retry_after(_client(request)))
+        return response
     result = await run(review.accounts.authenticate, username, form.get("password", ""))
     if result.outcome != "ok" or result.account is None:
         shown = username.lower() if _USERNAME_SHAPE.match(username) else "(not a username)"
@@ -301,11 +324,105 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
         return _sign_in_form(
             request, 401, why="", next=next_path, username=username[:40], error="failed"
         )
-    token, _session = await run(review.sessions.start, result.account)
-    await audit(request, "sign_in", "ok", actor=result.account.username)
-    response = redirect(next_path)
-    sec.set_cookie(response, review.session_cookie, token, review.settings.secure_cookies)
+    # The password was right: the second factor comes next; no session until it is given.
+    token = await run(review.second_factors.begin, result.account, next_path)
+    await audit(request, "sign_in", "password_ok", actor=result.account.username)
+    response = redirect(CODE_PATH)
+    sec.set_cookie(response, review.pending_cookie, token, review.settings.secure_cookies)
     sec.clear_cookie(response, review.signin_cookie, review.settings.secure_cookies)
+    return response
+
+
+async def _pending(request: web.Request) -> Pending | None:
+    if PENDING not in request:
+        review = _review(request)
+        token = request.cookies.get(review.pending_cookie)
+        request[PENDING] = await run(review.second_factors.pending, token) if token else None
+    return request[PENDING]
+
+
+async def _code_form(
+    request: web.Request, pending: Pending, status: int = 200, error: str = "", tries_left: int = 0
+) -> web.Response:
+    review = _review(request)
+    account = await run(review.accounts.by_id, pending.account_id)
+    enrolment = None
+    if pending.enrolling and account is not None:
+        enrolment = await run(review.second_factors.enrolment, pending, account)
+    return render(
+        request,
+        "code.html",
+        status,
+        code_csrf=pending.csrf_token,
+        enrolment=enrolment,
+        error=error,
+        tries_left=tries_left,
+    )
+
+
+async def code_page(request: web.Request) -> web.StreamResponse:
+    if _staff(request) is not None:
+        return redirect("/queue")
+    pending = await _pending(request)
+    if pending is None:
+        return redirect("/sign-in?why=code_expired")
+    return await _code_form(request, pending)
+
+
+async def code(request: web.Request) -> web.StreamResponse:
+    review = _review(request)
+    pending = await _pending(request)
+    if pending is None:
+        return redirect("/sign-in?why=code_expired")
+    if not review.sign_in_limit.allow(_client(request)):
+        await audit(request, "second_factor", "rate_limited", detail="too many attempts")
+        return await _code_form(request, pending, 429, error="too_many")
+    form = await _form(request)
+    check = await run(review.second_factors.check, pending, form.get("code", ""))
+    account = await run(review.accounts.by_id, pending.account_id)
+    who = account.username if account else ANONYMOUS
+    if check.outcome == "expired" or account is None:
+        await audit(request, "second_factor", "expired", actor=who)
+        response = redirect("/sign-in?why=code_expired")
+        sec.clear_cookie(response, review.pending_cookie, review.settings.secure_cookies)
+        return response
+    if check.outcome != "ok":
+        locked = await run(review.accounts.record_failure, pending.account_id)
+        await audit(
+            request,
+            "second_factor",
+            "wrong_code",
+            actor=who,
+            detail="account now locked" if locked else "",
+        )
+        if locked or check.tries_left <= 0:
+            await run(review.second_factors.cancel, pending.token_hash)
+            response = redirect("/sign-in?why=code_expired")
+            sec.clear_cookie(response, review.pending_cookie, review.settings.secure_cookies)
+            return response
+        return await _code_form(request, pending, 401, error="wrong", tries_left=check.tries_left)
+    if account.disabled or account.locked():
+        await audit(request, "second_factor", "refused", actor=who)
+        return redirect("/sign-in?why=code_expired")
+    token, session = await run(review.sessions.start, account)
+    if check.recovery_codes:
+        outcome, detail = "enrolled", f"{len(check.recovery_codes)} recovery codes issued"
+    elif check.used_recovery_code:
+        left = await run(review.second_factors.recovery_codes_left, account.id)
+        outcome, detail = "recovery_code", f"{left} recovery codes left"
+    else:
+        outcome, detail = "ok", ""
+    await audit(request, "second_factor", outcome, actor=who, detail=detail)
+    await audit(request, "sign_in", "ok", actor=who)
+    if check.recovery_codes:
+        request[STAFF] = session
+        response: web.StreamResponse = render(
+            request, "recovery_codes.html", codes=check.recovery_codes, next=check.next_path
+        )
+    else:
+        response = redirect(check.next_path)
+    sec.set_cookie(response, review.session_cookie, token, review.settings.secure_cookies)
+    sec.clear_cookie(response, review.pending_cookie, review.settings.secure_cookies)
     return response
 
 
@@ -632,7 +749,7 @@ def create_app(settings: ReviewSettings, *, inbox_key: InboxKey | None = None) -
         key=key,
         workflow=workflow,
         form=load_form(settings.form_file),
-        accounts=Accounts(settings.database_url, settings.scrypt_log2_n),
+        accounts=Accounts(settings.database_url, settings.scrypt_log2_n, settings.max_hashing),
         sessions=SessionStore(
             settings.database_url, settings.idle_timeout, settings.absolute_timeout
         ),
@@ -643,6 +760,9 @@ def create_app(settings: ReviewSettings, *, inbox_key: InboxKey | None = None) -
         templates=_templates(settings),
         session_cookie=sec.cookie_name("prevent-review", settings.secure_cookies),
         signin_cookie=sec.cookie_name("prevent-review-signin", settings.secure_cookies),
+        second_factors=SecondFactors(settings.database_url, settings.app_key),
+        pending_cookie=sec.cookie_name("prevent-review-2fa", settings.secure_cookies),
+        sign_in_limit=RateLimiter(*settings.sign_in_rate),
     )
     app = web.Application(
         middlewares=[problems_middleware, session_middleware, csrf_middleware],
@@ -655,6 +775,8 @@ def create_app(settings: ReviewSettings, *, inbox_key: InboxKey | None = None) -
     add.add_get("/favicon.ico", favicon)
     add.add_get("/sign-in", sign_in_page)
     add.add_post("/sign-in", sign_in)
+    add.add_get(CODE_PATH, code_page)
+    add.add_post(CODE_PATH, code)
     add.add_post("/sign-out", sign_out)
     add.add_get("/queue", queue)
     add.add_get(f"/referrals/{REFERENCE}", case)

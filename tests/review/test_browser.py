@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import pyotp
 import pytest
 
 from bot.referral.updates import ReferrerUpdates
@@ -90,6 +91,7 @@ def review_process(tmp_path):
         "PREVENT_REVIEW_PORT": str(port),
         "PREVENT_REVIEW_SECURE_COOKIES": "false",  # plain http on loopback in this test
         "PREVENT_REVIEW_SCRYPT_LOG2_N": str(CHEAP_SCRYPT),
+        "PREVENT_REVIEW_SECRET_KEY": base64.b64encode(os.urandom(32)).decode(),
     }
     _cli(
         env,
@@ -162,6 +164,16 @@ def _sign_in(driver, base: str, username: str) -> None:
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     _click_and_wait(driver, "form[action='/sign-in'] button[type=submit]")
+    # Every account has a second factor; the first sign-in sets it up, as staff would with
+    # an authenticator app: the secret on the page, then one of its codes.
+    assert driver.current_url == base + "/sign-in/code"
+    secret = driver.find_element(By.ID, "totp-secret").text
+    assert driver.find_element(By.ID, "totp-uri").text.startswith("otpauth://totp/")
+    driver.find_element(By.ID, "code").send_keys(pyotp.TOTP(secret).now())
+    _click_and_wait(driver, "form[action='/sign-in/code'] button[type=submit]")
+    codes = driver.find_elements(By.CSS_SELECTOR, "#recovery-codes code")
+    assert len(codes) == 10
+    _click_and_wait(driver, "continue", By.ID)
 
 
 def test_a_reviewer_works_a_referral_in_a_real_browser(review_process):
