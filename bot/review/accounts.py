@@ -453,7 +453,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     make_sqlite_folder(settings.database_url)
     accounts = Accounts(settings.database_url, settings.scrypt_log2_n)
-    audit = AuditLog(settings.database_url)
+    audit = AuditLog.from_settings(settings)
     actor = _cli_actor()
     try:
         if args.command == "list":

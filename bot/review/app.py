@@ -753,7 +753,7 @@ def create_app(settings: ReviewSettings, *, inbox_key: InboxKey | None = None) -
         sessions=SessionStore(
             settings.database_url, settings.idle_timeout, settings.absolute_timeout
         ),
-        audit=AuditLog(settings.database_url),
+        audit=AuditLog.from_settings(settings),
         statuses=ReviewStatuses(settings.database_url, workflow),
         notes=Notes(settings.database_url),
         updates_key=settings.updates_key,

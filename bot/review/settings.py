@@ -133,6 +133,8 @@ class ReviewSettings:
     updates_key: bytes = field(repr=False, default=b"")
     #: The app's own secret (audit chain, second-factor secrets); never in the database.
     app_key: bytes = field(repr=False, default=b"")
+    #: Where the audit chain's head is written out (outside the database).
+    audit_head_file: Path = Path("var/audit.head")
     #: Sign-in attempts per client address: (count, seconds).
     sign_in_rate: tuple[int, float] = (10, 60.0)
     #: scrypt hashes at once (each 128 MiB at the default cost).
@@ -182,6 +184,7 @@ class ReviewSettings:
             scrypt_log2_n=log2_n,
             updates_key=_shared_updates_key(env) if need_updates_key else b"",
             app_key=_app_key(var_dir, env),
+            audit_head_file=_path(env, "PREVENT_REVIEW_AUDIT_HEAD_FILE") or var_dir / "audit.head",
             sign_in_rate=_rate(env, "PREVENT_REVIEW_SIGN_IN_RATE", (10, 60.0)),
             max_hashing=int(_number(env, "PREVENT_REVIEW_MAX_HASHING", 2)),
         )

@@ -19,6 +19,7 @@ import pyotp
 import pytest
 
 from bot.referral.updates import ReferrerUpdates
+from bot.review.app_key import derive
 from bot.review.audit import ANONYMOUS, AuditLog
 from bot.sealing import Sealer
 from bot.store.crypto import KeyRing
@@ -79,6 +80,7 @@ def review_process(tmp_path):
     )
     updates.register(references[0], SENDER, "rest")
     port = free_port()
+    app_key = os.urandom(32)
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -91,7 +93,7 @@ def review_process(tmp_path):
         "PREVENT_REVIEW_PORT": str(port),
         "PREVENT_REVIEW_SECURE_COOKIES": "false",  # plain http on loopback in this test
         "PREVENT_REVIEW_SCRYPT_LOG2_N": str(CHEAP_SCRYPT),
-        "PREVENT_REVIEW_SECRET_KEY": base64.b64encode(os.urandom(32)).decode(),
+        "PREVENT_REVIEW_SECRET_KEY": base64.b64encode(app_key).decode(),
     }
     _cli(
         env,
@@ -135,6 +137,7 @@ def review_process(tmp_path):
             "updates": updates,
             "log": log,
             "passphrase": inbox.passphrase,
+            "audit": AuditLog(url, derive(app_key, "audit-chain"), tmp_path / "var" / "audit.head"),
         }
     finally:
         proc.terminate()
@@ -268,7 +271,7 @@ def test_a_reviewer_works_a_referral_in_a_real_browser(review_process):
         ("ada", "view_audit", "ok", ""),
     ]:
         assert expected in done, expected
-    assert AuditLog(review_process["url"]).verify().ok
+    assert review_process["audit"].verify().ok
     assert not [e for e in entries if e.action == "csrf_refused"]  # the browser's posts passed
 
     # The referrer's chat gets the status and the question, nothing of the referral.
