@@ -49,6 +49,10 @@ class Config:
     #: Where users reach the Rasa server (for one-time file links), e.g. https://prevent.example
     public_url: str = "http://localhost:5005"
     database_url: str = field(repr=False, default="")
+    #: The assistant's own S/MIME signing certificate and key (PEM): referrals are signed,
+    #: then sealed. Unset: a self-signed pair is made in var/keys (local runs only).
+    signing_cert: Path | None = None
+    signing_key: Path | None = None
 
     def __repr__(self) -> str:  # never print URLs that may carry passwords
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
@@ -83,4 +87,11 @@ def get_config() -> Config:
         ).rstrip("/"),
         database_url=os.environ.get("PREVENT_DATABASE_URL")
         or f"sqlite:///{var_dir / 'prevent.db'}",
+        signing_cert=_optional_path("PREVENT_SIGNING_CERT"),
+        signing_key=_optional_path("PREVENT_SIGNING_KEY"),
     )
+
+
+def _optional_path(name: str) -> Path | None:
+    value = os.environ.get(name, "").strip()
+    return Path(value).expanduser() if value else None

@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 
 import jinja2
 from aiohttp import web
+from cryptography import x509
 
 from bot.ratelimit import RateLimiter
 from bot.referral.form import FormSpec, load_form
@@ -36,7 +37,7 @@ from bot.review import cases
 from bot.review import web_security as sec
 from bot.review.accounts import ADMIN, ROLES, AccountError, Accounts
 from bot.review.audit import ANONYMOUS, AuditLog
-from bot.review.inbox_key import InboxKey
+from bot.review.inbox_key import InboxKey, InboxKeyError
 from bot.review.notes import NoteError, Notes
 from bot.review.second_factor import Pending, SecondFactors
 from bot.review.sessions import SessionStore, StaffSession
@@ -79,6 +80,7 @@ class Review:
     statuses: ReviewStatuses
     notes: Notes
     updates_key: bytes
+    assistant_cert: x509.Certificate
     templates: jinja2.Environment
     session_cookie: str
     signin_cookie: str
@@ -480,7 +482,14 @@ async def _case_page(
     state = await run(review.statuses.state, reference)
     opened, open_problem = None, ""
     try:
-        opened = await run(cases.open_referral, review.url, review.key, review.form, reference)
+        opened = await run(
+            cases.open_referral,
+            review.url,
+            review.key,
+            review.form,
+            reference,
+            review.assistant_cert,
+        )
     except cases.CannotOpen as exc:
         open_problem = exc.reason
     if open_problem:
@@ -739,9 +748,28 @@ def _templates(settings: ReviewSettings) -> jinja2.Environment:
     return env
 
 
+def _assistant_certificate(path: Path | None) -> x509.Certificate:
+    """The certificate the assistant signs referrals with (`InboxKeyError` if unusable)."""
+    if path is None:
+        raise InboxKeyError(
+            "PREVENT_REVIEW_ASSISTANT_CERT_FILE is not set: the assistant's signing certificate "
+            "(its PREVENT_SIGNING_CERT; var/keys/assistant-signing.crt.pem for a local run) is "
+            "needed to tell its referrals from anything else written into the outbox"
+        )
+    try:
+        return x509.load_pem_x509_certificate(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise InboxKeyError(
+            f"PREVENT_REVIEW_ASSISTANT_CERT_FILE: cannot read a PEM certificate from {path} "
+            f"({type(exc).__name__})"
+        ) from None
+
+
 def create_app(settings: ReviewSettings, *, inbox_key: InboxKey | None = None) -> web.Application:
-    """The review app. Loads and checks the inbox key first (`InboxKeyError` if unusable)."""
+    """The review app. Loads and checks the inbox key and the assistant's signing certificate
+    first (`InboxKeyError` if unusable)."""
     key = inbox_key or InboxKey.load(settings.cert_file, settings.key_file, settings.key_passphrase)
+    assistant_cert = _assistant_certificate(settings.assistant_cert_file)
     make_sqlite_folder(settings.database_url)
     workflow = load_workflow(settings.workflow_file, settings.sources_file)
     review = Review(
@@ -757,6 +785,7 @@ def create_app(settings: ReviewSettings, *, inbox_key: InboxKey | None = None) -
         statuses=ReviewStatuses(settings.database_url, workflow),
         notes=Notes(settings.database_url),
         updates_key=settings.updates_key,
+        assistant_cert=assistant_cert,
         templates=_templates(settings),
         session_cookie=sec.cookie_name("prevent-review", settings.secure_cookies),
         signin_cookie=sec.cookie_name("prevent-review-signin", settings.secure_cookies),

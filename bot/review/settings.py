@@ -133,6 +133,8 @@ class ReviewSettings:
     updates_key: bytes = field(repr=False, default=b"")
     #: The app's own secret (audit chain, second-factor secrets); never in the database.
     app_key: bytes = field(repr=False, default=b"")
+    #: The assistant's signing certificate: only referrals signed with its key are shown.
+    assistant_cert_file: Path | None = None
     #: Where the audit chain's head is written out (outside the database).
     audit_head_file: Path = Path("var/audit.head")
     #: Sign-in attempts per client address: (count, seconds).
@@ -184,6 +186,7 @@ class ReviewSettings:
             scrypt_log2_n=log2_n,
             updates_key=_shared_updates_key(env) if need_updates_key else b"",
             app_key=_app_key(var_dir, env),
+            assistant_cert_file=_path(env, "PREVENT_REVIEW_ASSISTANT_CERT_FILE"),
             audit_head_file=_path(env, "PREVENT_REVIEW_AUDIT_HEAD_FILE") or var_dir / "audit.head",
             sign_in_rate=_rate(env, "PREVENT_REVIEW_SIGN_IN_RATE", (10, 60.0)),
             max_hashing=int(_number(env, "PREVENT_REVIEW_MAX_HASHING", 2)),

@@ -7,8 +7,11 @@ committed); the private key file is encrypted with a random passphrase, as in pr
 from __future__ import annotations
 
 import asyncio
+import functools
 import html
+import os
 import re
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +21,7 @@ from pathlib import Path
 
 import pyotp
 import requests
+from cryptography import x509
 
 from bot.delivery.outbox import enqueue
 from bot.referral import render
@@ -26,7 +30,7 @@ from bot.referral.form import FormSpec, load_form
 from bot.referral.render import RenderMeta
 from bot.referral.updates import load_updates_key
 from bot.review.settings import ReviewSettings
-from bot.sealing import Attachment, Sealer, sealed_documents
+from bot.sealing import Attachment, Sealer, SigningIdentity, local_identity, sealed_documents
 from bot.sealing.attachment import JSON
 from tests.helpers.pki import InboxPair, make_inbox  # noqa: F401 - re-exported
 
@@ -93,6 +97,27 @@ def queue_referral(url: str, envelope: bytes, reference: str) -> None:
     enqueue(url, envelope, [INBOX_ADDRESS], reference, f"VTR referral {reference}", "bot@localhost")
 
 
+@functools.lru_cache(maxsize=1)
+def assistant_identity() -> SigningIdentity:
+    """The assistant's signing key for this test session (a throwaway self-signed pair)."""
+    return local_identity(Path(tempfile.mkdtemp(prefix="assistant-signing-")))
+
+
+def assistant_cert_file() -> Path:
+    identity = assistant_identity()
+    path = Path(tempfile.gettempdir()) / f"assistant-{id(identity)}-{os.getpid()}.crt.pem"
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+
+        path.write_bytes(identity.certificate.public_bytes(serialization.Encoding.PEM))
+    return path
+
+
+def signed_sealer(*certificates: x509.Certificate) -> Sealer:
+    """A sealer as the assistant has: signs with its key, then seals to `certificates`."""
+    return Sealer(list(certificates), signer=assistant_identity())
+
+
 def settings_for(
     tmp: Path, inbox: InboxPair, database_url: str | None = None, **extra: str
 ) -> ReviewSettings:
@@ -105,6 +130,7 @@ def settings_for(
         load_updates_key(tmp / "var")
         extra.setdefault("PREVENT_UPDATES_KEY_FILE", str(tmp / "var" / "keys" / "updates.key"))
     extra.setdefault("PREVENT_REVIEW_SIGN_IN_RATE", "1000/60")
+    extra.setdefault("PREVENT_REVIEW_ASSISTANT_CERT_FILE", str(assistant_cert_file()))
     env = {
         "PREVENT_DATABASE_URL": database_url or f"sqlite:///{tmp / 'prevent.db'}",
         "PREVENT_VAR_DIR": str(tmp / "var"),

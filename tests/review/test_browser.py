@@ -32,9 +32,11 @@ from tests.review.factories import (
     PASSWORD,
     ROOT,
     SURNAME,
+    assistant_cert_file,
     make_inbox,
     queue_referral,
     sealed_envelope,
+    signed_sealer,
 )
 
 NOTE = "NOTE-SENTINEL-5C2A Called the school; DSL confirms the family know."
@@ -68,7 +70,7 @@ def review_process(tmp_path):
     database.parent.mkdir(parents=True)
     url = f"sqlite:///{database}"
     updates_key = os.urandom(32)
-    sealer = Sealer([inbox.cert])
+    sealer = signed_sealer(inbox.cert)
     references = ["VTR-7E57B0A1", "VTR-7E57B0A2"]
     for reference in references:
         queue_referral(url, sealed_envelope(sealer, reference, full_documents=True), reference)
@@ -94,6 +96,7 @@ def review_process(tmp_path):
         "PREVENT_REVIEW_SECURE_COOKIES": "false",  # plain http on loopback in this test
         "PREVENT_REVIEW_SCRYPT_LOG2_N": str(CHEAP_SCRYPT),
         "PREVENT_REVIEW_SECRET_KEY": base64.b64encode(app_key).decode(),
+        "PREVENT_REVIEW_ASSISTANT_CERT_FILE": str(assistant_cert_file()),
     }
     _cli(
         env,
