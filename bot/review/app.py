@@ -38,6 +38,7 @@ from bot.review import web_security as sec
 from bot.review.accounts import ADMIN, ROLES, AccountError, Accounts
 from bot.review.audit import ANONYMOUS, AuditLog
 from bot.review.inbox_key import InboxKey, InboxKeyError
+from bot.review.names import names_in, referral_names
 from bot.review.notes import NoteError, Notes
 from bot.review.second_factor import Pending, SecondFactors
 from bot.review.sessions import SessionStore, StaffSession
@@ -512,6 +513,7 @@ async def _case_page(
         "note_error": "",
         "message_text": "",
         "message_error": "",
+        "named": [],
     }
     defaults.update(context)
     return render(
@@ -643,6 +645,19 @@ async def send_message(request: web.Request) -> web.StreamResponse:
         return await _case_page(
             request, reference, 400, message_text=text, message_error="too_long"
         )
+    confirmed = form.get("confirm_names") == "yes"
+    named = await _names_in_message(request, reference, text)
+    if named and not confirmed:
+        await audit(
+            request,
+            "send_message",
+            "names_warning",
+            reference=reference,
+            detail=f"{len(named)} name(s) of the referral in the message; not sent",
+        )
+        return await _case_page(
+            request, reference, 409, message_text=text, message_error="names", named=named
+        )
     try:
         await run(post_update, review.url, review.updates_key, reference, "message", message=text)
     except UnknownReference:
@@ -650,10 +665,28 @@ async def send_message(request: web.Request) -> web.StreamResponse:
         return await _case_page(
             request, reference, 409, message_text=text, message_error="no_route"
         )
+    note = "; sent after a names warning" if named else ""
     await audit(
-        request, "send_message", "ok", reference=reference, detail=f"{len(text)} characters"
+        request, "send_message", "ok", reference=reference, detail=f"{len(text)} characters{note}"
     )
     return redirect(f"/referrals/{reference}?done=message#message")
+
+
+async def _names_in_message(request: web.Request, reference: str, text: str) -> list[str]:
+    """The referral's names (person, family) that the message would carry into the chat."""
+    review = _review(request)
+    try:
+        opened = await run(
+            cases.open_referral,
+            review.url,
+            review.key,
+            review.form,
+            reference,
+            review.assistant_cert,
+        )
+    except (cases.CannotOpen, cases.CaseNotFound):
+        return []
+    return names_in(text, referral_names(opened))
 
 
 # --------------------------------------------------------------------------- admin
