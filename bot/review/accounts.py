@@ -229,7 +229,8 @@ class Accounts:
         if role not in ROLES:
             raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
         check_new_password(password)
-        encoded = hash_password(password, self._log2_n)
+        with self._hashing:
+            encoded = hash_password(password, self._log2_n)
         with session_scope(self._url) as session:
             if session.query(StaffAccountRow.id).filter_by(username=name).first():
                 raise AccountError(f"There is already an account called {name}.")

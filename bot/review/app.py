@@ -303,7 +303,12 @@ async def sign_in_page(request: web.Request) -> web.StreamResponse:
 
 
 def _client(request: web.Request) -> str:
-    """The address a rate limit counts against (the proxy's, unless it is the peer itself)."""
+    """The address a rate limit counts against: the peer, or behind a trusted proxy the
+    address it appended last to X-Forwarded-For (earlier entries are the client's to forge)."""
+    if _review(request).settings.trust_forwarded_for:
+        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded[:64]
     return request.remote or "unknown"
 
 

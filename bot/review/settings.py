@@ -139,6 +139,9 @@ class ReviewSettings:
     audit_head_file: Path = Path("var/audit.head")
     #: Sign-in attempts per client address: (count, seconds).
     sign_in_rate: tuple[int, float] = (10, 60.0)
+    #: Behind the HTTPS proxy every client arrives from the proxy: count the address the
+    #: proxy appends to X-Forwarded-For instead (only set this when a proxy always sets it).
+    trust_forwarded_for: bool = False
     #: scrypt hashes at once (each 128 MiB at the default cost).
     max_hashing: int = 2
     workflow_file: Path = PROJECT_ROOT / "guidance" / "review" / "workflow.yml"
@@ -189,6 +192,7 @@ class ReviewSettings:
             assistant_cert_file=_path(env, "PREVENT_REVIEW_ASSISTANT_CERT_FILE"),
             audit_head_file=_path(env, "PREVENT_REVIEW_AUDIT_HEAD_FILE") or var_dir / "audit.head",
             sign_in_rate=_rate(env, "PREVENT_REVIEW_SIGN_IN_RATE", (10, 60.0)),
+            trust_forwarded_for=_flag(env, "PREVENT_REVIEW_TRUST_X_FORWARDED_FOR", False),
             max_hashing=int(_number(env, "PREVENT_REVIEW_MAX_HASHING", 2)),
         )
 

@@ -257,3 +257,23 @@ class TestSecondFactor:
         assert [e.action for e in _audit(case.url, "second_factor_reset")] == [
             "second_factor_reset"
         ]
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(case, tmp_path, inbox):
+    settings = settings_for(
+        tmp_path / "proxied",
+        inbox,
+        case.url,
+        PREVENT_REVIEW_SIGN_IN_RATE="2/60",
+        PREVENT_REVIEW_TRUST_X_FORWARDED_FOR="true",
+    )
+
+    def attempt(base: str, chain: str) -> int:
+        client = StaffClient(base)
+        client.http.headers["X-Forwarded-For"] = chain
+        return client.sign_in("rita", "wrong password!").status_code
+
+    with serving(create_app(settings)) as base:
+        # The attacker forges the first entries; the proxy's own (last) entry still counts.
+        assert [attempt(base, f"10.0.0.{n}, 203.0.113.7") for n in range(3)] == [401, 401, 429]
+        assert attempt(base, "198.51.100.9") == 401  # another member of staff
