@@ -41,7 +41,11 @@ telegram: install ## Relay Telegram to the running assistant by polling (no publ
 	@. scripts/env.sh && $(PY) -m bot.channels.telegram_polling
 
 review: install ## Run the Prevent team's review app on http://127.0.0.1:5060 (needs the inbox key)
-	@. scripts/env.sh && $(PY) -m bot.review
+	@. scripts/env.sh && [ -n "$$PREVENT_UPDATES_KEY" ] || export PREVENT_UPDATES_KEY_FILE="$${PREVENT_UPDATES_KEY_FILE:-$$PREVENT_VAR_DIR/keys/updates.key}"; \
+	export PREVENT_REVIEW_ASSISTANT_CERT_FILE="$${PREVENT_REVIEW_ASSISTANT_CERT_FILE:-$$PREVENT_VAR_DIR/keys/assistant-signing.crt.pem}"; $(PY) -m bot.review
+
+rotate-keys: install ## Re-wrap every sealed row under the first master key (after adding a new one)
+	@. scripts/env.sh && $(PY) -m bot.store.rotate
 
 review-admin: install ## Create a review app admin: make review-admin NAME=alice
 	@. scripts/env.sh && $(PY) -m bot.review.accounts create $(NAME) --role admin
@@ -61,4 +65,4 @@ bench: $(VENV)/.installed-dev data ## Benchmarks: latency, throughput, memory (f
 clean: ## Remove generated data, models and var/ (keeps the venv)
 	rm -rf models var data/nlu/_generated_guidance.yml domain/_generated.yml
 
-.PHONY: help install data model run shell invite telegram review review-admin validate test lint bench clean
+.PHONY: help install data model run shell invite telegram review review-admin rotate-keys validate test lint bench clean

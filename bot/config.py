@@ -53,6 +53,10 @@ class Config:
     conversation_retention_days: int = 30
     #: The Rasa tracker database, for the purge worker and "Forget me" (same TRACKER_DB_*).
     tracker_database_url: str = field(repr=False, default="")
+    #: The assistant's own S/MIME signing certificate and key (PEM): referrals are signed,
+    #: then sealed. Unset: a self-signed pair is made in var/keys (local runs only).
+    signing_cert: Path | None = None
+    signing_key: Path | None = None
 
     def __repr__(self) -> str:  # never print URLs that may carry passwords
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
@@ -89,6 +93,8 @@ def get_config() -> Config:
         or f"sqlite:///{var_dir / 'prevent.db'}",
         conversation_retention_days=int(_float("PREVENT_CONVERSATION_RETENTION_DAYS", 30)),
         tracker_database_url=_tracker_database_url(var_dir),
+        signing_cert=_optional_path("PREVENT_SIGNING_CERT"),
+        signing_key=_optional_path("PREVENT_SIGNING_KEY"),
     )
 
 
@@ -150,6 +156,11 @@ def generated_secret(env_name: str, file_name: str) -> str:
 def action_server_token() -> str:
     """The secret every call from Rasa to the action server carries (`bot.actions.auth`)."""
     return generated_secret("PREVENT_ACTION_SERVER_TOKEN", "action-server.token")
+
+
+def _optional_path(name: str) -> Path | None:
+    value = os.environ.get(name, "").strip()
+    return Path(value).expanduser() if value else None
 
 
 if __name__ == "__main__":  # scripts/run.sh: `python -m bot.config action-server-token`

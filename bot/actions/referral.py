@@ -49,16 +49,24 @@ from bot.referral import (
     take_answer,
 )
 from bot.referral.updates import get_updates
-from bot.sealing import ProtectError, Sealer, SealError
+from bot.sealing import ProtectError, Sealer, SealError, SigningIdentity, local_identity
 from bot.store.crypto import CryptoError
 
 log = logging.getLogger(__name__)
 
 
 @functools.lru_cache(maxsize=2)
-def _sealer(paths: tuple[Path, ...]) -> Sealer:
-    """The inbox certificates, checked once per process (a bad one raises SealError)."""
-    return Sealer.from_pem_files(list(paths))
+def _sealer(
+    paths: tuple[Path, ...], signing: tuple[Path | None, Path | None], var_dir: Path
+) -> Sealer:
+    """The inbox certificates and the assistant's signing key, checked once per process (a
+    bad one raises SealError): every referral is signed, then sealed."""
+    cert, key = signing
+    if cert is not None and key is not None:
+        signer = SigningIdentity.load(cert, key)
+    else:
+        signer = local_identity(var_dir / "keys")
+    return Sealer.from_pem_files(list(paths), signer=signer)
 
 
 SLOT = "vtr_"
@@ -305,7 +313,11 @@ class ActionConfirmDraft(NeverRaise, Action):
             receipt = seal_and_queue(
                 get_form(),
                 draft,
-                _sealer(config.inbox_certificates),
+                _sealer(
+                    config.inbox_certificates,
+                    (config.signing_cert, config.signing_key),
+                    config.var_dir,
+                ),
                 InboxSettings(
                     config.inbox_address, config.inbox_sender, config.secure_domains_extra
                 ),

@@ -62,6 +62,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.ratelimit import RateLimiter, parse_rate
+
 log = logging.getLogger(__name__)
 
 CHANNEL = "webchat"
@@ -72,6 +74,8 @@ STATIC_FILES = {
 }
 DEFAULT_SESSION_HOURS = 8.0
 MAX_SESSION_HOURS = 24.0 * 7
+#: Sign-in attempts (invite codes, personal keys) per client address: 10 a minute.
+DEFAULT_ENROL_RATE = (10, 60.0)
 #: The page refuses longer messages too; 20,000 characters is a long account of a concern.
 MAX_MESSAGE_CHARS = 20_000
 MAX_BODY_BYTES = 256 * 1024
@@ -257,8 +261,14 @@ def forget_person(sender_id: str) -> int:
 class WebChatInput(InputChannel):
     """Rasa input channel ``webchat``: the page, enrolment by invite code, and messages."""
 
-    def __init__(self, session_hours: float = DEFAULT_SESSION_HOURS) -> None:
+    def __init__(
+        self,
+        session_hours: float = DEFAULT_SESSION_HOURS,
+        enrol_rate: tuple[int, float] = DEFAULT_ENROL_RATE,
+    ) -> None:
         self.session_hours = session_hours
+        # Per client, in the server itself: guessing codes costs key derivations and look-ups.
+        self.enrol_limit = RateLimiter(*enrol_rate)
 
     @classmethod
     def name(cls) -> str:
@@ -274,7 +284,11 @@ class WebChatInput(InputChannel):
             raise ValueError("webchat session_hours must be a number of hours") from exc
         if not 0 < hours <= MAX_SESSION_HOURS:
             raise ValueError(f"webchat session_hours must be between 0 and {MAX_SESSION_HOURS:g}")
-        return cls(session_hours=hours)
+        try:  # e.g. enrol_rate: "10/60" (attempts per seconds, per client address)
+            rate = parse_rate(str((credentials or {}).get("enrol_rate") or ""), DEFAULT_ENROL_RATE)
+        except ValueError as exc:
+            raise ValueError("webchat enrol_rate looks like 10/60 (attempts per seconds)") from exc
+        return cls(session_hours=hours, enrol_rate=rate)
 
     @functools.cached_property
     def tokens(self) -> SessionTokens:
@@ -368,6 +382,16 @@ class WebChatInput(InputChannel):
 
         @bp.route("/enrol", methods=["POST"])
         async def enrol(request: Request) -> HTTPResponse:
+            client = request.ip or "unknown"
+            if not self.enrol_limit.allow(client):
+                log.warning("webchat: sign-in attempts rate limited")
+                refused = _error(
+                    429,
+                    "too_many",
+                    "Too many sign-in attempts from here. Please wait a minute and try again.",
+                )
+                refused.headers["Retry-After"] = str(self.enrol_limit.retry_after(client))
+                return refused
             data = _read_json_object(request)
             if isinstance(data, HTTPResponse):
                 return data

@@ -25,6 +25,7 @@ from sqlalchemy import Column, DateTime, Integer, LargeBinary, String
 from sqlalchemy.orm import Session
 
 from bot.store.crypto import (
+    CryptoError,
     DecryptionFailed,
     KeyRing,
     WrappedKey,
@@ -222,8 +223,26 @@ class ReferrerUpdates:
             if channels is not None:
                 query = query.filter(ReferralRouteRow.channel.in_(list(channels)))
             rows = query.order_by(ReferralUpdateRow.id).limit(limit).all()
-            readable = [(self._update(update), route) for update, route in rows]
-            return [(update, self._route(route)) for update, route in readable if update]
+            found = []
+            for update_row, route_row in rows:
+                update = self._update(update_row)
+                route = self._readable_route(route_row, update_row.id) if update else None
+                if update is not None and route is not None:
+                    found.append((update, route))
+            return found
+
+    def _readable_route(self, row: ReferralRouteRow, update_id: int) -> Route | None:
+        """The route, or None (logged, no content) if it cannot be read: one damaged row or
+        one wrapped by a master key no longer loaded must not stop the other news."""
+        try:
+            return self._route(row)
+        except (CryptoError, ValueError, KeyError) as exc:
+            log.error(
+                "referral route for update %s cannot be read (%s); skipped",
+                update_id,
+                type(exc).__name__,
+            )
+            return None
 
     def mark_delivered(self, update_id: int, now: datetime | None = None) -> bool:
         """True if this call delivered it (False: someone else already had)."""

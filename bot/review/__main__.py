@@ -23,8 +23,7 @@ def main() -> int:
         return 2
     # The passphrase has been read: keep it out of anything this process might start.
     os.environ.pop("PREVENT_REVIEW_KEY_PASSPHRASE", None)
-    shared_key = os.environ.get("PREVENT_UPDATES_KEY") or os.environ.get("PREVENT_UPDATES_KEY_FILE")
-    new_updates_key = not shared_key and not (settings.var_dir / "keys" / "updates.key").exists()
+    os.environ.pop("PREVENT_REVIEW_SECRET_KEY", None)
 
     from aiohttp import web
 
@@ -35,14 +34,6 @@ def main() -> int:
     except InboxKeyError as exc:
         print(f"Review app not started: {exc}", file=sys.stderr)
         return 2
-    if new_updates_key:
-        print(
-            "Warning: no updates key (PREVENT_UPDATES_KEY or PREVENT_UPDATES_KEY_FILE) and none "
-            f"under {settings.var_dir}/keys: a new one is made, and the assistant can only pass "
-            "on status updates and messages if it uses the same key.",
-            file=sys.stderr,
-            flush=True,
-        )
     review = app[REVIEW]
     review.sessions.purge_expired()
     accounts = review.accounts.count()

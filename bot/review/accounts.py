@@ -5,10 +5,12 @@ Why these choices:
 * scrypt (``hashlib.scrypt``, memory-hard) with a random 16-byte salt per account; the cost
   is stored in each hash, so raising `PREVENT_REVIEW_SCRYPT_LOG2_N` upgrades a hash the next
   time its owner signs in. Hashes are compared with `hmac.compare_digest`.
-* After `MAX_FAILURES` wrong passwords in a row an account is locked for `LOCKOUT`. The
-  sign-in page says the same thing for a wrong password, an unknown name, a locked or a
-  disabled account, and an unknown name costs a hash too, so the page tells an attacker
-  nothing about which accounts exist.
+* After `MAX_FAILURES` wrong passwords (or second-factor codes) in a row an account is
+  locked for `LOCKOUT`. Each attempt is claimed atomically before its hash is checked, so
+  parallel guesses get no more than `MAX_FAILURES` checks. The sign-in page says the same
+  thing for a wrong password, an unknown name, a locked or a disabled account, and each of
+  them costs one scrypt, so neither the page nor its timing tells which accounts exist.
+* At most `max_hashing` scrypt hashes run at once (`PREVENT_REVIEW_MAX_HASHING`, 2).
 * Accounts are made from the command line by whoever runs the server (the first admin), or by
   an admin in the app; there is no self sign-up.
 
@@ -17,12 +19,21 @@ Command line (reads `PREVENT_DATABASE_URL` etc. like the app)::
     python -m bot.review.accounts create alice --role admin --name "Alice Smith"
     python -m bot.review.accounts reset-password alice --password-stdin < file
     python -m bot.review.accounts disable alice
+    python -m bot.review.accounts reset-2fa alice   # lost phone: enrol again at next sign-in
     python -m bot.review.accounts list
 
 This module is plain Python (no web framework), so it is tested directly.
 """
 
 from __future__ import annotations
+
+if __name__ == "__main__":  # pragma: no cover - run under its real name, so that the tables
+    # are defined once even when the sessions and second-factor modules import this one.
+    import sys
+
+    from bot.review.accounts import main
+
+    sys.exit(main())
 
 import argparse
 import base64
@@ -33,12 +44,13 @@ import os
 import re
 import secrets
 import sys
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, DateTime, Integer, String
+from sqlalchemy import Column, DateTime, Integer, String, or_
 from sqlalchemy.orm import Session
 
 from bot.store.db import Base, session_scope, utcnow
@@ -204,17 +216,21 @@ def account_from_row(row: StaffAccountRow) -> Account:
 class Accounts:
     """Create, list, disable and authenticate staff accounts."""
 
-    def __init__(self, url: str, log2_n: int) -> None:
+    def __init__(self, url: str, log2_n: int, max_hashing: int = 2) -> None:
         self._url = url
         self._log2_n = log2_n
         self._dummy_hash: str | None = None
+        #: At most this many scrypt hashes at once (each takes 128 MiB at the default cost):
+        #: a flood of sign-ins waits its turn instead of exhausting the server's memory.
+        self._hashing = threading.BoundedSemaphore(max_hashing)
 
     def create(self, username: str, password: str, role: str, display_name: str = "") -> Account:
         name = normalise_username(username)
         if role not in ROLES:
             raise AccountError(f"The role must be one of: {', '.join(ROLES)}.")
         check_new_password(password)
-        encoded = hash_password(password, self._log2_n)
+        with self._hashing:
+            encoded = hash_password(password, self._log2_n)
         with session_scope(self._url) as session:
             if session.query(StaffAccountRow.id).filter_by(username=name).first():
                 raise AccountError(f"There is already an account called {name}.")
@@ -268,37 +284,99 @@ class Accounts:
             return account_from_row(row)
 
     def authenticate(self, username: str, password: str, now: datetime | None = None) -> SignIn:
-        """Check a password, counting failures; see the module docstring for the lockout."""
+        """Check a password, counting failures; see the module docstring for the lockout.
+
+        The attempt is *claimed* before the hash is checked: one conditional UPDATE adds it to
+        `failed_attempts` only while the account is neither locked nor already holding
+        `MAX_FAILURES` attempts, so parallel guesses cannot all be checked against a limit
+        read before any of them finished (at most `MAX_FAILURES` are). A correct password
+        then clears the count. Unknown, locked and disabled accounts cost one scrypt of the
+        same size as a real check, so timing tells them apart no better than the page does.
+        """
         now = now or utcnow()
         name = (username or "").strip().lower()
         with session_scope(self._url) as session:
             row = session.query(StaffAccountRow).filter_by(username=name).first()
-            snapshot = None if row is None else (row.id, row.password_hash, row.locked_until)
-            disabled = row is not None and row.disabled_at is not None
+            snapshot = None if row is None else (row.id, row.disabled_at is not None)
         if snapshot is None:
-            verify_password(password, self._dummy())  # the same cost as for a real account
+            self._equal_work(password)
             return SignIn("unknown_user")
-        account_id, encoded, locked_until = snapshot
-        if locked_until is not None and now < locked_until:
-            return SignIn("locked")
+        account_id, disabled = snapshot
         if disabled:
+            self._equal_work(password)
             return SignIn("disabled")
-        try:
-            matched = verify_password(password, encoded)
-        except ValueError:
-            matched = False
         with session_scope(self._url) as session:
-            row = session.query(StaffAccountRow).filter_by(id=account_id).with_for_update().one()
+            claimed = (
+                session.query(StaffAccountRow)
+                .filter(
+                    StaffAccountRow.id == account_id,
+                    StaffAccountRow.disabled_at.is_(None),
+                    or_(
+                        StaffAccountRow.locked_until.is_(None), StaffAccountRow.locked_until <= now
+                    ),
+                    StaffAccountRow.failed_attempts < MAX_FAILURES,
+                )
+                .update(
+                    {StaffAccountRow.failed_attempts: StaffAccountRow.failed_attempts + 1},
+                    synchronize_session=False,
+                )
+            )
+            encoded = session.query(StaffAccountRow.password_hash).filter_by(id=account_id).scalar()
+        if not claimed:
+            self._equal_work(password)
+            return SignIn("locked")
+        with self._hashing:
+            matched = verify_password(password, encoded or "")
+        with session_scope(self._url) as session:
             if not matched:
-                row.failed_attempts = (row.failed_attempts or 0) + 1
-                if row.failed_attempts >= MAX_FAILURES:
-                    row.failed_attempts, row.locked_until = 0, now + LOCKOUT
-                    return SignIn("wrong_password", locked_now=True)
-                return SignIn("wrong_password")
+                locked_now = (
+                    session.query(StaffAccountRow)
+                    .filter(
+                        StaffAccountRow.id == account_id,
+                        StaffAccountRow.failed_attempts >= MAX_FAILURES,
+                    )
+                    .update(
+                        {
+                            StaffAccountRow.failed_attempts: 0,
+                            StaffAccountRow.locked_until: now + LOCKOUT,
+                        },
+                        synchronize_session=False,
+                    )
+                )
+                return SignIn("wrong_password", locked_now=bool(locked_now))
+            row = session.query(StaffAccountRow).filter_by(id=account_id).with_for_update().one()
             row.failed_attempts, row.locked_until, row.last_sign_in_at = 0, None, now
             if hash_cost(row.password_hash) != self._log2_n:
                 row.password_hash = hash_password(password, self._log2_n)
             return SignIn("ok", account_from_row(row))
+
+    def record_failure(self, account_id: int, now: datetime | None = None) -> bool:
+        """Count a failed second step (a wrong code) like a wrong password; True if now locked."""
+        now = now or utcnow()
+        with session_scope(self._url) as session:
+            session.query(StaffAccountRow).filter(StaffAccountRow.id == account_id).update(
+                {StaffAccountRow.failed_attempts: StaffAccountRow.failed_attempts + 1},
+                synchronize_session=False,
+            )
+            return bool(
+                session.query(StaffAccountRow)
+                .filter(
+                    StaffAccountRow.id == account_id,
+                    StaffAccountRow.failed_attempts >= MAX_FAILURES,
+                )
+                .update(
+                    {
+                        StaffAccountRow.failed_attempts: 0,
+                        StaffAccountRow.locked_until: now + LOCKOUT,
+                    },
+                    synchronize_session=False,
+                )
+            )
+
+    def _equal_work(self, password: str) -> None:
+        """One scrypt of the current cost whose answer is thrown away."""
+        with self._hashing:
+            verify_password(password, self._dummy())
 
     def _dummy(self) -> str:
         if self._dummy_hash is None:
@@ -362,17 +440,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     disable.add_argument("username")
     enable = commands.add_parser("enable", help="let a disabled account sign in again")
     enable.add_argument("username")
+    reset_2fa = commands.add_parser(
+        "reset-2fa", help="forget the second factor (lost phone): enrol again at next sign-in"
+    )
+    reset_2fa.add_argument("username")
     commands.add_parser("list", help="list the accounts")
     args = parser.parse_args(argv)
 
     try:
-        settings = ReviewSettings.from_env()
+        settings = ReviewSettings.from_env(need_updates_key=False)
     except SettingsError as exc:
         print(f"Settings problem: {exc}", file=sys.stderr)
         return 2
     make_sqlite_folder(settings.database_url)
     accounts = Accounts(settings.database_url, settings.scrypt_log2_n)
-    audit = AuditLog(settings.database_url)
+    audit = AuditLog.from_settings(settings)
     actor = _cli_actor()
     try:
         if args.command == "list":
@@ -391,6 +473,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             _sign_out_everywhere(settings, account)
             audit.record(actor, "password_reset", "ok", detail=account.username)
             print(f"New password set for {account.username}.")
+        elif args.command == "reset-2fa":
+            from bot.review.second_factor import SecondFactors
+
+            found = accounts.get(normalise_username(args.username))
+            if found is None:
+                raise AccountError(f"There is no account called {args.username}.")
+            SecondFactors(settings.database_url, settings.app_key).reset(found.id)
+            _sign_out_everywhere(settings, found)
+            audit.record(actor, "second_factor_reset", "ok", detail=found.username)
+            print(
+                f"Second factor reset for {found.username}: they set up a new one at their "
+                "next sign-in."
+            )
         else:
             account = accounts.set_disabled(args.username, args.command == "disable")
             if account.disabled:

@@ -28,15 +28,19 @@ from urllib.parse import urlencode
 
 import jinja2
 from aiohttp import web
+from cryptography import x509
 
+from bot.ratelimit import RateLimiter
 from bot.referral.form import FormSpec, load_form
 from bot.referral.updates import MESSAGE_LIMIT, UnknownReference, post_update
 from bot.review import cases
 from bot.review import web_security as sec
 from bot.review.accounts import ADMIN, ROLES, AccountError, Accounts
 from bot.review.audit import ANONYMOUS, AuditLog
-from bot.review.inbox_key import InboxKey
+from bot.review.inbox_key import InboxKey, InboxKeyError
+from bot.review.names import names_in, referral_names
 from bot.review.notes import NoteError, Notes
+from bot.review.second_factor import Pending, SecondFactors
 from bot.review.sessions import SessionStore, StaffSession
 from bot.review.settings import ReviewSettings, make_sqlite_folder
 from bot.review.workflow import (
@@ -51,6 +55,8 @@ from bot.review.workflow import (
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 STAFF = "review.staff"  # request key: the StaffSession, or None
+PENDING = "review.pending"  # request key: a password-checked sign-in awaiting its code
+CODE_PATH = "/sign-in/code"
 SESSION_END = "review.session_end"  # request key: why a cookie's session was not valid
 REFERENCE = "{reference:[A-Za-z0-9_-]{1,40}}"
 #: What the case page's history lists (views are only counted, with the latest one).
@@ -75,9 +81,13 @@ class Review:
     statuses: ReviewStatuses
     notes: Notes
     updates_key: bytes
+    assistant_cert: x509.Certificate
     templates: jinja2.Environment
     session_cookie: str
     signin_cookie: str
+    second_factors: SecondFactors
+    pending_cookie: str
+    sign_in_limit: RateLimiter
 
     @property
     def url(self) -> str:
@@ -200,6 +210,9 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
     staff = _staff(request)
     if request.path == "/sign-in":
         expected = request.cookies.get(review.signin_cookie)
+    elif request.path == CODE_PATH:
+        pending = await _pending(request)
+        expected = pending.csrf_token if pending else None
     elif staff is not None:
         expected = staff.csrf_token
     else:
@@ -210,7 +223,8 @@ async def csrf_middleware(request: web.Request, handler: Handler) -> web.StreamR
     ):
         return await handler(request)
     await audit(request, "csrf_refused", "refused", detail=f"POST {request.path}")
-    problem = "signin_cookie" if request.path == "/sign-in" and not expected else "csrf"
+    signing_in = request.path in ("/sign-in", CODE_PATH)
+    problem = "signin_cookie" if signing_in and not expected else "csrf"
     return render(request, "problem.html", 403, problem=problem)
 
 
@@ -288,11 +302,28 @@ async def sign_in_page(request: web.Request) -> web.StreamResponse:
     )
 
 
+def _client(request: web.Request) -> str:
+    """The address a rate limit counts against: the peer, or behind a trusted proxy the
+    address it appended last to X-Forwarded-For (earlier entries are the client's to forge)."""
+    if _review(request).settings.trust_forwarded_for:
+        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
+        if forwarded:
+            return forwarded[:64]
+    return request.remote or "unknown"
+
+
 async def sign_in(request: web.Request) -> web.StreamResponse:
     review = _review(request)
     form = await _form(request)
     username = form.get("username", "").strip()
     next_path = sec.safe_next(form.get("next"))
+    if not review.sign_in_limit.allow(_client(request)):
+        await audit(request, "sign_in", "rate_limited", detail="too many attempts from one client")
+        response = _sign_in_form(
+            request, 429, why="", next=next_path, username=username[:40], error="too_many"
+        )
+        response.headers["Retry-After"] = str(review.sign_in_limit.retry_after(_client(request)))
+        return response
     result = await run(review.accounts.authenticate, username, form.get("password", ""))
     if result.outcome != "ok" or result.account is None:
         shown = username.lower() if _USERNAME_SHAPE.match(username) else "(not a username)"
@@ -301,11 +332,105 @@ async def sign_in(request: web.Request) -> web.StreamResponse:
         return _sign_in_form(
             request, 401, why="", next=next_path, username=username[:40], error="failed"
         )
-    token, _session = await run(review.sessions.start, result.account)
-    await audit(request, "sign_in", "ok", actor=result.account.username)
-    response = redirect(next_path)
-    sec.set_cookie(response, review.session_cookie, token, review.settings.secure_cookies)
+    # The password was right: the second factor comes next; no session until it is given.
+    token = await run(review.second_factors.begin, result.account, next_path)
+    await audit(request, "sign_in", "password_ok", actor=result.account.username)
+    response = redirect(CODE_PATH)
+    sec.set_cookie(response, review.pending_cookie, token, review.settings.secure_cookies)
     sec.clear_cookie(response, review.signin_cookie, review.settings.secure_cookies)
+    return response
+
+
+async def _pending(request: web.Request) -> Pending | None:
+    if PENDING not in request:
+        review = _review(request)
+        token = request.cookies.get(review.pending_cookie)
+        request[PENDING] = await run(review.second_factors.pending, token) if token else None
+    return request[PENDING]
+
+
+async def _code_form(
+    request: web.Request, pending: Pending, status: int = 200, error: str = "", tries_left: int = 0
+) -> web.Response:
+    review = _review(request)
+    account = await run(review.accounts.by_id, pending.account_id)
+    enrolment = None
+    if pending.enrolling and account is not None:
+        enrolment = await run(review.second_factors.enrolment, pending, account)
+    return render(
+        request,
+        "code.html",
+        status,
+        code_csrf=pending.csrf_token,
+        enrolment=enrolment,
+        error=error,
+        tries_left=tries_left,
+    )
+
+
+async def code_page(request: web.Request) -> web.StreamResponse:
+    if _staff(request) is not None:
+        return redirect("/queue")
+    pending = await _pending(request)
+    if pending is None:
+        return redirect("/sign-in?why=code_expired")
+    return await _code_form(request, pending)
+
+
+async def code(request: web.Request) -> web.StreamResponse:
+    review = _review(request)
+    pending = await _pending(request)
+    if pending is None:
+        return redirect("/sign-in?why=code_expired")
+    if not review.sign_in_limit.allow(_client(request)):
+        await audit(request, "second_factor", "rate_limited", detail="too many attempts")
+        return await _code_form(request, pending, 429, error="too_many")
+    form = await _form(request)
+    check = await run(review.second_factors.check, pending, form.get("code", ""))
+    account = await run(review.accounts.by_id, pending.account_id)
+    who = account.username if account else ANONYMOUS
+    if check.outcome == "expired" or account is None:
+        await audit(request, "second_factor", "expired", actor=who)
+        response = redirect("/sign-in?why=code_expired")
+        sec.clear_cookie(response, review.pending_cookie, review.settings.secure_cookies)
+        return response
+    if check.outcome != "ok":
+        locked = await run(review.accounts.record_failure, pending.account_id)
+        await audit(
+            request,
+            "second_factor",
+            "wrong_code",
+            actor=who,
+            detail="account now locked" if locked else "",
+        )
+        if locked or check.tries_left <= 0:
+            await run(review.second_factors.cancel, pending.token_hash)
+            response = redirect("/sign-in?why=code_expired")
+            sec.clear_cookie(response, review.pending_cookie, review.settings.secure_cookies)
+            return response
+        return await _code_form(request, pending, 401, error="wrong", tries_left=check.tries_left)
+    if account.disabled or account.locked():
+        await audit(request, "second_factor", "refused", actor=who)
+        return redirect("/sign-in?why=code_expired")
+    token, session = await run(review.sessions.start, account)
+    if check.recovery_codes:
+        outcome, detail = "enrolled", f"{len(check.recovery_codes)} recovery codes issued"
+    elif check.used_recovery_code:
+        left = await run(review.second_factors.recovery_codes_left, account.id)
+        outcome, detail = "recovery_code", f"{left} recovery codes left"
+    else:
+        outcome, detail = "ok", ""
+    await audit(request, "second_factor", outcome, actor=who, detail=detail)
+    await audit(request, "sign_in", "ok", actor=who)
+    if check.recovery_codes:
+        request[STAFF] = session
+        response: web.StreamResponse = render(
+            request, "recovery_codes.html", codes=check.recovery_codes, next=check.next_path
+        )
+    else:
+        response = redirect(check.next_path)
+    sec.set_cookie(response, review.session_cookie, token, review.settings.secure_cookies)
+    sec.clear_cookie(response, review.pending_cookie, review.settings.secure_cookies)
     return response
 
 
@@ -363,7 +488,14 @@ async def _case_page(
     state = await run(review.statuses.state, reference)
     opened, open_problem = None, ""
     try:
-        opened = await run(cases.open_referral, review.url, review.key, review.form, reference)
+        opened = await run(
+            cases.open_referral,
+            review.url,
+            review.key,
+            review.form,
+            reference,
+            review.assistant_cert,
+        )
     except cases.CannotOpen as exc:
         open_problem = exc.reason
     if open_problem:
@@ -386,6 +518,7 @@ async def _case_page(
         "note_error": "",
         "message_text": "",
         "message_error": "",
+        "named": [],
     }
     defaults.update(context)
     return render(
@@ -517,6 +650,19 @@ async def send_message(request: web.Request) -> web.StreamResponse:
         return await _case_page(
             request, reference, 400, message_text=text, message_error="too_long"
         )
+    confirmed = form.get("confirm_names") == "yes"
+    named = await _names_in_message(request, reference, text)
+    if named and not confirmed:
+        await audit(
+            request,
+            "send_message",
+            "names_warning",
+            reference=reference,
+            detail=f"{len(named)} name(s) of the referral in the message; not sent",
+        )
+        return await _case_page(
+            request, reference, 409, message_text=text, message_error="names", named=named
+        )
     try:
         await run(post_update, review.url, review.updates_key, reference, "message", message=text)
     except UnknownReference:
@@ -524,10 +670,28 @@ async def send_message(request: web.Request) -> web.StreamResponse:
         return await _case_page(
             request, reference, 409, message_text=text, message_error="no_route"
         )
+    note = "; sent after a names warning" if named else ""
     await audit(
-        request, "send_message", "ok", reference=reference, detail=f"{len(text)} characters"
+        request, "send_message", "ok", reference=reference, detail=f"{len(text)} characters{note}"
     )
     return redirect(f"/referrals/{reference}?done=message#message")
+
+
+async def _names_in_message(request: web.Request, reference: str, text: str) -> list[str]:
+    """The referral's names (person, family) that the message would carry into the chat."""
+    review = _review(request)
+    try:
+        opened = await run(
+            cases.open_referral,
+            review.url,
+            review.key,
+            review.form,
+            reference,
+            review.assistant_cert,
+        )
+    except (cases.CannotOpen, cases.CaseNotFound):
+        return []
+    return names_in(text, referral_names(opened))
 
 
 # --------------------------------------------------------------------------- admin
@@ -622,9 +786,28 @@ def _templates(settings: ReviewSettings) -> jinja2.Environment:
     return env
 
 
+def _assistant_certificate(path: Path | None) -> x509.Certificate:
+    """The certificate the assistant signs referrals with (`InboxKeyError` if unusable)."""
+    if path is None:
+        raise InboxKeyError(
+            "PREVENT_REVIEW_ASSISTANT_CERT_FILE is not set: the assistant's signing certificate "
+            "(its PREVENT_SIGNING_CERT; var/keys/assistant-signing.crt.pem for a local run) is "
+            "needed to tell its referrals from anything else written into the outbox"
+        )
+    try:
+        return x509.load_pem_x509_certificate(path.read_bytes())
+    except (OSError, ValueError) as exc:
+        raise InboxKeyError(
+            f"PREVENT_REVIEW_ASSISTANT_CERT_FILE: cannot read a PEM certificate from {path} "
+            f"({type(exc).__name__})"
+        ) from None
+
+
 def create_app(settings: ReviewSettings, *, inbox_key: InboxKey | None = None) -> web.Application:
-    """The review app. Loads and checks the inbox key first (`InboxKeyError` if unusable)."""
+    """The review app. Loads and checks the inbox key and the assistant's signing certificate
+    first (`InboxKeyError` if unusable)."""
     key = inbox_key or InboxKey.load(settings.cert_file, settings.key_file, settings.key_passphrase)
+    assistant_cert = _assistant_certificate(settings.assistant_cert_file)
     make_sqlite_folder(settings.database_url)
     workflow = load_workflow(settings.workflow_file, settings.sources_file)
     review = Review(
@@ -632,17 +815,21 @@ def create_app(settings: ReviewSettings, *, inbox_key: InboxKey | None = None) -
         key=key,
         workflow=workflow,
         form=load_form(settings.form_file),
-        accounts=Accounts(settings.database_url, settings.scrypt_log2_n),
+        accounts=Accounts(settings.database_url, settings.scrypt_log2_n, settings.max_hashing),
         sessions=SessionStore(
             settings.database_url, settings.idle_timeout, settings.absolute_timeout
         ),
-        audit=AuditLog(settings.database_url),
+        audit=AuditLog.from_settings(settings),
         statuses=ReviewStatuses(settings.database_url, workflow),
         notes=Notes(settings.database_url),
         updates_key=settings.updates_key,
+        assistant_cert=assistant_cert,
         templates=_templates(settings),
         session_cookie=sec.cookie_name("prevent-review", settings.secure_cookies),
         signin_cookie=sec.cookie_name("prevent-review-signin", settings.secure_cookies),
+        second_factors=SecondFactors(settings.database_url, settings.app_key),
+        pending_cookie=sec.cookie_name("prevent-review-2fa", settings.secure_cookies),
+        sign_in_limit=RateLimiter(*settings.sign_in_rate),
     )
     app = web.Application(
         middlewares=[problems_middleware, session_middleware, csrf_middleware],
@@ -655,6 +842,8 @@ def create_app(settings: ReviewSettings, *, inbox_key: InboxKey | None = None) -
     add.add_get("/favicon.ico", favicon)
     add.add_get("/sign-in", sign_in_page)
     add.add_post("/sign-in", sign_in)
+    add.add_get(CODE_PATH, code_page)
+    add.add_post(CODE_PATH, code)
     add.add_post("/sign-out", sign_out)
     add.add_get("/queue", queue)
     add.add_get(f"/referrals/{REFERENCE}", case)

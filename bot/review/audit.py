@@ -11,12 +11,19 @@ Two defences, for two different threats:
   UPDATE or DELETE (SQLite and PostgreSQL; on PostgreSQL TRUNCATE too), so a bug or a
   careless query in the app cannot rewrite history. They do not stop the database owner, who
   can drop a trigger: run the app as a role that does not own the table (see the README).
-* **Rows are hash-chained.** Each row stores the SHA-256 of its content and of the row before
-  it (`prev_hash`, unique, so two writers cannot both extend the same row: the loser retries;
-  within one process appends also take a lock, so its threads never collide).
-  `verify()` walks the chain and names the first row that was altered, removed or inserted
-  out of place. Removing rows at the *end* leaves a valid shorter chain; compare the head
-  hash shown on the admin page with one noted earlier to catch that.
+* **Rows are chained with a key the database never holds.** Each row stores the
+  HMAC-SHA256, under the audit key (derived from the review app key, `bot.review.app_key`:
+  environment, a file, or var/keys for local runs), of its content and of the row before it
+  (`prev_hash`, unique, so two writers cannot both extend the same row: the loser retries;
+  within one process appends also take a lock, so its threads never collide). Whoever can
+  write the database but lacks the key cannot delete or change rows and recompute the chain:
+  `verify()` walks it and names the first row that was altered, removed or inserted out of
+  place.
+* **The head is written out.** After each append the newest row's id and MAC go to a head
+  file outside the database (`PREVENT_REVIEW_AUDIT_HEAD_FILE`, default var/audit.head), and
+  every `HEAD_LOG_EVERY` rows to the log. `verify()` requires the row the head file names to
+  be there with that MAC, so cutting rows off the *end* (which leaves a valid shorter
+  chain) shows too.
 
 Plain Python (no web framework), so it is tested directly.
 """
@@ -24,21 +31,33 @@ Plain Python (no web framework), so it is tested directly.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import logging
+import os
 import random
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Column, DateTime, Integer, String, event, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.schema import DDL
 
+from bot.review.app_key import derive
 from bot.store.db import Base, session_scope, utcnow
 
+if TYPE_CHECKING:
+    from bot.review.settings import ReviewSettings
+
+log = logging.getLogger(__name__)
 GENESIS = "0" * 64
+#: The head also goes to the log every this many rows (the file is written at every append).
+HEAD_LOG_EVERY = 100
 DETAIL_LIMIT = 300
 _APPEND_RETRIES = 20
 _append_locks: dict[str, threading.Lock] = {}
@@ -153,6 +172,7 @@ class ChainCheck:
 
 
 def _content_hash(
+    key: bytes,
     prev_hash: str,
     at: datetime,
     actor: str,
@@ -174,7 +194,7 @@ def _content_hash(
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _entry(row: AuditRow) -> AuditEntry:
@@ -193,9 +213,48 @@ def _entry(row: AuditRow) -> AuditEntry:
 class AuditLog:
     """Append to and read the audit log of one database."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, key: bytes | None = None, head_file: Path | None = None) -> None:
+        """`key` (32 bytes) is needed to append and to verify; reading needs none."""
         self._url = url
+        self._key = key
+        self._head_file = head_file
         ensure_append_only(url)
+
+    @classmethod
+    def from_settings(cls, settings: ReviewSettings) -> AuditLog:
+        return cls(
+            settings.database_url, derive(settings.app_key, "audit-chain"), settings.audit_head_file
+        )
+
+    def _mac_key(self) -> bytes:
+        if not self._key:
+            raise ValueError("the audit log needs its key to append or verify")
+        return self._key
+
+    def written_head(self) -> tuple[int, str] | None:
+        """(row id, MAC) from the head file, or None if there is none (or it is unreadable)."""
+        if self._head_file is None:
+            return None
+        try:
+            data = json.loads(self._head_file.read_text())
+            return int(data["id"]), str(data["row_hash"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _write_head(self, entry: AuditEntry) -> None:
+        if entry.id % HEAD_LOG_EVERY == 0:
+            log.info("review audit head: row %d %s", entry.id, entry.row_hash)
+        if self._head_file is None:
+            return
+        known = self.written_head()
+        if known is not None and known[0] >= entry.id:
+            return  # another process wrote a newer head already
+        self._head_file.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self._head_file.with_name(f".{self._head_file.name}.{os.getpid()}")
+        temporary.write_text(
+            json.dumps({"id": entry.id, "row_hash": entry.row_hash, "at": entry.at.isoformat()})
+        )
+        os.replace(temporary, self._head_file)
 
     def record(
         self,
@@ -211,6 +270,7 @@ class AuditLog:
         actor, action, outcome = actor[:80] or ANONYMOUS, action[:40], outcome[:40]
         reference = (reference or "")[:40]
         detail = " ".join((detail or "").split())[:DETAIL_LIMIT]
+        key = self._mac_key()
         for attempt in range(_APPEND_RETRIES):
             try:
                 with _append_lock(self._url), session_scope(self._url) as session:
@@ -225,12 +285,15 @@ class AuditLog:
                         detail=detail,
                         prev_hash=prev_hash,
                         row_hash=_content_hash(
-                            prev_hash, at, actor, action, reference, outcome, detail
+                            key, prev_hash, at, actor, action, reference, outcome, detail
                         ),
                     )
                     session.add(row)
                     session.flush()
-                    return _entry(row)
+                    entry = _entry(row)
+                with _append_lock(self._url):
+                    self._write_head(entry)
+                return entry
             except IntegrityError:  # another process extended the chain first
                 if attempt == _APPEND_RETRIES - 1:
                     raise
@@ -264,7 +327,13 @@ class AuditLog:
             return int(query.count())
 
     def verify(self) -> ChainCheck:
-        """Walk the whole chain in order; the first row whose links or content do not match."""
+        """Walk the whole chain in order; the first row whose links or content do not match.
+
+        Then the head written out: the row it names must be there, with that MAC.
+        """
+        key = self._mac_key()
+        written = self.written_head()
+        head_seen = False
         prev, rows = GENESIS, 0
         for row in self._all_in_order():
             rows += 1
@@ -273,6 +342,7 @@ class AuditLog:
                     False, rows, prev, int(row.id), "a row before this one is missing or moved"
                 )
             expected = _content_hash(
+                key,
                 row.prev_hash,
                 row.at,
                 row.actor,
@@ -283,7 +353,29 @@ class AuditLog:
             )
             if expected != row.row_hash:
                 return ChainCheck(False, rows, prev, int(row.id), "this row was altered")
+            if written is not None and int(row.id) == written[0]:
+                if not hmac.compare_digest(row.row_hash, written[1]):
+                    return ChainCheck(
+                        False,
+                        rows,
+                        prev,
+                        int(row.id),
+                        "this row is not the one the head file names",
+                    )
+                head_seen = True
             prev = row.row_hash
+        if self._head_file is not None and rows and written is None:
+            return ChainCheck(
+                False, rows, prev, None, "the head file is missing: rows may have been cut off"
+            )
+        if written is not None and not head_seen:
+            return ChainCheck(
+                False,
+                rows,
+                prev,
+                written[0],
+                "rows up to the head written out are missing: the log was cut short",
+            )
         return ChainCheck(True, rows, prev)
 
     def _all_in_order(self, batch: int = 1000) -> Iterator[AuditRow]:

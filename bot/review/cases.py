@@ -16,12 +16,15 @@ Plain Python (no web framework), so it is tested directly.
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from cryptography import x509
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 
@@ -29,7 +32,7 @@ from bot.delivery.outbox import OutboxRow
 from bot.referral.form import FormSpec
 from bot.review.inbox_key import InboxKey
 from bot.review.workflow import ReviewStatusRow, Workflow
-from bot.sealing import OpenError
+from bot.sealing import OpenError, verify_signed
 from bot.store.db import session_scope
 
 PER_PAGE = 50
@@ -46,7 +49,7 @@ class CannotOpen(Exception):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason  # wrong_key_or_tampered | no_json | bad_json
+        self.reason = reason  # wrong_key_or_tampered | not_from_assistant | no_json | bad_json
 
 
 @dataclass(frozen=True)
@@ -215,27 +218,47 @@ class OpenedReferral:
     sections: list[SectionView]
     attachments: list[tuple[str, str, int]]  # (file name, content type, bytes)
     warnings: list[str] = field(default_factory=list)
+    #: Who signed it: the configured assistant certificate's subject, its fingerprint, when.
+    signed_by: str = ""
+    signer_fingerprint: str = ""
+    signed_at: datetime | None = None
 
     def __repr__(self) -> str:  # never log referral content by accident
         return f"OpenedReferral({self.reference!r}, {len(self.sections)} sections)"
 
 
-def open_referral(url: str, key: InboxKey, form: FormSpec, reference: str) -> OpenedReferral:
-    """Decrypt and lay out one referral.
+def open_referral(
+    url: str,
+    key: InboxKey,
+    form: FormSpec,
+    reference: str,
+    assistant: x509.Certificate | None = None,
+) -> OpenedReferral:
+    """Decrypt, check the assistant's signature, and lay out one referral.
+
+    Anyone holding the inbox certificate (it is public) and write access to the outbox could
+    queue a sealed "referral"; only one signed with the assistant's key, checked against the
+    `assistant` certificate this app is configured with, is shown.
 
     Raises:
         CaseNotFound: no such reference in the outbox.
-        CannotOpen: it would not decrypt (tampered, truncated, another key) or holds no
-            readable JSON.
+        CannotOpen: it would not decrypt (tampered, truncated, another key), is not signed by
+            the assistant (`not_from_assistant`), or holds no readable JSON.
     """
     with session_scope(url) as session:
         found = session.query(OutboxRow.envelope).filter(OutboxRow.reference == reference).first()
     if found is None:
         raise CaseNotFound(reference)
     try:
-        message = key.open(bytes(found[0]))
+        decrypted = key.decrypt(bytes(found[0]))
     except OpenError:
         raise CannotOpen("wrong_key_or_tampered") from None
+    if assistant is None:
+        raise CannotOpen("not_from_assistant")
+    signature = verify_signed(decrypted, assistant)
+    if not signature.ok:
+        raise CannotOpen("not_from_assistant")
+    message = email.message_from_bytes(signature.inner, policy=email.policy.default)
     attachments: list[tuple[str, str, int]] = []
     data: dict[str, Any] | None = None
     for part in message.walk():
@@ -263,6 +286,9 @@ def open_referral(url: str, key: InboxKey, form: FormSpec, reference: str) -> Op
         sections=layout_sections(form, data),
         attachments=attachments,
         warnings=warnings,
+        signed_by=signature.signer,
+        signer_fingerprint=signature.fingerprint,
+        signed_at=signature.signed_at,
     )
 
 

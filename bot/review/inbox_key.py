@@ -22,7 +22,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from bot.sealing import fingerprint, open_sealed
+from bot.sealing import decrypt_sealed, fingerprint, open_sealed
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,10 @@ class InboxKey:
     @property
     def fingerprint(self) -> str:
         return fingerprint(self.certificate)
+
+    def decrypt(self, envelope: bytes) -> bytes:
+        """The decrypted inner entity as bytes (`bot.sealing.OpenError` if it cannot be)."""
+        return decrypt_sealed(envelope, self.certificate, self.private_key)
 
     def open(self, envelope: bytes) -> Message:
         """Decrypt a sealed referral in memory (`bot.sealing.OpenError` if it cannot be)."""

@@ -14,7 +14,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.config import PROJECT_ROOT
+from bot.ratelimit import parse_rate
 from bot.referral.updates import load_updates_key
+from bot.review.app_key import AppKeyError, load_app_key
 
 DEFAULT_PORT = 5060
 #: scrypt cost (N = 2**17, r = 8, p = 1: OWASP's recommendation, ~0.4 s and 128 MiB a hash).
@@ -60,6 +62,38 @@ def make_sqlite_folder(url: str) -> None:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
 
 
+def _shared_updates_key(env: dict[str, str]) -> bytes:
+    """The updates key shared with the bot: required, never made up here.
+
+    A key of the app's own would seal news the bot cannot open, so referrers would silently
+    never hear anything; refusing to start says so at once.
+    """
+    if not env.get("PREVENT_UPDATES_KEY", "").strip():
+        named = env.get("PREVENT_UPDATES_KEY_FILE", "").strip()
+        if not named:
+            raise SettingsError(
+                "PREVENT_UPDATES_KEY (or PREVENT_UPDATES_KEY_FILE) is not set: the review app "
+                "needs the same updates key as the assistant, or referrers never hear the news. "
+                "Copy the assistant's value (its var/keys/updates.key for a local run)."
+            )
+        if not Path(named).expanduser().is_file():
+            raise SettingsError(
+                f"PREVENT_UPDATES_KEY_FILE: {named} does not exist; it must be the assistant's "
+                "updates key (its var/keys/updates.key for a local run)"
+            )
+    try:
+        return load_updates_key(Path("/nonexistent"), env)
+    except ValueError as exc:
+        raise SettingsError(f"PREVENT_UPDATES_KEY: {exc}") from None
+
+
+def _rate(env: dict[str, str], name: str, default: tuple[int, float]) -> tuple[int, float]:
+    try:
+        return parse_rate(env.get(name, ""), default)
+    except ValueError:
+        raise SettingsError(f"{name} looks like 10/60 (attempts per seconds)") from None
+
+
 def _passphrase(env: dict[str, str]) -> bytes:
     """`PREVENT_REVIEW_KEY_PASSPHRASE`, or the first line of `PREVENT_REVIEW_KEY_PASSPHRASE_FILE`
     (e.g. a systemd credential: unlike the environment, it is not in /proc/PID/environ)."""
@@ -97,6 +131,19 @@ class ReviewSettings:
     scrypt_log2_n: int = DEFAULT_SCRYPT_LOG2_N
     #: Shared with the bot: news for referrers is sealed with it (bot.referral.updates).
     updates_key: bytes = field(repr=False, default=b"")
+    #: The app's own secret (audit chain, second-factor secrets); never in the database.
+    app_key: bytes = field(repr=False, default=b"")
+    #: The assistant's signing certificate: only referrals signed with its key are shown.
+    assistant_cert_file: Path | None = None
+    #: Where the audit chain's head is written out (outside the database).
+    audit_head_file: Path = Path("var/audit.head")
+    #: Sign-in attempts per client address: (count, seconds).
+    sign_in_rate: tuple[int, float] = (10, 60.0)
+    #: Behind the HTTPS proxy every client arrives from the proxy: count the address the
+    #: proxy appends to X-Forwarded-For instead (only set this when a proxy always sets it).
+    trust_forwarded_for: bool = False
+    #: scrypt hashes at once (each 128 MiB at the default cost).
+    max_hashing: int = 2
     workflow_file: Path = PROJECT_ROOT / "guidance" / "review" / "workflow.yml"
     sources_file: Path = PROJECT_ROOT / "guidance" / "sources.yml"
 
@@ -109,8 +156,13 @@ class ReviewSettings:
         return f"ReviewSettings({shown})"
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> ReviewSettings:
-        """Read the settings; `SettingsError` names the variable that is wrong."""
+    def from_env(
+        cls, environ: dict[str, str] | None = None, *, need_updates_key: bool = True
+    ) -> ReviewSettings:
+        """Read the settings; `SettingsError` names the variable that is wrong.
+
+        `need_updates_key=False` only for the accounts command line, which sends no news.
+        """
         env = dict(os.environ if environ is None else environ)
         var_dir = _path(env, "PREVENT_VAR_DIR") or PROJECT_ROOT / "var"
         port = int(_number(env, "PREVENT_REVIEW_PORT", DEFAULT_PORT))
@@ -135,5 +187,18 @@ class ReviewSettings:
             idle_timeout=timedelta(minutes=_number(env, "PREVENT_REVIEW_IDLE_MINUTES", 30)),
             absolute_timeout=timedelta(hours=_number(env, "PREVENT_REVIEW_ABSOLUTE_HOURS", 8)),
             scrypt_log2_n=log2_n,
-            updates_key=load_updates_key(var_dir, env),
+            updates_key=_shared_updates_key(env) if need_updates_key else b"",
+            app_key=_app_key(var_dir, env),
+            assistant_cert_file=_path(env, "PREVENT_REVIEW_ASSISTANT_CERT_FILE"),
+            audit_head_file=_path(env, "PREVENT_REVIEW_AUDIT_HEAD_FILE") or var_dir / "audit.head",
+            sign_in_rate=_rate(env, "PREVENT_REVIEW_SIGN_IN_RATE", (10, 60.0)),
+            trust_forwarded_for=_flag(env, "PREVENT_REVIEW_TRUST_X_FORWARDED_FOR", False),
+            max_hashing=int(_number(env, "PREVENT_REVIEW_MAX_HASHING", 2)),
         )
+
+
+def _app_key(var_dir: Path, env: dict[str, str]) -> bytes:
+    try:
+        return load_app_key(var_dir, env)
+    except AppKeyError as exc:
+        raise SettingsError(str(exc)) from None

@@ -17,6 +17,7 @@ Kept apart from the handlers so that each rule is in one place and says why.
 from __future__ import annotations
 
 import hmac
+import re
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -98,8 +99,17 @@ def tokens_match(expected: str | None, sent: str | None) -> bool:
     return hmac.compare_digest(expected.encode(), sent.encode())
 
 
+#: The in-app pages a sign-in may return to, with at most a plain query (status, page,
+#: reference filters). Anything else, however it is spelt (``//host``, ``/%09/host``,
+#: ``/\\host``, ``https://``), falls back to the queue.
+_KNOWN_NEXT = re.compile(
+    r"^/(?:queue|referrals/[A-Za-z0-9_-]{1,40}|admin/accounts|admin/audit)"
+    r"(?:\?[A-Za-z0-9_=&.%-]{0,200})?$"
+)
+
+
 def safe_next(value: str | None, default: str = "/queue") -> str:
-    """Only a path of this site (no scheme, no //host): prevents an open redirect."""
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+    """Only a known page of this app (an allow-list, not a deny-list): no open redirect."""
+    if not value or not _KNOWN_NEXT.fullmatch(value):
         return default
     return value

@@ -23,7 +23,15 @@ from bot.sealing.password_pdf import (
     generate_password,
     protect_pdf,
 )
-from bot.sealing.smime import Sealer, build_message, check_certificate, fingerprint, open_sealed
+from bot.sealing.signing import SignatureCheck, SigningIdentity, local_identity, verify_signed
+from bot.sealing.smime import (
+    Sealer,
+    build_message,
+    check_certificate,
+    decrypt_sealed,
+    fingerprint,
+    open_sealed,
+)
 
 __all__ = [
     "PASSWORD_ENTROPY_BITS",
@@ -36,12 +44,17 @@ __all__ = [
     "SealError",
     "Sealer",
     "SealingKeyMissing",
+    "SignatureCheck",
+    "SigningIdentity",
     "build_message",
     "check_certificate",
+    "decrypt_sealed",
     "document_stem",
     "fingerprint",
     "generate_password",
+    "local_identity",
     "open_sealed",
     "protect_pdf",
     "sealed_documents",
+    "verify_signed",
 ]

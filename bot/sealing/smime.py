@@ -36,7 +36,9 @@ Enveloped data is encryption without integrity: CBC has no MAC, and RSA PKCS #1 
 in current OpenSSL uses implicit rejection (a wrong key yields a random content key, so the
 failure shows up as "invalid padding"). A truncated or corrupted message usually fails to open
 (`OpenError`), but a modification is not guaranteed to be detected. Authenticity of the sender
-must come from the transport (the secure inbox) or a signature, not from this envelope.
+must come from the transport (the secure inbox) or a signature, not from this envelope: so
+with a `SigningIdentity` the inner message is first signed by the assistant
+(`bot.sealing.signing`: signed, then sealed) and the Prevent team verifies it after opening.
 """
 
 from __future__ import annotations
@@ -59,6 +61,7 @@ from cryptography.hazmat.primitives.serialization import pkcs7
 
 from bot.sealing.attachment import Attachment
 from bot.sealing.errors import CertificateError, OpenError, SealError, SealingKeyMissing
+from bot.sealing.signing import SigningIdentity, sign
 
 #: Content encryption algorithm (AES-256-CBC in the CMS output).
 CONTENT_ENCRYPTION = algorithms.AES256
@@ -115,7 +118,11 @@ class Sealer:
     """
 
     def __init__(
-        self, certificates: Sequence[x509.Certificate], *, now: datetime | None = None
+        self,
+        certificates: Sequence[x509.Certificate],
+        *,
+        signer: SigningIdentity | None = None,
+        now: datetime | None = None,
     ) -> None:
         certificates = list(certificates or [])
         if not certificates:
@@ -123,16 +130,22 @@ class Sealer:
                 "no recipient certificate configured: referrals cannot be sealed"
             )
         self._certificates = tuple(check_certificate(c, now) for c in certificates)
+        #: The assistant's own key: the inner message is signed with it before sealing.
+        self._signer = signer
 
     @classmethod
     def from_pem_files(
-        cls, paths: Iterable[str | PathLike[str]], *, now: datetime | None = None
+        cls,
+        paths: Iterable[str | PathLike[str]],
+        *,
+        signer: SigningIdentity | None = None,
+        now: datetime | None = None,
     ) -> Sealer:
         """Load every certificate in the PEM files (a file may hold several)."""
         certificates: list[x509.Certificate] = []
         for path in paths:
             certificates.extend(_load_pem(Path(path)))
-        return cls(certificates, now=now)
+        return cls(certificates, signer=signer, now=now)
 
     @property
     def certificates(self) -> tuple[x509.Certificate, ...]:
@@ -151,6 +164,8 @@ class Sealer:
         for cert in self._certificates:
             check_certificate(cert, now)
         inner = build_message(attachments, subject, reference)
+        if self._signer is not None:  # signed, then sealed
+            inner = sign(inner, self._signer)
         builder = pkcs7.PKCS7EnvelopeBuilder().set_data(inner)
         for cert in self._certificates:
             builder = builder.add_recipient(cert)
@@ -217,8 +232,18 @@ def open_sealed(
         raise OpenError("an RSA private key is needed to open a sealed referral")
     if private_key.public_key().public_numbers() != certificate.public_key().public_numbers():
         raise OpenError("the private key does not belong to the certificate")
+    return email.message_from_bytes(
+        decrypt_sealed(smime_bytes, certificate, private_key), policy=email.policy.default
+    )
+
+
+def decrypt_sealed(
+    smime_bytes: bytes, certificate: x509.Certificate, private_key: rsa.RSAPrivateKey
+) -> bytes:
+    """The decrypted inner entity, as bytes (a signed referral: the ``multipart/signed``)."""
+    if private_key.public_key().public_numbers() != certificate.public_key().public_numbers():
+        raise OpenError("the private key does not belong to the certificate")
     try:
-        inner = pkcs7.pkcs7_decrypt_smime(smime_bytes, certificate, private_key, [])
+        return pkcs7.pkcs7_decrypt_smime(smime_bytes, certificate, private_key, [])
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
         raise OpenError(f"cannot open the sealed referral: {exc}") from None
-    return email.message_from_bytes(inner, policy=email.policy.default)

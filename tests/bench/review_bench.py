@@ -13,6 +13,7 @@ referral (decrypting it). Prints p50/p95 in milliseconds and the server's reside
 from __future__ import annotations
 
 import argparse
+import base64
 import json
 import os
 import statistics
@@ -93,13 +94,14 @@ def bench_review_queue(
 ) -> dict[str, float]:
     """Fill a database with n sealed referrals and time the review app's pages; print figures."""
     from bot.review.accounts import ADMIN, Accounts
-    from bot.sealing import Sealer
     from tests.review.factories import (
         CHEAP_SCRYPT,
         PASSWORD,
         StaffClient,
+        assistant_cert_file,
         form,
         make_inbox,
+        signed_sealer,
     )
 
     with tempfile.TemporaryDirectory(prefix="review-bench-") as folder:
@@ -108,7 +110,7 @@ def bench_review_queue(
         database = tmp / "var" / "prevent.db"
         database.parent.mkdir(parents=True)
         url = database_url or f"sqlite:///{database}"
-        fill_seconds = _fill(url, n, Sealer([inbox.cert]), form())
+        fill_seconds = _fill(url, n, signed_sealer(inbox.cert), form())
         Accounts(url, CHEAP_SCRYPT).create("bench", PASSWORD, ADMIN, "Bench Admin")
         port = free_port()
         env = {
@@ -122,6 +124,9 @@ def bench_review_queue(
             "PREVENT_REVIEW_PORT": str(port),
             "PREVENT_REVIEW_SECURE_COOKIES": "false",
             "PREVENT_REVIEW_SCRYPT_LOG2_N": str(CHEAP_SCRYPT),
+            "PREVENT_REVIEW_ASSISTANT_CERT_FILE": str(assistant_cert_file()),
+            "PREVENT_UPDATES_KEY": base64.b64encode(os.urandom(32)).decode(),
+            "PREVENT_REVIEW_SIGN_IN_RATE": "1000/60",
         }
         log = (tmp / "review.log").open("w")
         proc = subprocess.Popen(

@@ -38,6 +38,7 @@ CREDENTIALS = """\
 rest:
 bot.channels.webchat.WebChatInput:
   session_hours: 1
+  enrol_rate: "1000/60"
 """
 TRIAGE_OPENING = "Should I refer? A 15 year old keeps sharing nazi memes, no immediate danger"
 TRIAGE_ANSWERS = ["no", "no", "his parents know", "yes I've spoken to our DSL"]

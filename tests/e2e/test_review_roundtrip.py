@@ -82,8 +82,14 @@ def test_a_reviewer_status_change_reaches_the_dsl_in_chat(model_path, tmp_path):
                 cwd=ROOT, env=review_env, input=PASSWORD + "\n", text=True, check=True,
                 capture_output=True, timeout=60,
             )  # fmt: skip
+            # The assistant signed it with the key it made for this local run: the review
+            # app is given that certificate, as the Prevent team would be.
             settings = settings_for(
-                tmp_path / "review", inbox_keys, database_url, PREVENT_UPDATES_KEY=updates_key
+                tmp_path / "review",
+                inbox_keys,
+                database_url,
+                PREVENT_UPDATES_KEY=updates_key,
+                PREVENT_REVIEW_ASSISTANT_CERT_FILE=str(var / "keys" / "assistant-signing.crt.pem"),
             )
             with serving(create_app(settings)) as review_url:
                 staff = StaffClient(review_url)

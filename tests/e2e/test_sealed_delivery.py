@@ -92,6 +92,15 @@ def test_a_confirmed_draft_arrives_sealed_and_only_the_inbox_key_opens_it(model_
     assert any(name.endswith(".pdf") for name in parts) and any(
         name.endswith(".docx") for name in parts
     )
+    # Signed, then sealed: the assistant's own certificate (made in var/keys here) signs it.
+    from cryptography import x509
+
+    from bot.sealing import decrypt_sealed, verify_signed
+
+    assistant = x509.load_pem_x509_certificate(
+        (var / "keys" / "assistant-signing.crt.pem").read_bytes()
+    )
+    assert verify_signed(decrypt_sealed(wire, cert, key), assistant).ok
     # The bot keeps no readable copy: the draft row holds no name, even to its own key.
     data = (var / "prevent.db").read_bytes()
     assert b"Zebedee" not in data

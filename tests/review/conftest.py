@@ -28,6 +28,7 @@ from tests.review.factories import (
     sealed_envelope,
     serving,
     settings_for,
+    signed_sealer,
 )
 
 
@@ -44,7 +45,7 @@ def stranger(tmp_path_factory: pytest.TempPathFactory) -> InboxPair:
 
 @pytest.fixture(scope="session")
 def sealer(inbox: InboxPair) -> Sealer:
-    return Sealer([inbox.cert])
+    return signed_sealer(inbox.cert)
 
 
 @pytest.fixture(autouse=True)

@@ -7,21 +7,30 @@ committed); the private key file is encrypted with a random passphrase, as in pr
 from __future__ import annotations
 
 import asyncio
+import functools
+import html
+import os
 import re
+import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyotp
 import requests
+from cryptography import x509
 
 from bot.delivery.outbox import enqueue
 from bot.referral import render
 from bot.referral.draft import Draft
 from bot.referral.form import FormSpec, load_form
 from bot.referral.render import RenderMeta
+from bot.referral.updates import load_updates_key
 from bot.review.settings import ReviewSettings
-from bot.sealing import Attachment, Sealer, sealed_documents
+from bot.sealing import Attachment, Sealer, SigningIdentity, local_identity, sealed_documents
 from bot.sealing.attachment import JSON
 from tests.helpers.pki import InboxPair, make_inbox  # noqa: F401 - re-exported
 
@@ -88,10 +97,40 @@ def queue_referral(url: str, envelope: bytes, reference: str) -> None:
     enqueue(url, envelope, [INBOX_ADDRESS], reference, f"VTR referral {reference}", "bot@localhost")
 
 
+@functools.lru_cache(maxsize=1)
+def assistant_identity() -> SigningIdentity:
+    """The assistant's signing key for this test session (a throwaway self-signed pair)."""
+    return local_identity(Path(tempfile.mkdtemp(prefix="assistant-signing-")))
+
+
+def assistant_cert_file() -> Path:
+    identity = assistant_identity()
+    path = Path(tempfile.gettempdir()) / f"assistant-{id(identity)}-{os.getpid()}.crt.pem"
+    if not path.exists():
+        from cryptography.hazmat.primitives import serialization
+
+        path.write_bytes(identity.certificate.public_bytes(serialization.Encoding.PEM))
+    return path
+
+
+def signed_sealer(*certificates: x509.Certificate) -> Sealer:
+    """A sealer as the assistant has: signs with its key, then seals to `certificates`."""
+    return Sealer(list(certificates), signer=assistant_identity())
+
+
 def settings_for(
     tmp: Path, inbox: InboxPair, database_url: str | None = None, **extra: str
 ) -> ReviewSettings:
-    """Settings as the app reads them from the environment, with a cheap scrypt."""
+    """Settings as the app reads them from the environment, with a cheap scrypt.
+
+    The updates key is the one the bot would have made under the same var/ (shared, as the
+    app requires); the sign-in rate limit is generous unless a test sets it.
+    """
+    if "PREVENT_UPDATES_KEY" not in extra:
+        load_updates_key(tmp / "var")
+        extra.setdefault("PREVENT_UPDATES_KEY_FILE", str(tmp / "var" / "keys" / "updates.key"))
+    extra.setdefault("PREVENT_REVIEW_SIGN_IN_RATE", "1000/60")
+    extra.setdefault("PREVENT_REVIEW_ASSISTANT_CERT_FILE", str(assistant_cert_file()))
     env = {
         "PREVENT_DATABASE_URL": database_url or f"sqlite:///{tmp / 'prevent.db'}",
         "PREVENT_VAR_DIR": str(tmp / "var"),
@@ -174,7 +213,13 @@ class StaffClient:
             body.setdefault("csrf_token", self.csrf)
         return self.http.post(self.base + path, data=body, timeout=20, **kwargs)
 
-    def sign_in(self, username: str, password: str = PASSWORD) -> requests.Response:
+    def sign_in(
+        self, username: str, password: str = PASSWORD, next_path: str = "/queue"
+    ) -> requests.Response:
+        """Password, then the second factor (enrolling at the first sign-in, as staff do).
+
+        Returns the password step's response if it failed, else the code step's.
+        """
         page = self.get("/sign-in")
         response = self.http.post(
             self.base + "/sign-in",
@@ -182,11 +227,83 @@ class StaffClient:
                 "csrf_token": csrf_from(page.text),
                 "username": username,
                 "password": password,
-                "next": "/queue",
+                "next": next_path,
             },
             allow_redirects=False,
             timeout=20,
         )
+        if response.status_code != 303 or response.headers["Location"] != "/sign-in/code":
+            return response
+        response = self.second_factor(username)
         if response.status_code == 303:
             self.get("/queue")  # picks up the session's CSRF token
         return response
+
+    def second_factor(self, username: str, code: str | None = None) -> requests.Response:
+        """The code step: enrol (keeping the secret and recovery codes) or give a fresh code."""
+        page = self.http.get(self.base + "/sign-in/code", allow_redirects=False, timeout=20)
+        if page.status_code != 200:
+            return page
+        factor = AUTHENTICATOR.enrol_from(self.base, username, page.text)
+        response = self.http.post(
+            self.base + "/sign-in/code",
+            data={"csrf_token": csrf_from(page.text), "code": code or factor.next_code()},
+            allow_redirects=False,
+            timeout=20,
+        )
+        if response.status_code == 200 and 'id="recovery-codes"' in response.text:
+            factor.recovery_codes = _RECOVERY.findall(response.text)
+            self.csrf = csrf_from(response.text)
+            follow = re.search(r'id="continue" href="([^"]+)"', response.text)
+            return _Redirect(html.unescape(follow.group(1)) if follow else "/queue")
+        return response
+
+
+_SECRET = re.compile(r'id="totp-secret">([A-Z2-7]+)<')
+_RECOVERY = re.compile(r"<code>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})</code>")
+
+
+class _Redirect:
+    """Stands for "signed in, now go to `location`" after the recovery codes page."""
+
+    status_code = 303
+
+    def __init__(self, location: str) -> None:
+        self.headers = {"Location": location}
+        self.text = ""
+
+
+@dataclass
+class Factor:
+    """One account's authenticator app: its secret, the steps it has used, its recovery codes."""
+
+    secret: str
+    used_steps: set[int] = field(default_factory=set)
+    recovery_codes: list[str] = field(default_factory=list)
+
+    def next_code(self) -> str:
+        """A code for a step not used yet (now or the next one, both accepted), else a
+        recovery code: the app accepts each step once, and tests sign in quickly."""
+        totp = pyotp.TOTP(self.secret)
+        now = int(time.time() // totp.interval)
+        for step in (now, now + 1):
+            if step not in self.used_steps and all(step > s for s in self.used_steps):
+                self.used_steps.add(step)
+                return totp.generate_otp(step)
+        return self.recovery_codes.pop()
+
+
+class Authenticator:
+    """Every test account's second factor, by (app address, username)."""
+
+    def __init__(self) -> None:
+        self.factors: dict[tuple[str, str], Factor] = {}
+
+    def enrol_from(self, base: str, username: str, page: str) -> Factor:
+        found = _SECRET.search(page)
+        if found:  # an enrolment page: a new secret (a new database, or a reset)
+            self.factors[(base, username)] = Factor(found.group(1))
+        return self.factors[(base, username)]
+
+
+AUTHENTICATOR = Authenticator()

@@ -52,7 +52,7 @@ class TestPasswordHashes:
     def test_the_production_cost_is_owasp_scrypt(self):
         from bot.review.settings import ReviewSettings
 
-        assert ReviewSettings.from_env({}).scrypt_log2_n == 17
+        assert ReviewSettings.from_env({}, need_updates_key=False).scrypt_log2_n == 17
 
 
 class TestAccounts:

@@ -8,8 +8,23 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from bot.review import audit as audit_module
 from bot.review.audit import GENESIS, AuditLog, AuditRow, ensure_append_only
 from bot.store.db import session_scope
+
+KEY = b"k" * 32
+
+
+@pytest.fixture(autouse=True)
+def _keyed(monkeypatch, tmp_path):
+    """Every AuditLog in this module has the audit key and a head file, as the app's has."""
+    real_init = AuditLog.__init__
+    head = tmp_path / "audit.head"
+
+    def keyed(self, url, key=KEY, head_file=head):
+        real_init(self, url, key, head_file)
+
+    monkeypatch.setattr(AuditLog, "__init__", keyed)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -111,7 +126,14 @@ class TestHashChain:
         with session_scope(any_db) as session:
             prev_hash = session.get(AuditRow, second.id).prev_hash
         forged = _content_hash(
-            prev_hash, second.at, "mallory", second.action, second.reference, second.outcome, "x"
+            KEY,
+            prev_hash,
+            second.at,
+            "mallory",
+            second.action,
+            second.reference,
+            second.outcome,
+            "x",
         )
         _execute(
             any_db,
@@ -144,13 +166,16 @@ class TestHashChain:
         check = log.verify()
         assert check.ok and check.rows == 40
 
-    def test_concurrent_processes_keep_one_chain(self, any_db):
+    def test_concurrent_processes_keep_one_chain(self, any_db, tmp_path):
         # Across processes the unique prev_hash makes the loser of a race retry.
         import multiprocessing
 
         AuditLog(any_db)
         context = multiprocessing.get_context("spawn")
-        workers = [context.Process(target=_append_many, args=(any_db, w)) for w in range(3)]
+        workers = [
+            context.Process(target=_append_many, args=(any_db, w, tmp_path / "audit.head"))
+            for w in range(3)
+        ]
         for worker in workers:
             worker.start()
         for worker in workers:
@@ -174,8 +199,8 @@ class TestHashChain:
             _execute(url, "DROP TRIGGER review_audit_no_update_delete ON review_audit")
 
 
-def _append_many(url: str, worker: int) -> None:
-    log = AuditLog(url)
+def _append_many(url: str, worker: int, head=None) -> None:
+    log = AuditLog(url, KEY, head)
     for n in range(15):
         log.record(f"process{worker}", "view_queue", "ok", detail=str(n))
 
@@ -187,3 +212,77 @@ def test_entries_about_one_referral_newest_first(db_url):
     entries = log.for_reference("VTR-0001")
     assert [e.action for e in entries] == ["set_status", "open_referral"]
     assert [e.action for e in log.for_reference("VTR-0001", ("set_status",))] == ["set_status"]
+
+
+class TestAnAttackerWithTheDatabase:
+    """Issue 11: someone who can write the database (and drop the guards) but lacks the key."""
+
+    def test_deleting_rows_and_recomputing_a_plain_chain_is_found(self, any_db):
+        import hashlib
+        import json
+
+        log = AuditLog(any_db)
+        _fill(log, 8)
+        TestHashChain._drop_guards(any_db)
+        _execute(any_db, "DELETE FROM review_audit WHERE id IN (3, 4)")
+        # Recompute the whole chain as a plain SHA-256 (what verify() accepted before).
+        with session_scope(any_db) as session:
+            rows = session.query(AuditRow).order_by(AuditRow.id).all()
+            _execute(any_db, "UPDATE review_audit SET prev_hash = 'tmp-' || id")
+            prev = GENESIS
+            for row in rows:
+                canonical = json.dumps(
+                    [prev, row.at.isoformat(timespec="microseconds"), row.actor, row.action,
+                     row.reference or "", row.outcome, row.detail or ""],
+                    ensure_ascii=False, separators=(",", ":"),
+                )  # fmt: skip
+                digest = hashlib.sha256(canonical.encode()).hexdigest()
+                _execute(
+                    any_db,
+                    "UPDATE review_audit SET prev_hash = :p, row_hash = :h WHERE id = :id",
+                    p=prev, h=digest, id=row.id,
+                )  # fmt: skip
+                prev = digest
+        check = log.verify()
+        assert not check.ok and check.broken_at == 1 and "altered" in check.problem
+
+    def test_recomputing_with_a_guessed_key_is_found(self, any_db):
+        log = AuditLog(any_db)
+        _fill(log, 4)
+        forger = AuditLog(any_db, b"g" * 32)  # (installing the guards; then dropping them)
+        TestHashChain._drop_guards(any_db)
+        _execute(any_db, "DELETE FROM review_audit")
+        for n in range(4):
+            forger.record("ada", "open_referral", "ok", reference=f"VTR-{n:04d}", detail="x")
+        assert not log.verify().ok
+
+    def test_cutting_rows_off_the_end_is_found_from_the_head_file(self, any_db, tmp_path):
+        log = AuditLog(any_db)
+        _fill(log, 6)
+        assert log.written_head()[0] == 6
+        TestHashChain._drop_guards(any_db)
+        _execute(any_db, "DELETE FROM review_audit WHERE id > 4")  # a valid, shorter chain
+        check = log.verify()
+        assert not check.ok and "cut short" in check.problem
+
+    def test_a_deleted_head_file_is_found(self, any_db, tmp_path):
+        log = AuditLog(any_db)
+        _fill(log, 3)
+        (tmp_path / "audit.head").unlink()
+        check = log.verify()
+        assert not check.ok and "head file is missing" in check.problem
+
+    def test_the_head_goes_to_the_log_at_intervals(self, db_url, monkeypatch, caplog):
+        monkeypatch.setattr(audit_module, "HEAD_LOG_EVERY", 3)
+        log = AuditLog(db_url)
+        with caplog.at_level("INFO", logger="bot.review.audit"):
+            _fill(log, 7)
+        heads = [r.getMessage() for r in caplog.records if "audit head" in r.getMessage()]
+        assert len(heads) == 2 and heads[0].startswith("review audit head: row 3 ")
+        assert log.verify().ok
+
+    def test_the_key_is_not_in_the_database(self, db_url, tmp_path):
+        log = AuditLog(db_url)
+        _fill(log, 3)
+        stored = b"".join(p.read_bytes() for p in tmp_path.glob("prevent.db*"))
+        assert KEY not in stored

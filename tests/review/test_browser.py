@@ -15,9 +15,11 @@ import sys
 import time
 from pathlib import Path
 
+import pyotp
 import pytest
 
 from bot.referral.updates import ReferrerUpdates
+from bot.review.app_key import derive
 from bot.review.audit import ANONYMOUS, AuditLog
 from bot.sealing import Sealer
 from bot.store.crypto import KeyRing
@@ -30,9 +32,11 @@ from tests.review.factories import (
     PASSWORD,
     ROOT,
     SURNAME,
+    assistant_cert_file,
     make_inbox,
     queue_referral,
     sealed_envelope,
+    signed_sealer,
 )
 
 NOTE = "NOTE-SENTINEL-5C2A Called the school; DSL confirms the family know."
@@ -66,7 +70,7 @@ def review_process(tmp_path):
     database.parent.mkdir(parents=True)
     url = f"sqlite:///{database}"
     updates_key = os.urandom(32)
-    sealer = Sealer([inbox.cert])
+    sealer = signed_sealer(inbox.cert)
     references = ["VTR-7E57B0A1", "VTR-7E57B0A2"]
     for reference in references:
         queue_referral(url, sealed_envelope(sealer, reference, full_documents=True), reference)
@@ -78,6 +82,7 @@ def review_process(tmp_path):
     )
     updates.register(references[0], SENDER, "rest")
     port = free_port()
+    app_key = os.urandom(32)
     env = {
         **os.environ,
         "PYTHONPATH": str(ROOT),
@@ -90,6 +95,8 @@ def review_process(tmp_path):
         "PREVENT_REVIEW_PORT": str(port),
         "PREVENT_REVIEW_SECURE_COOKIES": "false",  # plain http on loopback in this test
         "PREVENT_REVIEW_SCRYPT_LOG2_N": str(CHEAP_SCRYPT),
+        "PREVENT_REVIEW_SECRET_KEY": base64.b64encode(app_key).decode(),
+        "PREVENT_REVIEW_ASSISTANT_CERT_FILE": str(assistant_cert_file()),
     }
     _cli(
         env,
@@ -133,6 +140,7 @@ def review_process(tmp_path):
             "updates": updates,
             "log": log,
             "passphrase": inbox.passphrase,
+            "audit": AuditLog(url, derive(app_key, "audit-chain"), tmp_path / "var" / "audit.head"),
         }
     finally:
         proc.terminate()
@@ -162,6 +170,16 @@ def _sign_in(driver, base: str, username: str) -> None:
     driver.find_element(By.ID, "username").send_keys(username)
     driver.find_element(By.ID, "password").send_keys(PASSWORD)
     _click_and_wait(driver, "form[action='/sign-in'] button[type=submit]")
+    # Every account has a second factor; the first sign-in sets it up, as staff would with
+    # an authenticator app: the secret on the page, then one of its codes.
+    assert driver.current_url == base + "/sign-in/code"
+    secret = driver.find_element(By.ID, "totp-secret").text
+    assert driver.find_element(By.ID, "totp-uri").text.startswith("otpauth://totp/")
+    driver.find_element(By.ID, "code").send_keys(pyotp.TOTP(secret).now())
+    _click_and_wait(driver, "form[action='/sign-in/code'] button[type=submit]")
+    codes = driver.find_elements(By.CSS_SELECTOR, "#recovery-codes code")
+    assert len(codes) == 10
+    _click_and_wait(driver, "continue", By.ID)
 
 
 def test_a_reviewer_works_a_referral_in_a_real_browser(review_process):
@@ -256,7 +274,7 @@ def test_a_reviewer_works_a_referral_in_a_real_browser(review_process):
         ("ada", "view_audit", "ok", ""),
     ]:
         assert expected in done, expected
-    assert AuditLog(review_process["url"]).verify().ok
+    assert review_process["audit"].verify().ok
     assert not [e for e in entries if e.action == "csrf_refused"]  # the browser's posts passed
 
     # The referrer's chat gets the status and the question, nothing of the referral.

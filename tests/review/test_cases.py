@@ -21,12 +21,16 @@ from tests.review.factories import (
     FORENAME,
     ROOT,
     SURNAME,
+    assistant_identity,
     form,
     queue_referral,
     sealed_envelope,
 )
 
 WORKFLOW = load_workflow(ROOT / "guidance" / "review" / "workflow.yml")
+
+
+ASSISTANT = assistant_identity().certificate
 
 
 @pytest.fixture()
@@ -92,7 +96,7 @@ class TestQueue:
 class TestOpening:
     def test_the_referral_is_laid_out_by_the_forms_sections(self, db_url, sealer, key):
         queue_referral(db_url, sealed_envelope(sealer, "VTR-0001", full_documents=True), "VTR-0001")
-        opened = open_referral(db_url, key, form(), "VTR-0001")
+        opened = open_referral(db_url, key, form(), "VTR-0001", ASSISTANT)
         titles = [s.title for s in opened.sections]
         form_titles = [s.title for s in form().sections]
         assert titles == [t for t in form_titles if t in titles]  # the form's order
@@ -113,18 +117,20 @@ class TestOpening:
         envelope = sealed_envelope(Sealer([stranger.cert]), "VTR-0002")
         queue_referral(db_url, envelope, "VTR-0002")
         with pytest.raises(CannotOpen) as raised:
-            open_referral(db_url, key, form(), "VTR-0002")
+            open_referral(db_url, key, form(), "VTR-0002", ASSISTANT)
         assert raised.value.reason == "wrong_key_or_tampered"
 
     def test_a_truncated_envelope_does_not_open(self, db_url, sealer, key):
         envelope = sealed_envelope(sealer, "VTR-0003")
         queue_referral(db_url, envelope[: len(envelope) // 2], "VTR-0003")
         with pytest.raises(CannotOpen):
-            open_referral(db_url, key, form(), "VTR-0003")
+            open_referral(db_url, key, form(), "VTR-0003", ASSISTANT)
 
     def test_a_reference_that_differs_inside_is_flagged(self, db_url, sealer, key):
         queue_referral(db_url, sealed_envelope(sealer, "VTR-INSIDE"), "VTR-OUTSIDE")
-        assert open_referral(db_url, key, form(), "VTR-OUTSIDE").warnings == ["reference_mismatch"]
+        assert open_referral(db_url, key, form(), "VTR-OUTSIDE", ASSISTANT).warnings == [
+            "reference_mismatch"
+        ]
 
 
 def test_answers_the_form_no_longer_has_are_still_shown():

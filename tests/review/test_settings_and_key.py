@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import base64
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -10,9 +14,12 @@ from cryptography.hazmat.primitives import serialization
 from bot.review.inbox_key import InboxKey, InboxKeyError
 from bot.review.settings import ReviewSettings, SettingsError
 
+#: The updates key shared with the bot: the app refuses to start without it.
+SHARED = {"PREVENT_UPDATES_KEY": base64.b64encode(os.urandom(32)).decode()}
+
 
 def test_defaults_and_overrides():
-    defaults = ReviewSettings.from_env({})
+    defaults = ReviewSettings.from_env(dict(SHARED))
     assert defaults.port == 5060 and defaults.host == "127.0.0.1"
     assert defaults.secure_cookies is True
     assert defaults.idle_timeout == timedelta(minutes=30)
@@ -20,6 +27,7 @@ def test_defaults_and_overrides():
     assert defaults.database_url.startswith("sqlite:///")
     custom = ReviewSettings.from_env(
         {
+            **SHARED,
             "PREVENT_REVIEW_PORT": "6001",
             "PREVENT_REVIEW_IDLE_MINUTES": "10",
             "PREVENT_REVIEW_SECURE_COOKIES": "false",
@@ -33,6 +41,7 @@ def test_defaults_and_overrides():
 def test_secrets_never_show_in_a_repr():
     settings = ReviewSettings.from_env(
         {
+            **SHARED,
             "PREVENT_DATABASE_URL": "postgresql://u:secret-pw@db/prevent",
             "PREVENT_REVIEW_KEY_PASSPHRASE": "pass-phrase-sentinel",
         }
@@ -51,7 +60,7 @@ def test_secrets_never_show_in_a_repr():
 )
 def test_bad_settings_name_the_variable(env, says):
     with pytest.raises(SettingsError, match=says):
-        ReviewSettings.from_env(env)
+        ReviewSettings.from_env({**SHARED, **env})
 
 
 def test_the_key_loads_with_its_passphrase(inbox):
@@ -100,8 +109,50 @@ def test_the_passphrase_can_come_from_a_file(tmp_path):
     secret = tmp_path / "passphrase"
     secret.write_text("from-a-file\n")
     settings = ReviewSettings.from_env(
-        {"PREVENT_REVIEW_KEY_PASSPHRASE_FILE": str(secret), "PREVENT_REVIEW_KEY_PASSPHRASE": "x"}
+        {
+            **SHARED,
+            "PREVENT_REVIEW_KEY_PASSPHRASE_FILE": str(secret),
+            "PREVENT_REVIEW_KEY_PASSPHRASE": "x",
+        }
     )
     assert settings.key_passphrase == b"from-a-file"
     with pytest.raises(SettingsError, match="cannot read"):
-        ReviewSettings.from_env({"PREVENT_REVIEW_KEY_PASSPHRASE_FILE": str(tmp_path / "nope")})
+        ReviewSettings.from_env(
+            {**SHARED, "PREVENT_REVIEW_KEY_PASSPHRASE_FILE": str(tmp_path / "nope")}
+        )
+
+
+class TestTheSharedUpdatesKey:
+    """Without the bot's updates key the app would seal news nobody can open: it must not start."""
+
+    def test_settings_refuse_without_it_and_make_none(self, tmp_path):
+        env = {"PREVENT_VAR_DIR": str(tmp_path / "var")}
+        with pytest.raises(SettingsError, match="PREVENT_UPDATES_KEY .*same updates key"):
+            ReviewSettings.from_env(env)
+        with pytest.raises(SettingsError, match="does not exist"):
+            ReviewSettings.from_env({**env, "PREVENT_UPDATES_KEY_FILE": str(tmp_path / "nope")})
+        assert not (tmp_path / "var" / "keys" / "updates.key").exists()
+
+    def test_the_server_process_does_not_start_and_says_why(self, tmp_path, inbox):
+        from tests.review.factories import ROOT
+
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PREVENT_", "TRACKER_"))}
+        env.update(
+            PYTHONPATH=str(ROOT),
+            PREVENT_VAR_DIR=str(tmp_path / "var"),
+            PREVENT_REVIEW_CERT_FILE=str(inbox.cert_file),
+            PREVENT_REVIEW_KEY_FILE=str(inbox.key_file),
+            PREVENT_REVIEW_KEY_PASSPHRASE=inbox.passphrase,
+            PREVENT_REVIEW_PORT="1",  # never reached
+        )
+        done = subprocess.run(
+            [sys.executable, "-m", "bot.review"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 2
+        assert "Review app not started: PREVENT_UPDATES_KEY" in done.stderr
+        assert not (tmp_path / "var" / "keys" / "updates.key").exists()
