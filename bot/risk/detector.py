@@ -90,7 +90,9 @@ class RiskAssessment:
                 {"rule": m.rule, "level": m.level, "words": list(m.words), "reason": m.reason}
                 for m in self.matches
             ],
-            "doubts": [{"rule": m.rule, "words": list(m.words), "reason": m.reason} for m in self.doubts],
+            "doubts": [
+                {"rule": m.rule, "words": list(m.words), "reason": m.reason} for m in self.doubts
+            ],
         }
 
 
@@ -247,7 +249,11 @@ class RiskDetector:
 
     def _weak_signs(self, doc: Doc, sentence: Span, hits: list[_Hit]) -> list[RiskMatch]:
         """Danger words no rule needed ("pills", "the roof"): reason enough to ask."""
-        weak = [h for h in hits if h.concept == "danger_hint" and not self._negated(doc, sentence, h)]
+        weak = [
+            h
+            for h in hits
+            if h.concept == "danger_hint" and not self._negated(doc, sentence, h)
+        ]
         idioms = [h for h in hits if h.concept == "idiom"]
         weak = [h for h in weak if not any(i.start <= h.start and h.end <= i.end for i in idioms)]
         if not weak:
