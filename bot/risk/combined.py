@@ -18,6 +18,11 @@ from bot.risk.detector import RiskAssessment, RiskMatch, get_detector, load_lexi
 from bot.risk.model import DOUBT_THRESHOLD, get_model
 
 _ORDER = {"none": 0, "police": 1, "emergency": 2}
+#: A police verdict of the model needs evidence of one of these kinds in the message: a
+#: target or a time alone ("get people to join the chess group") is not terrorism-related.
+_POLICE_EVIDENCE = frozenset(
+    {"means", "act", "planning", "travel", "group", "proscribed organisation", "risk to life"}
+)
 
 
 def _evidence(text: str) -> str:
@@ -59,6 +64,8 @@ def assess(text: str) -> RiskAssessment:
         label = "police"  # the model's emergency, but the only time in the message is far off
         if _ORDER[label] <= _ORDER[found.level]:
             return found
+    if label == "police" and not _POLICE_EVIDENCE & set(features):
+        return found  # no means, act, plan, travel or group: the model alone is not evidence
     template = load_lexicon()["model_reason"][label]
     words = ", ".join(f"'{w}'" for w in verdict.words) or "its overall wording"
     match = RiskMatch(
