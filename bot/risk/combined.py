@@ -33,6 +33,11 @@ def _evidence(text: str) -> str:
         f"{kind} " + ", ".join(f"'{w}'" for w in words) for kind, words in features.items()
     )
 
+#: Evidence an idiom cannot explain away ("this paperwork is killing me, and he has a knife").
+_HARD_EVIDENCE = frozenset(
+    {"means", "risk to life", "planning", "travel", "group", "proscribed organisation"}
+)
+
 
 @functools.lru_cache(maxsize=2048)
 def assess(text: str) -> RiskAssessment:
@@ -64,6 +69,8 @@ def assess(text: str) -> RiskAssessment:
         label = "police"  # the model's emergency, but the only time in the message is far off
         if _ORDER[label] <= _ORDER[found.level]:
             return found
+    if "idiom" in features and not _HARD_EVIDENCE & set(features):
+        return found  # "going to kill it at the quiz tonight": the act is a figure of speech
     if label == "police" and not _POLICE_EVIDENCE & set(features):
         return found  # no means, act, plan, travel or group: the model alone is not evidence
     template = load_lexicon()["model_reason"][label]

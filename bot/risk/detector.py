@@ -380,6 +380,7 @@ _FEATURES = {
     "research_attack": "planning",
     "travel": "travel",
     "terror_group": "group",
+    "idiom": "idiom",
 }
 
 _QUESTION_STARTS = frozenset(
