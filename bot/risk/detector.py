@@ -380,6 +380,7 @@ _FEATURES = {
     "research_attack": "planning",
     "travel": "travel",
     "terror_group": "group",
+    "terror_support": "group activity",
     "idiom": "idiom",
 }
 
