@@ -62,7 +62,10 @@ lint: $(VENV)/.installed-dev ## ruff over the project
 bench: $(VENV)/.installed-dev data ## Benchmarks: latency, throughput, memory (figures, not asserts)
 	@. scripts/env.sh && $(PY) -m tests.bench.run_bench $(ARGS)
 
+eval: install ## Risk check on every eval/risk/*.yml: precision, recall, confusion matrix
+	@. scripts/env.sh && $(PY) -m bot.risk.evaluate $(ARGS)
+
 clean: ## Remove generated data, models and var/ (keeps the venv)
 	rm -rf models var data/nlu/_generated_guidance.yml domain/_generated.yml
 
-.PHONY: help install data model run shell invite telegram review review-admin rotate-keys validate test lint bench clean
+.PHONY: help install data model run shell invite telegram review review-admin rotate-keys validate test lint bench clean eval

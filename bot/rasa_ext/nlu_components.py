@@ -62,6 +62,8 @@ class ImmediateRiskClassifier(_NoTraining, IntentClassifier):
             assessment = assess(message.get(TEXT) or "")
             if assessment.level == "none":
                 _demote_risk_intents(message)
+                if assessment.ask_if_in_danger:  # for the record; the policy asks
+                    message.set("risk", assessment.as_dict(), add_to_output=True)
                 continue
             message.set("risk", assessment.as_dict(), add_to_output=True)
             _force_intent(message, EMERGENCY_INTENT if assessment.is_emergency else POLICE_INTENT)

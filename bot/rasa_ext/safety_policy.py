@@ -10,6 +10,10 @@ and marked as a no-user prediction so it also outranks an active form's happy pa
    reply goes out even if the action server is down. An emergency pauses any active form
    (its name is kept in `paused_form`, so "continue" resumes it); after the police
    advice a form goes on and takes the message as its answer, so nothing typed is lost.
+   **When in doubt, ask** (issue 12): a weak sign of danger below every threshold gets
+   `utter_check_danger` ("Is anyone in danger right now? If so, call 999 now.") first;
+   then `action_resume_after_check` takes both out of the dialogue state, so the usual
+   answer to the same message follows in the same reply.
 2. **A failed custom action is made visible.** Rasa logs a custom action that raised and
    carries on as if nothing happened, leaving the user with silence. When the latest
    event is one of our actions or forms with nothing after it, the action produced no
@@ -28,7 +32,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.core.constants import ACTION_LISTEN_NAME, REQUESTED_SLOT
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -36,6 +40,8 @@ from bot.rasa_ext.nlu_components import EMERGENCY_INTENT, POLICE_INTENT
 from bot.risk import RiskAssessment, assess
 
 EMERGENCY_RESPONSE = "utter_emergency"
+CHECK_RESPONSE = "utter_check_danger"
+RESUME_AFTER_CHECK = "action_resume_after_check"
 POLICE_RESPONSE = "utter_police"
 FAILURE_RESPONSE = "utter_action_failed"
 RISK_REASON_SLOT = "risk_reason"
@@ -96,6 +102,9 @@ class ImmediateRiskPolicy(Policy):
             response, events = self._risk_response(tracker)
             if response:
                 return self._force(response, domain, events)
+        elif latest_action == CHECK_RESPONSE:
+            # Asked whether anyone is in danger; now step back so the usual answer follows.
+            return self._force(RESUME_AFTER_CHECK, domain)
         elif latest_action == POLICE_RESPONSE and tracker.active_loop_name:
             # Not imminent: the form goes on and takes the message as its answer.
             return self._force(tracker.active_loop_name, domain)
@@ -115,6 +124,9 @@ class ImmediateRiskPolicy(Policy):
             response = EMERGENCY_RESPONSE
         elif assessment.is_police or intent == POLICE_INTENT:
             response = POLICE_RESPONSE
+        elif assessment.ask_if_in_danger and not _already_asked(tracker):
+            # When in doubt, ask: before anything else, then the usual answer.
+            return CHECK_RESPONSE, [SlotSet(RISK_REASON_SLOT, _doubt_text(assessment))]
         else:
             return None, []
         events: list[Any] = [SlotSet(RISK_REASON_SLOT, _reason_text(assessment))]
@@ -156,6 +168,21 @@ class ImmediateRiskPolicy(Policy):
             events=events or [],
             is_no_user_prediction=True,
         )
+
+
+def _already_asked(tracker: DialogueStateTracker) -> bool:
+    """True when this very message has already been answered with the danger question."""
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            return False
+        if isinstance(event, ActionExecuted) and event.action_name == CHECK_RESPONSE:
+            return True
+    return False
+
+
+def _doubt_text(assessment: RiskAssessment) -> str:
+    """Why the assistant asked: the weak signs, by word and rule."""
+    return "; ".join(m.reason for m in assessment.doubts)
 
 
 def _reason_text(assessment: RiskAssessment) -> str:

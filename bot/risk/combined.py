@@ -1,8 +1,13 @@
 """Rules and model together: either can raise a message, neither can lower it (SET 2.5).
 
 This is the check every message goes through (`bot.risk.assess`). The rules explain
-themselves word by word; the model adds what the rules have no words for, and its match
-names the words that weighed most, with its probability.
+themselves word by word; the model adds what the rules have no words for. A model match
+names the evidence the rules can read in the message (time, target, means, risk to life)
+and the words that weighed most, never a bare probability.
+
+"When in doubt, ask": when nothing fires but the rules see a weak sign of danger, or the
+model leans towards an emergency without reaching its threshold, the assessment carries
+`doubts`, and the assistant asks "Is anyone in danger right now?" before anything else.
 """
 
 from __future__ import annotations
@@ -10,9 +15,28 @@ from __future__ import annotations
 import functools
 
 from bot.risk.detector import RiskAssessment, RiskMatch, get_detector, load_lexicon, normalise
-from bot.risk.model import get_model
+from bot.risk.model import DOUBT_THRESHOLD, get_model
 
 _ORDER = {"none": 0, "police": 1, "emergency": 2}
+#: A police verdict of the model needs evidence of one of these kinds in the message: a
+#: target or a time alone ("get people to join the chess group") is not terrorism-related.
+_POLICE_EVIDENCE = frozenset(
+    {"means", "act", "planning", "travel", "group", "proscribed organisation", "risk to life"}
+)
+
+
+def _evidence(text: str) -> str:
+    features = get_detector().features(text)
+    if not features:
+        return "no time, target or means the rules know"
+    return "; ".join(
+        f"{kind} " + ", ".join(f"'{w}'" for w in words) for kind, words in features.items()
+    )
+
+#: Evidence an idiom cannot explain away ("this paperwork is killing me, and he has a knife").
+_HARD_EVIDENCE = frozenset(
+    {"means", "risk to life", "planning", "travel", "group", "proscribed organisation"}
+)
 
 
 @functools.lru_cache(maxsize=2048)
@@ -28,13 +52,33 @@ def assess(text: str) -> RiskAssessment:
         return found
     verdict = get_model().verdict(clean[:20000])
     if verdict.label == "calm" or _ORDER[verdict.label] <= _ORDER[found.level]:
+        if found.level == "none" and not found.doubts and verdict.emergency >= DOUBT_THRESHOLD:
+            words = ", ".join(f"'{w}'" for w in verdict.emergency_words) or "its overall wording"
+            doubt = RiskMatch(
+                rule="model_doubt",
+                level="none",
+                words=verdict.emergency_words,
+                reason=load_lexicon()["doubt"]["reason"].format(words=words)
+                + f" (model; evidence: {_evidence(clean)})",
+            )
+            return RiskAssessment("none", found.matches, (doubt,))
         return found
-    template = load_lexicon()["model_reason"][verdict.label]
+    label = verdict.label
+    features = get_detector().features(clean)
+    if label == "emergency" and "far time" in features and "near time" not in features:
+        label = "police"  # the model's emergency, but the only time in the message is far off
+        if _ORDER[label] <= _ORDER[found.level]:
+            return found
+    if "idiom" in features and not _HARD_EVIDENCE & set(features):
+        return found  # "going to kill it at the quiz tonight": the act is a figure of speech
+    if label == "police" and not _POLICE_EVIDENCE & set(features):
+        return found  # no means, act, plan, travel or group: the model alone is not evidence
+    template = load_lexicon()["model_reason"][label]
     words = ", ".join(f"'{w}'" for w in verdict.words) or "its overall wording"
     match = RiskMatch(
         rule="model",
-        level=verdict.label,  # type: ignore[arg-type]
+        level=label,  # type: ignore[arg-type]
         words=verdict.words,
-        reason=template.format(words=words, probability=round(verdict.probability * 100)),
+        reason=template.format(words=words, evidence=_evidence(clean)),
     )
-    return RiskAssessment(verdict.label, (match, *found.matches))  # type: ignore[arg-type]
+    return RiskAssessment(label, (match, *found.matches))  # type: ignore[arg-type]

@@ -25,6 +25,10 @@ from spacy.tokens import Doc, Span
 RiskLevel = Literal["emergency", "police", "none"]
 
 _LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
+#: The Home Office list of proscribed organisations, as dated data (read on a given day).
+PROSCRIBED_PATH = (
+    Path(__file__).resolve().parents[2] / "guidance" / "risk" / "proscribed_organisations.yml"
+)
 _SENTENCE_BREAKS = {".", "!", "?", ";", "\n", "\n\n"}
 _CLAUSE_BREAKS = _SENTENCE_BREAKS | {",", ":", "but", "-", "–", "—", "(", ")"}
 _LEVEL_ORDER = {"emergency": 2, "police": 1, "none": 0}
@@ -53,6 +57,14 @@ class RiskAssessment:
 
     level: RiskLevel
     matches: tuple[RiskMatch, ...] = ()
+    #: Weak signs of danger below every threshold ("pills", "the roof", "goodbye"): the
+    #: assistant then asks "Is anyone in danger right now?" before anything else.
+    doubts: tuple[RiskMatch, ...] = ()
+
+    @property
+    def ask_if_in_danger(self) -> bool:
+        """True when nothing fired but something in the message might mean danger."""
+        return self.level == "none" and bool(self.doubts)
 
     @property
     def is_emergency(self) -> bool:
@@ -77,6 +89,9 @@ class RiskAssessment:
             "matches": [
                 {"rule": m.rule, "level": m.level, "words": list(m.words), "reason": m.reason}
                 for m in self.matches
+            ],
+            "doubts": [
+                {"rule": m.rule, "words": list(m.words), "reason": m.reason} for m in self.doubts
             ],
         }
 
@@ -122,8 +137,14 @@ class RiskDetector:
 
     def __init__(self, lexicon: dict[str, Any]) -> None:
         self._nlp = _make_nlp()
+        proscribed = load_proscribed()
+        self._format_extras = {"read_on": proscribed["read_on"]}
+        self._doubt_blockers = tuple(lexicon.get("doubt", {}).get("blocked_by", ()))
+        self._doubt_reason = str(lexicon.get("doubt", {}).get("reason", "{words}"))
         try:
-            concepts: dict[str, list[str]] = lexicon["concepts"]
+            concepts: dict[str, list[str]] = dict(lexicon["concepts"])
+            if "proscribed_org" in concepts:
+                concepts["proscribed_org"] = proscribed["names"]
             frames: dict[str, list[str]] = lexicon["frames"]
             self._frame_behaviour: dict[str, dict[str, Any]] = lexicon["frame_behaviour"]
             self._rules = tuple(
@@ -171,6 +192,7 @@ class RiskDetector:
             [
                 [{"LIKE_NUM": True}, {"LOWER": {"IN": ["pm", "am", "o'clock", "oclock"]}}],
                 [{"TEXT": {"REGEX": r"^\d{1,2}(:\d\d)?(am|pm)$"}}],
+                [{"LOWER": {"IN": ["at", "by"]}}, {"TEXT": {"REGEX": r"^\d{1,2}([:.]\d\d)?$"}}],
                 [
                     {"LOWER": "in"},
                     {"LIKE_NUM": True},
@@ -198,10 +220,13 @@ class RiskDetector:
         if not text:
             return RiskAssessment("none")
         matches: list[RiskMatch] = []
+        doubts: list[RiskMatch] = []
         for window in _windows(text):
-            matches.extend(self._assess_window(window))
+            found, weak = self._assess_window(window)
+            matches.extend(found)
+            doubts.extend(weak)
         if not matches:
-            return RiskAssessment("none")
+            return RiskAssessment("none", (), tuple(dict.fromkeys(doubts)))
         unique = tuple(dict.fromkeys(matches))
         level = max((m.level for m in unique), key=_LEVEL_ORDER.__getitem__)
         ordered = tuple(sorted(unique, key=lambda m: -_LEVEL_ORDER[m.level]))
@@ -209,15 +234,49 @@ class RiskDetector:
 
     # -- internals ------------------------------------------------------------------------
 
-    def _assess_window(self, text: str) -> list[RiskMatch]:
+    def _assess_window(self, text: str) -> tuple[list[RiskMatch], list[RiskMatch]]:
         doc = self._nlp(text.lower())
         hits = self._hits(doc)
         found: list[RiskMatch] = []
+        doubts: list[RiskMatch] = []
         for sentence in _sentences(doc):
             in_sentence = [h for h in hits if sentence.start <= h.start < sentence.end]
             if not in_sentence:
                 continue
             found.extend(self._apply_rules(doc, sentence, in_sentence))
+            doubts.extend(self._weak_signs(doc, sentence, in_sentence))
+        return found, doubts
+
+    def _weak_signs(self, doc: Doc, sentence: Span, hits: list[_Hit]) -> list[RiskMatch]:
+        """Danger words no rule needed ("pills", "the roof"): reason enough to ask."""
+        weak = [
+            h
+            for h in hits
+            if h.concept == "danger_hint" and not self._negated(doc, sentence, h)
+        ]
+        idioms = [h for h in hits if h.concept == "idiom"]
+        weak = [h for h in weak if not any(i.start <= h.start and h.end <= i.end for i in idioms)]
+        if not weak:
+            return []
+        frames_here = {h.concept for h in hits if h.concept in self._frame_names}
+        frames_here |= {h.concept for h in hits if h.concept in self._concept_names}
+        if _is_general_question(sentence):
+            frames_here.add("general_question")
+        for frame in self._doubt_blockers:
+            exemptions = self._frame_behaviour.get(frame, {}).get("unless", ())
+            if frame in frames_here and not any(e in frames_here for e in exemptions):
+                return []
+        words = tuple(dict.fromkeys(h.text for h in weak))
+        quoted = ", ".join(f"'{w}'" for w in words)
+        return [RiskMatch("danger_hint", "none", words, self._doubt_reason.format(words=quoted))]
+
+    def features(self, text: str) -> dict[str, list[str]]:
+        """The time, target and means words of a message (evidence for the model's verdict)."""
+        doc = self._nlp(normalise(text or "").lower()[:_WINDOW_CHARS])
+        found: dict[str, list[str]] = {}
+        for hit in self._hits(doc):
+            if hit.concept in _FEATURES and hit.text not in found.get(_FEATURES[hit.concept], []):
+                found.setdefault(_FEATURES[hit.concept], []).append(hit.text)
         return found
 
     def _hits(self, doc: Doc) -> list[_Hit]:
@@ -258,7 +317,9 @@ class RiskDetector:
                     rule=rule.id,
                     level=rule.level,
                     words=tuple(dict.fromkeys(words.values())),
-                    reason=rule.reason.format(**{k: f"'{v}'" for k, v in words.items()}),
+                    reason=rule.reason.format(
+                        **self._format_extras, **{k: f"'{v}'" for k, v in words.items()}
+                    ),
                 )
             )
         return matches
@@ -299,6 +360,29 @@ class RiskDetector:
         # spaCy splits "wouldn't" into "would" + "n't": both forms count.
         return frozenset(words | {"n't", "nt"})
 
+
+#: Concepts that count as evidence when the model speaks: what kind of evidence each is.
+_FEATURES = {
+    "near_time": "near time",
+    "distant_time": "far time",
+    "attack_target": "target",
+    "target": "target",
+    "hit_list": "target",
+    "means": "means",
+    "weapon": "means",
+    "device": "means",
+    "life_risk": "risk to life",
+    "danger_hint": "sign of danger",
+    "proscribed_org": "proscribed organisation",
+    "violent_act": "act",
+    "harm_in_progress": "act",
+    "plot": "planning",
+    "research_attack": "planning",
+    "travel": "travel",
+    "terror_group": "group",
+    "terror_support": "group activity",
+    "idiom": "idiom",
+}
 
 _QUESTION_STARTS = frozenset(
     "what how which when why where is are does do can could should would".split()
@@ -362,6 +446,22 @@ def load_lexicon(path: Path = _LEXICON_PATH) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise LexiconError(f"{path} does not hold a mapping")
     return data
+
+
+@functools.lru_cache(maxsize=1)
+def load_proscribed(path: Path = PROSCRIBED_PATH) -> dict[str, Any]:
+    """Names and aliases of proscribed organisations, with the date the list was read."""
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    try:
+        names: list[str] = []
+        for entry in data["organisations"]:
+            for name in [entry["name"], *entry.get("aliases", ())]:
+                if str(name).lower() not in names:
+                    names.append(str(name).lower())
+        return {"names": names, "read_on": str(data["read_on"]), "source": data["source"]}
+    except (KeyError, TypeError) as exc:
+        raise LexiconError(f"{path} is missing {exc}") from exc
 
 
 @functools.lru_cache(maxsize=1)

@@ -6,9 +6,11 @@ either can raise a message to 999 or the police, neither can lower what the othe
 On a blind set written independently of both, rules alone reached 82 % emergency recall;
 rules or model (thresholds below) reached 100 % with no more calm messages flagged.
 
-Training data: `data/risk/*.yml` (labelled emergency / police / calm reports) plus every
-ordinary example of the NLU data as calm, so greetings, answers and policy questions are
-known not to be emergencies. Training takes about a second and is done once per process.
+Training data: the files of `data/risk/` named in `TRAINING_FILES` (labelled emergency /
+police / calm reports) plus every ordinary example of the NLU data as calm, so greetings,
+answers and policy questions are known not to be emergencies. The list is explicit, so a
+held-out file (`holdout_messages.yml`) or an evaluation set (`eval/`) can never be trained
+on by being put next to the training files. Training takes a few seconds, once per process.
 """
 
 from __future__ import annotations
@@ -31,6 +33,16 @@ RISK_INTENTS = {"report_emergency", "report_terrorism"}
 #: tests/risk/blind_messages.yml; police is stricter because a concern for referral often
 #: reads like it).
 THRESHOLDS = {"emergency": 0.7, "police": 0.9}
+#: Between this and the emergency threshold the model's lean is a doubt: the assistant asks
+#: whether anyone is in danger right now (issue 12, "when in doubt, ask").
+DOUBT_THRESHOLD = 0.35
+
+
+#: The only files the model learns from, relative to `data/risk/` (glob patterns allowed).
+#: Held-out and evaluation sets are excluded by construction: they are not named here,
+#: and `training_files()` refuses anything outside `data/risk/` or named like a held-out set.
+TRAINING_FILES = ("labelled_messages.yml", "police_dev_messages.yml", "train_*.yml")
+_NEVER_TRAIN = ("holdout", "blind", "eval")
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,9 @@ class ModelVerdict:
     label: str
     probability: float
     words: tuple[str, ...]
+    #: The probability of an emergency and the words behind it, whatever the label.
+    emergency: float = 0.0
+    emergency_words: tuple[str, ...] = ()
 
 
 class RiskModel:
@@ -82,7 +97,10 @@ class RiskModel:
             p = float(probabilities[self._classes.index(label)])
             if p >= THRESHOLDS[label]:
                 return ModelVerdict(label, p, self._top_words(text, label))
-        return ModelVerdict("calm", float(probabilities[self._classes.index("calm")]), ())
+        emergency = float(probabilities[self._classes.index("emergency")])
+        words = self._top_words(text, "emergency") if emergency >= DOUBT_THRESHOLD else ()
+        calm = float(probabilities[self._classes.index("calm")])
+        return ModelVerdict("calm", calm, (), emergency, words)
 
     def _top_words(self, text: str, label: str, k: int = 3) -> tuple[str, ...]:
         """The word n-grams that pushed hardest towards `label` (for the explanation)."""
@@ -127,8 +145,22 @@ def _ordinary_examples(nlu_dir: Path) -> list[str]:
     return examples
 
 
+def training_files(root: Path = PROJECT_ROOT) -> list[Path]:
+    """The labelled files the model trains on: `TRAINING_FILES` under `data/risk/`, no others."""
+    folder = (root / "data" / "risk").resolve()
+    found: list[Path] = []
+    for pattern in TRAINING_FILES:
+        for path in sorted(folder.glob(pattern)):
+            path = path.resolve()
+            if path.parent != folder or any(w in path.name for w in _NEVER_TRAIN):
+                raise ValueError(f"{path} may not be used to train the risk model")
+            if path not in found:
+                found.append(path)
+    return found
+
+
 def train_default(root: Path = PROJECT_ROOT) -> RiskModel:
-    texts, labels = _labelled(sorted((root / "data" / "risk").glob("*.yml")))
+    texts, labels = _labelled(training_files(root))
     calm = _ordinary_examples(root / "data" / "nlu")
     return RiskModel(texts + calm, labels + ["calm"] * len(calm))
 

@@ -554,9 +554,12 @@ def test_browser_emergency_shows_the_banner_with_the_bots_words(chat):
     assert banner.get_attribute("role") == "alert"
     assert banner.find_element(By.TAG_NAME, "h2").text == "Call 999 now"
     assert "999" in banner.text
-    # The body is the assistant's own reply, not wording of the page's.
+    # The body is the assistant's own reply (its words, not the page's), shown once: the
+    # log points to the banner instead of repeating the same paragraph (issue 12).
     body = "\n".join(p.text for p in banner.find_elements(By.TAG_NAME, "p"))
-    assert body and body in "\n".join(replies)
+    assert body.startswith("Call 999 now.")
+    assert body not in "\n".join(bot_texts(chat))
+    assert any("red box" in r for r in replies)
     assert banner.find_element(By.CSS_SELECTOR, "a[href='tel:999']")
     assert active(chat) == "message"
     js(chat, "arguments[0].scrollIntoView({block: 'center'})", banner)
@@ -567,7 +570,19 @@ def test_browser_emergency_shows_the_banner_with_the_bots_words(chat):
     assert banner.find_element(By.TAG_NAME, "h2").text == "Tell the police now"
     assert "0800 789 321" in banner.text
     assert banner.find_element(By.CSS_SELECTOR, "a[href='tel:0800789321']")
+    police = "\n".join(p.text for p in banner.find_elements(By.TAG_NAME, "p"))
+    # The earlier 999 advice is back in the log, in full, and on screen once.
+    log = "\n".join(bot_texts(chat))
+    assert body in log and log.count(body) == 1 and police not in log
     assert not csp_errors(chat)
+
+    # The conversation moves on: the banner gives way, its words stay in the log once.
+    say(chat, "what is channel?")
+    wait_for(chat, lambda d: not banner.is_displayed(), 10, "the banner to give way")
+    assert banner.text == ""
+    log = "\n".join(bot_texts(chat))
+    assert log.count(police) == 1 and log.count(body) == 1
+    assert "red box" not in log
 
 
 def test_browser_shift_enter_is_a_new_line_and_text_is_never_html(chat):

@@ -329,9 +329,41 @@
     container.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  function showBanner(outcome, text) {
+  /* The reply the banner shows: its words live in the banner while it is up, and the log
+     holds a short pointer, so the same paragraph is never on screen twice (issue 12). */
+  var bannerSource = null;
+
+  function pointTo(div, outcome) {
+    var label = div.firstChild;
+    div.textContent = "";
+    if (label) {
+      div.appendChild(label);
+    }
+    var p = document.createElement("p");
+    p.className = "msg-pointer";
+    p.textContent = HEADINGS[outcome] + ": the assistant's advice is in the red box above.";
+    div.appendChild(p);
+  }
+
+  /* The conversation has moved on: the banner gives way and its words go back in the log. */
+  function clearBanner() {
     var banner = els.emergency;
+    if (bannerSource) {
+      var label = bannerSource.div.firstChild;
+      bannerSource.div.textContent = "";
+      if (label) {
+        bannerSource.div.appendChild(label);
+      }
+      paragraphs(bannerSource.div, bannerSource.text);
+      bannerSource = null;
+    }
     banner.textContent = "";
+    banner.className = "emergency";
+  }
+
+  function showBanner(outcome, text, div) {
+    clearBanner();
+    var banner = els.emergency;
     banner.className = "emergency emergency-" + outcome;
     var heading = document.createElement("h2");
     heading.className = "emergency-heading";
@@ -347,27 +379,38 @@
         withPhoneLinks(p, part);
         banner.appendChild(p);
       });
+    if (div && text) {
+      pointTo(div, outcome);
+      bannerSource = { div: div, text: text };
+    }
   }
 
   function handleReplies(replies) {
     retireChoices();
     var first = null;
     var banner = false;
+    var bubbles = [];
     replies.forEach(function (reply, index) {
       if (!reply || typeof reply !== "object") {
+        bubbles.push(null);
         return;
       }
       var added = addBot(reply);
+      bubbles.push(added);
       first = first || added;
       var custom = reply.custom;
       if (custom && typeof custom === "object" && HEADINGS.hasOwnProperty(custom.outcome)) {
         // The banner carries the reply's own words; if a reply had only the payload, the
         // words are in the reply just before it.
+        var own = Boolean(reply.text);
         var text = reply.text || (replies[index - 1] && replies[index - 1].text) || "";
-        showBanner(custom.outcome, text);
+        showBanner(custom.outcome, text, own ? added : bubbles[index - 1]);
         banner = true;
       }
     });
+    if (!banner && replies.length) {
+      clearBanner();
+    }
     if (!replies.length) {
       first = addNote(
         "The assistant didn't reply to that. Please try again, or talk to your designated " +

@@ -1,0 +1,74 @@
+"""Issue 12: risk to life whatever the cause, time/target/means, proscribed groups, doubts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.risk import assess
+from bot.risk.detector import PROSCRIBED_PATH, load_proscribed
+from bot.risk.evaluate import evaluate, load_set
+
+HERE = Path(__file__).parent
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "rule"),
+    [
+        ("my tutee won't wake up, she's slumped over her desk", "emergency", "risk_to_life_now"),
+        ("he swallowed a packet of paracetamol ten minutes ago", "emergency", "risk_to_life_now"),
+        ("a year 9 is on the wrong side of the railings on the bridge", "emergency", None),
+        ("she's sent a goodbye message and isn't answering her phone", "emergency", None),
+        ("the chemicals are ready for the pride march on saturday", "emergency", None),
+        ("he says he's a member of National Action and goes to their meetings", "police", None),
+        ("he's stockpiling petrol and says the mosque will burn one day", "police", None),
+        ("trying to get people to join the chess group, can he put posters up?", "none", None),
+        ("last year a student overdosed but she is doing well now", "none", None),
+        ("in chemistry a pupil asked how explosives work", "none", None),
+    ],
+)
+def test_issue_12_classes(text, level, rule):
+    result = assess(text)
+    assert result.level == level, result.as_dict()
+    if rule:
+        assert result.matches[0].rule == rule
+
+
+def test_reasons_name_words_and_rule_never_a_bare_similarity():
+    for text in (
+        "he swallowed a packet of paracetamol ten minutes ago",
+        "the chemicals are ready for the pride march on saturday",
+        "he says he's a member of National Action and goes to their meetings",
+    ):
+        reasons = assess(text).reasons
+        assert reasons and all("rule:" in r or "model" in r for r in reasons)
+        assert not any("% alike" in r for r in reasons)
+
+
+def test_a_proscribed_group_reason_names_the_list_and_its_date():
+    reason = assess("she has joined Palestine Action and hands out their flyers").reasons[0]
+    assert "'palestine action'" in reason and "read on" in reason
+
+
+def test_the_proscribed_list_is_dated_data_with_its_source():
+    data = yaml.safe_load(PROSCRIBED_PATH.read_text(encoding="utf-8"))
+    assert data["source"].startswith("https://www.gov.uk/")
+    assert data["read_on"] and "re-check" in PROSCRIBED_PATH.read_text(encoding="utf-8")
+    assert "national action" in load_proscribed()["names"]
+
+
+def test_a_weak_sign_of_danger_is_a_doubt_not_an_alarm():
+    result = assess("a pupil mentioned she has some pills in her bag")
+    assert result.level == "none" and result.ask_if_in_danger
+    assert "'pills'" in result.doubts[0].reason
+    assert not assess("in PSHE we talked about the dangers of knife crime").ask_if_in_danger
+    assert not assess("what is channel?").ask_if_in_danger
+
+
+def test_own_final_set_every_emergency_and_police_message_is_caught():
+    report = evaluate("final", load_set(HERE / "own_final_set.yml"), assess)
+    assert report.recall("emergency") == 1.0
+    assert report.recall("police") >= 0.9
+    assert report.precision("calm") >= 0.97
