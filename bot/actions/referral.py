@@ -179,7 +179,7 @@ class ActionStartReferral(NeverRaise, Action):
             draft = store.create(tracker.sender_id)
             facts = {n: tracker.get_slot(TRIAGE_PREFIX + n) for n in FACT_NAMES}
             outcome = _last_outcome(tracker)
-            prefilled = prefill_from_triage(draft, facts, outcome)
+            prefilled = prefill_from_triage(draft, facts, outcome, get_form())
             store.save(tracker.sender_id, draft)
         except STORAGE_ERRORS:
             log.exception("could not create a draft")

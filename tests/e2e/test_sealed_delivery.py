@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sqlite3
@@ -11,6 +12,8 @@ from email import message_from_bytes
 
 import pytest
 from aiosmtpd.controller import Controller
+from docx import Document
+from pypdf import PdfReader
 
 from bot.delivery import DeliveryWorker, SmtpSettings
 from bot.delivery.worker import tell_referrer
@@ -88,10 +91,39 @@ def test_a_confirmed_draft_arrives_sealed_and_only_the_inbox_key_opens_it(model_
         p.get_filename(): p.get_payload(decode=True) for p in opened.walk() if p.get_filename()
     }
     json_part = next(data for name, data in parts.items() if name.endswith(".json"))
-    assert "Zebedee" in json.dumps(json.loads(json_part), ensure_ascii=False)
+    document = json.loads(json_part)
+    assert "Zebedee" in json.dumps(document, ensure_ascii=False)
     assert any(name.endswith(".pdf") for name in parts) and any(
         name.endswith(".docx") for name in parts
     )
+    # What arrives says what it is: submitted, sealed just now, every answer in its row.
+    assert document["status"] == "submitted"
+    sealed_at = datetime.fromisoformat(document["sealed_at"])
+    assert abs(datetime.now(timezone.utc) - sealed_at) < timedelta(minutes=10)
+    fields = {f["id"]: f for s in document["sections"] for f in s["fields"]}
+    assert fields["forename"]["value"] == "Zebedee"
+    assert fields["surname"]["value"] == "Quillfeather"
+    assert fields["gender"]["value"] == "male"
+    assert fields["other_vulnerabilities"]["value"] == "none known"
+    assert fields["referrer_name"] == {
+        "id": "referrer_name",
+        "label": "Referrer's name",
+        "value": "Dana Whitfield",
+    }
+    assert fields["indicators"]["value"] == (
+        "Engagement: Watches the group's videos every night\n"
+        "Intent: nothing seen\n"
+        "Capability: Not known"
+    )
+    pdf_name = next(name for name in parts if name.endswith(".pdf"))
+    reader = PdfReader(io.BytesIO(parts[pdf_name]))
+    first_page = " ".join(reader.pages[0].extract_text().split())
+    assert f"Submitted {sealed_at:%d/%m/%Y %H:%M} UTC" in first_page and "DRAFT" not in first_page
+    assert reader.metadata.author == "Prevent safeguarding assistant (SET)"
+    assert abs(reader.metadata.creation_date - sealed_at) < timedelta(seconds=1)
+    docx_name = next(name for name in parts if name.endswith(".docx"))
+    props = Document(io.BytesIO(parts[docx_name])).core_properties
+    assert props.author == "Prevent safeguarding assistant (SET)"
     # The bot keeps no readable copy: the draft row holds no name, even to its own key.
     data = (var / "prevent.db").read_bytes()
     assert b"Zebedee" not in data

@@ -174,3 +174,11 @@ def test_a_malformed_form_is_refused_by_name():
                 ],
             }
         )
+
+
+def test_none_known_is_kept_as_said_not_rewritten_to_not_known():
+    from bot.referral.form import get_form, validate
+
+    spec = get_form().field("other_vulnerabilities")
+    assert validate(spec, "None known").value == "None known"
+    assert validate(spec, "don't know").value == "unknown"
