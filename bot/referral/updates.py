@@ -38,7 +38,8 @@ log = logging.getLogger(__name__)
 
 #: Kinds of update, in the words the chat uses for them (see domain/referral_updates.yml).
 SENT, NOT_SENT, STATUS, MESSAGE = "sent", "not_sent", "status", "message"
-KINDS = (SENT, NOT_SENT, STATUS, MESSAGE)
+DELAYED = "delayed"  # the first send failed; the worker keeps trying
+KINDS = (SENT, NOT_SENT, STATUS, MESSAGE, DELAYED)
 MESSAGE_LIMIT = 1000
 
 
@@ -261,6 +262,7 @@ def get_updates() -> ReferrerUpdates:
 NEWS_RESPONSES = {
     SENT: "utter_referral_update_sent",
     NOT_SENT: "utter_referral_update_not_sent",
+    DELAYED: "utter_referral_update_delayed",
     STATUS: "utter_referral_update_status",
     MESSAGE: "utter_referral_update_message",
 }
@@ -279,4 +281,5 @@ def news_response(
         "status": details.get("status", ""),
         "detail": details.get("detail", ""),
         "message": details.get("message", ""),
+        "retry_at": details.get("retry_at", ""),
     }

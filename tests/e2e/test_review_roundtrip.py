@@ -58,6 +58,9 @@ def test_a_reviewer_status_change_reaches_the_dsl_in_chat(model_path, tmp_path):
             # 1. The DSL confirms the draft: sealed and queued.
             draft_to_summary(bot, sender, ANSWERS)
             receipt = text_of(bot.say(sender, "yes"))
+            # No delivery worker is running yet: not "on its way", but queued + phone route.
+            assert "not running" in receipt and "01245 452196" in receipt, receipt
+            assert "on its way" not in receipt
             reference = next(w.strip(".,()") for w in receipt.split() if w.startswith("VTR-"))
 
             # 2. The worker delivers it to the loopback inbox; the DSL is told.

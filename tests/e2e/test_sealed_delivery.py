@@ -15,7 +15,7 @@ from aiosmtpd.controller import Controller
 from docx import Document
 from pypdf import PdfReader
 
-from bot.delivery import DeliveryWorker, SmtpSettings
+from bot.delivery import DeliveryWorker, SmtpSettings, heartbeat
 from bot.delivery.worker import tell_referrer
 from bot.referral.updates import load_updates_key
 from bot.sealing import open_sealed
@@ -52,8 +52,10 @@ def test_a_confirmed_draft_arrives_sealed_and_only_the_inbox_key_opens_it(model_
     try:
         with running_assistant(model_path, var, extra_env=env) as bot:
             draft_to_summary(bot, sender, ANSWERS)
+            heartbeat.beat(f"sqlite:///{var / 'prevent.db'}")  # a delivery worker is alive
             receipt = text_of(bot.say(sender, "yes"))
             assert "sealed" in receipt.lower() and "prevent@essex.pnn.police.uk" in receipt
+            assert "on its way" in receipt and "not running" not in receipt, receipt
             assert "Zebedee" not in receipt  # a receipt, never the content
             rows = (
                 sqlite3.connect(var / "prevent.db")
