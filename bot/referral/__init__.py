@@ -2,9 +2,11 @@
 
 from bot.referral.chat import (
     AnswerResult,
+    field_shown,
     looks_like_question,
     missing_labels,
     prefill_from_triage,
+    sent_status_words,
     summary,
     take_answer,
 )
@@ -24,6 +26,7 @@ __all__ = [
     "FormSpec",
     "FormSpecError",
     "PurgeReport",
+    "field_shown",
     "fields_to_ask",
     "get_form",
     "get_store",
@@ -31,6 +34,7 @@ __all__ = [
     "missing_labels",
     "missing_required",
     "prefill_from_triage",
+    "sent_status_words",
     "summary",
     "take_answer",
     "validate",

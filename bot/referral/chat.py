@@ -152,6 +152,27 @@ def prefill_from_triage(
     return filled
 
 
+def _shown(spec: Any, value: str) -> str:
+    if value == UNKNOWN:
+        return NOT_KNOWN
+    if spec.type == "choice":
+        return spec.choices.get(value, value)
+    if spec.type in ("yes_no", "area"):
+        return value.capitalize()
+    return value
+
+
+def field_shown(form: FormSpec, draft: Draft, field_id: str) -> str:
+    """One answer as the summary shows it ("" when unanswered)."""
+    value = draft.values.get(field_id, "")
+    return _shown(form.field(field_id), value) if value else ""
+
+
+def sent_status_words() -> dict[str, str]:
+    """How "my drafts" describes a sealed referral (referral_forms/messages.yml)."""
+    return dict(_messages_file()["sent_status"])
+
+
 def summary(form: FormSpec, draft: Draft) -> list[tuple[str, list[tuple[str, str]]]]:
     """The draft by section: (section title, [(label, value shown)]), skipping blank fields."""
     sections = []
@@ -163,17 +184,7 @@ def summary(form: FormSpec, draft: Draft) -> list[tuple[str, list[tuple[str, str
             value = draft.values.get(spec.id, "")
             if not value:
                 continue
-            if value == UNKNOWN:
-                shown = "Not known"
-            elif spec.type == "choice":
-                shown = spec.choices.get(value, value)
-            elif spec.type == "yes_no":
-                shown = value.capitalize()
-            elif spec.type == "area":
-                shown = value.capitalize()
-            else:
-                shown = value
-            rows.append((spec.label, shown))
+            rows.append((spec.label, _shown(spec, value)))
         if rows:
             sections.append((section.title, rows))
     return sections

@@ -225,9 +225,18 @@ def _check_postcode(spec: FieldSpec, text: str, today: date) -> Checked:
     return Checked(text)  # an address without a postcode is still useful
 
 
+_EXTENSION = re.compile(r"[\s,]*(?:ext(?:ension)?\.?|x|#)\s*\d{1,6}\s*$", re.I)
+
+
 def _check_phone(spec: FieldSpec, text: str, today: date) -> Checked:
-    digits = re.sub(r"[\s().-]", "", text)
-    if re.fullmatch(r"(\+44|0044|0)\d{9,10}", digits) or re.fullmatch(r"\+\d{8,15}", digits):
+    """UK numbers, international ones (+33 ..., 0033 ...), with an extension kept as typed."""
+    number = _EXTENSION.sub("", text)
+    digits = re.sub(r"[\s()./-]", "", number)
+    if (
+        re.fullmatch(r"(\+44|0044|0)\d{9,10}", digits)
+        or re.fullmatch(r"\+\d{7,15}", digits)
+        or re.fullmatch(r"00[1-9]\d{6,14}", digits)
+    ):
         return Checked(text)
     return Checked(problem=_say("phone"))
 
