@@ -40,7 +40,10 @@ invite: install ## One-time invite code for a member of staff: make invite CHANN
 telegram: install ## Relay Telegram to the running assistant by polling (no public URL needed)
 	@. scripts/env.sh && $(PY) -m bot.channels.telegram_polling
 
-review: install ## Run the Prevent team's review app on http://127.0.0.1:5060 (needs the inbox key)
+doctor: install ## Check this deployment's settings (certificate, SMTP relay, updates key, public URL)
+	@. scripts/env.sh && $(PY) -m bot.doctor
+
+review: install ## Run the Prevent team's review app on http://127.0.0.1:8060 (needs the inbox key)
 	@. scripts/env.sh && $(PY) -m bot.review
 
 review-admin: install ## Create a review app admin: make review-admin NAME=alice
@@ -62,3 +65,4 @@ clean: ## Remove generated data, models and var/ (keeps the venv)
 	rm -rf models var data/nlu/_generated_guidance.yml domain/_generated.yml
 
 .PHONY: help install data model run shell invite telegram review review-admin validate test lint bench clean
+.PHONY: doctor

@@ -16,7 +16,7 @@ from pathlib import Path
 from bot.config import PROJECT_ROOT
 from bot.referral.updates import load_updates_key
 
-DEFAULT_PORT = 5060
+DEFAULT_PORT = 8060
 #: scrypt cost (N = 2**17, r = 8, p = 1: OWASP's recommendation, ~0.4 s and 128 MiB a hash).
 DEFAULT_SCRYPT_LOG2_N = 17
 

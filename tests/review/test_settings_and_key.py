@@ -13,7 +13,7 @@ from bot.review.settings import ReviewSettings, SettingsError
 
 def test_defaults_and_overrides():
     defaults = ReviewSettings.from_env({})
-    assert defaults.port == 5060 and defaults.host == "127.0.0.1"
+    assert defaults.port == 8060 and defaults.host == "127.0.0.1"
     assert defaults.secure_cookies is True
     assert defaults.idle_timeout == timedelta(minutes=30)
     assert defaults.absolute_timeout == timedelta(hours=8)
@@ -105,3 +105,17 @@ def test_the_passphrase_can_come_from_a_file(tmp_path):
     assert settings.key_passphrase == b"from-a-file"
     with pytest.raises(SettingsError, match="cannot read"):
         ReviewSettings.from_env({"PREVENT_REVIEW_KEY_PASSPHRASE_FILE": str(tmp_path / "nope")})
+
+
+def test_the_default_port_is_one_browsers_open():
+    """Chromium and Firefox refuse the Fetch standard's "bad ports" (ERR_UNSAFE_PORT), 5060
+    (SIP) among them: the review app's default must not be one."""
+    from bot.review.settings import DEFAULT_PORT
+
+    bad_ports = {1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79,
+                 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137,
+                 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532,
+                 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723,
+                 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669,
+                 6679, 6697, 10080}  # fmt: skip
+    assert DEFAULT_PORT == 8060 and DEFAULT_PORT not in bad_ports
