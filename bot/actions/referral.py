@@ -38,6 +38,7 @@ from bot.referral import (
     fields_to_ask,
     get_form,
     get_store,
+    link_button_title,
     looks_like_question,
     missing_labels,
     prefill_from_triage,
@@ -388,15 +389,20 @@ def _password_route(
         return [SlotSet("last_answer", "not_sent")]
     _after_sealing(tracker, draft, route.reference)
     police = get_service().base.police
+    link = f"{config.public_url}/webhooks/files/{route.token}"
     dispatcher.utter_message(
         response="utter_referral_password_route",
         reference=route.reference,
-        link=f"{config.public_url}/webhooks/files/{route.token}",
+        link=link,
         expires=f"{route.expires_at:%d/%m/%Y %H:%M} UTC",
         inbox=config.inbox_address,
         police_phone=police.phone,
         password=route.password,  # exactly what the PDF reader wants: no spaces
-        json_message={"one_time_secret": True, "reference": route.reference},
+        json_message={
+            "one_time_secret": True,
+            "reference": route.reference,
+            "link": {"url": link, "title": link_button_title()},
+        },
     )
     return [SlotSet("last_answer", "password_route"), SlotSet("draft_id", None)]
 
@@ -538,7 +544,12 @@ class ActionResendLink(NeverRaise, Action):
                 reference=item.reference,
                 link=f"{config.public_url}/webhooks/files/{token}",
                 expires=f"{expires:%d/%m/%Y %H:%M} UTC",
-                json_message={"link": f"{config.public_url}/webhooks/files/{token}"},
+                json_message={
+                    "link": {
+                        "url": f"{config.public_url}/webhooks/files/{token}",
+                        "title": link_button_title(),
+                    }
+                },
             )
             return [SlotSet("last_answer", "new_link")]
         dispatcher.utter_message(

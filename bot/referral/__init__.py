@@ -3,6 +3,7 @@
 from bot.referral.chat import (
     AnswerResult,
     field_shown,
+    link_button_title,
     looks_like_question,
     missing_labels,
     prefill_from_triage,
@@ -30,6 +31,7 @@ __all__ = [
     "fields_to_ask",
     "get_form",
     "get_store",
+    "link_button_title",
     "looks_like_question",
     "missing_labels",
     "missing_required",

@@ -168,6 +168,11 @@ def field_shown(form: FormSpec, draft: Draft, field_id: str) -> str:
     return _shown(form.field(field_id), value) if value else ""
 
 
+def link_button_title() -> str:
+    """The title of the button that opens a one-time PDF link (referral_forms/messages.yml)."""
+    return str(_messages_file()["link_button"])
+
+
 def sent_status_words() -> dict[str, str]:
     """How "my drafts" describes a sealed referral (referral_forms/messages.yml)."""
     return dict(_messages_file()["sent_status"])

@@ -133,13 +133,13 @@ def test_programs_keep_the_settings_make_run_always_read():
     env = {
         "ACTION_SERVER_PORT": "6055",
         "RASA_PORT": "6005",
-        "RASA_INTERFACE": "0.0.0.0",
+        "RASA_INTERFACE": "127.0.0.2",
         "PREVENT_PURGE_EVERY_SECONDS": "60",
         "PREVENT_PUSH_EVERY_SECONDS": "7",
     }
     found = {p.name: p.argv for p in sup.programs("m.tar.gz", False, env, python="py")}
     assert found["action server"][-2:] == ("--port", "6055")
-    assert found["rasa"][-4:] == ("--port", "6005", "--interface", "0.0.0.0")
+    assert found["rasa"][-4:] == ("--port", "6005", "--interface", "127.0.0.2")
     assert found["draft purge"][-1] == "60" and found["push"][-1] == "7"
     assert found["delivery worker"][-1] == "10"
     shell = {p.name: p for p in sup.programs("m.tar.gz", True, {}, python="py")}
