@@ -248,6 +248,26 @@ class ReferrerUpdates:
         return Route(row.channel, data["sender_id"], data.get("address") or {})
 
 
+def messages_for(url: str, updates_key: bytes, reference: str) -> list[str]:
+    """The messages the Prevent team sent about `reference`, newest first (for the review
+    app's history; it holds the updates key). One it cannot read is left out."""
+    texts = []
+    with session_scope(url) as session:
+        rows = (
+            session.query(ReferralUpdateRow)
+            .filter(ReferralUpdateRow.reference == reference, ReferralUpdateRow.kind == MESSAGE)
+            .order_by(ReferralUpdateRow.id.desc())
+            .all()
+        )
+        for row in rows:
+            try:
+                details = json.loads(open_sealed(updates_key, row.body, f"update:{row.id}"))
+            except DecryptionFailed:
+                continue
+            texts.append(str(details.get("message", "")))
+    return texts
+
+
 def get_updates() -> ReferrerUpdates:
     from bot.config import get_config
     from bot.store.crypto import get_keyring, get_pepper
