@@ -83,6 +83,11 @@ def test_a_confirmed_draft_arrives_sealed_and_only_the_inbox_key_opens_it(model_
             assert "delivered" in news and "prevent@essex.pnn.police.uk" in news, news
             assert re.search(r"VTR-[0-9A-F]{8}", news) and "Zebedee" not in news
             assert "no new news" in text_of(bot.say(sender, "any news on my referral?")).lower()
+            # "My drafts": the referral is listed as sent, with where it is; nothing to continue.
+            listed = text_of(bot.say(sender, "my drafts"))
+            reference = re.search(r"VTR-[0-9A-F]{8}", news).group(0)
+            assert f"{reference}: sent: delivered to the secure inbox" in listed, listed
+            assert "continue my draft" not in listed
     finally:
         controller.stop()
     assert len(inbox.messages) == 1
