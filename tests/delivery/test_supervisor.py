@@ -61,15 +61,18 @@ def test_a_failing_program_is_restarted_with_backoff_and_a_clean_exit_is_not(cap
     caplog.set_level(logging.INFO, logger="bot.supervisor")
     supervisor.start_all()
     try:
+        by_name = {r.program.name: r for r in supervisor.running}
         started = time.monotonic()
-        while time.monotonic() - started < 3.6:
+        # Dies at once, restarted after 1 s, dies, restarted after 2 s, dies again.
+        while len(by_name["failing"].history) < 3 and time.monotonic() - started < 30:
             assert supervisor.poll()
             time.sleep(0.05)
-        by_name = {r.program.name: r for r in supervisor.running}
-        # Died at 0 s, restarted after 1 s, died, restarted after 2 s (t ~ 3 s), died again.
+        took = time.monotonic() - started
         assert by_name["failing"].history[:3] == [3, 3, 3]
-        assert 2 <= by_name["failing"].restarts <= 3
-        assert by_name["failing"].backoff >= 4  # doubling
+        assert by_name["failing"].restarts == 3 and took >= 3.0  # 1 s + 2 s of backoff
+        assert by_name["failing"].backoff == 8  # doubling
+        assert by_name["done"].process is None or by_name["done"].process.wait(10) == 0
+        supervisor.poll()
         assert by_name["done"].history == [0] and by_name["done"].finished
         assert by_name["steady"].process is not None and by_name["steady"].history == []
         assert "failing died (exit code 3" in caplog.text
