@@ -40,12 +40,15 @@ invite: install ## One-time invite code for a member of staff: make invite CHANN
 telegram: install ## Relay Telegram to the running assistant by polling (no public URL needed)
 	@. scripts/env.sh && $(PY) -m bot.channels.telegram_polling
 
-review: install ## Run the Prevent team's review app on http://127.0.0.1:5060 (needs the inbox key)
-	@. scripts/env.sh && [ -n "$$PREVENT_UPDATES_KEY" ] || export PREVENT_UPDATES_KEY_FILE="$${PREVENT_UPDATES_KEY_FILE:-$$PREVENT_VAR_DIR/keys/updates.key}"; \
-	export PREVENT_REVIEW_ASSISTANT_CERT_FILE="$${PREVENT_REVIEW_ASSISTANT_CERT_FILE:-$$PREVENT_VAR_DIR/keys/assistant-signing.crt.pem}"; $(PY) -m bot.review
-
 rotate-keys: install ## Re-wrap every sealed row under the first master key (after adding a new one)
 	@. scripts/env.sh && $(PY) -m bot.store.rotate
+
+doctor: install ## Check this deployment's settings (certificate, SMTP relay, updates key, public URL)
+	@. scripts/env.sh && $(PY) -m bot.doctor
+
+review: install ## Run the Prevent team's review app on http://127.0.0.1:8060 (needs the inbox key)
+	@. scripts/env.sh && [ -n "$$PREVENT_UPDATES_KEY" ] || export PREVENT_UPDATES_KEY_FILE="$${PREVENT_UPDATES_KEY_FILE:-$$PREVENT_VAR_DIR/keys/updates.key}"; \
+	export PREVENT_REVIEW_ASSISTANT_CERT_FILE="$${PREVENT_REVIEW_ASSISTANT_CERT_FILE:-$$PREVENT_VAR_DIR/keys/assistant-signing.crt.pem}"; $(PY) -m bot.review
 
 review-admin: install ## Create a review app admin: make review-admin NAME=alice
 	@. scripts/env.sh && $(PY) -m bot.review.accounts create $(NAME) --role admin
@@ -68,4 +71,4 @@ eval: install ## Risk check on every eval/risk/*.yml: precision, recall, confusi
 clean: ## Remove generated data, models and var/ (keeps the venv)
 	rm -rf models var data/nlu/_generated_guidance.yml domain/_generated.yml
 
-.PHONY: help install data model run shell invite telegram review review-admin rotate-keys validate test lint bench clean eval
+.PHONY: help install data model run shell invite telegram review review-admin rotate-keys validate test lint bench clean eval doctor

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,8 @@ from bot.actions._common import (
 from bot.actions.triage import FACT_NAMES
 from bot.actions.triage import PREFIX as TRIAGE_PREFIX
 from bot.config import get_config
-from bot.delivery import InsecureAddress
+from bot.delivery import InsecureAddress, heartbeat
+from bot.delivery.outbox import receipt
 from bot.delivery.pickup import get_pickups
 from bot.delivery.submit import InboxSettings, protect_for_pickup, seal_and_queue
 from bot.guidance import get_service
@@ -39,12 +41,16 @@ from bot.referral import (
     CONCERN_MORE,
     Draft,
     DraftNotFound,
+    DraftSummary,
+    field_shown,
     fields_to_ask,
     get_form,
     get_store,
+    link_button_title,
     looks_like_question,
     missing_labels,
     prefill_from_triage,
+    sent_status_words,
     summary,
     take_answer,
 )
@@ -156,6 +162,7 @@ class ValidateVtrForm(NeverRaise, FormValidationAction):
     ) -> list[EventType] | None:
         """Events for an accepted answer, or None after telling the user what was wrong."""
         last_try = int(tracker.get_slot("vtr_retries") or 0) >= MAX_RETRIES
+        was_editing = draft.editing == field_id
         result = take_answer(get_form(), draft, field_id, text, last_try=last_try)
         if not result.accepted:
             dispatcher.utter_message(response="utter_field_problem", problem=result.problem)
@@ -167,6 +174,8 @@ class ValidateVtrForm(NeverRaise, FormValidationAction):
             dispatcher.utter_message(response="utter_storage_failed")
             return None
         events: list[EventType] = [SlotSet(SLOT + field_id, "set"), SlotSet("vtr_retries", 0)]
+        if was_editing:  # the summary then answers with this field only
+            events.append(SlotSet("vtr_edited", field_id))
         if field_id == "date_of_birth":
             events.append(SlotSet("vtr_age_group", draft.age_group()))
         if field_id == "area":
@@ -196,7 +205,7 @@ class ActionStartReferral(NeverRaise, Action):
             remember_draft_conversation(tracker, draft.id)
             facts = {n: tracker.get_slot(TRIAGE_PREFIX + n) for n in FACT_NAMES}
             outcome = _last_outcome(tracker)
-            prefilled = prefill_from_triage(draft, facts, outcome)
+            prefilled = prefill_from_triage(draft, facts, outcome, get_form())
             store.save(owner_id(tracker), draft)
         except STORAGE_ERRORS:
             log.exception("could not create a draft")
@@ -255,11 +264,21 @@ class ActionVtrSummary(NeverRaise, Action):
             dispatcher.utter_message(response="utter_no_draft")
             return [SlotSet("last_answer", "no_draft")]
         form = get_form()
+        missing = missing_labels(form, draft)
+        edited = tracker.get_slot("vtr_edited")
+        if edited and not missing:  # "change ...": the changed field, not the whole summary
+            spec = form.field(edited)
+            shown = field_shown(form, draft, spec.part_of or spec.id)
+            dispatcher.utter_message(
+                response="utter_vtr_field_changed",
+                label=form.field(spec.part_of).label if spec.part_of else spec.label,
+                value=shown,
+            )
+            return [SlotSet("vtr_edited", None), SlotSet("last_answer", f"edited:{edited}")]
         text = "\n\n".join(
             f"{title}\n" + "\n".join(f"• {label}: {value}" for label, value in rows)
             for title, rows in summary(form, draft)
         )
-        missing = missing_labels(form, draft)
         missing_text = (
             domain_text(domain, "utter_vtr_missing").format(missing=", ".join(missing))
             if missing
@@ -271,7 +290,7 @@ class ActionVtrSummary(NeverRaise, Action):
             summary=text,
             missing=missing_text,
         )
-        return [SlotSet("last_answer", "vtr_summary")]
+        return [SlotSet("vtr_edited", None), SlotSet("last_answer", "vtr_summary")]
 
 
 def domain_text(domain: DomainDict, response: str) -> str:
@@ -330,13 +349,26 @@ class ActionConfirmDraft(NeverRaise, Action):
             )
             return [SlotSet("last_answer", "not_sent")]
         _after_sealing(tracker, draft, receipt.reference)
+        # "On its way" only while a delivery worker is alive to send it (its heartbeat).
+        worker_alive = _delivery_worker_alive(config.database_url)
         dispatcher.utter_message(
-            response="utter_referral_queued",
+            response="utter_referral_queued" if worker_alive else "utter_referral_queued_no_worker",
             reference=receipt.reference,
             inbox=", ".join(receipt.recipients),
-            when=f"{datetime.now():%d/%m/%Y %H:%M}",
+            when=f"{datetime.now(timezone.utc):%d/%m/%Y %H:%M} UTC",
+            police_phone=get_service().base.police.phone,
         )
         return [SlotSet("last_answer", "sealed"), SlotSet("draft_id", None)]
+
+
+def _delivery_worker_alive(database_url: str) -> bool:
+    """Whether a delivery worker beat recently (see bot.delivery.heartbeat)."""
+    every = float(os.environ.get("PREVENT_DELIVERY_EVERY_SECONDS", "10") or 10)
+    try:
+        return heartbeat.is_alive(database_url, heartbeat.max_age_for(every))
+    except STORAGE_ERRORS as exc:
+        log.error("delivery worker heartbeat unreadable: %s", type(exc).__name__)
+        return False
 
 
 def _after_sealing(tracker: Tracker, draft: Draft, reference: str) -> None:
@@ -380,15 +412,20 @@ def _password_route(
         return [SlotSet("last_answer", "not_sent")]
     _after_sealing(tracker, draft, route.reference)
     police = get_service().base.police
+    link = f"{config.public_url}/webhooks/files/{route.token}"
     dispatcher.utter_message(
         response="utter_referral_password_route",
         reference=route.reference,
-        link=f"{config.public_url}/webhooks/files/{route.token}",
+        link=link,
         expires=f"{route.expires_at:%d/%m/%Y %H:%M} UTC",
         inbox=config.inbox_address,
         police_phone=police.phone,
-        password=route.grouped_password,
-        json_message={"one_time_secret": True, "reference": route.reference},
+        password=route.password,  # exactly what the PDF reader wants: no spaces
+        json_message={
+            "one_time_secret": True,
+            "reference": route.reference,
+            "link": {"url": link, "title": link_button_title()},
+        },
     )
     return [SlotSet("last_answer", "password_route"), SlotSet("draft_id", None)]
 
@@ -405,7 +442,10 @@ class ActionEditField(NeverRaise, Action):
         draft = _draft_or_say(dispatcher, tracker)
         if draft is None:
             return [SlotSet("last_answer", "no_draft")]
-        spec = get_form().find_field(latest_text(tracker))
+        form = get_form()
+        spec = form.find_field(latest_text(tracker))
+        if spec is not None and not spec.ask_in_chat and form.parts(spec.id):
+            spec = form.parts(spec.id)[0]  # "change the indicators": its parts, in turn
         if spec is None or not spec.ask_in_chat:
             dispatcher.utter_message(response="utter_which_field")
             return [SlotSet("last_answer", "which_field"), SlotSet("draft_id", draft.id)]
@@ -415,6 +455,7 @@ class ActionEditField(NeverRaise, Action):
         return [
             SlotSet("draft_id", draft.id),
             SlotSet(SLOT + spec.id, None),
+            SlotSet("vtr_edited", None),
             SlotSet("paused_form", None),
             SlotSet("last_answer", f"editing:{spec.id}"),
             FollowupAction("vtr_form"),
@@ -468,17 +509,76 @@ class ActionListDrafts(NeverRaise, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         deliver_notices(dispatcher, tracker)
-        drafts = get_store().list(owner_id(tracker))
-        if not drafts:
+        everything = get_store().list(owner_id(tracker))
+        drafts = [d for d in everything if not d.sealed]
+        sent = [d for d in everything if d.sealed]
+        if not everything:
             dispatcher.utter_message(response="utter_no_drafts")
             return [SlotSet("last_answer", "no_drafts")]
-        lines = [
-            f"• {d.short_id} ({d.status}, updated {d.updated_at:%d/%m/%Y %H:%M})"
-            + (f": {d.label}" if d.label else "")
-            for d in drafts
-        ]
-        dispatcher.utter_message(response="utter_my_drafts", drafts="\n".join(lines))
+        if drafts:
+            lines = [
+                f"• {d.short_id} ({d.status}, updated {d.updated_at:%d/%m/%Y %H:%M})"
+                + (f": {d.label}" if d.label else "")
+                for d in drafts
+            ]
+            dispatcher.utter_message(response="utter_my_drafts", drafts="\n".join(lines))
+        else:
+            dispatcher.utter_message(response="utter_no_drafts")
+        if sent:
+            lines = [f"• {d.reference or d.short_id}: {_sent_status(d)}" for d in sent]
+            dispatcher.utter_message(response="utter_my_sent_referrals", referrals="\n".join(lines))
         return [SlotSet("last_answer", "my_drafts")]
+
+
+def _sent_status(item: DraftSummary) -> str:
+    """Where a sealed referral is: from the outbox (sealed for the inbox) or the fallback."""
+    words = sent_status_words()
+    found = receipt(get_config().database_url, item.reference) if item.reference else None
+    if found is None:
+        return words["password_route"]
+    when = f"{found.sent_at:%d/%m/%Y %H:%M} UTC" if found.sent_at else ""
+    return words.get(found.status, found.status).format(when=when)
+
+
+class ActionResendLink(NeverRaise, Action):
+    """ "Send me the link again": a new one-time link to the password-protected PDF.
+
+    Only for this sender's own referrals, while the file is still held (24 hours); the old
+    link stops working.
+    """
+
+    def name(self) -> str:
+        return "action_resend_link"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        config = get_config()
+        pickups = get_pickups()
+        for item in get_store().list(owner_id(tracker)):  # newest first
+            if not item.sealed or not item.reference:
+                continue
+            issued = pickups.reissue(item.reference)
+            if issued is None:
+                continue
+            token, expires = issued
+            dispatcher.utter_message(
+                response="utter_referral_new_link",
+                reference=item.reference,
+                link=f"{config.public_url}/webhooks/files/{token}",
+                expires=f"{expires:%d/%m/%Y %H:%M} UTC",
+                json_message={
+                    "link": {
+                        "url": f"{config.public_url}/webhooks/files/{token}",
+                        "title": link_button_title(),
+                    }
+                },
+            )
+            return [SlotSet("last_answer", "new_link")]
+        dispatcher.utter_message(
+            response="utter_referral_no_link", police_phone=get_service().base.police.phone
+        )
+        return [SlotSet("last_answer", "no_link")]
 
 
 class ActionAskDeleteDraft(NeverRaise, Action):

@@ -83,3 +83,18 @@ def split_text(text: str, limit: int, measure: Callable[[str], int] = len) -> li
     if rest:
         pieces.append(rest)
     return pieces
+
+
+def link_of(json_message: object) -> tuple[str, str] | None:
+    """(title, url) of a reply's `link` payload ({"link": {"url", "title"}}), if it is a web
+    address: the one-time PDF links, which each channel makes clickable its own way (a
+    Telegram URL button, a Teams openUrl action). Anything but http(s) is refused."""
+    if not isinstance(json_message, dict):
+        return None
+    link = json_message.get("link")
+    if not isinstance(link, dict):
+        return None
+    url, title = str(link.get("url") or ""), clean_text(str(link.get("title") or "")).strip()
+    if not re.fullmatch(r"https?://[^\s<>\"']+", url) or not title:
+        return None
+    return title, url

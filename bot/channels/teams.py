@@ -36,6 +36,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels import adaptive_cards as cards
+from bot.channels.rendering import link_of
 from bot.channels.teams_auth import (
     HTTP_TIMEOUT_SECONDS,
     AppToken,
@@ -280,6 +281,10 @@ class TeamsOutput(OutputChannel):
             await self._post(attachments=[cards.emergency_card(json_message)])
         elif cards.is_outcome(json_message):
             await self._post(attachments=[cards.outcome_card(json_message)])
+        elif (link := link_of(json_message)) is not None:  # a one-time PDF link
+            title, url = link
+            card = {"buttons": [{"type": "openUrl", "title": title, "value": url}]}
+            await self._post(attachments=[{"contentType": cards.HERO_CARD, "content": card}])
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         await self._post(attachments=[cards.hero_card("", image=image)])

@@ -47,7 +47,7 @@ from sanic.response import HTTPResponse
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.error import Forbidden, InvalidToken, RetryAfter, TelegramError
 
-from bot.channels.rendering import clean_text, split_text, utf16_len
+from bot.channels.rendering import clean_text, link_of, split_text, utf16_len
 from bot.enrolment import Enrolment, get_enrolment, looks_like_code
 
 log = logging.getLogger(__name__)
@@ -360,6 +360,11 @@ class TelegramOutput(OutputChannel):
         text = json_message.get("text") if isinstance(json_message, dict) else None
         if isinstance(text, str) and text.strip():
             await self.send_text_message(recipient_id, text)
+        link = link_of(json_message)
+        if link is not None:  # a one-time PDF link: a button that opens it
+            title, url = link
+            button = InlineKeyboardButton(title[:64], url=url)
+            await self._send(recipient_id, title, InlineKeyboardMarkup([[button]]))
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
         await self.send_text_message(recipient_id, f"Image: {image}")

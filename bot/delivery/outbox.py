@@ -12,6 +12,7 @@ from __future__ import annotations
 import email.policy
 import ipaddress
 import logging
+import re
 import smtplib
 import ssl
 import uuid
@@ -29,6 +30,23 @@ from bot.store.db import Base, session_scope, utcnow
 
 QUEUED, SENDING, SENT, DEAD = "queued", "sending", "sent", "dead"
 
+log = logging.getLogger("bot.delivery")
+#: What an operator needs to fix a refused send: the error and the relay's words, shortened.
+#: SMTP replies name the relay and its rules, not the referral (which is ciphertext anyway).
+REASON_LIMIT = 200
+
+
+def failure_reason(exc: BaseException) -> str:
+    """ "SMTPNotSupportedError: STARTTLS extension not supported by server", one line."""
+    detail = str(exc)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        message = exc.smtp_error
+        text = message.decode("utf-8", "replace") if isinstance(message, bytes) else str(message)
+        detail = f"{exc.smtp_code} {text}"
+    detail = re.sub(r"\s+", " ", detail).strip()
+    reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    return reason[:REASON_LIMIT]
+
 
 class OutboxRow(Base):
     __tablename__ = "outbox"
@@ -43,7 +61,7 @@ class OutboxRow(Base):
     status = Column(String(10), nullable=False, default=QUEUED, index=True)
     attempts = Column(Integer, nullable=False, default=0)
     next_attempt_at = Column(DateTime, nullable=False, default=utcnow)
-    last_error = Column(String(200), nullable=True)  # an error class, never message content
+    last_error = Column(String(200), nullable=True)  # error and relay reply, never content
     created_at = Column(DateTime, nullable=False, default=utcnow)
     sent_at = Column(DateTime, nullable=True)
 
@@ -169,8 +187,9 @@ def _wire_message(row: OutboxRow) -> bytes:
     return message.as_bytes(policy=email.policy.SMTP)
 
 
-#: Told, inside the transaction that records it, that a referral was sent ("sent") or
-#: given up on ("not_sent"), with details for the referrer (inbox, time; never content).
+#: Told, inside the transaction that records it, that a referral was sent ("sent"), failed
+#: a first time and is retried ("delayed"), or given up on ("not_sent"), with details for
+#: the referrer (inbox, time; never content).
 OutcomeHook = Callable[[Session, str, str, dict[str, str]], None]
 
 
@@ -228,7 +247,7 @@ class DeliveryWorker:
         try:
             self._smtp_send(sender, recipients, data)
         except (OSError, smtplib.SMTPException) as exc:
-            return self._failed(row_id, now, type(exc).__name__)
+            return self._failed(row_id, now, failure_reason(exc))
         with session_scope(self.url) as session:
             row = session.get(OutboxRow, row_id)
             row.status, row.sent_at, row.attempts = SENT, now, row.attempts + 1
@@ -237,16 +256,49 @@ class DeliveryWorker:
         return "sent"
 
     def _failed(self, row_id: str, now: datetime, error: str) -> str:
+        """Record a refused or failed send; tell the operator (the log) and the referrer.
+
+        The first failure is logged as a warning with the reason, and the referrer hears
+        that it is delayed and retried; the last one (a dead letter) is an error, and the
+        referrer is given the phone route.
+        """
         with session_scope(self.url) as session:
             row = session.get(OutboxRow, row_id)
             row.attempts += 1
-            row.last_error = error
+            row.last_error = error[:REASON_LIMIT]
+            where = f"{self.smtp.host}:{self.smtp.port} ({self.smtp.security})"
             if row.attempts >= self.max_attempts:
                 row.status = DEAD
+                log.error(
+                    "delivery of %s gave up after %d attempts via %s: %s; the referrer is "
+                    "told to ring the Police Prevent Team",
+                    row.reference,
+                    row.attempts,
+                    where,
+                    error,
+                )
                 self._tell(session, row, "not_sent")
                 return "dead"
             row.status = QUEUED
             row.next_attempt_at = now + self.backoff * (2 ** (row.attempts - 1))
+            if row.attempts == 1:
+                log.warning(
+                    "delivery of %s failed via %s: %s; retrying (attempt 1 of %d, next at %s UTC)",
+                    row.reference,
+                    where,
+                    error,
+                    self.max_attempts,
+                    f"{row.next_attempt_at:%H:%M:%S}",
+                )
+                self._tell(session, row, "delayed", retry_at=f"{row.next_attempt_at:%H:%M} UTC")
+            else:
+                log.info(
+                    "delivery of %s failed again (attempt %d of %d): %s",
+                    row.reference,
+                    row.attempts,
+                    self.max_attempts,
+                    error,
+                )
             return "retry"
 
     def _tell(self, session: Session, row: OutboxRow, kind: str, **details: str) -> None:

@@ -4,8 +4,12 @@ Where the area has no inbox certificate, the referrer sends the form themselves,
 password-protected, and rings the Police Prevent Team with the password. The chat cannot
 carry a file on every channel, so the bot hands out a link that works once and for a
 short time. At rest the PDF (already AES-256 under the password the user is shown) is
-encrypted again under the bot's key ring; only a hash of the link's token is stored, and
-the row is deleted when the file is fetched or when it expires.
+encrypted again under the bot's key ring; only a hash of the link's token is stored.
+
+A link works once: when the file is fetched the row is re-keyed under a random hash nobody
+holds (the link is dead), and the file is kept until it expires (24 hours), so that the
+referrer can ask for a new link ("send me the link again") while they have not sent it;
+a new link kills the old one the same way. Expired rows are deleted (`purge_expired`).
 """
 
 from __future__ import annotations
@@ -85,23 +89,68 @@ class PickupStore:
         return token, expires
 
     def take(self, token: str, now: datetime | None = None) -> Pickup | None:
-        """The file, once: the row is deleted as it is read. None if unknown or expired."""
+        """The file, once: the link dies as it is read. None if unknown, spent or expired."""
         now = now or utcnow()
         digest = _token_hash(token)
         with session_scope(self._url) as session:
             row = session.get(PickupRow, digest)
             if row is None:
                 return None
-            # Two requests racing for one link: only the one whose delete counts gets it.
-            taken = (
-                session.query(PickupRow)
-                .filter(PickupRow.token_hash == digest)
-                .delete(synchronize_session=False)
-            )
-            if taken != 1 or row.expires_at < now:
+            if row.expires_at < now:
+                session.delete(row)
                 return None
-            data_key = self._keys.unwrap(WrappedKey(row.key_version, row.wrapped_key), digest)
-            return Pickup(row.filename, open_sealed(data_key, row.blob, digest))
+            content = self._open(row)
+            # Two requests racing for one link: only the one whose re-key counts gets it.
+            if not self._rekey(session, row, content, _token_hash(secrets.token_urlsafe(32))):
+                return None
+            return Pickup(row.filename, content)
+
+    def reissue(self, reference: str, now: datetime | None = None) -> tuple[str, datetime] | None:
+        """A new one-time link for `reference`'s file (the old link dies); None if expired."""
+        now = now or utcnow()
+        with session_scope(self._url) as session:
+            row = (
+                session.query(PickupRow)
+                .filter(PickupRow.reference == reference, PickupRow.expires_at >= now)
+                .order_by(PickupRow.created_at.desc())
+                .first()
+            )
+            if row is None:
+                return None
+            token = secrets.token_urlsafe(32)
+            if not self._rekey(session, row, self._open(row), _token_hash(token)):
+                return None
+            return token, row.expires_at
+
+    def _open(self, row: PickupRow) -> bytes:
+        digest = row.token_hash
+        data_key = self._keys.unwrap(WrappedKey(row.key_version, row.wrapped_key), digest)
+        return open_sealed(data_key, row.blob, digest)
+
+    def _rekey(self, session, row: PickupRow, content: bytes, digest: str) -> bool:  # type: ignore[no-untyped-def]
+        """Move the file under a new token hash (a fresh data key bound to it)."""
+        gone = (
+            session.query(PickupRow)
+            .filter(PickupRow.token_hash == row.token_hash)
+            .delete(synchronize_session=False)
+        )
+        if gone != 1:
+            return False
+        data_key = new_data_key()
+        wrapped = self._keys.wrap(data_key, digest)
+        session.add(
+            PickupRow(
+                token_hash=digest,
+                reference=row.reference,
+                filename=row.filename,
+                key_version=wrapped.version,
+                wrapped_key=wrapped.blob,
+                blob=seal(data_key, content, digest),
+                created_at=row.created_at,
+                expires_at=row.expires_at,
+            )
+        )
+        return True
 
     def purge_expired(self, now: datetime | None = None) -> int:
         with session_scope(self._url) as session:

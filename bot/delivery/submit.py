@@ -7,7 +7,7 @@ After this the bot keeps only the sealed envelope (in the outbox) and the draft'
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from bot.delivery.outbox import Receipt, enqueue
 from bot.delivery.pickup import PickupStore
@@ -32,10 +32,14 @@ def seal_and_queue(
     sealer: Sealer,
     inbox: InboxSettings,
     database_url: str,
-    today: date | None = None,
+    now: datetime | None = None,
 ) -> Receipt:
-    """Render, seal to the inbox certificates and queue; returns the receipt for the user."""
-    meta = RenderMeta.for_draft(draft, today)
+    """Render, seal to the inbox certificates and queue; returns the receipt for the user.
+
+    The documents say "Submitted" with the sealing time `now` (UTC): what the Prevent team
+    reads is final, not a draft.
+    """
+    meta = RenderMeta.for_sealing(draft, now)
     envelope = sealer.seal(
         sealed_documents(form, draft, meta),
         subject=f"VTR referral {meta.reference}",
@@ -67,14 +71,14 @@ def protect_for_pickup(
     form: FormSpec,
     draft: Draft,
     pickups: PickupStore,
-    today: date | None = None,
+    now: datetime | None = None,
 ) -> PasswordRoute:
     """Render the PDF, protect it with a fresh password and keep it for a one-time link.
 
     The password is returned to be shown once and is stored nowhere: only the user and,
     by phone, the Police Prevent Team ever have it.
     """
-    meta = RenderMeta.for_draft(draft, today)
+    meta = RenderMeta.for_sealing(draft, now)
     protected = protect_pdf(to_pdf(form, draft, meta))
     token, expires = pickups.put(
         meta.reference, f"{document_stem(meta.reference)}.pdf", protected.pdf

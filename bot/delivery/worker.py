@@ -12,6 +12,7 @@ import time
 from datetime import timedelta
 
 from bot.config import get_config
+from bot.delivery.heartbeat import beat
 from bot.delivery.outbox import DeliveryWorker, OutcomeHook, SmtpConfigError, SmtpSettings
 from bot.referral.updates import UnknownReference, add_update, load_updates_key
 
@@ -70,7 +71,14 @@ def main() -> None:
         ),
         on_outcome=tell_referrer(load_updates_key(config.var_dir)),
     )
+    log.info(
+        "delivery worker started: %s every %ss, from %s",
+        smtp,
+        args.every or "once",
+        smtp.sender,
+    )
     while True:
+        beat(config.database_url)  # the confirm path checks this before "on its way"
         counts = worker.run_once()
         if any(counts.values()):
             log.info("delivery: %(sent)d sent, %(retry)d to retry, %(dead)d dead", counts)

@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.referral.draft import CONCERN_MORE, Draft, applies, missing_required
-from bot.referral.form import UNKNOWN, FormSpec, _say, clean_text, validate
+from bot.referral.form import UNKNOWN, FormSpec, _messages_file, _say, clean_text, validate
+
+NOT_KNOWN = "Not known"
 
 _DONE = re.compile(
     r"^\s*(no(pe|thing)?|nah|none|done|finished|that'?s (all|it|everything)|"
@@ -75,6 +77,7 @@ def take_answer(
             return _keep_as_typed(draft, field_id, UNKNOWN)
         return AnswerResult(field_id, accepted=False, problem=_say("required"))
     draft.set(field_id, value)
+    compose_parts(form, draft, spec.part_of)
     return AnswerResult(
         field_id, accepted=True, emergency=(field_id == "imminent_risk" and value == "yes")
     )
@@ -86,10 +89,31 @@ def _keep_as_typed(draft: Draft, field_id: str, text: str) -> AnswerResult:
     return AnswerResult(field_id, accepted=True)
 
 
+def compose_parts(form: FormSpec, draft: Draft, field_id: str) -> None:
+    """Write a composed field (the indicators row) from its answered parts, one per line:
+    "Engagement: ...", "Intent: ...", "Capability: ..." in the user's words."""
+    if not field_id:
+        return
+    lines = []
+    for part in form.parts(field_id):
+        value = draft.values.get(part.id)
+        if value:
+            lines.append(f"{part.label}: {NOT_KNOWN if value == UNKNOWN else value}")
+    if lines:
+        draft.values[field_id] = "\n".join(lines)
+
+
 def prefill_from_triage(
-    draft: Draft, facts: dict[str, Any], outcome: dict[str, Any] | None
+    draft: Draft,
+    facts: dict[str, Any],
+    outcome: dict[str, Any] | None,
+    form: FormSpec | None = None,
 ) -> list[str]:
-    """Carry what the triage conversation established into the draft; returns field ids set."""
+    """Carry what the triage conversation established into the draft; returns field ids set.
+
+    With the `form`, engagement, intent and capability fill the indicators' parts (a part the
+    triage did not settle is asked in the chat); without it, the indicators row directly.
+    """
     filled: list[str] = []
 
     def put(field_id: str, value: str) -> None:
@@ -101,14 +125,23 @@ def prefill_from_triage(
         put("imminent_risk", "no")
     if isinstance(facts.get("age"), int):
         put("date_of_birth", f"about {facts['age']}")
-    labels = {"yes": "seen", "no": "not seen", "unsure": "not sure"}
-    dims = [
-        f"{name.capitalize()}: {labels[facts[name]]}"
-        for name in ("engagement", "intent", "capability")
-        if facts.get(name) in labels
-    ]
-    if dims:
-        put("indicators", "; ".join(dims) + " (from the triage conversation; not a score)")
+    said = _messages_file()["triage_indicators"]
+    parts = form.parts("indicators") if form is not None else ()
+    if parts:  # each dimension the triage settled fills its part; the others are asked
+        for part in parts:
+            if str(facts.get(part.id)) in said:
+                put(part.id, said[str(facts[part.id])])
+        if any(p.id in filled for p in parts):
+            compose_parts(form, draft, "indicators")
+            filled.append("indicators")
+    else:
+        dims = [
+            f"{name.capitalize()}: {said[str(facts[name])]}"
+            for name in ("engagement", "intent", "capability")
+            if str(facts.get(name)) in said
+        ]
+        if dims:
+            put("indicators", "\n".join(dims))
     if facts.get("dsl_consulted") == "yes":
         put("dsl_discussed", "Yes (said during the triage conversation)")
     if outcome:
@@ -119,28 +152,44 @@ def prefill_from_triage(
     return filled
 
 
+def _shown(spec: Any, value: str) -> str:
+    if value == UNKNOWN:
+        return NOT_KNOWN
+    if spec.type == "choice":
+        return spec.choices.get(value, value)
+    if spec.type in ("yes_no", "area"):
+        return value.capitalize()
+    return value
+
+
+def field_shown(form: FormSpec, draft: Draft, field_id: str) -> str:
+    """One answer as the summary shows it ("" when unanswered)."""
+    value = draft.values.get(field_id, "")
+    return _shown(form.field(field_id), value) if value else ""
+
+
+def link_button_title() -> str:
+    """The title of the button that opens a one-time PDF link (referral_forms/messages.yml)."""
+    return str(_messages_file()["link_button"])
+
+
+def sent_status_words() -> dict[str, str]:
+    """How "my drafts" describes a sealed referral (referral_forms/messages.yml)."""
+    return dict(_messages_file()["sent_status"])
+
+
 def summary(form: FormSpec, draft: Draft) -> list[tuple[str, list[tuple[str, str]]]]:
     """The draft by section: (section title, [(label, value shown)]), skipping blank fields."""
     sections = []
     for section in form.sections:
         rows = []
         for spec in section.fields:
-            if not applies(spec, draft):
+            if not applies(spec, draft) or spec.part_of:
                 continue
             value = draft.values.get(spec.id, "")
             if not value:
                 continue
-            if value == UNKNOWN:
-                shown = "Not known"
-            elif spec.type == "choice":
-                shown = spec.choices.get(value, value)
-            elif spec.type == "yes_no":
-                shown = value.capitalize()
-            elif spec.type == "area":
-                shown = value.capitalize()
-            else:
-                shown = value
-            rows.append((spec.label, shown))
+            rows.append((spec.label, _shown(spec, value)))
         if rows:
             sections.append((section.title, rows))
     return sections

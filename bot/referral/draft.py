@@ -112,6 +112,8 @@ def fields_to_ask(form: FormSpec, draft: Draft) -> list[str]:
     for spec in form.fields:
         if not spec.ask_in_chat or not applies(spec, draft):
             continue
+        if spec.part_of and filled_otherwise(form, draft, spec.part_of):
+            continue
         if not draft.answered(spec.id):
             todo.append(spec.id)
         if spec.id == "concern" and draft.answered("concern") and not draft.concern_done:
@@ -122,6 +124,14 @@ def fields_to_ask(form: FormSpec, draft: Draft) -> list[str]:
     if not contact_known and "referrer_phone" not in todo and "referrer_email" not in todo:
         todo.append("referrer_phone")  # both "don't know": at least one is needed
     return todo
+
+
+def filled_otherwise(form: FormSpec, draft: Draft, field_id: str) -> bool:
+    """Whether a composed field (the indicators) was filled without its parts being asked,
+    e.g. carried over whole from the triage conversation: then its parts are not asked."""
+    return draft.answered(field_id) and not any(
+        draft.answered(part.id) for part in form.parts(field_id)
+    )
 
 
 def touch(draft: Draft, now: datetime) -> None:

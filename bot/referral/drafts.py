@@ -31,6 +31,12 @@ class DraftSummary:
     status: str
     updated_at: datetime
     label: str
+    reference: str = ""  # once sealed: the referral's reference (VTR-...)
+
+    @property
+    def sealed(self) -> bool:
+        """Sealed and gone: a referral, not a draft (it cannot be continued)."""
+        return self.status not in ("draft", "ready")
 
 
 @dataclass(frozen=True)
@@ -117,10 +123,16 @@ class DraftStore:
             )
             summaries = []
             for row in rows:
-                draft = self._decrypt(row)
+                data = json.loads(open_sealed(self._data_key(row), row.payload, row.id))
+                draft = Draft.from_dict(data)
                 summaries.append(
                     DraftSummary(
-                        row.id, draft.short_id, row.status, row.updated_at, draft.display_name
+                        row.id,
+                        draft.short_id,
+                        row.status,
+                        row.updated_at,
+                        draft.display_name,
+                        str(data.get("reference") or ""),
                     )
                 )
             return summaries

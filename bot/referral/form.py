@@ -32,7 +32,7 @@ AREAS = {"southend": "Southend", "essex": "Essex", "thurrock": "Thurrock"}
 
 _UNKNOWN_ANSWER = re.compile(
     r"^\s*(i\s+)?(don'?t|do not|dont) know\b|^\s*(not (sure|known)|unknown|no idea|n/?a|"
-    r"prefer not to say|rather not say|not applicable|none known|idk|dunno|unsure)\b",
+    r"prefer not to say|rather not say|not applicable|idk|dunno|unsure)\b",
     re.I,
 )
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}[0-9][A-Z0-9]?)\s*([0-9][A-Z]{2})\b", re.I)
@@ -51,9 +51,14 @@ _MESSAGES_PATH = Path(__file__).resolve().parents[2] / "referral_forms" / "messa
 
 
 @functools.lru_cache(maxsize=1)
-def _messages() -> dict[str, str]:
+def _messages_file() -> dict[str, Any]:
+    """referral_forms/messages.yml: every sentence the referral code composes."""
     with _MESSAGES_PATH.open(encoding="utf-8") as fh:
-        return yaml.safe_load(fh)["problems"]
+        return yaml.safe_load(fh)
+
+
+def _messages() -> dict[str, str]:
+    return _messages_file()["problems"]
 
 
 def _say(key: str, **values: Any) -> str:
@@ -83,6 +88,7 @@ class FieldSpec:
     free_text: bool = False
     when: str = ""
     ask_in_chat: bool = True
+    part_of: str = ""  # composed into that field's row (e.g. the three indicators)
     help: str = ""
     citations: tuple[str, ...] = ()
 
@@ -117,6 +123,10 @@ class FormSpec:
             if f.id == field_id:
                 return f
         raise KeyError(field_id)
+
+    def parts(self, field_id: str) -> tuple[FieldSpec, ...]:
+        """The fields composed into `field_id` (its `part_of` fields), in form order."""
+        return tuple(f for f in self.fields if f.part_of == field_id)
 
     def find_field(self, words: str) -> FieldSpec | None:
         """The field a user names ("change the date of birth"): longest alias wins."""
@@ -215,9 +225,18 @@ def _check_postcode(spec: FieldSpec, text: str, today: date) -> Checked:
     return Checked(text)  # an address without a postcode is still useful
 
 
+_EXTENSION = re.compile(r"[\s,]*(?:ext(?:ension)?\.?|x|#)\s*\d{1,6}\s*$", re.I)
+
+
 def _check_phone(spec: FieldSpec, text: str, today: date) -> Checked:
-    digits = re.sub(r"[\s().-]", "", text)
-    if re.fullmatch(r"(\+44|0044|0)\d{9,10}", digits) or re.fullmatch(r"\+\d{8,15}", digits):
+    """UK numbers, international ones (+33 ..., 0033 ...), with an extension kept as typed."""
+    number = _EXTENSION.sub("", text)
+    digits = re.sub(r"[\s()./-]", "", number)
+    if (
+        re.fullmatch(r"(\+44|0044|0)\d{9,10}", digits)
+        or re.fullmatch(r"\+\d{7,15}", digits)
+        or re.fullmatch(r"00[1-9]\d{6,14}", digits)
+    ):
         return Checked(text)
     return Checked(problem=_say("phone"))
 
@@ -299,11 +318,15 @@ def parse_spec(data: dict[str, Any]) -> FormSpec:
                         free_text=bool(raw.get("free_text", False)),
                         when=raw.get("when", ""),
                         ask_in_chat=bool(raw.get("ask_in_chat", True)),
+                        part_of=str(raw.get("part_of") or ""),
                         help=raw.get("help", ""),
                         citations=tuple(raw.get("citations") or ()),
                     )
                 )
             sections.append(Section(raw_section["id"], raw_section["title"], tuple(fields)))
+        for spec in (f for s in sections for f in s.fields if f.part_of):
+            if spec.part_of not in seen:
+                raise FormSpecError(f"field {spec.id!r} is part of unknown {spec.part_of!r}")
         return FormSpec(data["id"], data["title"], str(data.get("version", "")), tuple(sections))
     except (KeyError, TypeError) as exc:
         raise FormSpecError(f"referral form is missing {exc}") from exc

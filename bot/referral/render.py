@@ -32,13 +32,13 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
 from bot.referral.draft import Draft, applies
-from bot.referral.form import AREAS, UNKNOWN, FieldSpec, FormSpec, Section
+from bot.referral.form import AREAS, UNKNOWN, FieldSpec, FormSpec, Section, _messages_file
 
 DOCUMENT_TITLE = "Vulnerable to Radicalisation (VTR) referral"
 MARKING = "OFFICIAL-SENSITIVE"
@@ -46,21 +46,36 @@ NOT_KNOWN = "Not known"
 CONCERN_FIELD = "concern"
 REFERRER_SECTION = "referrer"
 _YES_NO = {"yes": "Yes", "no": "No"}
-_STATUS_NOTES = {
-    "draft": "DRAFT: not yet sealed or sent",
-    "ready": "DRAFT: ready, not yet sealed or sent",
-}
+SUBMITTED = "submitted"  # the JSON status of a sealed referral (the document says so too)
 # Characters XML 1.0 (DOCX, ReportLab markup) cannot hold; tabs and newlines are kept.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
+def _document_words() -> dict[str, Any]:
+    """How a document names itself (referral_forms/messages.yml, `document`)."""
+    return _messages_file()["document"]
+
+
+def document_author() -> str:
+    """The author in the PDF and DOCX properties: the assistant, never a person."""
+    return str(_document_words()["author"])
+
+
 @dataclass(frozen=True)
 class RenderMeta:
-    """What the document shows beyond the answers."""
+    """What the document shows beyond the answers.
+
+    `sealed_at` (UTC) is set when the referral is sealed for the inbox: the document then
+    says "Submitted" with that time and its status is ``submitted``; without it the document
+    is a draft and says so. `rendered_at` is the creation date in the file properties (the
+    sealing time, else now).
+    """
 
     reference: str
     referral_date: str  # DD/MM/YYYY: set when sealed; today's date for a draft
     area_name: str
+    sealed_at: datetime | None = None
+    rendered_at: datetime | None = None
 
     @classmethod
     def for_draft(cls, draft: Draft, today: date | None = None) -> RenderMeta:
@@ -72,6 +87,31 @@ class RenderMeta:
             referral_date=today.strftime("%d/%m/%Y"),
             area_name=AREAS.get(area, "" if area == UNKNOWN else area),
         )
+
+    @classmethod
+    def for_sealing(cls, draft: Draft, now: datetime | None = None) -> RenderMeta:
+        """For the referral as it is sealed and submitted: dated and stamped `now` (UTC)."""
+        now = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+        draft_meta = cls.for_draft(draft, now.date())
+        return cls(draft_meta.reference, draft_meta.referral_date, draft_meta.area_name, now, now)
+
+    @property
+    def created(self) -> datetime:
+        """The creation date for the file properties (UTC)."""
+        stamp = self.rendered_at or self.sealed_at or datetime.now(timezone.utc)
+        return (
+            stamp.astimezone(timezone.utc) if stamp.tzinfo else stamp.replace(tzinfo=timezone.utc)
+        )
+
+    def status(self, draft: Draft) -> str:
+        """``submitted`` once sealed, else the draft's own status."""
+        return SUBMITTED if self.sealed_at is not None else draft.status
+
+    def sealed_text(self) -> str:
+        """The sealing time as people read it, e.g. "14/03/2025 10:42 UTC"."""
+        if self.sealed_at is None:
+            return ""
+        return f"{self.created:%d/%m/%Y %H:%M} UTC"
 
 
 # --------------------------------------------------------------------------- the answers
@@ -97,7 +137,7 @@ def _rows(section: Section, draft: Draft) -> list[tuple[FieldSpec, str]]:
     return [
         (spec, display_value(spec, draft.values.get(spec.id)))
         for spec in section.fields
-        if applies(spec, draft)
+        if applies(spec, draft) and not spec.part_of  # parts are shown in their field's row
     ]
 
 
@@ -136,9 +176,14 @@ def _meta_lines(draft: Draft, meta: RenderMeta) -> list[tuple[str, str]]:
         ("Date of referral", meta.referral_date),
         ("Area", meta.area_name),
     ]
-    if draft.status in _STATUS_NOTES:
-        lines.append(("Status", _STATUS_NOTES[draft.status]))
+    notes = _document_words()["status"]
+    status = meta.status(draft)
+    if status in notes:
+        lines.append((STATUS_LINE, notes[status].format(when=meta.sealed_text())))
     return lines
+
+
+STATUS_LINE = "Status"
 
 
 # --------------------------------------------------------------------------- JSON
@@ -152,7 +197,8 @@ def to_json(form: FormSpec, draft: Draft, meta: RenderMeta) -> dict[str, Any]:
         "reference": meta.reference,
         "referral_date": meta.referral_date,
         "area": meta.area_name,
-        "status": draft.status,
+        "status": meta.status(draft),
+        "sealed_at": meta.created.isoformat() if meta.sealed_at is not None else None,
         "sections": [
             {
                 "id": section.id,
@@ -247,17 +293,17 @@ def to_docx(form: FormSpec, draft: Draft, meta: RenderMeta) -> bytes:
 
 
 def _docx_properties(doc: Any, meta: RenderMeta) -> None:
-    """Document properties: nothing personal, no tool name, a stable date."""
+    """Document properties: the title, the assistant as author, created when rendered.
+
+    Nothing personal: no referrer or person named, no user account.
+    """
     props = doc.core_properties
-    props.title = f"VTR referral {_xml_safe(meta.reference)}"
+    props.title = f"{DOCUMENT_TITLE} {_xml_safe(meta.reference)}"
     props.subject = MARKING
-    props.author = props.last_modified_by = ""
+    props.author = props.last_modified_by = document_author()
     props.comments = props.keywords = props.category = ""
     props.revision = 1
-    try:
-        stamp = datetime.strptime(meta.referral_date, "%d/%m/%Y")
-    except ValueError:
-        stamp = datetime(2000, 1, 1)
+    stamp = meta.created.replace(tzinfo=None)  # python-docx writes naive datetimes as UTC
     props.created = props.modified = stamp
     props.last_printed = stamp
 
@@ -435,6 +481,15 @@ def to_pdf(form: FormSpec, draft: Draft, meta: RenderMeta) -> bytes:
             textColor=colors.HexColor("#9C0006"),
             spaceBefore=2,
         ),
+        "submitted": ParagraphStyle(
+            "submitted",
+            base,
+            fontName=bold,
+            fontSize=10,
+            leading=13.5,
+            textColor=colors.HexColor("#1F3864"),
+            spaceBefore=2,
+        ),
     }
     # The frame SimpleDocTemplate lays out in keeps 6 pt of padding on each side.
     width = A4[0] - 4 * cm - 2 * 6
@@ -467,8 +522,9 @@ def to_pdf(form: FormSpec, draft: Draft, meta: RenderMeta) -> bytes:
 
     story: list[Any] = [Paragraph(escape(_title(form)), styles["title"])]
     for label, value in _meta_lines(draft, meta):
-        if label == "Status":
-            story.append(Paragraph(escape(value), styles["status"]))
+        if label == STATUS_LINE:
+            style = styles["submitted"] if meta.sealed_at is not None else styles["status"]
+            story.append(Paragraph(escape(value), style))
         else:
             story.append(Paragraph(f"<b>{escape(label)}:</b> {_markup(value)}", styles["meta"]))
 
@@ -498,14 +554,14 @@ def to_pdf(form: FormSpec, draft: Draft, meta: RenderMeta) -> bytes:
         rightMargin=2 * cm,
         topMargin=2.2 * cm,
         bottomMargin=2.2 * cm,
-        title=f"VTR referral {meta.reference}",
-        author="",
+        title=f"{DOCUMENT_TITLE} {meta.reference}",
+        author=document_author(),
         subject=MARKING,
-        creator="",
+        creator=document_author(),
         producer="",
-        invariant=1,
+        invariant=1,  # stable object ids; the dates are set from `meta.created` below
     )
-    doc.build(story, canvasmaker=_numbered_canvas(meta.reference, regular, bold))
+    doc.build(story, canvasmaker=_numbered_canvas(meta.reference, regular, bold, meta.created))
     return out.getvalue()
 
 
@@ -531,7 +587,26 @@ def _form_table_class() -> type:
     return FormTable
 
 
-def _numbered_canvas(reference: str, regular: str, bold: str) -> type:
+def _pdf_timestamp(created: datetime) -> Any:
+    """ReportLab's time stamp for the PDF's CreationDate/ModDate, set to `created` (UTC).
+
+    ReportLab otherwise stamps "now" (and, in invariant mode, 1 January 2000).
+    """
+    import time
+
+    from reportlab.lib.utils import TimeStamp
+
+    stamp = TimeStamp(1)
+    epoch = created.timestamp()
+    stamp.t = epoch
+    stamp.lt = time.gmtime(epoch)
+    stamp.YMDhms = tuple(stamp.lt)[:6]
+    stamp.dhh = stamp.dmm = 0
+    stamp.tzname = "UTC"
+    return stamp
+
+
+def _numbered_canvas(reference: str, regular: str, bold: str, created: datetime) -> type:
     """A canvas that holds its pages back to print "Page N of M" once M is known."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import cm
@@ -540,6 +615,7 @@ def _numbered_canvas(reference: str, regular: str, bold: str) -> type:
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
+            self._doc._timeStamp = _pdf_timestamp(created)
             self._pages: list[dict[str, Any]] = []
 
         def showPage(self) -> None:  # noqa: N802 (ReportLab's name)

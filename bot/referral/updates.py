@@ -39,7 +39,8 @@ log = logging.getLogger(__name__)
 
 #: Kinds of update, in the words the chat uses for them (see domain/referral_updates.yml).
 SENT, NOT_SENT, STATUS, MESSAGE = "sent", "not_sent", "status", "message"
-KINDS = (SENT, NOT_SENT, STATUS, MESSAGE)
+DELAYED = "delayed"  # the first send failed; the worker keeps trying
+KINDS = (SENT, NOT_SENT, STATUS, MESSAGE, DELAYED)
 MESSAGE_LIMIT = 1000
 
 
@@ -269,6 +270,26 @@ class ReferrerUpdates:
         return Route(row.channel, data["sender_id"], data.get("address") or {})
 
 
+def messages_for(url: str, updates_key: bytes, reference: str) -> list[str]:
+    """The messages the Prevent team sent about `reference`, newest first (for the review
+    app's history; it holds the updates key). One it cannot read is left out."""
+    texts = []
+    with session_scope(url) as session:
+        rows = (
+            session.query(ReferralUpdateRow)
+            .filter(ReferralUpdateRow.reference == reference, ReferralUpdateRow.kind == MESSAGE)
+            .order_by(ReferralUpdateRow.id.desc())
+            .all()
+        )
+        for row in rows:
+            try:
+                details = json.loads(open_sealed(updates_key, row.body, f"update:{row.id}"))
+            except DecryptionFailed:
+                continue
+            texts.append(str(details.get("message", "")))
+    return texts
+
+
 def get_updates() -> ReferrerUpdates:
     from bot.config import get_config
     from bot.store.crypto import get_keyring, get_pepper
@@ -283,6 +304,7 @@ def get_updates() -> ReferrerUpdates:
 NEWS_RESPONSES = {
     SENT: "utter_referral_update_sent",
     NOT_SENT: "utter_referral_update_not_sent",
+    DELAYED: "utter_referral_update_delayed",
     STATUS: "utter_referral_update_status",
     MESSAGE: "utter_referral_update_message",
 }
@@ -301,4 +323,5 @@ def news_response(
         "status": details.get("status", ""),
         "detail": details.get("detail", ""),
         "message": details.get("message", ""),
+        "retry_at": details.get("retry_at", ""),
     }

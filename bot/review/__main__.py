@@ -1,4 +1,4 @@
-"""`python -m bot.review`: serve the review app on 127.0.0.1:PREVENT_REVIEW_PORT (5060).
+"""`python -m bot.review`: serve the review app on 127.0.0.1:PREVENT_REVIEW_PORT (8060).
 
 Put HTTPS in front of it (a reverse proxy terminating TLS) for anything but local use; the
 app's cookies are Secure unless PREVENT_REVIEW_SECURE_COOKIES=false.

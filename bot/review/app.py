@@ -15,6 +15,7 @@ is in the templates.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import re
@@ -32,7 +33,7 @@ from cryptography import x509
 
 from bot.ratelimit import RateLimiter
 from bot.referral.form import FormSpec, load_form
-from bot.referral.updates import MESSAGE_LIMIT, UnknownReference, post_update
+from bot.referral.updates import MESSAGE_LIMIT, UnknownReference, messages_for, post_update
 from bot.review import cases
 from bot.review import web_security as sec
 from bot.review.accounts import ADMIN, ROLES, AccountError, Accounts
@@ -40,6 +41,7 @@ from bot.review.audit import ANONYMOUS, AuditLog
 from bot.review.inbox_key import InboxKey, InboxKeyError
 from bot.review.names import names_in, referral_names
 from bot.review.notes import NoteError, Notes
+from bot.review.queue_facts import AGE_ORDER, FactsCache, QueueWords, load_words
 from bot.review.second_factor import Pending, SecondFactors
 from bot.review.sessions import SessionStore, StaffSession
 from bot.review.settings import ReviewSettings, make_sqlite_folder
@@ -62,6 +64,9 @@ REFERENCE = "{reference:[A-Za-z0-9_-]{1,40}}"
 #: What the case page's history lists (views are only counted, with the latest one).
 HISTORY_ACTIONS = ("set_status", "status_update_sent", "add_note", "send_message")
 VIEW = "open_referral"
+#: The case page shown again after an action on it (status, note, message): audited, but not
+#: counted as one more opening.
+VIEW_AGAIN = "view_referral_after_action"
 _USERNAME_SHAPE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
 T = TypeVar("T")
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -88,6 +93,10 @@ class Review:
     second_factors: SecondFactors
     pending_cookie: str
     sign_in_limit: RateLimiter
+    #: Area, age band and flags per referral, worked out from the decrypted referral and
+    #: kept in memory only (see bot/review/queue_facts.py).
+    facts: FactsCache | None = None
+    queue_words: QueueWords | None = None
 
     @property
     def url(self) -> str:
@@ -162,6 +171,35 @@ def _when(value: Any) -> str:
 
 
 # --------------------------------------------------------------------------- middlewares
+
+
+def _waited(value: Any) -> str:
+    """A waiting time as staff say it: "40 min", "5 h", "3 days"."""
+    if value is None:
+        return ""
+    minutes = int(value.total_seconds() // 60)
+    if minutes < 60:
+        return f"{max(minutes, 0)} min"
+    if minutes < 48 * 60:
+        return f"{minutes // 60} h"
+    return f"{minutes // (24 * 60)} days"
+
+
+def _queue_query(view: Any, **changes: Any) -> str:
+    """The queue's address for `view` with `changes` (the sort links keep the filters)."""
+    values = {
+        "status": view.status_filter,
+        "area": view.area,
+        "age": view.age,
+        "flag": view.flag,
+        "sort": view.sort,
+        "dir": "desc" if view.descending else "asc",
+    }
+    values.update(changes)
+    kept = {k: v for k, v in values.items() if v and not (k == "sort" and v == "received")}
+    if kept.get("dir") == "desc" and "sort" not in kept:
+        kept.pop("dir")
+    return "/queue" + ("?" + urlencode(kept) if kept else "")
 
 
 @web.middleware
@@ -460,16 +498,32 @@ async def favicon(request: web.Request) -> web.StreamResponse:
 @staff_only()
 async def queue(request: web.Request) -> web.StreamResponse:
     review = _review(request)
-    wanted = request.query.get("status", "")
+    query = request.query
+    wanted = query.get("status", "")
     known = {s.id for s in review.workflow.statuses} | {cases.PROBLEMS}
     status_filter = wanted if wanted in known else ""
-    page_text = request.query.get("page", "1")
+    page_text = query.get("page", "1")
     page = int(page_text) if page_text.isdigit() else 1
-    result = await run(cases.queue_page, review.url, review.workflow, status_filter, page)
-    await audit(
-        request, "view_queue", "ok", detail=f"status={status_filter or 'all'} page={result.page}"
+    sort = query.get("sort", "received")
+    view = cases.QueueView(
+        status_filter=status_filter,
+        area=query.get("area", "")[:40],
+        age=query.get("age", "") if query.get("age", "") in AGE_ORDER else "",
+        flag="imminent_risk" if query.get("flag") == "imminent_risk" else "",
+        sort=sort if sort in cases.SORTS else "received",
+        descending=query.get("dir", "desc") != "asc",
+        page=page,
     )
-    return render(request, "queue.html", queue=result)
+    facts = review.facts.get if review.facts is not None else None
+    result = await run(cases.queue_page, review.url, review.workflow, facts=facts, view=view)
+    await audit(
+        request,
+        "view_queue",
+        "ok",
+        detail=f"status={status_filter or 'all'} page={result.page} sort={view.sort}"
+        + (" filtered" if view.area or view.age or view.flag else ""),
+    )
+    return render(request, "queue.html", queue=result, words=review.queue_words)
 
 
 # --------------------------------------------------------------------------- one referral
@@ -498,16 +552,22 @@ async def _case_page(
         )
     except cases.CannotOpen as exc:
         open_problem = exc.reason
+    # Back on the page after an action (a redirect with done= or problem=): not an opening.
+    again = request.method == "POST" or bool(
+        request.query.get("done") or request.query.get("problem")
+    )
+    action = VIEW_AGAIN if again else VIEW
     if open_problem:
         await run(review.statuses.mark_problem, reference, CANNOT_OPEN)
-        await audit(request, VIEW, "failed", reference=reference, detail=open_problem)
+        await audit(request, action, "failed", reference=reference, detail=open_problem)
     else:
         if state.problem == CANNOT_OPEN:
             await run(review.statuses.mark_problem, reference, None)
-        await audit(request, VIEW, "ok", reference=reference)
+        await audit(request, action, "ok", reference=reference)
     state = await run(review.statuses.state, reference)
     notes = await run(review.notes.for_reference, review.key.private_key, reference)
     changes = await run(review.audit.for_reference, reference, HISTORY_ACTIONS)
+    messages = await run(_messages_by_entry, review, reference, changes)
     last_views = await run(review.audit.for_reference, reference, (VIEW,), 1)
     view_count = await run(review.audit.count, reference, VIEW)
     defaults: dict[str, Any] = {
@@ -536,9 +596,21 @@ async def _case_page(
         last_view=last_views[0] if last_views else None,
         view_count=view_count,
         changes=changes,
+        messages=messages,
         message_limit=MESSAGE_LIMIT,
         **defaults,
     )
+
+
+def _messages_by_entry(review: Review, reference: str, changes: list[Any]) -> dict[int, str]:
+    """What each "message sent" in the history said: the audit keeps only its length, the
+    message itself is in the updates queue (sealed with the updates key this app holds).
+    Both are newest first; the n-th sent message is the n-th message update."""
+    sent = [e for e in changes if e.action == "send_message" and e.outcome == "ok"]
+    if not sent:
+        return {}
+    texts = messages_for(review.url, review.updates_key, reference)
+    return {entry.id: text for entry, text in zip(sent, texts, strict=False)}
 
 
 def _status_or_none(workflow: Workflow, status_id: str) -> Any:
@@ -781,6 +853,8 @@ def _templates(settings: ReviewSettings) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters["when"] = _when
+    env.filters["waited"] = _waited
+    env.globals["queue_query"] = _queue_query
     env.globals["idle_minutes"] = round(settings.idle_timeout.total_seconds() / 60)
     env.globals["absolute_hours"] = round(settings.absolute_timeout.total_seconds() / 3600, 1)
     return env
@@ -830,6 +904,16 @@ def create_app(settings: ReviewSettings, *, inbox_key: InboxKey | None = None) -
         second_factors=SecondFactors(settings.database_url, settings.app_key),
         pending_cookie=sec.cookie_name("prevent-review-2fa", settings.secure_cookies),
         sign_in_limit=RateLimiter(*settings.sign_in_rate),
+        queue_words=load_words(settings.workflow_file.with_name("queue.yml")),
+    )
+    words = review.queue_words
+    review = dataclasses.replace(
+        review,
+        facts=FactsCache(
+            functools.partial(
+                cases.queue_facts, settings.database_url, key, words, assistant=assistant_cert
+            )
+        ),
     )
     app = web.Application(
         middlewares=[problems_middleware, session_middleware, csrf_middleware],

@@ -20,8 +20,9 @@ import email
 import email.policy
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from cryptography import x509
@@ -31,9 +32,10 @@ from sqlalchemy.exc import IntegrityError
 from bot.delivery.outbox import OutboxRow
 from bot.referral.form import FormSpec
 from bot.review.inbox_key import InboxKey
+from bot.review.queue_facts import AGE_ORDER, QueueFacts, QueueWords, facts_from_json
 from bot.review.workflow import ReviewStatusRow, Workflow
 from bot.sealing import OpenError, verify_signed
-from bot.store.db import session_scope
+from bot.store.db import session_scope, utcnow
 
 PER_PAGE = 50
 #: Filter value for "referrals that would not open".
@@ -61,6 +63,25 @@ class QueueRow:
     updated_at: datetime | None
     updated_by: str
     problem: str | None
+    facts: QueueFacts | None = None
+    waiting: timedelta | None = None  # since received, while no outcome is decided
+
+
+#: Columns the queue sorts by (query `sort`), each with its direction by default.
+SORTS = ("received", "waiting", "area", "age", "flags", "status")
+
+
+@dataclass(frozen=True)
+class QueueView:
+    """What the member of staff asked the queue for: filters and order."""
+
+    status_filter: str = ""
+    area: str = ""
+    age: str = ""
+    flag: str = ""  # "imminent_risk": only those answered yes
+    sort: str = "received"
+    descending: bool = True
+    page: int = 1
 
 
 @dataclass(frozen=True)
@@ -72,6 +93,8 @@ class QueuePage:
     counts: dict[str, int]  # every status id -> how many referrals are in it
     problems: int
     status_filter: str
+    view: QueueView = field(default_factory=QueueView)
+    areas: tuple[str, ...] = ()  # the areas in the queue, for the filter
 
 
 def sync_queue(url: str, workflow: Workflow, batch: int = 500) -> int:
@@ -125,10 +148,26 @@ def _sync_once(url: str, workflow: Workflow, batch: int) -> int:
 
 
 def queue_page(
-    url: str, workflow: Workflow, status_filter: str = "", page: int = 1, per_page: int = PER_PAGE
+    url: str,
+    workflow: Workflow,
+    status_filter: str = "",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    facts: Callable[[str], QueueFacts | None] | None = None,
+    view: QueueView | None = None,
+    now: datetime | None = None,
 ) -> QueuePage:
-    """One page of the queue, newest first, with counts per status for the summary."""
+    """One page of the queue with counts per status for the summary.
+
+    With `facts` (the review app's `FactsCache.get`), each row carries its area, age band and
+    flags, and the queue can be filtered by them and sorted by any column of `SORTS`: the
+    status filter is applied in SQL, the rest here, in memory.
+    """
+    view = view or QueueView(status_filter=status_filter, page=page)
+    status_filter = view.status_filter
     sync_queue(url, workflow)
+    now = now or utcnow()
+    outcomes = {s.id for s in workflow.statuses if s.outcome}
     with session_scope(url) as session:
         # The join keeps out review rows whose referral has left the outbox; it reads only
         # the outbox's unique index on reference.
@@ -148,9 +187,6 @@ def queue_page(
             filtered = base.filter(ReviewStatusRow.problem.isnot(None))
         elif status_filter:
             filtered = base.filter(ReviewStatusRow.status == status_filter)
-        total = filtered.count()
-        pages = max(1, math.ceil(total / per_page))
-        page = min(max(1, page), pages)
         found = (
             filtered.with_entities(
                 ReviewStatusRow.reference,
@@ -161,8 +197,6 @@ def queue_page(
                 ReviewStatusRow.problem,
             )
             .order_by(ReviewStatusRow.received_at.desc(), ReviewStatusRow.reference)
-            .offset((page - 1) * per_page)
-            .limit(per_page)
             .all()
         )
     rows = [
@@ -174,10 +208,50 @@ def queue_page(
             updated_at=updated_at,
             updated_by=updated_by or "",
             problem=problem,
+            facts=facts(ref) if facts is not None else None,
+            waiting=(now - received) if received and status not in outcomes else None,
         )
         for ref, received, status, updated_at, updated_by, problem in found
     ]
-    return QueuePage(rows, total, page, pages, counts, problems, status_filter)
+    areas = tuple(sorted({r.facts.area for r in rows if r.facts and r.facts.area}))
+    if view.area:
+        rows = [r for r in rows if r.facts and r.facts.area == view.area]
+    if view.age:
+        rows = [r for r in rows if r.facts and r.facts.age_band == view.age]
+    if view.flag == "imminent_risk":
+        rows = [r for r in rows if r.facts and r.facts.imminent_risk]
+    rows = _sorted(rows, view, [s.id for s in workflow.statuses])
+    total = len(rows)
+    pages = max(1, math.ceil(total / per_page))
+    page = min(max(1, view.page), pages)
+    shown = rows[(page - 1) * per_page : page * per_page]
+    return QueuePage(shown, total, page, pages, counts, problems, status_filter, view, areas)
+
+
+def _sorted(rows: list[QueueRow], view: QueueView, status_order: list[str]) -> list[QueueRow]:
+    """Rows in the asked order; unknowns last whichever the direction; ties newest first."""
+    epoch = datetime.min
+    by_newest = sorted(rows, key=lambda r: (r.received_at or epoch, r.reference), reverse=True)
+
+    def key(row: QueueRow) -> tuple[bool, Any]:
+        f = row.facts
+        if view.sort == "waiting":
+            return (row.waiting is None, row.waiting or timedelta(0))
+        if view.sort == "area":
+            return (not (f and f.area), f.area.lower() if f else "")
+        if view.sort == "age":
+            band = f.age_band if f else "unknown"
+            return (band == "unknown", AGE_ORDER.index(band) if band in AGE_ORDER else 99)
+        if view.sort == "flags":
+            return (f is None, (f.imminent_risk if f else False))
+        if view.sort == "status":
+            return (False, status_order.index(row.status) if row.status in status_order else 99)
+        return (row.received_at is None, row.received_at or epoch)
+
+    known = [r for r in by_newest if not key(r)[0]]
+    unknown = [r for r in by_newest if key(r)[0]]
+    known.sort(key=lambda r: key(r)[1], reverse=view.descending)
+    return known + unknown
 
 
 def queued_at(url: str, reference: str) -> datetime:
@@ -245,6 +319,30 @@ def open_referral(
         CannotOpen: it would not decrypt (tampered, truncated, another key), is not signed by
             the assistant (`not_from_assistant`), or holds no readable JSON.
     """
+    message, data, attachments, signature = _decrypt(url, key, reference, assistant)
+    warnings = []
+    inner_reference = str(data.get("reference") or message.get("X-Referral-Reference") or "")
+    if inner_reference and inner_reference != reference:
+        warnings.append("reference_mismatch")
+    return OpenedReferral(
+        reference=reference,
+        title=form.title or "VTR referral",
+        referral_date=str(data.get("referral_date") or ""),
+        area=str(data.get("area") or ""),
+        sections=layout_sections(form, data),
+        attachments=attachments,
+        warnings=warnings,
+        signed_by=signature.signer,
+        signer_fingerprint=signature.fingerprint,
+        signed_at=signature.signed_at,
+    )
+
+
+def _decrypt(
+    url: str, key: InboxKey, reference: str, assistant: x509.Certificate | None
+) -> tuple[Any, dict[str, Any], list[tuple[str, str, int]], Any]:
+    """The opened message, its JSON, its attachments (name, type, size) and the signature
+    check; in memory only. Refuses anything the assistant did not sign."""
     with session_scope(url) as session:
         found = session.query(OutboxRow.envelope).filter(OutboxRow.reference == reference).first()
     if found is None:
@@ -274,22 +372,23 @@ def open_referral(
                 raise CannotOpen("bad_json") from None
     if not isinstance(data, dict):
         raise CannotOpen("no_json")
-    warnings = []
-    inner_reference = str(data.get("reference") or message.get("X-Referral-Reference") or "")
-    if inner_reference and inner_reference != reference:
-        warnings.append("reference_mismatch")
-    return OpenedReferral(
-        reference=reference,
-        title=form.title or "VTR referral",
-        referral_date=str(data.get("referral_date") or ""),
-        area=str(data.get("area") or ""),
-        sections=layout_sections(form, data),
-        attachments=attachments,
-        warnings=warnings,
-        signed_by=signature.signer,
-        signer_fingerprint=signature.fingerprint,
-        signed_at=signature.signed_at,
-    )
+    return message, data, attachments, signature
+
+
+def queue_facts(
+    url: str,
+    key: InboxKey,
+    words: QueueWords,
+    reference: str,
+    assistant: x509.Certificate | None = None,
+) -> QueueFacts | None:
+    """The queue's coarse facts for one referral (None if it cannot be opened or is not
+    signed by the assistant: nothing unsigned is summarised)."""
+    try:
+        _message, data, _attachments, _signature = _decrypt(url, key, reference, assistant)
+    except (CaseNotFound, CannotOpen):
+        return None
+    return facts_from_json(data, words)
 
 
 def layout_sections(form: FormSpec, data: dict[str, Any]) -> list[SectionView]:

@@ -18,7 +18,7 @@ from bot.ratelimit import parse_rate
 from bot.referral.updates import load_updates_key
 from bot.review.app_key import AppKeyError, load_app_key
 
-DEFAULT_PORT = 5060
+DEFAULT_PORT = 8060
 #: scrypt cost (N = 2**17, r = 8, p = 1: OWASP's recommendation, ~0.4 s and 128 MiB a hash).
 DEFAULT_SCRYPT_LOG2_N = 17
 

@@ -217,7 +217,7 @@ def seal_and_queue_timing(runs: int = 10) -> str:
     row), and the SET 2.5 fallback (render PDF, AES-256 protect, one-time link row)."""
     import base64
     import secrets
-    from datetime import date
+    from datetime import datetime, timezone
 
     from bot.delivery.pickup import PickupStore
     from bot.delivery.submit import InboxSettings, protect_for_pickup, seal_and_queue
@@ -245,14 +245,14 @@ def seal_and_queue_timing(runs: int = 10) -> str:
             )
             return d
 
-        seal_and_queue(form, draft(), sealer, inbox, url, date(2026, 11, 23))  # warm up
+        seal_and_queue(form, draft(), sealer, inbox, url, datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc))  # warm up
         sealed, protected = [], []
         for _ in range(runs):
             t0 = time.perf_counter()
-            seal_and_queue(form, draft(), sealer, inbox, url, date(2026, 11, 23))
+            seal_and_queue(form, draft(), sealer, inbox, url, datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc))
             sealed.append(time.perf_counter() - t0)
             t0 = time.perf_counter()
-            protect_for_pickup(form, draft(), pickups, date(2026, 11, 23))
+            protect_for_pickup(form, draft(), pickups, datetime(2026, 11, 23, 10, 0, tzinfo=timezone.utc))
             protected.append(time.perf_counter() - t0)
     return (
         f"seal + queue one referral (2048-bit RSA inbox): median "

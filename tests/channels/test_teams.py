@@ -525,3 +525,30 @@ def test_an_invite_code_enrols_one_person_once(teams):
 def test_an_allow_listed_entra_object_id_is_served_without_a_code(teams):
     listed = Conversation(teams, ALLOW_LISTED.upper(), f"a:{uuid.uuid4().hex};messageid=1")
     assert "prevent" in said(listed.send("what is prevent?")).lower()
+def test_a_one_time_pdf_link_is_an_open_url_action():
+    """The password route's link payload: a card whose button opens the link (openUrl)."""
+    import asyncio
+
+    from bot.channels.teams import TeamsOutput
+
+    class Recorder:  # where the connector would post: the activities are kept
+        def __init__(self) -> None:
+            self.posted: list[dict[str, Any]] = []
+
+        async def post(self, reference: Any, activity: dict[str, Any]) -> None:
+            self.posted.append(activity)
+
+    activity = {"id": "1", "conversation": {"id": "c"}, "from": {"id": "u"}, "recipient": {}}
+    reference = ConversationReference.of(activity, "https://smba.trafficmanager.net/amer/")
+    recorder = Recorder()
+    out = TeamsOutput(recorder, reference)  # type: ignore[arg-type]
+    url = "https://assistant.example.org/webhooks/files/AbC123"
+    link = {"url": url, "title": "Download the password-protected PDF (works once)"}
+    asyncio.run(out.send_custom_json("u", {"one_time_secret": True, "link": link}))
+    asyncio.run(out.send_custom_json("u", {"link": {"url": "javascript:x", "title": "x"}}))
+    assert len(recorder.posted) == 1
+    card = recorder.posted[0]["attachments"][0]
+    assert card["contentType"] == "application/vnd.microsoft.card.hero"
+    assert card["content"]["buttons"] == [
+        {"type": "openUrl", "title": "Download the password-protected PDF (works once)", "value": url}
+    ]

@@ -739,3 +739,24 @@ def test_a_telegram_id_sent_over_rest_reaches_none_of_that_users_drafts(
     telegram_assistant.say(str(chat.user), "delete my draft")
     telegram_assistant.say(str(chat.user), "yes")
     assert any("Peregrina" in t for t in texts(chat.say("my drafts")))  # still there
+def test_a_one_time_pdf_link_comes_as_a_url_button():
+    """The password route's link payload: a button Telegram opens as a link (real ptb)."""
+    url = "https://assistant.example.org/webhooks/files/AbC123_-x"
+    with running_fake_telegram(TOKEN) as fake:
+        settings = TelegramSettings(TOKEN, SECRET, fake.base_url)
+
+        async def send() -> None:
+            bot = settings.make_bot()
+            async with bot:
+                out = TelegramOutput(bot, ButtonPayloads())
+                link = {"url": url, "title": "Download the password-protected PDF (works once)"}
+                await out.send_custom_json("4242", {"one_time_secret": True, "link": link})
+                await out.send_custom_json("4242", {"link": {"url": "javascript:x", "title": "x"}})
+
+        asyncio.run(send())
+        sent = fake.messages_to(4242)
+    assert len(sent) == 1, sent  # the javascript: one is refused
+    keyboard = sent[0]["reply_markup"]
+    keyboard = json.loads(keyboard) if isinstance(keyboard, str) else keyboard
+    button = keyboard["inline_keyboard"][0][0]
+    assert button == {"text": "Download the password-protected PDF (works once)", "url": url}

@@ -830,3 +830,25 @@ def test_browser_at_320px_with_reduced_motion(chat):
         chat.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         chat.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
     assert not csp_errors(chat)
+
+
+def test_browser_web_addresses_in_replies_are_links_and_nothing_else_is(chat):
+    """A one-time PDF link (or any https address the assistant gives) can be clicked; a user's
+    text is never turned into links, and only http(s) addresses ever become one."""
+    from selenium.webdriver.common.by import By
+
+    replies = say(chat, "link for the prevent training")
+    assert "support-people-susceptible-to-radicalisation" in "\n".join(replies)
+    links = chat.find_elements(By.CSS_SELECTOR, ".msg-bot:last-of-type a[href^='https://']")
+    hrefs = [a.get_attribute("href") for a in links]
+    assert any(
+        h.startswith("https://www.support-people-susceptible-to-radicalisation.service.gov.uk/")
+        for h in hrefs
+    ), hrefs
+    link = next(a for a in links if "support-people" in a.get_attribute("href"))
+    assert link.text == link.get_attribute("href") and "noopener" in link.get_attribute("rel")
+    assert not link.get_attribute("href").endswith((".", ","))
+    say(chat, "is javascript:alert(1) or https://evil.example/ a link? what is prevent")
+    mine = chat.find_elements(By.CSS_SELECTOR, ".msg-user")[-1]
+    assert not mine.find_elements(By.TAG_NAME, "a")
+    assert not chat.find_elements(By.CSS_SELECTOR, "#log a[href^='javascript']")

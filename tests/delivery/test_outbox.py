@@ -171,3 +171,43 @@ def test_the_referrer_is_told_when_sent_and_when_given_up(url, smtp):
     ]
     assert told[0][2]["inbox"] == "prevent@essex.pnn.police.uk" and "UTC" in told[0][2]["when"]
     assert all(set(details) <= {"inbox", "when"} for _, _, details in told)  # never content
+
+
+def test_a_refused_send_is_logged_with_its_reason_and_the_referrer_hears_delayed(
+    url, smtp, caplog
+):
+    """A relay without STARTTLS (a common misconfiguration): the operator sees why at once,
+    the referrer hears "delayed" after the first failure and the phone route at the end."""
+    import logging
+
+    inbox, settings = smtp
+    queue(url, "VTR-0FA1")
+    told: list[tuple[str, str, dict[str, str]]] = []
+
+    def hook(session, reference, kind, details):  # type: ignore[no-untyped-def]
+        told.append((reference, kind, details))
+
+    starttls = SmtpSettings("127.0.0.1", settings.port, security="starttls")
+    worker = DeliveryWorker(url, starttls, max_attempts=3, on_outcome=hook)
+    caplog.set_level(logging.INFO, logger="bot.delivery")
+    assert worker.run_once(T0) == {"sent": 0, "retry": 1, "dead": 0}
+    warning = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warning) == 1
+    line = warning[0].getMessage()
+    assert "VTR-0FA1" in line and f"127.0.0.1:{settings.port} (starttls)" in line
+    assert "SMTPNotSupportedError" in line and "STARTTLS" in line, line
+    assert [(r, k) for r, k, _ in told] == [("VTR-0FA1", "delayed")]
+    assert told[0][2]["retry_at"].endswith("UTC")
+    with session_scope(url) as session:
+        from bot.delivery import OutboxRow
+
+        assert "STARTTLS" in session.query(OutboxRow).one().last_error
+    # Later failures are not news again; the last one is the dead letter (phone route).
+    assert worker.run_once(T0 + timedelta(hours=1))["retry"] == 1
+    assert worker.run_once(T0 + timedelta(hours=2))["dead"] == 1
+    assert [k for _, k, _ in told] == ["delayed", "not_sent"]
+    assert any(
+        r.levelno == logging.ERROR and "gave up after 3 attempts" in r.getMessage()
+        for r in caplog.records
+    )
+    assert receipt(url, "VTR-0FA1").status == DEAD and inbox.messages == []

@@ -45,3 +45,19 @@ def test_neither_the_file_nor_the_token_is_stored_in_plain(store, tmp_path):
     token, _ = store.put("VTR-AAAA1111", "f.pdf", b"%PDF FILE-SENTINEL")
     data = (tmp_path / "bot.db").read_bytes()
     assert b"FILE-SENTINEL" not in data and token.encode() not in data
+
+
+def test_a_new_link_can_be_asked_for_and_the_old_one_dies(store):
+    first, expires = store.put("VTR-BBBB2222", "VTR-BBBB2222.pdf", b"%PDF-1.7 AGAIN")
+    second, same_expiry = store.reissue("VTR-BBBB2222")
+    assert second != first and same_expiry == expires  # no longer than the first 24 hours
+    assert store.take(first) is None  # the old link is dead
+    assert store.take(second).content == b"%PDF-1.7 AGAIN"
+    assert store.take(second) is None  # once
+    # Even after a download, a new link works (the DSL may have lost the file) ...
+    third, _ = store.reissue("VTR-BBBB2222")
+    assert store.take(third).content == b"%PDF-1.7 AGAIN"
+    # ... but not after it expired, nor for a reference never held.
+    assert store.reissue("VTR-BBBB2222", now=expires + timedelta(seconds=1)) is None
+    assert store.reissue("VTR-NOPE0000") is None
+    assert store.purge_expired(now=expires + timedelta(seconds=1)) == 1

@@ -58,9 +58,25 @@ def test_a_reviewer_status_change_reaches_the_dsl_in_chat(model_path, tmp_path):
             # 1. The DSL confirms the draft: sealed and queued.
             draft_to_summary(bot, sender, ANSWERS)
             receipt = text_of(bot.say(sender, "yes"))
+            # No delivery worker is running yet: not "on its way", but queued + phone route.
+            assert "not running" in receipt and "01245 452196" in receipt, receipt
+            assert "on its way" not in receipt
             reference = next(w.strip(".,()") for w in receipt.split() if w.startswith("VTR-"))
 
-            # 2. The worker delivers it to the loopback inbox; the DSL is told.
+            # 2. A first try through a relay that refuses (no STARTTLS): the DSL hears it is
+            #    delayed and retried, not that it was delivered.
+            refused = DeliveryWorker(
+                database_url,
+                SmtpSettings("127.0.0.1", port, security="starttls"),
+                backoff=timedelta(0),
+                on_outcome=tell_referrer(base64.b64decode(updates_key)),
+            )
+            assert refused.run_once(utcnow() + timedelta(seconds=5))["retry"] == 1
+            delayed = text_of(bot.say(sender, "any news on my referral?"))
+            assert "has not reached the secure Prevent inbox" in delayed and reference in delayed
+            assert "delivered" not in delayed.replace("when it is delivered", ""), delayed
+
+            # 3. The worker delivers it to the loopback inbox; the DSL is told.
             worker = DeliveryWorker(
                 database_url,
                 SmtpSettings("127.0.0.1", port, security="none"),
@@ -69,7 +85,7 @@ def test_a_reviewer_status_change_reaches_the_dsl_in_chat(model_path, tmp_path):
             assert worker.run_once(utcnow() + timedelta(seconds=5))["sent"] == 1
             assert len(smtp.messages) == 1 and b"Ottoline" not in smtp.messages[0]
 
-            # 3. A reviewer opens it in the review app and moves it to screening.
+            # 4. A reviewer opens it in the review app and moves it to screening.
             review_env = {
                 **os.environ,
                 "PYTHONPATH": str(ROOT),
@@ -103,7 +119,7 @@ def test_a_reviewer_status_change_reaches_the_dsl_in_chat(model_path, tmp_path):
                 )
                 assert moved.status_code == 303, moved.text[-500:]
 
-            # 4. The DSL sees the delivery and the status in chat, and nothing of the content.
+            # 5. The DSL sees the delivery and the status in chat, and nothing of the content.
             news = text_of(bot.say(sender, "any news on my referral?"))
     finally:
         controller.stop()

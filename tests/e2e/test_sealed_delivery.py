@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sqlite3
@@ -11,8 +12,10 @@ from email import message_from_bytes
 
 import pytest
 from aiosmtpd.controller import Controller
+from docx import Document
+from pypdf import PdfReader
 
-from bot.delivery import DeliveryWorker, SmtpSettings
+from bot.delivery import DeliveryWorker, SmtpSettings, heartbeat
 from bot.delivery.worker import tell_referrer
 from bot.referral.updates import load_updates_key
 from bot.sealing import open_sealed
@@ -49,8 +52,10 @@ def test_a_confirmed_draft_arrives_sealed_and_only_the_inbox_key_opens_it(model_
     try:
         with running_assistant(model_path, var, extra_env=env) as bot:
             draft_to_summary(bot, sender, ANSWERS)
+            heartbeat.beat(f"sqlite:///{var / 'prevent.db'}")  # a delivery worker is alive
             receipt = text_of(bot.say(sender, "yes"))
             assert "sealed" in receipt.lower() and "prevent@essex.pnn.police.uk" in receipt
+            assert "on its way" in receipt and "not running" not in receipt, receipt
             assert "Zebedee" not in receipt  # a receipt, never the content
             rows = (
                 sqlite3.connect(var / "prevent.db")
@@ -78,6 +83,11 @@ def test_a_confirmed_draft_arrives_sealed_and_only_the_inbox_key_opens_it(model_
             assert "delivered" in news and "prevent@essex.pnn.police.uk" in news, news
             assert re.search(r"VTR-[0-9A-F]{8}", news) and "Zebedee" not in news
             assert "no new news" in text_of(bot.say(sender, "any news on my referral?")).lower()
+            # "My drafts": the referral is listed as sent, with where it is; nothing to continue.
+            listed = text_of(bot.say(sender, "my drafts"))
+            reference = re.search(r"VTR-[0-9A-F]{8}", news).group(0)
+            assert f"{reference}: sent: delivered to the secure inbox" in listed, listed
+            assert "continue my draft" not in listed
     finally:
         controller.stop()
     assert len(inbox.messages) == 1
@@ -88,7 +98,8 @@ def test_a_confirmed_draft_arrives_sealed_and_only_the_inbox_key_opens_it(model_
         p.get_filename(): p.get_payload(decode=True) for p in opened.walk() if p.get_filename()
     }
     json_part = next(data for name, data in parts.items() if name.endswith(".json"))
-    assert "Zebedee" in json.dumps(json.loads(json_part), ensure_ascii=False)
+    document = json.loads(json_part)
+    assert "Zebedee" in json.dumps(document, ensure_ascii=False)
     assert any(name.endswith(".pdf") for name in parts) and any(
         name.endswith(".docx") for name in parts
     )
@@ -101,6 +112,34 @@ def test_a_confirmed_draft_arrives_sealed_and_only_the_inbox_key_opens_it(model_
         (var / "keys" / "assistant-signing.crt.pem").read_bytes()
     )
     assert verify_signed(decrypt_sealed(wire, cert, key), assistant).ok
+    # What arrives says what it is: submitted, sealed just now, every answer in its row.
+    assert document["status"] == "submitted"
+    sealed_at = datetime.fromisoformat(document["sealed_at"])
+    assert abs(datetime.now(timezone.utc) - sealed_at) < timedelta(minutes=10)
+    fields = {f["id"]: f for s in document["sections"] for f in s["fields"]}
+    assert fields["forename"]["value"] == "Zebedee"
+    assert fields["surname"]["value"] == "Quillfeather"
+    assert fields["gender"]["value"] == "male"
+    assert fields["other_vulnerabilities"]["value"] == "none known"
+    assert fields["referrer_name"] == {
+        "id": "referrer_name",
+        "label": "Referrer's name",
+        "value": "Dana Whitfield",
+    }
+    assert fields["indicators"]["value"] == (
+        "Engagement: Watches the group's videos every night\n"
+        "Intent: nothing seen\n"
+        "Capability: Not known"
+    )
+    pdf_name = next(name for name in parts if name.endswith(".pdf"))
+    reader = PdfReader(io.BytesIO(parts[pdf_name]))
+    first_page = " ".join(reader.pages[0].extract_text().split())
+    assert f"Submitted {sealed_at:%d/%m/%Y %H:%M} UTC" in first_page and "DRAFT" not in first_page
+    assert reader.metadata.author == "Prevent safeguarding assistant (SET)"
+    assert abs(reader.metadata.creation_date - sealed_at) < timedelta(seconds=1)
+    docx_name = next(name for name in parts if name.endswith(".docx"))
+    props = Document(io.BytesIO(parts[docx_name])).core_properties
+    assert props.author == "Prevent safeguarding assistant (SET)"
     # The bot keeps no readable copy: the draft row holds no name, even to its own key.
     data = (var / "prevent.db").read_bytes()
     assert b"Zebedee" not in data

@@ -32,6 +32,9 @@ ANSWERS = {
     "concern": "She shares videos.",
     CONCERN_MORE: "that's all",
     "ideology": "not sure",
+    "engagement": "Watches the group's videos every night",
+    "intent": "nothing seen",
+    "capability": "don't know",
     "other_vulnerabilities": "none known",
     "consent": "Her mum knows and agrees",
     "dsl_discussed": "Yes, agreed to refer",
@@ -128,14 +131,51 @@ def test_triage_facts_prefill_the_draft():
         "intent": "unsure",
         "dsl_consulted": "yes",
     }
-    filled = prefill_from_triage(draft, facts, {"outcome": "refer", "citations": ["SET 2.5"]})
-    assert set(filled) == {"imminent_risk", "date_of_birth", "indicators", "dsl_discussed"}
-    assert (
-        "Engagement: seen" in draft.values["indicators"]
-        and "not a score" in draft.values["indicators"]
+    filled = prefill_from_triage(
+        draft, facts, {"outcome": "refer", "citations": ["SET 2.5"]}, FORM
+    )
+    assert set(filled) == {
+        "imminent_risk",
+        "date_of_birth",
+        "engagement",
+        "intent",
+        "indicators",
+        "dsl_discussed",
+    }
+    assert draft.values["indicators"] == (
+        "Engagement: Seen (said in the triage conversation)\n"
+        "Intent: Not sure (said in the triage conversation)"
     )
     assert draft.triage["outcome"] == "refer"
-    assert "imminent_risk" not in fields_to_ask(FORM, draft)
+    todo = fields_to_ask(FORM, draft)
+    assert "imminent_risk" not in todo
+    # What the triage did not settle (capability) is asked; the rest is not asked again.
+    assert "capability" in todo and "engagement" not in todo and "intent" not in todo
+    take_answer(FORM, draft, "capability", "He talked about knives, none found")
+    assert draft.values["indicators"].splitlines()[-1] == (
+        "Capability: He talked about knives, none found"
+    )
+
+
+def test_without_triage_the_three_indicators_are_asked_and_fill_the_row():
+    draft = Draft()
+    asked = fill(draft)
+    assert ["engagement", "intent", "capability"] == [
+        f for f in asked if f in ("engagement", "intent", "capability")
+    ]
+    assert draft.values["indicators"] == (
+        "Engagement: Watches the group's videos every night\n"
+        "Intent: nothing seen\n"
+        "Capability: Not known"
+    )
+    rows = dict(summary(FORM, draft))["The concern"]
+    labels = [label for label, _ in rows]
+    assert FORM.field("indicators").label in labels and "Intent" not in labels
+
+
+def test_an_indicators_row_carried_whole_is_not_asked_again():
+    draft = Draft(values={"indicators": "Engagement: seen"})
+    assert not {"engagement", "intent", "capability"} & set(fields_to_ask(FORM, draft))
 
 
 def test_summary_is_by_section_with_not_known_for_dont_know():

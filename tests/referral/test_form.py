@@ -174,3 +174,40 @@ def test_a_malformed_form_is_refused_by_name():
                 ],
             }
         )
+
+
+def test_none_known_is_kept_as_said_not_rewritten_to_not_known():
+    from bot.referral.form import get_form, validate
+
+    spec = get_form().field("other_vulnerabilities")
+    assert validate(spec, "None known").value == "None known"
+    assert validate(spec, "don't know").value == "unknown"
+
+
+def test_phone_numbers_with_extensions_and_from_abroad_are_accepted_as_typed():
+    from bot.referral.form import get_form, validate
+
+    spec = get_form().field("referrer_phone")
+    for number in (
+        "01245 452196 ext 210",
+        "01245 452196 extension 4021",
+        "01702 215000 x123",
+        "+44 (0)1702 215000",
+        "+33 1 23 45 67 89",
+        "0033 1 23 45 67 89",
+        "+1 (555) 010-4477",
+        "+353 1 234 5678",
+    ):
+        checked = validate(spec, number)
+        assert checked.ok and checked.value == number, number
+    for bad in ("12345", "call me", "01245 ext 210", "+12"):
+        assert not validate(spec, bad).ok, bad
+
+
+def test_the_family_question_does_not_ask_what_the_consent_question_asks():
+    from bot.referral.form import get_form
+
+    form = get_form()
+    family = form.field("family").question("child").lower()
+    assert "know" not in family and "told" not in family
+    assert "told" in form.field("consent").question("child").lower()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import json
 import re
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,16 @@ from bot.referral.form import load_form
 
 ROOT = Path(__file__).resolve().parents[2]
 FORM = load_form(ROOT / "referral_forms" / "vtr.yml")
-META = render.RenderMeta(reference="VTR-0F3A9C2E", referral_date="14/03/2025", area_name="Essex")
+SEALED_AT = datetime(2025, 3, 14, 10, 42, 7, tzinfo=timezone.utc)
+#: A referral as sealed for the inbox (what the Prevent team receives).
+META = render.RenderMeta(
+    reference="VTR-0F3A9C2E",
+    referral_date="14/03/2025",
+    area_name="Essex",
+    sealed_at=SEALED_AT,
+    rendered_at=SEALED_AT,
+)
+SUBMITTED_LINE = "Submitted 14/03/2025 10:42 UTC: sealed for the Prevent inbox by the referrer"
 ARABIC_NAME = "عائشة"
 SCRIPT = '<script>alert(1)</script> & ADHD; mother said "it\'s fine" <b>not bold</b>'
 _RTL = re.compile(r"[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]+")
@@ -163,11 +173,13 @@ def test_json_round_trips_with_every_field(draft):
         "14/03/2025",
         "Essex",
     )
-    assert data["status"] == "ready"
+    assert data["status"] == "submitted"
+    assert data["sealed_at"] == "2025-03-14T10:42:07+00:00"
     assert data["triage"] == TRIAGE
     assert [s["id"] for s in data["sections"]] == [s.id for s in FORM.sections]
     fields = {f["id"]: f for s in data["sections"] for f in s["fields"]}
-    assert list(fields) == [f.id for f in FORM.fields]  # every field, in order
+    # every field, in order; the three indicator parts are in the indicators row
+    assert list(fields) == [f.id for f in FORM.fields if not f.part_of]
     assert "indicators" in fields  # ask_in_chat: false still goes on the form
     for field_id, value in DISPLAYED.items():
         assert fields[field_id]["value"] == value, field_id
@@ -196,7 +208,7 @@ def test_unanswered_is_blank_and_fields_that_do_not_apply_are_left_out():
     fields = {f["id"]: f["value"] for s in data["sections"] for f in s["fields"]}
     assert "capacity" not in fields  # 16+ only
     assert fields["forename"] == "" and fields["imminent_risk"] == ""
-    assert data["triage"] is None and data["status"] == "draft"
+    assert data["triage"] is None and data["status"] == "submitted"
     _, cells = _docx_text(Document(io.BytesIO(render.to_docx(FORM, draft, META))))
     assert "Capacity concerns (16+)" not in cells and cells["First name(s)"] == ""
     body = _pdf_body(_pdf_pages(render.to_pdf(FORM, draft, META)))
@@ -257,18 +269,24 @@ def test_docx_layout(docx_bytes):
     assert headings == [s.title for s in FORM.sections]  # the referrer block comes last
     assert len(doc.tables) == len(FORM.sections)
     last = doc.tables[-1]
-    assert [r.cells[0].text for r in last.rows][:3] == [
-        "Your name",
-        "Your role",
-        "Your organisation",
+    assert [r.cells[0].text for r in last.rows][:4] == [
+        "Referrer's name",
+        "Referrer's role",
+        "Referrer's organisation",
+        "Referrer's relationship to the person",
     ]
+    assert not [r for t in doc.tables for r in t.rows if r.cells[0].text.startswith("Your ")]
     assert (last.rows[-1].cells[0].text, last.rows[-1].cells[1].text) == (
         "Date of referral",
         "14/03/2025",
     )
-    # Nothing personal in the document properties.
+    # The document properties: what it is, by whom (the assistant), when; nothing personal.
     props = doc.core_properties
-    assert props.author == "" and "Zoë" not in (props.title or "")
+    assert props.author == render.document_author() == "Prevent safeguarding assistant (SET)"
+    assert props.title == "Vulnerable to Radicalisation (VTR) referral VTR-0F3A9C2E"
+    assert props.created.replace(tzinfo=None) == SEALED_AT.replace(tzinfo=None)
+    assert props.modified.replace(tzinfo=None) == SEALED_AT.replace(tzinfo=None)
+    assert "Zoë" not in (props.title or "") + (props.author or "")
 
 
 # --------------------------------------------------------------------------- PDF
@@ -367,3 +385,49 @@ def test_control_characters_do_not_break_the_documents():
     _, cells = _docx_text(Document(io.BytesIO(render.to_docx(FORM, draft, META))))
     assert cells["Gender"] == "Female"
     assert "Female" in _pdf_body(_pdf_pages(render.to_pdf(FORM, draft, META)))
+
+
+# --------------------------------------------------------------------------- what it says it is
+
+
+def test_a_sealed_referral_says_submitted_with_the_time_in_every_format(draft):
+    pdf_first = _spaces(_pdf_pages(render.to_pdf(FORM, draft, META))[0])
+    assert SUBMITTED_LINE in pdf_first and "DRAFT" not in pdf_first
+    doc = Document(io.BytesIO(render.to_docx(FORM, draft, META)))
+    body = [p.text for p in doc.paragraphs if p.text]
+    assert body[4] == f"Status: {SUBMITTED_LINE}"
+    assert not [t for t in body if "DRAFT" in t]
+    data = render.to_json(FORM, draft, META)
+    assert (data["status"], data["sealed_at"]) == ("submitted", "2025-03-14T10:42:07+00:00")
+
+
+def test_meta_for_sealing_is_stamped_now_in_utc(draft):
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    meta = render.RenderMeta.for_sealing(draft)
+    assert before <= meta.sealed_at <= datetime.now(timezone.utc)
+    assert meta.referral_date == f"{meta.sealed_at:%d/%m/%Y}"
+    assert meta.status(draft) == "submitted"
+
+
+def test_a_draft_still_says_draft():
+    draft = _draft()
+    meta = render.RenderMeta("VTR-0F3A9C2E", "14/03/2025", "Essex")
+    assert render.to_json(FORM, draft, meta)["status"] == "ready"
+    assert render.to_json(FORM, draft, meta)["sealed_at"] is None
+    first = _spaces(_pdf_pages(render.to_pdf(FORM, draft, meta))[0])
+    assert "DRAFT: ready, not yet sealed or sent" in first
+
+
+def test_pdf_properties_are_the_assistant_the_title_and_the_sealing_time(pdf_bytes):
+    info = PdfReader(io.BytesIO(pdf_bytes)).metadata
+    assert info.title == "Vulnerable to Radicalisation (VTR) referral VTR-0F3A9C2E"
+    assert info.author == "Prevent safeguarding assistant (SET)"
+    assert info.creation_date == SEALED_AT  # not 1 January 2000
+    assert info.modification_date == SEALED_AT
+
+
+def test_the_indicators_row_is_filled_on_every_document(draft, docx_bytes, pdf_bytes):
+    label = FORM.field("indicators").label
+    _, cells = _docx_text(Document(io.BytesIO(docx_bytes)))
+    assert cells[label] == VALUES["indicators"]
+    assert "Engagement: watching videos nightly" in _pdf_body(_pdf_pages(pdf_bytes))

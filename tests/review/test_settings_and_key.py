@@ -20,7 +20,7 @@ SHARED = {"PREVENT_UPDATES_KEY": base64.b64encode(os.urandom(32)).decode()}
 
 def test_defaults_and_overrides():
     defaults = ReviewSettings.from_env(dict(SHARED))
-    assert defaults.port == 5060 and defaults.host == "127.0.0.1"
+    assert defaults.port == 8060 and defaults.host == "127.0.0.1"
     assert defaults.secure_cookies is True
     assert defaults.idle_timeout == timedelta(minutes=30)
     assert defaults.absolute_timeout == timedelta(hours=8)
@@ -156,3 +156,16 @@ class TestTheSharedUpdatesKey:
         assert done.returncode == 2
         assert "Review app not started: PREVENT_UPDATES_KEY" in done.stderr
         assert not (tmp_path / "var" / "keys" / "updates.key").exists()
+
+def test_the_default_port_is_one_browsers_open():
+    """Chromium and Firefox refuse the Fetch standard's "bad ports" (ERR_UNSAFE_PORT), 5060
+    (SIP) among them: the review app's default must not be one."""
+    from bot.review.settings import DEFAULT_PORT
+
+    bad_ports = {1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79,
+                 87, 95, 101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137,
+                 139, 143, 161, 179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532,
+                 540, 548, 554, 556, 563, 587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723,
+                 2049, 3659, 4045, 4190, 5060, 5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669,
+                 6679, 6697, 10080}  # fmt: skip
+    assert DEFAULT_PORT == 8060 and DEFAULT_PORT not in bad_ports

@@ -282,10 +282,44 @@
     });
   }
 
+  /* The assistant's text with its web addresses as links (http and https only), built node
+     by node like the phone links: never parsed as HTML, so a reply cannot inject markup. */
+  var URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g;
+
+  function withWebLinks(container, text) {
+    var last = 0;
+    var match;
+    URL_IN_TEXT.lastIndex = 0;
+    while ((match = URL_IN_TEXT.exec(text)) !== null) {
+      container.appendChild(document.createTextNode(text.slice(last, match.index)));
+      var link = document.createElement("a");
+      link.href = match[0];
+      link.textContent = match[0];
+      link.rel = "noopener noreferrer";
+      link.target = "_blank";
+      container.appendChild(link);
+      last = match.index + match[0].length;
+    }
+    container.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  function linkedParagraphs(container, text) {
+    String(text)
+      .split(/\n{2,}/)
+      .forEach(function (part) {
+        if (!part.trim()) {
+          return;
+        }
+        var p = document.createElement("p");
+        withWebLinks(p, part);
+        container.appendChild(p);
+      });
+  }
+
   function addBot(reply) {
     var div = bubble("bot", "Assistant said");
     if (typeof reply.text === "string" && reply.text) {
-      paragraphs(div, reply.text);
+      linkedParagraphs(div, reply.text);
     }
     if (Array.isArray(reply.buttons) && reply.buttons.length) {
       var group = document.createElement("div");
