@@ -40,6 +40,7 @@ from bot.review.audit import ANONYMOUS, AuditLog
 from bot.review.inbox_key import InboxKey, InboxKeyError
 from bot.review.names import names_in, referral_names
 from bot.review.notes import NoteError, Notes
+from bot.review.provenance import flag_unsigned_arrivals
 from bot.review.second_factor import Pending, SecondFactors
 from bot.review.sessions import SessionStore, StaffSession
 from bot.review.settings import ReviewSettings, make_sqlite_folder
@@ -465,6 +466,11 @@ async def queue(request: web.Request) -> web.StreamResponse:
     status_filter = wanted if wanted in known else ""
     page_text = request.query.get("page", "1")
     page = int(page_text) if page_text.isdigit() else 1
+    # New arrivals not signed by the assistant are flagged before anyone opens them.
+    for forged in await run(
+        flag_unsigned_arrivals, review.url, review.key, review.assistant_cert, review.statuses
+    ):
+        await audit(request, "arrival_refused", "not_from_assistant", reference=forged)
     result = await run(cases.queue_page, review.url, review.workflow, status_filter, page)
     await audit(
         request, "view_queue", "ok", detail=f"status={status_filter or 'all'} page={result.page}"
