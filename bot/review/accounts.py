@@ -21,6 +21,7 @@ Command line (reads `PREVENT_DATABASE_URL` etc. like the app)::
     python -m bot.review.accounts disable alice
     python -m bot.review.accounts reset-2fa alice   # lost phone: enrol again at next sign-in
     python -m bot.review.accounts list
+    python -m bot.review.accounts verify-audit   # e.g. from cron: exit 1 if the log was altered
 
 This module is plain Python (no web framework), so it is tested directly.
 """
@@ -445,6 +446,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     reset_2fa.add_argument("username")
     commands.add_parser("list", help="list the accounts")
+    commands.add_parser(
+        "verify-audit", help="check the audit chain and its written head (exit 1 if broken)"
+    )
     args = parser.parse_args(argv)
 
     try:
@@ -457,6 +461,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     audit = AuditLog.from_settings(settings)
     actor = _cli_actor()
     try:
+        if args.command == "verify-audit":
+            check = audit.verify()
+            if check.ok:
+                print(f"Audit log intact: {check.rows} entries, head {check.head}.")
+                return 0
+            where = f" at entry {check.broken_at}" if check.broken_at else ""
+            print(f"Audit log NOT intact{where}: {check.problem}.", file=sys.stderr)
+            return 1
         if args.command == "list":
             for account in accounts.list():
                 state = "disabled" if account.disabled else "locked" if account.locked() else "ok"

@@ -41,6 +41,7 @@ from bot.review.audit import ANONYMOUS, AuditLog
 from bot.review.inbox_key import InboxKey, InboxKeyError
 from bot.review.names import names_in, referral_names
 from bot.review.notes import NoteError, Notes
+from bot.review.provenance import flag_unsigned_arrivals
 from bot.review.queue_facts import AGE_ORDER, FactsCache, QueueWords, load_words
 from bot.review.second_factor import Pending, SecondFactors
 from bot.review.sessions import SessionStore, StaffSession
@@ -504,6 +505,11 @@ async def queue(request: web.Request) -> web.StreamResponse:
     status_filter = wanted if wanted in known else ""
     page_text = query.get("page", "1")
     page = int(page_text) if page_text.isdigit() else 1
+    # New arrivals not signed by the assistant are flagged before anyone opens them.
+    for forged in await run(
+        flag_unsigned_arrivals, review.url, review.key, review.assistant_cert, review.statuses
+    ):
+        await audit(request, "arrival_refused", "not_from_assistant", reference=forged)
     sort = query.get("sort", "received")
     view = cases.QueueView(
         status_filter=status_filter,

@@ -286,3 +286,37 @@ class TestAnAttackerWithTheDatabase:
         _fill(log, 3)
         stored = b"".join(p.read_bytes() for p in tmp_path.glob("prevent.db*"))
         assert KEY not in stored
+
+
+def test_the_command_line_checks_the_chain_against_the_written_head(tmp_path):
+    import base64
+    import subprocess
+    import sys
+
+    from bot.review.settings import ReviewSettings
+    from tests.review.factories import ROOT
+
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(ROOT),
+        "PREVENT_VAR_DIR": str(tmp_path / "var"),
+        "PREVENT_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "PREVENT_REVIEW_SECRET_KEY": base64.b64encode(b"s" * 32).decode(),
+    }
+    settings = ReviewSettings.from_env(env, need_updates_key=False)
+    log = AuditLog.from_settings(settings)
+    for n in range(4):
+        log.record("ada", "view_queue", "ok", detail=str(n))
+
+    def verify() -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "bot.review.accounts", "verify-audit"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+        )  # fmt: skip
+
+    ok = verify()
+    assert ok.returncode == 0 and "4 entries" in ok.stdout, ok.stderr
+    TestHashChain._drop_guards(settings.database_url)
+    _execute(settings.database_url, "DELETE FROM review_audit WHERE id = 4")
+    cut = verify()
+    assert cut.returncode == 1 and "cut short" in cut.stderr

@@ -59,3 +59,17 @@ def test_a_forged_row_is_refused_and_flagged(case, inbox, rita, tmp_path, how):
         e for e in AuditLog(case.url).recent(100, "open_referral") if e.reference == reference
     ]
     assert entry.outcome == "failed" and entry.detail == "not_from_assistant"
+
+
+def test_a_forged_row_is_flagged_in_the_queue_before_anyone_opens_it(case, inbox, rita):
+    reference = "VTR-F0F0F0F1"
+    queue_referral(case.url, sealed_envelope(Sealer([inbox.cert]), reference), reference)
+    problems = rita.get("/queue?status=problems").text
+    assert reference in problems
+    for genuine in case.references:
+        assert genuine not in problems
+    [entry] = AuditLog(case.url).recent(10, "arrival_refused")
+    assert entry.reference == reference and entry.outcome == "not_from_assistant"
+    assert AuditLog(case.url).recent(10, "open_referral") == []  # nobody opened it
+    rita.get("/queue")  # checked once only
+    assert len(AuditLog(case.url).recent(10, "arrival_refused")) == 1

@@ -82,8 +82,10 @@ class TestLockoutRace:
         assert outcomes.count("locked") >= 20 - MAX_FAILURES
         assert StaffClient(review_url).sign_in("rita").status_code == 401  # locked now
 
-    def test_the_claim_is_atomic_with_many_hashes_at_once(self, db_url):
-        accounts = Accounts(db_url, 12, max_hashing=20)
+    @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+    def test_the_claim_is_atomic_with_many_hashes_at_once(self, request, dialect):
+        url = request.getfixturevalue("db_url" if dialect == "sqlite" else "fresh_pg_url")
+        accounts = Accounts(url, 12, max_hashing=20)
         accounts.create("victim", PASSWORD, REVIEWER)
         start = threading.Barrier(20)
 
@@ -277,3 +279,22 @@ def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(case, tm
         # The attacker forges the first entries; the proxy's own (last) entry still counts.
         assert [attempt(base, f"10.0.0.{n}, 203.0.113.7") for n in range(3)] == [401, 401, 429]
         assert attempt(base, "198.51.100.9") == 401  # another member of staff
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_second_factor_store_on_both_databases(request, dialect):
+    url = request.getfixturevalue("db_url" if dialect == "sqlite" else "fresh_pg_url")
+    account = Accounts(url, 10).create("tess", PASSWORD, REVIEWER)
+    factors = SecondFactors(url, b"a" * 32)
+    pending = factors.pending(factors.begin(account, "/queue"))
+    secret = factors.enrolment(pending, account).secret
+    code = pyotp.TOTP(secret).now()
+    enrolled = factors.check(pending, code)
+    assert enrolled.outcome == "ok" and len(enrolled.recovery_codes) == 10
+    again = factors.pending(factors.begin(account, "/queue"))
+    assert not again.enrolling
+    assert factors.check(again, code).outcome == "wrong"  # the same code twice: refused
+    assert factors.check(again, enrolled.recovery_codes[0]).outcome == "ok"
+    third = factors.pending(factors.begin(account, "/queue"))
+    assert factors.check(third, enrolled.recovery_codes[0]).outcome == "wrong"  # used once
+    assert factors.recovery_codes_left(account.id) == 9
