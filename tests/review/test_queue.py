@@ -11,7 +11,6 @@ import pytest
 
 from bot.review.audit import AuditLog
 from bot.review.queue_facts import facts_from_json, load_words
-from bot.sealing import Sealer
 from tests.review.factories import (
     PASSWORD,
     ROOT,
@@ -22,6 +21,7 @@ from tests.review.factories import (
     sealed_envelope,
     serving,
     settings_for,
+    signed_sealer,
 )
 
 WORDS = load_words(ROOT / "guidance" / "review" / "queue.yml")
@@ -63,7 +63,7 @@ def test_facts_are_coarse_bands_and_flags_read_from_the_referral():
 @pytest.fixture()
 def queue_app(tmp_path: Path, inbox):
     settings = settings_for(tmp_path, inbox)
-    sealer = Sealer([inbox.cert])
+    sealer = signed_sealer(inbox.cert)  # as the assistant seals: signed, then sealed
     for reference, values in PEOPLE.items():
         envelope = sealed_envelope(sealer, reference, {**referral_values(), **values})
         queue_referral(settings.database_url, envelope, reference)
@@ -156,9 +156,10 @@ def test_queue_in_chromium_by_keyboard_with_labelled_filters(queue_app):
         WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old))
 
     with chrome_driver() as driver:
+        from tests.review.test_browser import _sign_in  # password, then the second factor
+
         driver.get(base + "/sign-in")
-        driver.find_element(By.ID, "username").send_keys("rita")
-        driver.find_element(By.ID, "password").send_keys(PASSWORD, Keys.ENTER)
+        _sign_in(driver, base, "rita")
         WebDriverWait(driver, 15).until(lambda d: "/queue" in d.current_url)
         headers = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "table.queue thead th")]
         assert [h.split("\n")[0].rstrip(" ▼▲") for h in headers] == [

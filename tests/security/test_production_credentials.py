@@ -24,8 +24,15 @@ def test_production_credentials_have_no_rest_channel_and_every_other_one():
     assert production == _channels("credentials.yml") - UNAUTHENTICATED
 
 
-def test_run_script_takes_the_production_credentials_from_the_environment():
-    assert (
-        '--credentials "${PREVENT_CREDENTIALS:-credentials.yml}"'
-        in (ROOT / "scripts" / "run.sh").read_text()
-    )
+def test_make_run_takes_the_production_credentials_from_the_environment():
+    """`make run` starts Rasa through the supervisor: PREVENT_CREDENTIALS picks the file."""
+    from bot.supervisor import programs
+
+    def rasa_argv(env: dict[str, str]) -> list[str]:
+        found = [p for p in programs("model.tar.gz", False, env) if p.name == "rasa"]
+        return list(found[0].argv)
+
+    production = rasa_argv({"PREVENT_CREDENTIALS": "credentials.production.yml"})
+    assert production[production.index("--credentials") + 1] == "credentials.production.yml"
+    local = rasa_argv({})
+    assert local[local.index("--credentials") + 1] == "credentials.yml"
