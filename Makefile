@@ -34,11 +34,14 @@ run: install data ## Install, train if needed, and run the assistant (REST on :5
 shell: install data ## Talk to the assistant in the terminal (rasa shell)
 	@scripts/run.sh "$$(PYTHONPATH=. $(PY) scripts/model.py)" shell
 
-invite: install ## One-time invite code for a member of staff: make invite CHANNEL=webchat LABEL="St Mary's DSL"
-	@. scripts/env.sh && $(PY) -m bot.enrolment invite --channel $(or $(CHANNEL),webchat) --label "$(LABEL)"
+invite: install ## One-time invite code for a member of staff: make invite CHANNEL=telegram ORG=st-marys ROLE=dsl
+	@. scripts/env.sh && $(PY) -m bot.enrolment invite --channel $(or $(CHANNEL),webchat) --label "$(LABEL)" $(if $(ORG),--org "$(ORG)" --role $(or $(ROLE),teacher))
 
 telegram: install ## Relay Telegram to the running assistant by polling (no public URL needed)
 	@. scripts/env.sh && $(PY) -m bot.channels.telegram_polling
+
+org: install ## Register a school: make org NAME="St Mary's" AREA=southend
+	@. scripts/env.sh && $(PY) -m bot.concerns.orgs add "$(NAME)" --area $(AREA)
 
 review: install ## Run the Prevent team's review app on http://127.0.0.1:5060 (needs the inbox key)
 	@. scripts/env.sh && $(PY) -m bot.review
@@ -61,4 +64,4 @@ bench: $(VENV)/.installed-dev data ## Benchmarks: latency, throughput, memory (f
 clean: ## Remove generated data, models and var/ (keeps the venv)
 	rm -rf models var data/nlu/_generated_guidance.yml domain/_generated.yml
 
-.PHONY: help install data model run shell invite telegram review review-admin validate test lint bench clean
+.PHONY: help install data model run shell invite org telegram review review-admin validate test lint bench clean
