@@ -49,6 +49,9 @@ class Config:
     #: Where users reach the Rasa server (for one-time file links), e.g. https://prevent.example
     public_url: str = "http://localhost:5005"
     database_url: str = field(repr=False, default="")
+    #: Concerns are deleted this many days after their last step, unless the school's own
+    #: policy (`python -m bot.concerns.orgs add ... --retention-days N`) says otherwise.
+    concern_retention_days: int = 2555
 
     def __repr__(self) -> str:  # never print URLs that may carry passwords
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
@@ -67,6 +70,7 @@ def get_config() -> Config:
         guidance_confidence_floor=_float("PREVENT_GUIDANCE_FLOOR", 0.45),
         draft_retention_days=int(_float("PREVENT_DRAFT_RETENTION_DAYS", 30)),
         draft_warning_days=int(_float("PREVENT_DRAFT_WARNING_DAYS", 3)),
+        concern_retention_days=int(_float("PREVENT_CONCERN_RETENTION_DAYS", 2555)),
         inbox_certificates=tuple(
             Path(p.strip()).expanduser()
             for p in os.environ.get("PREVENT_INBOX_CERTS", "").split(",")

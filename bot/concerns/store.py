@@ -199,6 +199,21 @@ class Alert:
     text: str = ""
 
 
+#: The domain response (domain/concerns.yml) that says each kind of alert.
+ALERT_RESPONSES = {
+    A_NEW: "utter_concern_alert_new",
+    A_READ: "utter_concern_alert_read",
+    A_QUESTION: "utter_concern_alert_question",
+    A_ANSWER: "utter_concern_alert_answer",
+    A_REVIEW: "utter_concern_alert_review",
+}
+
+
+def alert_message(alert: Alert) -> dict[str, str]:
+    """The response and its values for one alert (the chat and push channels alike)."""
+    return {"response": ALERT_RESPONSES[alert.kind], "concern_ref": alert.ref, "text": alert.text}
+
+
 def pseudonym(staff_hash: str, role: str) -> str:
     """How a person appears in a record: role and a stable short id (no name is stored)."""
     if staff_hash == "system":

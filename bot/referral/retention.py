@@ -20,6 +20,12 @@ def purge_once() -> None:
     config = get_config()
     report = get_store().purge(config.draft_retention_days, config.draft_warning_days)
     log.info("retention: %d warned, %d purged", report.warned, report.purged)
+    from bot.concerns import get_concerns  # concerns: school retention and review dates
+
+    concerns = get_concerns()
+    purged = concerns.purge_expired(config.concern_retention_days)
+    due = concerns.remind_due_reviews()
+    log.info("concerns: %d purged, %d review reminder(s)", purged, due)
 
 
 def main() -> None:
