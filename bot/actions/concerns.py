@@ -116,6 +116,7 @@ class ActionConcernStart(NeverRaise, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         concerns = get_concerns()
+        remember_address(tracker)
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         me = concerns.whoami(tracker.sender_id)
         if me is None:
@@ -318,11 +319,18 @@ class ActionConcernSubmit(NeverRaise, Action):
         dispatcher.utter_message(
             response=response, concern_ref=concern.ref, dsl_count=alerted, school=school
         )
-        address = ((tracker.latest_message or {}).get("metadata") or {}).get("push_address")
-        if isinstance(address, dict):
-            concerns.staff.refresh_address(
+
+
+def remember_address(tracker: Tracker) -> None:
+    """Keep where a member of staff can be pushed to (Teams: the conversation's address)."""
+    address = ((tracker.latest_message or {}).get("metadata") or {}).get("push_address")
+    if isinstance(address, dict) and address:
+        try:
+            get_concerns().staff.refresh_address(
                 tracker.sender_id, tracker.get_latest_input_channel() or "", address
             )
+        except Exception as exc:  # noqa: BLE001 - alerts then wait for the next message
+            log.warning("no push address kept: %s", type(exc).__name__)
 
 
 def _school_name(org_id: str) -> str:
@@ -398,6 +406,7 @@ class ActionConcernList(NeverRaise, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         deliver_concern_alerts(dispatcher, tracker)
+        remember_address(tracker)
         concerns = get_concerns()
         only_new = "new" in latest_text(tracker).lower()
         try:

@@ -69,6 +69,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "webchat_static"
 STATIC_FILES = {
     "chat.css": "text/css; charset=utf-8",
     "chat.js": "text/javascript; charset=utf-8",
+    "neutral.html": "text/html; charset=utf-8",  # where quick hide goes (no script, no data)
 }
 DEFAULT_SESSION_HOURS = 8.0
 MAX_SESSION_HOURS = 24.0 * 7

@@ -2,6 +2,7 @@
 
 python -m bot.concerns.orgs add "St Mary's" --area southend
 python -m bot.concerns.orgs list
+python -m bot.concerns.orgs staff <AAD object id> --org st-marys --role dsl   (Teams)
 
 Staff are linked to an organisation when they redeem an invite issued for it
 (`python -m bot.enrolment invite --org st-marys --role dsl`); concerns never leave it.
@@ -97,9 +98,23 @@ def main(argv: list[str] | None = None) -> None:
         "--retention-days", type=int, default=None, help="the school's retention policy"
     )
     sub.add_parser("list", help="the registered organisations")
+    staff = sub.add_parser(
+        "staff", help="link a Teams user (AAD object id) to a school and role, without a code"
+    )
+    staff.add_argument("sender", help="the channel's sender id (Teams: the AAD object id)")
+    staff.add_argument("--org", required=True)
+    staff.add_argument("--role", required=True, choices=["teacher", "dsl"])
+    staff.add_argument("--channel", default="teams")
     args = parser.parse_args(argv)
     orgs = get_orgs()
-    if args.command == "add":
+    if args.command == "staff":
+        if orgs.get(args.org) is None:
+            parser.error(f"no organisation {args.org!r}")
+        from bot.concerns.store import get_concerns
+
+        get_concerns().staff.enrol(args.sender, args.channel, args.org, args.role)
+        print(f"linked to {args.org} as {args.role} on {args.channel}")
+    elif args.command == "add":
         org = orgs.add(args.name, args.area, args.id, args.retention_days)
         print(f"{org.id}  {org.name} ({org.area})")
     else:

@@ -814,3 +814,37 @@ def test_browser_at_320px_with_reduced_motion(chat):
         chat.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         chat.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
     assert not csp_errors(chat)
+
+
+def test_browser_quick_hide_clears_the_screen_and_signing_in_again_carries_on(driver, webchat):
+    """Escape twice (or the button): a neutral page at once, nothing of the chat left in the
+    page or the tab's storage; the personal key brings the same conversation back."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(page_url(webchat))
+    if driver.find_element(By.ID, "chat-view").is_displayed():
+        sign_out(driver)
+    key = browser_enrol(driver, webchat)
+    assert "immediate danger" in "\n".join(say(driver, "Should I refer?")).lower()
+    ActionChains(driver).send_keys(Keys.ESCAPE).pause(0.1).send_keys(Keys.ESCAPE).perform()
+    wait_for(driver, lambda d: d.current_url.endswith("/neutral.html"), 10, "the neutral page")
+    assert driver.title == "New tab"
+    shown = driver.find_element(By.TAG_NAME, "body").text
+    assert shown == "Notes\nNo notes yet." and "danger" not in driver.page_source
+    assert js(driver, "return sessionStorage.length") == 0
+    # Back does not return to the chat: it was replaced in the history, and the token is gone.
+    driver.get(page_url(webchat))
+    assert driver.find_element(By.ID, "invite-code").is_displayed()
+    assert not driver.find_elements(By.CSS_SELECTOR, ".msg")
+    # One Escape does nothing; the button hides as well.
+    ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+    assert driver.current_url.startswith(page_url(webchat))
+    # Signing in again: the triage goes on where it was (the next question, not a new chat).
+    assert browser_enrol(driver, webchat, key) is None
+    assert "how old" in "\n".join(say(driver, "no")).lower()
+    driver.find_element(By.ID, "quick-hide").click()
+    wait_for(driver, lambda d: d.current_url.endswith("/neutral.html"), 10, "the neutral page")
+    assert "How old" not in driver.page_source and "Notes" in driver.page_source
+    assert not csp_errors(driver)
