@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Column, DateTime, Integer, String
 
-from bot.concerns.staff import attach_invite, link_invite  # the school and role of a code
+from bot.concerns.staff import attach_invite, link_invite, unlink_staff  # school and role
 from bot.store.db import Base, session_scope, utcnow
 
 #: Unambiguous characters (no 0/O, 1/I/L) so a code read aloud or retyped still works.
@@ -140,6 +140,7 @@ class Enrolment:
                 .filter(MemberRow.member_hash == self._hash("member", f"{channel}:{sender_id}"))
                 .delete()
             )
+            unlink_staff(session, sender_id, self._pepper)  # no more concerns or alerts
             return bool(gone)
 
     def _member(self, session, channel: str, sender_id: str) -> bool:  # type: ignore[no-untyped-def]

@@ -138,6 +138,8 @@ class ActionConcernStart(NeverRaise, Action):
                 return _refuse(dispatcher, NotAllowed("only the school's DSL"))
             elif intent == "concern_ask":
                 task = f"ask:{ref}"
+            elif intent == "concern_delete":
+                task = f"delete:{ref}"
             else:
                 decision = _entity(tracker, "concern_decision")
                 if decision not in DECISIONS:
@@ -236,6 +238,8 @@ class ActionAskConcernText(NeverRaise, Action):
             dispatcher.utter_message(response="utter_ask_concern_question", concern_ref=ref)
         elif kind == "answer":
             dispatcher.utter_message(response="utter_ask_concern_answer", concern_ref=ref)
+        elif kind == "delete":
+            dispatcher.utter_message(response="utter_ask_concern_delete_reason", concern_ref=ref)
         else:
             previous = _previous_decision(tracker.sender_id, ref)
             if previous and previous != decision:
@@ -287,6 +291,9 @@ class ActionConcernSubmit(NeverRaise, Action):
             elif kind == "answer":
                 concerns.answer(tracker.sender_id, ref, text)
                 dispatcher.utter_message(response="utter_concern_answer_sent", concern_ref=ref)
+            elif kind == "delete":
+                concerns.delete(tracker.sender_id, ref, text)
+                dispatcher.utter_message(response="utter_concern_deleted", concern_ref=ref)
             elif kind == "decide":
                 review = tracker.get_slot("concern_review")
                 review_on = date.fromisoformat(review) if review else None
@@ -465,6 +472,10 @@ class ActionConcernOpen(NeverRaise, Action):
                 {
                     "title": "Record a decision",
                     "payload": intent_payload("concern_decide", concern_ref=ref),
+                },
+                {
+                    "title": "Delete (on request)",
+                    "payload": intent_payload("concern_delete", concern_ref=ref),
                 },
             ]
         elif concern.raised_by == (me.staff_hash if me else None):

@@ -122,6 +122,15 @@ def link_invite(session: Session, code_hash: str, channel: str, sender_id: str, 
     return put_staff(session, get_keyring(), pepper, sender_id, channel, invite.org_id, invite.role)
 
 
+def unlink_staff(session: Session, sender_id: str, pepper: bytes) -> None:
+    """Called by `Enrolment.remove` ("Forget me"): no school, no role, no alerts any more."""
+    from bot.concerns.store import ConcernAlertRow  # (store imports this module)
+
+    staff_hash = owner_hash(sender_id, pepper)
+    session.query(StaffRow).filter(StaffRow.staff_hash == staff_hash).delete()
+    session.query(ConcernAlertRow).filter(ConcernAlertRow.recipient == staff_hash).delete()
+
+
 class StaffDirectory:
     """Who is staff at which school, and where to reach them."""
 

@@ -118,7 +118,8 @@ def test_a_concern_goes_from_teacher_to_their_own_dsl_and_is_decided(
         assert ref in _text(bot.say(DSL_A, "new concerns"))
         opened = bot.say(DSL_A, f"open {ref}")
         assert WORDS in _text(opened) and "SET" in _text(opened)
-        assert "has read your concern" in _text(bot.say(TEACHER_A, "my concerns"))
+        receipt = _text(bot.say(TEACHER_A, "my concerns"))
+        assert "1 concern update(s)" in receipt and "has read your concern" in receipt
 
         # Question and answer round trip.
         asked = bot.say(DSL_A, _buttons(opened)["Ask a question"])
@@ -170,6 +171,18 @@ def test_a_concern_goes_from_teacher_to_their_own_dsl_and_is_decided(
             assert expected in pdf_text
         assert "Monitor" in _get(urls["CSV"]).decode()
 
+        # Deletion on request, by the other school's DSL, for their own school's concern.
+        bot.say(TEACHER_B, "I want to log a concern")
+        for answer in ("A pupil drew a Thornfield symbol", "Monday", "Room 4"):
+            last = _text(bot.say(TEACHER_B, answer))
+        [other_ref] = REF.findall(last)
+        assert "can't find" in _text(
+            bot.say(DSL_A, _payload("concern_delete", concern_ref=other_ref))
+        )
+        bot.say(DSL_B, _payload("concern_delete", concern_ref=other_ref))
+        assert "deleted" in _text(bot.say(DSL_B, "Raised about the wrong pupil"))
+        assert other_ref not in _text(bot.say(DSL_B, "my concerns"))
+
     # At rest: no words, no names, no sender ids, in any database file.
     raw = _raw(var)
     assert raw
@@ -185,6 +198,7 @@ def test_a_concern_goes_from_teacher_to_their_own_dsl_and_is_decided(
         "decision",
         "decision",
     ]
+    assert [a for _, a, _, _ in concerns.audit(other_ref)] == ["raised", "deleted"]
     other = KeyRing.parse("v1:" + base64.b64encode(secrets.token_bytes(32)).decode())
     with pytest.raises(Exception, match="integrity"):
         Concerns(url, other, pepper).open(DSL_A, ref)
