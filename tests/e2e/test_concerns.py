@@ -198,7 +198,7 @@ def test_a_concern_goes_from_teacher_to_their_own_dsl_and_is_decided(
         "decision",
         "decision",
     ]
-    assert [a for _, a, _, _ in concerns.audit(other_ref)] == ["raised", "deleted"]
+    assert [a for _, a, _, _ in concerns.audit(other_ref)] == ["raised", "read", "deleted"]
     other = KeyRing.parse("v1:" + base64.b64encode(secrets.token_bytes(32)).decode())
     with pytest.raises(Exception, match="integrity"):
         Concerns(url, other, pepper).open(DSL_A, ref)
