@@ -173,3 +173,25 @@ def test_an_invite_for_a_school_and_role_enrols_the_holder_as_that(world, monkey
     plain = enrolment.issue("telegram", "")
     assert enrolment.redeem("telegram", "77002", plain.code)
     assert concerns.whoami("77002") is None
+
+
+def test_on_postgresql_too_the_audit_is_append_only_and_rows_are_sealed(postgres_url):
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import DatabaseError
+
+    url = postgres_url
+    concerns = Concerns(url, _ring(), secrets.token_bytes(32))
+    Orgs(url).add("St Mary's PG", "southend", org_id="st-marys-pg")
+    concerns.staff.enrol("pg-teacher", "rest", "st-marys-pg", "teacher")
+    concern, _ = concerns.raise_concern("pg-teacher", WORDS)
+    engine = create_engine(url, future=True)
+    with engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT payload FROM concerns WHERE ref = :ref"), {"ref": concern.ref}
+        ).one()
+        assert b"Marmaduke" not in bytes(row.payload)
+        for statement in ("UPDATE concern_audit SET action = 'x'", "DELETE FROM concern_audit"):
+            with pytest.raises(DatabaseError, match="append-only"):
+                conn.execute(text(statement))
+            conn.rollback()
+    engine.dispose()
