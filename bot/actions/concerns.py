@@ -329,8 +329,15 @@ class ActionConcernSubmit(NeverRaise, Action):
 
 
 def remember_address(tracker: Tracker) -> None:
-    """Keep where a member of staff can be pushed to (Teams: the conversation's address)."""
-    address = ((tracker.latest_message or {}).get("metadata") or {}).get("push_address")
+    """Keep where a member of staff can be pushed to (Teams: the conversation's address).
+
+    A Teams user not linked yet is linked from the configured tenant → school mapping.
+    """
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    address = metadata.get("push_address")
+    channel = tracker.get_latest_input_channel() or ""
+    if channel == "teams":
+        _link_teams_user(tracker.sender_id, metadata, address)
     if isinstance(address, dict) and address:
         try:
             get_concerns().staff.refresh_address(
@@ -338,6 +345,25 @@ def remember_address(tracker: Tracker) -> None:
             )
         except Exception as exc:  # noqa: BLE001 - alerts then wait for the next message
             log.warning("no push address kept: %s", type(exc).__name__)
+
+
+def _link_teams_user(sender_id: str, metadata: dict[str, Any], address: Any) -> None:
+    from bot.concerns.teams_map import teams_role
+    from bot.config import get_config
+
+    config = get_config()
+    if not config.teams_school_tenants:
+        return
+    concerns = get_concerns()
+    if concerns.whoami(sender_id) is not None:
+        return
+    tenant = str(((metadata.get("teams") or {}).get("tenant_id")) or "")
+    found = teams_role(tenant, sender_id, config.teams_school_tenants, config.teams_dsl_users)
+    if found is not None:
+        org_id, role = found
+        concerns.staff.enrol(
+            sender_id, "teams", org_id, role, address if isinstance(address, dict) else None
+        )
 
 
 def _school_name(org_id: str) -> str:
@@ -453,6 +479,7 @@ class ActionConcernOpen(NeverRaise, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         concerns = get_concerns()
+        remember_address(tracker)
         ref = concern_ref(tracker)
         try:
             if ref is None:
