@@ -551,8 +551,8 @@ def view_values(concern: Concern) -> dict[str, str]:
         "raised_at": f"{concern.created_at:%d/%m/%Y %H:%M}",
         "raised_by": pseudonym(concern.raised_by, raiser.actor_role if raiser else ""),
         "words": concern.details.get("words", ""),
-        "when": concern.details.get("when") or "not said",
-        "where": concern.details.get("where") or "not said",
+        "when": concern.details.get("when") or wording()["labels"]["not_said"],
+        "where": concern.details.get("where") or wording()["labels"]["not_said"],
         "advice": advice,
         "steps": "\n".join(lines),
     }
