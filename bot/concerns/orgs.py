@@ -12,32 +12,9 @@ from __future__ import annotations
 
 import argparse
 import re
-from dataclasses import dataclass
 
-from sqlalchemy import Column, DateTime, Integer, String
-
-from bot.store.db import Base, session_scope, utcnow
-
-
-class OrgRow(Base):
-    """A school or college. Its name is public information (no personal data)."""
-
-    __tablename__ = "concern_orgs"
-
-    id = Column(String(40), primary_key=True)
-    name = Column(String(120), nullable=False)
-    area = Column(String(40), nullable=False)
-    #: Days a concern is kept after its last step (None: PREVENT_CONCERN_RETENTION_DAYS).
-    retention_days = Column(Integer, nullable=True)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-
-
-@dataclass(frozen=True)
-class Org:
-    id: str
-    name: str
-    area: str
-    retention_days: int | None = None
+from bot.concerns.rows import Org, OrgRow
+from bot.store.db import session_scope
 
 
 def slug(name: str) -> str:
@@ -84,7 +61,9 @@ def _org(row: OrgRow) -> Org:
 def get_orgs() -> Orgs:
     from bot.config import get_config
 
-    return Orgs(get_config().database_url)
+    config = get_config()
+    config.var_dir.mkdir(parents=True, exist_ok=True)  # `make org` may come before `make run`
+    return Orgs(config.database_url)
 
 
 def main(argv: list[str] | None = None) -> None:

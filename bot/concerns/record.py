@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 
 import yaml
 
-from bot.concerns.orgs import Org
+from bot.concerns.rows import Org
 from bot.concerns.store import Concern, pseudonym
 from bot.store.db import utcnow
 

@@ -29,7 +29,7 @@ from typing import Any
 from sqlalchemy import DDL, Column, Date, DateTime, Integer, LargeBinary, String, event
 from sqlalchemy.orm import Session
 
-from bot.concerns.orgs import Org, OrgRow
+from bot.concerns.rows import Org, OrgRow
 from bot.concerns.staff import DSL, Staff, StaffDirectory, StaffRoute, StaffRow
 from bot.store.crypto import KeyRing, WrappedKey, new_data_key, open_sealed, seal
 from bot.store.db import Base, session_scope, utcnow

@@ -848,3 +848,40 @@ def test_browser_quick_hide_clears_the_screen_and_signing_in_again_carries_on(dr
     wait_for(driver, lambda d: d.current_url.endswith("/neutral.html"), 10, "the neutral page")
     assert "How old" not in driver.page_source and "Notes" in driver.page_source
     assert not csp_errors(driver)
+
+
+def test_school_invites_by_role_then_a_teacher_tells_the_dsl_on_the_web_chat(webchat):
+    """From the CLIs (a school, invites per role) to a concern read by the DSL, over HTTP."""
+
+    def cli(*args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", *args],
+            cwd=ROOT,
+            env=webchat.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return result.stdout
+
+    assert "st-aidans" in cli("bot.concerns.orgs", "add", "St Aidan's", "--area", "thurrock")
+    teacher_code, dsl_code = (
+        CODE.findall(
+            cli(
+                "bot.enrolment", "invite", "--channel", "webchat", "--org", "st-aidans", "--role", r
+            )
+        )[0]
+        for r in ("teacher", "dsl")
+    )
+    teacher, dsl = enrol(webchat, teacher_code), enrol(webchat, dsl_code)
+    assert "own words" in say_http(webchat, teacher, "I want to log a concern")
+    say_http(webchat, teacher, "Jemima Quorndon copied a Thornfield logo into her book")
+    say_http(webchat, teacher, "Wednesday lunchtime")
+    receipt = say_http(webchat, teacher, "the dining hall")
+    assert "1 DSL(s) at St Aidan's" in receipt
+    [ref] = re.findall(r"\bC-[A-Z2-9]{6}\b", receipt)
+    seen = say_http(webchat, dsl, "new concerns")
+    assert "1 concern update(s)" in seen and ref in seen
+    assert "Jemima Quorndon" in say_http(webchat, dsl, f"open {ref}")
+    assert "has read your concern" in say_http(webchat, teacher, "my concerns")

@@ -10,7 +10,8 @@ from bot.channels.push import push_concern_alerts
 from bot.channels.teams import TeamsPusher
 from bot.channels.teams_auth import settings_from
 from bot.channels.telegram import TelegramPusher, TelegramSettings
-from bot.concerns import Concerns, Orgs
+from bot.concerns import Concerns
+from bot.concerns.orgs import Orgs
 from bot.enrolment import Enrolment
 from bot.store.crypto import KeyRing
 from tests.helpers.bot_framework import BotFramework

@@ -10,7 +10,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.concerns import NotAllowed, NotFound, Orgs
+from bot.concerns import NotAllowed, NotFound
+from bot.concerns.orgs import Orgs
 from bot.concerns.record import to_csv, to_dict, to_json
 from bot.concerns.store import Concerns, Invalid
 from bot.enrolment import Enrolment

@@ -14,7 +14,8 @@ import pytest
 from bot.channels.push import push_concern_alerts
 from bot.channels.teams import TeamsPusher
 from bot.channels.teams_auth import settings_from
-from bot.concerns import Concerns, Orgs
+from bot.concerns import Concerns
+from bot.concerns.orgs import Orgs
 from bot.store.crypto import KeyRing
 from tests.channels.test_teams import Conversation, Teams, said
 from tests.helpers.bot_framework import BotFramework

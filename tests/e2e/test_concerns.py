@@ -22,7 +22,8 @@ import pytest
 
 from bot.channels.push import push_concern_alerts
 from bot.channels.telegram import TelegramPusher, TelegramSettings
-from bot.concerns import Concerns, Orgs
+from bot.concerns import Concerns
+from bot.concerns.orgs import Orgs
 from bot.enrolment import Enrolment
 from bot.referral.drafts import DraftStore
 from bot.store.crypto import KeyRing, get_keyring
