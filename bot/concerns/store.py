@@ -556,6 +556,18 @@ class Concerns:
                     taken.append(alert)
             return taken
 
+    def pending_count(self, sender_id: str) -> int:
+        """How many alerts wait for this member of staff (told as a count when they sign in)."""
+        with session_scope(self._url) as session:
+            return (
+                session.query(ConcernAlertRow.id)
+                .filter(
+                    ConcernAlertRow.recipient == self.staff.hash_of(sender_id),
+                    ConcernAlertRow.delivered_at.is_(None),
+                )
+                .count()
+            )
+
     def pending_alerts(
         self, channels: Iterable[str], limit: int = 100
     ) -> list[tuple[Alert, StaffRoute]]:

@@ -874,14 +874,18 @@ def test_school_invites_by_role_then_a_teacher_tells_the_dsl_on_the_web_chat(web
         )[0]
         for r in ("teacher", "dsl")
     )
-    teacher, dsl = enrol(webchat, teacher_code), enrol(webchat, dsl_code)
+    teacher, first = enrol(webchat, teacher_code), sign_in(webchat, dsl_code)
+    dsl, dsl_key = first["token"], first["personal_key"]
     assert "own words" in say_http(webchat, teacher, "I want to log a concern")
     say_http(webchat, teacher, "Jemima Quorndon copied a Thornfield logo into her book")
     say_http(webchat, teacher, "Wednesday lunchtime")
     receipt = say_http(webchat, teacher, "the dining hall")
     assert "1 DSL(s) at St Aidan's" in receipt
     [ref] = re.findall(r"\bC-[A-Z2-9]{6}\b", receipt)
+    # The DSL coming back to the web chat is told how many updates wait for them.
+    assert sign_in(webchat, dsl_key)["concern_alerts"] == 1
     seen = say_http(webchat, dsl, "new concerns")
     assert "1 concern update(s)" in seen and ref in seen
+    assert "concern_alerts" not in sign_in(webchat, dsl_key)  # said once, then gone
     assert "Jemima Quorndon" in say_http(webchat, dsl, f"open {ref}")
     assert "has read your concern" in say_http(webchat, teacher, "my concerns")

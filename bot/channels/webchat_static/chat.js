@@ -508,6 +508,13 @@
               "shown again, but the assistant remembers the conversation and your saved " +
               "drafts: say \"my drafts\" to see them."
           );
+          var alerts = result.data.concern_alerts;
+          if (typeof alerts === "number" && alerts > 0) {
+            addNote(
+              "You have " + alerts + " concern update(s) waiting: say \"new concerns\" to " +
+                "see them."
+            );
+          }
           return;
         }
         showEnrol(
