@@ -34,8 +34,8 @@ run: install data ## Install, train if needed, and run the assistant (REST on :5
 shell: install data ## Talk to the assistant in the terminal (rasa shell)
 	@scripts/run.sh "$$(PYTHONPATH=. $(PY) scripts/model.py)" shell
 
-invite: install ## One-time invite code for a member of staff: make invite CHANNEL=webchat LABEL="St Mary's DSL"
-	@. scripts/env.sh && $(PY) -m bot.enrolment invite --channel $(or $(CHANNEL),webchat) --label "$(LABEL)"
+invite: install ## One-time invite code for a member of staff: make invite CHANNEL=telegram ORG=st-marys ROLE=dsl
+	@. scripts/env.sh && $(PY) -m bot.enrolment invite --channel $(or $(CHANNEL),webchat) --label "$(LABEL)" $(if $(ORG),--org "$(ORG)" --role $(or $(ROLE),teacher))
 
 telegram: install ## Relay Telegram to the running assistant by polling (no public URL needed)
 	@. scripts/env.sh && $(PY) -m bot.channels.telegram_polling
@@ -49,6 +49,9 @@ doctor: install ## Check this deployment's settings (certificate, SMTP relay, up
 review: install ## Run the Prevent team's review app on http://127.0.0.1:8060 (needs the inbox key)
 	@. scripts/env.sh && [ -n "$$PREVENT_UPDATES_KEY" ] || export PREVENT_UPDATES_KEY_FILE="$${PREVENT_UPDATES_KEY_FILE:-$$PREVENT_VAR_DIR/keys/updates.key}"; \
 	export PREVENT_REVIEW_ASSISTANT_CERT_FILE="$${PREVENT_REVIEW_ASSISTANT_CERT_FILE:-$$PREVENT_VAR_DIR/keys/assistant-signing.crt.pem}"; $(PY) -m bot.review
+
+org: install ## Register a school: make org NAME="St Mary's" AREA=southend
+	@. scripts/env.sh && $(PY) -m bot.concerns.orgs add "$(NAME)" --area $(AREA)
 
 review-admin: install ## Create a review app admin: make review-admin NAME=alice
 	@. scripts/env.sh && $(PY) -m bot.review.accounts create $(NAME) --role admin
@@ -71,4 +74,4 @@ eval: install ## Risk check on every eval/risk/*.yml: precision, recall, confusi
 clean: ## Remove generated data, models and var/ (keeps the venv)
 	rm -rf models var data/nlu/_generated_guidance.yml domain/_generated.yml
 
-.PHONY: help install data model run shell invite telegram review review-admin rotate-keys validate test lint bench clean eval doctor
+.PHONY: help install data model run shell invite telegram review review-admin rotate-keys validate test lint bench clean eval doctor org

@@ -57,10 +57,21 @@ class Config:
     #: then sealed. Unset: a self-signed pair is made in var/keys (local runs only).
     signing_cert: Path | None = None
     signing_key: Path | None = None
+    #: Concerns are deleted this many days after their last step, unless the school's own
+    #: policy (`python -m bot.concerns.orgs add ... --retention-days N`) says otherwise.
+    concern_retention_days: int = 2555
+    #: Teams: the school of everyone signed in from a tenant ("<tenant id>=<org id>", comma
+    #: separated), and the Azure AD object ids of its DSLs (everyone else: teacher).
+    teams_school_tenants: tuple[str, ...] = ()
+    teams_dsl_users: tuple[str, ...] = ()
 
     def __repr__(self) -> str:  # never print URLs that may carry passwords
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)
         return f"Config({shown})"
+
+
+def _list(name: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in os.environ.get(name, "").split(",") if p.strip())
 
 
 @functools.lru_cache(maxsize=1)
@@ -75,6 +86,9 @@ def get_config() -> Config:
         guidance_confidence_floor=_float("PREVENT_GUIDANCE_FLOOR", 0.45),
         draft_retention_days=int(_float("PREVENT_DRAFT_RETENTION_DAYS", 30)),
         draft_warning_days=int(_float("PREVENT_DRAFT_WARNING_DAYS", 3)),
+        concern_retention_days=int(_float("PREVENT_CONCERN_RETENTION_DAYS", 2555)),
+        teams_school_tenants=_list("PREVENT_TEAMS_SCHOOL_TENANTS"),
+        teams_dsl_users=_list("PREVENT_TEAMS_DSL_USERS"),
         inbox_certificates=tuple(
             Path(p.strip()).expanduser()
             for p in os.environ.get("PREVENT_INBOX_CERTS", "").split(",")

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Column, DateTime, Integer, String
 
+from bot.concerns.staff import attach_invite, link_invite, unlink_staff  # school and role
 from bot.store.db import Base, session_scope, utcnow
 
 #: Unambiguous characters (no 0/O, 1/I/L) so a code read aloud or retyped still works.
@@ -74,8 +75,14 @@ class Enrolment:
         return hmac.new(self._pepper, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
 
     def issue(
-        self, channel: str, label: str = "", valid_for: timedelta = timedelta(days=14)
+        self,
+        channel: str,
+        label: str = "",
+        valid_for: timedelta = timedelta(days=14),
+        org: str = "",
+        role: str = "",
     ) -> Invite:
+        """A new code; with `org` and `role` it also enrols its holder as staff of that school."""
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         expires = utcnow() + valid_for
         with session_scope(self._url) as session:
@@ -87,6 +94,8 @@ class Enrolment:
                     expires_at=expires,
                 )
             )
+            if org:
+                attach_invite(session, self._hash("code", code), org, role or "teacher")
         return Invite(f"{code[:4]}-{code[4:8]}-{code[8:]}", channel, expires)
 
     def redeem(self, channel: str, sender_id: str, text: str, now: datetime | None = None) -> bool:
@@ -117,6 +126,7 @@ class Enrolment:
                         label=invite.label,
                     )
                 )
+            link_invite(session, invite.code_hash, channel, sender_id, self._pepper)
             return True
 
     def is_enrolled(self, channel: str, sender_id: str) -> bool:
@@ -130,6 +140,7 @@ class Enrolment:
                 .filter(MemberRow.member_hash == self._hash("member", f"{channel}:{sender_id}"))
                 .delete()
             )
+            unlink_staff(session, sender_id, self._pepper)  # no more concerns or alerts
             return bool(gone)
 
     def _member(self, session, channel: str, sender_id: str) -> bool:  # type: ignore[no-untyped-def]
@@ -159,10 +170,20 @@ def main(argv: list[str] | None = None) -> None:
     invite.add_argument("--label", default="", help="school and role (no names needed)")
     invite.add_argument("--days", type=int, default=14, help="days the code stays valid")
     invite.add_argument("--count", type=int, default=1)
+    invite.add_argument("--org", default="", help="school id (python -m bot.concerns.orgs list)")
+    invite.add_argument("--role", default="teacher", choices=["teacher", "dsl"])
     args = parser.parse_args(argv)
     enrolment = get_enrolment()
+    if args.org:
+        from bot.concerns.orgs import get_orgs
+
+        if get_orgs().get(args.org) is None:
+            parser.error(f"no organisation {args.org!r}: add it with python -m bot.concerns.orgs")
+        args.label = args.label or f"{args.org} {args.role}"
     for _ in range(args.count):
-        code = enrolment.issue(args.channel, args.label, timedelta(days=args.days))
+        code = enrolment.issue(
+            args.channel, args.label, timedelta(days=args.days), args.org, args.role
+        )
         print(f"{code.code}  ({code.channel}, valid until {code.expires_at:%d/%m/%Y %H:%M} UTC)")
 
 

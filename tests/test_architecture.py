@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE_PACKAGES = [
-    "risk", "guidance", "triage", "referral", "sealing", "delivery", "store", "review",
+    "risk", "guidance", "triage", "referral", "sealing", "delivery", "store", "review", "concerns",
 ]  # fmt: skip
 #: Plain modules outside the core packages: enrolment, and the channels' framework-free parts.
 CORE_MODULES = [

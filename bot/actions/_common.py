@@ -170,7 +170,9 @@ def deliver_notices(dispatcher: Any, tracker: Tracker, reminders: bool = True) -
     for update in news:
         dispatcher.utter_message(**news_message(update))
         shown += 1
-    return shown
+    from bot.actions.concerns import deliver_concern_alerts  # concerns for staff (DSLs)
+
+    return shown + deliver_concern_alerts(dispatcher, tracker)
 
 
 def news_message(update: Any) -> dict[str, Any]:

@@ -167,6 +167,7 @@ class ActionTriageOutcome(NeverRaise, Action):
             buttons.append(
                 {"title": "Start a VTR referral draft", "payload": intent_payload("start_referral")}
             )
+        buttons.append({"title": "Tell my DSL", "payload": intent_payload("log_concern")})
         buttons.append({"title": "Talk to a person", "payload": intent_payload("request_human")})
         dispatcher.utter_message(
             response="utter_triage_outcome",

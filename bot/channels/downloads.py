@@ -27,6 +27,8 @@ HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
 }
+#: Decision records are also exported as JSON and CSV (bot.actions.concerns).
+CONTENT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8"}
 GONE = (
     "This link has already been used or has expired. Links to referral files work once, "
     "for 24 hours. Ask the assistant again, or ring your Prevent contact."
@@ -63,7 +65,9 @@ class FileLinksInput(InputChannel):
                 return response.text(GONE, status=404, headers=HEADERS)
             return response.raw(
                 pickup.content,
-                content_type="application/pdf",
+                content_type=CONTENT_TYPES.get(
+                    pickup.filename.rsplit(".", 1)[-1], "application/pdf"
+                ),
                 headers={
                     **HEADERS,
                     "Content-Disposition": f'attachment; filename="{pickup.filename}"',

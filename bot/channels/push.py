@@ -20,6 +20,8 @@ from typing import Protocol
 
 import yaml
 
+from bot.concerns import Concerns, get_concerns
+from bot.concerns.store import alert_message
 from bot.config import PROJECT_ROOT, get_config
 from bot.referral.updates import ReferrerUpdates, Route, get_updates, news_response
 
@@ -67,6 +69,29 @@ async def push_pending(updates: ReferrerUpdates, pushers: dict[str, Pusher]) -> 
     return pushed
 
 
+CONCERNS_DOMAIN = PROJECT_ROOT / "domain" / "concerns.yml"
+
+
+async def push_concern_alerts(concerns: Concerns, pushers: dict[str, Pusher]) -> int:
+    """Concern alerts (to a school's DSLs, or to the teacher who raised one), like news.
+
+    Due review dates become alerts first. An alert that cannot be pushed stays pending
+    and is said at the person's next message.
+    """
+    concerns.remind_due_reviews()
+    pushed = 0
+    for alert, route in concerns.pending_alerts(channels=pushers):
+        values = alert_message(alert)
+        response = values.pop("response")
+        try:
+            await pushers[route.channel].push(route, say(response, values, CONCERNS_DOMAIN))
+        except Exception as exc:  # noqa: BLE001 - left pending; said at the next message
+            log.warning("concern alert on %s failed: %s", route.channel, type(exc).__name__)
+            continue
+        pushed += concerns.mark_alert_delivered(alert.id)
+    return pushed
+
+
 def configured_pushers() -> dict[str, Pusher]:
     """The channels configured in this environment that can push."""
     pushers: dict[str, Pusher] = {}
@@ -85,11 +110,15 @@ async def _loop(every: float) -> None:
         log.info("no channel that can push is configured: news waits for the next message")
         return
     updates = get_updates()
+    concerns = get_concerns()
     while True:
         try:
             count = await push_pending(updates, pushers)
             if count:
                 log.info("pushed %d piece(s) of news", count)
+            count = await push_concern_alerts(concerns, pushers)
+            if count:
+                log.info("pushed %d concern alert(s)", count)
         except Exception as exc:  # noqa: BLE001 - keep going; the database may be back soon
             log.error("push round failed: %s", type(exc).__name__)
         if not every:

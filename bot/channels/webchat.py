@@ -71,6 +71,7 @@ STATIC_DIR = Path(__file__).resolve().parent / "webchat_static"
 STATIC_FILES = {
     "chat.css": "text/css; charset=utf-8",
     "chat.js": "text/javascript; charset=utf-8",
+    "neutral.html": "text/html; charset=utf-8",  # where quick hide goes (no script, no data)
 }
 DEFAULT_SESSION_HOURS = 8.0
 MAX_SESSION_HOURS = 24.0 * 7
@@ -210,6 +211,18 @@ class WebChatCollector(CollectingOutputChannel):
                 reply[key] = message[key]
         if reply:
             await self._persist_message(reply)
+
+
+def _concern_alerts(sender_id: str) -> dict[str, int]:
+    """Concern alerts waiting for a DSL or teacher: a count shown when they sign in again."""
+    try:
+        from bot.concerns import get_concerns
+
+        count = get_concerns().pending_count(sender_id)
+    except Exception as exc:  # noqa: BLE001 - signing in must not depend on it
+        log.warning("webchat: concern alerts not counted: %s", type(exc).__name__)
+        return {}
+    return {"concern_alerts": count} if count else {}
 
 
 def _json(body: Any, status: int = 200) -> HTTPResponse:
@@ -407,7 +420,7 @@ class WebChatInput(InputChannel):
             token, expiry = self.tokens.issue(sender_id)
             if personal_key is None:
                 log.info("webchat: a session started with a personal sign-in key")
-                return _json({"token": token, "expires": expiry})
+                return _json({"token": token, "expires": expiry, **_concern_alerts(sender_id)})
             log.info("webchat: a session started with an invite code")
             return _json({"token": token, "expires": expiry, "personal_key": personal_key})
 

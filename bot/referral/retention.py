@@ -53,7 +53,18 @@ def purge_once(now: datetime | None = None) -> dict[str, int]:
         redacted,
         erased,
     )
-    return {"warned": report.warned, "purged": report.purged, "erased": erased}
+    from bot.concerns import get_concerns  # concerns: school retention and review dates
+
+    concerns = get_concerns()
+    purged = concerns.purge_expired(config.concern_retention_days)
+    reminders = concerns.remind_due_reviews()
+    log.info("concerns: %d purged, %d review reminder(s)", purged, reminders)
+    return {
+        "warned": report.warned,
+        "purged": report.purged,
+        "erased": erased,
+        "concerns_purged": purged,
+    }
 
 
 def main() -> None:

@@ -702,6 +702,49 @@ def test_poller_with_the_wrong_secret_stops_without_dropping_the_update(telegram
 
 
 @pytest.mark.servers
+def test_a_teacher_tells_the_dsl_and_the_dsl_opens_it_on_telegram(
+    telegram_assistant, fake_telegram, enrolment
+):
+    """Invites carrying school and role, redeemed in the chat; "Tell my DSL" after a triage;
+    the DSL's list and the Open button, all through the Telegram webhook."""
+    import re
+
+    from bot.concerns.orgs import Orgs
+
+    Orgs(telegram_assistant.env["PREVENT_DATABASE_URL"]).add("Riverside Academy", "essex")
+    teacher, dsl = (Chat(telegram_assistant, fake_telegram) for _ in range(2))
+    for chat, role in ((teacher, "teacher"), (dsl, "dsl")):
+        code = enrolment.issue("telegram", org="riverside-academy", role=role).code
+        assert texts(chat.say(code)) == [WELCOME]
+    teacher.say("Should I refer? A 15 year old keeps sharing nazi memes, no immediate danger")
+    outcome = None
+    for answer in ["no", "no", "his parents know", "yes I've spoken to our DSL"]:
+        outcome = next((m for m in teacher.say(answer) if "Tell my DSL" in button_titles(m)), None)
+        if outcome:
+            break
+    assert outcome is not None, "no outcome with the Tell my DSL button"
+    assert "own words" in " ".join(texts(teacher.press("/log_concern", outcome)))
+    teacher.say("Barnaby Whitlock wore a Thornfield badge and recited their slogan")
+    teacher.say("Monday registration")
+    receipt = " ".join(texts(teacher.say("form room 12")))
+    assert "1 DSL(s) at Riverside Academy" in receipt
+    [ref] = re.findall(r"\bC-[A-Z2-9]{6}\b", receipt)
+    listed = dsl.say("new concerns")
+    assert ref in " ".join(texts(listed))
+    listing = next(m for m in listed if f"Open {ref}" in button_titles(m))
+    data = next(
+        b["callback_data"]
+        for row in listing["reply_markup"]["inline_keyboard"]
+        for b in row
+        if b["text"] == f"Open {ref}"
+    )
+    assert "Barnaby Whitlock" in " ".join(texts(dsl.press(data, listing)))
+    assert "has read your concern" in " ".join(texts(teacher.say("my concerns")))
+    for log in ("rasa.log", "actions.log"):
+        assert "Barnaby" not in (telegram_assistant.var_dir / log).read_text()
+
+
+@pytest.mark.servers
 def test_nothing_secret_or_said_is_in_the_assistant_log(telegram_assistant):
     """Runs last in this module (pytest keeps file order): the log after all of the above."""
     log = (telegram_assistant.var_dir / "rasa.log").read_text()

@@ -852,3 +852,78 @@ def test_browser_web_addresses_in_replies_are_links_and_nothing_else_is(chat):
     mine = chat.find_elements(By.CSS_SELECTOR, ".msg-user")[-1]
     assert not mine.find_elements(By.TAG_NAME, "a")
     assert not chat.find_elements(By.CSS_SELECTOR, "#log a[href^='javascript']")
+
+
+def test_browser_quick_hide_clears_the_screen_and_signing_in_again_carries_on(driver, webchat):
+    """Escape twice (or the button): a neutral page at once, nothing of the chat left in the
+    page or the tab's storage; the personal key brings the same conversation back."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    driver.get(page_url(webchat))
+    if driver.find_element(By.ID, "chat-view").is_displayed():
+        sign_out(driver)
+    key = browser_enrol(driver, webchat)
+    assert "immediate danger" in "\n".join(say(driver, "Should I refer?")).lower()
+    ActionChains(driver).send_keys(Keys.ESCAPE).pause(0.1).send_keys(Keys.ESCAPE).perform()
+    wait_for(driver, lambda d: d.current_url.endswith("/neutral.html"), 10, "the neutral page")
+    assert driver.title == "New tab"
+    shown = driver.find_element(By.TAG_NAME, "body").text
+    assert shown == "Notes\nNo notes yet." and "danger" not in driver.page_source
+    assert js(driver, "return sessionStorage.length") == 0
+    # Back does not return to the chat: it was replaced in the history, and the token is gone.
+    driver.get(page_url(webchat))
+    assert driver.find_element(By.ID, "invite-code").is_displayed()
+    assert not driver.find_elements(By.CSS_SELECTOR, ".msg")
+    # One Escape does nothing; the button hides as well.
+    ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+    assert driver.current_url.startswith(page_url(webchat))
+    # Signing in again: the triage goes on where it was (the next question, not a new chat).
+    assert browser_enrol(driver, webchat, key) is None
+    assert "how old" in "\n".join(say(driver, "no")).lower()
+    driver.find_element(By.ID, "quick-hide").click()
+    wait_for(driver, lambda d: d.current_url.endswith("/neutral.html"), 10, "the neutral page")
+    assert "How old" not in driver.page_source and "Notes" in driver.page_source
+    assert not csp_errors(driver)
+
+
+def test_school_invites_by_role_then_a_teacher_tells_the_dsl_on_the_web_chat(webchat):
+    """From the CLIs (a school, invites per role) to a concern read by the DSL, over HTTP."""
+
+    def cli(*args: str) -> str:
+        result = subprocess.run(
+            [sys.executable, "-m", *args],
+            cwd=ROOT,
+            env=webchat.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return result.stdout
+
+    assert "st-aidans" in cli("bot.concerns.orgs", "add", "St Aidan's", "--area", "thurrock")
+    teacher_code, dsl_code = (
+        CODE.findall(
+            cli(
+                "bot.enrolment", "invite", "--channel", "webchat", "--org", "st-aidans", "--role", r
+            )
+        )[0]
+        for r in ("teacher", "dsl")
+    )
+    teacher, first = enrol(webchat, teacher_code), sign_in(webchat, dsl_code)
+    dsl, dsl_key = first["token"], first["personal_key"]
+    assert "own words" in say_http(webchat, teacher, "I want to log a concern")
+    say_http(webchat, teacher, "Jemima Quorndon copied a Thornfield logo into her book")
+    say_http(webchat, teacher, "Wednesday lunchtime")
+    receipt = say_http(webchat, teacher, "the dining hall")
+    assert "1 DSL(s) at St Aidan's" in receipt
+    [ref] = re.findall(r"\bC-[A-Z2-9]{6}\b", receipt)
+    # The DSL coming back to the web chat is told how many updates wait for them.
+    assert sign_in(webchat, dsl_key)["concern_alerts"] == 1
+    seen = say_http(webchat, dsl, "new concerns")
+    assert "1 concern update(s)" in seen and ref in seen
+    assert "concern_alerts" not in sign_in(webchat, dsl_key)  # said once, then gone
+    assert "Jemima Quorndon" in say_http(webchat, dsl, f"open {ref}")
+    assert "has read your concern" in say_http(webchat, teacher, "my concerns")

@@ -585,6 +585,13 @@
               "shown again, but the assistant remembers the conversation and your saved " +
               "drafts: say \"my drafts\" to see them."
           );
+          var alerts = result.data.concern_alerts;
+          if (typeof alerts === "number" && alerts > 0) {
+            addNote(
+              "You have " + alerts + " concern update(s) waiting: say \"new concerns\" to " +
+                "see them."
+            );
+          }
           return;
         }
         showEnrol(
@@ -691,6 +698,37 @@
       });
   }
 
+  /* Quick hide (a pupil walks up): clear everything on screen and in this tab's storage, then
+     replace this page in the history by a neutral one, so Back doesn't bring the chat back.
+     Signing in again with the personal sign-in key carries on the same conversation. */
+  var QUICK_HIDE_MS = 1000;
+  var lastEscape = 0;
+
+  function quickHide() {
+    clearSession();
+    try {
+      window.sessionStorage.clear();
+    } catch (e) {
+      /* nothing to clear */
+    }
+    document.body.textContent = "";
+    document.title = "New tab";
+    var neutral = (els.quickHide && els.quickHide.getAttribute("data-neutral")) || "about:blank";
+    window.location.replace(neutral);
+  }
+
+  function onAnyKey(event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    var now = Date.now();
+    if (now - lastEscape <= QUICK_HIDE_MS) {
+      quickHide();
+      return;
+    }
+    lastEscape = now;
+  }
+
   function onKeyDown(event) {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
@@ -740,6 +778,9 @@
       }
     });
     $("end-session").addEventListener("click", signOut);
+    els.quickHide = $("quick-hide");
+    els.quickHide.addEventListener("click", quickHide);
+    document.addEventListener("keydown", onAnyKey, true);
     $("key-kept").addEventListener("click", keyKept);
     els.copyKey.addEventListener("click", copyKey);
     els.forgetMe.addEventListener("click", showForget);

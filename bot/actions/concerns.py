@@ -1,0 +1,606 @@
+"""Concern actions: "tell my DSL", the DSL's list, reading, questions and decisions.
+
+Thin adapters over `bot.concerns`: they read who is speaking (tracker sender id), what
+the form collected, and say the result in the domain's words (domain/concerns.yml).
+Every access rule (school, role, who raised it) is checked in the core.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions._common import (
+    NeverRaise,
+    intent_payload,
+    latest_text,
+    owner_id,
+    remember_draft_conversation,
+    user_just_spoke,
+)
+from bot.concerns import DECISIONS, Concern, ConcernError, NotAllowed, NotFound, get_concerns
+from bot.concerns.record import decision_label, to_csv, to_json, to_pdf
+from bot.concerns.store import MONITOR, REFER, alert_message, pseudonym
+from bot.store.db import utcnow
+
+log = logging.getLogger(__name__)
+REF = re.compile(r"\bC-?([A-HJ-NP-Z2-9]{6})\b", re.IGNORECASE)
+FORM = "concern_form"
+TEXT_SLOTS = ["concern_words", "concern_when", "concern_where", "concern_text", "concern_review"]
+DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+EXPORT_MINUTES = 30
+
+
+def concern_ref(tracker: Tracker) -> str | None:
+    """The reference from a button's entity, else read from what was typed."""
+    for entity in (tracker.latest_message or {}).get("entities") or []:
+        if entity.get("entity") == "concern_ref" and isinstance(entity.get("value"), str):
+            match = REF.search(entity["value"])
+            if match:
+                return f"C-{match.group(1).upper()}"
+    match = REF.search(latest_text(tracker))
+    return f"C-{match.group(1).upper()}" if match else None
+
+
+def _entity(tracker: Tracker, name: str) -> str | None:
+    value = next(tracker.get_latest_entity_values(name), None)
+    return value if isinstance(value, str) else None
+
+
+def parse_date(text: str) -> date | None:
+    cleaned = text.strip().rstrip(".")
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(cleaned, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def deliver_concern_alerts(dispatcher: CollectingDispatcher, tracker: Tracker) -> int:
+    """Alerts waiting for this member of staff (web chat, REST): a count, then each one."""
+    try:
+        alerts = get_concerns().take_alerts(tracker.sender_id)
+    except Exception as exc:  # noqa: BLE001 - an alert must never break an answer
+        log.warning("concern alerts could not be read: %s", type(exc).__name__)
+        return 0
+    if alerts:
+        dispatcher.utter_message(response="utter_concern_alert_count", count=len(alerts))
+    for alert in alerts:
+        dispatcher.utter_message(**alert_message(alert))
+    return len(alerts)
+
+
+def _refuse(dispatcher: CollectingDispatcher, exc: ConcernError) -> list[EventType]:
+    if isinstance(exc, NotFound):
+        dispatcher.utter_message(response="utter_concern_not_found")
+    elif isinstance(exc, NotAllowed) and "DSL" in str(exc):
+        dispatcher.utter_message(response="utter_concern_dsl_only")
+    elif isinstance(exc, NotAllowed):
+        dispatcher.utter_message(response="utter_concern_not_staff")
+    else:
+        dispatcher.utter_message(response="utter_action_failed")
+    return [SlotSet("last_answer", f"concern_refused:{type(exc).__name__}")]
+
+
+def _triage_record(tracker: Tracker) -> dict[str, Any]:
+    """The facts and outcome of a triage in this conversation, with citations, if any."""
+    from bot.actions.triage import _area_contact, facts_from_tracker
+    from bot.guidance import get_service
+    from bot.triage import get_triage
+
+    facts = facts_from_tracker(tracker)
+    known = {k: v for k, v in facts.as_dict().items() if v is not None}
+    if not known:
+        return {}
+    outcome = get_triage().decide(facts, _area_contact(tracker))
+    if outcome is None:
+        return {"facts": known}
+    return {
+        "facts": known,
+        "outcome": outcome.outcome,
+        "headline": outcome.headline,
+        "reasons": list(outcome.reasons),
+        "steps": list(outcome.steps),
+        "citations": get_service().base.cite(outcome.citations),
+    }
+
+
+class ActionConcernStart(NeverRaise, Action):
+    """Checks who is asking and for what, then opens the concern form for it."""
+
+    def name(self) -> str:
+        return "action_concern_start"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        concerns = get_concerns()
+        remember_address(tracker)
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        me = concerns.whoami(tracker.sender_id)
+        if me is None:
+            return _refuse(dispatcher, NotAllowed("not staff"))
+        task = "raise"
+        if intent != "log_concern":
+            ref = concern_ref(tracker)
+            if ref is None:
+                return _refuse(dispatcher, NotFound("no reference"))
+            try:
+                concern = concerns.open(tracker.sender_id, ref)
+            except ConcernError as exc:
+                return _refuse(dispatcher, exc)
+            if intent == "concern_answer":
+                if concern.raised_by != me.staff_hash:
+                    return _refuse(dispatcher, NotFound(ref))
+                task = f"answer:{ref}"
+            elif not me.is_dsl:
+                return _refuse(dispatcher, NotAllowed("only the school's DSL"))
+            elif intent == "concern_ask":
+                task = f"ask:{ref}"
+            elif intent == "concern_delete":
+                task = f"delete:{ref}"
+            else:
+                decision = _entity(tracker, "concern_decision")
+                if decision not in DECISIONS:
+                    return _decision_buttons(dispatcher, ref)
+                task = f"decide:{ref}:{decision}"
+        return [
+            *[SlotSet(slot, None) for slot in TEXT_SLOTS],
+            SlotSet("concern_task", task),
+            SlotSet("last_answer", f"concern_form:{task.split(':')[0]}"),
+            FollowupAction(FORM),
+        ]
+
+
+def _decision_buttons(dispatcher: CollectingDispatcher, ref: str) -> list[EventType]:
+    dispatcher.utter_message(
+        response="utter_concern_actions",
+        concern_ref=ref,
+        buttons=[
+            {
+                "title": decision_label(kind),
+                "payload": intent_payload("concern_decide", concern_ref=ref, concern_decision=kind),
+            }
+            for kind in DECISIONS
+        ],
+    )
+    return [SlotSet("last_answer", "concern_decision_choices")]
+
+
+def _slots_for(task: str) -> list[str]:
+    kind, _, rest = task.partition(":")
+    if kind == "raise":
+        return ["concern_words", "concern_when", "concern_where"]
+    if kind == "decide" and rest.endswith(f":{MONITOR}"):
+        return ["concern_text", "concern_review"]
+    return ["concern_text"]
+
+
+class ValidateConcernForm(NeverRaise, FormValidationAction):
+    """Takes the reply as the answer to what was asked; "stop" lets the stop rule run."""
+
+    def name(self) -> str:
+        return "validate_concern_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        events = await self.get_extraction_events(dispatcher, tracker, domain)
+        tracker.add_slots(events)
+        next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
+        return events + ([next_slot] if next_slot else [])
+
+    async def required_slots(
+        self,
+        domain_slots: list[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> list[str]:
+        return _slots_for(tracker.get_slot("concern_task") or "raise")
+
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        requested = tracker.get_slot("requested_slot")
+        if not requested or not requested.startswith("concern_"):
+            return []  # activation: the first question is asked next
+        if not user_just_spoke(tracker, FORM):
+            return []
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if intent == "stop":
+            return []  # the form is rejected for this turn; the stop rule ends it
+        text = latest_text(tracker).strip()
+        if not text or text.startswith("/"):
+            return [SlotSet(requested, None)]
+        if requested == "concern_review":
+            when = parse_date(text)
+            if when is None or when <= utcnow().date():
+                dispatcher.utter_message(response="utter_concern_bad_date")
+                return [SlotSet(requested, None)]
+            return [SlotSet(requested, when.isoformat())]
+        return [SlotSet(requested, text)]
+
+
+class ActionAskConcernText(NeverRaise, Action):
+    """The question for `concern_text`, which depends on what the form is for."""
+
+    def name(self) -> str:
+        return "action_ask_concern_text"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        kind, _, rest = (tracker.get_slot("concern_task") or "").partition(":")
+        ref, _, decision = rest.partition(":")
+        if kind == "ask":
+            dispatcher.utter_message(response="utter_ask_concern_question", concern_ref=ref)
+        elif kind == "answer":
+            dispatcher.utter_message(response="utter_ask_concern_answer", concern_ref=ref)
+        elif kind == "delete":
+            dispatcher.utter_message(response="utter_ask_concern_delete_reason", concern_ref=ref)
+        else:
+            previous = _previous_decision(tracker.sender_id, ref)
+            if previous and previous != decision:
+                dispatcher.utter_message(
+                    response="utter_ask_concern_change_reasons",
+                    concern_ref=ref,
+                    decision=decision_label(decision),
+                    previous=decision_label(previous),
+                )
+            else:
+                dispatcher.utter_message(
+                    response="utter_ask_concern_reasons",
+                    concern_ref=ref,
+                    decision=decision_label(decision),
+                )
+        return [SlotSet("last_answer", f"concern_ask_text:{kind}")]
+
+
+def _previous_decision(sender_id: str, ref: str) -> str | None:
+    try:
+        current = get_concerns().open(sender_id, ref).decision
+    except ConcernError:
+        return None
+    return current.data.get("decision") if current else None
+
+
+class ActionConcernSubmit(NeverRaise, Action):
+    """Stores what the form collected (encrypted, in the core) and clears the slots."""
+
+    def name(self) -> str:
+        return "action_concern_submit"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        concerns = get_concerns()
+        task = tracker.get_slot("concern_task") or "raise"
+        kind, _, rest = task.partition(":")
+        ref, _, decision = rest.partition(":")
+        text = tracker.get_slot("concern_text") or ""
+        clear = [SlotSet(slot, None) for slot in [*TEXT_SLOTS, "concern_task"]]
+        follow: list[EventType] = []
+        try:
+            if kind == "raise":
+                self._raise(dispatcher, tracker)
+            elif kind == "ask":
+                concerns.ask(tracker.sender_id, ref, text)
+                dispatcher.utter_message(response="utter_concern_question_sent", concern_ref=ref)
+            elif kind == "answer":
+                concerns.answer(tracker.sender_id, ref, text)
+                dispatcher.utter_message(response="utter_concern_answer_sent", concern_ref=ref)
+            elif kind == "delete":
+                concerns.delete(tracker.sender_id, ref, text)
+                dispatcher.utter_message(response="utter_concern_deleted", concern_ref=ref)
+            elif kind == "decide":
+                review = tracker.get_slot("concern_review")
+                review_on = date.fromisoformat(review) if review else None
+                concern = concerns.decide(tracker.sender_id, ref, decision, text, review_on)
+                extra = f"Review on {review_on:%d/%m/%Y}; I'll remind you." if review_on else ""
+                dispatcher.utter_message(
+                    response="utter_concern_decided",
+                    concern_ref=ref,
+                    decision=decision_label(decision),
+                    extra=extra,
+                )
+                if decision == REFER:
+                    follow = _start_referral(dispatcher, tracker, domain, concern)
+        except ConcernError as exc:
+            return clear + _refuse(dispatcher, exc)
+        return clear + [SlotSet("last_answer", f"concern_{kind}")] + follow
+
+    @staticmethod
+    def _raise(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
+        concerns = get_concerns()
+        concern, alerted = concerns.raise_concern(
+            tracker.sender_id,
+            tracker.get_slot("concern_words") or "",
+            tracker.get_slot("concern_when") or "",
+            tracker.get_slot("concern_where") or "",
+            _triage_record(tracker),
+        )
+        school = _school_name(concern.org_id)
+        response = "utter_concern_receipt" if alerted else "utter_concern_no_dsl"
+        dispatcher.utter_message(
+            response=response, concern_ref=concern.ref, dsl_count=alerted, school=school
+        )
+
+
+def remember_address(tracker: Tracker) -> None:
+    """Keep where a member of staff can be pushed to (Teams: the conversation's address).
+
+    A Teams user not linked yet is linked from the configured tenant → school mapping.
+    """
+    metadata = (tracker.latest_message or {}).get("metadata") or {}
+    address = metadata.get("push_address")
+    channel = tracker.get_latest_input_channel() or ""
+    if channel == "teams":
+        _link_teams_user(tracker.sender_id, metadata, address)
+    if isinstance(address, dict) and address:
+        try:
+            get_concerns().staff.refresh_address(
+                tracker.sender_id, tracker.get_latest_input_channel() or "", address
+            )
+        except Exception as exc:  # noqa: BLE001 - alerts then wait for the next message
+            log.warning("no push address kept: %s", type(exc).__name__)
+
+
+def _link_teams_user(sender_id: str, metadata: dict[str, Any], address: Any) -> None:
+    from bot.concerns.teams_map import teams_role
+    from bot.config import get_config
+
+    config = get_config()
+    if not config.teams_school_tenants:
+        return
+    concerns = get_concerns()
+    if concerns.whoami(sender_id) is not None:
+        return
+    tenant = str(((metadata.get("teams") or {}).get("tenant_id")) or "")
+    found = teams_role(tenant, sender_id, config.teams_school_tenants, config.teams_dsl_users)
+    if found is not None:
+        org_id, role = found
+        concerns.staff.enrol(
+            sender_id, "teams", org_id, role, address if isinstance(address, dict) else None
+        )
+
+
+def _school_name(org_id: str) -> str:
+    from bot.concerns.orgs import get_orgs
+
+    org = get_orgs().get(org_id)
+    return org.name if org else org_id
+
+
+def _start_referral(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, concern: Concern
+) -> list[EventType]:
+    """A VTR draft for the DSL, filled in from the concern and its triage (existing flow)."""
+    from bot.concerns.orgs import get_orgs
+    from bot.referral import get_form, get_store, prefill_from_triage
+
+    store = get_store()
+    draft = store.create(owner_id(tracker))
+    remember_draft_conversation(tracker, draft.id)
+    triage = concern.details.get("triage") or {}
+    filled = prefill_from_triage(
+        draft,
+        triage.get("facts") or {},
+        {"outcome": triage.get("outcome"), "citations": triage.get("citations", [])}
+        if triage.get("outcome")
+        else None,
+        get_form(),
+    )
+    details = concern.details
+    story = [details.get("words", "")]
+    if details.get("when"):
+        story.append(f"When: {details['when']}")
+    if details.get("where"):
+        story.append(f"Where: {details['where']}")
+    for step in concern.steps:
+        if step.kind in ("question", "answer"):
+            who = "DSL asked" if step.kind == "question" else "Staff member answered"
+            story.append(f"{who}: {step.data.get('text', '')}")
+    org = get_orgs().get(concern.org_id)
+    for field_id, value in (
+        ("concern", "\n\n".join(s for s in story if s)),
+        ("dsl_discussed", f"Yes: concern {concern.ref} (school record)"),
+        ("school", org.name if org else ""),
+        ("referrer_organisation", org.name if org else ""),
+        ("area", org.area if org else ""),
+    ):
+        if value and not draft.values.get(field_id):
+            draft.values[field_id] = value
+            filled.append(field_id)
+    store.save(owner_id(tracker), draft)
+    dispatcher.utter_message(response="utter_concern_refer_next", concern_ref=concern.ref)
+    dispatcher.utter_message(response="utter_referral_intro", draft_ref=draft.short_id)
+    slots = domain.get("slots", {})
+    resets = [SlotSet(s, None) for s in slots if s.startswith("vtr_")]
+    marks = [SlotSet(f"vtr_{f}", "set") for f in filled if f"vtr_{f}" in slots]
+    return (
+        resets
+        + marks
+        + [
+            SlotSet("draft_id", draft.id),
+            SlotSet("vtr_age_group", draft.age_group()),
+            ActiveLoop(None),
+            FollowupAction("vtr_form"),
+        ]
+    )
+
+
+class ActionConcernList(NeverRaise, Action):
+    """ "New concerns" (a DSL: the school's; a teacher: their own), with open buttons."""
+
+    def name(self) -> str:
+        return "action_concern_list"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        deliver_concern_alerts(dispatcher, tracker)
+        remember_address(tracker)
+        concerns = get_concerns()
+        only_new = "new" in latest_text(tracker).lower()
+        try:
+            found = concerns.list_for(tracker.sender_id, only_new=only_new)
+        except ConcernError as exc:
+            return _refuse(dispatcher, exc)
+        if not found:
+            dispatcher.utter_message(
+                response="utter_concern_none", which="new " if only_new else ""
+            )
+            return [SlotSet("last_answer", "concerns:0")]
+        lines = "\n".join(
+            f"• {c.ref} ({c.status}, {c.created_at:%d/%m/%Y}): {c.snippet()}" for c in found
+        )
+        dispatcher.utter_message(
+            response="utter_concern_list",
+            count=len(found),
+            lines=lines,
+            buttons=[
+                {
+                    "title": f"Open {c.ref}",
+                    "payload": intent_payload("concern_open", concern_ref=c.ref),
+                }
+                for c in found[:10]
+            ],
+        )
+        return [SlotSet("last_answer", f"concerns:{len(found)}")]
+
+
+class ActionConcernOpen(NeverRaise, Action):
+    """One concern in full, with its chronology; a DSL's first read tells the raiser."""
+
+    def name(self) -> str:
+        return "action_concern_open"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        concerns = get_concerns()
+        remember_address(tracker)
+        ref = concern_ref(tracker)
+        try:
+            if ref is None:
+                raise NotFound("no reference")
+            me = concerns.whoami(tracker.sender_id)
+            concern = concerns.open(tracker.sender_id, ref)
+        except ConcernError as exc:
+            return _refuse(dispatcher, exc)
+        dispatcher.utter_message(response="utter_concern_view", **view_values(concern))
+        buttons = []
+        if me is not None and me.is_dsl:
+            buttons += [
+                {
+                    "title": "Ask a question",
+                    "payload": intent_payload("concern_ask", concern_ref=ref),
+                },
+                {
+                    "title": "Record a decision",
+                    "payload": intent_payload("concern_decide", concern_ref=ref),
+                },
+                {
+                    "title": "Delete (on request)",
+                    "payload": intent_payload("concern_delete", concern_ref=ref),
+                },
+            ]
+        elif concern.raised_by == (me.staff_hash if me else None):
+            buttons.append(
+                {
+                    "title": "Answer the DSL",
+                    "payload": intent_payload("concern_answer", concern_ref=ref),
+                }
+            )
+        buttons.append(
+            {
+                "title": "Decision record",
+                "payload": intent_payload("concern_export", concern_ref=ref),
+            }
+        )
+        dispatcher.utter_message(response="utter_concern_actions", concern_ref=ref, buttons=buttons)
+        return [SlotSet("last_answer", f"concern_open:{concern.status}")]
+
+
+def view_values(concern: Concern) -> dict[str, str]:
+    from bot.concerns.record import wording
+
+    steps_wording = wording()["steps"]
+    triage = concern.details.get("triage") or {}
+    advice = ""
+    if triage.get("headline"):
+        advice = f"\nThe assistant's advice: {triage['headline']} (Sources: "
+        advice += "; ".join(triage.get("citations", [])) + ")"
+    lines = []
+    for step in concern.steps:
+        detail = step.data.get("text") or ""
+        if step.kind == "decision":
+            detail = (
+                f"{decision_label(step.data.get('decision', ''))}: {step.data.get('reasons', '')}"
+            )
+            if step.data.get("review_on"):
+                detail += f" (review {step.data['review_on']})"
+        lines.append(
+            f"• {step.at:%d/%m/%Y %H:%M} {steps_wording.get(step.kind, step.kind)}"
+            f" ({pseudonym(step.actor, step.actor_role)})" + (f": {detail}" if detail else "")
+        )
+    raiser = next((s for s in concern.steps if s.kind == "raised"), None)
+    return {
+        "concern_ref": concern.ref,
+        "status": concern.status,
+        "raised_at": f"{concern.created_at:%d/%m/%Y %H:%M}",
+        "raised_by": pseudonym(concern.raised_by, raiser.actor_role if raiser else ""),
+        "words": concern.details.get("words", ""),
+        "when": concern.details.get("when") or wording()["labels"]["not_said"],
+        "where": concern.details.get("where") or wording()["labels"]["not_said"],
+        "advice": advice,
+        "steps": "\n".join(lines),
+    }
+
+
+class ActionConcernExport(NeverRaise, Action):
+    """The decision record as one-time links: PDF, JSON and CSV (audited in the core)."""
+
+    def name(self) -> str:
+        return "action_concern_export"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        from bot.config import get_config
+        from bot.delivery.pickup import get_pickups
+
+        ref = concern_ref(tracker)
+        try:
+            if ref is None:
+                raise NotFound("no reference")
+            concern, org = get_concerns().record(tracker.sender_id, ref)
+        except ConcernError as exc:
+            return _refuse(dispatcher, exc)
+        pickups = get_pickups()
+        base = get_config().public_url
+        links = []
+        for suffix, render in (("pdf", to_pdf), ("json", to_json), ("csv", to_csv)):
+            token, _ = pickups.put(
+                ref,
+                f"concern-{ref}.{suffix}",
+                render(concern, org),
+                lifetime=timedelta(minutes=EXPORT_MINUTES),
+            )
+            links.append(f"{suffix.upper()}: {base}/webhooks/files/{token}")
+        dispatcher.utter_message(
+            response="utter_concern_export",
+            concern_ref=ref,
+            minutes=EXPORT_MINUTES,
+            links="\n".join(links),
+        )
+        return [SlotSet("last_answer", "concern_export")]

@@ -1,0 +1,194 @@
+"""Staff and their role in a school: teacher or designated safeguarding lead (DSL).
+
+A member of staff is known by the keyed hash of their sender id (`owner_hash`, the same
+pepper as drafts and referral routes): the database never holds the id in plain. Where
+to push to them (their channel's sender id and, on Teams, the conversation address) is
+sealed with a data key wrapped by the master key, as referral routes are.
+
+The role comes from the invite they redeemed (`StaffInviteRow`, keyed by the invite's
+code hash), so a code carries school and role and nobody types either.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Column, DateTime, Integer, LargeBinary, String
+from sqlalchemy.orm import Session
+
+from bot.store.crypto import KeyRing, WrappedKey, new_data_key, open_sealed, seal
+from bot.store.db import Base, owner_hash, session_scope, utcnow
+
+TEACHER, DSL = "teacher", "dsl"
+ROLES = (TEACHER, DSL)
+
+
+class StaffInviteRow(Base):
+    """The school and role an invite code enrols its holder with."""
+
+    __tablename__ = "concern_staff_invites"
+
+    code_hash = Column(String(64), primary_key=True)  # InviteRow.code_hash
+    org_id = Column(String(40), nullable=False)
+    role = Column(String(10), nullable=False)
+
+
+class StaffRow(Base):
+    __tablename__ = "concern_staff"
+
+    id = Column(Integer, primary_key=True, autoincrement=True)
+    staff_hash = Column(String(64), nullable=False, unique=True)  # owner_hash of sender id
+    org_id = Column(String(40), nullable=False, index=True)
+    role = Column(String(10), nullable=False)
+    channel = Column(String(20), nullable=False, default="")
+    route = Column(LargeBinary, nullable=False)  # {"sender_id", "address"} sealed
+    key_version = Column(String(20), nullable=False)
+    wrapped_key = Column(LargeBinary, nullable=False)
+    enrolled_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+@dataclass(frozen=True)
+class Staff:
+    staff_hash: str
+    org_id: str
+    role: str
+    channel: str
+
+    @property
+    def is_dsl(self) -> bool:
+        return self.role == DSL
+
+
+@dataclass(frozen=True)
+class StaffRoute:
+    """Where to push to one member of staff (same shape as `bot.referral.updates.Route`)."""
+
+    channel: str
+    sender_id: str
+    address: dict[str, Any] = field(default_factory=dict)
+
+
+def _record_id(staff_hash: str) -> str:
+    return f"staff:{staff_hash}"
+
+
+def _seal_route(keyring: KeyRing, staff_hash: str, sender_id: str, address: dict | None):
+    data_key = new_data_key()
+    wrapped = keyring.wrap(data_key, _record_id(staff_hash))
+    body = json.dumps({"sender_id": sender_id, "address": address or {}}).encode()
+    return seal(data_key, body, _record_id(staff_hash)), wrapped
+
+
+def put_staff(
+    session: Session,
+    keyring: KeyRing,
+    pepper: bytes,
+    sender_id: str,
+    channel: str,
+    org_id: str,
+    role: str,
+    address: dict | None = None,
+) -> Staff:
+    """Enrol (or re-enrol) `sender_id` as `role` at `org_id`, inside the caller's transaction."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}")
+    staff_hash = owner_hash(sender_id, pepper)
+    route, wrapped = _seal_route(keyring, staff_hash, sender_id, address)
+    row = session.query(StaffRow).filter(StaffRow.staff_hash == staff_hash).one_or_none()
+    if row is None:
+        row = StaffRow(staff_hash=staff_hash)
+        session.add(row)
+    row.org_id, row.role, row.channel = org_id, role, (channel or "")[:20]
+    row.route, row.key_version, row.wrapped_key = route, wrapped.version, wrapped.blob
+    return Staff(staff_hash, org_id, role, row.channel)
+
+
+def attach_invite(session: Session, code_hash: str, org_id: str, role: str) -> None:
+    """Called by `Enrolment.issue`: the code, once redeemed, enrols as `role` at `org_id`."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}")
+    session.add(StaffInviteRow(code_hash=code_hash, org_id=org_id, role=role))
+
+
+def link_invite(session: Session, code_hash: str, channel: str, sender_id: str, pepper: bytes):
+    """Called by `Enrolment.redeem`: if the code was issued for a school, record the role."""
+    invite = session.get(StaffInviteRow, code_hash)
+    if invite is None:
+        return None
+    from bot.store.crypto import get_keyring
+
+    return put_staff(session, get_keyring(), pepper, sender_id, channel, invite.org_id, invite.role)
+
+
+def unlink_staff(session: Session, sender_id: str, pepper: bytes) -> None:
+    """Called by `Enrolment.remove` ("Forget me"): no school, no role, no alerts any more."""
+    from bot.concerns.store import ConcernAlertRow  # (store imports this module)
+
+    staff_hash = owner_hash(sender_id, pepper)
+    session.query(StaffRow).filter(StaffRow.staff_hash == staff_hash).delete()
+    session.query(ConcernAlertRow).filter(ConcernAlertRow.recipient == staff_hash).delete()
+
+
+class StaffDirectory:
+    """Who is staff at which school, and where to reach them."""
+
+    def __init__(self, url: str, keyring: KeyRing, pepper: bytes) -> None:
+        self._url = url
+        self._keys = keyring
+        self._pepper = pepper
+
+    def hash_of(self, sender_id: str) -> str:
+        return owner_hash(sender_id, self._pepper)
+
+    def enrol(
+        self, sender_id: str, channel: str, org_id: str, role: str, address: dict | None = None
+    ) -> Staff:
+        with session_scope(self._url) as session:
+            return put_staff(
+                session, self._keys, self._pepper, sender_id, channel, org_id, role, address
+            )
+
+    def who(self, sender_id: str) -> Staff | None:
+        with session_scope(self._url) as session:
+            row = (
+                session.query(StaffRow)
+                .filter(StaffRow.staff_hash == self.hash_of(sender_id))
+                .one_or_none()
+            )
+            return _staff(row) if row else None
+
+    def refresh_address(self, sender_id: str, channel: str, address: dict | None) -> None:
+        """Keep the latest Teams conversation address, so alerts can be pushed there."""
+        staff = self.who(sender_id)
+        if staff is None or not address:
+            return
+        self.enrol(sender_id, channel, staff.org_id, staff.role, address)
+
+    def dsls(self, session: Session, org_id: str) -> list[Staff]:
+        rows = session.query(StaffRow).filter(StaffRow.org_id == org_id, StaffRow.role == DSL)
+        return [_staff(r) for r in rows]
+
+    def route(self, session: Session, staff_hash: str) -> StaffRoute | None:
+        row = session.query(StaffRow).filter(StaffRow.staff_hash == staff_hash).one_or_none()
+        if row is None:
+            return None
+        key = self._keys.unwrap(
+            WrappedKey(row.key_version, row.wrapped_key), _record_id(staff_hash)
+        )
+        data = json.loads(open_sealed(key, row.route, _record_id(staff_hash)))
+        return StaffRoute(row.channel, data["sender_id"], data.get("address") or {})
+
+    def remove(self, sender_id: str) -> bool:
+        with session_scope(self._url) as session:
+            gone = (
+                session.query(StaffRow)
+                .filter(StaffRow.staff_hash == self.hash_of(sender_id))
+                .delete()
+            )
+            return bool(gone)
+
+
+def _staff(row: StaffRow) -> Staff:
+    return Staff(row.staff_hash, row.org_id, row.role, row.channel)
