@@ -199,7 +199,11 @@ class ActionExplainQuestion(NeverRaise, Action):
         dispatcher.utter_message(
             response="utter_explain_question",
             why_text=why.text,
-            why_sources="; ".join(base.cite(why.citations)),
+            # Triage reasons name their section inline (guidance/triage/why.yml); form help
+            # texts get their sources appended.
+            why_sources=""
+            if why.text.rstrip(".").endswith(")")
+            else f" ({'; '.join(base.cite(why.citations))})",
         )
         return [SlotSet("last_answer", f"why:{requested}")]
 
