@@ -71,7 +71,12 @@ _SENTENCE_YES = re.compile(
     r"watched|joined|wants?|wanted|made|makes|called|calls|drew|draws|wears|wore|uses?|used)\b|"
     r"there (is|are|was|were|have been|has been))"
 )
-_NEGATORS = re.compile(r"\b(no|not|never|without|nothing|none|nobody|\w+n'?t)\b")
+# "n't" needs its apostrophe (or a known spelling without one): a bare `\w+nt` would take
+# "student", "parent" or "different" for a negation.
+_NEGATORS = re.compile(
+    r"\b(no|not|never|without|nothing|none|nobody|cannot|\w+n't|"
+    r"(do|does|did|is|was|are|were|wo|has|have|had|should|would|could|ca)nt)\b"
+)
 _AGE_PATTERNS = [
     re.compile(r"\b(\d{1,3})\s*(?:-\s*)?(?:years?|yrs?|yo)\b(?:[\s-]*old)?"),
     re.compile(r"\baged?\s*(?:is\s*)?(\d{1,3})\b"),

@@ -141,6 +141,8 @@ TERRORISM = [
     "He has been looking up instructions to make a bomb on the library computer",
     "She has been sending money to ISIS fighters through an app",
     "He has joined a proscribed group he found online",
+    "A student told me another student is planning to set fire to the mosque down the road",
+    "We've found out an 18 year old apprentice is a member of a proscribed neo-Nazi group",
 ]
 
 
@@ -192,6 +194,18 @@ def test_the_planning_question_is_not_asked_when_no_intent_or_capability_is_seen
         )
     )
     assert "terrorism" not in todo
+
+
+@pytest.mark.parametrize(
+    ("text", "fact"),
+    [
+        ("A student has a swastika tattoo", "engagement"),
+        ("A parent said her son has a swastika tattoo", "engagement"),
+        ("A different pupil keeps saying immigrants are ruining the country", "intent"),
+    ],
+)
+def test_words_ending_in_nt_are_not_negations(text, fact):
+    assert mentioned_facts(text).get(fact) == "yes"
 
 
 # -- 4. answers with reasons and in the person's own words -----------------------------------
