@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.triage.extract import answer_facts, answers_question, mentioned_facts
+from bot.triage.extract import _CONFUSED, answer_facts, answers_question, mentioned_facts
 from bot.triage.facts import TriageFacts
 from bot.triage.outcome import AreaContact, Triage, TriageOutcome
 from bot.triage.questions import next_question
@@ -35,9 +35,9 @@ class Reading:
 
 
 def _own_words(text: str) -> bool:
-    """A sentence (three words or more) that is not a question."""
-    t = (text or "").strip().lower()
-    return len(_WORD.findall(t)) >= 3 and not t.endswith("?")
+    """A sentence (three words or more) that is not a question, nor one about the question."""
+    t = (text or "").strip().lower().replace("\u2019", "'")
+    return len(_WORD.findall(t)) >= 3 and not t.endswith("?") and not _CONFUSED.search(t)
 
 
 def read_reply(asked: str, text: str, not_sure: bool = False) -> Reading:

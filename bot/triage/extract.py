@@ -163,6 +163,13 @@ def _mentions(name: str, text: str, respect_negation: bool = True) -> bool:
     return False
 
 
+_CONFUSED = re.compile(
+    r"\b(what do you mean|what does (that|this|it) mean|(don'?t|do not) understand|"
+    r"(don'?t|do not) get (it|the question|what you mean)|confused by|explain (the|that|this) "
+    r"question|what counts as|what is meant by)\b"
+)
+
+
 def yes_no(text: str) -> str | None:
     """A yes / no / not-sure reading of a reply, or None if it isn't one.
 
@@ -170,8 +177,8 @@ def yes_no(text: str) -> str | None:
     they say nothing does the rest of the sentence count.
     """
     t = _normal(text)
-    if not t:
-        return None
+    if not t or _CONFUSED.search(t):
+        return None  # "I don't understand the question" is not a "no"
     if _LEAD_UNSURE.match(t):
         return "unsure"
     if _LEAD_NO.match(t):
@@ -367,6 +374,8 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     """The facts a reply gives: first as an answer to `asked`, then anything else it says."""
     t = _normal(text)
     facts = mentioned_facts(t)
+    if _CONFUSED.search(t):
+        return facts  # a question about the question: answered by "why?", then asked again
     if asked == "age_group":
         facts.update(_age_facts(t, asked=True))
         return facts

@@ -288,8 +288,17 @@ def test_a_sentence_is_never_met_with_didnt_get_that(reply):
     assert read_reply("capability", reply).how != "none"
 
 
-def test_a_question_is_not_taken_as_an_answer():
-    assert read_reply("capability", "what do you mean by capability?").how == "none"
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "what do you mean by capability?",
+        "I don't understand the question",
+        "sorry, what does that mean",
+        "is that relevant?",
+    ],
+)
+def test_a_question_about_the_question_is_not_taken_as_an_answer(reply):
+    assert read_reply("capability", reply).how == "none"
 
 
 # -- 5. exploitation and an implicated family ------------------------------------------------
