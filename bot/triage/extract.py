@@ -147,6 +147,36 @@ def _lexicon() -> dict[str, list[re.Pattern[str]]]:
     }
 
 
+#: The proscribed-organisations list the risk check keeps as data (guidance/risk/, issue 12),
+#: used when present; the `terrorism` lexicon keeps a minimal list of its own otherwise.
+PROSCRIBED_FILE = Path(__file__).resolve().parents[2] / "guidance" / "risk" / (
+    "proscribed_organisations.yml"
+)
+_JOINS = (
+    r"(member|members|recruiter) of|joined|joining|join|recruited (into|by)|fight(ing)? for|"
+    r"fought for|pledged allegiance to|signed up (to|with|for)|(is|was) part of|"
+    r"(funding|financing|sending money to|raising money for)"
+)
+
+
+@functools.lru_cache(maxsize=2)
+def proscribed_pattern(path: Path = PROSCRIBED_FILE) -> re.Pattern[str] | None:
+    """Membership of, joining, fighting or raising money for a named proscribed organisation,
+    from the list's names and aliases (None when the list is not there)."""
+    if not path.exists():
+        return None
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    names: set[str] = set()
+    for org in data.get("organisations") or []:
+        for name in [org.get("name"), *(org.get("aliases") or [])]:
+            if name and len(str(name)) >= 3:
+                names.add(re.escape(_normal(str(name))))
+    if not names:
+        return None
+    alternatives = "|".join(sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({_JOINS}) (the )?({alternatives})(?![\w-])")
+
+
 def _normal(text: str) -> str:
     text = (text or "").lower().replace("\u2019", "'").replace("\u2018", "'")
     return re.sub(r"\s+", " ", text).strip()
@@ -168,6 +198,17 @@ _CONFUSED = re.compile(
     r"(don'?t|do not) get (it|the question|what you mean)|confused by|explain (the|that|this) "
     r"question|what counts as|what is meant by)\b"
 )
+
+
+def _names_proscribed(text: str) -> bool:
+    pattern = proscribed_pattern()
+    if pattern is None:
+        return False
+    for match in pattern.finditer(text):
+        clause = re.split(r"[,.;!?]| but ", text[max(0, match.start() - 25) : match.start()])[-1]
+        if not _NEGATORS.search(clause):
+            return True
+    return False
 
 
 def yes_no(text: str) -> str | None:
@@ -290,7 +331,7 @@ def mentioned_facts(text: str) -> dict[str, Any]:
     for dimension in ("engagement", "intent", "capability"):
         if _mentions(dimension, t):
             facts[dimension] = "yes"
-    if _mentions("terrorism", t):
+    if _mentions("terrorism", t) or _names_proscribed(t):
         facts["terrorism"] = "yes"
     seen = _mentions("ideology", t) or any(
         facts.get(d) == "yes" for d in ("engagement", "intent", "terrorism")

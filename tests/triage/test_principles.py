@@ -449,3 +449,19 @@ def _contact():
     from tests.triage._play import BASE
 
     return area_contact(BASE, None, INBOX, "essex")
+
+
+def test_a_proscribed_list_kept_as_data_is_used_when_present(tmp_path):
+    """Issue 12 keeps the proscribed organisations as data (guidance/risk/); when it is there,
+    membership of any name or alias on it is terrorism-related."""
+    from bot.triage.extract import proscribed_pattern
+
+    listing = tmp_path / "proscribed_organisations.yml"
+    listing.write_text(
+        "organisations:\n  - name: Al-Muhajiroun\n    aliases: [islam4uk, the saved sect]\n"
+    )
+    pattern = proscribed_pattern(listing)
+    assert pattern.search("he has joined islam4uk online")
+    assert pattern.search("she is a member of al-muhajiroun")
+    assert not pattern.search("we talked about islam4uk in class")
+    assert proscribed_pattern(tmp_path / "missing.yml") is None
