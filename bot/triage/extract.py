@@ -331,6 +331,8 @@ def mentioned_facts(text: str) -> dict[str, Any]:
     for dimension in ("engagement", "intent", "capability"):
         if _mentions(dimension, t):
             facts[dimension] = "yes"
+    if _mentions("appearance", t) and _mentions("ideology", t):
+        facts["engagement"] = "yes"  # dressing "to accord with the group" (SET 2.3), not faith
     if _mentions("terrorism", t) or _names_proscribed(t):
         facts["terrorism"] = "yes"
     seen = _mentions("ideology", t) or any(

@@ -465,3 +465,17 @@ def test_a_proscribed_list_kept_as_data_is_used_when_present(tmp_path):
     assert pattern.search("she is a member of al-muhajiroun")
     assert not pattern.search("we talked about islam4uk in class")
     assert proscribed_pattern(tmp_path / "missing.yml") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "engaged"),
+    [
+        ("A 15 year old has converted to Islam and started wearing a headscarf", False),
+        ("He has grown a beard and started wearing a prayer cap", False),
+        ("He has started wearing a far-right patch and changed his appearance", True),
+        ("She shaved her head and started wearing neo-nazi clothing", True),
+    ],
+)
+def test_faith_or_dress_alone_is_not_engagement(text, engaged):
+    """SET 2.3: a change of dress 'to accord with the group'; faith is not an indicator."""
+    assert (mentioned_facts(text).get("engagement") == "yes") is engaged
