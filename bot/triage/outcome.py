@@ -141,6 +141,8 @@ class Triage:
         reasons = [w.reasons[r].format(**values) for r in row.reasons]
         if facts.denial == "yes" and row.outcome not in ("emergency", "police"):
             reasons.append(w.reasons["denial_noted"])
+        if facts.other_safeguarding == "yes" and row.outcome in ("refer", "consult_dsl"):
+            reasons.append(w.reasons["also_safeguarding"])
         if _unsure_topics(facts):
             reasons.append(w.reasons["unsure_answers"].format(**values))
         notes, note_citations = self._notes(facts, row.outcome)

@@ -479,3 +479,12 @@ def test_a_proscribed_list_kept_as_data_is_used_when_present(tmp_path):
 def test_faith_or_dress_alone_is_not_engagement(text, engaged):
     """SET 2.3: a change of dress 'to accord with the group'; faith is not an indicator."""
     assert (mentioned_facts(text).get("engagement") == "yes") is engaged
+
+
+def test_other_safeguarding_worries_are_named_alongside_a_radicalisation_outcome():
+    result, _, _ = outcome_of(
+        "A 14 year old with a swastika tattoo is also being exploited by older men",
+        {"dsl_consulted": "no"},
+    )
+    assert result.outcome == "consult_dsl"
+    assert any("follow your safeguarding procedures" in r for r in result.reasons)
