@@ -149,8 +149,8 @@ def _lexicon() -> dict[str, list[re.Pattern[str]]]:
 
 #: The proscribed-organisations list the risk check keeps as data (guidance/risk/, issue 12),
 #: used when present; the `terrorism` lexicon keeps a minimal list of its own otherwise.
-PROSCRIBED_FILE = Path(__file__).resolve().parents[2] / "guidance" / "risk" / (
-    "proscribed_organisations.yml"
+PROSCRIBED_FILE = (
+    Path(__file__).resolve().parents[2] / "guidance" / "risk" / ("proscribed_organisations.yml")
 )
 _JOINS = (
     r"(member|members|recruiter) of|joined|joining|join|recruited (into|by)|fight(ing)? for|"

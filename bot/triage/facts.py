@@ -18,7 +18,12 @@ AGE_GROUPS: tuple[str, ...] = ("child", "adult", "unsure")
 #: Facts a practitioner observes. Once "yes", a later "no" (often the person's own account of
 #: it: "he says it means nothing") does not erase it: what staff saw stands (SET 2.3).
 OBSERVED: tuple[str, ...] = (
-    "terrorism", "ideology", "engagement", "intent", "capability", "other_safeguarding",
+    "terrorism",
+    "ideology",
+    "engagement",
+    "intent",
+    "capability",
+    "other_safeguarding",
     "family_implicated",
 )
 

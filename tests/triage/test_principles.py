@@ -488,3 +488,57 @@ def test_other_safeguarding_worries_are_named_alongside_a_radicalisation_outcome
     )
     assert result.outcome == "consult_dsl"
     assert any("follow your safeguarding procedures" in r for r in result.reasons)
+
+
+@pytest.mark.parametrize(
+    ("reply", "reading"),
+    [
+        ("Yes, he did, although only once", "yes"),
+        ("Yeah he has, but he says it was a joke", "yes"),
+        ("Yep - a couple of times in tutor time", "yes"),
+        ("Definitely, he's been quite open about it", "yes"),
+        ("Sadly yes", "yes"),
+        ("I think so, a friend of his told me", "yes"),
+        ("A bit, he's mentioned it a few times", "yes"),
+        ("He has, yes", "yes"),
+        ("Unfortunately, yes – and he hasn't stopped", "yes"),
+        ("Sometimes, when he's wound up", "yes"),
+        ("No, not at all", "no"),
+        ("Nope, nothing", "no"),
+        ("No – although he does get angry in PE", "no"),
+        ("Not that I know of", "no"),
+        ("Not as far as I'm aware", "no"),
+        ("I don't think so, no", "no"),
+        ("Definitely not", "no"),
+        ("Not really", "no"),
+        ("I haven't seen anything like that", "no"),
+        ("Never", "no"),
+        ("He hasn't, no", "no"),
+        ("Not sure, to be honest", "unsure"),
+        ("I'm not really sure", "unsure"),
+        ("Maybe, it's hard to tell", "unsure"),
+        ("Possibly? I've only heard it second-hand", "unsure"),
+        ("No idea", "unsure"),
+        ("Hard to say", "unsure"),
+        ("I don't know, I only teach him once a week", "unsure"),
+    ],
+)
+def test_many_phrasings_of_yes_no_and_not_sure(reply, reading):
+    facts = answer_facts("intent", reply)
+    assert facts.get("intent") == reading
+    assert read_reply("intent", reply).how == "answer"
+
+
+@pytest.mark.parametrize(
+    ("reply", "reading"),
+    [
+        ("Yes, it's the extremist stuff he's been watching", "yes"),
+        ("It's about the far-right channel he follows", "yes"),
+        ("It's more of a bullying thing really", "no"),
+        ("No, I think she's being groomed by an older man", "no"),
+        ("Not sure, it could be both", "unsure"),
+        ("Honestly I can't tell", "unsure"),
+    ],
+)
+def test_the_ideology_question_in_own_words(reply, reading):
+    assert answer_facts("ideology", reply).get("ideology") == reading
