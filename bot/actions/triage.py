@@ -28,6 +28,9 @@ FACT_NAMES = [f.name for f in fields(TriageFacts)]
 TRIAGE_SLOTS = [PREFIX + name for name in FACT_NAMES]
 #: Intents that, when the reply is not an answer, interrupt the form for a rule to handle.
 INTERRUPTIONS = {"ask_guidance", "ask_why", "stop", "request_human", "bot_capabilities"}
+#: A statement in the person's own words is an answer even if NLU heard a guidance question
+#: in it ("He's been talking about the caliphate a lot"); requests such as "stop" still win.
+OWN_WORDS_BEAT = {"ask_guidance"}
 
 
 def facts_from_tracker(tracker: Tracker) -> TriageFacts:
@@ -100,7 +103,8 @@ class ValidateTriageForm(NeverRaise, FormValidationAction):
         reading = read_reply(asked, text, not_sure=intent == "not_sure")
         found = dict(reading.values)
         if reading.how != "answer":
-            if intent in INTERRUPTIONS:
+            own_words = reading.how == "own_words"
+            if intent in INTERRUPTIONS and not (own_words and intent in OWN_WORDS_BEAT):
                 return []  # a question or a request: the form pauses for a rule to answer it
             if intent == "resume":  # "continue" while the form is open: ask again
                 return [SlotSet("triage_retries", 0)]

@@ -19,6 +19,12 @@ from bot.triage.questions import next_question
 MAX_RETRIES = 2
 
 _WORD = re.compile(r"[a-z']+")
+#: A question or a request without its "?" ("what counts as intent", "tell me about Channel").
+_ASKS = re.compile(
+    r"^\s*(what|what's|whats|how|why|when|where|who|which|can|could|should|shall|do|does|"
+    r"is|are|will|would|explain|tell me|show me|help|stop|cancel|quit|talk to|i want to|"
+    r"i'd like to|i would like to|let me)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,12 @@ class Reading:
 def _own_words(text: str) -> bool:
     """A sentence (three words or more) that is not a question, nor one about the question."""
     t = (text or "").strip().lower().replace("\u2019", "'")
-    return len(_WORD.findall(t)) >= 3 and not t.endswith("?") and not _CONFUSED.search(t)
+    return (
+        len(_WORD.findall(t)) >= 3
+        and not t.endswith("?")
+        and not _CONFUSED.search(t)
+        and not _ASKS.match(t)
+    )
 
 
 def read_reply(asked: str, text: str, not_sure: bool = False) -> Reading:

@@ -295,6 +295,9 @@ def test_a_sentence_is_never_met_with_didnt_get_that(reply):
         "I don't understand the question",
         "sorry, what does that mean",
         "is that relevant?",
+        "what counts as capability",
+        "tell me more about capability",
+        "I want to stop now please",
     ],
 )
 def test_a_question_about_the_question_is_not_taken_as_an_answer(reply):
