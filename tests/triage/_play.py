@@ -15,12 +15,18 @@ TRIAGE = Triage.from_directory(ROOT / "guidance" / "triage")
 INBOX = "prevent-test@essex.pnn.police.uk"
 
 
-def play(opening: str, answers: dict[str, str], default: str = "no", default_area: str = "essex"):
+def play(
+    opening: str,
+    answers: dict[str, str],
+    default: str = "no",
+    default_area: str = "essex",
+    max_turns: int = 20,
+):
     """Plays a conversation; `answers` maps a fact name to the reply given when it is asked."""
     conv = TriageConversation(TRIAGE, lambda area: area_contact(BASE, area, INBOX, default_area))
     conv.start(opening)
     asked: list[str] = []
-    for _ in range(20):
+    for _ in range(max_turns):
         if conv.asked is None:
             break
         asked.append(conv.asked)

@@ -139,3 +139,56 @@ def test_moving_any_row_to_the_top_is_caught():
     for i in range(2, len(rows)):
         moved = [rows[i], *rows[:i], *rows[i + 1 :]]
         assert _violations(_with_rows(moved)), rows[i].id
+
+
+def test_every_conversation_ends_with_an_outcome():
+    """Whatever is answered, the questions run out and the table decides (no dead ends)."""
+    from tests.triage._play import play
+
+    openings = [
+        "should I refer?",
+        "A 14 year old has a swastika tattoo and his dad is involved",
+        "An adult learner keeps repeating extremist views",
+        "A year 8 girl has bruises and is scared of her mum's boyfriend",
+        "A 17 year old wants to travel to join ISIS",
+        "He says it's just a joke but he drew a swastika",
+    ]
+    replies = [
+        "yes",
+        "no",
+        "not sure",
+        "he's 30",
+        "a child",
+        "they refused",
+        "they agreed",
+        "not asked yet",
+        "his dad is involved",
+        "the parents know",
+        "I'm the DSL",
+        "He plays football on Saturdays",
+        "what?",
+        "I haven't noticed anything like that",
+    ]
+    rng = random.Random(7)
+    for i in range(300):
+        answers = {
+            fact: rng.choice(replies)
+            for fact in (
+                "immediate_risk",
+                "age_group",
+                "ideology",
+                "engagement",
+                "intent",
+                "capability",
+                "terrorism",
+                "other_safeguarding",
+                "family_aware",
+                "adult_consent",
+                "public_interest",
+                "dsl_consulted",
+            )
+        }
+        conv, asked = play(
+            openings[i % len(openings)], answers, default=rng.choice(replies), max_turns=80
+        )
+        assert conv.outcome() is not None, (openings[i % len(openings)], answers, asked)
