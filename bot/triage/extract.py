@@ -95,7 +95,9 @@ _CHILD_WORDS = re.compile(
 )
 _ADULT_WORDS = re.compile(
     r"\b(adult|man|woman|over 18|18\+|grown[- ]up|parent of|colleague|staff member|"
-    r"member of staff|apprentice over 18)\b"
+    r"member of staff|apprentice over 18|mature student|pensioner|retired|"
+    r"in (his|her|their) (early |mid |late )?(twenties|thirties|forties|fifties|sixties|"
+    r"seventies|20s|30s|40s|50s|60s|70s))\b"
 )
 _DSL_WORDS = re.compile(
     r"\b(dsl|designated safeguarding lead|safeguarding lead|prevent lead|head of safeguarding|"

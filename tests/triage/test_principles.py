@@ -161,6 +161,7 @@ def test_terrorism_related_facts_are_extracted_and_reach_the_police(opening):
         "A pupil asked lots of questions about the IRA after our history lesson.",
         "He is not planning anything, he just likes the music",
         "We did a lesson on how the police stop attacks",
+        "He is going to join his family in Syria for the summer holidays",
     ],
 )
 def test_talk_about_groups_or_attacks_is_not_terrorism_by_itself(text):
@@ -254,6 +255,17 @@ def test_words_ending_in_nt_are_not_negations(text, fact):
         ("adult_consent", "She said that's fine", {"adult_consent": "given"}),
         ("age_group", "He's in the sixth form", {"age_group": "child"}),
         ("age_group", "A man in his thirties", {"age_group": "adult"}),
+        ("age_group", "in her forties", {"age_group": "adult"}),
+        (
+            "capability",
+            "He's in the army cadets and knows how to shoot",
+            {"capability": "yes"},
+        ),
+        (
+            "terrorism",
+            "He's been looking at flights and said he wants to join the brothers in Syria",
+            {"terrorism": "yes"},
+        ),
         (
             "other_safeguarding",
             "His so-called friends keep taking his money",
