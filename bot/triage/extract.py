@@ -337,9 +337,9 @@ def mentioned_facts(text: str) -> dict[str, Any]:
         facts["engagement"] = "yes"  # dressing "to accord with the group" (SET 2.3), not faith
     if _mentions("terrorism", t) or _names_proscribed(t):
         facts["terrorism"] = "yes"
-    seen = _mentions("ideology", t) or any(
-        facts.get(d) == "yes" for d in ("engagement", "intent", "terrorism")
-    )
+    signs = any(facts.get(d) == "yes" for d in ("engagement", "intent", "terrorism"))
+    studied = _mentions("study_context", t, respect_negation=False)
+    seen = signs or (_mentions("ideology", t) and not studied)
     if seen:
         facts["ideology"] = "yes"
     elif _mentions("ideology_denial", t, respect_negation=False):

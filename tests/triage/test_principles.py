@@ -557,3 +557,27 @@ def test_many_phrasings_of_yes_no_and_not_sure(reply, reading):
 )
 def test_the_ideology_question_in_own_words(reply, reading):
     assert answer_facts("ideology", reply).get("ideology") == reading
+
+
+@pytest.mark.parametrize(
+    ("text", "ideology"),
+    [
+        ("A pupil wrote a history essay about the rise of the Nazis, should I be worried?", None),
+        ("We watched a documentary about ISIS in RE and a boy asked lots of questions", None),
+        ("A year 9 asked me what the far right is after the news", None),
+        ("He keeps saying Hitler had the right idea", "yes"),
+        ("She keeps repeating far-right views she picked up online", "yes"),
+        ("He says the Christchurch shooter was a hero and praises Tarrant", "yes"),
+    ],
+)
+def test_a_cause_studied_or_asked_about_is_not_a_view_held(text, ideology):
+    """Principle 2 is about views confirmed: a topic in a lesson goes to the ideology question."""
+    assert mentioned_facts(text).get("ideology") == ideology
+
+
+def test_a_history_essay_about_the_nazis_can_end_as_no_concern():
+    result, _, asked = outcome_of(
+        "A pupil wrote a history essay about the rise of the Nazis, should I be worried?",
+        {"age_group": "15", "ideology": "No, it was for her GCSE coursework"},
+    )
+    assert "ideology" in asked and result.outcome == "no_concern"
