@@ -464,6 +464,8 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     if asked == "ideology":
         if reading is None and facts.get("ideology"):
             reading = facts["ideology"]
+        if reading is None and _ABOUT_VIEWS.search(t):
+            reading = "yes"  # "it's about his views on Jewish people"
         if reading == "no":
             facts.pop("ideology", None)
         if reading is None and facts.get("other_safeguarding") == "yes":
@@ -471,6 +473,13 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     if reading:
         facts[asked] = reading
     return facts
+
+
+_ABOUT_VIEWS = re.compile(
+    r"\b(views?|beliefs?|opinions?|ideas|ideology|politics|political|cause|movement|"
+    r"extrem\w*|radical\w*|racis\w*|hatred|hateful|antisemit\w*|islamophob\w*|homophob\w*|"
+    r"misogyn\w*|supremac\w*|propaganda)\b"
+)
 
 
 _WH_START = re.compile(
