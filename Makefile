@@ -65,6 +65,11 @@ test: $(VENV)/.installed-dev data ## Install what the tests need and run them al
 lint: $(VENV)/.installed-dev ## ruff over the project
 	$(VENV)/bin/ruff check bot tests scripts
 
+eval: eval-triage
+eval-triage: $(VENV)/.installed ## Triage outcome accuracy on written cases, plain Python (bot/triage/evaluate.py)
+	@. scripts/env.sh && $(PY) -m bot.triage.evaluate tests/triage/own_cases.yml $(wildcard eval/triage/*.yml)
+.PHONY: eval eval-triage
+
 bench: $(VENV)/.installed-dev data ## Benchmarks: latency, throughput, memory (figures, not asserts)
 	@. scripts/env.sh && $(PY) -m tests.bench.run_bench $(ARGS)
 
