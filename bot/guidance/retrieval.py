@@ -140,7 +140,8 @@ def _rewrite(text: str) -> str:
 
 #: Words that say how something is asked, not what about: left out when matching titles.
 _QUESTION_WORDS = frozenset(
-    "what how who where when why which explain explained explanation describe overview".split()
+    "what how who where when why which explain explained explanation describe overview mean means"
+    " meaning".split()
 )
 #: How much naming a topic's title counts, next to BM25 scores of about 5-20.
 TITLE_WEIGHT = 3.0
@@ -228,7 +229,9 @@ class GuidanceIndex:
             for i in order[:limit]
             if combined[i] > 0
         )
-        return SearchResult(ranked, confidence >= self._floor)
+        # Nothing but question words ("what did you mean?") names no topic at all.
+        asks_about_something = bool(set(words) - _QUESTION_WORDS)
+        return SearchResult(ranked, asks_about_something and confidence >= self._floor)
 
     def _title_bonus(self, query: set[str], topic_index: int) -> float:
         """A query that names a topic's title ("Channel in plain English") leans to it.

@@ -117,7 +117,7 @@ def route(text: str) -> Route:
                 decision = True
             elif _is_info_clause(part):
                 info.append(part)
-    focus = " ".join(info) if info else " ".join(clauses(text)) or text
+    focus = " ".join(info) if info else text
     if info:
         ages = [m.group(0) for m in _AGE_CONTEXT.finditer(text) if m.group(0) not in focus]
         focus = " ".join([focus, *ages[:2]])
