@@ -58,7 +58,14 @@ lint: $(VENV)/.installed-dev ## ruff over the project
 bench: $(VENV)/.installed-dev data ## Benchmarks: latency, throughput, memory (figures, not asserts)
 	@. scripts/env.sh && $(PY) -m tests.bench.run_bench $(ARGS)
 
+eval-guidance: $(VENV)/.installed ## Guidance retrieval and routing: top-1 and key facts (dev set; the blind set if present, hints only)
+	PYTHONPATH=. $(PY) -m bot.guidance.evaluate tests/guidance/dev_paraphrases.yml
+	$(if $(wildcard eval/guidance/blind_questions.yml),PYTHONPATH=. $(PY) -m bot.guidance.evaluate --hints-only eval/guidance/blind_questions.yml)
+
+eval: eval-guidance
+
 clean: ## Remove generated data, models and var/ (keeps the venv)
 	rm -rf models var data/nlu/_generated_guidance.yml domain/_generated.yml
 
 .PHONY: help install data model run shell invite telegram review review-admin validate test lint bench clean
+.PHONY: eval eval-guidance
