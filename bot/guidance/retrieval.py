@@ -28,7 +28,7 @@ _STOP = frozenset(
     someone somebody please thanks thank hi hello tell know need want go going think
     ok okay really after before only true saying say says thing things stuff other about
     whats plain english simple simply nutshell briefly basically quick question
-    summary summarise summarize""".split()
+    summary summarise summarize kind sort""".split()
 )
 #: "how does Channel work?" asks what Channel is; "work" is not the topic.
 _HOW_IT_WORKS = re.compile(r"\b(how (?:does|do|will|would|did) .{1,40}?) work(?:s|ing)?\b")
@@ -105,6 +105,12 @@ _SYNONYMS = {
     "worrying": "concern",
     "concerned": "concern",
     "concerns": "concern",
+    "help": "support",
+    "fast": "urgent",
+    "quickly": "urgent",
+    "quick": "urgent",
+    "asap": "urgent",
+    "soon": "urgent",
 }
 
 
@@ -116,10 +122,21 @@ def tokens(text: str) -> list[str]:
         if word in _STOP:
             continue
         word = _SYNONYMS.get(word, word)
-        if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]  # a light plural fold: "panels" → "panel"
-        out.append(word)
+        out.append(_stem(word))
     return out
+
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "e", "s", "y")
+
+
+def _stem(word: str) -> str:
+    """A light suffix fold so "defined", "define" and "defines" meet ("panels" → "panel")."""
+    if word.isdigit() or word.endswith("ss"):
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= (3 if suffix == "s" else 4):
+            return word[: -len(suffix)]
+    return word
 
 
 def _age_word(match: re.Match[str]) -> str:
@@ -140,7 +157,8 @@ def _rewrite(text: str) -> str:
 
 #: Words that say how something is asked, not what about: left out when matching titles.
 _QUESTION_WORDS = frozenset(
-    "what how who where when why which explain explained explanation describe overview mean means"
+    "what how who where when why which explain explained explanation describe describ explan"
+    " overview mean means"
     " meaning".split()
 )
 #: How much naming a topic's title counts, next to BM25 scores of about 5-20.
