@@ -167,6 +167,17 @@ TITLE_WEIGHT = 3.0
 TITLE_EXACT = 5.0
 
 
+#: The examples (how people ask) against the topic's own words (what the policy says).
+EXAMPLE_WEIGHT = 0.65
+#: How much a topic's second-best example adds: several close examples beat one lucky one.
+SECOND_EXAMPLE = 0.0
+
+
+def _best_two(scores: list[float]) -> float:
+    top = sorted(scores, reverse=True)[:2] + [0.0, 0.0]
+    return top[0] + SECOND_EXAMPLE * top[1]
+
+
 @dataclass(frozen=True)
 class ScoredTopic:
     topic: Topic
@@ -218,13 +229,14 @@ class GuidanceIndex:
         if not words:
             return SearchResult((), False)
         per_example = self._examples.get_scores(words)
-        example_best = [0.0] * len(self._topics)
+        per_topic: list[list[float]] = [[] for _ in self._topics]
         for owner, score in zip(self._example_owner, per_example, strict=True):
-            example_best[owner] = max(example_best[owner], float(score))
+            per_topic[owner].append(float(score))
+        example_best = [_best_two(scores) for scores in per_topic]
         text_scores = self._texts.get_scores(words)
         query = set(words)
         combined = [
-            0.65 * e + 0.35 * float(t) + self._title_bonus(query, i)
+            EXAMPLE_WEIGHT * e + (1 - EXAMPLE_WEIGHT) * float(t) + self._title_bonus(query, i)
             for i, (e, t) in enumerate(zip(example_best, text_scores, strict=True))
         ]
         order = sorted(range(len(combined)), key=lambda i: -combined[i])
