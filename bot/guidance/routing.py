@@ -43,7 +43,9 @@ _DECISION = re.compile(
     r"something|worrying|radicali[sz]|extrem|enough|serious)|"
     r"does (?:this|that|it) (?:meet|sound|count|warrant)|"
     r"(?:am i|are we) (?:over ?reacting|overthinking|right to be)|"
-    r"is (?:this|that|it) enough|help me (?:decide|work out|with (?:a|this|my) (?:concern|case))|"
+    r"is (?:this|that|it) enough|"
+    r"help me (?:decide|work out|think|with (?:a|this|my) (?:concern|case|worry))|"
+    r"(?:think|talk|work) (?:it |this |that )?through|"
     r"\btriage\b|work (?:through|out) (?:what|whether|if|this|the|my) )",
     re.IGNORECASE,
 )

@@ -87,3 +87,18 @@ def test_leading_acknowledgements_are_dropped_from_clauses():
 def test_two_questions_joined_by_and_are_both_information():
     asked = route("do I need her permission, and what if she says no?")
     assert asked.asks_information and not asked.asks_decision
+
+
+def test_no_triage_training_example_is_taken_for_an_information_question(service):
+    import yaml
+
+    data = yaml.safe_load((ROOT / "data" / "nlu" / "triage.yml").read_text())
+    examples = [
+        line.strip()[2:]
+        for block in data["nlu"]
+        if block.get("intent") in ("start_triage", "inform")
+        for line in block["examples"].splitlines()
+        if line.strip()
+    ]
+    assert len(examples) > 50
+    assert not [e for e in examples if service.routing(e).answer_first]
