@@ -59,7 +59,7 @@ bench: $(VENV)/.installed-dev data ## Benchmarks: latency, throughput, memory (f
 	@. scripts/env.sh && $(PY) -m tests.bench.run_bench $(ARGS)
 
 eval-guidance: $(VENV)/.installed ## Guidance retrieval and routing: top-1 and key facts (dev set; the blind set if present, hints only)
-	PYTHONPATH=. $(PY) -m bot.guidance.evaluate tests/guidance/dev_paraphrases.yml
+	PYTHONPATH=. $(PY) -m bot.guidance.evaluate tests/guidance/dev_paraphrases.yml tests/guidance/holdout_paraphrases.yml
 	$(if $(wildcard eval/guidance/blind_questions.yml),PYTHONPATH=. $(PY) -m bot.guidance.evaluate --hints-only eval/guidance/blind_questions.yml)
 
 eval: eval-guidance
