@@ -46,6 +46,8 @@ _DECISION = re.compile(
     r"is (?:this|that|it) enough|"
     r"help me (?:decide|work out|think|with (?:a|this|my) (?:concern|case|worry))|"
     r"(?:think|talk|work) (?:it |this |that )?through|"
+    r"(?:counts?|qualif(?:y|ies)|warrants?) (?:as|for) (?:a |an )?(?:prevent|referral|"
+    r"channel|concern)|enough (?:for|to make) a referral|"
     r"\btriage\b|work (?:through|out) (?:what|whether|if|this|the|my) )",
     re.IGNORECASE,
 )
