@@ -69,6 +69,7 @@ class ActionAnswerGuidance(NeverRaise, Action):
             response="utter_guidance_not_sure",
             area_name=contact.name,
             area_contact=_area_contact_line(contact),
+            contacts_dated=service.base.contacts_dated,
             buttons=_topic_buttons(result.suggestions),
         )
         return [SlotSet("last_answer", "not_sure")]

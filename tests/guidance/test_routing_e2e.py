@@ -37,3 +37,9 @@ def test_a_worry_without_a_question_still_starts_the_triage(assistant):
     text = "\n".join(r.get("text") or "" for r in replies).lower()
     assert "next step together" in text
     assert not any((r.get("custom") or {}).get("guidance_topic") for r in replies)
+
+
+def test_not_sure_names_the_contact_with_its_date_caveat(assistant):
+    # Issue 13: the Annex B contact is from April 2019; the fallback must say so.
+    text = "\n".join(r.get("text") or "" for r in assistant.say(_sender(), "/nlu_fallback"))
+    assert "prevent contact" in text.lower() and "April 2019" in text
