@@ -66,6 +66,10 @@ _AGE_CONTEXT = re.compile(
     r"year\s?\d{1,2}|adult|under[- ]18|over[- ]18|child|teenager|sixth[- ]former)\b",
     re.IGNORECASE,
 )
+#: A short question whose subject is a pronoun ("what is it?", "is that true?").
+_POINTS_BACK = re.compile(
+    r"^\W*(?:\w+\s+){0,3}(?:it|that|this|they|them|those|these)\W*(?:\w+\W*)?$", re.IGNORECASE
+)
 _SENTENCE = re.compile(r"(?<=[.?!;:])\s+|\s+-\s+|\n+")
 
 
@@ -115,12 +119,15 @@ def route(text: str) -> Route:
     """Classify a message's ask; see the module docstring for why."""
     info: list[str] = []
     decision = False
+    previous = ""
     for clause in clauses(text):
         for part in _split_and(clause):
             if _DECISION.search(part):
                 decision = True
             elif _is_info_clause(part):
-                info.append(part)
+                # "... Channel in a meeting - what is it?": the pronoun needs the clause before.
+                info.append(f"{previous} {part}" if _POINTS_BACK.match(part) else part)
+            previous = part
     focus = " ".join(info) if info else text
     if info:
         ages = [m.group(0) for m in _AGE_CONTEXT.finditer(text) if m.group(0) not in focus]

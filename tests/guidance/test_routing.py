@@ -102,3 +102,8 @@ def test_no_triage_training_example_is_taken_for_an_information_question(service
     ]
     assert len(examples) > 50
     assert not [e for e in examples if service.routing(e).answer_first]
+
+
+def test_a_pronoun_question_keeps_the_clause_it_points_back_to():
+    assert "channel" in route("my head mentioned channel in a meeting - what is it?").focus
+    assert route("ok, police called. what is channel?").focus == "what is channel?"
