@@ -52,12 +52,24 @@ _DECISION = re.compile(
     re.IGNORECASE,
 )
 #: The message talks about a particular person (so working through the case may help).
-_PERSON = re.compile(
-    r"\b(?:my|our|one of (?:my|our|the)|a|an|this|that|her|his|their)\s+(?:\w+\s+){0,3}?"
+_PEOPLE = (
     r"(?:pupils?|students?|kids?|child|boys?|girls?|lads?|sons?|daughters?|learners?|"
     r"teen(?:ager)?s?|young (?:man|woman|person)|tutees?|sixth[- ]formers?|apprentices?|"
     r"colleagues?|client|patient|service user|man|woman|adult|"
-    r"\d+\s*(?:-?\s*years?[- ]olds?|yo))\b|\b(?:he|she|they)(?:'s| is| has| keeps| said| says)\b",
+    r"\d+\s*(?:-?\s*years?[- ]olds?|yo))\b"
+)
+_PERSON = re.compile(
+    r"\b(?:my|our|one of (?:my|our|the)|a|an|this|that|her|his|their)\s+(?:\w+\s+){0,3}?"
+    + _PEOPLE
+    + r"|\b(?:he|she|they)(?:'s| is| has| keeps| said| says)\b",
+    re.IGNORECASE,
+)
+#: Inside a question, "a pupil" is anyone ("if we refer a pupil, ..."); "my pupil" or an age
+#: is a particular person.
+_PARTICULAR_PERSON = re.compile(
+    r"\b(?:my|our|one of (?:my|our)|this|that|her|his|their)\s+(?:\w+\s+){0,3}?"
+    + _PEOPLE
+    + r"|\b\d{1,2}\s*-?\s*(?:years?|yrs?|yo)(?:[\s-]*olds?)?|\b(?:he|she)(?:'s| is| has)\b",
     re.IGNORECASE,
 )
 #: Who the question is about, kept with the question: consent differs for a child and an adult.
@@ -120,11 +132,14 @@ def route(text: str) -> Route:
     info: list[str] = []
     decision = False
     previous = ""
+    person = False
     for clause in clauses(text):
         for part in _split_and(clause):
+            asks = _is_info_clause(part) and not _DECISION.search(part)
+            person |= bool((_PARTICULAR_PERSON if asks else _PERSON).search(part))
             if _DECISION.search(part):
                 decision = True
-            elif _is_info_clause(part):
+            elif asks:
                 # "... Channel in a meeting - what is it?": the pronoun needs the clause before.
                 info.append(f"{previous} {part}" if _POINTS_BACK.match(part) else part)
             previous = part
@@ -135,7 +150,7 @@ def route(text: str) -> Route:
     return Route(
         asks_information=bool(info),
         asks_decision=decision,
-        mentions_person=bool(_PERSON.search(text)),
+        mentions_person=person,
         focus=focus,
     )
 

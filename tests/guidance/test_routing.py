@@ -60,8 +60,15 @@ def test_a_worry_or_a_should_i_refer_question_is_not_answered_first(service, mes
     assert not service.routing(message).answer_first
 
 
-def test_a_general_question_answers_without_offering_triage(service):
-    routing = service.routing("is there a typical profile of someone who gets radicalised?")
+@pytest.mark.parametrize(
+    "message",
+    [
+        "is there a typical profile of someone who gets radicalised?",
+        "If we refer a pupil to Channel does it go on their criminal record?",
+    ],
+)
+def test_a_general_question_answers_without_offering_triage(service, message):
+    routing = service.routing(message)
     assert routing.answer_first and not routing.offer_triage
 
 
