@@ -65,18 +65,20 @@ test: $(VENV)/.installed-dev data ## Install what the tests need and run them al
 lint: $(VENV)/.installed-dev ## ruff over the project
 	$(VENV)/bin/ruff check bot tests scripts
 
-eval: eval-triage
-eval-triage: $(VENV)/.installed ## Triage outcome accuracy on written cases, plain Python (bot/triage/evaluate.py)
-	@. scripts/env.sh && $(PY) -m bot.triage.evaluate tests/triage/own_cases.yml $(wildcard eval/triage/*.yml)
-.PHONY: eval eval-triage
-
 bench: $(VENV)/.installed-dev data ## Benchmarks: latency, throughput, memory (figures, not asserts)
 	@. scripts/env.sh && $(PY) -m tests.bench.run_bench $(ARGS)
 
-eval: install ## Risk check on every eval/risk/*.yml: precision, recall, confusion matrix
+eval: eval-risk eval-triage eval-guidance ## Score the assistant on the blind sets in eval/ (never trained on) and the dev sets
+
+eval-risk: install ## Risk check on every eval/risk/*.yml: precision, recall, confusion matrix
 	@. scripts/env.sh && $(PY) -m bot.risk.evaluate $(ARGS)
+
+eval-triage: install ## Triage outcome accuracy on written cases, plain Python (bot/triage/evaluate.py)
+	@. scripts/env.sh && $(PY) -m bot.triage.evaluate tests/triage/own_cases.yml $(wildcard eval/triage/*.yml)
+
+eval-guidance: install ## Guidance routing, top-1 and key facts: dev paraphrases and every eval/guidance/*.yml
+	@. scripts/env.sh && $(PY) -m bot.guidance.evaluate tests/guidance/dev_paraphrases.yml tests/guidance/holdout_paraphrases.yml $(wildcard eval/guidance/*.yml)
 
 clean: ## Remove generated data, models and var/ (keeps the venv)
 	rm -rf models var data/nlu/_generated_guidance.yml domain/_generated.yml
 
-.PHONY: help install data model run shell invite telegram review review-admin rotate-keys validate test lint bench clean eval doctor org
