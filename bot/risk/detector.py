@@ -382,6 +382,10 @@ _FEATURES = {
     "terror_group": "group",
     "terror_support": "group activity",
     "idiom": "idiom",
+    "joke": "joke",
+    "discussion": "lesson or story",
+    "past": "past",
+    "resolved": "resolved",
 }
 
 _QUESTION_STARTS = frozenset(
