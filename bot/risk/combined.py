@@ -83,6 +83,10 @@ def assess(text: str) -> RiskAssessment:
             return found
     if "idiom" in features and not _HARD_EVIDENCE & set(features):
         return found  # "going to kill it at the quiz tonight": the act is a figure of speech
+    if label == "police" and "referral description" in features and not _HARD_EVIDENCE & set(
+        features
+    ):
+        return found  # "for the form: he shares videos glorifying attacks, no plans known"
     if label == "police" and not _POLICE_EVIDENCE & set(features):
         return found  # no means, act, plan, travel or group: the model alone is not evidence
     template = load_lexicon()["model_reason"][label]

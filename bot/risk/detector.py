@@ -386,6 +386,7 @@ _FEATURES = {
     "discussion": "lesson or story",
     "past": "past",
     "resolved": "resolved",
+    "description": "referral description",
 }
 
 _QUESTION_STARTS = frozenset(
