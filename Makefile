@@ -28,22 +28,25 @@ data: data/nlu/_generated_guidance.yml domain/_generated.yml ## Generate Rasa da
 model: install data ## Train the model if its inputs changed (cached per hash)
 	@PYTHONPATH=. $(PY) scripts/model.py > /dev/null
 
-run: install data ## Install, train if needed, and run the assistant (REST on :5005)
+migrate: install ## Bring the databases to the newest schema (Alembic; also run by make run)
+	@. scripts/env.sh && $(PY) -m bot.store.migrate
+
+run: install data migrate ## Install, train if needed, and run the assistant (REST on :5005)
 	@scripts/run.sh "$$(PYTHONPATH=. $(PY) scripts/model.py)"
 
-shell: install data ## Talk to the assistant in the terminal (rasa shell)
+shell: install data migrate ## Talk to the assistant in the terminal (rasa shell)
 	@scripts/run.sh "$$(PYTHONPATH=. $(PY) scripts/model.py)" shell
 
-invite: install ## One-time invite code for a member of staff: make invite CHANNEL=webchat LABEL="St Mary's DSL"
+invite: install migrate ## One-time invite code for a member of staff: make invite CHANNEL=webchat LABEL="St Mary's DSL"
 	@. scripts/env.sh && $(PY) -m bot.enrolment invite --channel $(or $(CHANNEL),webchat) --label "$(LABEL)"
 
 telegram: install ## Relay Telegram to the running assistant by polling (no public URL needed)
 	@. scripts/env.sh && $(PY) -m bot.channels.telegram_polling
 
-review: install ## Run the Prevent team's review app on http://127.0.0.1:5060 (needs the inbox key)
+review: install migrate ## Run the Prevent team's review app on http://127.0.0.1:5060 (needs the inbox key)
 	@. scripts/env.sh && $(PY) -m bot.review
 
-review-admin: install ## Create a review app admin: make review-admin NAME=alice
+review-admin: install migrate ## Create a review app admin: make review-admin NAME=alice
 	@. scripts/env.sh && $(PY) -m bot.review.accounts create $(NAME) --role admin
 
 validate: install data ## rasa data validate, failing on warnings
@@ -61,4 +64,4 @@ bench: $(VENV)/.installed-dev data ## Benchmarks: latency, throughput, memory (f
 clean: ## Remove generated data, models and var/ (keeps the venv)
 	rm -rf models var data/nlu/_generated_guidance.yml domain/_generated.yml
 
-.PHONY: help install data model run shell invite telegram review review-admin validate test lint bench clean
+.PHONY: help install data model migrate run shell invite telegram review review-admin validate test lint bench clean
