@@ -65,6 +65,8 @@ def main() -> None:
             seconds=float(os.environ.get("PREVENT_DELIVERY_STALE_SECONDS", "300"))
         ),
         on_outcome=tell_referrer(load_updates_key(config.var_dir)),
+        # rows one worker claims at a time; several workers share the queue (outbox.py)
+        batch=int(os.environ.get("PREVENT_DELIVERY_BATCH", "20")),
     )
     while True:
         counts = worker.run_once()

@@ -8,17 +8,16 @@ import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
 
-import psycopg2
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy.engine import make_url
 
 from bot.store import schema
 from bot.store.db import Base
 from bot.store.migrate import upgrade
 from bot.store.schema import VERSION_TABLES, SchemaNotMigrated, ensure_schema, head_revisions
+from tests.prod.pg import new_pg_database
 
 schema.import_models()
 
@@ -44,22 +43,8 @@ def new_database(request, tmp_path) -> Iterator[Callable[[], str]]:
     if request.param == "sqlite":
         yield lambda: f"sqlite:///{tmp_path / (uuid.uuid4().hex + '.db')}"
         return
-    server = make_url(request.getfixturevalue("postgres_url"))
-    made: list[str] = []
-
-    def make() -> str:
-        name = f"mig_{uuid.uuid4().hex[:12]}"
-        conn = psycopg2.connect(
-            host=server.host, port=server.port, user=server.username, dbname="postgres"
-        )
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute(f'CREATE DATABASE "{name}"')
-        conn.close()
-        made.append(name)
-        return server.set(database=name).render_as_string(hide_password=False)
-
-    yield make
+    server = request.getfixturevalue("postgres_url")
+    yield lambda: new_pg_database(server, "mig")
 
 
 def _differences(url: str, target: str) -> list:
@@ -93,11 +78,36 @@ def test_upgrade_from_empty_matches_the_models(new_database, target) -> None:
     assert _revisions(url, target) == head_revisions(target)
 
 
+FIRST = {"app": "app_0001", "tracker": "tracker_0001"}
+
+
+def _pre_migrations_metadata(target: str, tmp_path) -> sa.MetaData:
+    """The models as they were when tables were made at run time (= the first revision):
+    today's models minus the tables and columns later revisions added."""
+    scratch = f"sqlite:///{tmp_path / 'first-revision.db'}"
+    upgrade(scratch, target, FIRST[target])
+    engine = sa.create_engine(scratch, future=True)
+    inspector = sa.inspect(engine)
+    first = {t: {c["name"] for c in inspector.get_columns(t)} for t in inspector.get_table_names()}
+    engine.dispose()
+    legacy = sa.MetaData()
+    for name, table in METADATA[target]().tables.items():
+        if name in first:
+            sa.Table(
+                name,
+                legacy,
+                # copies keep index=True / unique=True, as create_all made them
+                *(c.copy() for c in table.columns if c.name in first[name]),
+            )
+    return legacy
+
+
 @pytest.mark.parametrize("target", ["app", "tracker"])
-def test_upgrade_adopts_the_create_all_schema_with_its_rows(new_database, target) -> None:
+def test_upgrade_adopts_the_create_all_schema_with_its_rows(new_database, target, tmp_path):
     url = new_database()
     engine = sa.create_engine(url, future=True)
-    METADATA[target]().create_all(engine)  # what older versions made at run time
+    # what older versions made at run time
+    _pre_migrations_metadata(target, tmp_path).create_all(engine)
     table = "drafts" if target == "app" else "conversation_keys"
     with engine.begin() as connection:
         if target == "app":
