@@ -22,6 +22,7 @@ import yaml
 
 from bot.config import PROJECT_ROOT, get_config
 from bot.referral.updates import ReferrerUpdates, Route, get_updates, news_response
+from bot.store.leader import Leadership
 
 log = logging.getLogger("bot.channels.push")
 DOMAIN_FILE = PROJECT_ROOT / "domain" / "referral_updates.yml"
@@ -85,9 +86,10 @@ async def _loop(every: float) -> None:
         log.info("no channel that can push is configured: news waits for the next message")
         return
     updates = get_updates()
+    leadership = Leadership(get_config().database_url, "push")  # one pusher of N replicas
     while True:
         try:
-            count = await push_pending(updates, pushers)
+            count = await push_pending(updates, pushers) if leadership.lead() else 0
             if count:
                 log.info("pushed %d piece(s) of news", count)
         except Exception as exc:  # noqa: BLE001 - keep going; the database may be back soon
