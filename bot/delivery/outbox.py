@@ -25,6 +25,7 @@ from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, Text, sel
 from sqlalchemy.orm import Session
 
 from bot.delivery.domains import check_secure_address
+from bot.metrics import TIME_TO_DELIVERY
 from bot.store.db import Base, session_scope, utcnow
 
 QUEUED, SENDING, SENT, DEAD = "queued", "sending", "sent", "dead"
@@ -237,6 +238,7 @@ class DeliveryWorker:
                 return "retry"
             row.status, row.sent_at, row.attempts = SENT, now, row.attempts + 1
             row.last_error = None
+            TIME_TO_DELIVERY.observe(max(0.0, (now - row.created_at).total_seconds()))
             self._tell(session, row, "sent", when=f"{now:%d/%m/%Y %H:%M} UTC")
         return "sent"
 

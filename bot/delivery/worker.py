@@ -13,6 +13,13 @@ from datetime import timedelta
 
 from bot.config import get_config
 from bot.delivery.outbox import DeliveryWorker, OutcomeHook, SmtpSettings
+from bot.metrics import (
+    beat,
+    health_port,
+    heartbeat_readiness,
+    register_database_gauges,
+    serve_health,
+)
 from bot.referral.updates import UnknownReference, add_update, load_updates_key
 
 log = logging.getLogger("bot.delivery.worker")
@@ -68,8 +75,20 @@ def main() -> None:
         # rows one worker claims at a time; several workers share the queue (outbox.py)
         batch=int(os.environ.get("PREVENT_DELIVERY_BATCH", "20")),
     )
+    port = health_port()
+    if port is not None:  # /live, /ready (a round within 3 intervals), /metrics
+        register_database_gauges(config.database_url)
+        serve_health(port, heartbeat_readiness("delivery", max(60.0, 3 * args.every)))
     while True:
-        counts = worker.run_once()
+        try:
+            counts = worker.run_once()
+        except Exception as exc:  # noqa: BLE001 - the database is restarting: next round
+            if not args.every:
+                raise
+            log.error("delivery round failed: %s", type(exc).__name__)
+            counts = {}
+        else:
+            beat("delivery")
         if any(counts.values()):
             log.info("delivery: %(sent)d sent, %(retry)d to retry, %(dead)d dead", counts)
         if not args.every:

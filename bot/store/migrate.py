@@ -59,6 +59,8 @@ def tracker_url() -> str:
         "TRACKER_DB_USER", "TRACKER_DB_PASSWORD",
     )}
     dialect = env["TRACKER_DB_DIALECT"] or "sqlite"
+    if "://" in env["TRACKER_DB_HOST"]:  # the whole URL in the host, as Rasa accepts it
+        return env["TRACKER_DB_HOST"]
     if dialect == "sqlite":
         return f"sqlite:///{env['TRACKER_DB'] or 'rasa.db'}"
     if dialect == "postgresql":
