@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.rasa_ext.lock_store import TurnLockStore, TurnRefused
+from bot.runtime.lock_store import TurnLockStore, TurnRefused
 from tests.prod.services import running_redis
 
 

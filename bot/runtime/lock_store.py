@@ -16,7 +16,7 @@ REST channel then answers an empty list; the web chat says "please try again".
 endpoints.yml::
 
     lock_store:
-      type: bot.rasa_ext.lock_store.TurnLockStore
+      type: bot.runtime.lock_store.TurnLockStore
 
 Redis from `REDIS_URL` (or `REDIS_HOST`, ...; `bot.config.redis_url`); unset: in memory.
 """
