@@ -34,6 +34,14 @@ migrate: install ## Bring the databases to the newest schema (Alembic; also run 
 run: install data migrate ## Install, train if needed, and run the assistant (REST on :5005)
 	@scripts/run.sh "$$(PYTHONPATH=. $(PY) scripts/model.py)"
 
+prod-deps: ## Install PostgreSQL, Redis and haproxy (Debian packages) if missing
+	@command -v redis-server >/dev/null && command -v haproxy >/dev/null && ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq postgresql redis-server haproxy >/dev/null; }
+
+prod: install data prod-deps ## Production profile on loopback: PostgreSQL, Redis, haproxy, REPLICAS=2 Rasa + action servers, workers
+	@. scripts/env.sh && $(PY) scripts/prod.py --replicas $(or $(REPLICAS),2) --model "$$(PYTHONPATH=. $(PY) scripts/model.py)"
+
 shell: install data migrate ## Talk to the assistant in the terminal (rasa shell)
 	@scripts/run.sh "$$(PYTHONPATH=. $(PY) scripts/model.py)" shell
 
@@ -64,4 +72,4 @@ bench: $(VENV)/.installed-dev data ## Benchmarks: latency, throughput, memory (f
 clean: ## Remove generated data, models and var/ (keeps the venv)
 	rm -rf models var data/nlu/_generated_guidance.yml domain/_generated.yml
 
-.PHONY: help install data model migrate run shell invite telegram review review-admin validate test lint bench clean
+.PHONY: help install data model migrate prod-deps prod run shell invite telegram review review-admin validate test lint bench clean

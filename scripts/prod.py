@@ -233,7 +233,8 @@ class Profile:
     action_base_port: int = field(default_factory=lambda: _port("PROD_ACTION_BASE_PORT", 5150))
     metrics_base_port: int = field(default_factory=lambda: _port("PROD_METRICS_BASE_PORT", 9100))
     extra_env: dict[str, str] = field(default_factory=dict)
-    jobs: bool = True  # delivery workers, purge and push next to each replica
+    jobs: bool = True  # delivery workers next to each replica
+    extras: bool = True  # and the draft purge and the push loop (one of each leads)
 
     def __post_init__(self) -> None:
         self.var_dir = Path(self.var_dir)
@@ -389,7 +390,7 @@ backend actions
             proc.start()
         if self.jobs:
             self.workers = [self.worker(i) for i in range(self.replicas)]
-            for i in range(self.replicas):
+            for i in range(self.replicas if self.extras else 0):
                 self.others.append(Proc(
                     f"purge{i}", [PY, "-m", "bot.referral.retention", "--every",
                                   os.environ.get("PREVENT_PURGE_EVERY_SECONDS", "3600")],

@@ -23,8 +23,11 @@ Redis from `REDIS_URL` (or `REDIS_HOST`, ...; `bot.config.redis_url`); unset: in
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import os
+import time
 from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -49,6 +52,8 @@ class TurnRefused(LockError):
 class TurnLockStore(LockStore):
     def __init__(self, endpoint_config: EndpointConfig | None = None, url: str | None = None):
         super().__init__()
+        #: Seconds a turn's ticket lives without renewal (PREVENT_TURN_LOCK_SECONDS).
+        self.lifetime = float(os.environ.get("PREVENT_TURN_LOCK_SECONDS", "") or 10)
         configured = url or (endpoint_config.url if endpoint_config else None) or redis_url()
         self._memory: dict[str, TicketLock] = {}
         self.red: Any = None
@@ -160,8 +165,18 @@ class TurnLockStore(LockStore):
         lock_lifetime: float = LOCK_LIFETIME,
         wait_time_in_seconds: float = 0.05,
     ) -> AsyncGenerator[TicketLock, None]:
-        """Rasa's ticket lock, polling every 50 ms (not 1 s) while an earlier turn runs."""
-        ticket = self.issue_ticket(conversation_id, lock_lifetime)
+        """Rasa's ticket lock, with two changes for replicas that may die.
+
+        A ticket lives `self.lifetime` seconds (10 by default, not Rasa's 60) and is
+        renewed every third of that while its replica waits for or serves the turn. A
+        replica killed mid-turn stops renewing, so its ticket lapses within seconds and
+        the conversation goes on on another replica (the client's retry of that turn);
+        a live replica keeps its place however long a turn takes. Waiting turns poll
+        every 50 ms, not every second.
+        """
+        lifetime = self.lifetime
+        ticket = self.issue_ticket(conversation_id, lifetime)
+        renewal = asyncio.ensure_future(self._renew(conversation_id, ticket, lifetime))
         try:
             try:
                 acquired = await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
@@ -171,7 +186,22 @@ class TurnLockStore(LockStore):
                 raise self._refused(exc) from exc
             yield acquired
         finally:
+            renewal.cancel()
             self.cleanup(conversation_id, ticket)
+
+    async def _renew(self, conversation_id: str, ticket: int, lifetime: float) -> None:
+        def extend(lock: TicketLock | None) -> TicketLock | None:
+            for each in lock.tickets if lock is not None else []:
+                if each.number == ticket:
+                    each.expires = time.time() + lifetime
+            return lock
+
+        while True:
+            await asyncio.sleep(lifetime / 3)
+            try:
+                self._change(conversation_id, extend)
+            except Exception as exc:  # noqa: BLE001 - it lapses; the turn may be overtaken
+                logger.error("could not renew a turn lock (%s)", type(exc).__name__)
 
     def _refused(self, exc: Exception) -> TurnRefused:
         logger.error(
@@ -184,8 +214,6 @@ class TurnLockStore(LockStore):
 
 
 def _ttl(lock: TicketLock) -> int:
-    import time
-
     newest = max((t.expires for t in lock.tickets), default=time.time())
     return max(1, int(newest - time.time()) + _KEY_GRACE_SECONDS)
 

@@ -71,3 +71,27 @@ def test_redis_down_refuses_the_turn_and_back_serves_it(redis, caplog) -> None:
     assert "Turn refused: the lock store (redis) cannot be reached" in caplog.text
     redis.start()
     assert asyncio.run(turn()) == "served"
+
+
+def test_a_dead_replicas_ticket_lapses_and_a_live_long_turn_keeps_its_place(redis) -> None:
+    dead, live = TurnLockStore(url=redis.url), TurnLockStore(url=redis.url)
+    dead.lifetime = live.lifetime = 1.0
+    dead.issue_ticket("conv-4", 1.0)  # taken, then the replica died: never renewed
+    order: list[str] = []
+
+    async def turn(name: str, delay: float, length: float) -> None:
+        await asyncio.sleep(delay)
+        async with live.lock("conv-4"):
+            order.append(f"{name} start")
+            await asyncio.sleep(length)
+            order.append(f"{name} end")
+
+    async def both() -> float:
+        started = asyncio.get_running_loop().time()
+        await asyncio.gather(turn("long", 0, 2.5), turn("next", 0.2, 0))
+        return asyncio.get_running_loop().time() - started
+
+    took = asyncio.run(both())
+    # the long turn (2.5 s, over twice the lifetime) is not overtaken while it runs
+    assert order == ["long start", "long end", "next start", "next end"]
+    assert took < 5  # the dead ticket lapsed after about a second
