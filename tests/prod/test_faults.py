@@ -100,7 +100,7 @@ def smtp() -> Iterator[Smtp]:
 
 
 @pytest.fixture(scope="module")
-def prod(model_path, smtp) -> Iterator[Profile]:
+def prod(model_path, smtp, tmp_path_factory) -> Iterator[Profile]:
     # Not under pytest's private tmp: the PostgreSQL server runs as `postgres` under root.
     var = Path(tempfile.mkdtemp(prefix="prevent-prod-"))
     os.chmod(var, 0o711)  # noqa: S103 - the server user only passes through to prod/pg
@@ -135,6 +135,8 @@ def prod(model_path, smtp) -> Iterator[Profile]:
         yield profile
     finally:
         profile.stop()
+        # the processes' logs stay with pytest's temporary files, for a failure's post-mortem
+        shutil.copytree(profile.logs, tmp_path_factory.mktemp("prod-logs"), dirs_exist_ok=True)
         shutil.rmtree(var, ignore_errors=True)
 
 
@@ -165,14 +167,14 @@ def test_a_replica_killed_under_load_loses_and_reorders_no_turn(prod) -> None:
     def conversation(sender: str) -> None:
         for t in range(turns):
             message = f"{MESSAGES[t % len(MESSAGES)]} ({t})"
-            for _attempt in range(3):  # at most the in-flight turn is sent again
+            for _attempt in range(10):  # a failed turn is sent again (it may have run)
                 try:
                     if client.say(sender, message, timeout=30):
                         break
                 except (urllib.error.URLError, OSError):
                     pass
                 retried[sender] += 1
-                time.sleep(0.5)
+                time.sleep(1)
             else:
                 failures.append(f"{sender} turn {t}")
 
