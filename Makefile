@@ -67,7 +67,7 @@ lint: $(VENV)/.installed-dev ## ruff over the project
 	$(VENV)/bin/ruff check bot tests scripts
 
 bench: $(VENV)/.installed-dev data ## Benchmarks: latency, throughput, memory (figures, not asserts)
-	@. scripts/env.sh && $(PY) -m tests.bench.run_bench $(ARGS)
+	@. scripts/env.sh && $(PY) -m tests.bench.run_bench $(or $(ARGS),--stock --prod --session)
 
 clean: ## Remove generated data, models and var/ (keeps the venv)
 	rm -rf models var data/nlu/_generated_guidance.yml domain/_generated.yml
