@@ -29,7 +29,12 @@ from pathlib import Path
 
 from tests.helpers.servers import ROOT, free_port, running_assistant, trained_model
 
-LOAD = ROOT.parent / "shared" / "eval" / "load.py"
+# the shared load generator: next to the repository (/work/main) or to the worktrees
+LOAD = next(
+    (p for p in (ROOT.parent / "shared" / "eval" / "load.py",
+                 ROOT.parent.parent / "shared" / "eval" / "load.py") if p.exists()),
+    ROOT.parent / "shared" / "eval" / "load.py",
+)
 FORM_ANSWERS = [
     "start a referral",
     "no",
