@@ -365,6 +365,10 @@ def prod_profile(model: Path, replicas: int, results: list[str], session: bool) 
 
 
 def main() -> None:
+    import os
+
+    # throwaway databases, migrated at first use (bot/store/schema.py), as in the tests
+    os.environ.setdefault("PREVENT_MIGRATE_ON_START", "1")
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--stock", action="store_true", help="also measure a stock rasa init assistant"
