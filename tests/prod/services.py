@@ -63,3 +63,17 @@ def running_redis(workdir: Path) -> Iterator[Redis]:
         yield redis
     finally:
         redis.stop()
+
+
+def require(*binaries: str) -> None:
+    """Skip (fail under CI, which installs them: .ci/run) when a server binary is missing."""
+    import pytest
+
+    from tests.conftest import in_ci
+
+    missing = [b for b in binaries if shutil.which(b) is None and not Path(f"/usr/sbin/{b}").exists()]
+    if missing:
+        message = f"{', '.join(missing)} not installed (apt-get install redis-server haproxy)"
+        if in_ci():
+            pytest.fail(message, pytrace=False)
+        pytest.skip(message)

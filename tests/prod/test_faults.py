@@ -35,6 +35,7 @@ from tests.helpers.pki import make_inbox
 from tests.helpers.servers import free_port
 from tests.helpers.smtp import RecordingInbox
 from tests.helpers.vtr_answers import VTR_ANSWERS, draft_to_summary, text_of
+from tests.prod.services import require
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -101,6 +102,7 @@ def smtp() -> Iterator[Smtp]:
 
 @pytest.fixture(scope="module")
 def prod(model_path, smtp, tmp_path_factory) -> Iterator[Profile]:
+    require("redis-server", "haproxy")
     # Not under pytest's private tmp: the PostgreSQL server runs as `postgres` under root.
     var = Path(tempfile.mkdtemp(prefix="prevent-prod-"))
     os.chmod(var, 0o711)  # noqa: S103 - the server user only passes through to prod/pg

@@ -9,11 +9,12 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.runtime.lock_store import TurnLockStore, TurnRefused
-from tests.prod.services import running_redis
+from tests.prod.services import require, running_redis
 
 
 @pytest.fixture()
 def redis(tmp_path):
+    require("redis-server")
     with running_redis(tmp_path) as server:
         yield server
 
