@@ -60,6 +60,6 @@ def test_teams_staff_are_linked_by_tenant_and_the_dsl_is_alerted_in_teams(model_
             assert asyncio.run(push_concern_alerts(concerns, {"teams": pusher})) == 1
             [alert] = bf.replies(dsl.id)[before:]
             assert ref in alert.text and "immigrants" not in alert.text
-            staff = concerns.whoami(teacher_user)
+            staff = concerns.whoami(f"teams:{teacher_user}")
             assert (staff.org_id, staff.role) == ("st-marys", "teacher")
-            assert concerns.whoami(dsl_user).role == "dsl"
+            assert concerns.whoami(f"teams:{dsl_user}").role == "dsl"
