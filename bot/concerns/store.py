@@ -45,8 +45,10 @@ REFER, EARLY_HELP, SOCIAL_CARE, MONITOR, NFA = (
     "nfa",
 )
 DECISIONS = (REFER, EARLY_HELP, SOCIAL_CARE, MONITOR, NFA)
-#: Alert kinds: to the DSLs (new concern, answer, review due), to the raiser (read, question).
+#: Alert kinds: to the DSLs (new concern, answer, review due), to the raiser (read,
+#: question, decision: its kind only, never the reasons).
 A_NEW, A_READ, A_QUESTION, A_ANSWER, A_REVIEW = "new", "read", "question", "answer", "review"
+A_DECIDED = "decided"
 TEXT_LIMIT = 8000
 
 
@@ -206,12 +208,26 @@ ALERT_RESPONSES = {
     A_QUESTION: "utter_concern_alert_question",
     A_ANSWER: "utter_concern_alert_answer",
     A_REVIEW: "utter_concern_alert_review",
+    A_DECIDED: "utter_concern_alert_decided",
 }
 
 
 def alert_message(alert: Alert) -> dict[str, str]:
-    """The response and its values for one alert (the chat and push channels alike)."""
-    return {"response": ALERT_RESPONSES[alert.kind], "concern_ref": alert.ref, "text": alert.text}
+    """The response and its values for one alert (the chat and push channels alike).
+
+    A decision is said in the words of guidance/concerns/record.yml (`told_raiser`).
+    """
+    text = alert.text
+    if alert.kind == A_DECIDED:
+        from bot.concerns.record import wording  # (record imports this module)
+
+        text = wording()["told_raiser"].get(text, "")
+    # Not `text`: Rasa takes a `text` value as the message itself, instead of the response.
+    return {
+        "response": ALERT_RESPONSES[alert.kind],
+        "concern_ref": alert.ref,
+        "alert_detail": text,
+    }
 
 
 def pseudonym(staff_hash: str, role: str) -> str:
@@ -501,6 +517,7 @@ class Concerns:
             row.review_due = review_on if decision == MONITOR else None
             row.review_reminded_at = None
             self._step(session, row, key, "decision", staff, **data)
+            self._alert_raiser(session, row, key, A_DECIDED, decision)  # the kind, no reasons
             self._audit(session, row, "decided", staff.staff_hash, decision)
             return self._concern(session, row)
 

@@ -95,3 +95,21 @@ def test_forget_me_unlinks_the_member_of_staff_and_drops_their_alerts(tmp_path):
     concerns.raise_concern("rest:t-1", "A worry")
     assert enrolment.remove("webchat", "w-dsl")
     assert concerns.whoami("webchat:w-dsl") is None and concerns.take_alerts("webchat:w-dsl") == []
+
+
+def test_the_teacher_is_pushed_the_kind_of_each_decision_never_its_reasons(tmp_path):
+    concerns, *_ = _concerns(tmp_path)
+    concerns.staff.enrol("8001", "telegram", "st-marys", "teacher")
+    concerns.staff.enrol("t-dsl", "rest", "st-marys", "dsl")
+    concern, _ = concerns.raise_concern("telegram:8001", "Zephyrine said something worrying")
+    concerns.decide("rest:t-dsl", concern.ref, "nfa", "Zephyrine explained; a film quote")
+    concerns.decide("rest:t-dsl", concern.ref, "refer", "Zephyrine repeated it to a TA")
+    with running_fake_telegram(TOKEN) as fake:
+        pushers = {"telegram": TelegramPusher(TelegramSettings(TOKEN, "secret", fake.base_url))}
+        assert asyncio.run(push_concern_alerts(concerns, pushers)) == 2
+        told = [m["text"] for m in fake.messages_to(8001)]
+    assert len(told) == 2 and all(concern.ref in text for text in told)
+    assert "Decision recorded" in told[0] and "no further action" in told[0]
+    assert "referred to Prevent" in told[1]
+    for text in told:  # the kind of decision only: no reasons, no names
+        assert "Zephyrine" not in text and "film" not in text and "TA" not in text

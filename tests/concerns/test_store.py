@@ -12,8 +12,8 @@ import pytest
 
 from bot.concerns import NotAllowed, NotFound
 from bot.concerns.orgs import Orgs
-from bot.concerns.record import to_csv, to_dict, to_json
-from bot.concerns.store import Concerns, Invalid
+from bot.concerns.record import to_csv, to_dict, to_json, to_pdf
+from bot.concerns.store import Concerns, Invalid, alert_message
 from bot.enrolment import Enrolment
 from bot.store.crypto import KeyRing, get_keyring
 
@@ -94,13 +94,20 @@ def test_read_receipt_question_answer_and_decisions_join_the_chronology(world):
         "changed_from": "monitor",
     }
     assert final.review_due is None
+    # The teacher who raised it is told each decision: its kind, never the reasons.
+    told = [alert_message(a) for a in concerns.take_alerts("telegram:t-a")]
+    assert [(m["response"], m["alert_detail"]) for m in told] == [
+        ("utter_concern_alert_decided", "monitoring, with a review date"),
+        ("utter_concern_alert_decided", "referred to Prevent"),
+    ]
     record = to_dict(*concerns.record("telegram:dsl-a", concern.ref))
     assert [d["decision"] for d in record["decisions"]] == ["monitor", "refer"]
     assert record["decisions"][0]["review_on"] == review.isoformat()
     assert json.loads(to_json(*concerns.record("telegram:t-a", concern.ref)))["reference"] == concern.ref
     assert "He repeated it to a TA" in to_csv(*concerns.record("telegram:dsl-a", concern.ref)).decode()
+    assert to_pdf(*concerns.record("telegram:dsl-a", concern.ref)).startswith(b"%PDF")
     actions = [a for _, a, _, _ in concerns.audit(concern.ref)]
-    assert actions[:3] == ["raised", "read", "decided"] and actions.count("exported") == 3
+    assert actions[:3] == ["raised", "read", "decided"] and actions.count("exported") == 4
 
 
 def test_review_reminder_is_alerted_once_when_due(world):

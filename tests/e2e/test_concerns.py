@@ -141,7 +141,7 @@ def test_a_concern_goes_from_teacher_to_their_own_dsl_and_is_decided(
         assert "what would you like to ask" in _text(asked).lower()
         bot.say(DSL_A, "Who else heard Ottoline say it?")
         told = _text(bot.say(TEACHER_A, "my concerns"))
-        assert "Who else heard Ottoline say it?" in told
+        assert f'question about your concern {ref}: "Who else heard Ottoline say it?"' in told
         assert "answer" in _text(bot.say(TEACHER_A, f"answer {ref}")).lower()
         assert "added" in _text(bot.say(TEACHER_A, "Two Year 10 pupils and a TA"))
         assert "Two Year 10 pupils and a TA" in _text(bot.say(DSL_A, "new concerns"))
@@ -159,6 +159,10 @@ def test_a_concern_goes_from_teacher_to_their_own_dsl_and_is_decided(
         bot.say(DSL_A, "One remark, no other indicators yet")
         assert "after today" in _text(bot.say(DSL_A, "01/01/2001"))
         assert "Review on 15/01/2099" in _text(bot.say(DSL_A, "15/01/2099"))
+        # The teacher is told the kind of decision, never its reasons.
+        told = _text(bot.say(TEACHER_A, "my concerns"))
+        assert f"Decision recorded on your concern {ref}: monitoring" in told
+        assert "One remark" not in told
         change = bot.say(
             DSL_A, _payload("concern_decide", concern_ref=ref, concern_decision="refer")
         )
