@@ -140,7 +140,7 @@ class Enrolment:
                 .filter(MemberRow.member_hash == self._hash("member", f"{channel}:{sender_id}"))
                 .delete()
             )
-            unlink_staff(session, sender_id, self._pepper)  # no more concerns or alerts
+            unlink_staff(session, channel, sender_id, self._pepper)  # no more concerns or alerts
             return bool(gone)
 
     def _member(self, session, channel: str, sender_id: str) -> bool:  # type: ignore[no-untyped-def]

@@ -27,6 +27,7 @@ from bot.actions._common import (
 )
 from bot.concerns import DECISIONS, Concern, ConcernError, NotAllowed, NotFound, get_concerns
 from bot.concerns.record import decision_label, to_csv, to_json, to_pdf
+from bot.concerns.staff import staff_owner
 from bot.concerns.store import MONITOR, REFER, alert_message, pseudonym
 from bot.store.db import utcnow
 
@@ -67,7 +68,7 @@ def parse_date(text: str) -> date | None:
 def deliver_concern_alerts(dispatcher: CollectingDispatcher, tracker: Tracker) -> int:
     """Alerts waiting for this member of staff (web chat, REST): a count, then each one."""
     try:
-        alerts = get_concerns().take_alerts(tracker.sender_id)
+        alerts = get_concerns().take_alerts(owner_id(tracker))
     except Exception as exc:  # noqa: BLE001 - an alert must never break an answer
         log.warning("concern alerts could not be read: %s", type(exc).__name__)
         return 0
@@ -125,7 +126,7 @@ class ActionConcernStart(NeverRaise, Action):
         concerns = get_concerns()
         remember_address(tracker)
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        me = concerns.whoami(tracker.sender_id)
+        me = concerns.whoami(owner_id(tracker))
         if me is None:
             return _refuse(dispatcher, NotAllowed("not staff"))
         task = "raise"
@@ -134,7 +135,7 @@ class ActionConcernStart(NeverRaise, Action):
             if ref is None:
                 return _refuse(dispatcher, NotFound("no reference"))
             try:
-                concern = concerns.open(tracker.sender_id, ref)
+                concern = concerns.open(owner_id(tracker), ref)
             except ConcernError as exc:
                 return _refuse(dispatcher, exc)
             if intent == "concern_answer":
@@ -248,7 +249,7 @@ class ActionAskConcernText(NeverRaise, Action):
         elif kind == "delete":
             dispatcher.utter_message(response="utter_ask_concern_delete_reason", concern_ref=ref)
         else:
-            previous = _previous_decision(tracker.sender_id, ref)
+            previous = _previous_decision(owner_id(tracker), ref)
             if previous and previous != decision:
                 dispatcher.utter_message(
                     response="utter_ask_concern_change_reasons",
@@ -265,9 +266,9 @@ class ActionAskConcernText(NeverRaise, Action):
         return [SlotSet("last_answer", f"concern_ask_text:{kind}")]
 
 
-def _previous_decision(sender_id: str, ref: str) -> str | None:
+def _previous_decision(owner: str, ref: str) -> str | None:
     try:
-        current = get_concerns().open(sender_id, ref).decision
+        current = get_concerns().open(owner, ref).decision
     except ConcernError:
         return None
     return current.data.get("decision") if current else None
@@ -293,18 +294,18 @@ class ActionConcernSubmit(NeverRaise, Action):
             if kind == "raise":
                 self._raise(dispatcher, tracker)
             elif kind == "ask":
-                concerns.ask(tracker.sender_id, ref, text)
+                concerns.ask(owner_id(tracker), ref, text)
                 dispatcher.utter_message(response="utter_concern_question_sent", concern_ref=ref)
             elif kind == "answer":
-                concerns.answer(tracker.sender_id, ref, text)
+                concerns.answer(owner_id(tracker), ref, text)
                 dispatcher.utter_message(response="utter_concern_answer_sent", concern_ref=ref)
             elif kind == "delete":
-                concerns.delete(tracker.sender_id, ref, text)
+                concerns.delete(owner_id(tracker), ref, text)
                 dispatcher.utter_message(response="utter_concern_deleted", concern_ref=ref)
             elif kind == "decide":
                 review = tracker.get_slot("concern_review")
                 review_on = date.fromisoformat(review) if review else None
-                concern = concerns.decide(tracker.sender_id, ref, decision, text, review_on)
+                concern = concerns.decide(owner_id(tracker), ref, decision, text, review_on)
                 extra = f"Review on {review_on:%d/%m/%Y}; I'll remind you." if review_on else ""
                 dispatcher.utter_message(
                     response="utter_concern_decided",
@@ -322,7 +323,7 @@ class ActionConcernSubmit(NeverRaise, Action):
     def _raise(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
         concerns = get_concerns()
         concern, alerted = concerns.raise_concern(
-            tracker.sender_id,
+            owner_id(tracker),
             tracker.get_slot("concern_words") or "",
             tracker.get_slot("concern_when") or "",
             tracker.get_slot("concern_where") or "",
@@ -362,7 +363,7 @@ def _link_teams_user(sender_id: str, metadata: dict[str, Any], address: Any) -> 
     if not config.teams_school_tenants:
         return
     concerns = get_concerns()
-    if concerns.whoami(sender_id) is not None:
+    if concerns.whoami(staff_owner("teams", sender_id)) is not None:
         return
     tenant = str(((metadata.get("teams") or {}).get("tenant_id")) or "")
     found = teams_role(tenant, sender_id, config.teams_school_tenants, config.teams_dsl_users)
@@ -452,7 +453,7 @@ class ActionConcernList(NeverRaise, Action):
         concerns = get_concerns()
         only_new = "new" in latest_text(tracker).lower()
         try:
-            found = concerns.list_for(tracker.sender_id, only_new=only_new)
+            found = concerns.list_for(owner_id(tracker), only_new=only_new)
         except ConcernError as exc:
             return _refuse(dispatcher, exc)
         if not found:
@@ -493,8 +494,8 @@ class ActionConcernOpen(NeverRaise, Action):
         try:
             if ref is None:
                 raise NotFound("no reference")
-            me = concerns.whoami(tracker.sender_id)
-            concern = concerns.open(tracker.sender_id, ref)
+            me = concerns.whoami(owner_id(tracker))
+            concern = concerns.open(owner_id(tracker), ref)
         except ConcernError as exc:
             return _refuse(dispatcher, exc)
         dispatcher.utter_message(response="utter_concern_view", **view_values(concern))
@@ -583,7 +584,7 @@ class ActionConcernExport(NeverRaise, Action):
         try:
             if ref is None:
                 raise NotFound("no reference")
-            concern, org = get_concerns().record(tracker.sender_id, ref)
+            concern, org = get_concerns().record(owner_id(tracker), ref)
         except ConcernError as exc:
             return _refuse(dispatcher, exc)
         pickups = get_pickups()

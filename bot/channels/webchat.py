@@ -218,7 +218,7 @@ def _concern_alerts(sender_id: str) -> dict[str, int]:
     try:
         from bot.concerns import get_concerns
 
-        count = get_concerns().pending_count(sender_id)
+        count = get_concerns().pending_count(f"{CHANNEL}:{sender_id}")
     except Exception as exc:  # noqa: BLE001 - signing in must not depend on it
         log.warning("webchat: concern alerts not counted: %s", type(exc).__name__)
         return {}

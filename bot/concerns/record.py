@@ -124,8 +124,9 @@ def to_csv(concern: Concern, org: Org | None) -> bytes:
     return out.getvalue().encode()
 
 
-def to_pdf(concern: Concern, org: Org | None) -> bytes:
+def to_pdf(concern: Concern, org: Org | None, now: datetime | None = None) -> bytes:
     """The record as an A4 PDF in the referral documents' style (fonts, tables, marking)."""
+    now = now or utcnow()
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
@@ -188,7 +189,7 @@ def to_pdf(concern: Concern, org: Org | None) -> bytes:
         ("area", record["school"]["area"].capitalize()),
         ("raised_by", record["raised"]["by"]),
         ("raised_at", _when(concern.created_at)),
-        ("exported_at", _when(utcnow())),
+        ("exported_at", _when(now)),
     ):
         story.append(Paragraph(f"<b>{escape(labels[key])}:</b> {_markup(value)}", meta))
     story.append(Paragraph(escape(headings["concern"]), heading))
@@ -249,5 +250,6 @@ def to_pdf(concern: Concern, org: Org | None) -> bytes:
         producer="",
         invariant=1,
     )
-    doc.build(story, canvasmaker=_numbered_canvas(concern.ref, regular, bold))
+    # The document's creation date is the export's (render.py's canvas stamps it).
+    doc.build(story, canvasmaker=_numbered_canvas(concern.ref, regular, bold, now))
     return out.getvalue()

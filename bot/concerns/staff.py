@@ -1,7 +1,9 @@
 """Staff and their role in a school: teacher or designated safeguarding lead (DSL).
 
-A member of staff is known by the keyed hash of their sender id (`owner_hash`, the same
-pepper as drafts and referral routes): the database never holds the id in plain. Where
+A member of staff is known by the keyed hash of their channel-qualified sender id,
+"<channel>:<sender id>" (`owner_hash`, the same pepper and the same owner as drafts, notices
+and news, `bot.actions._common.owner_id`): the database never holds the id in plain, and a
+Telegram user's id sent over another channel (REST, web chat) names nobody on the staff. Where
 to push to them (their channel's sender id and, on Teams, the conversation address) is
 sealed with a data key wrapped by the master key, as referral routes are.
 
@@ -39,7 +41,7 @@ class StaffRow(Base):
     __tablename__ = "concern_staff"
 
     id = Column(Integer, primary_key=True, autoincrement=True)
-    staff_hash = Column(String(64), nullable=False, unique=True)  # owner_hash of sender id
+    staff_hash = Column(String(64), nullable=False, unique=True)  # owner_hash "<channel>:<id>"
     org_id = Column(String(40), nullable=False, index=True)
     role = Column(String(10), nullable=False)
     channel = Column(String(20), nullable=False, default="")
@@ -70,6 +72,15 @@ class StaffRoute:
     address: dict[str, Any] = field(default_factory=dict)
 
 
+def staff_owner(channel: str, sender_id: str) -> str:
+    """Who a member of staff is: the sender id qualified by its channel (as drafts' owners).
+
+    Why: sender ids are not secret and each channel has its own id space; hashing the raw
+    id would let a Telegram DSL's id typed into the REST channel or the web chat act as them.
+    """
+    return f"{channel}:{sender_id}"
+
+
 def _record_id(staff_hash: str) -> str:
     return f"staff:{staff_hash}"
 
@@ -94,7 +105,9 @@ def put_staff(
     """Enrol (or re-enrol) `sender_id` as `role` at `org_id`, inside the caller's transaction."""
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}")
-    staff_hash = owner_hash(sender_id, pepper)
+    if not channel:
+        raise ValueError("a member of staff is enrolled on a channel")
+    staff_hash = owner_hash(staff_owner(channel, sender_id), pepper)
     route, wrapped = _seal_route(keyring, staff_hash, sender_id, address)
     row = session.query(StaffRow).filter(StaffRow.staff_hash == staff_hash).one_or_none()
     if row is None:
@@ -122,11 +135,11 @@ def link_invite(session: Session, code_hash: str, channel: str, sender_id: str, 
     return put_staff(session, get_keyring(), pepper, sender_id, channel, invite.org_id, invite.role)
 
 
-def unlink_staff(session: Session, sender_id: str, pepper: bytes) -> None:
+def unlink_staff(session: Session, channel: str, sender_id: str, pepper: bytes) -> None:
     """Called by `Enrolment.remove` ("Forget me"): no school, no role, no alerts any more."""
     from bot.concerns.store import ConcernAlertRow  # (store imports this module)
 
-    staff_hash = owner_hash(sender_id, pepper)
+    staff_hash = owner_hash(staff_owner(channel, sender_id), pepper)
     session.query(StaffRow).filter(StaffRow.staff_hash == staff_hash).delete()
     session.query(ConcernAlertRow).filter(ConcernAlertRow.recipient == staff_hash).delete()
 
@@ -139,8 +152,9 @@ class StaffDirectory:
         self._keys = keyring
         self._pepper = pepper
 
-    def hash_of(self, sender_id: str) -> str:
-        return owner_hash(sender_id, self._pepper)
+    def hash_of(self, owner: str) -> str:
+        """The staff hash of a channel-qualified owner id (`staff_owner`)."""
+        return owner_hash(owner, self._pepper)
 
     def enrol(
         self, sender_id: str, channel: str, org_id: str, role: str, address: dict | None = None
@@ -150,18 +164,19 @@ class StaffDirectory:
                 session, self._keys, self._pepper, sender_id, channel, org_id, role, address
             )
 
-    def who(self, sender_id: str) -> Staff | None:
+    def who(self, owner: str) -> Staff | None:
+        """The member of staff a channel-qualified owner id ("telegram:123") is, if any."""
         with session_scope(self._url) as session:
             row = (
                 session.query(StaffRow)
-                .filter(StaffRow.staff_hash == self.hash_of(sender_id))
+                .filter(StaffRow.staff_hash == self.hash_of(owner))
                 .one_or_none()
             )
             return _staff(row) if row else None
 
     def refresh_address(self, sender_id: str, channel: str, address: dict | None) -> None:
         """Keep the latest Teams conversation address, so alerts can be pushed there."""
-        staff = self.who(sender_id)
+        staff = self.who(staff_owner(channel, sender_id))
         if staff is None or not address:
             return
         self.enrol(sender_id, channel, staff.org_id, staff.role, address)
@@ -180,11 +195,11 @@ class StaffDirectory:
         data = json.loads(open_sealed(key, row.route, _record_id(staff_hash)))
         return StaffRoute(row.channel, data["sender_id"], data.get("address") or {})
 
-    def remove(self, sender_id: str) -> bool:
+    def remove(self, owner: str) -> bool:
         with session_scope(self._url) as session:
             gone = (
                 session.query(StaffRow)
-                .filter(StaffRow.staff_hash == self.hash_of(sender_id))
+                .filter(StaffRow.staff_hash == self.hash_of(owner))
                 .delete()
             )
             return bool(gone)

@@ -45,8 +45,10 @@ REFER, EARLY_HELP, SOCIAL_CARE, MONITOR, NFA = (
     "nfa",
 )
 DECISIONS = (REFER, EARLY_HELP, SOCIAL_CARE, MONITOR, NFA)
-#: Alert kinds: to the DSLs (new concern, answer, review due), to the raiser (read, question).
+#: Alert kinds: to the DSLs (new concern, answer, review due), to the raiser (read,
+#: question, decision: its kind only, never the reasons).
 A_NEW, A_READ, A_QUESTION, A_ANSWER, A_REVIEW = "new", "read", "question", "answer", "review"
+A_DECIDED = "decided"
 TEXT_LIMIT = 8000
 
 
@@ -206,12 +208,26 @@ ALERT_RESPONSES = {
     A_QUESTION: "utter_concern_alert_question",
     A_ANSWER: "utter_concern_alert_answer",
     A_REVIEW: "utter_concern_alert_review",
+    A_DECIDED: "utter_concern_alert_decided",
 }
 
 
 def alert_message(alert: Alert) -> dict[str, str]:
-    """The response and its values for one alert (the chat and push channels alike)."""
-    return {"response": ALERT_RESPONSES[alert.kind], "concern_ref": alert.ref, "text": alert.text}
+    """The response and its values for one alert (the chat and push channels alike).
+
+    A decision is said in the words of guidance/concerns/record.yml (`told_raiser`).
+    """
+    text = alert.text
+    if alert.kind == A_DECIDED:
+        from bot.concerns.record import wording  # (record imports this module)
+
+        text = wording()["told_raiser"].get(text, "")
+    # Not `text`: Rasa takes a `text` value as the message itself, instead of the response.
+    return {
+        "response": ALERT_RESPONSES[alert.kind],
+        "concern_ref": alert.ref,
+        "alert_detail": text,
+    }
 
 
 def pseudonym(staff_hash: str, role: str) -> str:
@@ -222,7 +238,12 @@ def pseudonym(staff_hash: str, role: str) -> str:
 
 
 class Concerns:
-    """The concern service: every step checks who is asking (their school and role)."""
+    """The concern service: every step checks who is asking (their school and role).
+
+    Who is asking is always the channel-qualified owner id, "<channel>:<sender id>"
+    (`bot.concerns.staff.staff_owner`, the same as `bot.actions._common.owner_id`), never
+    the bare sender id: the same digits on another channel are somebody else.
+    """
 
     def __init__(self, url: str, keyring: KeyRing, pepper: bytes) -> None:
         self._url = url
@@ -234,14 +255,14 @@ class Concerns:
     def _key(self, row: ConcernRow) -> bytes:
         return self._keys.unwrap(WrappedKey(row.key_version, row.wrapped_key), f"concern:{row.id}")
 
-    def _me(self, sender_id: str) -> Staff:
-        staff = self.staff.who(sender_id)
+    def _me(self, owner: str) -> Staff:
+        staff = self.staff.who(owner)
         if staff is None:
             raise NotAllowed("not enrolled as staff at a school")
         return staff
 
-    def whoami(self, sender_id: str) -> Staff | None:
-        return self.staff.who(sender_id)
+    def whoami(self, owner: str) -> Staff | None:
+        return self.staff.who(owner)
 
     def _row(self, session: Session, staff: Staff, ref: str) -> ConcernRow:
         row = (
@@ -351,7 +372,7 @@ class Concerns:
 
     def raise_concern(
         self,
-        sender_id: str,
+        owner: str,
         words: str,
         when: str = "",
         where: str = "",
@@ -359,7 +380,7 @@ class Concerns:
         now: datetime | None = None,
     ) -> tuple[Concern, int]:
         """Record a concern for the sender's school; returns it and how many DSLs were alerted."""
-        staff = self._me(sender_id)
+        staff = self._me(owner)
         if not words.strip():
             raise Invalid("a concern needs the words of what was seen or heard")
         concern_id = str(uuid.uuid4())
@@ -401,9 +422,9 @@ class Concerns:
             if session.query(ConcernRow.id).filter(ConcernRow.ref == ref).first() is None:
                 return ref
 
-    def answer(self, sender_id: str, ref: str, text: str) -> Concern:
+    def answer(self, owner: str, ref: str, text: str) -> Concern:
         """The raiser answers the DSL's question; the answer joins the concern."""
-        staff = self._me(sender_id)
+        staff = self._me(owner)
         if not text.strip():
             raise Invalid("an empty answer")
         with session_scope(self._url) as session:
@@ -417,9 +438,9 @@ class Concerns:
 
     # -- both ---------------------------------------------------------------------------
 
-    def list_for(self, sender_id: str, only_new: bool = False) -> list[Concern]:
+    def list_for(self, owner: str, only_new: bool = False) -> list[Concern]:
         """The DSL: their school's concerns; a teacher: their own. Newest first."""
-        staff = self._me(sender_id)
+        staff = self._me(owner)
         with session_scope(self._url) as session:
             query = session.query(ConcernRow).filter(ConcernRow.org_id == staff.org_id)
             if not staff.is_dsl:
@@ -429,9 +450,9 @@ class Concerns:
             rows = query.order_by(ConcernRow.created_at.desc()).limit(50).all()
             return [self._concern(session, row, with_steps=False) for row in rows]
 
-    def open(self, sender_id: str, ref: str, now: datetime | None = None) -> Concern:
+    def open(self, owner: str, ref: str, now: datetime | None = None) -> Concern:
         """Read one concern; a DSL's first read is recorded and the raiser is told."""
-        staff = self._me(sender_id)
+        staff = self._me(owner)
         with session_scope(self._url) as session:
             row = self._row(session, staff, ref)
             if staff.is_dsl and row.status == NEW:
@@ -444,15 +465,15 @@ class Concerns:
 
     # -- the DSL's side -----------------------------------------------------------------
 
-    def _dsl(self, sender_id: str) -> Staff:
-        staff = self._me(sender_id)
+    def _dsl(self, owner: str) -> Staff:
+        staff = self._me(owner)
         if not staff.is_dsl:
             raise NotAllowed("only the school's DSL can do this")
         return staff
 
-    def ask(self, sender_id: str, ref: str, question: str) -> Concern:
+    def ask(self, owner: str, ref: str, question: str) -> Concern:
         """The DSL asks the raiser a question (relayed to them; it joins the chronology)."""
-        staff = self._dsl(sender_id)
+        staff = self._dsl(owner)
         if not question.strip():
             raise Invalid("an empty question")
         with session_scope(self._url) as session:
@@ -467,7 +488,7 @@ class Concerns:
 
     def decide(
         self,
-        sender_id: str,
+        owner: str,
         ref: str,
         decision: str,
         reasons: str,
@@ -475,7 +496,7 @@ class Concerns:
         today: date | None = None,
     ) -> Concern:
         """Record a decision with its reasons; a change of decision records what it replaced."""
-        staff = self._dsl(sender_id)
+        staff = self._dsl(owner)
         if decision not in DECISIONS:
             raise Invalid(f"decision must be one of {DECISIONS}")
         if not reasons.strip():
@@ -496,12 +517,13 @@ class Concerns:
             row.review_due = review_on if decision == MONITOR else None
             row.review_reminded_at = None
             self._step(session, row, key, "decision", staff, **data)
+            self._alert_raiser(session, row, key, A_DECIDED, decision)  # the kind, no reasons
             self._audit(session, row, "decided", staff.staff_hash, decision)
             return self._concern(session, row)
 
-    def delete(self, sender_id: str, ref: str, reason: str) -> None:
+    def delete(self, owner: str, ref: str, reason: str) -> None:
         """Deletion on request (a DSL): the record and its chronology go; the audit stays."""
-        staff = self._dsl(sender_id)
+        staff = self._dsl(owner)
         if not reason.strip():
             raise Invalid("a deletion needs its reason")
         with session_scope(self._url) as session:
@@ -515,9 +537,9 @@ class Concerns:
             session.query(table).filter(table.concern_id == row.id).delete()
         session.delete(row)
 
-    def record(self, sender_id: str, ref: str) -> tuple[Concern, Org | None]:
+    def record(self, owner: str, ref: str) -> tuple[Concern, Org | None]:
         """The concern with its whole chronology, for the decision record; audited."""
-        staff = self._me(sender_id)
+        staff = self._me(owner)
         with session_scope(self._url) as session:
             row = self._row(session, staff, ref)
             org = session.get(OrgRow, row.org_id)
@@ -535,9 +557,9 @@ class Concerns:
         data = json.loads(open_sealed(key, alert.body, f"concern:{row.id}:alert:{alert.id}"))
         return Alert(int(alert.id), alert.kind, row.ref, row.id, data.get("text", ""))
 
-    def take_alerts(self, sender_id: str, now: datetime | None = None) -> list[Alert]:
+    def take_alerts(self, owner: str, now: datetime | None = None) -> list[Alert]:
         """Undelivered alerts for this member of staff, marked delivered as they are taken."""
-        staff_hash = self.staff.hash_of(sender_id)
+        staff_hash = self.staff.hash_of(owner)
         with session_scope(self._url) as session:
             rows = (
                 session.query(ConcernAlertRow)
@@ -556,13 +578,13 @@ class Concerns:
                     taken.append(alert)
             return taken
 
-    def pending_count(self, sender_id: str) -> int:
+    def pending_count(self, owner: str) -> int:
         """How many alerts wait for this member of staff (told as a count when they sign in)."""
         with session_scope(self._url) as session:
             return (
                 session.query(ConcernAlertRow.id)
                 .filter(
-                    ConcernAlertRow.recipient == self.staff.hash_of(sender_id),
+                    ConcernAlertRow.recipient == self.staff.hash_of(owner),
                     ConcernAlertRow.delivered_at.is_(None),
                 )
                 .count()

@@ -79,7 +79,9 @@ from bot.store.conversations import (  # noqa: F401 - SECRET_SHOWN re-exported
     SECRET_SHOWN,
     event_context,
     forget_one_time_secrets,
+    forgets_conversation,
     key_record,
+    redact_event,
     sender_context,
 )
 from bot.store.crypto import (
@@ -360,10 +362,16 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
 
         key = self._data_key_for_writing(owner, tracker.sender_id)
         allowed = _AllowedNames(self.domain)
+        dicts = [event.as_dict() for event in events]
+        forget = any(forgets_conversation(data) for data in dicts)
         with self.session_scope() as session:
+            if forget:  # a concern's words were said: none stay in this conversation
+                self._redact_stored(session, owner, key)
             pending = []
-            for event in events:
-                data = forget_one_time_secrets(event.as_dict())
+            for event, data in zip(events, dicts, strict=True):
+                data = forget_one_time_secrets(data)
+                if forget:
+                    data = redact_event(data)
                 intent, action = allowed.plain_columns(event, data)
                 # `data` is filled in once the row id (associated data) is known.
                 row = self.SQLEvent(
@@ -382,6 +390,17 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
             session.commit()
 
         logger.debug(f"Stored {len(events)} events for sender hash {owner[:12]}…")
+
+    def _redact_stored(self, session: Session, owner: str, key: bytes) -> int:
+        """Redact every stored event of one conversation in place (as the vault does)."""
+        changed = 0
+        for row in session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == owner):
+            data = self._open_row(row, owner, key)
+            redacted = redact_event(data)
+            if redacted != data:
+                row.data = self._seal_row(key, owner, row.id, redacted)
+                changed += 1
+        return changed
 
     def _additional_events(
         self, session: Session, tracker: DialogueStateTracker

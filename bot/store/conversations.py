@@ -158,6 +158,39 @@ def redact_event(data: dict[str, Any]) -> dict[str, Any]:
     return data  # actions, loops, session starts, marker slots
 
 
+#: Responses that say or confirm a concern's words (the teacher's account, a question, an
+#: answer, a decision's reasons, the list's snippets; domain/concerns.yml). A turn in which
+#: one of them is said is saved with the whole conversation redacted, this turn included:
+#: the concern record (`bot.concerns`) is where those words are kept, sealed under the
+#: concern's own key and deleted with it, never the conversation. Not the form's questions
+#: nor `utter_concern_bad_date`: they are said while the form still needs its slots.
+FORGET_AFTER_RESPONSES = frozenset(
+    {
+        "utter_concern_receipt",
+        "utter_concern_no_dsl",
+        "utter_concern_question_sent",
+        "utter_concern_answer_sent",
+        "utter_concern_decided",
+        "utter_concern_deleted",
+        "utter_concern_list",
+        "utter_concern_view",
+        "utter_concern_alert_question",
+        "utter_concern_alert_answer",
+        "utter_concern_not_staff",
+        "utter_concern_not_found",
+        "utter_concern_dsl_only",
+    }
+)
+
+
+def forgets_conversation(data: dict[str, Any]) -> bool:
+    """True for a bot message after which the conversation keeps none of its words."""
+    if data.get("event") != "bot":
+        return False
+    metadata = data.get("metadata")
+    return isinstance(metadata, dict) and metadata.get("utter_action") in FORGET_AFTER_RESPONSES
+
+
 # --- which conversation a draft was written in ------------------------------------------------
 
 

@@ -40,7 +40,7 @@ def test_a_new_concern_is_pushed_once_to_each_dsl_of_the_school_on_telegram(tmp_
     concerns.staff.enrol("9001", "telegram", "st-marys", "dsl")
     concerns.staff.enrol("9002", "telegram", "st-marys", "dsl")
     concerns.staff.enrol("9003", "telegram", "harbour-college", "dsl")
-    concern, alerted = concerns.raise_concern("t-1", "Zephyrine said something worrying")
+    concern, alerted = concerns.raise_concern("rest:t-1", "Zephyrine said something worrying")
     assert alerted == 2
     with running_fake_telegram(TOKEN) as fake:
         pushers = {"telegram": TelegramPusher(TelegramSettings(TOKEN, "secret", fake.base_url))}
@@ -51,8 +51,8 @@ def test_a_new_concern_is_pushed_once_to_each_dsl_of_the_school_on_telegram(tmp_
     assert all(concern.ref in m["text"] and "{" not in m["text"] for m in sent)
     assert all("Zephyrine" not in m["text"] for m in sent)  # an alert, not the concern
     # The teacher on REST is told of the read at their next message, not pushed.
-    concerns.open("9001", concern.ref)
-    assert [a.kind for a in concerns.take_alerts("t-1")] == ["read"]
+    concerns.open("telegram:9001", concern.ref)
+    assert [a.kind for a in concerns.take_alerts("rest:t-1")] == ["read"]
 
 
 def test_a_question_is_pushed_to_the_teams_chat_of_the_teacher_who_raised_it(tmp_path):
@@ -66,24 +66,24 @@ def test_a_question_is_pushed_to_the_teams_chat_of_the_teacher_who_raised_it(tmp
         }
         concerns.staff.enrol("aad-teacher", "teams", "st-marys", "teacher", address)
         concerns.staff.enrol("aad-dsl", "teams", "st-marys", "dsl")  # no address yet
-        concern, _ = concerns.raise_concern("aad-teacher", "A worry")
-        concerns.ask("aad-dsl", concern.ref, "Which lesson was it?")
+        concern, _ = concerns.raise_concern("teams:aad-teacher", "A worry")
+        concerns.ask("teams:aad-dsl", concern.ref, "Which lesson was it?")
         pusher = TeamsPusher(settings_from(None, env=framework.env()))
         # The question reaches the teacher's Teams chat; the DSL without an
         # address keeps the new-concern alert for their next message.
         assert asyncio.run(push_concern_alerts(concerns, {"teams": pusher})) == 1
         [posted] = framework.replies("a:1-teacher-chat")
     assert "Which lesson was it?" in posted.text and concern.ref in posted.text
-    assert [a.kind for a in concerns.take_alerts("aad-dsl")] == ["new"]
+    assert [a.kind for a in concerns.take_alerts("teams:aad-dsl")] == ["new"]
 
 
 def test_a_failed_push_leaves_the_alert_for_the_next_message(tmp_path):
     concerns, *_ = _concerns(tmp_path)
     concerns.staff.enrol("t-1", "rest", "st-marys", "teacher")
     concerns.staff.enrol("9001", "telegram", "st-marys", "dsl")
-    concern, _ = concerns.raise_concern("t-1", "A worry")
+    concern, _ = concerns.raise_concern("rest:t-1", "A worry")
     assert asyncio.run(push_concern_alerts(concerns, {"telegram": Refusing()})) == 0
-    assert [a.ref for a in concerns.take_alerts("9001")] == [concern.ref]
+    assert [a.ref for a in concerns.take_alerts("telegram:9001")] == [concern.ref]
 
 
 def test_forget_me_unlinks_the_member_of_staff_and_drops_their_alerts(tmp_path):
@@ -92,6 +92,24 @@ def test_forget_me_unlinks_the_member_of_staff_and_drops_their_alerts(tmp_path):
     enrolment.redeem("webchat", "w-dsl", enrolment.issue("webchat").code)
     concerns.staff.enrol("w-dsl", "webchat", "st-marys", "dsl")
     concerns.staff.enrol("t-1", "rest", "st-marys", "teacher")
-    concerns.raise_concern("t-1", "A worry")
+    concerns.raise_concern("rest:t-1", "A worry")
     assert enrolment.remove("webchat", "w-dsl")
-    assert concerns.whoami("w-dsl") is None and concerns.take_alerts("w-dsl") == []
+    assert concerns.whoami("webchat:w-dsl") is None and concerns.take_alerts("webchat:w-dsl") == []
+
+
+def test_the_teacher_is_pushed_the_kind_of_each_decision_never_its_reasons(tmp_path):
+    concerns, *_ = _concerns(tmp_path)
+    concerns.staff.enrol("8001", "telegram", "st-marys", "teacher")
+    concerns.staff.enrol("t-dsl", "rest", "st-marys", "dsl")
+    concern, _ = concerns.raise_concern("telegram:8001", "Zephyrine said something worrying")
+    concerns.decide("rest:t-dsl", concern.ref, "nfa", "Zephyrine explained; a film quote")
+    concerns.decide("rest:t-dsl", concern.ref, "refer", "Zephyrine repeated it to a TA")
+    with running_fake_telegram(TOKEN) as fake:
+        pushers = {"telegram": TelegramPusher(TelegramSettings(TOKEN, "secret", fake.base_url))}
+        assert asyncio.run(push_concern_alerts(concerns, pushers)) == 2
+        told = [m["text"] for m in fake.messages_to(8001)]
+    assert len(told) == 2 and all(concern.ref in text for text in told)
+    assert "Decision recorded" in told[0] and "no further action" in told[0]
+    assert "referred to Prevent" in told[1]
+    for text in told:  # the kind of decision only: no reasons, no names
+        assert "Zephyrine" not in text and "film" not in text and "TA" not in text

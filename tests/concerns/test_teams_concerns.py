@@ -42,6 +42,9 @@ def test_teams_staff_are_linked_by_tenant_and_the_dsl_is_alerted_in_teams(model_
             "PREVENT_OWNER_PEPPER": base64.b64encode(pepper).decode(),
             "PREVENT_TEAMS_SCHOOL_TENANTS": f"{bf.tenant}=st-marys",
             "PREVENT_TEAMS_DSL_USERS": dsl_user,
+            # Staff only (issue 11): the tenant admits no one by itself; these two are
+            # allow-listed by Entra object id (an invite code would do as well).
+            "TEAMS_ALLOWED_USERS": f"{dsl_user},{teacher_user}",
         }
         with running_assistant(model_path, var, extra_env=env, credentials=credentials) as bot:
             teams = Teams(bot, bf)
@@ -60,6 +63,6 @@ def test_teams_staff_are_linked_by_tenant_and_the_dsl_is_alerted_in_teams(model_
             assert asyncio.run(push_concern_alerts(concerns, {"teams": pusher})) == 1
             [alert] = bf.replies(dsl.id)[before:]
             assert ref in alert.text and "immigrants" not in alert.text
-            staff = concerns.whoami(teacher_user)
+            staff = concerns.whoami(f"teams:{teacher_user}")
             assert (staff.org_id, staff.role) == ("st-marys", "teacher")
-            assert concerns.whoami(dsl_user).role == "dsl"
+            assert concerns.whoami(f"teams:{dsl_user}").role == "dsl"

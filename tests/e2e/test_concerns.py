@@ -34,7 +34,8 @@ pytestmark = pytest.mark.servers
 
 WORDS = "Ottoline Brackenbury drew a Thornfield symbol on her planner and said the videos are right about immigrants"
 TOKEN = "123456:TEST-concern-token"
-DSL_A, DSL_B = "5550001", "5550002"  # Telegram user ids
+DSL_A_TG, DSL_B_TG = "5550001", "5550002"  # the DSLs' Telegram user ids
+DSL_A, DSL_B = "rest-dsl-a", "rest-dsl-b"  # the same DSLs on the REST channel
 TEACHER_A, TEACHER_B = "rest-teacher-a", "rest-teacher-b"
 REF = re.compile(r"\bC-[A-HJ-NP-Z2-9]{6}\b")
 
@@ -72,13 +73,16 @@ def test_a_concern_goes_from_teacher_to_their_own_dsl_and_is_decided(
     # Teachers on the REST channel; DSLs on Telegram, enrolled by invites for their school.
     concerns.staff.enrol(TEACHER_A, "rest", "st-marys", "teacher")
     concerns.staff.enrol(TEACHER_B, "rest", "harbour-college", "teacher")
+    # The tests speak REST, so the DSLs are also linked on REST (their own REST ids).
+    concerns.staff.enrol(DSL_A, "rest", "st-marys", "dsl")
+    concerns.staff.enrol(DSL_B, "rest", "harbour-college", "dsl")
     # Redeeming seals the DSL's Telegram route with the process key ring: the servers' keys.
     for name, value in env.items():
         monkeypatch.setenv(name, value)
     get_keyring.cache_clear()
     request.addfinalizer(get_keyring.cache_clear)
     enrolment = Enrolment(url, pepper)
-    for dsl, org in ((DSL_A, "st-marys"), (DSL_B, "harbour-college")):
+    for dsl, org in ((DSL_A_TG, "st-marys"), (DSL_B_TG, "harbour-college")):
         code = enrolment.issue("telegram", org=org, role="dsl").code
         assert enrolment.redeem("telegram", dsl, code)
 
@@ -99,15 +103,25 @@ def test_a_concern_goes_from_teacher_to_their_own_dsl_and_is_decided(
         assert "where" in _text(bot.say(TEACHER_A, "Tuesday morning break")).lower()
         receipt = _text(bot.say(TEACHER_A, "the library"))
         [ref] = REF.findall(receipt)
-        assert "1 DSL(s) at St Mary's" in receipt
+        assert "2 DSL(s) at St Mary's" in receipt  # St Mary's DSL on Telegram and on REST
 
         # Pushed to St Mary's DSL on Telegram, and to nobody at Harbour College.
         with running_fake_telegram(TOKEN) as fake:
             pusher = TelegramPusher(TelegramSettings(TOKEN, "secret", fake.base_url))
             assert asyncio.run(push_concern_alerts(concerns, {"telegram": pusher})) == 1
-            [alert] = fake.messages_to(int(DSL_A))
-            assert fake.messages_to(int(DSL_B)) == []
+            [alert] = fake.messages_to(int(DSL_A_TG))
+            assert fake.messages_to(int(DSL_B_TG)) == []
         assert ref in alert["text"] and WORDS not in alert["text"]
+
+        # A Telegram DSL's id sent over the REST channel is nobody: no list, no concern,
+        # no DSL step (issue 11: sender ids namespaced by channel wherever they are hashed).
+        for step in ("new concerns", f"open {ref}", _payload("concern_open", concern_ref=ref)):
+            said = _text(bot.say(DSL_A_TG, step))
+            assert ref not in said and WORDS not in said and "isn't linked to a school" in said
+        said = _text(
+            bot.say(DSL_A_TG, _payload("concern_decide", concern_ref=ref, concern_decision="nfa"))
+        )
+        assert "isn't linked to a school" in said
 
         # The other school's DSL sees nothing, even with the reference.
         assert ref not in _text(bot.say(DSL_B, "new concerns"))
@@ -127,7 +141,7 @@ def test_a_concern_goes_from_teacher_to_their_own_dsl_and_is_decided(
         assert "what would you like to ask" in _text(asked).lower()
         bot.say(DSL_A, "Who else heard Ottoline say it?")
         told = _text(bot.say(TEACHER_A, "my concerns"))
-        assert "Who else heard Ottoline say it?" in told
+        assert f'question about your concern {ref}: "Who else heard Ottoline say it?"' in told
         assert "answer" in _text(bot.say(TEACHER_A, f"answer {ref}")).lower()
         assert "added" in _text(bot.say(TEACHER_A, "Two Year 10 pupils and a TA"))
         assert "Two Year 10 pupils and a TA" in _text(bot.say(DSL_A, "new concerns"))
@@ -145,6 +159,10 @@ def test_a_concern_goes_from_teacher_to_their_own_dsl_and_is_decided(
         bot.say(DSL_A, "One remark, no other indicators yet")
         assert "after today" in _text(bot.say(DSL_A, "01/01/2001"))
         assert "Review on 15/01/2099" in _text(bot.say(DSL_A, "15/01/2099"))
+        # The teacher is told the kind of decision, never its reasons.
+        told = _text(bot.say(TEACHER_A, "my concerns"))
+        assert f"Decision recorded on your concern {ref}: monitoring" in told
+        assert "One remark" not in told
         change = bot.say(
             DSL_A, _payload("concern_decide", concern_ref=ref, concern_decision="refer")
         )
@@ -153,8 +171,8 @@ def test_a_concern_goes_from_teacher_to_their_own_dsl_and_is_decided(
         assert "VTR referral draft" in referred
 
         # The draft is the DSL's, filled in from the concern.
-        [summary] = DraftStore(url, ring, pepper).list(DSL_A)
-        draft = DraftStore(url, ring, pepper).get(DSL_A, summary.id)
+        [summary] = DraftStore(url, ring, pepper).list(f"rest:{DSL_A}")
+        draft = DraftStore(url, ring, pepper).get(f"rest:{DSL_A}", summary.id)
         assert WORDS in draft.values["concern"] and "Two Year 10 pupils" in draft.values["concern"]
         assert draft.values["school"] == "St Mary's" and draft.values["area"] == "southend"
         bot.say(DSL_A, "stop")
@@ -187,10 +205,10 @@ def test_a_concern_goes_from_teacher_to_their_own_dsl_and_is_decided(
     # At rest: no words, no names, no sender ids, in any database file.
     raw = _raw(var)
     assert raw
-    for sentinel in ("Ottoline", "Brackenbury", "Thornfield", "Year 10", TEACHER_A, DSL_A):
+    for sentinel in ("Ottoline", "Brackenbury", "Thornfield", "Year 10", TEACHER_A, DSL_A_TG):
         assert sentinel.encode() not in raw, sentinel
     # With the keys, every step decrypts to what was said.
-    steps = Concerns(url, ring, pepper).open(DSL_A, ref).steps
+    steps = Concerns(url, ring, pepper).open(f"rest:{DSL_A}", ref).steps
     assert [s.kind for s in steps] == [
         "raised",
         "read",
@@ -202,7 +220,7 @@ def test_a_concern_goes_from_teacher_to_their_own_dsl_and_is_decided(
     assert [a for _, a, _, _ in concerns.audit(other_ref)] == ["raised", "read", "deleted"]
     other = KeyRing.parse("v1:" + base64.b64encode(secrets.token_bytes(32)).decode())
     with pytest.raises(Exception, match="integrity"):
-        Concerns(url, other, pepper).open(DSL_A, ref)
+        Concerns(url, other, pepper).open(f"rest:{DSL_A}", ref)
 
 
 def _get(link: str) -> bytes:

@@ -98,4 +98,24 @@ def everything(var_dir: Path) -> str:
     for row in prevent.get("pickups", []):
         digest = row["token_hash"]
         parts.append(_text(open_sealed(unwrap(row, digest), bytes(row["blob"]), digest)))
+    parts += _concern_rows(prevent, unwrap)
     return "\n".join(parts)
+
+
+def _concern_rows(prevent: dict[str, list[dict[str, Any]]], unwrap: Any) -> list[str]:
+    """Concerns (payload, chronology, alerts) and staff routes, each opened with its key."""
+    parts = []
+    concern_keys = {}
+    for row in prevent.get("concerns", []):
+        record = f"concern:{row['id']}"
+        concern_keys[row["id"]] = key = unwrap(row, record)
+        parts.append(open_sealed(key, bytes(row["payload"]), record).decode())
+    for table, kind in (("concern_events", "event"), ("concern_alerts", "alert")):
+        for row in prevent.get(table, []):
+            key = concern_keys[row["concern_id"]]  # no step or alert outlives its concern
+            context = f"concern:{row['concern_id']}:{kind}:{row['id']}"
+            parts.append(open_sealed(key, bytes(row["body"]), context).decode())
+    for row in prevent.get("concern_staff", []):
+        record = f"staff:{row['staff_hash']}"
+        parts.append(open_sealed(unwrap(row, record), bytes(row["route"]), record).decode())
+    return parts

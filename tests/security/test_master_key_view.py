@@ -136,3 +136,69 @@ def test_after_seal_delete_purge_and_forget_me_no_stored_row_names_anyone(bot):
     # 5. Idle conversations are erased after the retention period (30 days by default).
     assert _purge(bot, 31)["erased"] >= 3
     assert conversation_events(var) == []
+
+
+CHILD = ("Peregrine", "Wolstenholme")
+
+
+def _pepper(bot: Assistant) -> bytes:
+    import base64
+
+    encoded = bot.env.get("PREVENT_OWNER_PEPPER") or (
+        (bot.var_dir / "keys" / "owner.pepper").read_text().strip()
+    )
+    return base64.b64decode(encoded)
+
+
+def _said(replies: list[dict]) -> str:
+    return "\n".join(r.get("text") or "" for r in replies)
+
+
+def test_a_concern_recorded_then_deleted_on_request_leaves_no_name_in_any_row(bot):
+    """Issue 17 with issue 11: the concern record holds the words, no conversation does.
+
+    A teacher's concern names a child in their words and in the last answer of the form
+    (the turn saved after the concern is recorded); the DSL reads it and asks about the
+    child by name; the teacher hears the question. After each step no stored conversation
+    event holds the name; after the DSL deletes the concern on request, no row of any
+    table, every sealed column opened with the master keys, holds it either.
+    """
+    from bot.concerns import Concerns
+    from bot.concerns.orgs import Orgs
+    from tests.helpers.stored import keyring_of
+
+    var = bot.var_dir
+    url = f"sqlite:///{var / 'prevent.db'}"
+    tag = uuid.uuid4().hex[:6]
+    teacher, dsl = f"mk-teacher-{tag}", f"mk-dsl-{tag}"
+    Orgs(url).add("Wren Academy", "essex", org_id=f"wren-{tag}")
+    concerns = Concerns(url, keyring_of(var), _pepper(bot))
+    concerns.staff.enrol(teacher, "rest", f"wren-{tag}", "teacher")
+    concerns.staff.enrol(dsl, "rest", f"wren-{tag}", "dsl")
+
+    def in_conversations() -> bool:
+        text = json.dumps(conversation_events(var), ensure_ascii=False)
+        return any(name in text for name in CHILD)
+
+    assert "own words" in _said(bot.say(teacher, "I want to log a concern"))
+    bot.say(teacher, "Peregrine Wolstenholme said the moth-banner league are right")
+    assert in_conversations()  # the view sees the words while the form still needs them
+    bot.say(teacher, "Wednesday lunchtime")
+    receipt = _said(bot.say(teacher, "by Peregrine's locker"))
+    [ref] = re.findall(r"\bC-[A-HJ-NP-Z2-9]{6}\b", receipt)
+    assert "Wolstenholme" in everything(var)  # the concern record holds them (sealed)
+    assert not in_conversations(), "the teacher's words stayed in the conversation"
+    # the conversation goes on after its words were removed
+    assert "prevent" in _said(bot.say(teacher, "what is prevent?")).lower()
+
+    assert "Wolstenholme" in _said(bot.say(dsl, f"open {ref}"))
+    bot.say(dsl, f'/concern_ask{{"concern_ref": "{ref}"}}')
+    bot.say(dsl, "Has Peregrine said anything like it before?")
+    assert "Has Peregrine said" in _said(bot.say(teacher, "my concerns"))
+    assert not in_conversations(), "a DSL's view or question stayed in a conversation"
+
+    bot.say(dsl, f'/concern_delete{{"concern_ref": "{ref}"}}')
+    assert "deleted" in _said(bot.say(dsl, "Raised about the wrong pupil")).lower()
+    view = everything(var)
+    _absent(view, *CHILD, "moth-banner")
+    assert [a for _, a, _, _ in concerns.audit(ref)] == ["raised", "read", "deleted"]

@@ -683,3 +683,36 @@ def test_a_message_with_a_one_time_secret_is_stored_without_its_text():
     assert forget_one_time_secrets(ordinary) == ordinary
     user = {"event": "user", "text": "x", "data": {"custom": {"one_time_secret": True}}}
     assert forget_one_time_secrets(user) == user
+
+
+def test_a_turn_that_says_a_concerns_words_is_saved_with_the_conversation_redacted(
+    domain, sqlite_db
+):
+    """Issue 17: the concern record keeps the words; the conversation keeps none of them,
+    neither the turns before nor the turn in which the concern was recorded."""
+    store = EncryptedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(sqlite_db))
+    tracker = conversation(domain)
+    run(store.save(tracker))
+    tracker = run(store.retrieve(SENDER))
+    tracker.update(UserUttered("just a greeting", intent={"name": "greet", "confidence": 1.0}))
+    tracker.update(BotUttered("Hello, how can I help?", {}, {"utter_action": "utter_greet"}))
+    run(store.save(tracker))  # an ordinary turn: nothing is redacted
+    assert "Callum Brennan" in json.dumps(run(store.retrieve(SENDER)).as_dialogue().as_dict())
+
+    tracker = run(store.retrieve(SENDER))
+    tracker.update(UserUttered("by Peregrine's locker", intent={"name": "inform"}))
+    tracker.update(
+        BotUttered("Recorded as C-ABCDEF.", {}, {"utter_action": "utter_concern_receipt"})
+    )
+    run(store.save(tracker))
+    kept = run(store.retrieve(SENDER))
+    stored = json.dumps([event.as_dict() for event in kept.events], ensure_ascii=False)
+    for gone in ("Callum", "Łukasz", "Peregrine", "C-ABCDEF"):
+        assert gone not in stored, gone
+    assert kept.get_slot("pupil_name") == "[removed]"
+    assert [e.intent_name for e in kept.events if isinstance(e, UserUttered)] == [
+        "start_referral",
+        "greet",
+        "inform",
+    ]
+    store.engine.dispose()
