@@ -19,6 +19,7 @@ DELETE) and holds no content: reference, school, action, actor hash, time.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import uuid
 from collections.abc import Iterable
@@ -31,8 +32,10 @@ from sqlalchemy.orm import Session
 
 from bot.concerns.rows import Org, OrgRow
 from bot.concerns.staff import DSL, Staff, StaffDirectory, StaffRoute, StaffRow
-from bot.store.crypto import KeyRing, WrappedKey, new_data_key, open_sealed, seal
+from bot.store.crypto import CryptoError, KeyRing, WrappedKey, new_data_key, open_sealed, seal
 from bot.store.db import Base, session_scope, utcnow
+
+log = logging.getLogger(__name__)
 
 REF_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 NEW, OPEN, DECIDED = "new", "open", "decided"
@@ -585,8 +588,16 @@ class Concerns:
             )
             out = []
             for row in rows:
-                alert = self._alert_of(session, row)
-                route = self.staff.route(session, row.recipient)
+                try:
+                    alert = self._alert_of(session, row)
+                    route = self.staff.route(session, row.recipient)
+                except (CryptoError, ValueError) as exc:  # e.g. its master key was dropped
+                    log.warning(
+                        "concern alert %s could not be opened (%s); skipped",
+                        row.id,
+                        type(exc).__name__,
+                    )
+                    continue
                 if alert is not None and route is not None:
                     out.append((alert, route))
             return out
