@@ -514,8 +514,13 @@ class Concerns:
 
     @staticmethod
     def _delete_rows(session: Session, row: ConcernRow) -> None:
+        """The record, its chronology and alerts, and any exported decision-record files
+        still waiting for download (pickups are filed under the concern's reference)."""
+        from bot.delivery.pickup import PickupRow
+
         for table in (ConcernEventRow, ConcernAlertRow):
             session.query(table).filter(table.concern_id == row.id).delete()
+        session.query(PickupRow).filter(PickupRow.reference == row.ref).delete()
         session.delete(row)
 
     def record(self, sender_id: str, ref: str) -> tuple[Concern, Org | None]:
