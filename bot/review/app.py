@@ -31,7 +31,7 @@ import jinja2
 from aiohttp import web
 from cryptography import x509
 
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import RateLimiter, client_address
 from bot.referral.form import FormSpec, load_form
 from bot.referral.updates import MESSAGE_LIMIT, UnknownReference, messages_for, post_update
 from bot.review import cases
@@ -344,11 +344,11 @@ async def sign_in_page(request: web.Request) -> web.StreamResponse:
 def _client(request: web.Request) -> str:
     """The address a rate limit counts against: the peer, or behind a trusted proxy the
     address it appended last to X-Forwarded-For (earlier entries are the client's to forge)."""
-    if _review(request).settings.trust_forwarded_for:
-        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded[:64]
-    return request.remote or "unknown"
+    return client_address(
+        request.remote,
+        request.headers.get("X-Forwarded-For"),
+        _review(request).settings.trust_forwarded_for,
+    )
 
 
 async def sign_in(request: web.Request) -> web.StreamResponse:
