@@ -51,7 +51,7 @@ def test_ids_and_codes_are_not_stored_in_plain(enrolment, tmp_path):
 
 def test_the_cli_prints_codes(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PREVENT_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("PREVENT_OWNER_PEPPER", "cGVwcGVycGVwcGVycGVwcGVycGVwcGVycGVwcGVy")
+    monkeypatch.setenv("PREVENT_OWNER_PEPPER", "cGVwcGVycGVwcGVycGVwcGVycGVwcGVycGVwcGVycGVwcGVyISE=")
     from bot.config import get_config
     from bot.store.crypto import get_pepper
 
