@@ -32,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from bot.concerns.rows import Org, OrgRow
 from bot.concerns.staff import DSL, Staff, StaffDirectory, StaffRoute, StaffRow
+from bot.delivery.pickup import PickupRow  # exported records: deleted with their concern
 from bot.store.crypto import CryptoError, KeyRing, WrappedKey, new_data_key, open_sealed, seal
 from bot.store.db import Base, session_scope, utcnow
 
@@ -39,6 +40,8 @@ log = logging.getLogger(__name__)
 
 REF_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 NEW, OPEN, DECIDED = "new", "open", "decided"
+#: What the audit says of a deletion on request (no free text: see `Concerns.delete`).
+DELETED_DETAIL = "on request"
 #: The decisions a DSL can record (labels in guidance/concerns/record.yml).
 REFER, EARLY_HELP, SOCIAL_CARE, MONITOR, NFA = (
     "refer",
@@ -510,14 +513,15 @@ class Concerns:
         with session_scope(self._url) as session:
             row = self._row(session, staff, ref)
             self._delete_rows(session, row)
-            self._audit(session, row, "deleted", staff.staff_hash, reason.strip()[:120])
+            # The reason is asked for (the DSL states it), but the append-only audit can never
+            # be erased, so it keeps only the category, never the free text (which may name
+            # the child, e.g. "Parent of Jane Roe asked for erasure").
+            self._audit(session, row, "deleted", staff.staff_hash, DELETED_DETAIL)
 
     @staticmethod
     def _delete_rows(session: Session, row: ConcernRow) -> None:
         """The record, its chronology and alerts, and any exported decision-record files
         still waiting for download (pickups are filed under the concern's reference)."""
-        from bot.delivery.pickup import PickupRow
-
         for table in (ConcernEventRow, ConcernAlertRow):
             session.query(table).filter(table.concern_id == row.id).delete()
         session.query(PickupRow).filter(PickupRow.reference == row.ref).delete()
