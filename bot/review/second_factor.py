@@ -5,8 +5,8 @@ systems schools and DSLs use require a second factor, so every account has one, 
 round it. How it works:
 
 * After a correct password the app does not sign the person in; it starts a short *pending
-  sign-in* (`PENDING_TTL`, its own random cookie token, only the token's SHA-256 stored, at
-  most `MAX_CODE_TRIES` codes). A session starts only after a good code.
+  sign-in* (`PENDING_TTL`, its own random cookie token, only the token's HMAC under the app
+  key stored, at most `MAX_CODE_TRIES` codes). A session starts only after a good code.
 * An account without a factor enrols at that point: a new secret is shown (base32 and an
   ``otpauth://`` URI for any authenticator app) and kept sealed in the pending row until the
   first good code proves the app has it; then the factor is saved and ten recovery codes are
