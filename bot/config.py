@@ -177,6 +177,21 @@ def _optional_path(name: str) -> Path | None:
     return Path(value).expanduser() if value else None
 
 
+def redis_url() -> str | None:
+    """Redis for the turn lock store (production profile): `REDIS_URL`, or `REDIS_HOST` with
+    optional `REDIS_PORT`, `REDIS_DB`, `REDIS_PASSWORD`. None: in-memory locks (one replica)."""
+    url = os.environ.get("REDIS_URL", "").strip()
+    if url:
+        return url
+    host = os.environ.get("REDIS_HOST", "").strip()
+    if not host:
+        return None
+    password = os.environ.get("REDIS_PASSWORD", "").strip()
+    auth = f":{password}@" if password else ""
+    port = os.environ.get("REDIS_PORT", "").strip() or "6379"
+    return f"redis://{auth}{host}:{port}/{os.environ.get('REDIS_DB', '').strip() or '1'}"
+
+
 if __name__ == "__main__":  # scripts/run.sh: `python -m bot.config action-server-token`
     import sys
 

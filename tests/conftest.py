@@ -16,6 +16,9 @@ from tests.helpers.servers import Assistant, running_assistant, trained_model
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 PG_URL_VAR = "PREVENT_TEST_TRACKER_PG_URL"
+# Test databases are throwaway: each process migrates a fresh one on first use
+# (bot/store/schema.py) instead of refusing with "run make migrate"; servers inherit it.
+os.environ.setdefault("PREVENT_MIGRATE_ON_START", "1")
 
 
 def in_ci() -> bool:

@@ -95,7 +95,7 @@ def user_just_spoke(tracker: Tracker, form_name: str) -> bool:
 
 
 #: Replies the safety net sends before a form takes the same message as its answer.
-SAFETY_REPLIES = {"utter_police"}
+SAFETY_REPLIES = {"utter_police", "utter_check_danger", "action_resume_after_check"}
 
 
 _log = logging.getLogger("bot.actions")

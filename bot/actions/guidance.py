@@ -50,13 +50,18 @@ class ActionAnswerGuidance(NeverRaise, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         text, topic_id = latest_text(tracker), latest_entity(tracker, "guidance_topic")
-        if topic_id is None and not tracker.active_loop.get("name") and describes_concern(text):
+        service = get_service()
+        in_form = bool(tracker.active_loop.get("name"))
+        routing = service.routing(text) if topic_id is None else None
+        if routing and not routing.answer_first and not in_form and describes_concern(text):
             # "Should I refer a kid who keeps saying ...?" is a triage, not a policy question.
             return [*start_triage(dispatcher), FollowupAction("triage_form")]
-        service = get_service()
         result = service.answer(text, topic_id=topic_id, area_id=user_area(tracker))
         if isinstance(result, GuidanceAnswer):
             utter_answer(dispatcher, result)
+            if routing and routing.offer_triage and not in_form:
+                # The question is answered first; the case can be worked through next.
+                dispatcher.utter_message(response="utter_guidance_offer_triage")
             deliver_notices(dispatcher, tracker, reminders=False)
             return [SlotSet("last_answer", result.topic_id)]
         contact = result.area
@@ -64,6 +69,7 @@ class ActionAnswerGuidance(NeverRaise, Action):
             response="utter_guidance_not_sure",
             area_name=contact.name,
             area_contact=_area_contact_line(contact),
+            contacts_dated=service.base.contacts_dated,
             buttons=_topic_buttons(result.suggestions),
         )
         return [SlotSet("last_answer", "not_sure")]

@@ -3,7 +3,8 @@
 The safety-net policy sends `utter_check_danger` before anything else when a message shows
 a weak sign of danger. Rasa's rules then no longer see "the user just spoke", so this
 action reverts itself and the question in the dialogue state (the message stays in the
-log and on screen): the next prediction is the one the message would have had anyway.
+log and on screen): the next prediction is the one the message would have had anyway,
+and an active form takes the message as its answer (`_common.SAFETY_REPLIES`).
 """
 
 from __future__ import annotations

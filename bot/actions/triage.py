@@ -11,25 +11,26 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions._common import NeverRaise, deliver_notices, intent_payload, latest_text, user_area
+from bot.config import get_config
 from bot.guidance import get_service
 from bot.referral import get_form
 from bot.triage import (
     AreaContact,
     TriageFacts,
-    answer_facts,
     get_triage,
-    mentioned_facts,
     remaining,
 )
-from bot.triage.outcome import Why
+from bot.triage.conversation import MAX_RETRIES, opening_facts, read_reply
+from bot.triage.outcome import Why, area_contact
 
 PREFIX = "triage_"
 FACT_NAMES = [f.name for f in fields(TriageFacts)]
 TRIAGE_SLOTS = [PREFIX + name for name in FACT_NAMES]
 #: Intents that, when the reply is not an answer, interrupt the form for a rule to handle.
 INTERRUPTIONS = {"ask_guidance", "ask_why", "stop", "request_human", "bot_capabilities"}
-#: After this many replies that answer nothing, the question is recorded as "not sure".
-MAX_RETRIES = 2
+#: A statement in the person's own words is an answer even if NLU heard a guidance question
+#: in it ("He's been talking about the caliphate a lot"); requests such as "stop" still win.
+OWN_WORDS_BEAT = {"ask_guidance"}
 
 
 def facts_from_tracker(tracker: Tracker) -> TriageFacts:
@@ -38,23 +39,24 @@ def facts_from_tracker(tracker: Tracker) -> TriageFacts:
 
 
 def _fact_events(old: TriageFacts, new_values: dict[str, Any]) -> list[EventType]:
-    merged = TriageFacts.from_mapping({**old.as_dict(), **new_values})
-    return [
+    """Slot events for the facts that changed (observed facts kept: `TriageFacts.combined`),
+    and the area when the message names one (SET Annex B contacts follow it)."""
+    merged = old.combined(new_values)
+    events: list[EventType] = [
         SlotSet(PREFIX + name, getattr(merged, name))
         for name in FACT_NAMES
         if getattr(merged, name) != getattr(old, name)
     ]
+    if new_values.get("area"):
+        events.append(SlotSet("area", new_values["area"]))
+    return events
 
 
 def _area_contact(tracker: Tracker) -> AreaContact:
-    base = get_service().base
-    area = base.area(user_area(tracker))
-    first = next((c for c in area.contacts if c.email), None)
-    return AreaContact(
-        area_name=area.name,
-        area_contact=f"{first.name} ({first.email})" if first else area.prevent_inbox,
-        police_phone=base.police.phone,
-        police_inbox=base.police.inbox,
+    """The user's area (named in the conversation, else the default) and the configured inbox."""
+    config = get_config()
+    return area_contact(
+        get_service().base, user_area(tracker), config.inbox_address, config.default_area
     )
 
 
@@ -96,17 +98,17 @@ class ValidateTriageForm(NeverRaise, FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         asked = requested[len(PREFIX) :] if requested and requested.startswith(PREFIX) else None
         if asked is None:  # activation: read everything the opening message says
-            return _fact_events(facts, mentioned_facts(text))
-        found = answer_facts(asked, text)
+            return _fact_events(facts, opening_facts(text))
         intent = (tracker.latest_message.get("intent") or {}).get("name")
-        if asked not in found and "age" not in found:
-            if intent in INTERRUPTIONS:
+        reading = read_reply(asked, text, not_sure=intent == "not_sure")
+        found = dict(reading.values)
+        if reading.how != "answer":
+            own_words = reading.how == "own_words"
+            if intent in INTERRUPTIONS and not (own_words and intent in OWN_WORDS_BEAT):
                 return []  # a question or a request: the form pauses for a rule to answer it
             if intent == "resume":  # "continue" while the form is open: ask again
                 return [SlotSet("triage_retries", 0)]
-            if intent == "not_sure":
-                found[asked] = "unsure" if asked != "age_group" else found.get(asked, "unsure")
-            else:
+            if reading.how == "none":
                 return self._retry(dispatcher, tracker, facts, asked, found)
         return _fact_events(facts, found) + [SlotSet("triage_retries", 0)]
 
@@ -202,7 +204,11 @@ class ActionExplainQuestion(NeverRaise, Action):
         dispatcher.utter_message(
             response="utter_explain_question",
             why_text=why.text,
-            why_sources="; ".join(base.cite(why.citations)),
+            # Triage reasons name their section inline (guidance/triage/why.yml); form help
+            # texts get their sources appended.
+            why_sources=""
+            if why.text.rstrip(".").endswith(")")
+            else f" ({'; '.join(base.cite(why.citations))})",
         )
         return [SlotSet("last_answer", f"why:{requested}")]
 

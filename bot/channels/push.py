@@ -24,6 +24,7 @@ from bot.concerns import Concerns, get_concerns
 from bot.concerns.store import alert_message
 from bot.config import PROJECT_ROOT, get_config
 from bot.referral.updates import ReferrerUpdates, Route, get_updates, news_response
+from bot.store.leader import Leadership
 
 log = logging.getLogger("bot.channels.push")
 DOMAIN_FILE = PROJECT_ROOT / "domain" / "referral_updates.yml"
@@ -111,14 +112,16 @@ async def _loop(every: float) -> None:
         return
     updates = get_updates()
     concerns = get_concerns()
+    leadership = Leadership(get_config().database_url, "push")  # one pusher of N replicas
     while True:
         try:
-            count = await push_pending(updates, pushers)
-            if count:
-                log.info("pushed %d piece(s) of news", count)
-            count = await push_concern_alerts(concerns, pushers)
-            if count:
-                log.info("pushed %d concern alert(s)", count)
+            if leadership.lead():  # news and concern alerts: pushed by one replica only
+                count = await push_pending(updates, pushers)
+                if count:
+                    log.info("pushed %d piece(s) of news", count)
+                count = await push_concern_alerts(concerns, pushers)
+                if count:
+                    log.info("pushed %d concern alert(s)", count)
         except Exception as exc:  # noqa: BLE001 - keep going; the database may be back soon
             log.error("push round failed: %s", type(exc).__name__)
         if not every:

@@ -12,8 +12,10 @@ from __future__ import annotations
 import email.policy
 import ipaddress
 import logging
+import os
 import re
 import smtplib
+import socket
 import ssl
 import uuid
 from collections.abc import Callable
@@ -22,10 +24,11 @@ from datetime import datetime, timedelta
 from email import message_from_bytes
 from email.utils import formatdate
 
-from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, Text
+from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, Text, select, update
 from sqlalchemy.orm import Session
 
 from bot.delivery.domains import check_secure_address
+from bot.metrics import TIME_TO_DELIVERY
 from bot.store.db import Base, session_scope, utcnow
 
 QUEUED, SENDING, SENT, DEAD = "queued", "sending", "sent", "dead"
@@ -64,6 +67,8 @@ class OutboxRow(Base):
     last_error = Column(String(200), nullable=True)  # error and relay reply, never content
     created_at = Column(DateTime, nullable=False, default=utcnow)
     sent_at = Column(DateTime, nullable=True)
+    #: The worker that holds the row while SENDING (several workers may run at once).
+    claimed_by = Column(String(64), nullable=True)
 
 
 #: Accepted values of `SmtpSettings.security` (case-insensitive); `none` on loopback only.
@@ -204,8 +209,16 @@ class DeliveryWorker:
         backoff: timedelta = timedelta(seconds=30),
         stale_after: timedelta = timedelta(minutes=5),
         on_outcome: OutcomeHook | None = None,
+        batch: int = 20,
+        worker_id: str | None = None,
     ) -> None:
         self.url = url
+        self.batch = batch
+        #: Who holds a claimed row: host, process and a random part (unique per worker).
+        self.worker_id = (
+            worker_id or f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        )
+        self._held: dict[str, str] = {}  # row id -> the claim token it was taken with
         self.smtp = smtp
         self.max_attempts = max_attempts
         self.backoff = backoff
@@ -220,25 +233,65 @@ class DeliveryWorker:
             counts[self._send(row_id, now)] += 1
         return counts
 
+    def _due(self, now: datetime):  # type: ignore[no-untyped-def]
+        return (
+            (OutboxRow.status == QUEUED) & (OutboxRow.next_attempt_at <= now)
+        ) | (
+            # a worker that died mid-send left SENDING: try again, same Message-ID
+            (OutboxRow.status == SENDING)
+            & (OutboxRow.next_attempt_at <= now - self.stale_after)
+        )
+
     def _claim_due(self, now: datetime) -> list[str]:
+        """Mark up to `batch` due rows SENDING for this worker; returns their ids.
+
+        Safe with several workers: on PostgreSQL the rows are picked with
+        ``SELECT … FOR UPDATE SKIP LOCKED`` (workers take different rows and never wait on
+        each other); on SQLite one ``UPDATE … WHERE id IN (SELECT …)`` claims them, and
+        SQLite runs one writer at a time. Either way a row is claimed by one worker only
+        and `claimed_by` says which.
+        """
+        token = f"{self.worker_id}#{uuid.uuid4().hex[:6]}"  # this claim, of this worker
         with session_scope(self.url) as session:
-            due = (
-                session.query(OutboxRow)
-                .filter(
-                    ((OutboxRow.status == QUEUED) & (OutboxRow.next_attempt_at <= now))
-                    # a worker that died mid-send left SENDING: try again, same Message-ID
-                    | (
-                        (OutboxRow.status == SENDING)
-                        & (OutboxRow.next_attempt_at <= now - self.stale_after)
+            due = self._due(now)
+            if session.get_bind().dialect.name == "postgresql":
+                picked = (
+                    session.execute(
+                        select(OutboxRow.id)
+                        .where(due)
+                        .order_by(OutboxRow.created_at)
+                        .limit(self.batch)
+                        .with_for_update(skip_locked=True)
                     )
+                    .scalars()
+                    .all()
                 )
-                .order_by(OutboxRow.created_at)
-                .all()
+                if not picked:
+                    return []
+                target = OutboxRow.id.in_(picked)
+            else:
+                target = OutboxRow.id.in_(
+                    select(OutboxRow.id)
+                    .where(due)
+                    .order_by(OutboxRow.created_at)
+                    .limit(self.batch)
+                    .scalar_subquery()
+                )
+            session.execute(
+                update(OutboxRow)
+                .where(target)
+                .values(status=SENDING, next_attempt_at=now, claimed_by=token)
+                .execution_options(synchronize_session=False)
             )
-            for row in due:
-                row.status = SENDING
-                row.next_attempt_at = now
-            return [row.id for row in due]
+            session.flush()
+            claimed = session.execute(
+                select(OutboxRow.id)
+                .where((OutboxRow.claimed_by == token) & (OutboxRow.status == SENDING))
+                .order_by(OutboxRow.created_at)
+            )
+            ids = list(claimed.scalars().all())
+        self._held.update(dict.fromkeys(ids, token))
+        return ids
 
     def _send(self, row_id: str, now: datetime) -> str:
         with session_scope(self.url) as session:
@@ -249,11 +302,22 @@ class DeliveryWorker:
         except (OSError, smtplib.SMTPException) as exc:
             return self._failed(row_id, now, failure_reason(exc))
         with session_scope(self.url) as session:
-            row = session.get(OutboxRow, row_id)
+            row = self._still_ours(session, row_id)
+            if row is None:  # taken over as stale meanwhile: the other worker reports it
+                return "retry"
             row.status, row.sent_at, row.attempts = SENT, now, row.attempts + 1
             row.last_error = None
+            TIME_TO_DELIVERY.observe(max(0.0, (now - row.created_at).total_seconds()))
             self._tell(session, row, "sent", when=f"{now:%d/%m/%Y %H:%M} UTC")
         return "sent"
+
+    def _still_ours(self, session: Session, row_id: str) -> OutboxRow | None:
+        """The row, locked, if this worker still holds it."""
+        row = session.get(OutboxRow, row_id, with_for_update=True)
+        token = self._held.pop(row_id, None)
+        if row is None or row.status != SENDING or token is None or row.claimed_by != token:
+            return None
+        return row
 
     def _failed(self, row_id: str, now: datetime, error: str) -> str:
         """Record a refused or failed send; tell the operator (the log) and the referrer.
@@ -263,7 +327,9 @@ class DeliveryWorker:
         referrer is given the phone route.
         """
         with session_scope(self.url) as session:
-            row = session.get(OutboxRow, row_id)
+            row = self._still_ours(session, row_id)
+            if row is None:
+                return "retry"
             row.attempts += 1
             row.last_error = error[:REASON_LIMIT]
             where = f"{self.smtp.host}:{self.smtp.port} ({self.smtp.security})"

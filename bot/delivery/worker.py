@@ -12,8 +12,15 @@ import time
 from datetime import timedelta
 
 from bot.config import get_config
-from bot.delivery.heartbeat import beat
+from bot.delivery.heartbeat import beat as record_worker_alive
 from bot.delivery.outbox import DeliveryWorker, OutcomeHook, SmtpConfigError, SmtpSettings
+from bot.metrics import (
+    beat,
+    health_port,
+    heartbeat_readiness,
+    register_database_gauges,
+    serve_health,
+)
 from bot.referral.updates import UnknownReference, add_update, load_updates_key
 
 log = logging.getLogger("bot.delivery.worker")
@@ -70,6 +77,8 @@ def main() -> None:
             seconds=float(os.environ.get("PREVENT_DELIVERY_STALE_SECONDS", "300"))
         ),
         on_outcome=tell_referrer(load_updates_key(config.var_dir)),
+        # rows one worker claims at a time; several workers share the queue (outbox.py)
+        batch=int(os.environ.get("PREVENT_DELIVERY_BATCH", "20")),
     )
     log.info(
         "delivery worker started: %s every %ss, from %s",
@@ -77,9 +86,22 @@ def main() -> None:
         args.every or "once",
         smtp.sender,
     )
+    port = health_port()
+    if port is not None:  # /live, /ready (a round within 3 intervals), /metrics
+        register_database_gauges(config.database_url)
+        serve_health(port, heartbeat_readiness("delivery", max(60.0, 3 * args.every)))
     while True:
-        beat(config.database_url)  # the confirm path checks this before "on its way"
-        counts = worker.run_once()
+        try:
+            # The confirm path checks this row before telling a DSL "on its way".
+            record_worker_alive(config.database_url)
+            counts = worker.run_once()
+        except Exception as exc:  # noqa: BLE001 - the database is restarting: next round
+            if not args.every:
+                raise
+            log.error("delivery round failed: %s", type(exc).__name__)
+            counts = {}
+        else:
+            beat("delivery")
         if any(counts.values()):
             log.info("delivery: %(sent)d sent, %(retry)d to retry, %(dead)d dead", counts)
         if not args.every:

@@ -27,7 +27,25 @@ _STOP = frozenset(
     only s t don't can't i'm it's that's what's there's pupil pupils student students
     someone somebody please thanks thank hi hello tell know need want go going think
     ok okay really after before only true saying say says thing things stuff other about
-    whats""".split()
+    whats plain english simple simply nutshell briefly basically quick question
+    summary summarise summarize kind sort""".split()
+)
+#: "how does Channel work?" asks what Channel is; "work" is not the topic.
+_HOW_IT_WORKS = re.compile(r"\b(how (?:does|do|will|would|did) .{1,40}?) work(?:s|ing)?\b")
+#: "what do I do?" has one answer in the policy: talk to your DSL first (SET 2.5).
+_WHAT_TO_DO = re.compile(
+    r"\b(?:what (?:should|shall|do|must|can) (?:i|we) do|what now|what next|"
+    r"(?:what's|what is|whats) (?:my|our|the) (?:first|next) step|where do (?:i|we) start)\b"
+)
+#: Ages and school years become the words the policy uses ("a 24-year-old" is an adult).
+_AGE = re.compile(r"\b(?:aged?\s+(\d{1,2})|(\d{1,2})\s*-?\s*(?:years?|yrs?|yo)(?:[\s-]*olds?)?)\b")
+_SCHOOL_YEAR = re.compile(r"\b(?:year|yr|y)\s?(\d{1,2})s?\b")
+#: Danger that is denied ("no immediate danger", "nobody is at risk") is not about 999.
+_NEGATED_DANGER = re.compile(
+    r"\b(?:no|not|nobody|no one|noone|isn't|is not|aren't|are not|without|never)\b"
+    r"(?:\s+(?:in|at|an|any|a|is|are|seems?|to be|currently|right|now|of|obvious))*"
+    r"\s+(?:immediate|imminent|urgent|emergency|danger|dangerous|risk of harm)"
+    r"(?:\s+(?:danger|risk|threat|harm))?\b"
 )
 #: A few everyday words mapped to the policy's own ("permission" is how teachers say "consent").
 _SYNONYMS = {
@@ -81,21 +99,83 @@ _SYNONYMS = {
     "teenager": "child",
     "teen": "child",
     "under-18": "child",
+    "worried": "concern",
+    "worry": "concern",
+    "worries": "concern",
+    "worrying": "concern",
+    "concerned": "concern",
+    "concerns": "concern",
+    "help": "support",
+    "fast": "urgent",
+    "quickly": "urgent",
+    "quick": "urgent",
+    "asap": "urgent",
+    "soon": "urgent",
 }
 
 
 def tokens(text: str) -> list[str]:
     """Lower-cased content words with everyday synonyms folded onto the policy's words."""
-    words = _WORD.findall(text.lower().replace("\u2019", "'"))
+    words = _WORD.findall(_rewrite(text.lower().replace("\u2019", "'")))
     out = []
     for word in words:
         if word in _STOP:
             continue
         word = _SYNONYMS.get(word, word)
-        if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
-            word = word[:-1]  # a light plural fold: "panels" → "panel"
-        out.append(word)
+        out.append(_stem(word))
     return out
+
+
+_SUFFIXES = ("ations", "ation", "ings", "ing", "ies", "ied", "ed", "es", "e", "s", "y")
+
+
+def _stem(word: str) -> str:
+    """A light suffix fold so "defined", "define" and "defines" meet ("panels" → "panel")."""
+    if word.isdigit() or word.endswith("ss"):
+        return word
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= (3 if suffix == "s" else 4):
+            return word[: -len(suffix)]
+    return word
+
+
+def _age_word(match: re.Match[str]) -> str:
+    age = int(match.group(1) or match.group(2))
+    if age >= 18:
+        return " adult "
+    return f" {age} child " if age >= 16 else " child "
+
+
+def _rewrite(text: str) -> str:
+    """Ages to child / adult, denied danger dropped: before the words are counted."""
+    text = _NEGATED_DANGER.sub(" ", text)
+    text = _HOW_IT_WORKS.sub(r"\1", text)
+    text = _WHAT_TO_DO.sub(" dsl first ", text)
+    text = _AGE.sub(_age_word, text)
+    return _SCHOOL_YEAR.sub(" child ", text)
+
+
+#: Words that say how something is asked, not what about: left out when matching titles.
+_QUESTION_WORDS = frozenset(
+    "what how who where when why which explain explained explanation describe describ explan"
+    " overview mean means"
+    " meaning".split()
+)
+#: How much naming a topic's title counts, next to BM25 scores of about 5-20.
+TITLE_WEIGHT = 3.0
+#: ... and a query that is nothing but a title's words ("Channel in plain English").
+TITLE_EXACT = 5.0
+
+
+#: The examples (how people ask) against the topic's own words (what the policy says).
+EXAMPLE_WEIGHT = 0.65
+#: How much a topic's second-best example adds: several close examples beat one lucky one.
+SECOND_EXAMPLE = 0.0
+
+
+def _best_two(scores: list[float]) -> float:
+    top = sorted(scores, reverse=True)[:2] + [0.0, 0.0]
+    return top[0] + SECOND_EXAMPLE * top[1]
 
 
 @dataclass(frozen=True)
@@ -133,6 +213,7 @@ class GuidanceIndex:
             tokens(" ".join([t.title, t.title, " ".join(t.keywords) * 2, t.answer]))
             for t in self._topics
         ]
+        self._titles = [frozenset(tokens(t.title)) - _QUESTION_WORDS for t in self._topics]
         self._example_sets = [frozenset(doc) for doc in example_docs]
         self._examples = BM25Okapi(example_docs)
         self._texts = BM25Okapi(topic_docs)
@@ -148,12 +229,15 @@ class GuidanceIndex:
         if not words:
             return SearchResult((), False)
         per_example = self._examples.get_scores(words)
-        example_best = [0.0] * len(self._topics)
+        per_topic: list[list[float]] = [[] for _ in self._topics]
         for owner, score in zip(self._example_owner, per_example, strict=True):
-            example_best[owner] = max(example_best[owner], float(score))
+            per_topic[owner].append(float(score))
+        example_best = [_best_two(scores) for scores in per_topic]
         text_scores = self._texts.get_scores(words)
+        query = set(words)
         combined = [
-            0.65 * e + 0.35 * float(t) for e, t in zip(example_best, text_scores, strict=True)
+            EXAMPLE_WEIGHT * e + (1 - EXAMPLE_WEIGHT) * float(t) + self._title_bonus(query, i)
+            for i, (e, t) in enumerate(zip(example_best, text_scores, strict=True))
         ]
         order = sorted(range(len(combined)), key=lambda i: -combined[i])
         top, runner = combined[order[0]], combined[order[1]] if len(order) > 1 else 0.0
@@ -175,7 +259,23 @@ class GuidanceIndex:
             for i in order[:limit]
             if combined[i] > 0
         )
-        return SearchResult(ranked, confidence >= self._floor)
+        # Nothing but question words ("what did you mean?") names no topic at all.
+        asks_about_something = bool(set(words) - _QUESTION_WORDS)
+        return SearchResult(ranked, asks_about_something and confidence >= self._floor)
+
+    def _title_bonus(self, query: set[str], topic_index: int) -> float:
+        """A query that names a topic's title ("Channel in plain English") leans to it.
+
+        Scaled by how much of the title the query covers and how much of the query the
+        title covers, so "channel" favours "What Channel is" over "The Channel panel".
+        """
+        title = self._titles[topic_index]
+        if not title or not query:
+            return 0.0
+        content = query - _QUESTION_WORDS or query
+        shared = len(content & title)
+        exact = TITLE_EXACT if content == title else 0.0
+        return exact + TITLE_WEIGHT * (shared / len(title)) * (shared / len(content))
 
     def _closest_example(self, words: set[str], topic_index: int) -> float:
         """Best Jaccard overlap between the query and one example of the topic."""

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.guidance.loader import get_guidance
 from bot.guidance.model import Area, GuidanceBase, Topic
 from bot.guidance.retrieval import GuidanceIndex, SearchResult
+from bot.guidance.routing import route
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,23 @@ class GuidanceAnswer:
 
 
 @dataclass(frozen=True)
+class Routing:
+    """Whether to answer a message from the guidance before anything else.
+
+    Attributes:
+        answer_first: it asks for information the guidance answers confidently, even if it
+            also mentions a person or asks what to do (the answer comes first).
+        offer_triage: it is about a particular person, so working through the case is
+            offered after the answer.
+        result: the retrieval result for the message.
+    """
+
+    answer_first: bool
+    offer_triage: bool
+    result: SearchResult
+
+
+@dataclass(frozen=True)
 class NotSure:
     """Below the confidence floor: the closest topics and who to ask instead."""
 
@@ -53,7 +71,7 @@ class GuidanceService:
         """Answer by explicit topic id (a button) or by retrieval over the question."""
         if topic_id and topic_id in self.base.topics:
             return self._answer(self.base.topics[topic_id])
-        result = self.index.search(question)
+        result = self.search(question)
         if result.confident and result.best:
             return self._answer(result.best.topic)
         return self.not_sure(result, area_id)
@@ -62,7 +80,25 @@ class GuidanceService:
         return self._answer(self.base.topics[topic_id])
 
     def search(self, question: str) -> SearchResult:
-        return self.index.search(question)
+        """Retrieval over the message's questions first (chatter and case details off),
+        then over the whole message; the more confident of the two wins."""
+        focus = route(question).focus
+        whole = self.index.search(question)
+        if focus == question:
+            return whole
+        focused = self.index.search(focus)
+        if focused.confident:
+            return focused
+        if whole.confident:
+            return whole
+        return focused if _confidence(focused) >= _confidence(whole) else whole
+
+    def routing(self, text: str) -> Routing:
+        """Answer first when the message asks for information the guidance holds."""
+        asked = route(text)
+        result = self.search(text)
+        answer_first = asked.asks_information and result.confident
+        return Routing(answer_first, answer_first and asked.mentions_person, result)
 
     def not_sure(self, result: SearchResult, area_id: str = "") -> NotSure:
         suggestions = tuple(TopicLink(s.topic.id, s.topic.title) for s in result.ranked)
@@ -81,6 +117,10 @@ class GuidanceService:
             citation_labels=tuple(self.base.cite(topic.citations)),
             related=related,
         )
+
+
+def _confidence(result: SearchResult) -> float:
+    return result.best.confidence if result.best else 0.0
 
 
 @functools.lru_cache(maxsize=1)

@@ -13,7 +13,8 @@ and marked as a no-user prediction so it also outranks an active form's happy pa
    **When in doubt, ask** (issue 12): a weak sign of danger below every threshold gets
    `utter_check_danger` ("Is anyone in danger right now? If so, call 999 now.") first;
    then `action_resume_after_check` takes both out of the dialogue state, so the usual
-   answer to the same message follows in the same reply.
+   answer to the same message follows in the same reply (inside a form, the form goes on
+   and takes the message as its answer).
 2. **A failed custom action is made visible.** Rasa logs a custom action that raised and
    carries on as if nothing happened, leaving the user with silence. When the latest
    event is one of our actions or forms with nothing after it, the action produced no
@@ -102,6 +103,10 @@ class ImmediateRiskPolicy(Policy):
             response, events = self._risk_response(tracker)
             if response:
                 return self._force(response, domain, events)
+            if tracker.active_loop_name and _already_asked(tracker):
+                # Back from the danger question inside a form: the form takes the message
+                # as its answer (it validates only right after the user spoke, as now).
+                return self._force(tracker.active_loop_name, domain)
         elif latest_action == CHECK_RESPONSE:
             # Asked whether anyone is in danger; now step back so the usual answer follows.
             return self._force(RESUME_AFTER_CHECK, domain)

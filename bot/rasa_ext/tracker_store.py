@@ -92,6 +92,7 @@ from bot.store.crypto import (
     seal,
 )
 from bot.store.db import owner_hash
+from bot.store.schema import ensure_schema
 
 if TYPE_CHECKING:
     from rasa.core.brokers.broker import EventBroker
@@ -294,11 +295,8 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
             sa_event.listen(self.engine, "connect", _sqlite_secure_delete)
             self.engine.dispose()
 
-        try:
-            KeyBase.metadata.create_all(self.engine)
-        except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.ProgrammingError) as exc:
-            # Another process may be creating it at the same time (as in the parent).
-            logger.error(f"Could not create table 'conversation_keys': {exc}")
+        # Tables come from migrations (`make migrate`, target "tracker"), never made here.
+        ensure_schema(self.engine, "tracker")
 
     # --- sender ids --------------------------------------------------------------
 

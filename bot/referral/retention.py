@@ -20,6 +20,7 @@ from bot.config import get_config
 from bot.referral.drafts import get_store
 from bot.store.conversations import conversations_of, get_vault, unlink_draft
 from bot.store.db import DraftRow, session_scope, utcnow
+from bot.store.leader import Leadership
 
 log = logging.getLogger("bot.referral.retention")
 
@@ -77,8 +78,10 @@ def main() -> None:
     parser.add_argument("--every", type=float, default=0, help="seconds between runs (0: once)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    leadership = Leadership(get_config().database_url, "purge")  # one purge of N replicas
     while True:
-        purge_once()
+        if leadership.lead():
+            purge_once()
         if not args.every:
             return
         time.sleep(args.every)

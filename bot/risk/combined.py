@@ -33,6 +33,12 @@ def _evidence(text: str) -> str:
         f"{kind} " + ", ".join(f"'{w}'" for w in words) for kind, words in features.items()
     )
 
+#: The model's lean towards an emergency is a doubt only with one of these in the message
+#: (a target or a time alone is no sign of danger), and never over an idiom the rules know.
+_DOUBT_EVIDENCE = frozenset({"means", "act", "risk to life", "sign of danger"})
+
+_CALM_FRAMES = frozenset({"idiom", "joke", "lesson or story", "past", "resolved"})
+
 #: Evidence an idiom cannot explain away ("this paperwork is killing me, and he has a knife").
 _HARD_EVIDENCE = frozenset(
     {"means", "risk to life", "planning", "travel", "group", "proscribed organisation"}
@@ -52,7 +58,13 @@ def assess(text: str) -> RiskAssessment:
         return found
     verdict = get_model().verdict(clean[:20000])
     if verdict.label == "calm" or _ORDER[verdict.label] <= _ORDER[found.level]:
-        if found.level == "none" and not found.doubts and verdict.emergency >= DOUBT_THRESHOLD:
+        if (
+            found.level == "none"
+            and not found.doubts
+            and verdict.emergency >= DOUBT_THRESHOLD
+            and _DOUBT_EVIDENCE & set(get_detector().features(clean))
+            and not _CALM_FRAMES & set(get_detector().features(clean))
+        ):
             words = ", ".join(f"'{w}'" for w in verdict.emergency_words) or "its overall wording"
             doubt = RiskMatch(
                 rule="model_doubt",
@@ -71,6 +83,10 @@ def assess(text: str) -> RiskAssessment:
             return found
     if "idiom" in features and not _HARD_EVIDENCE & set(features):
         return found  # "going to kill it at the quiz tonight": the act is a figure of speech
+    if label == "police" and "referral description" in features and not _HARD_EVIDENCE & set(
+        features
+    ):
+        return found  # "for the form: he shares videos glorifying attacks, no plans known"
     if label == "police" and not _POLICE_EVIDENCE & set(features):
         return found  # no means, act, plan, travel or group: the model alone is not evidence
     template = load_lexicon()["model_reason"][label]

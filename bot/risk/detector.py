@@ -382,6 +382,11 @@ _FEATURES = {
     "terror_group": "group",
     "terror_support": "group activity",
     "idiom": "idiom",
+    "joke": "joke",
+    "discussion": "lesson or story",
+    "past": "past",
+    "resolved": "resolved",
+    "description": "referral description",
 }
 
 _QUESTION_STARTS = frozenset(

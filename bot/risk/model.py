@@ -29,13 +29,15 @@ from bot.config import PROJECT_ROOT
 
 LABELS = ("emergency", "police", "calm")
 RISK_INTENTS = {"report_emergency", "report_terrorism"}
-#: Above these probabilities the model alone raises a message (chosen on the blind set,
-#: tests/risk/blind_messages.yml; police is stricter because a concern for referral often
-#: reads like it).
-THRESHOLDS = {"emergency": 0.7, "police": 0.9}
+#: Above these probabilities the model alone raises a message. Emergency 0.7 was chosen on
+#: tests/risk/blind_messages.yml. Police was 0.9 ("a concern for referral often reads like
+#: it"); since issue 12 a police verdict of the model also needs means, an act, a plan,
+#: travel or a group in the message (bot.risk.combined), and at 0.7 no more of the 1,925 calm
+#: texts of the project (risk sets, NLU examples, dev.yml) were flagged than at 0.9.
+THRESHOLDS = {"emergency": 0.7, "police": 0.7}
 #: Between this and the emergency threshold the model's lean is a doubt: the assistant asks
 #: whether anyone is in danger right now (issue 12, "when in doubt, ask").
-DOUBT_THRESHOLD = 0.35
+DOUBT_THRESHOLD = 0.5
 
 
 #: The only files the model learns from, relative to `data/risk/` (glob patterns allowed).

@@ -256,6 +256,15 @@ class ConversationVault:
                         .values(data=seal_event(key, owner, row_id, redacted))
                     )
                     changed += 1
+            if changed:
+                # A fresh wrapping of the same key: every process that caches decrypted
+                # events (bot.runtime.tracker_store) sees the key row change and reads again.
+                fresh = self._keys.wrap(key, key_record(owner))
+                conn.execute(
+                    keys.update()
+                    .where(keys.c.sender_hash == owner)
+                    .values(key_version=fresh.version, wrapped_key=fresh.blob)
+                )
         return changed
 
     def erase(self, owner: str) -> int:

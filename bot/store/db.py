@@ -20,6 +20,8 @@ from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, create_en
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
+from bot.store.schema import ensure_schema
+
 Base = declarative_base()
 
 
@@ -95,11 +97,7 @@ def make_engine(url: str) -> Engine:
             cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten
             cursor.close()
 
-    Base.metadata.create_all(engine)
     return engine
-
-
-_created: dict[str, int] = {}
 
 
 @functools.lru_cache(maxsize=4)
@@ -111,13 +109,11 @@ def _factory(url: str) -> sessionmaker:
 def session_scope(url: str) -> Iterator[Session]:
     """A transaction: committed on success, rolled back on error.
 
-    Tables of models imported since the engine was made are created first (cheap when
-    they exist), so a module with its own table (the outbox) works on any URL.
+    Tables are made by migrations only (`make migrate`); the first use of a database in
+    a process checks it is at the newest revision (`bot.store.schema.ensure_schema`).
     """
     factory = _factory(url)
-    if len(Base.metadata.tables) != _created.get(url, 0):
-        Base.metadata.create_all(factory.kw["bind"])
-        _created[url] = len(Base.metadata.tables)
+    ensure_schema(factory.kw["bind"], "app")
     session: Session = factory()
     try:
         yield session

@@ -23,7 +23,26 @@ _LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
 _UNSURE = re.compile(
     r"\b(not sure|unsure|(i )?(don'?t|do not|dont) know(?! of)|no idea|not certain|maybe|"
     r"possibly|perhaps|can'?t say|cannot say|idk|dunno|unclear|hard to say|might be|"
-    r"not (totally|really|entirely) sure)\b"
+    r"not (totally|really|entirely) sure|can'?t tell|couldn'?t say|no clue)\b"
+)
+# A reply's first words decide it: "Yes, he said ..., though he hasn't threatened anyone" is
+# a yes to the question asked; what follows is read for other facts, not as the answer.
+_LEAD_UNSURE = re.compile(
+    r"^\s*(not sure|unsure|(i'?m |i am )?(not (\w+ )?sure|unsure)|"
+    r"(i )?(don'?t|do not|dont) know(?! of)|no idea|not certain|maybe|possibly|perhaps|"
+    r"idk|dunno|hard to say|can'?t say|"
+    r"no clue|unclear)\b"
+)
+_LEAD_NO = re.compile(
+    r"^\s*(no|nope|nah|not really|not that i|not as far as i|not yet|none|nothing|never|n|"
+    r"nobody|no one|negative|i don'?t think so|i doubt it|definitely not|certainly not|"
+    r"absolutely not|not at all|not to my knowledge)\b"
+)
+_LEAD_YES = re.compile(
+    r"^\s*(yes|yeah|yep|yup|yea|y|aye|correct|definitely|absolutely|certainly|sure|true|"
+    r"i think so|i believe so|it seems so|looks like it|a (bit|little)|a few times|"
+    r"sometimes|once or twice|unfortunately,? yes|sadly,? yes|he did|she did|they did|"
+    r"he has|she has|they have|he does|she does|they do|i have|i did|we have|done|already)\b"
 )
 _YES = re.compile(
     r"^\s*(yes|yeah|yep|yup|yea|y|aye|correct|definitely|absolutely|certainly|sure|true|"
@@ -35,7 +54,29 @@ _NO = re.compile(
     r"\b(haven'?t|hasn'?t|didn'?t|don'?t|doesn'?t|isn'?t|aren'?t|wasn'?t|weren'?t|"
     r"not yet|no one|nobody|nothing like that|no sign|no signs)\b"
 )
-_NEGATORS = re.compile(r"\b(no|not|never|without|nothing|none|nobody|\w+n'?t)\b")
+# Whole sentences instead of a button: "I haven't noticed anything like that" is a no; "he's
+# been hanging around with older lads who are into it" describes something seen, so a yes.
+_SENTENCE_NO = re.compile(
+    r"\b(not that i('?ve| have)?( \w+)? (seen|noticed|know|heard|am aware|'m aware|can see)|"
+    r"(i )?(haven'?t|have not|hadn'?t|didn'?t|did not) (\w+ )?(seen|noticed|heard|spotted|"
+    r"picked up)|nothing (like that|of the sort|i('?ve| have) (seen|noticed|heard)|that i know)|"
+    r"(he|she|they|it)('?s| is| are| has| have)? (not|never|hasn'?t|haven'?t|doesn'?t|don'?t|"
+    r"didn'?t|isn'?t|aren'?t|wasn'?t)\b|no (sign|signs|evidence|indication)|none that i)"
+)
+_SENTENCE_YES = re.compile(
+    r"\b(i('?ve| have)? (seen|noticed|heard|spotted|found|witnessed)|"
+    r"(he|she|they)('s| has| have| is| are)? (been|started|begun|keeps?|kept|said|says|told|"
+    r"wrote|writes|posted|posts|shared|shares|showed|shows|talks?|talked|has|had|does|did|"
+    r"was|were|gets|got|goes|went|spends?|spent|hangs?|hung|follows?|followed|watches|"
+    r"watched|joined|wants?|wanted|made|makes|called|calls|drew|draws|wears|wore|uses?|used)\b|"
+    r"there (is|are|was|were|have been|has been))"
+)
+# "n't" needs its apostrophe (or a known spelling without one): a bare `\w+nt` would take
+# "student", "parent" or "different" for a negation.
+_NEGATORS = re.compile(
+    r"\b(no|not|never|without|nothing|none|nobody|cannot|\w+n't|"
+    r"(do|does|did|is|was|are|were|wo|has|have|had|should|would|could|ca)nt)\b"
+)
 _AGE_PATTERNS = [
     re.compile(r"\b(\d{1,3})\s*(?:-\s*)?(?:years?|yrs?|yo)\b(?:[\s-]*old)?"),
     re.compile(r"\baged?\s*(?:is\s*)?(\d{1,3})\b"),
@@ -54,9 +95,14 @@ _CHILD_WORDS = re.compile(
 )
 _ADULT_WORDS = re.compile(
     r"\b(adult|man|woman|over 18|18\+|grown[- ]up|parent of|colleague|staff member|"
-    r"member of staff|apprentice over 18)\b"
+    r"member of staff|apprentice over 18|mature student|pensioner|retired|"
+    r"in (his|her|their) (early |mid |late )?(twenties|thirties|forties|fifties|sixties|"
+    r"seventies|20s|30s|40s|50s|60s|70s))\b"
 )
-_DSL_WORDS = re.compile(r"\b(dsl|designated safeguarding lead|safeguarding lead|prevent lead)\b")
+_DSL_WORDS = re.compile(
+    r"\b(dsl|designated safeguarding lead|safeguarding lead|prevent lead|head of safeguarding|"
+    r"safeguarding team|designated (safeguarding )?(person|teacher|officer))\b"
+)
 _DSL_NOT_YET = re.compile(
     r"\b(haven'?t|have not|hasn'?t|not yet|didn'?t|not spoken|not talked|no)\b"
 )
@@ -77,7 +123,10 @@ _ADULT_CONSENT = [
         "given",
         re.compile(
             r"\b(agreed|agrees|consent(ed|s)? given|gave (their |his |her )?consent|"
-            r"happy (for|to)|is fine with|ok with|okay with|said yes|says yes|yes)\b"
+            r"happy (for|to|with)|is fine with|ok with|okay with|said yes|says yes|yes|"
+            r"(that'?s|it'?s|that is|it is) (fine|ok|okay|alright|all right)|"
+            r"(he|she|they)'?s happy|"
+            r"doesn'?t mind|don'?t mind|gave (us )?permission|go ahead)\b"
         ),
     ),
     (
@@ -100,6 +149,36 @@ def _lexicon() -> dict[str, list[re.Pattern[str]]]:
     }
 
 
+#: The proscribed-organisations list the risk check keeps as data (guidance/risk/, issue 12),
+#: used when present; the `terrorism` lexicon keeps a minimal list of its own otherwise.
+PROSCRIBED_FILE = (
+    Path(__file__).resolve().parents[2] / "guidance" / "risk" / ("proscribed_organisations.yml")
+)
+_JOINS = (
+    r"(member|members|recruiter) of|joined|joining|join|recruited (into|by)|fight(ing)? for|"
+    r"fought for|pledged allegiance to|signed up (to|with|for)|(is|was) part of|"
+    r"(funding|financing|sending money to|raising money for)"
+)
+
+
+@functools.lru_cache(maxsize=2)
+def proscribed_pattern(path: Path = PROSCRIBED_FILE) -> re.Pattern[str] | None:
+    """Membership of, joining, fighting or raising money for a named proscribed organisation,
+    from the list's names and aliases (None when the list is not there)."""
+    if not path.exists():
+        return None
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    names: set[str] = set()
+    for org in data.get("organisations") or []:
+        for name in [org.get("name"), *(org.get("aliases") or [])]:
+            if name and len(str(name)) >= 3:
+                names.add(re.escape(_normal(str(name))))
+    if not names:
+        return None
+    alternatives = "|".join(sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({_JOINS}) (the )?({alternatives})(?![\w-])")
+
+
 def _normal(text: str) -> str:
     text = (text or "").lower().replace("\u2019", "'").replace("\u2018", "'")
     return re.sub(r"\s+", " ", text).strip()
@@ -116,16 +195,58 @@ def _mentions(name: str, text: str, respect_negation: bool = True) -> bool:
     return False
 
 
+_CONFUSED = re.compile(
+    r"\b(what do you mean|what does (that|this|it) mean|(don'?t|do not) understand|"
+    r"(don'?t|do not) get (it|the question|what you mean)|confused by|explain (the|that|this) "
+    r"question|what counts as|what is meant by)\b"
+)
+
+
+def _names_proscribed(text: str) -> bool:
+    pattern = proscribed_pattern()
+    if pattern is None:
+        return False
+    for match in pattern.finditer(text):
+        clause = re.split(r"[,.;!?]| but ", text[max(0, match.start() - 25) : match.start()])[-1]
+        if not _NEGATORS.search(clause):
+            return True
+    return False
+
+
 def yes_no(text: str) -> str | None:
-    """A yes / no / not-sure reading of a short answer, or None if it isn't one."""
+    """A yes / no / not-sure reading of a reply, or None if it isn't one.
+
+    The first words decide ("Yes, though he hasn't threatened anyone" is a yes); only when
+    they say nothing does the rest of the sentence count.
+    """
     t = _normal(text)
-    if not t:
-        return None
+    if not t or _CONFUSED.search(t):
+        return None  # "I don't understand the question" is not a "no"
+    if _LEAD_UNSURE.match(t):
+        return "unsure"
+    if _LEAD_NO.match(t):
+        return "no"
+    if _LEAD_YES.match(t):
+        return "yes"
     if _UNSURE.search(t):
         return "unsure"
-    if _NO.search(t):
+    if _SENTENCE_NO.search(t) or _NO.search(t):
         return "no"
     if _YES.search(t):
+        return "yes"
+    return None
+
+
+def statement_reading(text: str) -> str | None:
+    """A sentence given in place of a button: a described sighting is a yes, "I haven't
+    noticed anything" a no, a question or nothing recognisable None."""
+    t = _normal(text)
+    if not t or t.endswith("?"):
+        return None
+    reading = yes_no(t)
+    if reading:
+        return reading
+    if _SENTENCE_YES.search(t) and len(t.split()) >= 3:
         return "yes"
     return None
 
@@ -200,19 +321,29 @@ def _dsl_fact(text: str) -> str | None:
 
 
 def mentioned_facts(text: str) -> dict[str, Any]:
-    """Facts a free-text message states, whatever was asked."""
+    """Facts a free-text message states, whatever was asked.
+
+    What was seen or heard (symbols, material, words) is kept apart from the person's own
+    account of it: "he says it means nothing" sets `denial`, never `ideology: no` (SET 2.3).
+    """
     t = _normal(text)
     facts: dict[str, Any] = dict(_age_facts(t, asked=False))
-    denies_ideology = _mentions("ideology_denial", t, respect_negation=False)
-    if denies_ideology:
-        facts["ideology"] = "no"
+    if _mentions("account_denial", t, respect_negation=False):
+        facts["denial"] = "yes"
     for dimension in ("engagement", "intent", "capability"):
         if _mentions(dimension, t):
             facts[dimension] = "yes"
-    if not denies_ideology and (
-        _mentions("ideology", t) or any(facts.get(d) == "yes" for d in ("engagement", "intent"))
-    ):
+    if _mentions("appearance", t) and _mentions("ideology", t):
+        facts["engagement"] = "yes"  # dressing "to accord with the group" (SET 2.3), not faith
+    if _mentions("terrorism", t) or _names_proscribed(t):
+        facts["terrorism"] = "yes"
+    signs = any(facts.get(d) == "yes" for d in ("engagement", "intent", "terrorism"))
+    studied = _mentions("study_context", t, respect_negation=False)
+    seen = signs or (_mentions("ideology", t) and not studied)
+    if seen:
         facts["ideology"] = "yes"
+    elif _mentions("ideology_denial", t, respect_negation=False):
+        facts["ideology"] = "no"
     if _mentions("other_safeguarding", t):
         facts["other_safeguarding"] = "yes"
     if _NO_DANGER.search(t):
@@ -221,20 +352,82 @@ def mentioned_facts(text: str) -> dict[str, Any]:
     if dsl:
         facts["dsl_consulted"] = dsl
     facts.update(_family_facts(t))
+    area = area_from_text(t)
+    if area:
+        facts["area"] = area
     return facts
+
+
+_AREAS = (
+    (
+        "southend",
+        re.compile(
+            r"\b(southend|leigh[- ]on[- ]sea|westcliff|shoeburyness|thorpe bay|prittlewell|"
+            r"eastwood)\b"
+        ),
+    ),
+    (
+        "thurrock",
+        re.compile(
+            r"\b(thurrock|grays|tilbury|purfleet|stanford[- ]le[- ]hope|corringham|"
+            r"chafford hundred|south ockendon|aveley|east tilbury)\b"
+        ),
+    ),
+    (
+        "essex",
+        re.compile(
+            r"\b(essex(?! police)|chelmsford|colchester|basildon|harlow|braintree|brentwood|"
+            r"billericay|clacton|witham|maldon|rayleigh|wickford|epping|loughton|canvey|"
+            r"harwich|saffron walden|halstead|rochford|benfleet|southminster|"
+            r"burnham[- ]on[- ]crouch)\b"
+        ),
+    ),
+)
+
+
+def area_from_text(text: str) -> str | None:
+    """The SET area a message names ("a school in Southend", "Thurrock", "Essex"), if any.
+
+    Southend and Thurrock come before Essex: "Southend, Essex" is Southend's contacts
+    (SET Annex B lists each area's own leads).
+    """
+    t = _normal(text)
+    for area, pattern in _AREAS:
+        if pattern.search(t):
+            return area
+    return None
+
+
+#: What counts as an answer to each question, beyond the fact itself.
+_ANSWERED_BY = {"age_group": ("age",), "family_aware": ("family_implicated",)}
+
+
+def answers_question(asked: str, facts: dict[str, Any]) -> bool:
+    """Whether the facts read from a reply answer the question asked.
+
+    A family implicated answers "does the family know?": consent is not sought from a
+    family that is implicated (SET 2.4), so the question need not be pressed.
+    """
+    if asked in facts:
+        return True
+    if asked == "family_aware":
+        return facts.get("family_implicated") == "yes"
+    return any(k in facts for k in _ANSWERED_BY.get(asked, ()))
 
 
 def answer_facts(asked: str, text: str) -> dict[str, Any]:
     """The facts a reply gives: first as an answer to `asked`, then anything else it says."""
     t = _normal(text)
     facts = mentioned_facts(t)
+    if _CONFUSED.search(t):
+        return facts  # a question about the question: answered by "why?", then asked again
     if asked == "age_group":
         facts.update(_age_facts(t, asked=True))
         return facts
     if asked == "family_aware":
         family = _family_facts(t)
-        if "family_aware" not in family:
-            reading = yes_no(t)
+        if "family_aware" not in family and family.get("family_implicated") != "yes":
+            reading = statement_reading(t)
             if reading:
                 family["family_aware"] = reading
         facts.update(family)
@@ -251,24 +444,42 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
                 facts["adult_consent"] = "not_asked"
         return facts
     if asked == "dsl_consulted":
-        reading = _dsl_fact(t) or yes_no(t)
+        reading = _dsl_fact(t) or statement_reading(t)
         if reading:
             facts["dsl_consulted"] = reading
         return facts
     reading = yes_no(t)
-    if "dsl_consulted" in facts and _DSL_WORDS.search(t):
+    about_dsl = "dsl_consulted" in facts and bool(_DSL_WORDS.search(t))
+    if about_dsl:
         reading = None  # "yes, I spoke to our DSL": the yes is about the DSL, not the question
-    if asked in ("engagement", "intent", "capability", "other_safeguarding", "ideology"):
-        if reading is None and facts.get(asked) == "yes":
-            reading = "yes"
-        if reading is None and asked == "ideology" and facts.get("ideology"):
+    if asked in ("engagement", "intent", "capability", "other_safeguarding", "terrorism"):
+        if facts.get(asked) == "yes" and reading != "unsure":
+            reading = "yes"  # what the reply describes counts, whatever word it starts with
+        if reading is None and facts.get("denial") == "yes":
+            reading = "unsure"  # their own account answers nothing about what was seen
+        if reading is None and asked != "terrorism" and not about_dsl:
+            reading = statement_reading(t)
+    if asked == "immediate_risk" and reading is None and facts.get("immediate_risk"):
+        reading = facts["immediate_risk"]
+    if asked == "ideology":
+        if reading is None and facts.get("ideology"):
             reading = facts["ideology"]
-        if reading == "no" and asked == "ideology":
-            # "No, nothing to do with extremism": the dimensions need no asking.
+        if reading is None and _ABOUT_VIEWS.search(t):
+            reading = "yes"  # "it's about his views on Jewish people"
+        if reading == "no":
             facts.pop("ideology", None)
+        if reading is None and facts.get("other_safeguarding") == "yes":
+            reading = "no"  # "it's about mate crime": a different kind of worry
     if reading:
         facts[asked] = reading
     return facts
+
+
+_ABOUT_VIEWS = re.compile(
+    r"\b(views?|beliefs?|opinions?|ideas|ideology|politics|political|cause|movement|"
+    r"extrem\w*|radical\w*|racis\w*|hatred|hateful|antisemit\w*|islamophob\w*|homophob\w*|"
+    r"misogyn\w*|supremac\w*|propaganda)\b"
+)
 
 
 _WH_START = re.compile(

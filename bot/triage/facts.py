@@ -13,7 +13,19 @@ Answer = Literal["yes", "no", "unsure"]
 ANSWERS: tuple[str, ...] = ("yes", "no", "unsure")
 AdultConsent = Literal["given", "refused", "not_asked", "unsure"]
 ADULT_CONSENT: tuple[str, ...] = ("given", "refused", "not_asked", "unsure")
-AgeGroup = Literal["child", "adult"]
+AgeGroup = Literal["child", "adult", "unsure"]
+AGE_GROUPS: tuple[str, ...] = ("child", "adult", "unsure")
+#: Facts a practitioner observes. Once "yes", a later "no" (often the person's own account of
+#: it: "he says it means nothing") does not erase it: what staff saw stands (SET 2.3).
+OBSERVED: tuple[str, ...] = (
+    "terrorism",
+    "ideology",
+    "engagement",
+    "intent",
+    "capability",
+    "other_safeguarding",
+    "family_implicated",
+)
 
 #: The age from which the SET policy treats someone as an adult for consent (SET 2.4).
 ADULT_AGE = 18
@@ -40,6 +52,9 @@ class TriageFacts:
     adult_consent: AdultConsent | None = None
     public_interest: Answer | None = None
     capacity_concern: Answer | None = None
+    #: The person's own account plays it down ("just curious", "he says it means nothing").
+    #: Recorded apart from what was observed, and never turned into `ideology: no`.
+    denial: Answer | None = None
 
     def merged(self, **new: Any) -> TriageFacts:
         """A copy with the given facts set (unknown names and None values are ignored)."""
@@ -65,7 +80,7 @@ class TriageFacts:
                 if 0 <= age <= 120:
                     clean["age"] = age
             elif f.name == "age_group":
-                if value in ("child", "adult"):
+                if value in AGE_GROUPS:
                     clean["age_group"] = value
             elif f.name == "adult_consent":
                 if value in ADULT_CONSENT:
@@ -74,6 +89,24 @@ class TriageFacts:
                 clean[f.name] = value
         return cls(**clean)
 
+    def combined(self, new: dict[str, Any]) -> TriageFacts:
+        """These facts with `new` added, observed facts first (SET 2.3, 2.5).
+
+        An observed "yes" is never replaced by a later "no" or "not sure", and `ideology: no`
+        is not taken while a sign on one of the three dimensions has been seen: the person's
+        account, or a passing "it's nothing", does not erase what staff saw or heard.
+        """
+        values = {k: v for k, v in new.items() if v is not None}
+        for name in OBSERVED:
+            if getattr(self, name) == "yes" and values.get(name) not in (None, "yes"):
+                values.pop(name)
+        if values.get("age_group") == "unsure" and self.age_group in ("child", "adult"):
+            values.pop("age_group")
+        merged = TriageFacts.from_mapping({**self.as_dict(), **values})
+        if merged.ideology == "no" and merged.any_indicator:
+            merged = replace(merged, ideology=self.ideology if self.ideology != "no" else None)
+        return merged
+
     # -- derived ---------------------------------------------------------------------------
 
     @property
@@ -81,6 +114,11 @@ class TriageFacts:
         if self.age is not None:
             return "adult" if self.age >= ADULT_AGE else "child"
         return self.age_group
+
+    @property
+    def seen(self) -> str:
+        """ "yes" once a sign on any of the three dimensions has been seen (derived fact)."""
+        return "yes" if self.any_indicator else "no"
 
     @property
     def any_indicator(self) -> bool:

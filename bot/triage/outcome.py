@@ -21,6 +21,26 @@ class AreaContact:
     area_contact: str
     police_phone: str
     police_inbox: str
+    #: The date caveat of guidance/contacts.yml: Annex B is from April 2019.
+    contacts_dated: str = ""
+
+
+def area_contact(base: Any, area_id: str | None, inbox: str, default_area: str) -> AreaContact:
+    """The contact for the area named in the conversation (else the default) and the
+    configured inbox, with the Annex B date caveat (SET Annex B, SET 2.5).
+
+    `base` is the loaded guidance (bot.guidance.GuidanceBase): its contacts.yml is the one
+    place contacts live.
+    """
+    area = base.area((area_id or default_area).lower())
+    first = next((c for c in area.contacts if c.email), None)
+    return AreaContact(
+        area_name=area.name,
+        area_contact=f"{first.name} ({first.email})" if first else area.prevent_inbox,
+        police_phone=base.police.phone,
+        police_inbox=inbox,
+        contacts_dated=base.contacts_dated,
+    )
 
 
 @dataclass(frozen=True)
@@ -119,6 +139,10 @@ class Triage:
             **contact.__dict__,
         }
         reasons = [w.reasons[r].format(**values) for r in row.reasons]
+        if facts.denial == "yes" and row.outcome not in ("emergency", "police"):
+            reasons.append(w.reasons["denial_noted"])
+        if facts.other_safeguarding == "yes" and row.outcome in ("refer", "consult_dsl"):
+            reasons.append(w.reasons["also_safeguarding"])
         if _unsure_topics(facts):
             reasons.append(w.reasons["unsure_answers"].format(**values))
         notes, note_citations = self._notes(facts, row.outcome)
@@ -136,6 +160,8 @@ class Triage:
 
     def _notes(self, facts: TriageFacts, outcome: str) -> tuple[list[str], list[str]]:
         keys: list[str] = []
+        if outcome == "safeguarding" and facts.family_implicated == "yes":
+            keys.append("child_family_implicated")
         if outcome in ("refer", "consult_dsl"):
             if facts.effective_age_group != "adult":
                 keys.append("child_family")
@@ -154,6 +180,7 @@ class Triage:
 def _unsure_topics(facts: TriageFacts) -> list[str]:
     names = {
         "immediate_risk": "immediate danger",
+        "terrorism": "whether an offence or travel is being planned",
         "ideology": "a link to extremism",
         "engagement": "engagement",
         "intent": "intent",

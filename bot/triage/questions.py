@@ -23,6 +23,8 @@ def remaining(facts: TriageFacts) -> list[str]:
     need("immediate_risk")
     if facts.immediate_risk == "yes":
         return todo
+    if facts.terrorism == "yes":  # the police route supersedes the rest (Thurrock pack)
+        return todo
     if facts.age is None and facts.age_group is None:
         todo.append("age_group")
     extremism_possible = facts.ideology != "no" or facts.any_indicator
@@ -31,10 +33,16 @@ def remaining(facts: TriageFacts) -> list[str]:
     if extremism_possible:
         for dimension in ("engagement", "intent", "capability"):
             need(dimension)
+    if "unsure" in (facts.intent, facts.capability) or "yes" in (facts.intent, facts.capability):
+        # Intent or capability seen: is anything being planned? (SET 2.4, Thurrock pack)
+        need("terrorism")
     indicators_known = None not in (facts.engagement, facts.intent, facts.capability)
-    no_extremism = facts.ideology == "no" or (indicators_known and facts.indicators_all_no)
-    if no_extremism:
+    if facts.ideology == "no" and not facts.any_indicator:
         need("other_safeguarding")
+        return todo
+    if indicators_known and facts.indicators_all_no:
+        if facts.ideology != "yes":  # views of concern go to the lead whatever else (SET 2.5)
+            need("other_safeguarding")
         return todo
     if not (facts.any_indicator or facts.any_indicator_unsure) and not todo:
         need("other_safeguarding")
@@ -44,7 +52,7 @@ def remaining(facts: TriageFacts) -> list[str]:
         need("adult_consent")
         if facts.adult_consent == "refused":
             need("public_interest")
-    else:
+    elif facts.family_implicated != "yes":  # consent is not sought from an implicated family
         need("family_aware")
     need("dsl_consulted")
     return todo

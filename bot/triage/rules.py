@@ -51,6 +51,8 @@ def _value(facts: TriageFacts, name: str) -> str | None:
         return indicator_state(facts)
     if name == "age_group":
         return facts.effective_age_group
+    if name == "seen":
+        return facts.seen
     value = getattr(facts, name)
     return None if value is None else str(value)
 
@@ -60,7 +62,12 @@ class DecisionTable:
     rows: tuple[Row, ...]
 
     def decide(self, facts: TriageFacts) -> Row | None:
-        """The first row that matches, or None while facts are still missing."""
+        """The first row that matches, or None while facts are still missing.
+
+        Order is precedence: rows are listed safety first (emergency, police, refer,
+        consult_dsl, safeguarding, no_concern where several could hold), and the tests in
+        tests/triage/test_precedence.py fail if the rows are reordered.
+        """
         return next((row for row in self.rows if row.matches(facts)), None)
 
 
@@ -75,7 +82,7 @@ def _as_value(value: Any) -> str:
 
 def parse_table(data: dict[str, Any], known_facts: Sequence[str]) -> DecisionTable:
     rows = []
-    allowed_names = set(known_facts) | {"indicators"}
+    allowed_names = set(known_facts) | {"indicators", "seen"}
     for i, raw in enumerate(data.get("rows") or []):
         where = f"decision table row {raw.get('id', i + 1)!r}"
         try:

@@ -29,7 +29,12 @@ from pathlib import Path
 
 from tests.helpers.servers import ROOT, free_port, running_assistant, trained_model
 
-LOAD = ROOT.parent / "shared" / "eval" / "load.py"
+# the shared load generator: next to the repository (/work/main) or to the worktrees
+LOAD = next(
+    (p for p in (ROOT.parent / "shared" / "eval" / "load.py",
+                 ROOT.parent.parent / "shared" / "eval" / "load.py") if p.exists()),
+    ROOT.parent / "shared" / "eval" / "load.py",
+)
 FORM_ANSWERS = [
     "start a referral",
     "no",
@@ -310,21 +315,86 @@ def stock_assistant(results: list[str]) -> None:
             proc.wait(timeout=30)
 
 
+SESSION_MESSAGES = [
+    "what is prevent?", "what is channel?", "where do I send the referral form?",
+    "who is the prevent lead in essex?", "what happens after a referral?",
+]
+
+
+def session_length(url: str, turns: int = 150) -> str:
+    """One conversation of `turns` turns: is latency flat in session length?"""
+    sender = f"session-{uuid.uuid4().hex[:6]}"
+    took = [say(url, sender, SESSION_MESSAGES[t % len(SESSION_MESSAGES)]) for t in range(turns)]
+    first, last = statistics.median(took[:10]), statistics.median(took[-10:])
+    return (
+        f"session length: median turns 1-10 {first * 1000:.0f} ms, "
+        f"turns {turns - 9}-{turns} {last * 1000:.0f} ms ({last / first:.2f}x)"
+    )
+
+
+def prod_profile(model: Path, replicas: int, results: list[str], session: bool) -> None:
+    """The production profile (scripts/prod.py) on loopback: PostgreSQL, Redis, haproxy."""
+    import os
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from prod import Profile
+
+    var = Path(tempfile.mkdtemp(prefix="prevent-bench-"))
+    os.chmod(var, 0o711)  # noqa: S103 - the PostgreSQL server user passes through
+    profile = Profile(
+        model=str(model), replicas=replicas, var_dir=var, rasa_port=free_port(),
+        action_port=free_port(), pg_port=free_port(), redis_port=free_port(),
+        rasa_base_port=free_port(), action_base_port=free_port(),
+        metrics_base_port=free_port(), jobs=False, extras=False,
+        extra_env={"PREVENT_MIGRATE_ON_START": ""},
+    )
+    label = f"prod profile, {replicas} replica{'s' if replicas > 1 else ''}"
+    try:
+        profile.start(timeout=600)
+        for n in (1, 5, 50):
+            results.append(f"{label}, {run_load(profile.url, n)}")
+        if session:
+            results.append(f"{label}, {session_length(profile.url)}")
+        rss = [f"{p.name} {rss_mb(p.proc.pid):.0f}" for p in profile.all() if p.alive()]
+        results.append(f"{label}: RSS MB " + ", ".join(rss))
+    finally:
+        profile.stop()
+        import shutil
+
+        shutil.rmtree(var, ignore_errors=True)
+
+
 def main() -> None:
+    import os
+
+    # throwaway databases, migrated at first use (bot/store/schema.py), as in the tests
+    os.environ.setdefault("PREVENT_MIGRATE_ON_START", "1")
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
         "--stock", action="store_true", help="also measure a stock rasa init assistant"
     )
     parser.add_argument("--skip-training", action="store_true")
+    parser.add_argument(
+        "--prod", action="store_true", help="also the production profile, 1 and 2 replicas"
+    )
+    parser.add_argument(
+        "--session", action="store_true", help="latency against session length (150 turns)"
+    )
+    parser.add_argument("--only-load", action="store_true", help="skip the non-load figures")
     args = parser.parse_args()
-    results = [detector_timing(), render_timing(), seal_and_queue_timing()]
-    if not args.skip_training:
+    results = [] if args.only_load else [
+        detector_timing(), render_timing(), seal_and_queue_timing()
+    ]
+    if not args.skip_training and not args.only_load:
         results.append(training_time())
     model = trained_model()
     with tempfile.TemporaryDirectory() as tmp, running_assistant(model, Path(tmp) / "var") as bot:
         for n in (1, 5, 50):
             results.append(f"this assistant, {run_load(bot.rest_url, n)}")
-        results.append(form_load(bot.rest_url, 50))
+        if args.session:
+            results.append(f"this assistant, {session_length(bot.rest_url)}")
+        if not args.only_load:
+            results.append(form_load(bot.rest_url, 50))
         drafts_db = Path(tmp) / "var" / "prevent.db"
         tracker_db = Path(tmp) / "var" / "tracker.db"
         size = lambda p: sum(f.stat().st_size for f in p.parent.glob(p.name + "*"))  # noqa: E731
@@ -337,6 +407,9 @@ def main() -> None:
             results.append(f"{name} RSS after the load: {rss_mb(bot.pids[key]):.0f} MB")
     if args.stock:
         stock_assistant(results)
+    if args.prod:
+        for replicas in (1, 2):
+            prod_profile(model, replicas, results, args.session)
     print("\n".join(["", "== benchmark results =="] + results))
 
 

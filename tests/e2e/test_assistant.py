@@ -218,3 +218,34 @@ def test_the_server_log_has_no_template_or_slot_errors(assistant):
     log = (assistant.var_dir / "rasa.log").read_text()
     assert "interpolator" not in log
     assert "non existent slot" not in log
+
+
+def test_triage_in_own_words_uses_the_area_named_and_keeps_what_was_seen(assistant):
+    """Issue 13: a denial does not erase a symbol; reasoned answers count; the area named
+    gives the contact, with the Annex B date caveat; the configured inbox is named."""
+    sender = _sender()
+    replies = assistant.say(
+        sender,
+        "I'm at a school in Thurrock. Should I refer a 14 year old who has an ISIS flag as his "
+        "phone background? He says it means nothing.",
+    )
+    said, outcomes = [_text(replies)], _outcomes(replies)
+    answers = [
+        "No, nobody is in danger",
+        "Yes – he said the attackers were brave, though he hasn't threatened anyone",
+        "I haven't noticed anything like that",
+        "No, nothing like that",
+        "We've spoken to his mum and she's supportive",
+        "Our DSL is off sick so I haven't talked to anyone yet",
+    ]
+    for reply in answers:
+        if outcomes:
+            break
+        replies = assistant.say(sender, reply)
+        said.append(_text(replies))
+        outcomes += _outcomes(replies)
+    text = "\n".join(said)
+    assert outcomes == ["consult_dsl"], text
+    assert "didn't quite get that" not in text
+    assert "Thurrock's Prevent contact" in text and "April 2019" in text
+    assert "0800 789 321" in text

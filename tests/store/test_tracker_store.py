@@ -41,6 +41,7 @@ from bot.rasa_ext.tracker_store import (
     TrackerIntegrityError,
 )
 from bot.store.crypto import MasterKeyMissing, get_keyring, get_pepper
+from bot.store.schema import forget_checks
 
 SENDER = "telegram-123456789"
 OTHER_SENDER = "teams-29:1a2b3c4d5e"
@@ -125,8 +126,13 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> dict[str, str]:
     pg_url = request.getfixturevalue("postgres_url")  # started on first use only
     engine = sa.create_engine(pg_url)
     with engine.begin() as conn:
-        conn.execute(sa.text("DROP TABLE IF EXISTS events, conversation_keys CASCADE"))
+        conn.execute(
+            sa.text(
+                "DROP TABLE IF EXISTS events, conversation_keys, alembic_version_tracker CASCADE"
+            )
+        )
     engine.dispose()
+    forget_checks()  # migrated again at the store's first use (PREVENT_MIGRATE_ON_START)
     # As endpoints.yml passes it: the whole URL in `url`, empty strings for the rest.
     return {"dialect": "postgresql", "url": pg_url, "db": "", "username": "", "password": ""}
 

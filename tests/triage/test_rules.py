@@ -25,33 +25,27 @@ def decide(**facts):
 
 
 # One case per row of guidance/triage/decision_table.yml, in table order.
+NONE_SEEN = {"engagement": "no", "intent": "no", "capability": "no"}
 ROW_CASES = [
     ("imminent_risk", {"immediate_risk": "yes"}, "emergency"),
     ("terrorism_related", {"terrorism": "yes"}, "police"),
-    ("other_harm_not_extremism", {"ideology": "no", "other_safeguarding": "yes"}, "safeguarding"),
-    ("nothing_of_concern", {"ideology": "no", "other_safeguarding": "no"}, "no_concern"),
     (
-        "no_indicators_other_harm",
+        "adult_refused_public_interest",
         {
-            "ideology": "unsure",
-            "engagement": "no",
-            "intent": "no",
-            "capability": "no",
-            "other_safeguarding": "yes",
+            **SEEN,
+            "age": 30,
+            "dsl_consulted": "yes",
+            "adult_consent": "refused",
+            "public_interest": "yes",
         },
-        "safeguarding",
+        "refer",
     ),
     (
-        "no_indicators",
-        {
-            "ideology": "yes",
-            "engagement": "no",
-            "intent": "no",
-            "capability": "no",
-            "other_safeguarding": "no",
-        },
-        "no_concern",
+        "adult_consents",
+        {**SEEN, "age": 30, "dsl_consulted": "yes", "adult_consent": "given"},
+        "refer",
     ),
+    ("child_refer", {**SEEN, "age": 14, "dsl_consulted": "yes", "family_aware": "yes"}, "refer"),
     ("dsl_not_yet_consulted", {**SEEN, "age": 14, "dsl_consulted": "no"}, "consult_dsl"),
     (
         "indicators_unclear",
@@ -76,27 +70,27 @@ ROW_CASES = [
         "consult_dsl",
     ),
     (
-        "adult_refused_public_interest",
-        {
-            **SEEN,
-            "age": 30,
-            "dsl_consulted": "yes",
-            "adult_consent": "refused",
-            "public_interest": "yes",
-        },
-        "refer",
-    ),
-    (
         "adult_not_asked",
         {**SEEN, "age": 30, "dsl_consulted": "yes", "adult_consent": "not_asked"},
         "consult_dsl",
     ),
     (
-        "adult_consents",
-        {**SEEN, "age": 30, "dsl_consulted": "yes", "adult_consent": "given"},
-        "refer",
+        "views_without_dimensions",
+        {"ideology": "yes", **NONE_SEEN, "other_safeguarding": "no"},
+        "consult_dsl",
     ),
-    ("child_refer", {**SEEN, "age": 14, "dsl_consulted": "yes", "family_aware": "yes"}, "refer"),
+    (
+        "unclear_link_no_indicators",
+        {"ideology": "unsure", **NONE_SEEN, "other_safeguarding": "no"},
+        "consult_dsl",
+    ),
+    ("other_harm_not_extremism", {"ideology": "no", "other_safeguarding": "yes"}, "safeguarding"),
+    (
+        "no_indicators_other_harm",
+        {"ideology": "unsure", **NONE_SEEN, "other_safeguarding": "yes"},
+        "safeguarding",
+    ),
+    ("nothing_of_concern", {"ideology": "no", "other_safeguarding": "no"}, "no_concern"),
 ]
 
 
@@ -139,7 +133,7 @@ def test_sixteen_and_over_gets_the_capacity_note_and_fifteen_does_not():
 def test_family_implicated_is_not_told_first():
     result = decide(**SEEN, age=13, dsl_consulted="yes", family_aware="no", family_implicated="yes")
     assert result.outcome == "refer"
-    assert any("don't tell them" in n for n in result.notes)
+    assert any("don't seek their consent or tell them" in n for n in result.notes)
 
 
 def test_family_not_told_is_told_to_talk_to_them_first():

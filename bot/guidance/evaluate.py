@@ -1,0 +1,155 @@
+"""Measures guidance retrieval and routing on a question file (`make eval`).
+
+A question file is YAML: a list (or `questions:` list) of entries with
+  question (or text)  what a practitioner asks
+  topic               optional: the topic id that should answer it (for top-1 accuracy)
+  key_facts           optional: [[alternative, ...], ...]; the answer shown must contain, for
+                      each group, one alternative (case-insensitive)
+  topic_hint, seed    optional: printed for failures instead of the question
+
+Printed: how many questions are answered (not sent to the triage, not "not sure"), top-1
+accuracy where a `topic` exists, and the key-fact pass rate (a question passes when it is
+answered and every group is met). The routing is the core's decision
+(`GuidanceService.routing`, then `bot.triage.describes_concern` as in the guidance action);
+the NLU classifier is not run, so this measures the domain core, not the trained model.
+Exit status 1 when a `--min-top1` or `--min-facts` target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.guidance.loader import load_guidance
+from bot.guidance.service import GuidanceService
+
+
+@dataclass(frozen=True)
+class Result:
+    """One question's outcome."""
+
+    question: str
+    label: str
+    route: str  # answered | triage | not_sure
+    topic: str
+    expected: str
+    facts_ok: bool | None
+    missing: tuple[str, ...]
+
+
+def load_questions(path: Path) -> list[dict[str, Any]]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    items = data.get("questions") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise SystemExit(f"{path}: expected a list of questions")
+    return [q for q in items if isinstance(q, dict) and (q.get("question") or q.get("text"))]
+
+
+def _route(service: GuidanceService, text: str) -> tuple[str, str, str]:
+    """(route, topic id, answer text shown) as the guidance action would decide them."""
+    from bot.triage import describes_concern
+
+    routing = service.routing(text)
+    if not routing.answer_first and describes_concern(text):
+        return "triage", "", ""
+    best = routing.result.best
+    if not routing.result.confident or best is None:
+        return "not_sure", best.topic.id if best else "", ""
+    topic = best.topic
+    return "answered", topic.id, f"{topic.answer} {topic.dated}"
+
+
+def evaluate(service: GuidanceService, questions: list[dict[str, Any]]) -> list[Result]:
+    results = []
+    for q in questions:
+        text = str(q.get("question") or q.get("text"))
+        route, topic, shown = _route(service, text)
+        groups = q.get("key_facts") or []
+        missing = tuple(
+            "/".join(map(str, g))
+            for g in groups
+            if not any(
+                str(alt).lower() in shown.lower() for alt in (g if isinstance(g, list) else [g])
+            )
+        )
+        results.append(
+            Result(
+                question=text,
+                label=str(q.get("topic_hint") or q.get("topic") or ""),
+                route=route,
+                topic=topic,
+                expected=str(q.get("topic") or ""),
+                facts_ok=(route == "answered" and not missing) if groups else None,
+                missing=missing,
+            )
+        )
+    return results
+
+
+def report(results: list[Result], hints_only: bool) -> dict[str, float]:
+    n = len(results)
+    answered = sum(r.route == "answered" for r in results)
+    labelled = [r for r in results if r.expected]
+    top1 = sum(r.route == "answered" and r.topic == r.expected for r in labelled)
+    with_facts = [r for r in results if r.facts_ok is not None]
+    facts = sum(bool(r.facts_ok) for r in with_facts)
+    figures = {
+        "answered": answered / n if n else 0.0,
+        "top1": top1 / len(labelled) if labelled else float("nan"),
+        "facts": facts / len(with_facts) if with_facts else float("nan"),
+    }
+    print(f"questions: {n}")
+    print(f"answered (not triage, not 'not sure'): {answered}/{n} = {figures['answered']:.3f}")
+    for route in ("triage", "not_sure"):
+        print(f"  {route}: {sum(r.route == route for r in results)}")
+    if labelled:
+        print(f"top-1 accuracy: {top1}/{len(labelled)} = {figures['top1']:.3f}")
+    if with_facts:
+        print(f"key facts: {facts}/{len(with_facts)} = {figures['facts']:.3f}")
+    failures = [
+        r
+        for r in results
+        if (r.expected and (r.route != "answered" or r.topic != r.expected)) or r.facts_ok is False
+    ]
+    if failures:
+        print("failures:")
+    for r in failures:
+        if hints_only:
+            print(f"  - {r.label or '(no hint)'} [{r.route}]")
+        else:
+            extra = f" missing {list(r.missing)}" if r.missing else ""
+            print(f"  - [{r.route} {r.topic or '-'} != {r.expected or '?'}]{extra} {r.question}")
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+", type=Path)
+    parser.add_argument("--guidance", type=Path, default=None, help="guidance folder")
+    parser.add_argument("--floor", type=float, default=None, help="confidence floor")
+    parser.add_argument("--hints-only", action="store_true", help="print failures' hints only")
+    parser.add_argument("--min-top1", type=float, default=0.0)
+    parser.add_argument("--min-facts", type=float, default=0.0)
+    args = parser.parse_args(argv)
+    from bot.config import get_config
+
+    config = get_config()
+    service = GuidanceService(
+        load_guidance(args.guidance or config.guidance_dir),
+        config.guidance_confidence_floor if args.floor is None else args.floor,
+    )
+    ok = True
+    for path in args.files:
+        print(f"== {path}")
+        figures = report(evaluate(service, load_questions(path)), args.hints_only)
+        ok &= not figures["top1"] < args.min_top1 and not figures["facts"] < args.min_facts
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,160 @@
+"""Whether a message asks for information (answer it) or for a decision on a case (triage).
+
+Why: practitioners often mention the person they are worried about while asking a plain
+policy question ("what other signs of engagement should I look for?", "do I need a
+24-year-old's permission, and what if she says no?"). Such a message must be answered
+first; working through the case is then offered, not imposed. A worry stated without a
+question, or a question about what to do with this person ("should I refer him?"), still
+starts the triage.
+
+Plain Python: the Rasa component (`bot.rasa_ext.guidance_router`) and the guidance action
+only call `route()` / `question_focus()`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Leading words that are acknowledgements or chatter, not the question ("ok, thanks. ...").
+_CHATTER = re.compile(
+    r"^\s*(?:(?:ok(?:ay)?|right|thanks?(?: you)?|cheers|great|cool|sure|fine|yes|yeah|no|"
+    r"nope|hi|hello|hey|so|well|alright|understood|got it|noted|done|and|also|one more thing|"
+    r"another question|quick question|sorry|perfect|lovely|brilliant)\b[\s,.!:;-]*)+",
+    re.IGNORECASE,
+)
+#: A clause that opens like a request for information.
+_INFO_START = re.compile(
+    r"^(?:what|what's|whats|how|why|when|where|who|whom|whose|which|"
+    r"is there|are there|is it|is a|is an|is the|is channel|is prevent|are we|are they|"
+    r"am i|do i|do we|do you|do they|does|did|can i|can we|can you|can they|can a|can an|can the|"
+    r"could i|could we|could you|may i|will|would|have i|has|if i|if we|if they|if the|if a|"
+    r"tell me|explain|define|describe|remind me|i'd like to know|i want to know|"
+    r"i need to know|i wonder|wondering|any idea)\b",
+    re.IGNORECASE,
+)
+#: A question about what to do with this particular case: that is the triage's job.
+_DECISION = re.compile(
+    r"\b(?:should (?:i|we) (?:refer|report|flag|escalate|be (?:worried|concerned)|tell|do|act|"
+    r"make a referral|contact|call|raise|pass)|shall (?:i|we) (?:refer|report|do)|"
+    r"what (?:should|shall|do|must|can) (?:i|we) do(?! if\b)|what now|what next|"
+    r"(?:do|would|will) (?:i|we) (?:need|have) to (?:refer|report|flag|make a referral)|"
+    r"is (?:this|it|that|he|she|they) (?:a |an )?(?:prevent|concern|cause for concern|"
+    r"something|worrying|radicali[sz]|extrem|enough|serious)|"
+    r"does (?:this|that|it) (?:meet|sound|count|warrant)|"
+    r"(?:am i|are we) (?:over ?reacting|overthinking|right to be)|"
+    r"is (?:this|that|it) enough|"
+    r"help me (?:decide|work out|think|with (?:a|this|my) (?:concern|case|worry))|"
+    r"(?:think|talk|work) (?:it |this |that )?through|"
+    r"(?:counts?|qualif(?:y|ies)|warrants?) (?:as|for) (?:a |an )?(?:prevent|referral|"
+    r"channel|concern)|enough (?:for|to make) a referral|"
+    r"\btriage\b|work (?:through|out) (?:what|whether|if|this|the|my) )",
+    re.IGNORECASE,
+)
+#: The message talks about a particular person (so working through the case may help).
+_PEOPLE = (
+    r"(?:pupils?|students?|kids?|child|boys?|girls?|lads?|sons?|daughters?|learners?|"
+    r"teen(?:ager)?s?|young (?:man|woman|person)|tutees?|sixth[- ]formers?|apprentices?|"
+    r"colleagues?|client|patient|service user|man|woman|adult|"
+    r"\d+\s*(?:-?\s*years?[- ]olds?|yo))\b"
+)
+_PERSON = re.compile(
+    r"\b(?:my|our|one of (?:my|our|the)|a|an|this|that|her|his|their)\s+(?:\w+\s+){0,3}?"
+    + _PEOPLE
+    + r"|\b(?:he|she|they)(?:'s| is| has| keeps| said| says)\b",
+    re.IGNORECASE,
+)
+#: Inside a question, "a pupil" is anyone ("if we refer a pupil, ..."); "my pupil" or an age
+#: is a particular person.
+_PARTICULAR_PERSON = re.compile(
+    r"\b(?:my|our|one of (?:my|our)|this|that|her|his|their)\s+(?:\w+\s+){0,3}?"
+    + _PEOPLE
+    + r"|\b\d{1,2}\s*-?\s*(?:years?|yrs?|yo)(?:[\s-]*olds?)?|\b(?:he|she)(?:'s| is| has)\b",
+    re.IGNORECASE,
+)
+#: Who the question is about, kept with the question: consent differs for a child and an adult.
+_AGE_CONTEXT = re.compile(
+    r"\b(?:\d{1,2}\s*-?\s*(?:years?|yrs?|yo)(?:[\s-]*olds?)?|aged?\s+\d{1,2}|"
+    r"year\s?\d{1,2}|adult|under[- ]18|over[- ]18|child|teenager|sixth[- ]former)\b",
+    re.IGNORECASE,
+)
+#: A short question whose subject is a pronoun ("what is it?", "is that true?").
+_POINTS_BACK = re.compile(
+    r"^\W*(?:\w+\s+){0,3}(?:it|that|this|they|them|those|these)\W*(?:\w+\W*)?$", re.IGNORECASE
+)
+_SENTENCE = re.compile(r"(?<=[.?!;:])\s+|\s+-\s+|\n+")
+
+
+@dataclass(frozen=True)
+class Route:
+    """What a message asks for.
+
+    Attributes:
+        asks_information: a clause asks for information (not "should I refer?").
+        asks_decision: a clause asks what to do about this case.
+        mentions_person: the message is about a particular person.
+        focus: the question clauses, chatter removed: what retrieval should read.
+    """
+
+    asks_information: bool
+    asks_decision: bool
+    mentions_person: bool
+    focus: str
+
+
+def clauses(text: str) -> list[str]:
+    """Sentences (and colon / dash separated parts) with leading chatter removed."""
+    out = []
+    for part in _SENTENCE.split(text.replace("\u2019", "'")):
+        part = _CHATTER.sub("", part).strip(" ,;:-")
+        if part:
+            out.append(part)
+    return out
+
+
+def _is_info_clause(clause: str) -> bool:
+    return bool(_INFO_START.match(clause)) and not _DECISION.search(clause)
+
+
+def _split_and(clause: str) -> list[str]:
+    """ "do I need her permission, and what if she says no?" holds two questions."""
+    parts = re.split(
+        r",?\s+(?:and|or|but|also)\s+(?=(?:what|how|why|when|where|who|which|"
+        r"is|are|do|does|can|could|will|would|should)\b)",
+        clause,
+        flags=re.I,
+    )
+    return [p.strip() for p in parts if p.strip()]
+
+
+def route(text: str) -> Route:
+    """Classify a message's ask; see the module docstring for why."""
+    info: list[str] = []
+    decision = False
+    previous = ""
+    person = False
+    for clause in clauses(text):
+        for part in _split_and(clause):
+            asks = _is_info_clause(part) and not _DECISION.search(part)
+            person |= bool((_PARTICULAR_PERSON if asks else _PERSON).search(part))
+            if _DECISION.search(part):
+                decision = True
+            elif asks:
+                # "... Channel in a meeting - what is it?": the pronoun needs the clause before.
+                info.append(f"{previous} {part}" if _POINTS_BACK.match(part) else part)
+            previous = part
+    focus = " ".join(info) if info else text
+    if info:
+        ages = [m.group(0) for m in _AGE_CONTEXT.finditer(text) if m.group(0) not in focus]
+        focus = " ".join([focus, *ages[:2]])
+    return Route(
+        asks_information=bool(info),
+        asks_decision=decision,
+        mentions_person=person,
+        focus=focus,
+    )
+
+
+def question_focus(text: str) -> str:
+    """The part of a message retrieval should read: its questions, without chatter."""
+    return route(text).focus

@@ -1,0 +1,226 @@
+"""The turn lock store: Redis when configured (several Rasa replicas), in memory otherwise.
+
+Rasa serialises the turns of one conversation with a ticket lock kept in a lock store.
+With one Rasa process the in-memory store is enough; with N replicas behind a load
+balancer every replica must see the same tickets, so they live in Redis. Rasa's own
+`RedisLockStore` reads a lock, changes it and writes it back in separate commands: two
+replicas taking a ticket at the same moment can overwrite each other's ticket and then
+serve two turns of one conversation at once. Here every change is one Redis transaction
+(WATCH/MULTI: retried if the lock changed meanwhile), and each lock expires on its own
+(a replica that dies holding one cannot block its conversation for good).
+
+When Redis cannot be reached a turn is refused (`TurnRefused`, logged in one clear line)
+rather than served without the lock, where it could overtake an earlier turn. Rasa's
+REST channel then answers an empty list; the web chat says "please try again".
+
+endpoints.yml::
+
+    lock_store:
+      type: bot.runtime.lock_store.TurnLockStore
+
+Redis from `REDIS_URL` (or `REDIS_HOST`, ...; `bot.config.redis_url`); unset: in memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import time
+from collections.abc import AsyncGenerator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from rasa.core.lock import TicketLock
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
+from rasa.utils.endpoints import EndpointConfig
+
+from bot.config import redis_url
+
+logger = logging.getLogger(__name__)
+KEY_PREFIX = "prevent:lock:"
+#: A lock key outlives its newest ticket by this much, then Redis drops it.
+_KEY_GRACE_SECONDS = 60
+_SOCKET_TIMEOUT = 2.0
+
+
+class TurnRefused(LockError):
+    """The lock store is unreachable: this turn is not served (it could be out of order)."""
+
+
+class TurnLockStore(LockStore):
+    def __init__(self, endpoint_config: EndpointConfig | None = None, url: str | None = None):
+        super().__init__()
+        #: Seconds a turn's ticket lives without renewal (PREVENT_TURN_LOCK_SECONDS).
+        self.lifetime = float(os.environ.get("PREVENT_TURN_LOCK_SECONDS", "") or 10)
+        configured = url or (endpoint_config.url if endpoint_config else None) or redis_url()
+        self._memory: dict[str, TicketLock] = {}
+        self.red: Any = None
+        if configured:
+            import redis
+
+            self.red = redis.Redis.from_url(
+                configured, socket_timeout=_SOCKET_TIMEOUT, socket_connect_timeout=_SOCKET_TIMEOUT
+            )
+            logger.info("turn locks in Redis (%s)", _where(configured))
+
+    @property
+    def backend(self) -> str:
+        return "redis" if self.red is not None else "memory"
+
+    # --- storage (Rasa's interface) -------------------------------------------------
+
+    def get_lock(self, conversation_id: str) -> TicketLock | None:
+        if self.red is None:
+            return self._memory.get(conversation_id)
+        raw = self.red.get(KEY_PREFIX + conversation_id)
+        return TicketLock.from_dict(json.loads(raw)) if raw else None
+
+    def delete_lock(self, conversation_id: str) -> None:
+        if self.red is None:
+            self._memory.pop(conversation_id, None)
+        else:
+            self.red.delete(KEY_PREFIX + conversation_id)
+
+    def save_lock(self, lock: TicketLock) -> None:
+        if self.red is None:
+            self._memory[lock.conversation_id] = lock
+        else:
+            self.red.set(KEY_PREFIX + lock.conversation_id, lock.dumps(), ex=_ttl(lock))
+
+    # --- every read-modify-write in one transaction ---------------------------------
+
+    def _change(
+        self, conversation_id: str, change: Callable[[TicketLock | None], TicketLock | None]
+    ) -> TicketLock | None:
+        """Apply `change` to the stored lock atomically; a None result deletes it."""
+        if self.red is None:  # one process, and these methods never await: already atomic
+            lock = change(self._memory.get(conversation_id))
+            if lock is None:
+                self._memory.pop(conversation_id, None)
+            else:
+                self._memory[conversation_id] = lock
+            return lock
+        import redis
+
+        key = KEY_PREFIX + conversation_id
+        with self.red.pipeline() as pipe:
+            while True:
+                try:
+                    pipe.watch(key)
+                    raw = pipe.get(key)
+                    lock = change(TicketLock.from_dict(json.loads(raw)) if raw else None)
+                    pipe.multi()
+                    if lock is None:
+                        pipe.delete(key)
+                    else:
+                        pipe.set(key, lock.dumps(), ex=_ttl(lock))
+                    pipe.execute()
+                    return lock
+                except redis.WatchError:
+                    continue  # another replica changed it meanwhile: read again
+
+    def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        issued: list[int] = []
+
+        def take(lock: TicketLock | None) -> TicketLock:
+            lock = lock or TicketLock(conversation_id)
+            issued[:] = [lock.issue_ticket(lock_lifetime)]
+            return lock
+
+        try:
+            self._change(conversation_id, take)
+        except Exception as exc:  # noqa: BLE001 - any failure to reach the store
+            raise self._refused(exc) from exc
+        return issued[0]
+
+    def update_lock(self, conversation_id: str) -> None:
+        def expire(lock: TicketLock | None) -> TicketLock | None:
+            if lock is not None:
+                lock.remove_expired_tickets()
+            return lock
+
+        self._change(conversation_id, expire)
+
+    def finish_serving(self, conversation_id: str, ticket_number: int) -> None:
+        self.cleanup(conversation_id, ticket_number)
+
+    def cleanup(self, conversation_id: str, ticket_number: int) -> None:
+        def release(lock: TicketLock | None) -> TicketLock | None:
+            if lock is None:
+                return None
+            lock.remove_ticket_for(ticket_number)
+            return lock if lock.is_someone_waiting() else None
+
+        try:
+            self._change(conversation_id, release)
+        except Exception as exc:  # noqa: BLE001 - the turn was served; its ticket expires
+            logger.error("could not release a turn lock (%s); it expires", type(exc).__name__)
+
+    @asynccontextmanager
+    async def lock(
+        self,
+        conversation_id: str,
+        lock_lifetime: float = LOCK_LIFETIME,
+        wait_time_in_seconds: float = 0.05,
+    ) -> AsyncGenerator[TicketLock, None]:
+        """Rasa's ticket lock, with two changes for replicas that may die.
+
+        A ticket lives `self.lifetime` seconds (10 by default, not Rasa's 60) and is
+        renewed every third of that while its replica waits for or serves the turn. A
+        replica killed mid-turn stops renewing, so its ticket lapses within seconds and
+        the conversation goes on on another replica (the client's retry of that turn);
+        a live replica keeps its place however long a turn takes. Waiting turns poll
+        every 50 ms, not every second.
+        """
+        lifetime = self.lifetime
+        ticket = self.issue_ticket(conversation_id, lifetime)
+        renewal = asyncio.ensure_future(self._renew(conversation_id, ticket, lifetime))
+        try:
+            try:
+                acquired = await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
+            except LockError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - Redis went away while waiting
+                raise self._refused(exc) from exc
+            yield acquired
+        finally:
+            renewal.cancel()
+            self.cleanup(conversation_id, ticket)
+
+    async def _renew(self, conversation_id: str, ticket: int, lifetime: float) -> None:
+        def extend(lock: TicketLock | None) -> TicketLock | None:
+            for each in lock.tickets if lock is not None else []:
+                if each.number == ticket:
+                    each.expires = time.time() + lifetime
+            return lock
+
+        while True:
+            await asyncio.sleep(lifetime / 3)
+            try:
+                self._change(conversation_id, extend)
+            except Exception as exc:  # noqa: BLE001 - it lapses; the turn may be overtaken
+                logger.error("could not renew a turn lock (%s)", type(exc).__name__)
+
+    def _refused(self, exc: Exception) -> TurnRefused:
+        logger.error(
+            "Turn refused: the lock store (%s) cannot be reached (%s). Turns are not served "
+            "without the lock, so that none is answered out of order.",
+            self.backend,
+            type(exc).__name__,
+        )
+        return TurnRefused(f"lock store unreachable: {type(exc).__name__}")
+
+
+def _ttl(lock: TicketLock) -> int:
+    newest = max((t.expires for t in lock.tickets), default=time.time())
+    return max(1, int(newest - time.time()) + _KEY_GRACE_SECONDS)
+
+
+def _where(url: str) -> str:
+    """The URL without a password, for the log."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname}:{parts.port or 6379}{parts.path}"

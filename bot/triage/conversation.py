@@ -1,0 +1,116 @@
+"""One triage conversation in plain Python: the opening, each reply, the outcome.
+
+The Rasa form (bot/actions/triage.py) and the offline runner (bot/triage/evaluate.py) both
+go through `read_reply` and `TriageFacts.combined`, so what is tested here is what runs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.triage.extract import _CONFUSED, answer_facts, answers_question, mentioned_facts
+from bot.triage.facts import TriageFacts
+from bot.triage.outcome import AreaContact, Triage, TriageOutcome
+from bot.triage.questions import next_question
+
+#: After this many replies that answer nothing, the question is recorded as "not sure".
+MAX_RETRIES = 2
+
+_WORD = re.compile(r"[a-z']+")
+#: A question or a request without its "?" ("what counts as intent", "tell me about Channel").
+_ASKS = re.compile(
+    r"^\s*(what|what's|whats|how|why|when|where|who|which|can|could|should|shall|do|does|"
+    r"is|are|will|would|explain|tell me|show me|help|stop|cancel|quit|talk to|i want to|"
+    r"i'd like to|i would like to|let me)\b"
+)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a reply gave: facts, and how it answered the question asked.
+
+    how: "answer" (it answers), "own_words" (a sentence in the person's own words that
+    answers nothing recognisable: taken as "not sure" rather than asked again, as long as no
+    other meaning, such as a question, is found for it) or "none" (not an answer).
+    """
+
+    values: dict[str, Any]
+    how: str
+
+
+def _own_words(text: str) -> bool:
+    """A sentence (three words or more) that is not a question, nor one about the question."""
+    t = (text or "").strip().lower().replace("\u2019", "'")
+    return (
+        len(_WORD.findall(t)) >= 3
+        and not t.endswith("?")
+        and not _CONFUSED.search(t)
+        and not _ASKS.match(t)
+    )
+
+
+def read_reply(asked: str, text: str, not_sure: bool = False) -> Reading:
+    """Read a reply to the question about `asked` (a fact name)."""
+    values = answer_facts(asked, text)
+    if answers_question(asked, values):
+        return Reading(values, "answer")
+    if not_sure:
+        return Reading({**values, asked: "unsure"}, "answer")
+    if _own_words(text):
+        return Reading({**values, asked: "unsure"}, "own_words")
+    return Reading(values, "none")
+
+
+def opening_facts(text: str) -> dict[str, Any]:
+    """Everything an opening message says (facts, and the area it names)."""
+    return mentioned_facts(text)
+
+
+@dataclass
+class TriageConversation:
+    """A whole conversation without Rasa: `start`, then `reply` until `outcome` is set."""
+
+    triage: Triage
+    contact_for: Any  # Callable[[str | None], AreaContact]
+    facts: TriageFacts = field(default_factory=TriageFacts)
+    area: str | None = None
+    retries: int = 0
+    asked: str | None = None
+    not_understood: int = 0
+
+    def _take(self, values: dict[str, Any]) -> None:
+        self.area = values.get("area") or self.area
+        self.facts = self.facts.combined(values)
+        self.asked = next_question(self.facts)
+
+    def start(self, text: str) -> None:
+        self.facts = TriageFacts()
+        self._take(opening_facts(text))
+
+    def reply(self, text: str, not_sure: bool = False) -> bool:
+        """Take a reply to the current question; False when it is asked again."""
+        if self.asked is None:
+            return True
+        reading = read_reply(self.asked, text, not_sure=not_sure)
+        values = dict(reading.values)
+        if reading.how == "none":
+            self.retries += 1
+            self.not_understood += 1
+            if self.retries <= MAX_RETRIES:
+                self._take(values)
+                return False
+            values[self.asked] = "unsure"
+        self.retries = 0
+        self._take(values)
+        return True
+
+    @property
+    def contact(self) -> AreaContact:
+        return self.contact_for(self.area)
+
+    def outcome(self) -> TriageOutcome | None:
+        if self.asked is not None:
+            return None
+        return self.triage.decide(self.facts, self.contact)

@@ -1,0 +1,44 @@
+"""The guidance evaluator: top-1 and key facts are counted as documented, and the dev set
+stays out of the training data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.build_data import nlu_document
+from bot.guidance import GuidanceService, load_guidance
+from bot.guidance.evaluate import evaluate, load_questions, report
+
+ROOT = Path(__file__).resolve().parents[2]
+DEV = Path(__file__).parent / "dev_paraphrases.yml"
+
+
+def test_top1_and_key_facts_are_counted_per_question(capsys):
+    service = GuidanceService(load_guidance(ROOT / "guidance"), 0.45)
+    questions = [
+        {
+            "question": "where do I email the VTR form?",
+            "topic": "where_to_send",
+            "key_facts": [["prevent@essex.pnn.police.uk"], ["pnn", "egress"]],
+        },
+        {
+            "question": "where do I email the VTR form?",
+            "topic": "contest",
+            "key_facts": [["a sentence no answer holds"]],
+        },
+        {"question": "zzzz qqqq", "topic_hint": "gibberish"},
+    ]
+    figures = report(evaluate(service, questions), hints_only=True)
+    assert figures["top1"] == 0.5
+    assert figures["facts"] == 0.5
+    assert "gibberish" not in capsys.readouterr().out  # no label, no key facts: no failure
+
+
+def test_dev_paraphrases_are_not_training_data():
+    examples = nlu_document(ROOT / "guidance")["nlu"][0]["examples"].lower()
+    questions = [str(q["question"]).lower() for q in load_questions(DEV)]
+    assert len(questions) >= 150
+    questions += [
+        str(q["question"]).lower() for q in load_questions(DEV.with_name("holdout_paraphrases.yml"))
+    ]
+    assert not [q for q in questions if f"- {q}\n" in examples]

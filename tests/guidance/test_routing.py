@@ -1,0 +1,116 @@
+"""Routing between an answer and the triage: questions are answered even when a person is
+mentioned; a worry with no question, or "should I refer?", still goes to the triage."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.guidance import GuidanceService, load_guidance
+from bot.guidance.routing import clauses, route
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def service() -> GuidanceService:
+    return GuidanceService(load_guidance(ROOT / "guidance"), 0.45)
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        (
+            "My year 10 student has started wearing a badge with a symbol. What other signs of "
+            "engagement should I look for?",
+            "indicators_engagement",
+        ),
+        (
+            "I support a 24-year-old who shares extremist videos. Do I need her permission, and "
+            "what if she says no?",
+            "consent_adults",
+        ),
+        (
+            "A lad in year 9 is into far-right memes. Is there a typical profile?",
+            "no_single_profile",
+        ),
+        ("he's 15 and I'm worried about him. how does channel work?", "what_is_channel"),
+    ],
+)
+def test_a_question_about_a_person_is_answered_first_and_triage_offered(service, message, topic):
+    routing = service.routing(message)
+    assert routing.answer_first
+    assert routing.offer_triage
+    assert routing.result.best.topic.id == topic
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "A year 9 boy keeps sharing far-right memes in the class group chat",
+        "I'm worried about a pupil who has started wearing a patch with a symbol on his bag",
+        "Should I refer a 14 year old who keeps saying immigrants should be sent home?",
+        "one of my sixth formers is posting incel stuff, is this a prevent concern?",
+        "a girl in year 8 is talking to an older man online about politics, what should I do",
+        "can you help me work out whether to refer my student",
+    ],
+)
+def test_a_worry_or_a_should_i_refer_question_is_not_answered_first(service, message):
+    assert not service.routing(message).answer_first
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "is there a typical profile of someone who gets radicalised?",
+        "If we refer a pupil to Channel does it go on their criminal record?",
+    ],
+)
+def test_a_general_question_answers_without_offering_triage(service, message):
+    routing = service.routing(message)
+    assert routing.answer_first and not routing.offer_triage
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        ("ok, police called. what is channel?", "what_is_channel"),
+        ("thanks, that helps. and who sits on the channel panel?", "channel_panel"),
+        ("Channel in plain English", "what_is_channel"),
+        ("worried, but no immediate danger: what do I do?", "consult_dsl_first"),
+        ("Do I need a 24 year old's consent to refer?", "consent_adults"),
+    ],
+)
+def test_chatter_denied_danger_and_titles_do_not_mislead_retrieval(service, message, topic):
+    assert service.search(message).best.topic.id == topic
+
+
+def test_leading_acknowledgements_are_dropped_from_clauses():
+    assert clauses("Ok thanks. What is Channel?") == ["What is Channel?"]
+    assert route("right, so what is prevent?").focus == "what is prevent?"
+
+
+def test_two_questions_joined_by_and_are_both_information():
+    asked = route("do I need her permission, and what if she says no?")
+    assert asked.asks_information and not asked.asks_decision
+
+
+def test_no_triage_training_example_is_taken_for_an_information_question(service):
+    import yaml
+
+    data = yaml.safe_load((ROOT / "data" / "nlu" / "triage.yml").read_text())
+    examples = [
+        line.strip()[2:]
+        for block in data["nlu"]
+        if block.get("intent") in ("start_triage", "inform")
+        for line in block["examples"].splitlines()
+        if line.strip()
+    ]
+    assert len(examples) > 50
+    assert not [e for e in examples if service.routing(e).answer_first]
+
+
+def test_a_pronoun_question_keeps_the_clause_it_points_back_to():
+    assert "channel" in route("my head mentioned channel in a meeting - what is it?").focus
+    assert route("ok, police called. what is channel?").focus == "what is channel?"

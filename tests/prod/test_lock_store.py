@@ -1,0 +1,98 @@
+"""The turn lock store against a real Redis: tickets taken atomically by several
+replicas at once, turns refused while Redis is down and served again when it is back."""
+
+from __future__ import annotations
+
+import asyncio
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from bot.runtime.lock_store import TurnLockStore, TurnRefused
+from tests.prod.services import require, running_redis
+
+
+@pytest.fixture()
+def redis(tmp_path):
+    require("redis-server")
+    with running_redis(tmp_path) as server:
+        yield server
+
+
+def test_without_redis_the_locks_are_in_memory(monkeypatch) -> None:
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.delenv("REDIS_HOST", raising=False)
+    assert TurnLockStore().backend == "memory"
+    monkeypatch.setenv("REDIS_HOST", "127.0.0.1")
+    assert TurnLockStore().backend == "redis"
+
+
+def test_replicas_taking_tickets_at_once_never_get_the_same_one(redis) -> None:
+    replicas = [TurnLockStore(url=redis.url) for _ in range(4)]
+
+    def take(store: TurnLockStore) -> list[int]:
+        return [store.issue_ticket("conv-1") for _ in range(25)]
+
+    with ThreadPoolExecutor(4) as pool:
+        tickets = [t for batch in pool.map(take, replicas) for t in batch]
+    assert sorted(tickets) == list(range(100))  # none lost, none given twice
+    assert len(replicas[0].get_lock("conv-1").tickets) == 100
+
+
+def test_turns_of_one_conversation_on_two_replicas_run_one_after_the_other(redis) -> None:
+    one, two = TurnLockStore(url=redis.url), TurnLockStore(url=redis.url)
+    order: list[str] = []
+
+    async def turn(store: TurnLockStore, name: str, delay: float) -> None:
+        await asyncio.sleep(delay)
+        async with store.lock("conv-2"):
+            order.append(f"{name} start")
+            await asyncio.sleep(0.2)
+            order.append(f"{name} end")
+
+    async def both() -> None:
+        await asyncio.gather(turn(one, "first", 0), turn(two, "second", 0.05))
+
+    asyncio.run(both())
+    assert order == ["first start", "first end", "second start", "second end"]
+    assert one.get_lock("conv-2") is None  # released once nobody waits
+
+
+def test_redis_down_refuses_the_turn_and_back_serves_it(redis, caplog) -> None:
+    store = TurnLockStore(url=redis.url)
+
+    async def turn() -> str:
+        async with store.lock("conv-3"):
+            return "served"
+
+    assert asyncio.run(turn()) == "served"
+    redis.stop()
+    with pytest.raises(TurnRefused):
+        asyncio.run(turn())
+    assert "Turn refused: the lock store (redis) cannot be reached" in caplog.text
+    redis.start()
+    assert asyncio.run(turn()) == "served"
+
+
+def test_a_dead_replicas_ticket_lapses_and_a_live_long_turn_keeps_its_place(redis) -> None:
+    dead, live = TurnLockStore(url=redis.url), TurnLockStore(url=redis.url)
+    dead.lifetime = live.lifetime = 1.0
+    dead.issue_ticket("conv-4", 1.0)  # taken, then the replica died: never renewed
+    order: list[str] = []
+
+    async def turn(name: str, delay: float, length: float) -> None:
+        await asyncio.sleep(delay)
+        async with live.lock("conv-4"):
+            order.append(f"{name} start")
+            await asyncio.sleep(length)
+            order.append(f"{name} end")
+
+    async def both() -> float:
+        started = asyncio.get_running_loop().time()
+        await asyncio.gather(turn("long", 0, 2.5), turn("next", 0.2, 0))
+        return asyncio.get_running_loop().time() - started
+
+    took = asyncio.run(both())
+    # the long turn (2.5 s, over twice the lifetime) is not overtaken while it runs
+    assert order == ["long start", "long end", "next start", "next end"]
+    assert took < 5  # the dead ticket lapsed after about a second
