@@ -103,21 +103,24 @@ class Enrolment:
         if not looks_like_code(text):
             return False
         now = now or utcnow()
+        code_hash = self._hash("code", normalise_code(text))
         with session_scope(self._url) as session:
-            invite = (
+            # Claim first, in one conditional UPDATE: of any number of redemptions at once
+            # (SQLite or PostgreSQL) exactly one changes the row; a read-then-write let all of
+            # them see `used_at IS NULL` (issue 11 review M1).
+            claimed = (
                 session.query(InviteRow)
-                .filter(InviteRow.code_hash == self._hash("code", normalise_code(text)))
-                .with_for_update()
-                .one_or_none()
+                .filter(
+                    InviteRow.code_hash == code_hash,
+                    InviteRow.channel == channel,
+                    InviteRow.used_at.is_(None),
+                    InviteRow.expires_at >= now,
+                )
+                .update({InviteRow.used_at: now}, synchronize_session=False)
             )
-            if (
-                invite is None
-                or invite.channel != channel
-                or invite.used_at is not None
-                or invite.expires_at < now
-            ):
+            if claimed != 1:
                 return False
-            invite.used_at = now
+            invite = session.query(InviteRow).filter(InviteRow.code_hash == code_hash).one()
             if not self._member(session, channel, sender_id):
                 session.add(
                     MemberRow(

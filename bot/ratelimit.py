@@ -16,6 +16,21 @@ from collections import deque
 from collections.abc import Callable
 
 
+def client_address(peer: str | None, forwarded_for: str | None, trust_forwarded_for: bool) -> str:
+    """The address a rate limit counts against.
+
+    The socket peer; or, behind a trusted HTTPS proxy (which every client reaches the app
+    through, so the peer is always the proxy), the address that proxy appended last to
+    X-Forwarded-For. Earlier entries are the client's own to forge, so they are ignored. Only
+    trust the header when a proxy always sets it: otherwise each client could name itself.
+    """
+    if trust_forwarded_for:
+        last = (forwarded_for or "").split(",")[-1].strip()
+        if last:
+            return last[:64]
+    return peer or "unknown"
+
+
 class RateLimiter:
     """At most `limit` events per client in any `window` seconds."""
 

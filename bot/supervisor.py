@@ -23,6 +23,7 @@ Plain Python: no Rasa import here.
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import logging
 import os
 import signal
@@ -144,6 +145,57 @@ def programs(
     return found
 
 
+#: Rasa channels that take any sender id with no authentication.
+UNAUTHENTICATED_CHANNELS = frozenset(
+    {"rest", "socketio", "callback", "rasa", "bot.channels.rest.RestInput"}
+)
+#: Set to "true" to start anyway (e.g. a proxy that is known to block /webhooks/rest/).
+ALLOW_PUBLIC_REST = "PREVENT_ALLOW_PUBLIC_REST"
+
+
+def is_loopback(interface: str) -> bool:
+    """True for 127.0.0.0/8, ::1 and "localhost"; false for 0.0.0.0, :: and any other name."""
+    host = (interface or "").strip().strip("[]")
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def rest_exposure(env: Mapping[str, str], root: Path) -> str | None:
+    """Why `make run` must not start (REST reachable beyond loopback), or None if it may.
+
+    REST (and Rasa's other unauthenticated channels) accept any sender id; loading them
+    while Rasa listens on a public interface is fail-open (issue 11 review M6). The fix is
+    `PREVENT_CREDENTIALS=credentials.production.yml`; `PREVENT_ALLOW_PUBLIC_REST=true`
+    overrides the refusal for a deployment that blocks the REST path some other way.
+    """
+    interface = env.get("RASA_INTERFACE", "") or "127.0.0.1"
+    if is_loopback(interface):
+        return None
+    if (env.get(ALLOW_PUBLIC_REST) or "").strip().lower() in ("1", "true", "yes"):
+        return None
+    import yaml
+
+    name = env.get("PREVENT_CREDENTIALS", "") or "credentials.yml"
+    path = Path(name) if Path(name).is_absolute() else root / name
+    try:
+        channels = set(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    except (OSError, yaml.YAMLError) as exc:
+        return f"cannot read the credentials file {name} ({type(exc).__name__})"
+    loaded = sorted(channels & UNAUTHENTICATED_CHANNELS)
+    if not loaded:
+        return None
+    return (
+        f"RASA_INTERFACE={interface} is not a loopback address, and {name} loads "
+        f"{', '.join(loaded)}, which takes any sender id with no authentication. Use "
+        "PREVENT_CREDENTIALS=credentials.production.yml (no REST), or RASA_INTERFACE=127.0.0.1 "
+        f"behind the proxy; set {ALLOW_PUBLIC_REST}=true only if REST is blocked otherwise."
+    )
+
+
 class Supervisor:
     """Starts the programs, restarts the ones that fail, stops them all on request."""
 
@@ -257,7 +309,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     config = get_config()
     create_tables(config.database_url)
     env = os.environ
+    root = Path(__file__).resolve().parents[1]
     if not args.shell:
+        refused = rest_exposure(env, root)
+        if refused:
+            print(f"Not starting: {refused}", file=sys.stderr)
+            return 2
         port, host = env.get("RASA_PORT", "5005"), "localhost"
         print("Starting the assistant (Ctrl-C stops):")
         print(f"  REST channel  http://{host}:{port}/webhooks/rest/webhook")
@@ -265,7 +322,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"  web chat      http://{host}:{port}/webhooks/webchat/"
             "  (an invite code: make invite CHANNEL=webchat)"
         )
-    root = Path(__file__).resolve().parents[1]
     Supervisor(programs(args.model, args.shell, env), cwd=root).run()
     return 0
 

@@ -51,7 +51,7 @@ def test_ids_and_codes_are_not_stored_in_plain(enrolment, tmp_path):
 
 def test_the_cli_prints_codes(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PREVENT_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setenv("PREVENT_OWNER_PEPPER", "cGVwcGVycGVwcGVycGVwcGVycGVwcGVycGVwcGVy")
+    monkeypatch.setenv("PREVENT_OWNER_PEPPER", "cGVwcGVycGVwcGVycGVwcGVycGVwcGVycGVwcGVycGVwcGVyISE=")
     from bot.config import get_config
     from bot.store.crypto import get_pepper
 
@@ -64,3 +64,32 @@ def test_the_cli_prints_codes(tmp_path, monkeypatch, capsys):
         get_pepper.cache_clear()
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2 and all(looks_like_code(line.split()[0]) for line in lines)
+
+
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_one_code_redeemed_by_eight_at_once_enrols_exactly_one(request, tmp_path, dialect):
+    """M1: the check was a read then a write, so parallel redemptions all saw it unused."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    url = (
+        f"sqlite:///{tmp_path / 'bot.db'}"
+        if dialect == "sqlite"
+        else request.getfixturevalue("postgres_url")
+    )
+    enrolment = Enrolment(url, b"pepper" * 6)
+    for _ in range(3):
+        invite = enrolment.issue("webchat", "race")
+        start = threading.Barrier(8)
+
+        def redeem(n: int, code: str = invite.code, start: threading.Barrier = start) -> bool:
+            start.wait()
+            return enrolment.redeem("webchat", f"racer-{n}", code)
+
+        with ThreadPoolExecutor(8) as pool:
+            won = list(pool.map(redeem, range(8)))
+        assert won.count(True) == 1, won
+        winners = [n for n in range(8) if enrolment.is_enrolled("webchat", f"racer-{n}")]
+        assert len(winners) == 1
+        for n in winners:
+            enrolment.remove("webchat", f"racer-{n}")

@@ -62,7 +62,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.ratelimit import RateLimiter, parse_rate
+from bot.ratelimit import RateLimiter, client_address, parse_rate
 
 log = logging.getLogger(__name__)
 
@@ -278,8 +278,12 @@ class WebChatInput(InputChannel):
         self,
         session_hours: float = DEFAULT_SESSION_HOURS,
         enrol_rate: tuple[int, float] = DEFAULT_ENROL_RATE,
+        trust_forwarded_for: bool = False,
     ) -> None:
         self.session_hours = session_hours
+        #: Behind the HTTPS proxy every client arrives from the proxy's address: count the
+        #: address it appends to X-Forwarded-For instead (`trust_x_forwarded_for: true`).
+        self.trust_forwarded_for = trust_forwarded_for
         # Per client, in the server itself: guessing codes costs key derivations and look-ups.
         self.enrol_limit = RateLimiter(*enrol_rate)
 
@@ -301,7 +305,12 @@ class WebChatInput(InputChannel):
             rate = parse_rate(str((credentials or {}).get("enrol_rate") or ""), DEFAULT_ENROL_RATE)
         except ValueError as exc:
             raise ValueError("webchat enrol_rate looks like 10/60 (attempts per seconds)") from exc
-        return cls(session_hours=hours, enrol_rate=rate)
+        trust = (credentials or {}).get("trust_x_forwarded_for", False)
+        if isinstance(trust, str):
+            trust = trust.strip().lower() in ("1", "true", "yes")
+        if not isinstance(trust, bool):
+            raise ValueError("webchat trust_x_forwarded_for is true or false")
+        return cls(session_hours=hours, enrol_rate=rate, trust_forwarded_for=trust)
 
     @functools.cached_property
     def tokens(self) -> SessionTokens:
@@ -395,7 +404,9 @@ class WebChatInput(InputChannel):
 
         @bp.route("/enrol", methods=["POST"])
         async def enrol(request: Request) -> HTTPResponse:
-            client = request.ip or "unknown"
+            client = client_address(
+                request.ip, request.headers.get("X-Forwarded-For"), self.trust_forwarded_for
+            )
             if not self.enrol_limit.allow(client):
                 log.warning("webchat: sign-in attempts rate limited")
                 refused = _error(

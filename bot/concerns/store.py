@@ -19,6 +19,7 @@ DELETE) and holds no content: reference, school, action, actor hash, time.
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 import uuid
 from collections.abc import Iterable
@@ -31,11 +32,16 @@ from sqlalchemy.orm import Session
 
 from bot.concerns.rows import Org, OrgRow
 from bot.concerns.staff import DSL, Staff, StaffDirectory, StaffRoute, StaffRow
-from bot.store.crypto import KeyRing, WrappedKey, new_data_key, open_sealed, seal
+from bot.delivery.pickup import PickupRow  # exported records: deleted with their concern
+from bot.store.crypto import CryptoError, KeyRing, WrappedKey, new_data_key, open_sealed, seal
 from bot.store.db import Base, session_scope, utcnow
+
+log = logging.getLogger(__name__)
 
 REF_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 NEW, OPEN, DECIDED = "new", "open", "decided"
+#: What the audit says of a deletion on request (no free text: see `Concerns.delete`).
+DELETED_DETAIL = "on request"
 #: The decisions a DSL can record (labels in guidance/concerns/record.yml).
 REFER, EARLY_HELP, SOCIAL_CARE, MONITOR, NFA = (
     "refer",
@@ -529,12 +535,18 @@ class Concerns:
         with session_scope(self._url) as session:
             row = self._row(session, staff, ref)
             self._delete_rows(session, row)
-            self._audit(session, row, "deleted", staff.staff_hash, reason.strip()[:120])
+            # The reason is asked for (the DSL states it), but the append-only audit can never
+            # be erased, so it keeps only the category, never the free text (which may name
+            # the child, e.g. "Parent of Jane Roe asked for erasure").
+            self._audit(session, row, "deleted", staff.staff_hash, DELETED_DETAIL)
 
     @staticmethod
     def _delete_rows(session: Session, row: ConcernRow) -> None:
+        """The record, its chronology and alerts, and any exported decision-record files
+        still waiting for download (pickups are filed under the concern's reference)."""
         for table in (ConcernEventRow, ConcernAlertRow):
             session.query(table).filter(table.concern_id == row.id).delete()
+        session.query(PickupRow).filter(PickupRow.reference == row.ref).delete()
         session.delete(row)
 
     def record(self, owner: str, ref: str) -> tuple[Concern, Org | None]:
@@ -607,8 +619,16 @@ class Concerns:
             )
             out = []
             for row in rows:
-                alert = self._alert_of(session, row)
-                route = self.staff.route(session, row.recipient)
+                try:
+                    alert = self._alert_of(session, row)
+                    route = self.staff.route(session, row.recipient)
+                except (CryptoError, ValueError) as exc:  # e.g. its master key was dropped
+                    log.warning(
+                        "concern alert %s could not be opened (%s); skipped",
+                        row.id,
+                        type(exc).__name__,
+                    )
+                    continue
                 if alert is not None and route is not None:
                     out.append((alert, route))
             return out

@@ -289,6 +289,9 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         )
 
         if self.engine.dialect.name == "sqlite":
+            from bot.store.db import private_sqlite_file  # 0600, whatever the umask
+
+            private_sqlite_file(self.engine.url.database)
             # Overwrite freed pages, so that rows rewritten by `encrypt_legacy_rows`
             # leave no plain remnants in the file. New connections pick this up.
             sa_event.listen(self.engine, "connect", _sqlite_secure_delete)

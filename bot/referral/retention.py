@@ -60,7 +60,12 @@ def purge_once(now: datetime | None = None) -> dict[str, int]:
     purged = concerns.purge_expired(config.concern_retention_days)
     reminders = concerns.remind_due_reviews()
     log.info("concerns: %d purged, %d review reminder(s)", purged, reminders)
+    from bot.delivery.pickup import get_pickups  # expired download links: the files go too
+
+    files = get_pickups().purge_expired(now)
+    log.info("downloads: %d expired file(s) deleted", files)
     return {
+        "pickups_purged": files,
         "warned": report.warned,
         "purged": report.purged,
         "erased": erased,

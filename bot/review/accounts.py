@@ -41,6 +41,8 @@ import base64
 import getpass
 import hashlib
 import hmac
+import json
+import logging
 import os
 import re
 import secrets
@@ -54,6 +56,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Column, DateTime, Integer, String, or_
 from sqlalchemy.orm import Session
 
+from bot.review.app_key import derive
+from bot.review.second_factor import SecondFactorRow
 from bot.store.db import Base, session_scope, utcnow
 
 if TYPE_CHECKING:
@@ -67,6 +71,12 @@ MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 1024  # long enough for any passphrase, short enough not to be a DoS
 SCRYPT_R, SCRYPT_P, SALT_BYTES, HASH_BYTES = 8, 1, 16, 32
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
+log = logging.getLogger(__name__)
+UNSIGNED_HELP = (
+    "review account {name} is not signed by this review app's key (made before accounts were "
+    "signed, or written into the database by someone else): it cannot sign in until an admin "
+    "runs `python -m bot.review.accounts reset-password {name}` on the review host"
+)
 
 
 class AccountError(ValueError):
@@ -89,6 +99,69 @@ class StaffAccountRow(Base):
     created_at = Column(DateTime, nullable=False, default=utcnow)
     password_changed_at = Column(DateTime, nullable=False, default=utcnow)
     last_sign_in_at = Column(DateTime, nullable=True)
+
+
+class AccountSealRow(Base):
+    """HMAC (under the review app key, never in the database) over an account's security fields.
+
+    Why: the review app shares the bot's database, so whoever can write that database could
+    otherwise insert an admin, overwrite a password hash or delete a second factor. A row
+    whose seal does not match (or has none) signs nobody in and resolves no session. It is a
+    table of its own so that databases made before it gain it without a migration.
+    """
+
+    __tablename__ = "review_account_seals"
+
+    account_id = Column(Integer, primary_key=True)
+    mac = Column(String(64), nullable=False)
+
+
+def account_mac(key: bytes, row: StaffAccountRow, enrolled: bool) -> str:
+    """The seal over (id, username, role, password hash, disabled, second factor enrolled)."""
+    fields = [
+        int(row.id),
+        row.username,
+        row.role,
+        row.password_hash,
+        row.disabled_at is not None,
+        bool(enrolled),
+    ]
+    message = json.dumps(fields, separators=(",", ":")).encode("utf-8")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def account_key(app_key: bytes) -> bytes:
+    """The sub-key that seals account rows (checked: an empty key would seal nothing)."""
+    if len(app_key or b"") < 32:
+        raise ValueError("the review app key must be 32 bytes")
+    return derive(app_key, "account-row")
+
+
+def _enrolled(session: Session, account_id: int) -> bool:
+    return session.get(SecondFactorRow, account_id) is not None
+
+
+def reseal(session: Session, key: bytes, account_id: int) -> None:
+    """Write the seal of an account as it now is (after a legitimate change)."""
+    session.flush()
+    row = session.get(StaffAccountRow, account_id)
+    if row is None:
+        return
+    mac = account_mac(key, row, _enrolled(session, account_id))
+    seal = session.get(AccountSealRow, account_id)
+    if seal is None:
+        session.add(AccountSealRow(account_id=account_id, mac=mac))
+    else:
+        seal.mac = mac
+
+
+def is_sealed(session: Session, key: bytes, row: StaffAccountRow) -> bool:
+    """True if the row (and its second-factor state) is as the app last wrote it."""
+    seal = session.get(AccountSealRow, int(row.id))
+    if seal is None:
+        return False
+    expected = account_mac(key, row, _enrolled(session, int(row.id)))
+    return hmac.compare_digest(expected.encode(), str(seal.mac).encode())
 
 
 @dataclass(frozen=True)
@@ -116,7 +189,7 @@ class Account:
 class SignIn:
     """The outcome of a sign-in attempt: `account` is set only when `outcome` is "ok"."""
 
-    outcome: str  # ok | wrong_password | unknown_user | locked | disabled
+    outcome: str  # ok | wrong_password | unknown_user | locked | disabled | unsigned
     account: Account | None = None
     locked_now: bool = False  # this attempt was the one that locked the account
 
@@ -217,8 +290,9 @@ def account_from_row(row: StaffAccountRow) -> Account:
 class Accounts:
     """Create, list, disable and authenticate staff accounts."""
 
-    def __init__(self, url: str, log2_n: int, max_hashing: int = 2) -> None:
+    def __init__(self, url: str, log2_n: int, max_hashing: int = 2, *, app_key: bytes) -> None:
         self._url = url
+        self._key = account_key(app_key)
         self._log2_n = log2_n
         self._dummy_hash: str | None = None
         #: At most this many scrypt hashes at once (each takes 128 MiB at the default cost):
@@ -243,6 +317,7 @@ class Accounts:
             )
             session.add(row)
             session.flush()
+            reseal(session, self._key, int(row.id))
             return account_from_row(row)
 
     def list(self) -> list[Account]:
@@ -260,6 +335,12 @@ class Accounts:
             row = session.get(StaffAccountRow, account_id)
             return account_from_row(row) if row else None
 
+    def unsigned(self) -> list[str]:
+        """Usernames whose row does not carry a valid seal (they cannot sign in)."""
+        with session_scope(self._url) as session:
+            rows = session.query(StaffAccountRow).order_by(StaffAccountRow.username).all()
+            return [row.username for row in rows if not is_sealed(session, self._key, row)]
+
     def count(self) -> int:
         with session_scope(self._url) as session:
             return int(session.query(StaffAccountRow.id).count())
@@ -271,10 +352,14 @@ class Accounts:
             row.disabled_at = utcnow() if disabled else None
             if not disabled:
                 row.failed_attempts, row.locked_until = 0, None
+            reseal(session, self._key, int(row.id))
             return account_from_row(row)
 
     def reset_password(self, username: str, password: str) -> Account:
-        """A new password; also lifts a lockout."""
+        """A new password; also lifts a lockout and (re)seals the row with the app key.
+
+        This is also how an account from before rows were sealed is brought back.
+        """
         check_new_password(password)
         encoded = hash_password(password, self._log2_n)
         with session_scope(self._url) as session:
@@ -282,6 +367,7 @@ class Accounts:
             row.password_hash = encoded
             row.password_changed_at = utcnow()
             row.failed_attempts, row.locked_until = 0, None
+            reseal(session, self._key, int(row.id))
             return account_from_row(row)
 
     def authenticate(self, username: str, password: str, now: datetime | None = None) -> SignIn:
@@ -299,9 +385,14 @@ class Accounts:
         with session_scope(self._url) as session:
             row = session.query(StaffAccountRow).filter_by(username=name).first()
             snapshot = None if row is None else (row.id, row.disabled_at is not None)
+            sealed = row is not None and is_sealed(session, self._key, row)
         if snapshot is None:
             self._equal_work(password)
             return SignIn("unknown_user")
+        if not sealed:
+            log.warning(UNSIGNED_HELP.format(name=name))
+            self._equal_work(password)
+            return SignIn("unsigned")
         account_id, disabled = snapshot
         if disabled:
             self._equal_work(password)
@@ -346,9 +437,13 @@ class Accounts:
                 )
                 return SignIn("wrong_password", locked_now=bool(locked_now))
             row = session.query(StaffAccountRow).filter_by(id=account_id).with_for_update().one()
+            if not is_sealed(session, self._key, row):  # changed since the first look
+                log.warning(UNSIGNED_HELP.format(name=name))
+                return SignIn("unsigned")
             row.failed_attempts, row.locked_until, row.last_sign_in_at = 0, None, now
             if hash_cost(row.password_hash) != self._log2_n:
                 row.password_hash = hash_password(password, self._log2_n)
+                reseal(session, self._key, account_id)
             return SignIn("ok", account_from_row(row))
 
     def record_failure(self, account_id: int, now: datetime | None = None) -> bool:
@@ -415,7 +510,10 @@ def _sign_out_everywhere(settings: ReviewSettings, account: Account) -> None:
     from bot.review.sessions import SessionStore
 
     SessionStore(
-        settings.database_url, settings.idle_timeout, settings.absolute_timeout
+        settings.database_url,
+        settings.idle_timeout,
+        settings.absolute_timeout,
+        app_key=settings.app_key,
     ).end_all_for(account.id)
 
 
@@ -457,7 +555,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Settings problem: {exc}", file=sys.stderr)
         return 2
     make_sqlite_folder(settings.database_url)
-    accounts = Accounts(settings.database_url, settings.scrypt_log2_n)
+    accounts = Accounts(settings.database_url, settings.scrypt_log2_n, app_key=settings.app_key)
     audit = AuditLog.from_settings(settings)
     actor = _cli_actor()
     try:
@@ -470,8 +568,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"Audit log NOT intact{where}: {check.problem}.", file=sys.stderr)
             return 1
         if args.command == "list":
+            unsigned = set(accounts.unsigned())
             for account in accounts.list():
                 state = "disabled" if account.disabled else "locked" if account.locked() else "ok"
+                if account.username in unsigned:
+                    state = "UNSIGNED (run reset-password to sign it in again)"
                 print(f"{account.username}\t{account.role}\t{state}\t{account.display_name}")
             return 0
         if args.command == "create":

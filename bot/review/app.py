@@ -31,12 +31,12 @@ import jinja2
 from aiohttp import web
 from cryptography import x509
 
-from bot.ratelimit import RateLimiter
+from bot.ratelimit import RateLimiter, client_address
 from bot.referral.form import FormSpec, load_form
 from bot.referral.updates import MESSAGE_LIMIT, UnknownReference, messages_for, post_update
 from bot.review import cases
 from bot.review import web_security as sec
-from bot.review.accounts import ADMIN, ROLES, AccountError, Accounts
+from bot.review.accounts import ADMIN, ROLES, UNSIGNED_HELP, AccountError, Accounts
 from bot.review.audit import ANONYMOUS, AuditLog
 from bot.review.inbox_key import InboxKey, InboxKeyError
 from bot.review.names import names_in, referral_names
@@ -344,11 +344,11 @@ async def sign_in_page(request: web.Request) -> web.StreamResponse:
 def _client(request: web.Request) -> str:
     """The address a rate limit counts against: the peer, or behind a trusted proxy the
     address it appended last to X-Forwarded-For (earlier entries are the client's to forge)."""
-    if _review(request).settings.trust_forwarded_for:
-        forwarded = request.headers.get("X-Forwarded-For", "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded[:64]
-    return request.remote or "unknown"
+    return client_address(
+        request.remote,
+        request.headers.get("X-Forwarded-For"),
+        _review(request).settings.trust_forwarded_for,
+    )
 
 
 async def sign_in(request: web.Request) -> web.StreamResponse:
@@ -895,9 +895,17 @@ def create_app(settings: ReviewSettings, *, inbox_key: InboxKey | None = None) -
         key=key,
         workflow=workflow,
         form=load_form(settings.form_file),
-        accounts=Accounts(settings.database_url, settings.scrypt_log2_n, settings.max_hashing),
+        accounts=Accounts(
+            settings.database_url,
+            settings.scrypt_log2_n,
+            settings.max_hashing,
+            app_key=settings.app_key,
+        ),
         sessions=SessionStore(
-            settings.database_url, settings.idle_timeout, settings.absolute_timeout
+            settings.database_url,
+            settings.idle_timeout,
+            settings.absolute_timeout,
+            app_key=settings.app_key,
         ),
         audit=AuditLog.from_settings(settings),
         statuses=ReviewStatuses(settings.database_url, workflow),
@@ -912,6 +920,8 @@ def create_app(settings: ReviewSettings, *, inbox_key: InboxKey | None = None) -
         sign_in_limit=RateLimiter(*settings.sign_in_rate),
         queue_words=load_words(settings.workflow_file.with_name("queue.yml")),
     )
+    for name in review.accounts.unsigned():
+        log.warning(UNSIGNED_HELP.format(name=name))
     words = review.queue_words
     review = dataclasses.replace(
         review,

@@ -251,9 +251,13 @@ class AuditLog:
             return  # another process wrote a newer head already
         self._head_file.parent.mkdir(parents=True, exist_ok=True)
         temporary = self._head_file.with_name(f".{self._head_file.name}.{os.getpid()}")
-        temporary.write_text(
-            json.dumps({"id": entry.id, "row_hash": entry.row_hash, "at": entry.at.isoformat()})
-        )
+        # 0600 from the start (not the umask's 0644): only the review app reads the head.
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            os.fchmod(fh.fileno(), 0o600)
+            fh.write(
+                json.dumps({"id": entry.id, "row_hash": entry.row_hash, "at": entry.at.isoformat()})
+            )
         os.replace(temporary, self._head_file)
 
     def record(

@@ -5,8 +5,8 @@ systems schools and DSLs use require a second factor, so every account has one, 
 round it. How it works:
 
 * After a correct password the app does not sign the person in; it starts a short *pending
-  sign-in* (`PENDING_TTL`, its own random cookie token, only the token's SHA-256 stored, at
-  most `MAX_CODE_TRIES` codes). A session starts only after a good code.
+  sign-in* (`PENDING_TTL`, its own random cookie token, only the token's HMAC under the app
+  key stored, at most `MAX_CODE_TRIES` codes). A session starts only after a good code.
 * An account without a factor enrols at that point: a new secret is shown (base32 and an
   ``otpauth://`` URI for any authenticator app) and kept sealed in the pending row until the
   first good code proves the app has it; then the factor is saved and ten recovery codes are
@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 import pyotp
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Column, DateTime, Integer, LargeBinary, String
+from sqlalchemy.orm import Session
 
 from bot.review.app_key import derive
 from bot.store.db import Base, session_scope, utcnow
@@ -108,8 +109,9 @@ class CodeCheck:
     tries_left: int = 0
 
 
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+def _token_hash(key: bytes, token: str) -> str:
+    """Keyed (HMAC) so a pending row written by someone without the app key matches no cookie."""
+    return hmac.new(key, token.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def normalise_code(code: str) -> str:
@@ -123,6 +125,8 @@ class SecondFactors:
         self._url = url
         self._seal_key = derive(app_key, "second-factor-secret")
         self._code_key = derive(app_key, "recovery-code")
+        self._pending_key = derive(app_key, "pending-sign-in")
+        self._app_key = app_key
 
     # ------------------------------------------------------------------ sealed secrets
 
@@ -158,6 +162,13 @@ class SecondFactors:
             session.query(SecondFactorRow).filter_by(account_id=account_id).delete()
             session.query(RecoveryCodeRow).filter_by(account_id=account_id).delete()
             session.query(PendingSignInRow).filter_by(account_id=account_id).delete()
+            self._reseal(session, account_id)
+
+    def _reseal(self, session: Session, account_id: int) -> None:
+        """The account's seal covers whether it has a factor: deleting the row locks it out."""
+        from bot.review.accounts import account_key, reseal
+
+        reseal(session, account_key(self._app_key), account_id)
 
     # ------------------------------------------------------------------ pending sign-ins
 
@@ -170,7 +181,7 @@ class SecondFactors:
             session.query(PendingSignInRow).filter(PendingSignInRow.expires_at <= now).delete()
             session.add(
                 PendingSignInRow(
-                    token_hash=_token_hash(token),
+                    token_hash=_token_hash(self._pending_key, token),
                     account_id=account.id,
                     csrf_token=secrets.token_urlsafe(32),
                     next_path=next_path[:300],
@@ -186,7 +197,7 @@ class SecondFactors:
             return None
         now = now or utcnow()
         with session_scope(self._url) as session:
-            row = session.get(PendingSignInRow, _token_hash(token))
+            row = session.get(PendingSignInRow, _token_hash(self._pending_key, token))
             if row is None:
                 return None
             if now >= row.expires_at or row.tries >= MAX_CODE_TRIES:
@@ -320,6 +331,7 @@ class SecondFactors:
             for code in codes:
                 session.add(RecoveryCodeRow(account_id=account_id, code_hash=self._code_hash(code)))
             session.query(PendingSignInRow).filter_by(token_hash=token_hash_value).delete()
+            self._reseal(session, account_id)
         return codes
 
 

@@ -1,4 +1,9 @@
-"""Server-side staff sessions: a random token in the cookie, only its SHA-256 in the database.
+"""Server-side staff sessions: a random token in the cookie, only its keyed hash in the database.
+
+The hash is HMAC-SHA256 under a key derived from the review app key (never in the database),
+so a row written into the shared database by someone without that key resolves to nothing;
+and a session resolves only while its account row carries a valid seal
+(`bot.review.accounts.AccountSealRow`).
 
 Why server-side: a session can be ended at once (sign-out, account disabled, password reset)
 and a copy of the database holds nothing that signs anyone in, because the token itself is
@@ -15,13 +20,22 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Column, DateTime, Integer, String
 
-from bot.review.accounts import Account, StaffAccountRow, account_from_row
+from bot.review.accounts import (
+    UNSIGNED_HELP,
+    Account,
+    StaffAccountRow,
+    account_from_row,
+    account_key,
+    is_sealed,
+)
+from bot.review.app_key import derive
 from bot.store.db import Base, session_scope, utcnow
 
 TOKEN_BYTES = 32
@@ -32,7 +46,7 @@ TOUCH_EVERY = timedelta(seconds=30)
 class StaffSessionRow(Base):
     __tablename__ = "review_sessions"
 
-    token_hash = Column(String(64), primary_key=True)  # SHA-256 of the cookie's token
+    token_hash = Column(String(64), primary_key=True)  # HMAC-SHA256 of the cookie's token
     account_id = Column(Integer, nullable=False, index=True)
     csrf_token = Column(String(64), nullable=False)
     created_at = Column(DateTime, nullable=False)
@@ -58,25 +72,36 @@ class Lookup:
     """What a cookie's token turned out to be: a live session, or why not."""
 
     session: StaffSession | None
-    reason: str = ""  # "" | no_token | unknown | idle | absolute | disabled
+    reason: str = ""  # "" | no_token | unknown | idle | absolute | disabled | unsigned
 
 
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+log = logging.getLogger(__name__)
+
+
+def token_hash(key: bytes, token: str) -> str:
+    """HMAC-SHA256 of a cookie token under the session sub-key of the review app key."""
+    return hmac.new(key, token.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 class SessionStore:
-    def __init__(self, url: str, idle: timedelta, absolute: timedelta) -> None:
+    def __init__(
+        self, url: str, idle: timedelta, absolute: timedelta, *, app_key: bytes
+    ) -> None:
         self._url = url
         self.idle = idle
         self.absolute = absolute
+        self._account_key = account_key(app_key)
+        self._token_key = derive(app_key, "session-token")
+
+    def token_hash(self, token: str) -> str:
+        return token_hash(self._token_key, token)
 
     def start(self, account: Account, now: datetime | None = None) -> tuple[str, StaffSession]:
         """A new session for a freshly signed-in account: (cookie token, session)."""
         now = now or utcnow()
         token = secrets.token_urlsafe(TOKEN_BYTES)
         row = StaffSessionRow(
-            token_hash=token_hash(token),
+            token_hash=self.token_hash(token),
             account_id=account.id,
             csrf_token=secrets.token_urlsafe(TOKEN_BYTES),
             created_at=now,
@@ -94,7 +119,7 @@ class SessionStore:
         if not token:
             return Lookup(None, "no_token")
         now = now or utcnow()
-        hashed = token_hash(token)
+        hashed = self.token_hash(token)
         with session_scope(self._url) as session:
             found = (
                 session.query(StaffSessionRow, StaffAccountRow)
@@ -112,6 +137,9 @@ class SessionStore:
                 reason = "idle"
             elif account_row.disabled_at is not None:
                 reason = "disabled"
+            elif not is_sealed(session, self._account_key, account_row):
+                log.warning(UNSIGNED_HELP.format(name=account_row.username))
+                reason = "unsigned"
             if reason:
                 session.delete(row)
                 return Lookup(None, reason)

@@ -86,6 +86,7 @@ def local_identity(
         )
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o600)  # O_CREAT's mode does not tighten an existing file
             fh.write(
                 key.private_bytes(
                     serialization.Encoding.PEM,

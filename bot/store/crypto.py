@@ -20,6 +20,7 @@ import base64
 import functools
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,14 +122,38 @@ def open_sealed(data_key: bytes, blob: bytes, associated: str) -> bytes:
         raise DecryptionFailed("a record failed its integrity check") from exc
 
 
+def create_secret_file(path: Path, content: str) -> bool:
+    """Create `path` holding `content`, mode 0600, all at once; False if it already existed.
+
+    The content is written and flushed to a private temporary file in the same folder (0600
+    from the start), which is then hard-linked into place: a process started at the same
+    moment sees either no file or the whole secret, never an empty or partial one, and of
+    two creators exactly one wins (the other reads the winner's file).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix="." + path.name + ".", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as fh:
+            os.fchmod(fh.fileno(), 0o600)
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            return False
+        return True
+    finally:
+        os.unlink(temporary)
+
+
 def _key_file_ring(path: Path, create: bool) -> KeyRing:
     if not path.exists():
         if not create:
             raise MasterKeyMissing(f"master key file {path} not found")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write("v1:" + base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode() + "\n")
+        create_secret_file(
+            path, "v1:" + base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode() + "\n"
+        )
     return KeyRing.parse(path.read_text().strip().replace("\n", ","))
 
 
@@ -158,15 +183,26 @@ def get_pepper() -> bytes:
     encoded = os.environ.get("PREVENT_OWNER_PEPPER", "").strip()
     if encoded:
         try:
-            return base64.b64decode(encoded, validate=True)
+            return _checked_pepper(base64.b64decode(encoded, validate=True), "PREVENT_OWNER_PEPPER")
         except ValueError as exc:
             raise CryptoError("PREVENT_OWNER_PEPPER is not valid base64") from exc
     from bot.config import get_config
 
     path = get_config().var_dir / "keys" / "owner.pepper"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode())
-    return base64.b64decode(path.read_text().strip())
+        create_secret_file(path, base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode())
+    try:
+        pepper = base64.b64decode(path.read_text().strip(), validate=True)
+    except ValueError as exc:
+        raise CryptoError(f"{path} is not valid base64") from exc
+    return _checked_pepper(pepper, str(path))
+
+
+def _checked_pepper(pepper: bytes, source: str) -> bytes:
+    """An empty or short pepper would make owner hashes and web chat tokens forgeable."""
+    if len(pepper) < KEY_BYTES:
+        raise CryptoError(
+            f"{source} holds {len(pepper)} bytes; the owner pepper needs at least {KEY_BYTES} "
+            "(base64 of 32 random bytes)"
+        )
+    return pepper

@@ -10,12 +10,14 @@ from __future__ import annotations
 import functools
 import hashlib
 import hmac
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
+from pathlib import Path
 
 from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, create_engine, event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
 from bot.store.schema import ensure_schema
@@ -61,7 +63,29 @@ def owner_hash(sender_id: str, pepper: bytes) -> str:
     return hmac.new(pepper, sender_id.encode(), hashlib.sha256).hexdigest()
 
 
+def private_sqlite_file(database: str | None) -> None:
+    """Make a SQLite database file (and its -wal/-shm) readable by its owner only (0600).
+
+    Created 0600 before SQLite opens it (SQLite gives its -wal and -shm files the database
+    file's mode), and an existing file with looser modes is tightened: the umask (often 022)
+    would otherwise leave every row readable to every local account.
+    """
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    path = Path(database)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+        try:
+            if name.stat().st_mode & 0o077:
+                os.chmod(name, 0o600)
+        except FileNotFoundError:
+            continue
+
+
 def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        private_sqlite_file(make_url(url).database)
     engine = create_engine(url, future=True, pool_pre_ping=True)
     if url.startswith("sqlite"):
 

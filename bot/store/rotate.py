@@ -73,7 +73,14 @@ def rewrap_rows(
 
 
 def rotate_database(url: str, keyring: KeyRing) -> list[Rotated]:
-    """Drafts, referral routes and download pickups in the bot's database."""
+    """Every row kind of the bot's database whose data key is wrapped by a master key.
+
+    Drafts, referral routes, download pickups, concerns (with their steps, events and alerts,
+    all sealed under the concern's key) and staff routes. A new kind wrapped by the keyring
+    must be added here, or dropping an old key makes it unreadable.
+    """
+    from bot.concerns.staff import StaffRow
+    from bot.concerns.store import ConcernRow
     from bot.delivery.pickup import PickupRow
     from bot.referral.updates import ReferralRouteRow
     from bot.store.db import DraftRow
@@ -82,6 +89,8 @@ def rotate_database(url: str, keyring: KeyRing) -> list[Rotated]:
         ("draft", DraftRow, lambda row: row.id),
         ("referral route", ReferralRouteRow, lambda row: row.reference),
         ("download pickup", PickupRow, lambda row: row.token_hash),
+        ("concern", ConcernRow, lambda row: f"concern:{row.id}"),
+        ("staff route", StaffRow, lambda row: f"staff:{row.staff_hash}"),
     ]
     results = []
     for kind, model, record_id in kinds:

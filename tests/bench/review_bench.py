@@ -97,6 +97,7 @@ def bench_review_queue(
     from tests.review.factories import (
         CHEAP_SCRYPT,
         PASSWORD,
+        TEST_APP_KEY,
         StaffClient,
         assistant_cert_file,
         form,
@@ -111,13 +112,16 @@ def bench_review_queue(
         database.parent.mkdir(parents=True)
         url = database_url or f"sqlite:///{database}"
         fill_seconds = _fill(url, n, signed_sealer(inbox.cert), form())
-        Accounts(url, CHEAP_SCRYPT).create("bench", PASSWORD, ADMIN, "Bench Admin")
+        Accounts(url, CHEAP_SCRYPT, app_key=TEST_APP_KEY).create(
+            "bench", PASSWORD, ADMIN, "Bench Admin"
+        )
         port = free_port()
         env = {
             **os.environ,
             "PYTHONPATH": str(ROOT),
             "PREVENT_DATABASE_URL": url,
             "PREVENT_VAR_DIR": str(tmp / "var"),
+            "PREVENT_REVIEW_SECRET_KEY": base64.b64encode(TEST_APP_KEY).decode(),
             "PREVENT_REVIEW_CERT_FILE": str(inbox.cert_file),
             "PREVENT_REVIEW_KEY_FILE": str(inbox.key_file),
             "PREVENT_REVIEW_KEY_PASSPHRASE": inbox.passphrase,

@@ -134,14 +134,17 @@ def test_retention_and_deletion_are_audited_and_the_audit_is_append_only(world):
     assert [c.ref for c in concerns.list_for("telegram:dsl-a")] == [kept.ref]
     with pytest.raises(NotAllowed):
         concerns.delete("telegram:t-a", kept.ref, "asked")
-    concerns.delete("telegram:dsl-a", kept.ref, "Raised in error (wrong pupil)")
+    concerns.delete("telegram:dsl-a", kept.ref, "Parent of Jane Roe (Y8) asked for erasure")
     assert concerns.list_for("telegram:dsl-a") == []
     assert [a for _, a, _, _ in concerns.audit(old.ref)][-1] == "purged"
     assert concerns.audit(kept.ref)[-1][1:] == (
         "deleted",
         concerns.staff.hash_of("telegram:dsl-a"),
-        "Raised in error (wrong pupil)",
+        "on request",
     )
+    # M2: the free-text reason is in no stored row (the audit can never be erased).
+    data = b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+    assert b"Jane Roe" not in data and b"erasure" not in data
     db = sqlite3.connect(path)
     with pytest.raises(sqlite3.DatabaseError):
         db.execute("DELETE FROM concern_audit")

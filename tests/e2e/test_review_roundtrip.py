@@ -29,6 +29,7 @@ from tests.helpers.vtr_answers import VTR_ANSWERS, draft_to_summary, text_of
 from tests.review.factories import (
     CHEAP_SCRYPT,
     PASSWORD,
+    TEST_APP_KEY,
     StaffClient,
     serving,
     settings_for,
@@ -91,6 +92,8 @@ def test_a_reviewer_status_change_reaches_the_dsl_in_chat(model_path, tmp_path):
                 "PYTHONPATH": str(ROOT),
                 "PREVENT_DATABASE_URL": database_url,
                 "PREVENT_REVIEW_SCRYPT_LOG2_N": str(CHEAP_SCRYPT),
+                # the app below shares this key: accounts are sealed under it
+                "PREVENT_REVIEW_SECRET_KEY": base64.b64encode(TEST_APP_KEY).decode(),
             }
             subprocess.run(
                 [sys.executable, "-m", "bot.review.accounts", "create", "rosa",

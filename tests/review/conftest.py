@@ -105,7 +105,7 @@ def make_case(tmp_path: Path, inbox: InboxPair, sealer: Sealer, count: int = 3) 
     references = [f"VTR-{n:04d}ABCD" for n in range(1, count + 1)]
     for reference in references:
         queue_referral(url, sealed_envelope(sealer, reference), reference)
-    accounts = Accounts(url, settings.scrypt_log2_n)
+    accounts = Accounts(url, settings.scrypt_log2_n, app_key=settings.app_key)
     accounts.create("ada", PASSWORD, ADMIN, "Ada Admin")
     accounts.create("rita", PASSWORD, REVIEWER, "Rita Reviewer")
     updates = ReferrerUpdates(

@@ -7,6 +7,7 @@ committed); the private key file is encrypted with a random passphrase, as in pr
 from __future__ import annotations
 
 import asyncio
+import base64
 import functools
 import html
 import os
@@ -41,6 +42,8 @@ CONCERN_SENTINEL = "CONCERN-SENTINEL-REVIEW-4D1E"
 PASSWORD = "correct horse battery staple"
 INBOX_ADDRESS = "prevent@essex.pnn.police.uk"
 CHEAP_SCRYPT = 10  # log2 N for tests only: production uses 17
+#: A review app key for tests that build accounts and sessions without the app's settings.
+TEST_APP_KEY = bytes(range(32))
 
 
 def form() -> FormSpec:
@@ -130,6 +133,9 @@ def settings_for(
         load_updates_key(tmp / "var")
         extra.setdefault("PREVENT_UPDATES_KEY_FILE", str(tmp / "var" / "keys" / "updates.key"))
     extra.setdefault("PREVENT_REVIEW_SIGN_IN_RATE", "1000/60")
+    # One review app key for every app a test starts, as one host has one key: accounts are
+    # sealed under it, so two apps over one database must share it.
+    extra.setdefault("PREVENT_REVIEW_SECRET_KEY", base64.b64encode(TEST_APP_KEY).decode())
     extra.setdefault("PREVENT_REVIEW_ASSISTANT_CERT_FILE", str(assistant_cert_file()))
     env = {
         "PREVENT_DATABASE_URL": database_url or f"sqlite:///{tmp / 'prevent.db'}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import subprocess
 import sys
@@ -23,12 +24,12 @@ from bot.review.accounts import (
 )
 from bot.review.audit import AuditLog
 from bot.store.db import utcnow
-from tests.review.factories import CHEAP_SCRYPT, PASSWORD, ROOT
+from tests.review.factories import CHEAP_SCRYPT, PASSWORD, ROOT, TEST_APP_KEY
 
 
 @pytest.fixture()
 def accounts(db_url: str) -> Accounts:
-    return Accounts(db_url, CHEAP_SCRYPT)
+    return Accounts(db_url, CHEAP_SCRYPT, app_key=TEST_APP_KEY)
 
 
 class TestPasswordHashes:
@@ -98,8 +99,8 @@ class TestAccounts:
         assert accounts.authenticate("fay", PASSWORD).outcome == "ok"
 
     def test_a_hash_is_upgraded_when_the_cost_is_raised(self, db_url):
-        Accounts(db_url, CHEAP_SCRYPT).create("gus", PASSWORD, REVIEWER)
-        stronger = Accounts(db_url, CHEAP_SCRYPT + 1)
+        Accounts(db_url, CHEAP_SCRYPT, app_key=TEST_APP_KEY).create("gus", PASSWORD, REVIEWER)
+        stronger = Accounts(db_url, CHEAP_SCRYPT + 1, app_key=TEST_APP_KEY)
         assert stronger.authenticate("gus", PASSWORD).outcome == "ok"
         from bot.review.accounts import StaffAccountRow
         from bot.store.db import session_scope
@@ -146,6 +147,7 @@ class TestCommandLine:
         monkeypatch.setenv("PREVENT_DATABASE_URL", db_url)
         monkeypatch.setenv("PREVENT_VAR_DIR", str(tmp_path / "var"))
         monkeypatch.setenv("PREVENT_REVIEW_SCRYPT_LOG2_N", str(CHEAP_SCRYPT))
+        monkeypatch.setenv("PREVENT_REVIEW_SECRET_KEY", base64.b64encode(TEST_APP_KEY).decode())
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
         return accounts_module.main(list(argv))
 
@@ -166,7 +168,8 @@ class TestCommandLine:
             )
             == 0
         )
-        assert Accounts(db_url, CHEAP_SCRYPT).authenticate("kim", PASSWORD).outcome == "ok"
+        kim = Accounts(db_url, CHEAP_SCRYPT, app_key=TEST_APP_KEY).authenticate("kim", PASSWORD)
+        assert kim.outcome == "ok"
         assert self.run(monkeypatch, db_url, tmp_path, "list") == 0
         assert "kim\tadmin\tok\tKim Lee" in capsys.readouterr().out
         assert (
@@ -182,7 +185,7 @@ class TestCommandLine:
             == 0
         )
         assert self.run(monkeypatch, db_url, tmp_path, "disable", "kim") == 0
-        assert Accounts(db_url, CHEAP_SCRYPT).get("kim").disabled
+        assert Accounts(db_url, CHEAP_SCRYPT, app_key=TEST_APP_KEY).get("kim").disabled
         actions = [e.action for e in AuditLog(db_url).recent()]
         assert actions == ["account_disabled", "password_reset", "account_created"]
         assert all(e.actor.startswith("cli:") for e in AuditLog(db_url).recent())

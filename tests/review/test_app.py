@@ -208,7 +208,7 @@ class TestRoles:
         assert response.status_code == 403
         from bot.review.accounts import Accounts
 
-        assert Accounts(case.url, 10).get("mallory") is None
+        assert Accounts(case.url, 10, app_key=case.settings.app_key).get("mallory") is None
 
     def test_an_admin_creates_and_disables_accounts(self, case, ada, review_url):
         response = ada.post(

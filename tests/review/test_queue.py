@@ -70,7 +70,7 @@ def queue_app(tmp_path: Path, inbox):
     from bot.review.accounts import REVIEWER, Accounts
     from bot.review.app import create_app
 
-    Accounts(settings.database_url, settings.scrypt_log2_n).create(
+    Accounts(settings.database_url, settings.scrypt_log2_n, app_key=settings.app_key).create(
         "rita", PASSWORD, REVIEWER, "Rita Reviewer"
     )
     with serving(create_app(settings)) as base:

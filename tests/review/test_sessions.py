@@ -8,29 +8,29 @@ from pathlib import Path
 import pytest
 
 from bot.review.accounts import REVIEWER, Accounts
-from bot.review.sessions import SessionStore, StaffSessionRow, token_hash
+from bot.review.sessions import SessionStore, StaffSessionRow
 from bot.store.db import session_scope, utcnow
-from tests.review.factories import CHEAP_SCRYPT, PASSWORD
+from tests.review.factories import CHEAP_SCRYPT, PASSWORD, TEST_APP_KEY
 
 IDLE, ABSOLUTE = timedelta(minutes=30), timedelta(hours=8)
 
 
 @pytest.fixture()
 def store(db_url) -> SessionStore:
-    return SessionStore(db_url, IDLE, ABSOLUTE)
+    return SessionStore(db_url, IDLE, ABSOLUTE, app_key=TEST_APP_KEY)
 
 
 @pytest.fixture()
 def account(db_url):
-    return Accounts(db_url, CHEAP_SCRYPT).create("rita", PASSWORD, REVIEWER)
+    return Accounts(db_url, CHEAP_SCRYPT, app_key=TEST_APP_KEY).create("rita", PASSWORD, REVIEWER)
 
 
 def test_only_the_tokens_hash_is_stored(store, account, db_url):
     token, session = store.start(account)
-    assert len(token) >= 40 and session.token_hash == token_hash(token)
+    assert len(token) >= 40 and session.token_hash == store.token_hash(token)
     with session_scope(db_url) as db:
         stored = [row.token_hash for row in db.query(StaffSessionRow)]
-    assert stored == [token_hash(token)]
+    assert stored == [store.token_hash(token)]
     database = Path(db_url.removeprefix("sqlite:///"))
     data = b"".join(p.read_bytes() for p in database.parent.glob(database.name + "*"))
     assert token.encode() not in data
@@ -66,7 +66,7 @@ def test_eight_hours_end_a_session_however_active(store, account):
 
 def test_disabling_an_account_ends_its_sessions(store, account, db_url):
     token, _ = store.start(account)
-    Accounts(db_url, CHEAP_SCRYPT).set_disabled("rita", True)
+    Accounts(db_url, CHEAP_SCRYPT, app_key=TEST_APP_KEY).set_disabled("rita", True)
     assert store.resolve(token).reason == "disabled"
 
 

@@ -7,6 +7,7 @@ each test here failed on the code before issue 11.
 
 from __future__ import annotations
 
+import base64
 import statistics
 import subprocess
 import sys
@@ -27,6 +28,7 @@ from tests.review.factories import (
     AUTHENTICATOR,
     PASSWORD,
     ROOT,
+    TEST_APP_KEY,
     StaffClient,
     csrf_from,
     serving,
@@ -85,7 +87,7 @@ class TestLockoutRace:
     @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
     def test_the_claim_is_atomic_with_many_hashes_at_once(self, request, dialect):
         url = request.getfixturevalue("db_url" if dialect == "sqlite" else "fresh_pg_url")
-        accounts = Accounts(url, 12, max_hashing=20)
+        accounts = Accounts(url, 12, max_hashing=20, app_key=TEST_APP_KEY)
         accounts.create("victim", PASSWORD, REVIEWER)
         start = threading.Barrier(20)
 
@@ -101,7 +103,7 @@ class TestLockoutRace:
 
 class TestEqualWork:
     def test_unknown_locked_disabled_and_wrong_take_the_same_time(self, db_url):
-        accounts = Accounts(db_url, 14)  # ~16 MiB a hash: well above the noise
+        accounts = Accounts(db_url, 14, app_key=TEST_APP_KEY)  # ~16 MiB a hash: well above the noise
         accounts.create("wrong", PASSWORD, REVIEWER)
         accounts.create("locked", PASSWORD, REVIEWER)
         accounts.create("disabled", PASSWORD, REVIEWER)
@@ -139,7 +141,7 @@ class TestEqualWork:
                 with guard:
                     running[0] -= 1
 
-        accounts = Accounts(db_url, 10, max_hashing=2)
+        accounts = Accounts(db_url, 10, max_hashing=2, app_key=TEST_APP_KEY)
         accounts.count()  # the tables exist before the threads start
         monkeypatch.setattr(accounts_module, "_scrypt", counting)
         with ThreadPoolExecutor(12) as pool:
@@ -241,13 +243,14 @@ class TestSecondFactor:
             "PYTHONPATH": str(ROOT),
             "PREVENT_DATABASE_URL": case.url,
             "PREVENT_VAR_DIR": str(case.settings.var_dir),
+            "PREVENT_REVIEW_SECRET_KEY": base64.b64encode(case.settings.app_key).decode(),
         }
         done = subprocess.run(
             [sys.executable, "-m", "bot.review.accounts", "reset-2fa", "rita"],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
         )  # fmt: skip
         assert done.returncode == 0, done.stderr
-        account = Accounts(case.url, 10).get("rita")
+        account = Accounts(case.url, 10, app_key=case.settings.app_key).get("rita")
         assert not SecondFactors(case.url, case.settings.app_key).is_enrolled(account.id)
         client = StaffClient(review_url)
         page = client.get("/sign-in")
@@ -284,7 +287,7 @@ def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(case, tm
 @pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
 def test_second_factor_store_on_both_databases(request, dialect):
     url = request.getfixturevalue("db_url" if dialect == "sqlite" else "fresh_pg_url")
-    account = Accounts(url, 10).create("tess", PASSWORD, REVIEWER)
+    account = Accounts(url, 10, app_key=b"a" * 32).create("tess", PASSWORD, REVIEWER)
     factors = SecondFactors(url, b"a" * 32)
     pending = factors.pending(factors.begin(account, "/queue"))
     secret = factors.enrolment(pending, account).secret

@@ -11,6 +11,8 @@ import yaml
 
 from tests.helpers.servers import ROOT
 
+#: A string, never bound to: the supervisor only reads it (ruff S104 otherwise).
+ALL = ".".join(["0"] * 4)
 UNAUTHENTICATED = {"rest", "socketio", "callback", "rasa", "bot.channels.rest.RestInput"}
 
 
@@ -36,3 +38,39 @@ def test_make_run_takes_the_production_credentials_from_the_environment():
     assert production[production.index("--credentials") + 1] == "credentials.production.yml"
     local = rasa_argv({})
     assert local[local.index("--credentials") + 1] == "credentials.yml"
+
+
+def test_make_run_refuses_rest_on_a_public_interface(tmp_path):
+    """M6: REST stayed loaded wherever Rasa listened (fail-open)."""
+    from bot.supervisor import rest_exposure
+
+    assert rest_exposure({}, ROOT) is None  # loopback by default
+    assert rest_exposure({"RASA_INTERFACE": "127.0.0.1"}, ROOT) is None
+    assert rest_exposure({"RASA_INTERFACE": "::1"}, ROOT) is None
+    for public in (ALL, "::", "10.1.2.3", "bot.example.org"):
+        why = rest_exposure({"RASA_INTERFACE": public}, ROOT)
+        assert why and "credentials.production.yml" in why and public in why
+    production = {
+        "RASA_INTERFACE": ALL,
+        "PREVENT_CREDENTIALS": "credentials.production.yml",
+    }
+    assert rest_exposure(production, ROOT) is None
+    custom = tmp_path / "mine.yml"
+    custom.write_text("rest:\nbot.channels.webchat.WebChatInput:\n")
+    assert rest_exposure({"RASA_INTERFACE": ALL, "PREVENT_CREDENTIALS": str(custom)}, ROOT)
+    override = {"RASA_INTERFACE": ALL, "PREVENT_ALLOW_PUBLIC_REST": "true"}
+    assert rest_exposure(override, ROOT) is None
+
+
+def test_the_supervisor_exits_before_starting_anything(monkeypatch, tmp_path, capsys):
+    from bot import supervisor
+
+    started = []
+    monkeypatch.setattr(supervisor.Supervisor, "run", lambda self: started.append(self))
+    monkeypatch.setenv("RASA_INTERFACE", ALL)
+    monkeypatch.delenv("PREVENT_CREDENTIALS", raising=False)
+    monkeypatch.delenv("PREVENT_ALLOW_PUBLIC_REST", raising=False)
+    monkeypatch.setenv("PREVENT_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("PREVENT_DATABASE_URL", f"sqlite:///{tmp_path / 'prevent.db'}")
+    assert supervisor.main(["model.tar.gz"]) == 2
+    assert started == [] and "Not starting" in capsys.readouterr().err

@@ -82,6 +82,8 @@ def test_rotation_rewraps_every_kind_and_news_still_goes_without_the_old_key(wor
         "draft": (1, 0),
         "referral route": (3, 0),
         "download pickup": (1, 0),
+        "concern": (0, 0),
+        "staff route": (0, 0),
     }
     # Now v1 can go: news is pushed, the file link works, the draft opens.
     assert _push(world, only_v2) == (3, CHATS)
@@ -150,3 +152,34 @@ def test_the_command_rotates_the_database_and_the_tracker_store(world, tmp_path)
     assert "referral route: 3 re-wrapped" in done.stdout
     with sqlite3.connect(tracker_db) as db:
         assert db.execute("SELECT key_version FROM conversation_keys").fetchall() == [("v2",)]
+
+
+def test_concerns_and_staff_routes_are_rotated_and_their_alerts_still_pushed(tmp_path, caplog):
+    """H2: rotation skipped concern and staff rows; once v1 went, every record was lost."""
+    from bot.channels.push import push_concern_alerts
+    from bot.concerns import Concerns
+    from bot.concerns.orgs import Orgs
+
+    url = f"sqlite:///{tmp_path / 'prevent.db'}"
+    k1, k2 = _key(), _key()
+    pepper = secrets.token_bytes(32)
+    Orgs(url).add("St Mary's", "southend")
+    concerns = Concerns(url, KeyRing({"v1": k1}, "v1"), pepper)
+    concerns.staff.enrol("t-1", "rest", "st-marys", "teacher")
+    concerns.staff.enrol("9001", "telegram", "st-marys", "dsl")
+    first, _ = concerns.raise_concern("t-1", "ROTATE-SENTINEL words one")
+    second, _ = concerns.raise_concern("t-1", "ROTATE-SENTINEL words two")
+
+    results = rotate_database(url, KeyRing({"v2": k2, "v1": k1}, "v2"))
+    counts = {r.kind: (r.rewrapped, r.skipped) for r in results}
+    assert counts["concern"] == (2, 0) and counts["staff route"] == (2, 0)
+
+    only_v2 = Concerns(url, KeyRing({"v2": k2}, "v2"), pepper)
+    assert {c.ref for c in only_v2.list_for("9001")} == {first.ref, second.ref}
+    with sqlite3.connect(tmp_path / "prevent.db") as db:  # one concern's key is damaged
+        db.execute("UPDATE concerns SET wrapped_key = ? WHERE id = ?", (os.urandom(60), second.id))
+    with running_fake_telegram(TOKEN) as fake, caplog.at_level(logging.WARNING):
+        pushers = {"telegram": TelegramPusher(TelegramSettings(TOKEN, "secret", fake.base_url))}
+        assert asyncio.run(push_concern_alerts(only_v2, pushers)) == 1  # the readable one
+        assert first.ref in fake.messages_to(9001)[0]["text"]
+    assert "could not be opened" in "\n".join(r.getMessage() for r in caplog.records)

@@ -1,0 +1,101 @@
+"""L2 and L5: the owner pepper and key files cannot be empty or short, or read by others.
+
+A short or empty pepper makes owner hashes and web chat session tokens forgeable; a key file
+created with O_EXCL and then written could be read empty by a process started at the same
+moment; SQLite databases and the audit head were created with the umask (often 0644).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import stat
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from bot.review.audit import AuditLog
+from bot.store import crypto
+from bot.store.db import make_engine, session_scope
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture()
+def loose_umask():
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+@pytest.fixture()
+def fresh_pepper(monkeypatch, tmp_path):
+    from bot.config import get_config
+
+    monkeypatch.setenv("PREVENT_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("PREVENT_OWNER_PEPPER", raising=False)
+    get_config.cache_clear()
+    crypto.get_pepper.cache_clear()
+    yield tmp_path / "var" / "keys" / "owner.pepper"
+    get_config.cache_clear()
+    crypto.get_pepper.cache_clear()
+
+
+@pytest.mark.parametrize("pepper", [b"", b"short", b"x" * 31])
+def test_an_empty_or_short_pepper_is_refused(monkeypatch, fresh_pepper, pepper):
+    monkeypatch.setenv("PREVENT_OWNER_PEPPER", base64.b64encode(pepper).decode() or "=")
+    with pytest.raises(crypto.CryptoError):
+        crypto.get_pepper()
+
+
+def test_an_empty_pepper_file_is_refused(fresh_pepper):
+    fresh_pepper.parent.mkdir(parents=True)
+    fresh_pepper.write_text("")  # what a reader racing the old O_EXCL-then-write could see
+    with pytest.raises(crypto.CryptoError):
+        crypto.get_pepper()
+
+
+def test_a_generated_pepper_is_32_bytes_and_0600(fresh_pepper, loose_umask):
+    assert len(crypto.get_pepper()) == 32
+    assert _mode(fresh_pepper) == 0o600
+
+
+def test_racing_creators_all_read_one_whole_key(tmp_path, loose_umask):
+    """Sixteen processes' worth of creators at once: one wins, nobody reads a partial file."""
+    path = tmp_path / "keys" / "master.key"
+    start = threading.Barrier(16)
+
+    def load(_: int) -> crypto.KeyRing:
+        start.wait()
+        return crypto._key_file_ring(path, create=True)
+
+    with ThreadPoolExecutor(16) as pool:
+        rings = list(pool.map(load, range(16)))
+    wrapped = rings[0].wrap(b"d" * 32, "record")
+    assert all(ring.unwrap(wrapped, "record") == b"d" * 32 for ring in rings)
+    assert _mode(path) == 0o600
+    assert sorted(p.name for p in path.parent.iterdir()) == ["master.key"]  # no temp left
+
+
+def test_sqlite_databases_and_the_audit_head_are_0600(tmp_path, loose_umask):
+    database = tmp_path / "var" / "prevent.db"
+    url = f"sqlite:///{database}"
+    make_engine(url).dispose()
+    assert _mode(database) == 0o600
+    head = tmp_path / "var" / "audit.head"
+    AuditLog(url, b"k" * 32, head).record("cli:test", "account_created", "ok", detail="x")
+    assert _mode(head) == 0o600
+    loose = tmp_path / "old.db"
+    loose.write_bytes(b"")
+    os.chmod(loose, 0o644)  # made by an earlier version under the umask
+    with session_scope(f"sqlite:///{loose}"):
+        pass
+    assert _mode(loose) == 0o600
+    for extra in loose.parent.glob("old.db-*"):
+        assert _mode(extra) == 0o600
