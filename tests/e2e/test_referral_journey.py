@@ -55,6 +55,7 @@ TRIAGE_ANSWERS = {
     "justifies or supports violence": "not sure",
     "means or know-how": "no",
     "anything else worrying": "no",
+    "planning an attack": "no",
     "parents or carers know": "yes, they know",
     "consent to share": "no",
     "protect someone from serious harm": "no",
