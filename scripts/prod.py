@@ -20,6 +20,7 @@ profile"). This script is also what the fault tests drive (tests/prod/).
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import pwd
 import re
@@ -256,11 +257,26 @@ class Profile:
     def redis_url(self) -> str:
         return f"redis://127.0.0.1:{self.redis_port}/1"
 
+    @functools.cached_property
+    def action_token(self) -> str:
+        """The secret every call from a Rasa replica to an action server carries: from the
+        environment, else generated once in var/keys (bot.config), shared by all replicas."""
+        given = os.environ.get("PREVENT_ACTION_SERVER_TOKEN", "").strip()
+        if given:
+            return given
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "PREVENT_VAR_DIR": str(self.var_dir)}
+        done = subprocess.run(
+            [PY, "-m", "bot.config", "action-server-token"],
+            cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=120,
+        )  # fmt: skip
+        return done.stdout.strip()
+
     def env(self, **more: str) -> dict[str, str]:
         db = self.postgres.url
         return {
             **os.environ,
             "PYTHONPATH": str(ROOT),
+            "PREVENT_ACTION_SERVER_TOKEN": self.action_token,
             "PREVENT_VAR_DIR": str(self.var_dir),  # keys shared by all (var/keys)
             "PREVENT_DATABASE_URL": db,
             "TRACKER_DB_DIALECT": "postgresql",
