@@ -45,13 +45,13 @@ def _world(tmp_path):
 
 def test_deleting_a_concern_deletes_its_exported_files(tmp_path):
     url, ring, concerns = _world(tmp_path)
-    kept, _ = concerns.raise_concern("t-1", "words kept")
-    gone, _ = concerns.raise_concern("t-1", "words deleted")
+    kept, _ = concerns.raise_concern("rest:t-1", "words kept")
+    gone, _ = concerns.raise_concern("rest:t-1", "words deleted")
     pickups = PickupStore(url, ring)
     for ref in (kept.ref, gone.ref):
         for suffix in ("pdf", "json", "csv"):
             pickups.put(ref, f"concern-{ref}.{suffix}", b"record", lifetime=timedelta(minutes=30))
-    concerns.delete("9001", gone.ref, "on request")
+    concerns.delete("telegram:9001", gone.ref, "on request")
     assert _pickups(url) == [kept.ref] * 3
 
 
