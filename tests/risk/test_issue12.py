@@ -72,3 +72,39 @@ def test_own_final_set_every_emergency_and_police_message_is_caught():
     assert report.recall("emergency") == 1.0
     assert report.recall("police") >= 0.9
     assert report.precision("calm") >= 0.97
+
+
+#: What a form asks for ("Where did it happen?", "When?", "Who?"): places, times, names,
+#: dates and short replies. None of them holds a danger word.
+_FORM_ANSWERS = [
+    "the dining hall",
+    "in the playground",
+    "at the bus stop",
+    "behind the sports hall",
+    "outside the main gate this morning",
+    "in the corridor by the lifts near the car park this afternoon",
+    "it happened in the car park near the school gates today",
+    "on the field after school today",
+    "the library at lunchtime",
+    "Friday afternoon",
+    "yesterday at lunch",
+    "12 March",
+    "Mrs Patel",
+    "Year 9 boy",
+    "no",
+    "not sure",
+    "don't know",
+]
+
+
+@pytest.mark.parametrize("answer", _FORM_ANSWERS)
+def test_a_short_form_answer_is_neither_an_alarm_nor_a_doubt(answer):
+    """'When in doubt, ask' needs a rule's danger hint, never the model's probability alone."""
+    result = assess(answer)
+    assert result.level == "none", result.as_dict()
+    assert not result.ask_if_in_danger, result.as_dict()
+
+
+def test_a_short_answer_with_a_danger_word_still_asks_or_alarms():
+    assert assess("on the roof").ask_if_in_danger
+    assert assess("he has a knife").level == "emergency"
