@@ -47,7 +47,9 @@ _DANGER_EVIDENCE = frozenset(
      "proscribed organisation"}
 )
 
-_CALM_FRAMES = frozenset({"idiom", "joke", "lesson or story", "past", "resolved"})
+_CALM_FRAMES = frozenset(
+    {"idiom", "joke", "lesson or story", "past", "resolved", "everyday context"}
+)
 
 #: Evidence an idiom cannot explain away ("this paperwork is killing me, and he has a knife").
 _HARD_EVIDENCE = frozenset(
@@ -97,6 +99,8 @@ def assess(text: str) -> RiskAssessment:
             return found
     if "idiom" in features and not _HARD_EVIDENCE & set(features):
         return found  # "going to kill it at the quiz tonight": the act is a figure of speech
+    if "everyday context" in features and "risk to life" not in features:
+        return found  # "prepping for tomorrow: her driving test": an everyday event
     if label == "police" and "referral description" in features and not _HARD_EVIDENCE & set(
         features
     ):

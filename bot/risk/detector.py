@@ -382,6 +382,7 @@ _FEATURES = {
     "terror_group": "group",
     "terror_support": "group activity",
     "idiom": "idiom",
+    "everyday": "everyday context",
     "joke": "joke",
     "discussion": "lesson or story",
     "past": "past",
