@@ -99,6 +99,12 @@ def assess(text: str) -> RiskAssessment:
             return found
     if "idiom" in features and not _HARD_EVIDENCE & set(features):
         return found  # "going to kill it at the quiz tonight": the act is a figure of speech
+    if (
+        label == "emergency"
+        and _CALM_FRAMES & set(features)
+        and not (_HARD_EVIDENCE | {"act", "sign of danger"}) & set(features)
+    ):
+        return found  # "fell off the slide, he's fine": a calm frame and no danger word
     if "everyday context" in features and "risk to life" not in features:
         return found  # "prepping for tomorrow: her driving test": an everyday event
     if label == "police" and "referral description" in features and not _HARD_EVIDENCE & set(
