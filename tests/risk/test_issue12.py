@@ -108,3 +108,34 @@ def test_a_short_form_answer_is_neither_an_alarm_nor_a_doubt(answer):
 def test_a_short_answer_with_a_danger_word_still_asks_or_alarms():
     assert assess("on the roof").ask_if_in_danger
     assert assess("he has a knife").level == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "rule"),
+    [
+        # Second wave (i12risk2): classes, in words of its own.
+        ("the boy's asthma attack is getting worse, his inhaler isn't working", "emergency",
+         "medical_not_stopping"),
+        ("she drank a mouthful of the drain cleaner on purpose", "emergency", None),
+        ("a pupil is sitting with his legs over the edge of the multi storey", "emergency",
+         "risk_to_life_now"),
+        ("the lad in the corridor got knocked out cold and isn't getting up", "emergency",
+         "risk_to_life_now"),
+        ("he's been hoarding shotgun cartridges bit by bit and keeps them in his room",
+         "police", None),
+        ("our quiz team were on fire in the final tonight", "none", None),
+        ("the heating oil delivery lorry will block the car park on monday", "none", None),
+        ("a year 2 brought a toy sword in for show and tell", "none", None),
+        ("my class were an explosive bunch after lunch", "none", None),
+        ("her baking video is going to blow up on instagram", "none", None),
+        ("he's sharpening his pencils for the mock exam", "none", None),
+        ("there's a countdown to the christmas holidays on the board", "none", None),
+    ],
+)
+def test_second_wave_classes(text, level, rule):
+    result = assess(text)
+    assert result.level == level, result.as_dict()
+    if rule:
+        assert result.matches[0].rule == rule
+    if level == "emergency":
+        assert any("'" in r for r in result.reasons), result.reasons  # names its words
