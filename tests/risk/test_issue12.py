@@ -130,6 +130,10 @@ def test_a_short_answer_with_a_danger_word_still_asks_or_alarms():
         ("her baking video is going to blow up on instagram", "none", None),
         ("he's sharpening his pencils for the mock exam", "none", None),
         ("there's a countdown to the christmas holidays on the board", "none", None),
+        ("if the vote doesn't go his way he'll stab the councillor next year", "police", None),
+        ("his browser history shows how to make a pipe bomb", "police", None),
+        ("in history we covered how to make propaganda posters", "none", None),
+        ("kids on the xbox yelling shoot him, blow it up at the screen", "none", None),
     ],
 )
 def test_second_wave_classes(text, level, rule):
