@@ -33,11 +33,23 @@ def _evidence(text: str) -> str:
         f"{kind} " + ", ".join(f"'{w}'" for w in words) for kind, words in features.items()
     )
 
-#: The model's lean towards an emergency is a doubt only with one of these in the message
-#: (a target or a time alone is no sign of danger), and never over an idiom the rules know.
-_DOUBT_EVIDENCE = frozenset({"means", "act", "risk to life", "sign of danger"})
+#: The model's lean towards an emergency is a doubt only with one of these in the message:
+#: a rule's danger hint (harm, substances, heights, weapons, goodbyes), a harmful act or a
+#: risk to life. A target, a time or an everyday "means" word ("the car") is no sign of
+#: danger, and the model's probability alone never is ("the dining hall" as a form answer).
+_DOUBT_EVIDENCE = frozenset({"act", "risk to life", "sign of danger"})
 
-_CALM_FRAMES = frozenset({"idiom", "joke", "lesson or story", "past", "resolved"})
+#: A short answer ("the dining hall", "in the playground", "12 March") is what a form asks
+#: for: the model has too few words to judge, so it may raise one only with real evidence.
+_SHORT_ANSWER_WORDS = 7
+_DANGER_EVIDENCE = frozenset(
+    {"means", "act", "risk to life", "sign of danger", "planning", "travel", "group",
+     "proscribed organisation"}
+)
+
+_CALM_FRAMES = frozenset(
+    {"idiom", "joke", "lesson or story", "past", "resolved", "everyday context"}
+)
 
 #: Evidence an idiom cannot explain away ("this paperwork is killing me, and he has a knife").
 _HARD_EVIDENCE = frozenset(
@@ -56,6 +68,10 @@ def assess(text: str) -> RiskAssessment:
     clean = normalise(text or "")
     if not clean or found.level == "emergency":
         return found
+    if len(clean.split()) <= _SHORT_ANSWER_WORDS and not _DANGER_EVIDENCE & set(
+        get_detector().features(clean)
+    ):
+        return found  # a short plain answer with no danger word: the model alone is no sign
     verdict = get_model().verdict(clean[:20000])
     if verdict.label == "calm" or _ORDER[verdict.label] <= _ORDER[found.level]:
         if (
@@ -83,6 +99,14 @@ def assess(text: str) -> RiskAssessment:
             return found
     if "idiom" in features and not _HARD_EVIDENCE & set(features):
         return found  # "going to kill it at the quiz tonight": the act is a figure of speech
+    if (
+        label == "emergency"
+        and _CALM_FRAMES & set(features)
+        and not (_HARD_EVIDENCE | {"act", "sign of danger"}) & set(features)
+    ):
+        return found  # "fell off the slide, he's fine": a calm frame and no danger word
+    if "everyday context" in features and "risk to life" not in features:
+        return found  # "prepping for tomorrow: her driving test": an everyday event
     if label == "police" and "referral description" in features and not _HARD_EVIDENCE & set(
         features
     ):

@@ -37,6 +37,8 @@ _LEVEL_ORDER = {"emergency": 2, "police": 1, "none": 0}
 _WINDOW_CHARS = 4000
 _WINDOW_OVERLAP = 300
 _GAP_WORDS = 5
+#: A subject pronoun starts a new clause: a negation before it does not reach past it.
+_SUBJECTS = frozenset({"he", "she", "they", "i", "we", "you"})
 #: Frames computed in code rather than listed in the lexicon.
 _BUILT_IN_FRAMES = frozenset({"general_question"})
 
@@ -125,6 +127,8 @@ def normalise(text: str) -> str:
     text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
     # Quote marks around words go ("a 'cell'", "'going tonight'"); apostrophes inside stay.
     text = re.sub(r"(?<![\w])'|'(?![\w])", " ", text)
+    # Double quotes go too: '"going to blow up" on TikTok' reads as the idiom it is.
+    text = text.replace('"', " ")
     return re.sub(r"[ \t]+", " ", text).strip()
 
 
@@ -349,6 +353,8 @@ class RiskDetector:
                 return False
             if token.lower_ in negators:
                 return True
+            if token.lower_ in _SUBJECTS:
+                return False  # "if Reform doesn't win he'll take out…": a new clause began
             i -= 1
             steps += 1
         return False
@@ -382,6 +388,7 @@ _FEATURES = {
     "terror_group": "group",
     "terror_support": "group activity",
     "idiom": "idiom",
+    "everyday": "everyday context",
     "joke": "joke",
     "discussion": "lesson or story",
     "past": "past",

@@ -72,3 +72,74 @@ def test_own_final_set_every_emergency_and_police_message_is_caught():
     assert report.recall("emergency") == 1.0
     assert report.recall("police") >= 0.9
     assert report.precision("calm") >= 0.97
+
+
+#: What a form asks for ("Where did it happen?", "When?", "Who?"): places, times, names,
+#: dates and short replies. None of them holds a danger word.
+_FORM_ANSWERS = [
+    "the dining hall",
+    "in the playground",
+    "at the bus stop",
+    "behind the sports hall",
+    "outside the main gate this morning",
+    "in the corridor by the lifts near the car park this afternoon",
+    "it happened in the car park near the school gates today",
+    "on the field after school today",
+    "the library at lunchtime",
+    "Friday afternoon",
+    "yesterday at lunch",
+    "12 March",
+    "Mrs Patel",
+    "Year 9 boy",
+    "no",
+    "not sure",
+    "don't know",
+]
+
+
+@pytest.mark.parametrize("answer", _FORM_ANSWERS)
+def test_a_short_form_answer_is_neither_an_alarm_nor_a_doubt(answer):
+    """'When in doubt, ask' needs a rule's danger hint, never the model's probability alone."""
+    result = assess(answer)
+    assert result.level == "none", result.as_dict()
+    assert not result.ask_if_in_danger, result.as_dict()
+
+
+def test_a_short_answer_with_a_danger_word_still_asks_or_alarms():
+    assert assess("on the roof").ask_if_in_danger
+    assert assess("he has a knife").level == "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "rule"),
+    [
+        # Second wave (i12risk2): classes, in words of its own.
+        ("the boy's asthma attack is getting worse, his inhaler isn't working", "emergency",
+         "medical_not_stopping"),
+        ("she drank a mouthful of the drain cleaner on purpose", "emergency", None),
+        ("a pupil is sitting with his legs over the edge of the multi storey", "emergency",
+         "risk_to_life_now"),
+        ("the lad in the corridor got knocked out cold and isn't getting up", "emergency",
+         "risk_to_life_now"),
+        ("he's been hoarding shotgun cartridges bit by bit and keeps them in his room",
+         "police", None),
+        ("our quiz team were on fire in the final tonight", "none", None),
+        ("the heating oil delivery lorry will block the car park on monday", "none", None),
+        ("a year 2 brought a toy sword in for show and tell", "none", None),
+        ("my class were an explosive bunch after lunch", "none", None),
+        ("her baking video is going to blow up on instagram", "none", None),
+        ("he's sharpening his pencils for the mock exam", "none", None),
+        ("there's a countdown to the christmas holidays on the board", "none", None),
+        ("if the vote doesn't go his way he'll stab the councillor next year", "police", None),
+        ("his browser history shows how to make a pipe bomb", "police", None),
+        ("in history we covered how to make propaganda posters", "none", None),
+        ("kids on the xbox yelling shoot him, blow it up at the screen", "none", None),
+    ],
+)
+def test_second_wave_classes(text, level, rule):
+    result = assess(text)
+    assert result.level == level, result.as_dict()
+    if rule:
+        assert result.matches[0].rule == rule
+    if level == "emergency":
+        assert any("'" in r for r in result.reasons), result.reasons  # names its words
