@@ -70,11 +70,12 @@ review-admin: install migrate ## Create a review app admin: make review-admin NA
 validate: install data ## rasa data validate, failing on warnings
 	@. scripts/env.sh && $(PY) -m rasa data validate --domain domain --data data --config config.yml --fail-on-warnings
 
-test: $(VENV)/.installed-dev data ## Install what the tests need and run them all
+test: $(VENV)/.installed-dev data lint ## Install what the tests need, lint, and run them all
 	@. scripts/env.sh && $(PY) -m pytest
 
-lint: $(VENV)/.installed-dev ## ruff over the project
+lint: $(VENV)/.installed-dev ## ruff over the project; mypy over the core (files in pyproject.toml)
 	$(VENV)/bin/ruff check bot tests scripts
+	$(VENV)/bin/mypy
 
 bench: $(VENV)/.installed-dev data ## Benchmarks: latency, throughput, memory (figures, not asserts)
 	@. scripts/env.sh && $(PY) -m tests.bench.run_bench $(or $(ARGS),--stock --prod --session)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Column, DateTime, LargeBinary, String
+from sqlalchemy.orm import Session
 
 from bot.store.crypto import KeyRing, WrappedKey, new_data_key, open_sealed, seal
 from bot.store.db import Base, session_scope, utcnow
@@ -127,7 +128,7 @@ class PickupStore:
         data_key = self._keys.unwrap(WrappedKey(row.key_version, row.wrapped_key), digest)
         return open_sealed(data_key, row.blob, digest)
 
-    def _rekey(self, session, row: PickupRow, content: bytes, digest: str) -> bool:  # type: ignore[no-untyped-def]
+    def _rekey(self, session: Session, row: PickupRow, content: bytes, digest: str) -> bool:
         """Move the file under a new token hash (a fresh data key bound to it)."""
         gone = (
             session.query(PickupRow)

@@ -11,6 +11,8 @@ import os
 import time
 from datetime import timedelta
 
+from sqlalchemy.orm import Session
+
 from bot.config import get_config
 from bot.delivery.heartbeat import beat as record_worker_alive
 from bot.delivery.outbox import DeliveryWorker, OutcomeHook, SmtpConfigError, SmtpSettings
@@ -43,7 +45,7 @@ def smtp_from_environment() -> SmtpSettings | None:
 def tell_referrer(updates_key: bytes) -> OutcomeHook:
     """News of delivery for the referrer's chat (a referral sent by other means has none)."""
 
-    def hook(session, reference: str, kind: str, details: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    def hook(session: Session, reference: str, kind: str, details: dict[str, str]) -> None:
         try:
             with session.begin_nested():
                 add_update(session, updates_key, reference, kind, **details)

@@ -127,7 +127,8 @@ def prefill_from_triage(
         put("date_of_birth", f"about {facts['age']}")
     said = _messages_file()["triage_indicators"]
     parts = form.parts("indicators") if form is not None else ()
-    if parts:  # each dimension the triage settled fills its part; the others are asked
+    # each dimension the triage settled fills its part; the others are asked
+    if form is not None and parts:
         for part in parts:
             if str(facts.get(part.id)) in said:
                 put(part.id, said[str(facts[part.id])])

@@ -7,9 +7,12 @@ did not exist. Deletion removes the row (no soft delete).
 
 from __future__ import annotations
 
+import builtins  # `list` inside DraftStore is its method; annotations need the type
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
 
 from bot.referral.draft import Draft, touch
 from bot.store.crypto import KeyRing, WrappedKey, new_data_key, open_sealed, seal
@@ -198,7 +201,7 @@ class DraftStore:
                 warned += 1
         return PurgeReport(warned=warned, purged=purged)
 
-    def take_notices(self, sender_id: str) -> list[tuple[str, str, datetime | None]]:
+    def take_notices(self, sender_id: str) -> builtins.list[tuple[str, str, datetime | None]]:
         """Notices for this owner (kind, draft short id, due date), removed once taken."""
         with session_scope(self._url) as session:
             rows = session.query(NoticeRow).filter(NoticeRow.owner == self.owner(sender_id)).all()
@@ -223,7 +226,7 @@ class DraftStore:
 
     # -- helpers -----------------------------------------------------------------------------
 
-    def _owned(self, session, sender_id: str, draft_id: str) -> DraftRow:  # type: ignore[no-untyped-def]
+    def _owned(self, session: Session, sender_id: str, draft_id: str) -> DraftRow:
         row = session.get(DraftRow, draft_id)
         if row is None or row.owner != self.owner(sender_id):
             raise DraftNotFound(draft_id)

@@ -274,8 +274,8 @@ def to_docx(form: FormSpec, draft: Draft, meta: RenderMeta) -> bytes:
         doc.add_heading(sec.title, level=1)
         concern, rows = _split_concern(_rows(sec, draft))
         if concern is not None:
-            label = doc.add_paragraph()
-            label.add_run(concern[0].label).bold = True
+            heading = doc.add_paragraph()
+            heading.add_run(concern[0].label).bold = True
             for block in _blocks(concern[1]):
                 doc.add_paragraph(style=CONCERN_STYLE).add_run(block)
         if rows:

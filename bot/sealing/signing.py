@@ -59,7 +59,11 @@ class SigningIdentity:
             raise CertificateError(f"signing key or certificate unusable: {exc}") from None
         if not isinstance(key, rsa.RSAPrivateKey):
             raise CertificateError("the signing key must be an RSA key")
-        if key.public_key().public_numbers() != certificate.public_key().public_numbers():
+        cert_key = certificate.public_key()
+        if (
+            not isinstance(cert_key, rsa.RSAPublicKey)
+            or key.public_key().public_numbers() != cert_key.public_numbers()
+        ):
             raise CertificateError("the signing key does not belong to the signing certificate")
         return cls(certificate, key)
 

@@ -230,10 +230,19 @@ def open_sealed(
         raise OpenError("not an X.509 certificate")
     if not isinstance(private_key, rsa.RSAPrivateKey):
         raise OpenError("an RSA private key is needed to open a sealed referral")
-    if private_key.public_key().public_numbers() != certificate.public_key().public_numbers():
+    if not _key_matches(private_key, certificate):
         raise OpenError("the private key does not belong to the certificate")
     return email.message_from_bytes(
         decrypt_sealed(smime_bytes, certificate, private_key), policy=email.policy.default
+    )
+
+
+def _key_matches(private_key: rsa.RSAPrivateKey, certificate: x509.Certificate) -> bool:
+    """True if the RSA private key belongs to the certificate (a non-RSA certificate never does)."""
+    cert_key = certificate.public_key()
+    return (
+        isinstance(cert_key, rsa.RSAPublicKey)
+        and private_key.public_key().public_numbers() == cert_key.public_numbers()
     )
 
 
@@ -241,7 +250,7 @@ def decrypt_sealed(
     smime_bytes: bytes, certificate: x509.Certificate, private_key: rsa.RSAPrivateKey
 ) -> bytes:
     """The decrypted inner entity, as bytes (a signed referral: the ``multipart/signed``)."""
-    if private_key.public_key().public_numbers() != certificate.public_key().public_numbers():
+    if not _key_matches(private_key, certificate):
         raise OpenError("the private key does not belong to the certificate")
     try:
         return pkcs7.pkcs7_decrypt_smime(smime_bytes, certificate, private_key, [])

@@ -133,7 +133,8 @@ def redact_event(data: dict[str, Any]) -> dict[str, Any]:
     """The event without anything a person typed or was shown; names and shape stay."""
     kind = data.get("event")
     if kind == "user":
-        parse = data.get("parse_data") if isinstance(data.get("parse_data"), dict) else {}
+        raw_parse = data.get("parse_data")
+        parse: dict[str, Any] = raw_parse if isinstance(raw_parse, dict) else {}
         kept_parse = {
             key: parse[key] for key in ("intent", "intent_ranking", "message_id") if key in parse
         }
@@ -339,7 +340,7 @@ def _engine(url: str) -> Engine:
     if url.startswith("sqlite"):
 
         @sa.event.listens_for(engine, "connect")
-        def _pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        def _pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA secure_delete=ON")  # erased rows are overwritten
             cursor.execute("PRAGMA busy_timeout=10000")

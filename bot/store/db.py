@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, create_engine, event
 from sqlalchemy.engine import Engine, make_url
@@ -22,7 +23,8 @@ from sqlalchemy.orm import Session, declarative_base, sessionmaker
 
 from bot.store.schema import ensure_schema
 
-Base = declarative_base()
+# SQLAlchemy 1.4 ships no type information; `Any` lets mypy accept the mapped classes.
+Base: Any = declarative_base()
 
 
 def utcnow() -> datetime:
@@ -90,7 +92,7 @@ def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")

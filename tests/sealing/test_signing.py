@@ -135,3 +135,54 @@ def test_the_local_signing_key_file_is_private(tmp_path):
     local_identity(tmp_path)
     assert (tmp_path / "assistant-signing.key.pem").stat().st_mode & 0o077 == 0
     assert local_identity(tmp_path).certificate == local_identity(tmp_path).certificate
+
+
+def _ed25519_cert_pem(tmp_path):
+    """A certificate whose key is Ed25519: it has no RSA numbers to compare with."""
+    from datetime import datetime, timedelta, timezone
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
+    from cryptography.x509.oid import NameOID
+
+    key = ed25519.Ed25519PrivateKey.generate()
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "not RSA")])
+    now = datetime.now(timezone.utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .sign(key, None)
+    )
+    path = tmp_path / "ed25519.crt.pem"
+    path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return cert, path
+
+
+def test_an_rsa_key_with_a_non_rsa_certificate_is_a_certificate_error(assistant, tmp_path):
+    """The key-match check refuses it in its own terms (it used to raise AttributeError)."""
+    from cryptography.hazmat.primitives import serialization
+
+    from bot.sealing.errors import CertificateError, OpenError
+    from bot.sealing.signing import SigningIdentity
+
+    cert, cert_pem = _ed25519_cert_pem(tmp_path)
+    key_pem = tmp_path / "assistant.key.pem"
+    key_pem.write_bytes(
+        assistant.private_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    with pytest.raises(CertificateError, match="does not belong"):
+        SigningIdentity.load(cert_pem, key_pem)
+    with pytest.raises(OpenError, match="does not belong"):
+        open_sealed(b"not opened", cert, assistant.private_key)
+    with pytest.raises(OpenError, match="does not belong"):
+        decrypt_sealed(b"not opened", cert, assistant.private_key)
