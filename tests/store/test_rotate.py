@@ -167,15 +167,15 @@ def test_concerns_and_staff_routes_are_rotated_and_their_alerts_still_pushed(tmp
     concerns = Concerns(url, KeyRing({"v1": k1}, "v1"), pepper)
     concerns.staff.enrol("t-1", "rest", "st-marys", "teacher")
     concerns.staff.enrol("9001", "telegram", "st-marys", "dsl")
-    first, _ = concerns.raise_concern("t-1", "ROTATE-SENTINEL words one")
-    second, _ = concerns.raise_concern("t-1", "ROTATE-SENTINEL words two")
+    first, _ = concerns.raise_concern("rest:t-1", "ROTATE-SENTINEL words one")
+    second, _ = concerns.raise_concern("rest:t-1", "ROTATE-SENTINEL words two")
 
     results = rotate_database(url, KeyRing({"v2": k2, "v1": k1}, "v2"))
     counts = {r.kind: (r.rewrapped, r.skipped) for r in results}
     assert counts["concern"] == (2, 0) and counts["staff route"] == (2, 0)
 
     only_v2 = Concerns(url, KeyRing({"v2": k2}, "v2"), pepper)
-    assert {c.ref for c in only_v2.list_for("9001")} == {first.ref, second.ref}
+    assert {c.ref for c in only_v2.list_for("telegram:9001")} == {first.ref, second.ref}
     with sqlite3.connect(tmp_path / "prevent.db") as db:  # one concern's key is damaged
         db.execute("UPDATE concerns SET wrapped_key = ? WHERE id = ?", (os.urandom(60), second.id))
     with running_fake_telegram(TOKEN) as fake, caplog.at_level(logging.WARNING):
