@@ -47,6 +47,13 @@ _NEGATED_DANGER = re.compile(
     r"\s+(?:immediate|imminent|urgent|emergency|danger|dangerous|risk of harm)"
     r"(?:\s+(?:danger|risk|threat|harm))?\b"
 )
+#: Questions asking for a number ("how many", "what percentage", "stats") want the figures.
+_QUANTITY = re.compile(
+    r"\b(?:how many|how much|how young|how common|what percentage|what proportion|"
+    r"what share|stats|percentages?)\b"
+)
+#: "what is Prevent NOT?" asks for the list of what Prevent is not, not what it is.
+_PREVENT_NOT = re.compile(r"\bprevent\s+(?:is\s+)?not\b|\bisn't\s+prevent\b(?=\s*(?:\?|$))")
 #: A few everyday words mapped to the policy's own ("permission" is how teachers say "consent").
 _SYNONYMS = {
     "permission": "consent",
@@ -90,6 +97,9 @@ _SYNONYMS = {
     "muslim": "muslims",
     "islam": "muslims",
     "spy": "spying",
+    "surveillance": "spying",
+    "islamophobia": "muslims",
+    "islamophobic": "muslims",
     "spies": "spying",
     "record": "record",
     "records": "record",
@@ -147,9 +157,11 @@ def _age_word(match: re.Match[str]) -> str:
 
 
 def _rewrite(text: str) -> str:
-    """Ages to child / adult, denied danger dropped: before the words are counted."""
+    """Ages to child / adult, denied danger dropped, number questions marked: before counting."""
     text = _NEGATED_DANGER.sub(" ", text)
     text = _HOW_IT_WORKS.sub(r"\1", text)
+    text = _QUANTITY.sub(r"\g<0> statistics ", text)
+    text = _PREVENT_NOT.sub(" prevent misconceptions ", text)
     text = _WHAT_TO_DO.sub(" dsl first ", text)
     text = _AGE.sub(_age_word, text)
     return _SCHOOL_YEAR.sub(" child ", text)

@@ -114,3 +114,26 @@ def test_no_triage_training_example_is_taken_for_an_information_question(service
 def test_a_pronoun_question_keeps_the_clause_it_points_back_to():
     assert "channel" in route("my head mentioned channel in a meeting - what is it?").focus
     assert route("ok, police called. what is channel?").focus == "what is channel?"
+
+
+@pytest.mark.parametrize(
+    ("message", "topic", "must_say"),
+    [
+        ("how many go through channel every year", "prevent_statistics", "697"),
+        ("how young are the people channel takes on", "prevent_statistics", "66%"),
+        (
+            "how much extremist content has been taken down",
+            "prevent_national_achievements",
+            "310,000",
+        ),
+        ("tell me what prevent is not", "what_prevent_is_not", "free speech"),
+        ("is prevent islamophobia in disguise", "myth_targets_muslims", "faith"),
+    ],
+)
+def test_number_questions_and_what_prevent_is_not_find_their_topic(
+    service, message, topic, must_say
+):
+    """Number questions lean to the figures; "Prevent is not" to the misconceptions list."""
+    best = service.search(message).best
+    assert best.topic.id == topic
+    assert must_say.lower() in best.topic.answer.lower()
