@@ -50,10 +50,15 @@ _NEGATED_DANGER = re.compile(
 #: Questions asking for a number ("how many", "what percentage", "stats") want the figures.
 _QUANTITY = re.compile(
     r"\b(?:how many|how much|how young|how common|what percentage|what proportion|"
-    r"what share|stats|percentages?)\b"
+    r"what share|where do most|stats|percentages?)\b"
 )
 #: "what is Prevent NOT?" asks for the list of what Prevent is not, not what it is.
 _PREVENT_NOT = re.compile(r"\bprevent\s+(?:is\s+)?not\b|\bisn't\s+prevent\b(?=\s*(?:\?|$))")
+#: "end up with a record" is about a criminal record, not about keeping records.
+_A_RECORD = re.compile(
+    r"\b(?:end up with|ends up with|get|gets|give (?:him|her|them|anyone)|have|has|leave \w+ with)"
+    r" (?:a|any) record\b|\brecord for life\b"
+)
 #: A few everyday words mapped to the policy's own ("permission" is how teachers say "consent").
 _SYNONYMS = {
     "permission": "consent",
@@ -106,6 +111,17 @@ _SYNONYMS = {
     "adults": "adult",
     "kids": "child",
     "kid": "child",
+    "kid's": "child",
+    "ring": "contact",
+    "rang": "contact",
+    # common misspellings of the policy's key words
+    "extremisim": "extremism",
+    "extremisum": "extremism",
+    "radicalisaton": "radicalisation",
+    "assesing": "assessing",
+    "assesment": "assessment",
+    "securly": "securely",
+    "wat": "what",
     "teenager": "child",
     "teen": "child",
     "under-18": "child",
@@ -162,6 +178,7 @@ def _rewrite(text: str) -> str:
     text = _HOW_IT_WORKS.sub(r"\1", text)
     text = _QUANTITY.sub(r"\g<0> statistics ", text)
     text = _PREVENT_NOT.sub(" prevent misconceptions ", text)
+    text = _A_RECORD.sub(" criminal record ", text)
     text = _WHAT_TO_DO.sub(" dsl first ", text)
     text = _AGE.sub(_age_word, text)
     return _SCHOOL_YEAR.sub(" child ", text)

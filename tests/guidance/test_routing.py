@@ -128,12 +128,23 @@ def test_a_pronoun_question_keeps_the_clause_it_points_back_to():
         ),
         ("tell me what prevent is not", "what_prevent_is_not", "free speech"),
         ("is prevent islamophobia in disguise", "myth_targets_muslims", "faith"),
+        (
+            "does a pupil end up with a record after channel",
+            "myth_criminal_record",
+            "criminal record",
+        ),
+        (
+            "whats the offical extremisum definiton",
+            "radicalisation_extremism_definitions",
+            "rule of law",
+        ),
     ],
 )
 def test_number_questions_and_what_prevent_is_not_find_their_topic(
     service, message, topic, must_say
 ):
-    """Number questions lean to the figures; "Prevent is not" to the misconceptions list."""
+    """Number questions lean to the figures, "Prevent is not" to the misconceptions list,
+    "a record" to the criminal record myth; common misspellings are read as meant."""
     best = service.search(message).best
     assert best.topic.id == topic
     assert must_say.lower() in best.topic.answer.lower()
