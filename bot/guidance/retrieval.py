@@ -59,6 +59,17 @@ _A_RECORD = re.compile(
     r"\b(?:end up with|ends up with|get|gets|give (?:him|her|them|anyone)|have|has|leave \w+ with)"
     r" (?:a|any) record\b|\brecord for life\b"
 )
+#: "does he have to take part?" asks whether Channel is voluntary.
+_MUST_TAKE_PART = re.compile(
+    r"\b(?:have|has|got) to (?:take part|attend|go|join|engage|accept)\b|"
+    r"\b(?:compulsory|mandatory|obligatory|forced to|obliged to|made to)\b"
+)
+#: Asking for brevity says how to answer, not what about ("short version?", "in one line");
+#: "signs off" is approval, not a sign of radicalisation.
+_BREVITY = re.compile(
+    r"\b(?:short version|in short|tl;?dr|in one line|one line|one-liner|in a sentence)\b|"
+    r"\bsign(?:s|ed|ing)? (?:it |this |that )?off\b"
+)
 #: A few everyday words mapped to the policy's own ("permission" is how teachers say "consent").
 _SYNONYMS = {
     "permission": "consent",
@@ -179,6 +190,8 @@ def _rewrite(text: str) -> str:
     text = _QUANTITY.sub(r"\g<0> statistics ", text)
     text = _PREVENT_NOT.sub(" prevent misconceptions ", text)
     text = _A_RECORD.sub(" criminal record ", text)
+    text = _MUST_TAKE_PART.sub(" voluntary ", text)
+    text = _BREVITY.sub(" ", text)
     text = _WHAT_TO_DO.sub(" dsl first ", text)
     text = _AGE.sub(_age_word, text)
     return _SCHOOL_YEAR.sub(" child ", text)

@@ -148,3 +148,17 @@ def test_number_questions_and_what_prevent_is_not_find_their_topic(
     best = service.search(message).best
     assert best.topic.id == topic
     assert must_say.lower() in best.topic.answer.lower()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "is a young person forced to do channel once referred",
+        "does a 14 year old have to attend channel if the panel says so",
+        "the head wants to sign off the referral first. what is channel, short version?",
+    ],
+)
+def test_must_they_take_part_and_sign_off_questions_say_channel_is_voluntary(service, message):
+    """'Have to take part' asks whether Channel is voluntary; 'sign off' is not a 'sign'."""
+    best = service.search(message).best
+    assert "voluntary" in best.topic.answer.lower()
