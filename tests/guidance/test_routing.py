@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.guidance import GuidanceService, load_guidance
-from bot.guidance.routing import clauses, route
+from bot.guidance.routing import clauses, question_focus, route
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -162,3 +162,10 @@ def test_must_they_take_part_and_sign_off_questions_say_channel_is_voluntary(ser
     """'Have to take part' asks whether Channel is voluntary; 'sign off' is not a 'sign'."""
     best = service.search(message).best
     assert "voluntary" in best.topic.answer.lower()
+
+
+def test_what_happens_after_a_dash_reads_the_clause_before_it(service):
+    """ "... moving counties for a term - what happens?" asks about the move, not referrals."""
+    message = "my tutee on a channel plan is off to stay with family in another county for a term - what happens?"
+    assert "county" in question_focus(message)
+    assert service.search(question_focus(message)).best.topic.id == "transfers"
