@@ -70,6 +70,8 @@ _BREVITY = re.compile(
     r"\b(?:short version|in short|tl;?dr|in one line|one line|one-liner|in a sentence)\b|"
     r"\bsign(?:s|ed|ing)? (?:it |this |that )?off\b"
 )
+#: "tell" is a stop word except in the police advice RUN, HIDE, TELL.
+_RUN_HIDE_TELL = re.compile(r"\brun\W+hide\W+(?:and\W+)?tell\b")
 #: A few everyday words mapped to the policy's own ("permission" is how teachers say "consent").
 _SYNONYMS = {
     "permission": "consent",
@@ -123,8 +125,6 @@ _SYNONYMS = {
     "kids": "child",
     "kid": "child",
     "kid's": "child",
-    "ring": "contact",
-    "rang": "contact",
     # common misspellings of the policy's key words
     "extremisim": "extremism",
     "extremisum": "extremism",
@@ -192,6 +192,7 @@ def _rewrite(text: str) -> str:
     text = _A_RECORD.sub(" criminal record ", text)
     text = _MUST_TAKE_PART.sub(" voluntary ", text)
     text = _BREVITY.sub(" ", text)
+    text = _RUN_HIDE_TELL.sub(" run hide tell incident ", text)
     text = _WHAT_TO_DO.sub(" dsl first ", text)
     text = _AGE.sub(_age_word, text)
     return _SCHOOL_YEAR.sub(" child ", text)

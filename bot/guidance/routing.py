@@ -80,7 +80,7 @@ _AGE_CONTEXT = re.compile(
 )
 #: A short question whose subject is a pronoun ("what is it?", "is that true?").
 _POINTS_BACK = re.compile(
-    r"^\W*(?:\w+\s+){0,3}(?:it|that|this|they|them|those|these)\W*(?:\w+\W*)?$", re.IGNORECASE
+    r"^\W*(?:\w+\s+){0,3}(?:it|that|this|they|them|those|these)\W*(?:\w+\W*){0,2}$", re.IGNORECASE
 )
 #: "... - what happens?" names no subject either: it asks about the clause before it.
 _NO_SUBJECT = re.compile(

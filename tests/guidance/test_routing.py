@@ -169,3 +169,9 @@ def test_what_happens_after_a_dash_reads_the_clause_before_it(service):
     message = "my tutee on a channel plan is off to stay with family in another county for a term - what happens?"
     assert "county" in question_focus(message)
     assert service.search(question_focus(message)).best.topic.id == "transfers"
+
+
+def test_a_pronoun_question_with_two_trailing_words_keeps_the_clause_before(service):
+    """ "RUN HIDE TELL - what is that short for?": "tell" is no stop word inside the advice."""
+    message = "Run, hide and tell - what is that short for? for our staff briefing"
+    assert service.search(question_focus(message)).best.topic.id == "run_hide_tell"
