@@ -47,6 +47,31 @@ _NEGATED_DANGER = re.compile(
     r"\s+(?:immediate|imminent|urgent|emergency|danger|dangerous|risk of harm)"
     r"(?:\s+(?:danger|risk|threat|harm))?\b"
 )
+#: Questions asking for a number ("how many", "what percentage", "stats") want the figures.
+_QUANTITY = re.compile(
+    r"\b(?:how many|how much|how young|how common|what percentage|what proportion|"
+    r"what share|where do most|stats|percentages?)\b"
+)
+#: "what is Prevent NOT?" asks for the list of what Prevent is not, not what it is.
+_PREVENT_NOT = re.compile(r"\bprevent\s+(?:is\s+)?not\b|\bisn't\s+prevent\b(?=\s*(?:\?|$))")
+#: "end up with a record" is about a criminal record, not about keeping records.
+_A_RECORD = re.compile(
+    r"\b(?:end up with|ends up with|get|gets|give (?:him|her|them|anyone)|have|has|leave \w+ with)"
+    r" (?:a|any) record\b|\brecord for life\b"
+)
+#: "does he have to take part?" asks whether Channel is voluntary.
+_MUST_TAKE_PART = re.compile(
+    r"\b(?:have|has|got) to (?:take part|attend|go|join|engage|accept)\b|"
+    r"\b(?:compulsory|mandatory|obligatory|forced to|obliged to|made to)\b"
+)
+#: Asking for brevity says how to answer, not what about ("short version?", "in one line");
+#: "signs off" is approval, not a sign of radicalisation.
+_BREVITY = re.compile(
+    r"\b(?:short version|in short|tl;?dr|in one line|one line|one-liner|in a sentence)\b|"
+    r"\bsign(?:s|ed|ing)? (?:it |this |that )?off\b"
+)
+#: "tell" is a stop word except in the police advice RUN, HIDE, TELL.
+_RUN_HIDE_TELL = re.compile(r"\brun\W+hide\W+(?:and\W+)?tell\b")
 #: A few everyday words mapped to the policy's own ("permission" is how teachers say "consent").
 _SYNONYMS = {
     "permission": "consent",
@@ -90,12 +115,24 @@ _SYNONYMS = {
     "muslim": "muslims",
     "islam": "muslims",
     "spy": "spying",
+    "surveillance": "spying",
+    "islamophobia": "muslims",
+    "islamophobic": "muslims",
     "spies": "spying",
     "record": "record",
     "records": "record",
     "adults": "adult",
     "kids": "child",
     "kid": "child",
+    "kid's": "child",
+    # common misspellings of the policy's key words
+    "extremisim": "extremism",
+    "extremisum": "extremism",
+    "radicalisaton": "radicalisation",
+    "assesing": "assessing",
+    "assesment": "assessment",
+    "securly": "securely",
+    "wat": "what",
     "teenager": "child",
     "teen": "child",
     "under-18": "child",
@@ -147,9 +184,15 @@ def _age_word(match: re.Match[str]) -> str:
 
 
 def _rewrite(text: str) -> str:
-    """Ages to child / adult, denied danger dropped: before the words are counted."""
+    """Ages to child / adult, denied danger dropped, number questions marked: before counting."""
     text = _NEGATED_DANGER.sub(" ", text)
     text = _HOW_IT_WORKS.sub(r"\1", text)
+    text = _QUANTITY.sub(r"\g<0> statistics ", text)
+    text = _PREVENT_NOT.sub(" prevent misconceptions ", text)
+    text = _A_RECORD.sub(" criminal record ", text)
+    text = _MUST_TAKE_PART.sub(" voluntary ", text)
+    text = _BREVITY.sub(" ", text)
+    text = _RUN_HIDE_TELL.sub(" run hide tell incident ", text)
     text = _WHAT_TO_DO.sub(" dsl first ", text)
     text = _AGE.sub(_age_word, text)
     return _SCHOOL_YEAR.sub(" child ", text)

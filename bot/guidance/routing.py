@@ -80,7 +80,12 @@ _AGE_CONTEXT = re.compile(
 )
 #: A short question whose subject is a pronoun ("what is it?", "is that true?").
 _POINTS_BACK = re.compile(
-    r"^\W*(?:\w+\s+){0,3}(?:it|that|this|they|them|those|these)\W*(?:\w+\W*)?$", re.IGNORECASE
+    r"^\W*(?:\w+\s+){0,3}(?:it|that|this|they|them|those|these)\W*(?:\w+\W*){0,2}$", re.IGNORECASE
+)
+#: "... - what happens?" names no subject either: it asks about the clause before it.
+_NO_SUBJECT = re.compile(
+    r"^\W*(?:so\s+|and\s+)?what (?:happens|will happen|then|happens then|happens next)\W*$",
+    re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.?!;:])\s+|\s+-\s+|\n+")
 
@@ -141,7 +146,8 @@ def route(text: str) -> Route:
                 decision = True
             elif asks:
                 # "... Channel in a meeting - what is it?": the pronoun needs the clause before.
-                info.append(f"{previous} {part}" if _POINTS_BACK.match(part) else part)
+                points_back = _POINTS_BACK.match(part) or _NO_SUBJECT.match(part)
+                info.append(f"{previous} {part}" if points_back else part)
             previous = part
     focus = " ".join(info) if info else text
     if info:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.guidance import GuidanceService, load_guidance
-from bot.guidance.routing import clauses, route
+from bot.guidance.routing import clauses, question_focus, route
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -114,3 +114,64 @@ def test_no_triage_training_example_is_taken_for_an_information_question(service
 def test_a_pronoun_question_keeps_the_clause_it_points_back_to():
     assert "channel" in route("my head mentioned channel in a meeting - what is it?").focus
     assert route("ok, police called. what is channel?").focus == "what is channel?"
+
+
+@pytest.mark.parametrize(
+    ("message", "topic", "must_say"),
+    [
+        ("how many go through channel every year", "prevent_statistics", "697"),
+        ("how young are the people channel takes on", "prevent_statistics", "66%"),
+        (
+            "how much extremist content has been taken down",
+            "prevent_national_achievements",
+            "310,000",
+        ),
+        ("tell me what prevent is not", "what_prevent_is_not", "free speech"),
+        ("is prevent islamophobia in disguise", "myth_targets_muslims", "faith"),
+        (
+            "does a pupil end up with a record after channel",
+            "myth_criminal_record",
+            "criminal record",
+        ),
+        (
+            "whats the offical extremisum definiton",
+            "radicalisation_extremism_definitions",
+            "rule of law",
+        ),
+    ],
+)
+def test_number_questions_and_what_prevent_is_not_find_their_topic(
+    service, message, topic, must_say
+):
+    """Number questions lean to the figures, "Prevent is not" to the misconceptions list,
+    "a record" to the criminal record myth; common misspellings are read as meant."""
+    best = service.search(message).best
+    assert best.topic.id == topic
+    assert must_say.lower() in best.topic.answer.lower()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "is a young person forced to do channel once referred",
+        "does a 14 year old have to attend channel if the panel says so",
+        "the head wants to sign off the referral first. what is channel, short version?",
+    ],
+)
+def test_must_they_take_part_and_sign_off_questions_say_channel_is_voluntary(service, message):
+    """'Have to take part' asks whether Channel is voluntary; 'sign off' is not a 'sign'."""
+    best = service.search(message).best
+    assert "voluntary" in best.topic.answer.lower()
+
+
+def test_what_happens_after_a_dash_reads_the_clause_before_it(service):
+    """ "... moving counties for a term - what happens?" asks about the move, not referrals."""
+    message = "my tutee on a channel plan is off to stay with family in another county for a term - what happens?"
+    assert "county" in question_focus(message)
+    assert service.search(question_focus(message)).best.topic.id == "transfers"
+
+
+def test_a_pronoun_question_with_two_trailing_words_keeps_the_clause_before(service):
+    """ "RUN HIDE TELL - what is that short for?": "tell" is no stop word inside the advice."""
+    message = "Run, hide and tell - what is that short for? for our staff briefing"
+    assert service.search(question_focus(message)).best.topic.id == "run_hide_tell"
