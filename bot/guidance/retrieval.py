@@ -277,9 +277,11 @@ class GuidanceIndex:
             per_topic[owner].append(float(score))
         example_best = [_best_two(scores) for scores in per_topic]
         text_scores = self._texts.get_scores(words)
-        query = set(words)
+        query_words = set(words)
         combined = [
-            EXAMPLE_WEIGHT * e + (1 - EXAMPLE_WEIGHT) * float(t) + self._title_bonus(query, i)
+            EXAMPLE_WEIGHT * e
+            + (1 - EXAMPLE_WEIGHT) * float(t)
+            + self._title_bonus(query_words, i)
             for i, (e, t) in enumerate(zip(example_best, text_scores, strict=True))
         ]
         order = sorted(range(len(combined)), key=lambda i: -combined[i])
