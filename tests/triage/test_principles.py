@@ -589,3 +589,50 @@ def test_a_history_essay_about_the_nazis_can_end_as_no_concern():
         {"age_group": "15", "ideology": "No, it was for her GCSE coursework"},
     )
     assert "ideology" in asked and result.outcome == "no_concern"
+
+
+# -- QA B5: a DSL already consulted is never told to "talk to your DSL first" ----------------
+
+ALREADY_TOLD = [
+    "I've told our DSL already",
+    "the DSL knows",
+    "I spoke to our safeguarding lead this morning",
+    "our DSL already knows about it",
+    "yes I've told our DSL already and she thinks we should refer",
+]
+
+
+@pytest.mark.parametrize("statement", ALREADY_TOLD)
+def test_a_dsl_already_told_is_read_and_not_asked_again(statement):
+    assert mentioned_facts(statement).get("dsl_consulted") == "yes"
+    _, conv, asked = outcome_of(
+        "Should I refer a 34 year old dad who keeps posting anti-Muslim stuff and said at "
+        f"pickup that 'they' should all be sent back? {statement}.",
+        default="not sure",
+    )
+    assert "dsl_consulted" not in asked and conv.facts.dsl_consulted == "yes"
+
+
+def test_adult_case_with_dsl_consulted_says_what_follows_not_talk_to_your_dsl_first():
+    """QA B5's conversation: adult, consent not yet asked, DSL told in the last reply."""
+    result, conv, asked = outcome_of(
+        "Should I refer a 34 year old dad who keeps posting anti-Muslim stuff and said at "
+        "pickup that 'they' should all be sent back",
+        {
+            "adult_consent": "no",
+            "dsl_consulted": "yes I've told our DSL already and she thinks we should refer",
+        },
+        default="not sure",
+    )
+    assert conv.facts.dsl_consulted == "yes" and result.outcome == "consult_dsl"
+    text = " ".join([result.headline, *result.steps]).lower()
+    assert "first" not in result.headline.lower()
+    assert "speak to your designated safeguarding lead" not in text
+    assert "already talked to your dsl" in result.headline.lower()
+    assert "decide" in result.headline.lower() and "SET 2.5" in result.headline
+    assert "SET 2.5" in result.citations
+
+
+def test_dsl_not_yet_consulted_still_says_talk_to_your_dsl_first():
+    result, _, _ = outcome_of("A 14 year old has a swastika tattoo", {"dsl_consulted": "no"})
+    assert result.outcome == "consult_dsl" and "first" in result.headline
