@@ -158,6 +158,11 @@ class Triage:
             citations=citations,
         )
 
+    def area_update(self, contact: AreaContact) -> str:
+        """What to say when the area is given after an outcome: its contact (SET Annex B),
+        without going through the questions again."""
+        return self.wording.notes["area_updated"].format(**contact.__dict__).strip()
+
     def _notes(self, facts: TriageFacts, outcome: str) -> tuple[list[str], list[str]]:
         keys: list[str] = []
         if outcome == "safeguarding" and facts.family_implicated == "yes":
