@@ -683,3 +683,17 @@ def test_everyday_gifts_and_lifts_are_not_exploitation(text):
 def test_older_friends_with_a_cause_named_are_still_engagement():
     facts = mentioned_facts("he has been sharing far-right videos with older friends who buy him stuff")
     assert facts.get("engagement") == "yes" and facts.get("ideology") == "yes"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the DSL is dealing with it", "yes"),
+        ("I went to see the DSL", "yes"),
+        ("I've contacted the safeguarding lead", "yes"),
+        ("the dsl hasn't been told", "no"),
+        ("I haven't told the DSL yet", "no"),
+    ],
+)
+def test_more_ways_of_saying_the_dsl_knows_or_not(text, expected):
+    assert mentioned_facts(text).get("dsl_consulted") == expected
