@@ -6,7 +6,7 @@ from dataclasses import fields
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -20,7 +20,7 @@ from bot.triage import (
     get_triage,
     remaining,
 )
-from bot.triage.conversation import MAX_RETRIES, opening_facts, read_reply
+from bot.triage.conversation import MAX_RETRIES, area_only, opening_facts, read_reply
 from bot.triage.outcome import Why, area_contact
 
 PREFIX = "triage_"
@@ -138,7 +138,25 @@ class ActionStartTriage(NeverRaise, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         deliver_notices(dispatcher, tracker)
+        update = area_update(dispatcher, tracker)
+        if update is not None:
+            return update
         return start_triage(dispatcher)
+
+
+def area_update(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:
+    """ "We're in Southend" right after an outcome: note the area and give its contact (SET
+    Annex B), keeping the facts, instead of asking every question again (QA B6). The form
+    the rule would run next is skipped (FollowupAction): nothing is left to ask."""
+    if not str(tracker.get_slot("last_answer") or "").startswith("outcome:"):
+        return None
+    area = area_only(latest_text(tracker))
+    if area is None:
+        return None
+    config = get_config()
+    contact = area_contact(get_service().base, area, config.inbox_address, config.default_area)
+    dispatcher.utter_message(text=get_triage().area_update(contact))
+    return [SlotSet("area", area), FollowupAction("action_listen")]
 
 
 def start_triage(dispatcher: CollectingDispatcher) -> list[EventType]:

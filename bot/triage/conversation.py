@@ -63,6 +63,15 @@ def read_reply(asked: str, text: str, not_sure: bool = False) -> Reading:
     return Reading(values, "none")
 
 
+def area_only(text: str) -> str | None:
+    """The area a message gives when that is all it says ("we're in Southend"): after an
+    outcome it updates the contacts (SET Annex B) instead of starting a new triage."""
+    facts = mentioned_facts(text)
+    if set(facts) == {"area"} and len(_WORD.findall((text or "").lower())) <= 12:
+        return str(facts["area"])
+    return None
+
+
 def opening_facts(text: str) -> dict[str, Any]:
     """Everything an opening message says (facts, and the area it names)."""
     return mentioned_facts(text)

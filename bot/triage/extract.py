@@ -333,6 +333,11 @@ def mentioned_facts(text: str) -> dict[str, Any]:
     for dimension in ("engagement", "intent", "capability"):
         if _mentions(dimension, t):
             facts[dimension] = "yes"
+    # Exploitation told in plain words (money from older men, carrying packages): with no
+    # cause named, its "older friends" are not engagement with a group (lexicon.yml).
+    exploited = _mentions("exploitation", t)
+    if exploited and not _mentions("ideology", t):
+        facts.pop("engagement", None)
     if _mentions("appearance", t) and _mentions("ideology", t):
         facts["engagement"] = "yes"  # dressing "to accord with the group" (SET 2.3), not faith
     if _mentions("terrorism", t) or _names_proscribed(t):
@@ -344,7 +349,7 @@ def mentioned_facts(text: str) -> dict[str, Any]:
         facts["ideology"] = "yes"
     elif _mentions("ideology_denial", t, respect_negation=False):
         facts["ideology"] = "no"
-    if _mentions("other_safeguarding", t):
+    if _mentions("other_safeguarding", t) or exploited:
         facts["other_safeguarding"] = "yes"
     if _NO_DANGER.search(t):
         facts["immediate_risk"] = "no"

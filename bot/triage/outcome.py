@@ -146,7 +146,7 @@ class Triage:
         if _unsure_topics(facts):
             reasons.append(w.reasons["unsure_answers"].format(**values))
         notes, note_citations = self._notes(facts, row.outcome)
-        spec = w.outcomes[row.outcome]
+        spec = w.outcomes[_wording_key(row.outcome, facts, w)]
         citations = tuple(dict.fromkeys([*row.citations, *note_citations]))
         return TriageOutcome(
             outcome=row.outcome,
@@ -157,6 +157,11 @@ class Triage:
             notes=tuple(notes),
             citations=citations,
         )
+
+    def area_update(self, contact: AreaContact) -> str:
+        """What to say when the area is given after an outcome: its contact (SET Annex B),
+        without going through the questions again."""
+        return self.wording.notes["area_updated"].format(**contact.__dict__).strip()
 
     def _notes(self, facts: TriageFacts, outcome: str) -> tuple[list[str], list[str]]:
         keys: list[str] = []
@@ -175,6 +180,16 @@ class Triage:
         notes = [self.wording.notes[k] for k in keys]
         citations = [c for k in keys for c in self.wording.note_citations.get(k, [])]
         return notes, citations
+
+
+def _wording_key(outcome: str, facts: TriageFacts, wording: TriageWording) -> str:
+    """The outcome's wording: "talk to your DSL first" is wrong once they have (SET 2.5), so
+    consult_dsl with `dsl_consulted: yes` is worded as what follows (`consult_dsl_after_dsl`).
+    The outcome itself (the payload other parts rely on) is unchanged."""
+    variant = f"{outcome}_after_dsl"
+    if facts.dsl_consulted == "yes" and variant in wording.outcomes:
+        return variant
+    return outcome
 
 
 def _unsure_topics(facts: TriageFacts) -> list[str]:

@@ -560,6 +560,9 @@ def test_browser_emergency_shows_the_banner_with_the_bots_words(chat):
     assert body.startswith("Call 999 now.")
     assert body not in "\n".join(bot_texts(chat))
     assert any("red box" in r for r in replies)
+    # Where the banner sits depends on the screen: the pointer names no position (QA B9).
+    pointer = next(r for r in replies if "red box" in r)
+    assert not any(w in pointer.lower() for w in ("above", "below", "left", "right"))
     assert banner.find_element(By.CSS_SELECTOR, "a[href='tel:999']")
     assert active(chat) == "message"
     js(chat, "arguments[0].scrollIntoView({block: 'center'})", banner)
@@ -830,6 +833,54 @@ def test_browser_at_320px_with_reduced_motion(chat):
         chat.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
         chat.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
     assert not csp_errors(chat)
+
+
+# Words (and e-mail addresses up to 30 characters) split across two lines although they would
+# fit on one line of the bubble.
+SPLIT_WORDS = """
+const out = [];
+const bubble = arguments[0];
+const style = getComputedStyle(bubble);
+const room = bubble.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+const walker = document.createTreeWalker(bubble, NodeFilter.SHOW_TEXT);
+for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+  for (const m of node.textContent.matchAll(/[A-Za-z'@.]+/g)) {
+    const word = m[0].replace(/[.']+$/, "");
+    if (word.length < 2 || word.length > 30) continue;
+    const range = document.createRange();
+    range.setStart(node, m.index);
+    range.setEnd(node, m.index + word.length);
+    const rects = [...range.getClientRects()];
+    const tops = new Set(rects.map(r => Math.round(r.top)));
+    const wide = rects.reduce((sum, r) => sum + r.width, 0);
+    if (tops.size > 1 && wide < room) out.push(word);  // split although it fits a line
+  }
+}
+return out;
+"""
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_browser_bubbles_use_the_width_of_a_phone_and_words_stay_whole(chat, width):
+    """QA B8: on a phone, bot bubbles were about 166 px wide in a 375 px viewport and words
+    and e-mail addresses broke mid-word. Bubbles now use most of the width; only addresses
+    too long for a line are broken."""
+    chat.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": 760, "deviceScaleFactor": 1, "mobile": True},
+    )
+    try:
+        replies = say(chat, "who is the prevent contact for thurrock?")
+        assert any("@" in r for r in replies), replies
+        bubble = js(chat, "return [...document.querySelectorAll('.msg-bot')].pop()")
+        js(chat, "arguments[0].scrollIntoView({block: 'start'})", bubble)
+        bubble_width = js(chat, "return arguments[0].getBoundingClientRect().width", bubble)
+        assert bubble_width >= 0.7 * width, f"bubble {bubble_width:.0f} px at {width} px"
+        assert js(chat, SPLIT_WORDS, bubble) == []
+        assert js(chat, "return document.documentElement.scrollWidth") <= width
+        save_screenshot(chat, f"webchat-bubble-{width}")
+    finally:
+        chat.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
 def test_browser_web_addresses_in_replies_are_links_and_nothing_else_is(chat):

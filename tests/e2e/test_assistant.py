@@ -249,3 +249,23 @@ def test_triage_in_own_words_uses_the_area_named_and_keeps_what_was_seen(assista
     assert "didn't quite get that" not in text
     assert "Thurrock's Prevent contact" in text and "April 2019" in text
     assert "0800 789 321" in text
+
+
+def test_the_area_after_an_outcome_gives_its_contact_without_a_new_triage(assistant):
+    """QA B6: "we're in Southend" after an outcome started every question again."""
+    sender = _sender()
+    outcomes: list[str] = []
+    replies = assistant.say(
+        sender, "Should I refer? A 15 year old keeps sharing nazi memes, no immediate danger"
+    )
+    for reply in ["no", "no", "his parents know", "not yet"]:
+        replies = assistant.say(sender, reply)
+        outcomes += _outcomes(replies)
+        if outcomes:
+            break
+    assert outcomes == ["consult_dsl"]
+    text = _text(assistant.say(sender, "we're in Southend"))
+    assert "Southend's Prevent contact is" in text, text
+    assert "immediate danger" not in text.lower() and "work out the next step" not in text
+    # The facts were kept: the next message is not a triage question either.
+    assert "immediate danger" not in _text(assistant.say(sender, "thanks")).lower()

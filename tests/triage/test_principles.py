@@ -589,3 +589,111 @@ def test_a_history_essay_about_the_nazis_can_end_as_no_concern():
         {"age_group": "15", "ideology": "No, it was for her GCSE coursework"},
     )
     assert "ideology" in asked and result.outcome == "no_concern"
+
+
+# -- QA B5: a DSL already consulted is never told to "talk to your DSL first" ----------------
+
+ALREADY_TOLD = [
+    "I've told our DSL already",
+    "the DSL knows",
+    "I spoke to our safeguarding lead this morning",
+    "our DSL already knows about it",
+    "yes I've told our DSL already and she thinks we should refer",
+]
+
+
+@pytest.mark.parametrize("statement", ALREADY_TOLD)
+def test_a_dsl_already_told_is_read_and_not_asked_again(statement):
+    assert mentioned_facts(statement).get("dsl_consulted") == "yes"
+    _, conv, asked = outcome_of(
+        "Should I refer a 34 year old dad who keeps posting anti-Muslim stuff and said at "
+        f"pickup that 'they' should all be sent back? {statement}.",
+        default="not sure",
+    )
+    assert "dsl_consulted" not in asked and conv.facts.dsl_consulted == "yes"
+
+
+def test_adult_case_with_dsl_consulted_says_what_follows_not_talk_to_your_dsl_first():
+    """QA B5's conversation: adult, consent not yet asked, DSL told in the last reply."""
+    result, conv, asked = outcome_of(
+        "Should I refer a 34 year old dad who keeps posting anti-Muslim stuff and said at "
+        "pickup that 'they' should all be sent back",
+        {
+            "adult_consent": "no",
+            "dsl_consulted": "yes I've told our DSL already and she thinks we should refer",
+        },
+        default="not sure",
+    )
+    assert conv.facts.dsl_consulted == "yes" and result.outcome == "consult_dsl"
+    text = " ".join([result.headline, *result.steps]).lower()
+    assert "first" not in result.headline.lower()
+    assert "speak to your designated safeguarding lead" not in text
+    assert "already talked to your dsl" in result.headline.lower()
+    assert "decide" in result.headline.lower() and "SET 2.5" in result.headline
+    assert "SET 2.5" in result.citations
+
+
+def test_dsl_not_yet_consulted_still_says_talk_to_your_dsl_first():
+    result, _, _ = outcome_of("A 14 year old has a swastika tattoo", {"dsl_consulted": "no"})
+    assert result.outcome == "consult_dsl" and "first" in result.headline
+
+
+# -- QA B4: exploitation told without keywords is a safeguarding matter -----------------------
+
+EXPLOITATION = [
+    "should I refer a year 10 lad who's being given cash and a new phone by older men to carry "
+    "packages? there's nothing political about it",
+    "I'm worried about a year 9 girl who keeps getting picked up in cars after school by men "
+    "we don't know",
+    "A 15 year old boy has loads of cash and a second phone and won't say where they came from",
+    "Should I refer a 14 year old whose older friends keep buying him trainers and vapes?",
+    "A year 8 boy has been carrying packages for some older lads and going to other towns",
+    "older boys are giving a 13 year old money to hold things for them, what do I do?",
+]
+
+
+@pytest.mark.parametrize("opening", EXPLOITATION)
+def test_exploitation_in_plain_words_is_a_safeguarding_worry_not_no_concern(opening):
+    facts = mentioned_facts(opening)
+    assert facts.get("other_safeguarding") == "yes"
+    assert facts.get("engagement") is None and facts.get("ideology") != "yes"
+    result, conv, asked = outcome_of(opening, default="no")
+    assert result.outcome == "safeguarding", (asked, conv.facts)
+    assert "other_safeguarding" not in asked
+    assert not any("didn't mention other safeguarding" in r for r in result.reasons)
+
+
+def test_nothing_political_answers_the_extremism_question():
+    _, _, asked = outcome_of(EXPLOITATION[0], default="no")
+    assert asked == ["immediate_risk"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "his mum bought him a new phone for his birthday",
+        "she was picked up by her dad in the car",
+        "he carried the bags to the minibus for the PE teacher",
+    ],
+)
+def test_everyday_gifts_and_lifts_are_not_exploitation(text):
+    assert "other_safeguarding" not in mentioned_facts(text)
+
+
+def test_older_friends_with_a_cause_named_are_still_engagement():
+    facts = mentioned_facts("he has been sharing far-right videos with older friends who buy him stuff")
+    assert facts.get("engagement") == "yes" and facts.get("ideology") == "yes"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the DSL is dealing with it", "yes"),
+        ("I went to see the DSL", "yes"),
+        ("I've contacted the safeguarding lead", "yes"),
+        ("the dsl hasn't been told", "no"),
+        ("I haven't told the DSL yet", "no"),
+    ],
+)
+def test_more_ways_of_saying_the_dsl_knows_or_not(text, expected):
+    assert mentioned_facts(text).get("dsl_consulted") == expected

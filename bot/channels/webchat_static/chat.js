@@ -375,7 +375,10 @@
     }
     var p = document.createElement("p");
     p.className = "msg-pointer";
-    p.textContent = HEADINGS[outcome] + ": the assistant's advice is in the red box above.";
+    /* The words come from the page (index.html, data-pointer): the banner sits below the
+       log on a desktop and may sit elsewhere on a phone, so they name no position. */
+    var pointer = els.emergency && els.emergency.getAttribute("data-pointer");
+    p.textContent = HEADINGS[outcome] + ": " + (pointer || "the assistant's advice is in the red box.");
     div.appendChild(p);
   }
 
