@@ -581,13 +581,46 @@ class ActionResendLink(NeverRaise, Action):
         return [SlotSet("last_answer", "no_link")]
 
 
+#: Words that turn "delete it" into "don't delete it" (the answer to "Delete draft X?").
+_KEEP_WORDS = re.compile(r"\b(no|not|don'?t|do not|keep|never ?mind|cancel)\b", re.I)
+#: Set while "Delete draft X?" waits for its answer after it paused the VTR form, so "no"
+#: takes the user back to the same question.
+RESUME_AFTER_DELETE = "delete_resumes_form"
+
+
+def _asked_delete_last(tracker: Tracker) -> bool:
+    """Whether the bot's last move before this message was "Delete draft X?"."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif seen_user and kind == "action" and event.get("name") != "action_listen":
+            return event.get("name") == "action_ask_delete_draft"
+    return False
+
+
 class ActionAskDeleteDraft(NeverRaise, Action):
+    """ "Delete my draft": asks first, and that question owns the next turn.
+
+    Asked in the middle of the VTR form, the form pauses (no question of its own in the
+    same reply), so "yes" / "no" answer the deletion and never land in a field. Asked again
+    while the question is open ("yes, delete it"), that is the confirmation.
+    """
+
     def name(self) -> str:
         return "action_ask_delete_draft"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        pending = tracker.get_slot("pending_delete")
+        if pending and _asked_delete_last(tracker):
+            if _KEEP_WORDS.search(latest_text(tracker)):
+                return _keep(dispatcher, tracker)
+            return _delete(dispatcher, tracker, pending)
         draft = _draft_or_say(dispatcher, tracker, "utter_no_drafts")
         if draft is None:
             return [SlotSet("last_answer", "no_drafts")]
@@ -597,7 +630,48 @@ class ActionAskDeleteDraft(NeverRaise, Action):
             draft_ref=draft.short_id,
             draft_label=f" ({name})" if name else "",
         )
-        return [SlotSet("pending_delete", draft.id), SlotSet("last_answer", "ask_delete")]
+        events: list[EventType] = [
+            SlotSet("pending_delete", draft.id),
+            SlotSet("last_answer", "ask_delete"),
+        ]
+        if (tracker.active_loop or {}).get("name") == "vtr_form":
+            events += [ActiveLoop(None), SlotSet(RESUME_AFTER_DELETE, True)]
+        return events
+
+
+def _delete(
+    dispatcher: CollectingDispatcher, tracker: Tracker, draft_id: str | None
+) -> list[EventType]:
+    """Delete the draft the question named; the paused form (if any) stays closed."""
+    events: list[EventType] = [SlotSet(RESUME_AFTER_DELETE, None)]
+    try:
+        get_store().delete(owner_id(tracker), draft_id or "")
+    except DraftNotFound:
+        dispatcher.utter_message(response="utter_no_drafts")
+        return events + [SlotSet("pending_delete", None), SlotSet("last_answer", "no_drafts")]
+    forget_draft_words(tracker, draft_id or "")
+    dispatcher.utter_message(response="utter_draft_deleted", draft_ref=(draft_id or "")[:8].upper())
+    events += [SlotSet("pending_delete", None), SlotSet("last_answer", "deleted")]
+    if tracker.get_slot("draft_id") == draft_id:
+        events += [
+            SlotSet("draft_id", None),
+            SlotSet("requested_slot", None),
+            SlotSet("paused_form", None),
+        ]
+    return events
+
+
+def _keep(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Keep the draft; if the question paused the VTR form, back to the same question."""
+    dispatcher.utter_message(response="utter_draft_kept")
+    events: list[EventType] = [
+        SlotSet("pending_delete", None),
+        SlotSet("last_answer", "kept"),
+        SlotSet(RESUME_AFTER_DELETE, None),
+    ]
+    if tracker.get_slot(RESUME_AFTER_DELETE) and _open_draft(tracker) is not None:
+        events.append(FollowupAction("vtr_form"))
+    return events
 
 
 class ActionDeleteDraft(NeverRaise, Action):
@@ -607,23 +681,7 @@ class ActionDeleteDraft(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        draft_id = tracker.get_slot("pending_delete")
-        try:
-            get_store().delete(owner_id(tracker), draft_id or "")
-        except DraftNotFound:
-            dispatcher.utter_message(response="utter_no_drafts")
-            return [SlotSet("pending_delete", None), SlotSet("last_answer", "no_drafts")]
-        forget_draft_words(tracker, draft_id or "")
-        dispatcher.utter_message(
-            response="utter_draft_deleted", draft_ref=(draft_id or "")[:8].upper()
-        )
-        events: list[EventType] = [
-            SlotSet("pending_delete", None),
-            SlotSet("last_answer", "deleted"),
-        ]
-        if tracker.get_slot("draft_id") == draft_id:
-            events.append(SlotSet("draft_id", None))
-        return events
+        return _delete(dispatcher, tracker, tracker.get_slot("pending_delete"))
 
 
 class ActionKeepDraft(NeverRaise, Action):
@@ -633,5 +691,4 @@ class ActionKeepDraft(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        dispatcher.utter_message(response="utter_draft_kept")
-        return [SlotSet("pending_delete", None), SlotSet("last_answer", "kept")]
+        return _keep(dispatcher, tracker)

@@ -107,3 +107,33 @@ def test_police_advice_inside_the_form_keeps_the_answer_and_goes_on(assistant):
     text = _text(replies)
     assert "0800 789 321" in text  # the police advice comes first
     assert "date of birth" in text.lower()  # and the form goes on: the surname was taken
+
+
+def _to_surname(assistant, sender: str) -> None:
+    assistant.say(sender, "start a referral")
+    assistant.say(sender, "no")
+    assert "surname" in _text(assistant.say(sender, "Aisha")).lower()
+
+
+@pytest.mark.parametrize("answer", ["yes", "/affirm", "Yes, delete it", "yep go ahead"])
+def test_delete_in_the_middle_of_the_form_is_confirmed_not_taken_as_an_answer(assistant, answer):
+    sender = f"dsl-{uuid.uuid4().hex[:8]}"
+    _to_surname(assistant, sender)
+    asked = _text(assistant.say(sender, "delete my draft"))
+    assert "Delete draft" in asked and "(Aisha)" in asked
+    assert "surname" not in asked.lower(), "the form asked its question in the same reply"
+    done = _text(assistant.say(sender, answer))
+    assert "is deleted" in done, f"{answer!r} did not confirm: {done}"
+    assert "no saved drafts" in _text(assistant.say(sender, "my drafts")).lower()
+
+
+def test_keeping_the_draft_goes_back_to_the_same_question(assistant):
+    sender = f"dsl-{uuid.uuid4().hex[:8]}"
+    _to_surname(assistant, sender)
+    assistant.say(sender, "delete my draft")
+    kept = _text(assistant.say(sender, "no, keep it"))
+    assert "surname" in kept.lower(), kept
+    assert "date of birth" in _text(assistant.say(sender, "Khan")).lower()
+    assistant.say(sender, "stop")
+    drafts = _text(assistant.say(sender, "my drafts"))
+    assert "Aisha Khan" in drafts, drafts
