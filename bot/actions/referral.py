@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.actions._common import (
     NeverRaise,
+    danger_checked_this_turn,
     deliver_notices,
     forget_draft_words,
     latest_text,
@@ -143,6 +144,13 @@ class ValidateVtrForm(NeverRaise, FormValidationAction):
             text = latest_text(tracker)
             if _is_interruption(tracker, text):
                 return []  # the form pauses for this turn; a rule answers, then it asks again
+            field_id = requested[len(SLOT) :]
+            if danger_checked_this_turn(tracker) and get_form().field(field_id).type != (
+                "long_text"
+            ):  # a worry, not an answer: the danger question came first; ask ours again
+                # (a slot other than requested_slot must be set, or Rasa rejects the form)
+                retries = tracker.get_slot("vtr_retries") or 0
+                return [SlotSet("vtr_retries", retries), SlotSet("requested_slot", requested)]
             answered = self._take(dispatcher, tracker, draft, requested[len(SLOT) :], text)
             if answered is None:  # told what was wrong: ask the same question again
                 retries = (tracker.get_slot("vtr_retries") or 0) + 1

@@ -137,3 +137,28 @@ def test_keeping_the_draft_goes_back_to_the_same_question(assistant):
     assistant.say(sender, "stop")
     drafts = _text(assistant.say(sender, "my drafts"))
     assert "Aisha Khan" in drafts, drafts
+
+
+def test_a_worry_in_place_of_an_answer_is_not_saved_and_the_question_comes_back(assistant):
+    sender = f"dsl-{uuid.uuid4().hex[:8]}"
+    _to_surname(assistant, sender)
+    text = _text(assistant.say(sender, "she's on the bridge"))
+    assert "danger" in text.lower()
+    assert "surname" in text.lower() and "date of birth" not in text.lower(), text
+    assert "date of birth" in _text(assistant.say(sender, "Khan")).lower()
+    assistant.say(sender, "stop")
+    drafts = _text(assistant.say(sender, "my drafts"))
+    assert "Aisha Khan" in drafts and "bridge" not in drafts
+
+
+def test_random_bytes_are_never_saved_as_an_answer(assistant):
+    import random
+
+    sender = f"dsl-{uuid.uuid4().hex[:8]}"
+    _to_surname(assistant, sender)
+    rng = random.Random(7)
+    for _ in range(4):  # past the "third time, keep it as typed" point
+        noise = bytes(rng.randrange(32, 256) for _ in range(200)).decode("latin-1")
+        text = _text(assistant.say(sender, noise))
+        assert "date of birth" not in text.lower(), "noise was taken as the surname"
+    assert "date of birth" in _text(assistant.say(sender, "Khan")).lower()
