@@ -162,3 +162,17 @@ def test_random_bytes_are_never_saved_as_an_answer(assistant):
         text = _text(assistant.say(sender, noise))
         assert "date of birth" not in text.lower(), "noise was taken as the surname"
     assert "date of birth" in _text(assistant.say(sender, "Khan")).lower()
+
+
+def test_which_part_to_change_mid_form_is_not_followed_by_the_form_question(assistant):
+    sender = f"dsl-{uuid.uuid4().hex[:8]}"
+    _to_surname(assistant, sender)
+    asked = _text(assistant.say(sender, "I need to change something"))
+    assert "Which part" in asked and "And their surname" not in asked, asked
+    # the reply to "which part?" is never taken as the surname
+    assert "date of birth" not in _text(assistant.say(sender, "the first name")).lower()
+    assert "first name" in _text(assistant.say(sender, "change the first name")).lower()
+    assert "surname" in _text(assistant.say(sender, "Amira")).lower()
+    assistant.say(sender, "stop")
+    drafts = _text(assistant.say(sender, "my drafts"))
+    assert "Amira" in drafts and "first name" not in drafts, drafts
