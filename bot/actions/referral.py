@@ -91,6 +91,11 @@ INTERRUPTIONS = {
     "list_drafts": re.compile(r"\bdrafts?\b", re.I),
     "delete_draft": re.compile(r"\b(delete|discard|remove|bin)\b", re.I),
 }
+#: Short free-text fields (a name, an address) that would store any sentence as typed: a
+#: message the safety net asked "is anyone in danger?" about is not taken as their answer.
+#: Structured fields (yes/no, dates, phones) still take what they can read from it ("No,
+#: although she mentioned pills"), and narratives (long_text) keep the worry in the story.
+WORRY_NOT_ANSWER = ("text", "postcode")
 STORAGE_ERRORS = (SQLAlchemyError, CryptoError, OSError)
 #: After this many answers that don't fit, the next one is kept as typed and the form moves on.
 MAX_RETRIES = 2
@@ -145,8 +150,9 @@ class ValidateVtrForm(NeverRaise, FormValidationAction):
             if _is_interruption(tracker, text):
                 return []  # the form pauses for this turn; a rule answers, then it asks again
             field_id = requested[len(SLOT) :]
-            if danger_checked_this_turn(tracker) and get_form().field(field_id).type != (
-                "long_text"
+            if (
+                danger_checked_this_turn(tracker)
+                and get_form().field(field_id).type in WORRY_NOT_ANSWER
             ):  # a worry, not an answer: the danger question came first; ask ours again
                 # (a slot other than requested_slot must be set, or Rasa rejects the form)
                 retries = tracker.get_slot("vtr_retries") or 0
