@@ -94,6 +94,21 @@ def user_just_spoke(tracker: Tracker, form_name: str) -> bool:
     return False
 
 
+def danger_checked_this_turn(tracker: Tracker) -> bool:
+    """True when the safety net asked "is anyone in danger?" about the latest message.
+
+    Why: such a message ("she's on the bridge") is a worry, not an answer to the form's
+    question; a form must not store it as, say, the surname.
+    """
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            return False
+        if kind == "action" and event.get("name") == "utter_check_danger":
+            return True
+    return False
+
+
 #: Replies the safety net sends before a form takes the same message as its answer.
 SAFETY_REPLIES = {"utter_police", "utter_check_danger", "action_resume_after_check"}
 

@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.actions._common import (
     NeverRaise,
+    danger_checked_this_turn,
     deliver_notices,
     forget_draft_words,
     latest_text,
@@ -90,6 +91,11 @@ INTERRUPTIONS = {
     "list_drafts": re.compile(r"\bdrafts?\b", re.I),
     "delete_draft": re.compile(r"\b(delete|discard|remove|bin)\b", re.I),
 }
+#: Short free-text fields (a name, an address) that would store any sentence as typed: a
+#: message the safety net asked "is anyone in danger?" about is not taken as their answer.
+#: Structured fields (yes/no, dates, phones) still take what they can read from it ("No,
+#: although she mentioned pills"), and narratives (long_text) keep the worry in the story.
+WORRY_NOT_ANSWER = ("text", "postcode")
 STORAGE_ERRORS = (SQLAlchemyError, CryptoError, OSError)
 #: After this many answers that don't fit, the next one is kept as typed and the form moves on.
 MAX_RETRIES = 2
@@ -143,6 +149,14 @@ class ValidateVtrForm(NeverRaise, FormValidationAction):
             text = latest_text(tracker)
             if _is_interruption(tracker, text):
                 return []  # the form pauses for this turn; a rule answers, then it asks again
+            field_id = requested[len(SLOT) :]
+            if (
+                danger_checked_this_turn(tracker)
+                and get_form().field(field_id).type in WORRY_NOT_ANSWER
+            ):  # a worry, not an answer: the danger question came first; ask ours again
+                # (a slot other than requested_slot must be set, or Rasa rejects the form)
+                retries = tracker.get_slot("vtr_retries") or 0
+                return [SlotSet("vtr_retries", retries), SlotSet("requested_slot", requested)]
             answered = self._take(dispatcher, tracker, draft, requested[len(SLOT) :], text)
             if answered is None:  # told what was wrong: ask the same question again
                 retries = (tracker.get_slot("vtr_retries") or 0) + 1
@@ -581,13 +595,46 @@ class ActionResendLink(NeverRaise, Action):
         return [SlotSet("last_answer", "no_link")]
 
 
+#: Words that turn "delete it" into "don't delete it" (the answer to "Delete draft X?").
+_KEEP_WORDS = re.compile(r"\b(no|not|don'?t|do not|keep|never ?mind|cancel)\b", re.I)
+#: Set while "Delete draft X?" waits for its answer after it paused the VTR form, so "no"
+#: takes the user back to the same question.
+RESUME_AFTER_DELETE = "delete_resumes_form"
+
+
+def _asked_delete_last(tracker: Tracker) -> bool:
+    """Whether the bot's last move before this message was "Delete draft X?"."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        kind = event.get("event")
+        if kind == "user":
+            if seen_user:
+                return False
+            seen_user = True
+        elif seen_user and kind == "action" and event.get("name") != "action_listen":
+            return event.get("name") == "action_ask_delete_draft"
+    return False
+
+
 class ActionAskDeleteDraft(NeverRaise, Action):
+    """ "Delete my draft": asks first, and that question owns the next turn.
+
+    Asked in the middle of the VTR form, the form pauses (no question of its own in the
+    same reply), so "yes" / "no" answer the deletion and never land in a field. Asked again
+    while the question is open ("yes, delete it"), that is the confirmation.
+    """
+
     def name(self) -> str:
         return "action_ask_delete_draft"
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
+        pending = tracker.get_slot("pending_delete")
+        if pending and _asked_delete_last(tracker):
+            if _KEEP_WORDS.search(latest_text(tracker)):
+                return _keep(dispatcher, tracker)
+            return _delete(dispatcher, tracker, pending)
         draft = _draft_or_say(dispatcher, tracker, "utter_no_drafts")
         if draft is None:
             return [SlotSet("last_answer", "no_drafts")]
@@ -597,7 +644,48 @@ class ActionAskDeleteDraft(NeverRaise, Action):
             draft_ref=draft.short_id,
             draft_label=f" ({name})" if name else "",
         )
-        return [SlotSet("pending_delete", draft.id), SlotSet("last_answer", "ask_delete")]
+        events: list[EventType] = [
+            SlotSet("pending_delete", draft.id),
+            SlotSet("last_answer", "ask_delete"),
+        ]
+        if (tracker.active_loop or {}).get("name") == "vtr_form":
+            events += [ActiveLoop(None), SlotSet(RESUME_AFTER_DELETE, True)]
+        return events
+
+
+def _delete(
+    dispatcher: CollectingDispatcher, tracker: Tracker, draft_id: str | None
+) -> list[EventType]:
+    """Delete the draft the question named; the paused form (if any) stays closed."""
+    events: list[EventType] = [SlotSet(RESUME_AFTER_DELETE, None)]
+    try:
+        get_store().delete(owner_id(tracker), draft_id or "")
+    except DraftNotFound:
+        dispatcher.utter_message(response="utter_no_drafts")
+        return events + [SlotSet("pending_delete", None), SlotSet("last_answer", "no_drafts")]
+    forget_draft_words(tracker, draft_id or "")
+    dispatcher.utter_message(response="utter_draft_deleted", draft_ref=(draft_id or "")[:8].upper())
+    events += [SlotSet("pending_delete", None), SlotSet("last_answer", "deleted")]
+    if tracker.get_slot("draft_id") == draft_id:
+        events += [
+            SlotSet("draft_id", None),
+            SlotSet("requested_slot", None),
+            SlotSet("paused_form", None),
+        ]
+    return events
+
+
+def _keep(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """Keep the draft; if the question paused the VTR form, back to the same question."""
+    dispatcher.utter_message(response="utter_draft_kept")
+    events: list[EventType] = [
+        SlotSet("pending_delete", None),
+        SlotSet("last_answer", "kept"),
+        SlotSet(RESUME_AFTER_DELETE, None),
+    ]
+    if tracker.get_slot(RESUME_AFTER_DELETE) and _open_draft(tracker) is not None:
+        events.append(FollowupAction("vtr_form"))
+    return events
 
 
 class ActionDeleteDraft(NeverRaise, Action):
@@ -607,23 +695,7 @@ class ActionDeleteDraft(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        draft_id = tracker.get_slot("pending_delete")
-        try:
-            get_store().delete(owner_id(tracker), draft_id or "")
-        except DraftNotFound:
-            dispatcher.utter_message(response="utter_no_drafts")
-            return [SlotSet("pending_delete", None), SlotSet("last_answer", "no_drafts")]
-        forget_draft_words(tracker, draft_id or "")
-        dispatcher.utter_message(
-            response="utter_draft_deleted", draft_ref=(draft_id or "")[:8].upper()
-        )
-        events: list[EventType] = [
-            SlotSet("pending_delete", None),
-            SlotSet("last_answer", "deleted"),
-        ]
-        if tracker.get_slot("draft_id") == draft_id:
-            events.append(SlotSet("draft_id", None))
-        return events
+        return _delete(dispatcher, tracker, tracker.get_slot("pending_delete"))
 
 
 class ActionKeepDraft(NeverRaise, Action):
@@ -633,5 +705,4 @@ class ActionKeepDraft(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        dispatcher.utter_message(response="utter_draft_kept")
-        return [SlotSet("pending_delete", None), SlotSet("last_answer", "kept")]
+        return _keep(dispatcher, tracker)

@@ -60,7 +60,7 @@ def take_answer(
     spec = form.field(field_id)
     checked = validate(spec, text)
     if not checked.ok:
-        if last_try:
+        if last_try and not checked.noise:
             return _keep_as_typed(draft, field_id, text)
         return AnswerResult(field_id, accepted=False, problem=checked.problem)
     value = checked.value

@@ -145,6 +145,8 @@ class Checked:
 
     value: Any = None
     problem: str = ""
+    #: The answer is noise (random bytes, symbols only): never kept, not even on a last try.
+    noise: bool = False
 
     @property
     def ok(self) -> bool:
@@ -180,10 +182,43 @@ def validate(spec: FieldSpec, raw: str, today: date | None = None) -> Checked:
         return Checked(problem=_say("empty"))
     if spec.unknown and _UNKNOWN_ANSWER.search(text) and spec.type not in ("yes_no",):
         return Checked(UNKNOWN)
+    if spec.type in _FREE_TYPES and looks_like_noise(text):
+        return Checked(problem=_say("noise"), noise=True)
     if len(text) > spec.max:
         return Checked(problem=_say("too_long", length=len(text), max=spec.max))
     checker = _CHECKERS.get(spec.type, _check_text)
     return checker(spec, text, today or date.today())
+
+
+#: Field types that take any words, so only the noise check stands between them and garbage.
+_FREE_TYPES = ("text", "long_text", "postcode")
+#: Punctuation people use in ordinary answers (names, addresses, narratives).
+_PLAIN_PUNCTUATION = set(" .,'’\"“”-–—!?()/&:;@#*+£$€%\n\t")
+
+
+def looks_like_noise(text: str) -> bool:
+    """True for what no one types as an answer: random bytes, a run of symbols or emoji.
+
+    Why: a free-text field accepts anything, so without this a pasted binary blob or a
+    keyboard mash would be saved into the referral (and kept "as typed" on a last try).
+    Deliberately narrow: accents, any script, digits and ordinary punctuation are fine.
+    """
+    text = clean_text(text)
+    if not text:
+        return False
+    if not any(ch.isalnum() for ch in text):
+        return True
+    odd = sum(1 for ch in text if _odd(ch))
+    if len(text) >= 8 and odd / len(text) > 0.15:
+        return True
+    # Random bytes have few spaces, so nearly every character sits in a "word" with a symbol.
+    in_odd_words = sum(len(w) for w in text.split() if any(_odd(ch) for ch in w))
+    return len(text) >= 20 and in_odd_words / len(text) > 0.5
+
+
+def _odd(ch: str) -> bool:
+    """A symbol or punctuation mark people rarely type in an answer."""
+    return ch not in _PLAIN_PUNCTUATION and unicodedata.category(ch)[0] in "SP"
 
 
 def _check_text(spec: FieldSpec, text: str, today: date) -> Checked:

@@ -107,3 +107,72 @@ def test_police_advice_inside_the_form_keeps_the_answer_and_goes_on(assistant):
     text = _text(replies)
     assert "0800 789 321" in text  # the police advice comes first
     assert "date of birth" in text.lower()  # and the form goes on: the surname was taken
+
+
+def _to_surname(assistant, sender: str) -> None:
+    assistant.say(sender, "start a referral")
+    assistant.say(sender, "no")
+    assert "surname" in _text(assistant.say(sender, "Aisha")).lower()
+
+
+@pytest.mark.parametrize("answer", ["yes", "/affirm", "Yes, delete it", "yep go ahead"])
+def test_delete_in_the_middle_of_the_form_is_confirmed_not_taken_as_an_answer(assistant, answer):
+    sender = f"dsl-{uuid.uuid4().hex[:8]}"
+    _to_surname(assistant, sender)
+    asked = _text(assistant.say(sender, "delete my draft"))
+    assert "Delete draft" in asked and "(Aisha)" in asked
+    assert "surname" not in asked.lower(), "the form asked its question in the same reply"
+    done = _text(assistant.say(sender, answer))
+    assert "is deleted" in done, f"{answer!r} did not confirm: {done}"
+    assert "no saved drafts" in _text(assistant.say(sender, "my drafts")).lower()
+
+
+def test_keeping_the_draft_goes_back_to_the_same_question(assistant):
+    sender = f"dsl-{uuid.uuid4().hex[:8]}"
+    _to_surname(assistant, sender)
+    assistant.say(sender, "delete my draft")
+    kept = _text(assistant.say(sender, "no, keep it"))
+    assert "surname" in kept.lower(), kept
+    assert "date of birth" in _text(assistant.say(sender, "Khan")).lower()
+    assistant.say(sender, "stop")
+    drafts = _text(assistant.say(sender, "my drafts"))
+    assert "Aisha Khan" in drafts, drafts
+
+
+def test_a_worry_in_place_of_an_answer_is_not_saved_and_the_question_comes_back(assistant):
+    sender = f"dsl-{uuid.uuid4().hex[:8]}"
+    _to_surname(assistant, sender)
+    text = _text(assistant.say(sender, "she's on the bridge"))
+    assert "danger" in text.lower()
+    assert "surname" in text.lower() and "date of birth" not in text.lower(), text
+    assert "date of birth" in _text(assistant.say(sender, "Khan")).lower()
+    assistant.say(sender, "stop")
+    drafts = _text(assistant.say(sender, "my drafts"))
+    assert "Aisha Khan" in drafts and "bridge" not in drafts
+
+
+def test_random_bytes_are_never_saved_as_an_answer(assistant):
+    import random
+
+    sender = f"dsl-{uuid.uuid4().hex[:8]}"
+    _to_surname(assistant, sender)
+    rng = random.Random(7)
+    for _ in range(4):  # past the "third time, keep it as typed" point
+        noise = bytes(rng.randrange(32, 256) for _ in range(200)).decode("latin-1")
+        text = _text(assistant.say(sender, noise))
+        assert "date of birth" not in text.lower(), "noise was taken as the surname"
+    assert "date of birth" in _text(assistant.say(sender, "Khan")).lower()
+
+
+def test_which_part_to_change_mid_form_is_not_followed_by_the_form_question(assistant):
+    sender = f"dsl-{uuid.uuid4().hex[:8]}"
+    _to_surname(assistant, sender)
+    asked = _text(assistant.say(sender, "I need to change something"))
+    assert "Which part" in asked and "And their surname" not in asked, asked
+    # the reply to "which part?" is never taken as the surname
+    assert "date of birth" not in _text(assistant.say(sender, "the first name")).lower()
+    assert "first name" in _text(assistant.say(sender, "change the first name")).lower()
+    assert "surname" in _text(assistant.say(sender, "Amira")).lower()
+    assistant.say(sender, "stop")
+    drafts = _text(assistant.say(sender, "my drafts"))
+    assert "Amira" in drafts and "first name" not in drafts, drafts

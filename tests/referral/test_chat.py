@@ -206,3 +206,16 @@ def test_a_required_field_left_not_known_blocks_ready_but_not_the_conversation()
     assert take_answer(FORM, draft, "date_of_birth", "don't know", last_try=True).accepted
     assert "date_of_birth" not in fields_to_ask(FORM, draft)
     assert "Date of birth or approximate age" in missing_labels(FORM, draft)
+
+
+def test_noise_is_never_kept_even_on_the_last_try():
+    import random
+
+    rng = random.Random(3)
+    noise = bytes(rng.randrange(256) for _ in range(200)).decode("latin-1")
+    draft = Draft()
+    result = take_answer(FORM, draft, "surname", noise, last_try=True)
+    assert not result.accepted and "surname" not in draft.values
+    # an ordinary odd answer is still kept as typed the third time
+    assert take_answer(FORM, draft, "date_of_birth", "last spring", last_try=True).accepted
+    assert draft.values["date_of_birth"] == "last spring"

@@ -211,3 +211,35 @@ def test_the_family_question_does_not_ask_what_the_consent_question_asks():
     family = form.field("family").question("child").lower()
     assert "know" not in family and "told" not in family
     assert "told" in form.field("consent").question("child").lower()
+
+
+def _random_bytes(seed: int) -> str:
+    import random
+
+    rng = random.Random(seed)
+    return bytes(rng.randrange(256) for _ in range(200)).decode("latin-1")
+
+
+@pytest.mark.parametrize(
+    "noise", [_random_bytes(1), _random_bytes(2), "😡😡🔪🔪", "?!?!*&^%", "{[<>]}~~##$$"]
+)
+@pytest.mark.parametrize("field_id", ["surname", "address", "concern"])
+def test_noise_is_not_an_answer(field_id, noise):
+    result = check(field_id, noise)
+    assert not result.ok and result.noise
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "O'Brien-Smith",
+        "Łukasz Wójcik",
+        "محمد",
+        "12 High St, Southend-on-Sea, SS1 1AA",
+        "paid £500 cash by older lads",
+        "he shared https://www.tiktok.com/@someone/video/7234567890123456789 with friends",
+    ],
+)
+def test_ordinary_answers_are_not_noise(answer):
+    field_id = "address" if "High St" in answer else "concern" if " " in answer else "surname"
+    assert check(field_id, answer).ok
