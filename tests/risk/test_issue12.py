@@ -143,3 +143,35 @@ def test_second_wave_classes(text, level, rule):
         assert result.matches[0].rule == rule
     if level == "emergency":
         assert any("'" in r for r in result.reasons), result.reasons  # names its words
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she left a note saying goodbye to everyone",
+        "found a goodbye letter in his planner this morning",
+        "a message saying goodbye to everyone went round the year group chat",
+    ],
+)
+def test_a_goodbye_note_alone_asks_whether_anyone_is_in_danger(text):
+    """Found in exploratory testing: a goodbye note got "Take care" as if the user were leaving."""
+    result = assess(text)
+    assert result.level == "emergency" or result.doubts, text
+
+
+def test_a_goodbye_note_and_the_person_missing_is_999():
+    result = assess("she left a note saying goodbye to everyone and she isn't in school today")
+    assert result.level == "emergency"
+    assert any(m.rule == "goodbye_with_alarm" for m in result.matches)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "year 6 wrote goodbye messages to their teachers for the leavers assembly",
+        "everyone is saying goodbye to Mrs Jones at her retirement do",
+    ],
+)
+def test_leavers_goodbyes_stay_calm(text):
+    result = assess(text)
+    assert result.level == "none" and not result.doubts, text
