@@ -153,14 +153,11 @@ def generated_secret(env_name: str, file_name: str) -> str:
         configured = os.environ.get(f"{env_name}_FILE", "").strip()
         path = Path(configured) if configured else get_config().var_dir / "keys" / file_name
         if not path.exists() and not configured:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass  # another process made it first
-            else:
-                with os.fdopen(fd, "w") as fh:
-                    fh.write(secrets.token_urlsafe(32) + "\n")
+            # Atomic (a private temporary file linked into place): of two processes starting
+            # at once exactly one creates it, and neither ever reads a partial file.
+            from bot.store.crypto import create_secret_file
+
+            create_secret_file(path, secrets.token_urlsafe(32) + "\n")
         value = path.read_text().strip()
     if len(value) < MIN_SECRET_CHARS:
         raise ValueError(f"{env_name} must be at least {MIN_SECRET_CHARS} characters long")

@@ -103,10 +103,9 @@ def load_updates_key(var_dir: Path, environ: Mapping[str, str] | None = None) ->
     if not encoded:
         path = Path(env.get("PREVENT_UPDATES_KEY_FILE", "") or var_dir / "keys/updates.key")
         if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as fh:
-                fh.write(base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
+            from bot.store.crypto import create_secret_file  # atomic: two starters, one key
+
+            create_secret_file(path, base64.b64encode(secrets.token_bytes(32)).decode() + "\n")
         encoded = path.read_text().strip()
     key = base64.b64decode(encoded)
     if len(key) != 32:

@@ -38,10 +38,11 @@ def load_app_key(var_dir: Path, environ: Mapping[str, str] | None = None) -> byt
         if not path.exists():
             if named:
                 raise AppKeyError(f"PREVENT_REVIEW_SECRET_KEY_FILE: {path} does not exist")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as fh:
-                fh.write(base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode() + "\n")
+            from bot.store.crypto import create_secret_file  # atomic: two starters, one key
+
+            create_secret_file(
+                path, base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode() + "\n"
+            )
         encoded = path.read_text().strip()
     try:
         key = base64.b64decode(encoded, validate=True)

@@ -86,3 +86,34 @@ def test_the_updates_key_file_is_made_once_and_private(tmp_path, monkeypatch):
     monkeypatch.setenv("PREVENT_UPDATES_KEY", base64.b64encode(b"short").decode())
     with pytest.raises(ValueError):
         load_updates_key(tmp_path)
+
+
+def test_processes_starting_at_once_share_one_updates_key(tmp_path):
+    """Found by CI: two delivery workers started together on a fresh var/ both tried to create
+    the updates key, and the second died (FileExistsError) or could read a half-written file."""
+    import threading
+
+    from bot.referral.updates import load_updates_key
+
+    def start(var, barrier, keys, errors) -> None:  # type: ignore[no-untyped-def]
+        barrier.wait()
+        try:
+            keys.append(load_updates_key(var, environ={}))
+        except BaseException as exc:  # noqa: BLE001 - collected for the assertion
+            errors.append(exc)
+
+    for round_ in range(20):
+        var = tmp_path / f"var{round_}"
+        barrier = threading.Barrier(8)
+        keys: list[bytes] = []
+        errors: list[BaseException] = []
+        threads = [
+            threading.Thread(target=start, args=(var, barrier, keys, errors)) for _ in range(8)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert not errors, errors
+        assert len(keys) == 8 and len(set(keys)) == 1 and len(keys[0]) == 32
+        assert (var / "keys" / "updates.key").stat().st_mode & 0o777 == 0o600
