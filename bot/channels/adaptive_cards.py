@@ -11,9 +11,13 @@ Pure functions of their arguments: no Rasa, no I/O, so the shapes are easy to te
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 HERO_CARD = "application/vnd.microsoft.card.hero"
@@ -32,13 +36,20 @@ OUTCOME_STYLES = {
     "no_concern": "good",
     "no_referral": "good",
 }
-EMERGENCY_HEADLINES = {
-    "emergency": ("Call 999 now", "Someone could be seriously harmed very soon."),
-    "police": (
-        "Anti-Terrorist Hotline: 0800 789 321",
-        "Call 999 if anyone is in immediate danger.",
-    ),
-}
+CONTACTS = Path(__file__).resolve().parents[2] / "guidance" / "contacts.yml"
+
+
+@functools.lru_cache(maxsize=1)
+def emergency_headlines() -> dict[str, tuple[str, str]]:
+    """Card headlines; the hotline number comes from guidance/contacts.yml (one source)."""
+    hotline = str(yaml.safe_load(CONTACTS.read_text())["anti_terrorist_hotline"])
+    return {
+        "emergency": ("Call 999 now", "Someone could be seriously harmed very soon."),
+        "police": (
+            f"Anti-Terrorist Hotline: {hotline}",
+            "Call 999 if anyone is in immediate danger.",
+        ),
+    }
 MAX_TITLE_CHARS = 80
 
 
@@ -226,7 +237,8 @@ def emergency_card(
     """The 999 / Anti-Terrorist Hotline card: a red band with the number, large and bold,
     then why. It follows the reply's text, which has already been sent on its own."""
     outcome = str(payload.get("outcome", "emergency"))
-    headline, subline = EMERGENCY_HEADLINES.get(outcome, EMERGENCY_HEADLINES["emergency"])
+    headlines = emergency_headlines()
+    headline, subline = headlines.get(outcome, headlines["emergency"])
     banner = _banner(
         "attention",
         [

@@ -1,7 +1,7 @@
 """The SET 2.5 fallback where the sender has no secure email: a password-protected PDF.
 
 The PDF is encrypted with AES-256 (PDF 2.0 security handler, V5 / R6, via pypdf) under a
-generated *user* password; the Police Prevent Team is rung on 01245 452196 and given the
+generated *user* password; the Police Prevent Team is rung (guidance/contacts.yml) and given the
 password by voice, so it never travels with the document.
 
 The password: `PASSWORD_LENGTH` (20) characters drawn with `secrets` from `ALPHABET`, 31
