@@ -131,9 +131,15 @@ def to_pdf(concern: Concern, org: Org | None, now: datetime | None = None) -> by
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
 
-    from bot.referral.render import _form_table_class, _markup, _numbered_canvas, pdf_fonts
+    from bot.referral.render import (
+        _form_table_class,
+        _markup,
+        _numbered_canvas,
+        form_table_style,
+        pdf_fonts,
+    )
 
     words = wording()
     labels, headings = words["labels"], words["headings"]
@@ -159,17 +165,7 @@ def to_pdf(concern: Concern, org: Org | None, now: datetime | None = None) -> by
     label = ParagraphStyle("label", base, fontName=bold)
     width = A4[0] - 4 * cm - 2 * 6
     label_width = 5.2 * cm
-    style = TableStyle(
-        [
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#A6A6A6")),
-            ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F2F2F2")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 5),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ]
-    )
+    style = form_table_style()
 
     def table(rows: list[tuple[str, str]]) -> Any:
         data = [[Paragraph(escape(k), label), Paragraph(_markup(v or ""), base)] for k, v in rows]

@@ -440,7 +440,7 @@ def to_pdf(form: FormSpec, draft: Draft, meta: RenderMeta) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import cm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     regular, bold = pdf_fonts()
     base = ParagraphStyle("base", fontName=regular, fontSize=9.5, leading=12.5, splitLongWords=1)
@@ -494,17 +494,7 @@ def to_pdf(form: FormSpec, draft: Draft, meta: RenderMeta) -> bytes:
     # The frame SimpleDocTemplate lays out in keeps 6 pt of padding on each side.
     width = A4[0] - 4 * cm - 2 * 6
     label_width = 5.2 * cm
-    table_style = TableStyle(
-        [
-            ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#A6A6A6")),
-            ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F2F2F2")),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 5),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 5),
-            ("TOPPADDING", (0, 0), (-1, -1), 3),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-        ]
-    )
+    table_style = form_table_style()
 
     def table(rows: list[tuple[str, str]]) -> Any:
         data = [
@@ -654,3 +644,21 @@ def iter_values(form: FormSpec, draft: Draft) -> Iterator[tuple[FieldSpec, str]]
     """Every applicable field with its displayed value, in form order."""
     for section in form.sections:
         yield from _rows(section, draft)
+
+
+def form_table_style() -> Any:
+    """The label / value grid of every PDF the assistant makes (referral, decision record)."""
+    from reportlab.lib import colors
+    from reportlab.platypus import TableStyle
+
+    return TableStyle(
+        [
+            ("GRID", (0, 0), (-1, -1), 0.5, colors.HexColor("#A6A6A6")),
+            ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F2F2F2")),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ("LEFTPADDING", (0, 0), (-1, -1), 5),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+            ("TOPPADDING", (0, 0), (-1, -1), 3),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ]
+    )
