@@ -1,0 +1,99 @@
+"""One home for interface wording: `guidance/interface.yml`, looked up by dotted key.
+
+Why: a sentence written in code drifts from its copies on other channels (the emergency
+headline once lived in four places and said different things). Channels and actions ask for
+a sentence by id and fill in named fields; contacts are never typed into wording, they are
+referenced as ``{contact.<name>}`` and filled from `guidance/contacts.yml`, the one home for
+numbers. A missing key or an unfilled field is a programming error and raises at once
+(`WordingError`), so a test that renders every key finds it before a user does.
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from bot.config import PROJECT_ROOT
+
+INTERFACE_FILE = PROJECT_ROOT / "guidance" / "interface.yml"
+CONTACTS_FILE = PROJECT_ROOT / "guidance" / "contacts.yml"
+
+
+class WordingError(LookupError):
+    """A sentence id that does not exist, or a field the caller did not supply."""
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    if not isinstance(data, dict):
+        raise WordingError(f"{path.name} must be a mapping of sections")
+    return data
+
+
+def contacts(path: Path = CONTACTS_FILE) -> dict[str, Any]:
+    """Every contact by name (nested: `{contact.police_prevent_team.phone}`)."""
+    return _load(path)
+
+
+def _lookup(key: str, path: Path) -> Any:
+    node: Any = _load(path)
+    for part in key.split("."):
+        if not isinstance(node, Mapping) or part not in node:
+            raise WordingError(f"no interface wording {key!r} in {path.name}")
+        node = node[part]
+    return node
+
+
+class _Contacts:
+    """`{contact.x.y}` in a template: a missing contact is an error, never an empty string."""
+
+    def __init__(self, values: Mapping[str, Any], trail: str = "contact") -> None:
+        self._values = values
+        self._trail = trail
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("_") or name not in self._values:
+            raise WordingError(f"no {self._trail}.{name} in contacts.yml")
+        value = self._values[name]
+        if isinstance(value, Mapping):
+            return _Contacts(value, f"{self._trail}.{name}")
+        return str(value)
+
+    def __format__(self, spec: str) -> str:
+        raise WordingError(f"{self._trail} is a group of contacts, not one contact")
+
+
+def fields_of(template: str) -> set[str]:
+    """The named fields a template needs (`{limit}` -> "limit"; `{contact.x}` -> "contact")."""
+    names = set()
+    for _, name, _, _ in string.Formatter().parse(template):
+        if name:
+            names.add(name.split(".")[0].split("[")[0])
+    return names
+
+
+def phrase(key: str, *, path: Path = INTERFACE_FILE, **values: object) -> str:
+    """The sentence with id `key` (e.g. "common.rate_limited"), its fields filled in."""
+    template = _lookup(key, path)
+    if not isinstance(template, str):
+        raise WordingError(f"interface wording {key!r} is a section, not a sentence")
+    needed = fields_of(template) - {"contact"}
+    missing = needed - set(values)
+    if missing:
+        raise WordingError(f"{key!r} needs {sorted(missing)}")
+    return template.format(contact=_Contacts(contacts()), **values).strip()
+
+
+def section(key: str, *, path: Path = INTERFACE_FILE) -> dict[str, str]:
+    """Every sentence of a section, unformatted (for a client that renders them itself)."""
+    node = _lookup(key, path)
+    if not isinstance(node, Mapping):
+        raise WordingError(f"interface wording {key!r} is a sentence, not a section")
+    return {k: v for k, v in node.items() if isinstance(v, str)}
