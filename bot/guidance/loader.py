@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-
 import functools
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,8 @@ from bot.guidance.model import (
 
 SOURCES_FILE = "sources.yml"
 CONTACTS_FILE = "contacts.yml"
+#: Interface wording (buttons, refusals, prompts), read by `bot.wording`, not a topic file.
+INTERFACE_FILE = "interface.yml"
 MIN_EXAMPLES = 3
 
 
@@ -219,7 +220,7 @@ def load_guidance(directory: Path) -> GuidanceBase:
     replies: dict[str, Reply] = {}
     files = []
     for path in sorted(directory.glob("*.yml")):
-        if path.name in (SOURCES_FILE, CONTACTS_FILE):
+        if path.name in (SOURCES_FILE, CONTACTS_FILE, INTERFACE_FILE):
             continue
         files.append(path.name)
         data = _read_yaml(path)
