@@ -32,7 +32,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -48,7 +47,9 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPrevie
 from telegram.error import Forbidden, InvalidToken, RetryAfter, TelegramError
 
 from bot.channels.rendering import clean_text, link_of, split_text, utf16_len
-from bot.enrolment import Enrolment, get_enrolment, looks_like_code
+from bot.config import get_config
+from bot.enrolment import Enrolment, looks_like_code
+from bot.services import services
 
 log = logging.getLogger(__name__)
 
@@ -107,7 +108,7 @@ def _setting(credentials: Mapping[str, Any] | None, key: str, env: str) -> str:
     """From credentials.yml, else the environment; blank or an unexpanded `${...}` is unset."""
     value = str((credentials or {}).get(key) or "").strip()
     if not value or value.startswith("${"):
-        value = os.environ.get(env, "").strip()
+        value = get_config().channel_env.get(env, "").strip()
     return value
 
 
@@ -419,10 +420,10 @@ class TelegramInput(InputChannel):
     def __init__(
         self,
         settings: TelegramSettings | None = None,
-        enrolment: Callable[[], Enrolment] = get_enrolment,
+        enrolment: Callable[[], Enrolment] | None = None,
     ) -> None:
         self.settings = settings or TelegramSettings.resolve()
-        self._make_enrolment = enrolment
+        self._make_enrolment = enrolment or (lambda: services().enrolment)
         self._enrolment: Enrolment | None = None
         self.payloads = ButtonPayloads()
         self._recent = RecentIds()

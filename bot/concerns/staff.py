@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import Column, DateTime, Integer, LargeBinary, String
 from sqlalchemy.orm import Session
 
-from bot.store.crypto import KeyRing, WrappedKey, new_data_key, open_sealed, seal
+from bot.store.crypto import CryptoError, KeyRing, WrappedKey, new_data_key, open_sealed, seal
 from bot.store.db import Base, owner_hash, session_scope, utcnow
 
 TEACHER, DSL = "teacher", "dsl"
@@ -125,14 +125,21 @@ def attach_invite(session: Session, code_hash: str, org_id: str, role: str) -> N
     session.add(StaffInviteRow(code_hash=code_hash, org_id=org_id, role=role))
 
 
-def link_invite(session: Session, code_hash: str, channel: str, sender_id: str, pepper: bytes):
+def link_invite(
+    session: Session,
+    code_hash: str,
+    channel: str,
+    sender_id: str,
+    pepper: bytes,
+    keyring: KeyRing | None,
+):
     """Called by `Enrolment.redeem`: if the code was issued for a school, record the role."""
     invite = session.get(StaffInviteRow, code_hash)
     if invite is None:
         return None
-    from bot.store.crypto import get_keyring
-
-    return put_staff(session, get_keyring(), pepper, sender_id, channel, invite.org_id, invite.role)
+    if keyring is None:
+        raise CryptoError("a school invite needs the key ring (Enrolment(..., keyring))")
+    return put_staff(session, keyring, pepper, sender_id, channel, invite.org_id, invite.role)
 
 
 def unlink_staff(session: Session, channel: str, sender_id: str, pepper: bytes) -> None:

@@ -685,10 +685,3 @@ class Concerns:
                 .order_by(ConcernAuditRow.id)
             )
             return [(r.at, r.action, r.actor, r.detail) for r in rows]
-
-
-def get_concerns() -> Concerns:
-    from bot.config import get_config
-    from bot.store.crypto import get_keyring, get_pepper
-
-    return Concerns(get_config().database_url, get_keyring(), get_pepper())

@@ -160,10 +160,3 @@ class PickupStore:
                 .filter(PickupRow.expires_at < (now or utcnow()))
                 .delete(synchronize_session=False)
             )
-
-
-def get_pickups() -> PickupStore:
-    from bot.config import get_config
-    from bot.store.crypto import get_keyring
-
-    return PickupStore(get_config().database_url, get_keyring())

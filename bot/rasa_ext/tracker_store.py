@@ -74,6 +74,7 @@ from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import declarative_base
 
+from bot.services import services
 from bot.store.conversations import (  # noqa: F401 - SECRET_SHOWN re-exported
     CIPHERTEXT_PREFIX,
     SECRET_SHOWN,
@@ -87,8 +88,6 @@ from bot.store.conversations import (  # noqa: F401 - SECRET_SHOWN re-exported
 from bot.store.crypto import (
     DecryptionFailed,
     WrappedKey,
-    get_keyring,
-    get_pepper,
     new_data_key,
     open_sealed,
     seal,
@@ -267,8 +266,10 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         **kwargs: Any,
     ) -> None:
         # Fail at start-up, not on the first message, if no key material is available.
-        get_keyring()
-        get_pepper()
+        # Key material comes from the process's settings (`bot.services`), built once.
+        deps = services()
+        deps.keyring  # noqa: B018 - loads (or refuses) now
+        deps.pepper  # noqa: B018
         cache_size = _blank_to_none(key_cache_size)
         self._key_cache = _KeyCache(
             DEFAULT_KEY_CACHE_SIZE if cache_size is None else int(cache_size)
@@ -305,7 +306,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
     @staticmethod
     def sender_hash(sender_id: str) -> str:
         """What `events.sender_id` holds for a conversation: HMAC of the real id."""
-        return owner_hash(sender_id, get_pepper())
+        return owner_hash(sender_id, services().pepper)
 
     def _event_query(
         self, session: Session, sender_id: str, fetch_events_from_all_sessions: bool
@@ -476,7 +477,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         Run after putting a new master key first in ``PREVENT_MASTER_KEYS``; once it
         returns, older master keys are no longer needed. Events are not touched.
         """
-        keyring = get_keyring()
+        keyring = services().keyring
         changed = 0
         with self.session_scope() as session:
             rows = (
@@ -510,7 +511,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
                 return self._unwrap(row)
 
             key = new_data_key()
-            wrapped = get_keyring().wrap(key, _key_record(owner))
+            wrapped = services().keyring.wrap(key, _key_record(owner))
             session.add(
                 ConversationKeyRow(
                     sender_hash=owner,
@@ -549,7 +550,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         if cached is not None:
             return cached
         try:
-            key = get_keyring().unwrap(
+            key = services().keyring.unwrap(
                 WrappedKey(row.key_version, bytes(row.wrapped_key)),
                 _key_record(row.sender_hash),
             )

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -94,11 +93,13 @@ class UnknownReference(LookupError):
 
 
 def load_updates_key(var_dir: Path, environ: Mapping[str, str] | None = None) -> bytes:
-    """`PREVENT_UPDATES_KEY` (base64 of 32 bytes), else `var/keys/updates.key` (made once).
+    """`PREVENT_UPDATES_KEY` (base64 of 32 bytes), else `PREVENT_UPDATES_KEY_FILE`, else
+    `var/keys/updates.key` (made once), as given in `environ` (the settings of the caller:
+    `bot.services` for the assistant, `bot.review.settings` for the review app).
 
     The bot and the review app must share it; on separate hosts set it in both.
     """
-    env = os.environ if environ is None else environ
+    env: Mapping[str, str] = {} if environ is None else environ
     encoded = env.get("PREVENT_UPDATES_KEY", "").strip()
     if not encoded:
         path = Path(env.get("PREVENT_UPDATES_KEY_FILE", "") or var_dir / "keys/updates.key")
@@ -287,16 +288,6 @@ def messages_for(url: str, updates_key: bytes, reference: str) -> list[str]:
                 continue
             texts.append(str(details.get("message", "")))
     return texts
-
-
-def get_updates() -> ReferrerUpdates:
-    from bot.config import get_config
-    from bot.store.crypto import get_keyring, get_pepper
-
-    config = get_config()
-    return ReferrerUpdates(
-        config.database_url, get_keyring(), get_pepper(), load_updates_key(config.var_dir)
-    )
 
 
 #: The domain response (domain/referral_updates.yml) that says each kind of news.

@@ -347,11 +347,3 @@ def _engine(url: str) -> Engine:
             cursor.close()
 
     return engine
-
-
-def get_vault() -> ConversationVault:
-    """The process-wide vault on the tracker database (`Config.tracker_database_url`)."""
-    from bot.config import get_config
-    from bot.store.crypto import get_keyring, get_pepper
-
-    return ConversationVault(get_config().tracker_database_url, get_keyring(), get_pepper())

@@ -17,7 +17,6 @@ master key version; `rewrap` re-encrypts data keys only, never the records thems
 from __future__ import annotations
 
 import base64
-import functools
 import os
 import secrets
 import tempfile
@@ -157,38 +156,33 @@ def _key_file_ring(path: Path, create: bool) -> KeyRing:
     return KeyRing.parse(path.read_text().strip().replace("\n", ","))
 
 
-@functools.lru_cache(maxsize=1)
-def get_keyring() -> KeyRing:
-    """The process-wide key ring: env `PREVENT_MASTER_KEYS`, else a key file.
+def load_keyring(master_keys: str, key_file: Path | None, var_dir: Path) -> KeyRing:
+    """The key ring: `master_keys` ("v2:<base64>,v1:<base64>"), else a key file.
 
-    The key file is `PREVENT_MASTER_KEY_FILE`, or `var/keys/master.key`, created on first
+    The key file is `key_file` (it must exist), or `var/keys/master.key`, created on first
     use for the embedded `make run` profile (never inside the repo's tracked files).
+    Values come from `bot.config.Config` (`PREVENT_MASTER_KEYS`, `PREVENT_MASTER_KEY_FILE`).
     """
-    spec = os.environ.get("PREVENT_MASTER_KEYS", "").strip()
-    if spec:
-        return KeyRing.parse(spec)
-    from bot.config import get_config
-
-    configured = os.environ.get("PREVENT_MASTER_KEY_FILE", "").strip()
-    path = Path(configured) if configured else get_config().var_dir / "keys" / "master.key"
-    return _key_file_ring(path, create=not configured)
+    if master_keys.strip():
+        return KeyRing.parse(master_keys)
+    path = key_file if key_file is not None else var_dir / "keys" / "master.key"
+    return _key_file_ring(path, create=key_file is None)
 
 
-@functools.lru_cache(maxsize=1)
-def get_pepper() -> bytes:
-    """The secret for owner hashes (HMAC of sender ids): env, else a key file beside the key.
+def load_pepper(encoded: str, var_dir: Path) -> bytes:
+    """The secret for owner hashes (HMAC of sender ids): `encoded` (base64, from
+    `PREVENT_OWNER_PEPPER`), else a key file beside the master key (made on first use).
 
     Separate from the master keys so that key rotation never changes who owns what.
     """
-    encoded = os.environ.get("PREVENT_OWNER_PEPPER", "").strip()
-    if encoded:
+    if encoded.strip():
         try:
-            return _checked_pepper(base64.b64decode(encoded, validate=True), "PREVENT_OWNER_PEPPER")
+            return _checked_pepper(
+                base64.b64decode(encoded.strip(), validate=True), "PREVENT_OWNER_PEPPER"
+            )
         except ValueError as exc:
             raise CryptoError("PREVENT_OWNER_PEPPER is not valid base64") from exc
-    from bot.config import get_config
-
-    path = get_config().var_dir / "keys" / "owner.pepper"
+    path = var_dir / "keys" / "owner.pepper"
     if not path.exists():
         create_secret_file(path, base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode())
     try:

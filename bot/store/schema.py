@@ -19,7 +19,6 @@ the migrations itself (serialised by a lock) instead of refusing.
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -57,7 +56,10 @@ def import_models() -> None:
 
 
 def migrate_on_start() -> bool:
-    return os.environ.get("PREVENT_MIGRATE_ON_START", "").strip().lower() in {"1", "true", "yes"}
+    """`PREVENT_MIGRATE_ON_START` (`Config.migrate_on_start`)."""
+    from bot.config import get_config
+
+    return get_config().migrate_on_start
 
 
 def head_revisions(target: str) -> set[str]:

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.referral.draft import Draft, touch
+from bot.referral.progress import Draft, touch
 from bot.store.crypto import KeyRing, WrappedKey, new_data_key, open_sealed, seal
 from bot.store.db import DraftRow, NoticeRow, owner_hash, session_scope, utcnow
 
@@ -240,11 +240,3 @@ class DraftStore:
         draft = Draft.from_dict(data)
         draft.status = row.status
         return draft
-
-
-def get_store() -> DraftStore:
-    """The process-wide draft store from configuration (database URL, keys)."""
-    from bot.config import get_config
-    from bot.store.crypto import get_keyring, get_pepper
-
-    return DraftStore(get_config().database_url, get_keyring(), get_pepper())
