@@ -15,37 +15,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Column, DateTime, Integer, String
-
 from bot.concerns.staff import attach_invite, link_invite, unlink_staff  # school and role
 from bot.store.crypto import KeyRing
-from bot.store.db import Base, session_scope, utcnow
+from bot.store.db import session_scope, utcnow
+from bot.store.tables.enrolment import InviteRow, MemberRow
 
 #: Unambiguous characters (no 0/O, 1/I/L) so a code read aloud or retyped still works.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
-
-
-class InviteRow(Base):
-    __tablename__ = "invites"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    code_hash = Column(String(64), unique=True, nullable=False)
-    channel = Column(String(20), nullable=False)
-    label = Column(String(120), nullable=False, default="")  # e.g. school and role, no name
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-    expires_at = Column(DateTime, nullable=False)
-    used_at = Column(DateTime, nullable=True)
-
-
-class MemberRow(Base):
-    __tablename__ = "members"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    channel = Column(String(20), nullable=False)
-    member_hash = Column(String(64), nullable=False, index=True)
-    label = Column(String(120), nullable=False, default="")
-    enrolled_at = Column(DateTime, nullable=False, default=utcnow)
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from __future__ import annotations
 import argparse
 import re
 
-from bot.concerns.rows import Org, OrgRow
+from bot.concerns.rows import Org
 from bot.store.db import session_scope
+from bot.store.tables.concerns import OrgRow
 
 
 def slug(name: str) -> str:

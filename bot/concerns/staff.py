@@ -17,38 +17,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Integer, LargeBinary, String
 from sqlalchemy.orm import Session
 
-from bot.store.crypto import CryptoError, KeyRing, WrappedKey, new_data_key, open_sealed, seal
-from bot.store.db import Base, owner_hash, session_scope, utcnow
+from bot.store.crypto import CryptoError, KeyRing, WrappedKey
+from bot.store.db import owner_hash, session_scope
+from bot.store.tables.concerns import StaffInviteRow, StaffRow
 
 TEACHER, DSL = "teacher", "dsl"
 ROLES = (TEACHER, DSL)
-
-
-class StaffInviteRow(Base):
-    """The school and role an invite code enrols its holder with."""
-
-    __tablename__ = "concern_staff_invites"
-
-    code_hash = Column(String(64), primary_key=True)  # InviteRow.code_hash
-    org_id = Column(String(40), nullable=False)
-    role = Column(String(10), nullable=False)
-
-
-class StaffRow(Base):
-    __tablename__ = "concern_staff"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    staff_hash = Column(String(64), nullable=False, unique=True)  # owner_hash "<channel>:<id>"
-    org_id = Column(String(40), nullable=False, index=True)
-    role = Column(String(10), nullable=False)
-    channel = Column(String(20), nullable=False, default="")
-    route = Column(LargeBinary, nullable=False)  # {"sender_id", "address"} sealed
-    key_version = Column(String(20), nullable=False)
-    wrapped_key = Column(LargeBinary, nullable=False)
-    enrolled_at = Column(DateTime, nullable=False, default=utcnow)
 
 
 @dataclass(frozen=True)
@@ -86,10 +62,9 @@ def _record_id(staff_hash: str) -> str:
 
 
 def _seal_route(keyring: KeyRing, staff_hash: str, sender_id: str, address: dict | None):
-    data_key = new_data_key()
-    wrapped = keyring.wrap(data_key, _record_id(staff_hash))
     body = json.dumps({"sender_id": sender_id, "address": address or {}}).encode()
-    return seal(data_key, body, _record_id(staff_hash)), wrapped
+    wrapped, sealed = keyring.encrypt_record(body, _record_id(staff_hash))
+    return sealed, wrapped
 
 
 def put_staff(
@@ -196,10 +171,9 @@ class StaffDirectory:
         row = session.query(StaffRow).filter(StaffRow.staff_hash == staff_hash).one_or_none()
         if row is None:
             return None
-        key = self._keys.unwrap(
-            WrappedKey(row.key_version, row.wrapped_key), _record_id(staff_hash)
+        data = json.loads(
+            self._keys.decrypt_record(WrappedKey.of(row), row.route, _record_id(staff_hash))
         )
-        data = json.loads(open_sealed(key, row.route, _record_id(staff_hash)))
         return StaffRoute(row.channel, data["sender_id"], data.get("address") or {})
 
     def remove(self, owner: str) -> bool:

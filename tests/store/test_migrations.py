@@ -14,17 +14,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from bot.store import schema
-from bot.store.db import Base
 from bot.store.migrate import upgrade
 from bot.store.schema import VERSION_TABLES, SchemaNotMigrated, ensure_schema, head_revisions
+from bot.store.tables import Base
 from tests.helpers.settings import reread_settings
 from tests.prod.pg import new_pg_database
 
-schema.import_models()
-
 
 def _tracker_metadata() -> sa.MetaData:
-    from bot.rasa_ext.tracker_store import EncryptedSQLTrackerStore, KeyBase
+    from bot.rasa_ext.tracker_store import EncryptedSQLTrackerStore
+    from bot.store.tables import KeyBase
 
     merged = sa.MetaData()
     for table in (*KeyBase.metadata.tables.values(), EncryptedSQLTrackerStore.SQLEvent.__table__):
