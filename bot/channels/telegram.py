@@ -94,11 +94,14 @@ NO_TEXT_WITH_BUTTONS = "Please choose:"
 #: Telegram's own commands, as this assistant's intents (anything else is passed as typed).
 COMMANDS = {"/start": "/greet", "/help": "/bot_capabilities"}
 
-# httpx logs every request URL at INFO, and the Bot API URL contains the bot token; ptb
-# logs the parameters of every call (message text) at DEBUG. Neither may reach the logs.
-logging.getLogger("httpx").setLevel(logging.WARNING)
-logging.getLogger("httpcore").setLevel(logging.WARNING)
-logging.getLogger("telegram").setLevel(logging.INFO)
+
+def keep_token_and_text_out_of_logs() -> None:
+    """httpx logs every request URL at INFO, and the Bot API URL contains the bot token; ptb
+    logs the parameters of every call (message text) at DEBUG. Neither may reach the logs.
+    Done when a bot is made (`TelegramSettings.make_bot`), not when this module is imported."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(logging.INFO)
 
 
 # --- settings ----------------------------------------------------------------------------------
@@ -142,6 +145,7 @@ class TelegramSettings:
         return f"{self.api_base_url}/bot"
 
     def make_bot(self) -> Bot:
+        keep_token_and_text_out_of_logs()
         return Bot(token=self.token, base_url=self.bot_base_url)
 
 
