@@ -133,7 +133,7 @@ class Config:
     #: The assistant's own address as a local process reaches it (the Telegram poller).
     rasa_url: str = "http://127.0.0.1:5005"
     #: TEAMS_* and TELEGRAM_* values (`CHANNEL_VARIABLES`) set in the environment.
-    channel_env: Mapping[str, str] = field(repr=False, default_factory=dict)
+    channel_env: Mapping[str, str] = field(repr=False, hash=False, default_factory=dict)
 
     def __repr__(self) -> str:  # never print URLs that may carry passwords
         shown = ", ".join(f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.repr)

@@ -79,6 +79,7 @@ def test_from_env_is_a_function_of_the_mapping_it_is_given(tmp_path):
     }
     config = Config.from_env(env)
     assert config == Config.from_env(dict(env))  # nothing but the mapping counts
+    assert hash(config) == hash(Config.from_env(dict(env)))  # usable as a cache key
     assert config.var_dir == tmp_path
     assert config.database_url == f"sqlite:///{tmp_path / 'prevent.db'}"
     # One variable, one field: the SMTP sender is the From address of referrals too.
