@@ -22,9 +22,11 @@ def _declares_a_table(path: Path) -> list[str]:
                 targets = item.targets if isinstance(item, ast.Assign) else []
                 if any(isinstance(t, ast.Name) and t.id == "__tablename__" for t in targets):
                     found.append(node.name)
-        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-            if node.func.attr in ("create_all", "declarative_base"):
-                found.append(node.func.attr)
+        elif isinstance(node, ast.Call):
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name in ("create_all", "declarative_base"):
+                found.append(name)
     return found
 
 
