@@ -6,13 +6,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import secrets
+import string
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.config import PROJECT_ROOT, get_config
@@ -97,10 +98,28 @@ def user_turn(
 
 
 def run(action: Action, tracker: Tracker) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """(events, messages) of one action run."""
+    """(events, messages) of one action run; every response it sent can be filled in."""
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, tracker, DOMAIN))
+    for message in dispatcher.messages:
+        assert_fillable(message, tracker)
+    if not isinstance(action, FormValidationAction):  # a paused form returns none, rightly
+        assert events, "every action returns an event (the safety net's sign that it ran)"
     return events, dispatcher.messages
+
+
+def assert_fillable(message: dict[str, Any], tracker: Tracker) -> None:
+    """Rasa fills a response's {fields} from the message's values, else from slots; a field
+    neither gives is logged by Rasa's interpolator and shown to the user as "{field}"."""
+    name = message.get("response")
+    if not name:
+        return
+    variants = DOMAIN["responses"].get(name)
+    assert variants, f"{name} is not a response in domain/"
+    for variant in variants:
+        for _, field, _, _ in string.Formatter().parse(variant.get("text") or ""):
+            if field:
+                assert field in message or field in DOMAIN["slots"], f"{name} needs {{{field}}}"
 
 
 def slots_set(events: list[dict[str, Any]]) -> dict[str, Any]:
