@@ -135,7 +135,7 @@ class NeverRaise:
         super().__init_subclass__(**kwargs)
         run = cls.__dict__.get("run")
         if run is not None:
-            cls.run = _guarded(run)  # type: ignore[method-assign]
+            setattr(cls, "run", _guarded(run))  # noqa: B010 - replaces the method
 
 
 def _guarded(run: Callable[..., Awaitable[list[dict[str, Any]]]]) -> Callable[..., Any]:

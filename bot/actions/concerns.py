@@ -169,10 +169,11 @@ class ActionConcernStart(NeverRaise, Action):
         ]
 
 
-def _button(title: str, intent: str, ref: str, **fields: str) -> dict[str, str]:
-    """A button about one concern; its title is interface wording (actions.concerns.*)."""
+def _button(title: str, intent: str, ref: str) -> dict[str, str]:
+    """A button about one concern; its title is interface wording (actions.concerns.*),
+    which may name the concern ({ref})."""
     return {
-        "title": phrase(f"actions.concerns.{title}", **fields),
+        "title": phrase(f"actions.concerns.{title}", ref=ref),
         "payload": intent_payload(intent, concern_ref=ref),
     }
 
@@ -495,7 +496,7 @@ class ActionConcernList(NeverRaise, Action):
             response="utter_concern_list",
             count=len(found),
             lines=lines,
-            buttons=[_button("button_open", "concern_open", c.ref, ref=c.ref) for c in found[:10]],
+            buttons=[_button("button_open", "concern_open", c.ref) for c in found[:10]],
         )
         return [SlotSet("last_answer", f"concerns:{len(found)}")]
 

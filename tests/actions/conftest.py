@@ -71,6 +71,7 @@ def user_turn(
     after: list[dict[str, Any]] | None = None,
     active_loop: str | None = None,
     entities: list[dict[str, Any]] | None = None,
+    sender: str = SENDER,
 ) -> Tracker:
     """A tracker whose latest event is the user's message (then `after`, e.g. a rule's reply)."""
     message = {
@@ -86,7 +87,7 @@ def user_turn(
         *(after or []),
     ]
     return Tracker(
-        SENDER,
+        sender,
         dict(slots or {}),
         message,
         events,
