@@ -18,6 +18,7 @@ next (`next_slot`); this class decides the rest, the same way for both:
 
 from __future__ import annotations
 
+import abc
 from dataclasses import dataclass, field
 from typing import ClassVar, Generic, TypeVar
 
@@ -62,7 +63,8 @@ class FormBase(NeverRaise, FormValidationAction, Generic[Context]):
 
     Subclasses set `slot_prefix` (the form's question slots), `retries_slot` (a float slot
     in the domain) and `max_retries` (None: ask until it fits), and implement `take` and
-    `next_slot`; `load` may refuse the turn (`Refuse`: the VTR form without its draft).
+    `next_slot` (abstract: the action server registers only concrete actions); `load`
+    may refuse the turn (`Refuse`: the VTR form without its draft).
     """
 
     slot_prefix: ClassVar[str]
@@ -126,6 +128,7 @@ class FormBase(NeverRaise, FormValidationAction, Generic[Context]):
         """What the form works on this turn (the VTR form: its draft); Refuse ends the turn."""
         return None  # type: ignore[return-value]
 
+    @abc.abstractmethod
     async def take(
         self,
         dispatcher: CollectingDispatcher,
@@ -138,8 +141,7 @@ class FormBase(NeverRaise, FormValidationAction, Generic[Context]):
         last_try: bool,
     ) -> Taken | Retry:
         """Take `text` as the answer for `slot`; on Retry, `take` has said what was wrong."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def next_slot(self, tracker: Tracker, context: Context) -> str | None:
         """The next question's slot; None when the form is complete."""
-        raise NotImplementedError
