@@ -311,7 +311,7 @@ class ActionConfirmDraft(NeverRaise, Action):
             log.exception("could not mark draft %s ready", draft.short_id)
             dispatcher.utter_message(response="utter_storage_failed")
             return [SlotSet("last_answer", "storage_failed")]
-        result = submit(get_form(), draft, _submit_settings())
+        result = submit(get_form(), draft, _submit_settings(), get_pickups())
         if isinstance(result, NotSent):
             problem = (
                 result.detail

@@ -205,12 +205,12 @@ def submit(
     form: FormSpec,
     draft: Draft,
     settings: SubmitSettings,
-    pickups: PickupStore | None = None,
+    pickups: PickupStore,
     now: datetime | None = None,
 ) -> Submission:
     """Send a confirmed draft the way SET 2.5 allows; never raises for a refused seal.
 
-    `pickups` is needed only for the password route (default: the configured store).
+    `pickups` keeps the protected PDF of the password route for its one-time link.
     Storage errors of the password route come back as NotSent("protect"); those of the
     outbox propagate (the caller's generic failure path says sorry, the draft is kept).
     """
@@ -233,14 +233,10 @@ def _password_pickup(
     form: FormSpec,
     draft: Draft,
     settings: SubmitSettings,
-    pickups: PickupStore | None,
+    pickups: PickupStore,
     now: datetime | None,
 ) -> Submission:
     try:
-        if pickups is None:
-            from bot.delivery.pickup import get_pickups
-
-            pickups = get_pickups()
         route = protect_for_pickup(form, draft, pickups, now)
     except (ProtectError, *STORAGE_ERRORS) as exc:
         log.error("draft %s not protected: %s", draft.short_id, type(exc).__name__)

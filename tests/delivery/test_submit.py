@@ -68,7 +68,7 @@ def _pickups(settings: SubmitSettings) -> PickupStore:
 
 def test_with_inbox_certificates_the_referral_is_sealed_and_queued(tmp_path, form, inbox_cert):
     settings = _settings(tmp_path, inbox_cert)
-    result = submit(form, _draft(), settings)
+    result = submit(form, _draft(), settings, _pickups(settings))
     assert isinstance(result, Sealed)
     assert result.receipt.recipients == (INBOX,)
     queued = receipt(settings.database_url, result.receipt.reference)
@@ -79,7 +79,7 @@ def test_with_inbox_certificates_the_referral_is_sealed_and_queued(tmp_path, for
 def test_a_worker_that_beat_recently_is_alive_to_send_it(tmp_path, form, inbox_cert):
     settings = _settings(tmp_path, inbox_cert)
     heartbeat.beat(settings.database_url)
-    result = submit(form, _draft(), settings)
+    result = submit(form, _draft(), settings, _pickups(settings))
     assert isinstance(result, Sealed) and result.worker_alive is True
 
 
@@ -101,7 +101,7 @@ def test_an_inbox_outside_the_secure_domains_is_refused_and_nothing_is_queued(
     tmp_path, form, inbox_cert
 ):
     settings = _settings(tmp_path, inbox_cert, address="prevent@gmail.com")
-    result = submit(form, _draft(), settings)
+    result = submit(form, _draft(), settings, _pickups(settings))
     assert isinstance(result, NotSent)
     assert (result.stage, result.error) == ("seal", "InsecureAddress")
     assert result.detail  # what the user is told
@@ -110,7 +110,8 @@ def test_an_inbox_outside_the_secure_domains_is_refused_and_nothing_is_queued(
 def test_a_certificate_that_cannot_be_read_is_refused_with_why(tmp_path, form):
     broken = tmp_path / "inbox.crt.pem"
     broken.write_text("not a certificate")
-    result = submit(form, _draft(), _settings(tmp_path, broken))
+    settings = _settings(tmp_path, broken)
+    result = submit(form, _draft(), settings, _pickups(settings))
     assert isinstance(result, NotSent) and result.stage == "seal"
     assert "not a PEM certificate" in result.detail
 
