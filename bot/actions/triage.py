@@ -21,6 +21,7 @@ from bot.actions._common import (
 from bot.config import get_config
 from bot.guidance import get_service
 from bot.referral import get_form
+from bot.referral.interruptions import interrupts
 from bot.triage import (
     AreaContact,
     TriageFacts,
@@ -34,11 +35,6 @@ from bot.wording import phrase
 PREFIX = "triage_"
 FACT_NAMES = [f.name for f in fields(TriageFacts)]
 TRIAGE_SLOTS = [PREFIX + name for name in FACT_NAMES]
-#: Intents that, when the reply is not an answer, interrupt the form for a rule to handle.
-INTERRUPTIONS = {"ask_guidance", "ask_why", "stop", "request_human", "bot_capabilities"}
-#: A statement in the person's own words is an answer even if NLU heard a guidance question
-#: in it ("He's been talking about the caliphate a lot"); requests such as "stop" still win.
-OWN_WORDS_BEAT = {"ask_guidance"}
 #: `last_answer` right after an outcome; the outcome itself is in the slot `triage_outcome`.
 OUTCOME_GIVEN = "outcome"
 
@@ -114,7 +110,7 @@ class ValidateTriageForm(NeverRaise, FormValidationAction):
         found = dict(reading.values)
         if reading.how != "answer":
             own_words = reading.how == "own_words"
-            if intent in INTERRUPTIONS and not (own_words and intent in OWN_WORDS_BEAT):
+            if interrupts("triage_form", intent, text, own_words):  # bot.referral.interruptions
                 return []  # a question or a request: the form pauses for a rule to answer it
             if intent == "resume":  # "continue" while the form is open: ask again
                 return [SlotSet("triage_retries", 0)]

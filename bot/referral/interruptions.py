@@ -35,10 +35,16 @@ class InterruptionRules:
     words: Mapping[str, re.Pattern[str] | None] = field(default_factory=dict)
     max_length: int | None = 80
     questions_interrupt: bool = True
+    #: Intents that do not interrupt a reply the form read as a statement in the person's
+    #: own words (triage: "He's been talking about the caliphate a lot" is an answer even
+    #: if NLU heard a guidance question in it).
+    own_words_beat: frozenset[str] = frozenset()
 
-    def interrupts(self, intent: str | None, text: str) -> bool:
+    def interrupts(self, intent: str | None, text: str, own_words: bool = False) -> bool:
         """True when this reply pauses the form instead of answering its question."""
         if intent is None or intent not in self.words:
+            return False
+        if own_words and intent in self.own_words_beat:
             return False
         if self.questions_interrupt and looks_like_question(text):
             return True
@@ -75,17 +81,30 @@ CONCERN_INTERRUPTIONS = InterruptionRules(
     {"stop": ANY_TEXT}, max_length=None, questions_interrupt=False
 )
 
+#: The triage form ("should I refer?"), asked only about a reply that answered nothing:
+#: a question or a request interrupts, whatever its words.
+TRIAGE_INTERRUPTIONS = InterruptionRules(
+    dict.fromkeys(
+        ("ask_guidance", "ask_why", "stop", "request_human", "bot_capabilities"), ANY_TEXT
+    ),
+    max_length=None,
+    questions_interrupt=False,
+    own_words_beat=frozenset({"ask_guidance"}),
+)
+
 #: Every form that takes answers, by form name.
 FORM_INTERRUPTIONS: dict[str, InterruptionRules] = {
     "vtr_form": VTR_INTERRUPTIONS,
     "concern_form": CONCERN_INTERRUPTIONS,
+    "triage_form": TRIAGE_INTERRUPTIONS,
 }
 
 
-def interrupts(form: str, intent: str | None, text: str) -> bool:
-    """Whether `text` (NLU heard `intent`) interrupts `form`'s question; unknown form: never."""
+def interrupts(form: str, intent: str | None, text: str, own_words: bool = False) -> bool:
+    """Whether `text` (NLU heard `intent`) interrupts `form`'s question; unknown form: never.
+    `own_words`: the form read the reply as a statement in the person's own words."""
     rules = FORM_INTERRUPTIONS.get(form)
-    return rules is not None and rules.interrupts(intent, text)
+    return rules is not None and rules.interrupts(intent, text, own_words)
 
 
 #: Words that turn "delete it" into "don't delete it" (the answer to "Delete draft X?").

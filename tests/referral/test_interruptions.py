@@ -55,8 +55,19 @@ def test_only_stop_interrupts_the_concern_form_whatever_its_words() -> None:
     assert not interrupts("concern_form", "request_human", "talk to someone")
 
 
+def test_triage_is_interrupted_by_a_request_but_not_by_a_guidance_intent_in_own_words():
+    """Asked only about a reply that answered nothing (bot/actions/triage.py)."""
+    assert interrupts("triage_form", "stop", "stop")
+    assert interrupts("triage_form", "ask_why", "why do you ask that " * 10)  # any length
+    assert interrupts("triage_form", "ask_guidance", "what is Channel?")
+    said = "He's been talking about the caliphate a lot"
+    assert not interrupts("triage_form", "ask_guidance", said, own_words=True)
+    assert interrupts("triage_form", "stop", "stop it, he talks a lot", own_words=True)
+    assert not interrupts("triage_form", "inform", "what is Channel?")
+
+
 def test_a_form_without_rules_is_never_interrupted() -> None:
-    assert not interrupts("triage_form", "stop", "stop")
+    assert not interrupts("some_other_form", "stop", "stop")
 
 
 @pytest.mark.parametrize(
