@@ -7,7 +7,6 @@ and `referral_forms/`; sentences live in `domain/referral.yml`.
 from __future__ import annotations
 
 import logging
-import os
 from datetime import datetime, timezone
 from typing import Any
 
@@ -30,7 +29,6 @@ from bot.actions.triage import FACT_NAMES
 from bot.actions.triage import PREFIX as TRIAGE_PREFIX
 from bot.config import get_config
 from bot.delivery.outbox import receipt
-from bot.delivery.pickup import get_pickups
 from bot.delivery.submit import (
     STORAGE_ERRORS,
     NotSent,
@@ -48,7 +46,6 @@ from bot.referral import (
     field_shown,
     fields_to_ask,
     get_form,
-    get_store,
     link_button_title,
     missing_labels,
     prefill_from_triage,
@@ -57,7 +54,7 @@ from bot.referral import (
     take_answer,
 )
 from bot.referral.interruptions import keeps_it
-from bot.referral.updates import get_updates
+from bot.services import services
 from bot.wording import phrase
 
 log = logging.getLogger(__name__)
@@ -78,7 +75,7 @@ def _open_draft(tracker: Tracker) -> Draft | None:
     if not draft_id:
         return None
     try:
-        return get_store().get(owner_id(tracker), draft_id)
+        return services().drafts.get(owner_id(tracker), draft_id)
     except DraftNotFound:
         return None
 
@@ -143,7 +140,7 @@ class ValidateVtrForm(FormBase[Draft]):
             dispatcher.utter_message(response="utter_field_problem", problem=result.problem)
             return Retry()
         try:
-            get_store().save(owner_id(tracker), draft)
+            services().drafts.save(owner_id(tracker), draft)
         except STORAGE_ERRORS:
             log.exception("draft save failed (draft %s)", draft.short_id)
             dispatcher.utter_message(response="utter_storage_failed")
@@ -175,7 +172,7 @@ class ActionStartReferral(NeverRaise, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         deliver_notices(dispatcher, tracker)
-        store = get_store()
+        store = services().drafts
         try:
             others = [d for d in store.list(owner_id(tracker)) if d.status in ("draft", "ready")]
             draft = store.create(owner_id(tracker))
@@ -306,12 +303,14 @@ class ActionConfirmDraft(NeverRaise, Action):
             return [SlotSet("last_answer", "draft_incomplete")]
         draft.status = "ready"
         try:
-            get_store().save(owner_id(tracker), draft)
+            services().drafts.save(owner_id(tracker), draft)
         except STORAGE_ERRORS:
             log.exception("could not mark draft %s ready", draft.short_id)
             dispatcher.utter_message(response="utter_storage_failed")
             return [SlotSet("last_answer", "storage_failed")]
-        result = submit(get_form(), draft, _submit_settings(), get_pickups())
+        result = submit(
+            get_form(), draft, SubmitSettings.from_config(get_config()), services().pickups
+        )
         if isinstance(result, NotSent):
             problem = (
                 result.detail
@@ -342,11 +341,6 @@ class ActionConfirmDraft(NeverRaise, Action):
         return [SlotSet("last_answer", "sealed"), SlotSet("draft_id", None)]
 
 
-def _submit_settings() -> SubmitSettings:
-    every = float(os.environ.get("PREVENT_DELIVERY_EVERY_SECONDS", "10") or 10)
-    return SubmitSettings.from_config(get_config(), delivery_every_seconds=every)
-
-
 def _when(moment: datetime) -> str:
     """A time as every reply shows one (UTC, day first)."""
     return phrase("actions.referral.when", time=moment.strftime("%d/%m/%Y %H:%M"))
@@ -355,12 +349,12 @@ def _when(moment: datetime) -> str:
 def _after_sealing(tracker: Tracker, draft: Draft, reference: str) -> None:
     """Destroy the readable draft; remember who to tell when there is news of it."""
     area = draft.values.get("area", "") or ""
-    get_store().mark_sealed(owner_id(tracker), draft.id, reference, area)
+    services().drafts.mark_sealed(owner_id(tracker), draft.id, reference, area)
     forget_draft_words(tracker, draft.id)
     try:
         metadata = (tracker.latest_message or {}).get("metadata") or {}
         address = metadata.get("push_address")
-        get_updates().register(
+        services().updates.register(
             reference,
             tracker.sender_id,
             tracker.get_latest_input_channel() or "",
@@ -419,7 +413,7 @@ class ActionEditField(NeverRaise, Action):
             return [SlotSet("last_answer", "which_field"), SlotSet("draft_id", draft.id)]
         draft.editing = spec.id
         draft.status = "draft"
-        get_store().save(owner_id(tracker), draft)
+        services().drafts.save(owner_id(tracker), draft)
         return [
             SlotSet("draft_id", draft.id),
             SlotSet(SLOT + spec.id, None),
@@ -444,7 +438,7 @@ class ActionAddMore(NeverRaise, Action):
             return [SlotSet("last_answer", "no_draft")]
         draft.concern_done = False
         draft.status = "draft"
-        get_store().save(owner_id(tracker), draft)
+        services().drafts.save(owner_id(tracker), draft)
         return [
             SlotSet("draft_id", draft.id),
             SlotSet(SLOT + CONCERN_MORE, None),
@@ -454,7 +448,7 @@ class ActionAddMore(NeverRaise, Action):
 
 
 def _latest(tracker: Tracker) -> Draft | None:
-    return get_store().latest_open(owner_id(tracker))
+    return services().drafts.latest_open(owner_id(tracker))
 
 
 def _draft_or_say(
@@ -477,7 +471,7 @@ class ActionListDrafts(NeverRaise, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         deliver_notices(dispatcher, tracker)
-        everything = get_store().list(owner_id(tracker))
+        everything = services().drafts.list(owner_id(tracker))
         drafts = [d for d in everything if not d.sealed]
         sent = [d for d in everything if d.sealed]
         if not everything:
@@ -536,8 +530,8 @@ class ActionResendLink(NeverRaise, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         public_url = get_config().public_url
-        pickups = get_pickups()
-        for item in get_store().list(owner_id(tracker)):  # newest first
+        pickups = services().pickups
+        for item in services().drafts.list(owner_id(tracker)):  # newest first
             if not item.sealed or not item.reference:
                 continue
             issued = pickups.reissue(item.reference)
@@ -622,7 +616,7 @@ def _delete(
     """Delete the draft the question named; the paused form (if any) stays closed."""
     events: list[EventType] = [SlotSet(RESUME_AFTER_DELETE, None)]
     try:
-        get_store().delete(owner_id(tracker), draft_id or "")
+        services().drafts.delete(owner_id(tracker), draft_id or "")
     except DraftNotFound:
         dispatcher.utter_message(response="utter_no_drafts")
         return events + [SlotSet("pending_delete", None), SlotSet("last_answer", "no_drafts")]

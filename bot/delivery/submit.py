@@ -28,8 +28,8 @@ from bot.delivery import heartbeat
 from bot.delivery.domains import InsecureAddress
 from bot.delivery.outbox import Receipt, enqueue
 from bot.delivery.pickup import PickupStore
-from bot.referral.draft import Draft
 from bot.referral.form import FormSpec
+from bot.referral.progress import Draft
 from bot.referral.render import RenderMeta, to_pdf
 from bot.sealing import (
     ProtectError,
@@ -142,7 +142,7 @@ class SubmitSettings:
     delivery_every_seconds: float = 10.0
 
     @classmethod
-    def from_config(cls, config: Config, delivery_every_seconds: float = 10.0) -> SubmitSettings:
+    def from_config(cls, config: Config) -> SubmitSettings:
         return cls(
             inbox=InboxSettings(
                 config.inbox_address, config.inbox_sender, config.secure_domains_extra
@@ -153,7 +153,7 @@ class SubmitSettings:
             var_dir=config.var_dir,
             database_url=config.database_url,
             public_url=config.public_url,
-            delivery_every_seconds=delivery_every_seconds,
+            delivery_every_seconds=config.delivery_every_seconds,
         )
 
 

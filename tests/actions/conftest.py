@@ -8,6 +8,7 @@ import base64
 import secrets
 import string
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +17,7 @@ import yaml
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.config import PROJECT_ROOT, get_config
-from bot.store import crypto
+from bot.config import PROJECT_ROOT, Config, use_config
 
 SENDER = "dsl-actions-test"
 CHANNEL = "rest"
@@ -42,25 +42,27 @@ def load_domain() -> dict[str, Any]:
 DOMAIN = load_domain()
 
 
-def _clear_caches() -> None:
-    get_config.cache_clear()
-    crypto.get_keyring.cache_clear()
-    crypto.get_pepper.cache_clear()
+_ENVIRONMENTS: dict[Path, dict[str, str]] = {}
 
 
 @pytest.fixture()
-def var(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A fresh var/ for the stores the actions use; no inbox certificate unless a test sets one."""
-    key = base64.b64encode(secrets.token_bytes(32)).decode()
-    monkeypatch.setenv("PREVENT_VAR_DIR", str(tmp_path))
-    monkeypatch.setenv("PREVENT_MASTER_KEYS", f"v1:{key}")
-    monkeypatch.setenv("PREVENT_OWNER_PEPPER", base64.b64encode(secrets.token_bytes(32)).decode())
-    for name in ("PREVENT_DATABASE_URL", "PREVENT_INBOX_CERTS", "TRACKER_DB", "TRACKER_DB_URL"):
-        monkeypatch.delenv(name, raising=False)
-    _clear_caches()
-    yield tmp_path
-    monkeypatch.undo()
-    _clear_caches()
+def var(tmp_path: Path) -> Iterator[Path]:
+    """A fresh var/ for the stores the actions use, as this process's settings; no inbox
+    certificate unless a test adds one (`settings`)."""
+    _ENVIRONMENTS[tmp_path] = {
+        "PREVENT_VAR_DIR": str(tmp_path),
+        "PREVENT_MASTER_KEYS": "v1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
+        "PREVENT_OWNER_PEPPER": base64.b64encode(secrets.token_bytes(32)).decode(),
+        "PREVENT_MIGRATE_ON_START": "1",
+    }
+    with use_config(Config.from_env(_ENVIRONMENTS[tmp_path])):
+        yield tmp_path
+    del _ENVIRONMENTS[tmp_path]
+
+
+def settings(var: Path, **extra: str) -> AbstractContextManager[Config]:
+    """The test's settings with more of them (e.g. PREVENT_INBOX_CERTS), for a `with` block."""
+    return use_config(Config.from_env({**_ENVIRONMENTS[var], **extra}))
 
 
 def user_turn(

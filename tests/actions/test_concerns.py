@@ -14,8 +14,7 @@ from bot.actions.concerns import (
     ActionConcernStart,
     ActionConcernSubmit,
 )
-from bot.concerns import get_concerns
-from bot.concerns.orgs import get_orgs
+from bot.services import services
 from tests.actions.conftest import CHANNEL, responses, run, slots_set, user_turn
 
 TEACHER, DSL = "teacher-1", "dsl-1"
@@ -23,8 +22,8 @@ TEACHER, DSL = "teacher-1", "dsl-1"
 
 @pytest.fixture()
 def concern_ref(var: Path) -> str:
-    org = get_orgs().add("St Mary's", "southend")
-    concerns = get_concerns()
+    org = services().orgs.add("St Mary's", "southend")
+    concerns = services().concerns
     concerns.staff.enrol(TEACHER, CHANNEL, org.id, "teacher")
     concerns.staff.enrol(DSL, CHANNEL, org.id, "dsl")
     concern, _ = concerns.raise_concern(
@@ -80,5 +79,5 @@ def test_a_monitoring_decision_goes_through_the_typed_task_slots(concern_ref: st
     cleared = slots_set(events)
     assert cleared["concern_task"] is None and cleared["concern_task_ref"] is None
     assert cleared["last_answer"] == "concern_decide"
-    decision = get_concerns().open(f"{CHANNEL}:{DSL}", concern_ref).decision
+    decision = services().concerns.open(f"{CHANNEL}:{DSL}", concern_ref).decision
     assert decision is not None and decision.data["decision"] == "monitor"

@@ -13,11 +13,10 @@ from bot.actions.referral import ActionConfirmDraft
 from bot.config import get_config
 from bot.delivery import heartbeat
 from bot.delivery.outbox import receipt
-from bot.delivery.pickup import get_pickups
 from bot.delivery.submit import FILES_ROUTE
-from bot.referral import get_store
+from bot.services import services
 from bot.wording import CONTACTS_FILE
-from tests.actions.conftest import responses, run, slots_set, user_turn
+from tests.actions.conftest import responses, run, settings, slots_set, user_turn
 from tests.helpers.pki import make_inbox
 from tests.sealing.conftest import full_values
 
@@ -25,7 +24,7 @@ POLICE_PHONE = yaml.safe_load(CONTACTS_FILE.read_text())["police_prevent_team"][
 
 
 def _complete_draft() -> str:
-    store = get_store()
+    store = services().drafts
     owner = owner_id(user_turn("confirm"))
     draft = store.create(owner)
     draft.values.update(full_values())
@@ -39,7 +38,7 @@ def _confirm(draft_id: str):
 
 def _sealed(draft_id: str) -> bool:
     """Only metadata is left of a sealed draft: its status, reference and area."""
-    draft = get_store().get(owner_id(user_turn("x")), draft_id)
+    draft = services().drafts.get(owner_id(user_turn("x")), draft_id)
     if draft.status != "sealed":
         return False
     assert set(draft.values) == {"area"}
@@ -55,46 +54,42 @@ def test_without_a_certificate_the_password_route_is_given_once(var: Path):
     assert said["custom"]["one_time_secret"] is True
     assert said["police_phone"] == POLICE_PHONE
     token = said["link"].rsplit("/", 1)[1]
-    assert get_pickups().take(token) is not None  # the protected PDF waits behind the link
+    assert services().pickups.take(token) is not None  # the protected PDF waits behind the link
     assert slots_set(events) == {"last_answer": "password_route", "draft_id": None}
     assert _sealed(draft_id)
 
 
 @pytest.mark.parametrize(
     "worker_beat, response",
-    [
-        (False, "utter_referral_queued_no_worker"),
-        (True, "utter_referral_queued"),
-    ],
+    [(False, "utter_referral_queued_no_worker"), (True, "utter_referral_queued")],
 )
-def test_with_a_certificate_it_is_sealed_and_queued(var, monkeypatch, worker_beat, response):
-    monkeypatch.setenv("PREVENT_INBOX_CERTS", str(make_inbox(var / "inbox").cert_file))
-    get_config.cache_clear()
-    if worker_beat:
-        heartbeat.beat(get_config().database_url)
-    draft_id = _complete_draft()
-    events, messages = _confirm(draft_id)
-    assert responses(messages) == [response]
-    queued = receipt(get_config().database_url, messages[0]["reference"])
-    assert queued is not None and messages[0]["inbox"] == get_config().inbox_address
-    assert slots_set(events) == {"last_answer": "sealed", "draft_id": None}
-    assert _sealed(draft_id)
+def test_with_a_certificate_it_is_sealed_and_queued(var: Path, worker_beat, response):
+    certificate = str(make_inbox(var / "inbox").cert_file)
+    with settings(var, PREVENT_INBOX_CERTS=certificate) as config:
+        if worker_beat:
+            heartbeat.beat(config.database_url)
+        draft_id = _complete_draft()
+        events, messages = _confirm(draft_id)
+        assert responses(messages) == [response]
+        queued = receipt(config.database_url, messages[0]["reference"])
+        assert queued is not None and messages[0]["inbox"] == config.inbox_address
+        assert slots_set(events) == {"last_answer": "sealed", "draft_id": None}
+        assert _sealed(draft_id)
 
 
-def test_a_refused_seal_keeps_the_draft_and_names_the_phone_route(var, monkeypatch):
-    monkeypatch.setenv("PREVENT_INBOX_CERTS", str(make_inbox(var / "inbox").cert_file))
-    monkeypatch.setenv("PREVENT_INBOX_ADDRESS", "prevent@gmail.com")
-    get_config.cache_clear()
-    draft_id = _complete_draft()
-    events, messages = _confirm(draft_id)
-    assert responses(messages) == ["utter_referral_not_sent"]
-    assert messages[0]["problem"] and messages[0]["police_phone"] == POLICE_PHONE
-    assert slots_set(events) == {"last_answer": "not_sent"}
-    assert not _sealed(draft_id)
+def test_a_refused_seal_keeps_the_draft_and_names_the_phone_route(var: Path):
+    certificate = str(make_inbox(var / "inbox").cert_file)
+    with settings(var, PREVENT_INBOX_CERTS=certificate, PREVENT_INBOX_ADDRESS="prevent@gmail.com"):
+        draft_id = _complete_draft()
+        events, messages = _confirm(draft_id)
+        assert responses(messages) == ["utter_referral_not_sent"]
+        assert messages[0]["problem"] and messages[0]["police_phone"] == POLICE_PHONE
+        assert slots_set(events) == {"last_answer": "not_sent"}
+        assert not _sealed(draft_id)
 
 
 def test_an_incomplete_draft_is_not_submitted(var: Path):
-    store = get_store()
+    store = services().drafts
     owner = owner_id(user_turn("confirm"))
     draft = store.create(owner)
     store.save(owner, draft)

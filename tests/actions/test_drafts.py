@@ -12,12 +12,12 @@ from bot.actions.referral import (
     ActionListDrafts,
     ActionVtrSummary,
 )
-from bot.referral import get_store
+from bot.services import services
 from tests.actions.conftest import responses, run, slots_set, user_turn
 
 
 def _draft(**values: str) -> str:
-    store = get_store()
+    store = services().drafts
     owner = owner_id(user_turn("x"))
     draft = store.create(owner)
     draft.values.update(values)
@@ -66,4 +66,4 @@ def test_delete_pauses_the_form_and_no_goes_back_to_the_same_question(var: Path)
     assert {"event": "followup", "name": "vtr_form"} in [
         {k: e.get(k) for k in ("event", "name")} for e in events
     ]
-    assert get_store().get(owner_id(kept), draft_id).values["forename"] == "Zebedee"
+    assert services().drafts.get(owner_id(kept), draft_id).values["forename"] == "Zebedee"

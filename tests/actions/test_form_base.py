@@ -11,13 +11,13 @@ from pathlib import Path
 from bot.actions._common import owner_id
 from bot.actions.concerns import ValidateConcernForm
 from bot.actions.referral import MAX_RETRIES, ValidateVtrForm
-from bot.referral import get_store
+from bot.services import services
 from tests.actions.conftest import responses, run, slots_set, user_turn
 
 
 def _draft(**values: str) -> str:
     tracker = user_turn("start a referral")
-    store = get_store()
+    store = services().drafts
     draft = store.create(owner_id(tracker))
     draft.values.update(values)
     store.save(owner_id(tracker), draft)
@@ -25,7 +25,7 @@ def _draft(**values: str) -> str:
 
 
 def _values(draft_id: str) -> dict[str, str]:
-    return get_store().get(owner_id(user_turn("x")), draft_id).values
+    return services().drafts.get(owner_id(user_turn("x")), draft_id).values
 
 
 def _vtr(text: str, asked: str, draft_id: str, intent: str = "inform", **kwargs):

@@ -10,7 +10,7 @@ from bot.actions.concerns import ActionAskConcernText, _slots_for
 from bot.actions.referral import ActionEditField, ActionStartReferral
 from bot.actions.triage import ActionStartTriage, ActionTriageOutcome
 from bot.concerns import DECISIONS
-from bot.referral import get_store
+from bot.services import services
 from bot.triage.rules import OUTCOMES
 from tests.actions.conftest import DOMAIN, responses, run, slots_set, user_turn
 
@@ -41,12 +41,12 @@ def test_the_area_is_a_shortcut_only_right_after_an_outcome():
 def test_a_draft_started_after_a_triage_carries_the_outcome_from_its_slot(var: Path):
     tracker = user_turn("start a referral", "start_referral", slots={"triage_outcome": "refer"})
     events, _ = run(ActionStartReferral(), tracker)
-    draft = get_store().get(owner_id(tracker), slots_set(events)["draft_id"])
+    draft = services().drafts.get(owner_id(tracker), slots_set(events)["draft_id"])
     assert draft.triage["outcome"] == "refer"
 
 
 def test_change_a_field_marks_the_draft_and_reopens_the_form(var: Path):
-    store = get_store()
+    store = services().drafts
     tracker = user_turn("change the surname", "edit_field")
     draft = store.create(owner_id(tracker))
     store.save(owner_id(tracker), draft)
