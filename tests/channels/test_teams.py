@@ -207,6 +207,13 @@ def test_app_package_has_the_filled_manifest_and_both_icons(tmp_path):
     assert manifest["bots"][0]["scopes"] == ["personal"]
     assert manifest["validDomains"] == ["prevent.example.org"]
     assert sizes == {"color.png": (192, 192), "outline.png": (32, 32)}
+    # The words are interface wording (the number from contacts.yml), within Teams' limits.
+    assert manifest["name"]["full"] == phrase("channels.teams.manifest.name_full")
+    assert contacts()["anti_terrorist_hotline"] in manifest["description"]["full"]
+    assert len(manifest["name"]["short"]) <= 30 and len(manifest["description"]["short"]) <= 80
+    commands = manifest["bots"][0]["commandLists"][0]["commands"]
+    assert commands[0]["title"] == phrase("channels.teams.manifest.command_refer")
+    assert all(len(c["title"]) <= 32 and len(c["description"]) <= 128 for c in commands)
 
 
 def test_app_package_refuses_a_made_up_app_id(tmp_path):

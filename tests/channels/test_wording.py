@@ -175,6 +175,20 @@ def test_the_page_templates_hold_no_sentences(page):
     assert words_not_from_data((STATIC_DIR / page).read_text(encoding="utf-8")) == []
 
 
+def _strings(node: object) -> list[str]:
+    if isinstance(node, dict):
+        return [s for value in node.values() for s in _strings(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in _strings(value)]
+    return [node] if isinstance(node, str) else []
+
+
+def test_the_teams_app_manifest_holds_no_sentences():
+    """Its names, description and command titles are `${{wording:...}}` placeholders."""
+    manifest = json.loads((ROOT / "teams" / "manifest.json").read_text(encoding="utf-8"))
+    assert [s for s in _strings(manifest) if looks_like_a_sentence(s)] == []
+
+
 def test_cards_words_come_from_the_wording():
     """One-word headings slip past the sentence scan: check the card's words directly."""
     card = cards.outcome_card({"outcome": "refer", "reasons": ["r"], "citations": ["SET 2.5"]})
