@@ -20,7 +20,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.delivery.pickup import Pickup, get_pickups
+from bot.delivery.pickup import Pickup
+from bot.services import services
 from bot.wording import phrase
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ Take = Callable[[str], "Pickup | None"]  # PickupStore.take: the file once, else
 
 
 def _take(token: str) -> Pickup | None:
-    return get_pickups().take(token)
+    return services().pickups.take(token)
 
 
 async def handle(token: str, take: Take = _take) -> FileAnswer:

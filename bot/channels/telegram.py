@@ -31,7 +31,6 @@ import base64
 import hashlib
 import json
 import logging
-import os
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -48,7 +47,9 @@ from telegram.error import Forbidden, InvalidToken, RetryAfter, TelegramError
 from bot.channels.rendering import clean_text, link_of, split_text, utf16_len
 from bot.channels.telegram_auth import SECRET_HEADER, SECRET_SHAPE, refusal
 from bot.channels.telegram_auth import secret_matches as secret_matches  # re-exported
-from bot.enrolment import Enrolment, get_enrolment, looks_like_code
+from bot.config import get_config
+from bot.enrolment import Enrolment, looks_like_code
+from bot.services import services
 from bot.wording import phrase
 
 log = logging.getLogger(__name__)
@@ -73,11 +74,14 @@ FAILED = "common.failed"
 #: Telegram's own commands, as this assistant's intents (anything else is passed as typed).
 COMMANDS = {"/start": "/greet", "/help": "/bot_capabilities"}
 
-# httpx logs every request URL at INFO, and the Bot API URL contains the bot token; ptb
-# logs the parameters of every call (message text) at DEBUG. Neither may reach the logs.
-logging.getLogger("httpx").setLevel(logging.WARNING)
-logging.getLogger("httpcore").setLevel(logging.WARNING)
-logging.getLogger("telegram").setLevel(logging.INFO)
+
+def keep_token_and_text_out_of_logs() -> None:
+    """httpx logs every request URL at INFO, and the Bot API URL contains the bot token; ptb
+    logs the parameters of every call (message text) at DEBUG. Neither may reach the logs.
+    Done when a bot is made (`TelegramSettings.make_bot`), not when this module is imported."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(logging.INFO)
 
 
 # --- settings ----------------------------------------------------------------------------------
@@ -87,7 +91,7 @@ def _setting(credentials: Mapping[str, Any] | None, key: str, env: str) -> str:
     """From credentials.yml, else the environment; blank or an unexpanded `${...}` is unset."""
     value = str((credentials or {}).get(key) or "").strip()
     if not value or value.startswith("${"):
-        value = os.environ.get(env, "").strip()
+        value = get_config().channel_env.get(env, "").strip()
     return value
 
 
@@ -121,6 +125,7 @@ class TelegramSettings:
         return f"{self.api_base_url}/bot"
 
     def make_bot(self) -> Bot:
+        keep_token_and_text_out_of_logs()
         return Bot(token=self.token, base_url=self.bot_base_url)
 
 
@@ -394,10 +399,10 @@ class TelegramInput(InputChannel):
     def __init__(
         self,
         settings: TelegramSettings | None = None,
-        enrolment: Callable[[], Enrolment] = get_enrolment,
+        enrolment: Callable[[], Enrolment] | None = None,
     ) -> None:
         self.settings = settings or TelegramSettings.resolve()
-        self._make_enrolment = enrolment
+        self._make_enrolment = enrolment or (lambda: services().enrolment)
         self._enrolment: Enrolment | None = None
         self.payloads = ButtonPayloads()
         self._recent = RecentIds()

@@ -37,7 +37,7 @@ Routes (under /webhooks/webchat/):
 
 Without a valid, unexpired token for an enrolled sender nothing reaches Rasa (401).
 Tokens are ``sender_id.expiry.signature``: HMAC-SHA256 under a key derived from the owner
-pepper (`bot.store.crypto.get_pepper`), so there is no new secret to manage; changing the
+pepper (`bot.services.Services.pepper`), so there is no new secret to manage; changing the
 pepper ends every web chat session and makes every personal sign-in key useless. Message
 text, invite codes and personal keys are never logged.
 
@@ -187,9 +187,9 @@ def concern_alerts(sender_id: str) -> int:
     Blocking (database); 0 when they cannot be counted: signing in must not depend on it.
     """
     try:
-        from bot.concerns import get_concerns
+        from bot.services import services
 
-        return int(get_concerns().pending_count(f"{CHANNEL}:{sender_id}"))
+        return int(services().concerns.pending_count(f"{CHANNEL}:{sender_id}"))
     except Exception as exc:  # noqa: BLE001 - signing in must not depend on it
         log.warning("webchat: concern alerts not counted: %s", type(exc).__name__)
         return 0
@@ -202,14 +202,14 @@ def forget_person(sender_id: str) -> int:
     Returns how many stored events were erased. Failures are logged by type only. Blocking.
     """
     from bot.config import get_config
-    from bot.referral.drafts import get_store
-    from bot.store.conversations import get_vault, unlink_draft
+    from bot.services import services
+    from bot.store.conversations import unlink_draft
 
     erased = 0
     try:
-        vault = get_vault()
+        vault = services().vault
         erased = vault.erase(vault.owner(sender_id))
-        store, owner = get_store(), f"{CHANNEL}:{sender_id}"
+        store, owner = services().drafts, f"{CHANNEL}:{sender_id}"
         for draft in store.list(owner):
             store.delete(owner, draft.id)
             unlink_draft(get_config().database_url, draft.id)
@@ -449,10 +449,9 @@ class WebChatInput(InputChannel):
 
     def make_auth(self) -> WebChatAuth:
         """On first use: the pepper and the database may not exist when the channel loads."""
-        from bot.enrolment import get_enrolment
-        from bot.store.crypto import get_pepper
+        from bot.services import services
 
-        return WebChatAuth.from_pepper(get_pepper(), self.session_hours, get_enrolment())
+        return WebChatAuth.from_pepper(services().pepper, self.session_hours, services().enrolment)
 
     def handler(self, on_new_message: OnNewMessage) -> WebChatHandler:
         return WebChatHandler(self.make_auth, on_new_message, self.enrol_limit)

@@ -4,7 +4,7 @@ Plain Python (no Sanic, no Rasa), like `bot.channels.teams_auth`, so the crypto 
 directly and the channel (`bot.channels.webchat`) only routes requests to it.
 
 - **Session tokens** are ``sender_id.expiry.signature``: HMAC-SHA256 under a key derived
-  from the owner pepper (`bot.store.crypto.get_pepper`), so there is no new secret to
+  from the owner pepper (`bot.services.Services.pepper`), so there is no new secret to
   manage; changing the pepper ends every session. They are stateless, which is why they
   are short-lived, and a token counts only while its sender is still enrolled ("Forget me"
   or `Enrolment.remove` stops it at once).
