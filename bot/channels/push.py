@@ -21,6 +21,7 @@ from typing import Protocol
 import yaml
 
 from bot.concerns import Concerns
+from bot.concerns.staff import StaffRoute
 from bot.concerns.store import alert_message
 from bot.config import PROJECT_ROOT, get_config
 from bot.referral.updates import ReferrerUpdates, Route, news_response
@@ -32,8 +33,9 @@ DOMAIN_FILE = PROJECT_ROOT / "domain" / "referral_updates.yml"
 
 
 class Pusher(Protocol):
-    async def push(self, route: Route, text: str) -> None:
-        """Send `text` to the person at `route`; raise if the channel did not accept it."""
+    async def push(self, route: Route | StaffRoute, text: str) -> None:
+        """Send `text` to the person at `route` (a referrer's, or a member of staff's for
+        concern alerts); raise if the channel did not accept it."""
 
 
 @functools.lru_cache(maxsize=2)
@@ -55,11 +57,12 @@ async def push_pending(updates: ReferrerUpdates, pushers: dict[str, Pusher]) -> 
     """Push every pending piece of news whose channel can push; returns how many went."""
     from bot.guidance import get_service
 
-    police_phone = get_service().base.police.phone
+    police_phone = (await asyncio.to_thread(get_service)).base.police.phone
     inbox = get_config().inbox_address
     pushed = 0
-    # News on other channels waits to be pulled when the referrer next writes.
-    for update, route in updates.pending(channels=pushers):
+    # News on other channels waits to be pulled when the referrer next writes. The store
+    # blocks (database): off the event loop, like every channel's look-ups.
+    for update, route in await asyncio.to_thread(updates.pending, pushers):
         pusher = pushers[route.channel]
         response, values = news_response(update, police_phone, inbox)
         try:
@@ -67,7 +70,7 @@ async def push_pending(updates: ReferrerUpdates, pushers: dict[str, Pusher]) -> 
         except Exception as exc:  # noqa: BLE001 - left pending; pulled at the next message
             log.warning("push on %s failed: %s", route.channel, type(exc).__name__)
             continue
-        pushed += updates.mark_delivered(update.id)
+        pushed += await asyncio.to_thread(updates.mark_delivered, update.id)
     return pushed
 
 
@@ -80,9 +83,9 @@ async def push_concern_alerts(concerns: Concerns, pushers: dict[str, Pusher]) ->
     Due review dates become alerts first. An alert that cannot be pushed stays pending
     and is said at the person's next message.
     """
-    concerns.remind_due_reviews()
+    await asyncio.to_thread(concerns.remind_due_reviews)
     pushed = 0
-    for alert, route in concerns.pending_alerts(channels=pushers):
+    for alert, route in await asyncio.to_thread(concerns.pending_alerts, pushers):
         values = alert_message(alert)
         response = values.pop("response")
         try:
@@ -90,7 +93,7 @@ async def push_concern_alerts(concerns: Concerns, pushers: dict[str, Pusher]) ->
         except Exception as exc:  # noqa: BLE001 - left pending; said at the next message
             log.warning("concern alert on %s failed: %s", route.channel, type(exc).__name__)
             continue
-        pushed += concerns.mark_alert_delivered(alert.id)
+        pushed += await asyncio.to_thread(concerns.mark_alert_delivered, alert.id)
     return pushed
 
 
@@ -116,7 +119,8 @@ async def _loop(every: float) -> None:
     leadership = Leadership(get_config().database_url, "push")  # one pusher of N replicas
     while True:
         try:
-            if leadership.lead():  # news and concern alerts: pushed by one replica only
+            # news and concern alerts: pushed by one replica only
+            if await asyncio.to_thread(leadership.lead):
                 count = await push_pending(updates, pushers)
                 if count:
                     log.info("pushed %d piece(s) of news", count)

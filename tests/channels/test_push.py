@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import secrets
+import threading
 
 from bot.channels.push import push_pending, say
 from bot.channels.teams import TeamsPusher
@@ -23,11 +24,9 @@ class Refusing:
         raise ConnectionError("channel down")
 
 
-def _updates(tmp_path) -> ReferrerUpdates:
+def _updates(tmp_path, kind: type[ReferrerUpdates] = ReferrerUpdates) -> ReferrerUpdates:
     ring = KeyRing.parse("v1:" + base64.b64encode(secrets.token_bytes(32)).decode())
-    return ReferrerUpdates(
-        f"sqlite:///{tmp_path / 'bot.db'}", ring, b"pepper" * 6, secrets.token_bytes(32)
-    )
+    return kind(f"sqlite:///{tmp_path / 'bot.db'}", ring, b"pepper" * 6, secrets.token_bytes(32))
 
 
 def test_news_is_pushed_once_to_the_telegram_user_who_sent_the_referral(tmp_path):
@@ -76,6 +75,37 @@ def test_a_failed_push_leaves_the_news_for_the_next_message(tmp_path):
     assert asyncio.run(push_pending(updates, {"telegram": Refusing()})) == 0
     [news] = updates.take_for("424243")
     assert news.details["message"] == "Could you ring us?"
+
+
+class ThreadNoting(ReferrerUpdates):
+    """The real store, noting the thread each database call runs on."""
+
+    threads: set[int] = set()
+
+    def pending(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.threads.add(threading.get_ident())
+        return super().pending(*args, **kwargs)
+
+    def mark_delivered(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.threads.add(threading.get_ident())
+        return super().mark_delivered(*args, **kwargs)
+
+
+def test_the_store_is_read_off_the_event_loop(tmp_path):
+    """The push loop is asyncio too: its database calls run in worker threads."""
+    updates = _updates(tmp_path, ThreadNoting)
+    assert isinstance(updates, ThreadNoting)
+    updates.threads = set()
+    updates.register("VTR-PUSH0003", "424244", "telegram")
+    updates.post("VTR-PUSH0003", "message", message="Could you ring us?")
+    loop_threads: set[int] = set()
+
+    class Noting:
+        async def push(self, route, text):
+            loop_threads.add(threading.get_ident())
+
+    assert asyncio.run(push_pending(updates, {"telegram": Noting()})) == 1
+    assert loop_threads and updates.threads and not updates.threads & loop_threads
 
 
 def test_every_kind_of_news_reads_as_a_sentence():
