@@ -16,6 +16,8 @@ CORE_MODULES = [
     "bot/config.py",
     "bot/enrolment.py",
     "bot/channels/teams_auth.py",
+    "bot/channels/telegram_auth.py",
+    "bot/channels/webchat_auth.py",
     "bot/channels/adaptive_cards.py",
     "bot/channels/rendering.py",
 ]
