@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from bot.config import process_environment
+from bot.config import Config, process_environment
 
 OK, WARNING, PROBLEM = "ok", "warning", "problem"
 _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
@@ -299,10 +299,20 @@ def check_public_url(env: Mapping[str, str]) -> list[Finding]:
     return [Finding(OK, topic, f"{raw}")]
 
 
+def check_settings(env: Mapping[str, str]) -> list[Finding]:
+    """What every process reads first (`Config.from_env`): a malformed value stops them all."""
+    try:
+        Config.from_env(env)
+    except ValueError as exc:
+        return [Finding(PROBLEM, "settings", f"{exc}: no process of the assistant starts.")]
+    return []
+
+
 def run_checks(env: Mapping[str, str] | None = None) -> list[Finding]:
     env = process_environment() if env is None else env
     var_dir = Path(env.get("PREVENT_VAR_DIR", "") or Path(__file__).resolve().parents[1] / "var")
     return [
+        *check_settings(env),
         *check_certificates(env),
         *check_inbox_address(env),
         *check_smtp(env),

@@ -100,6 +100,12 @@ def test_updates_key_public_url_and_inbox_address(tmp_path: Path):
     assert _levels(doctor.check_inbox_address({})) == [doctor.OK]
 
 
+def test_a_setting_every_process_would_refuse_is_a_problem_named():
+    found = doctor.check_settings({"PREVENT_DELIVERY_BATCH": "twenty"})
+    assert _levels(found) == [doctor.PROBLEM] and "PREVENT_DELIVERY_BATCH" in found[0].text
+    assert doctor.check_settings({"PREVENT_DELIVERY_BATCH": "20"}) == []
+
+
 def test_make_doctor_prints_each_finding_and_fails_on_a_problem(relay, tmp_path: Path):
     inbox = make_inbox(tmp_path)
     env = {
