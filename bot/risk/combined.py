@@ -47,6 +47,14 @@ _DANGER_EVIDENCE = frozenset(
      "proscribed organisation"}
 )
 
+#: The model's 999 needs at least one of these in the message (r12rules): a message with
+#: no means, act, target, time, danger sign or risk to life has nothing a 999 call could be
+#: about, however much its wording resembles the emergencies the model was trained on.
+_ANY_DANGER_EVIDENCE = frozenset(
+    {"means", "act", "risk to life", "sign of danger", "target", "near time", "planning",
+     "travel", "group", "proscribed organisation", "warning", "attack named"}
+)
+
 _CALM_FRAMES = frozenset(
     {"idiom", "joke", "lesson or story", "past", "resolved", "everyday context"}
 )
@@ -105,6 +113,8 @@ def assess(text: str) -> RiskAssessment:
         and not (_HARD_EVIDENCE | {"act", "sign of danger"}) & set(features)
     ):
         return found  # "fell off the slide, he's fine": a calm frame and no danger word
+    if label == "emergency" and not _ANY_DANGER_EVIDENCE & set(features):
+        return found  # "the store is locked and we can't find the key": no danger word at all
     if "everyday context" in features and "risk to life" not in features:
         return found  # "prepping for tomorrow: her driving test": an everyday event
     if label == "police" and "referral description" in features and not _HARD_EVIDENCE & set(

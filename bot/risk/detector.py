@@ -452,6 +452,15 @@ _FEATURES = {
     "past": "past",
     "resolved": "resolved",
     "description": "referral description",
+    "hazard": "sign of danger",
+    "unresponsive": "sign of danger",
+    "drowsy": "sign of danger",
+    "farewell": "sign of danger",
+    "components": "means",
+    "terror_publication": "planning",
+    "attack_ref": "attack named",
+    "stay_away": "warning",
+    "zero_hour": "warning",
 }
 
 _QUESTION_STARTS = frozenset(
