@@ -143,6 +143,10 @@ class RiskDetector:
         self._nlp = _make_nlp()
         proscribed = load_proscribed()
         self._format_extras = {"read_on": proscribed["read_on"]}
+        self._cased = [
+            (re.compile(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])"), canonical)
+            for spelling, canonical in proscribed.get("cased", {}).items()
+        ]
         self._doubt_blockers = tuple(lexicon.get("doubt", {}).get("blocked_by", ()))
         self._doubt_reason = str(lexicon.get("doubt", {}).get("reason", "{words}"))
         self._across: dict[str, Any] = dict(lexicon.get("across_sentences", {}))
@@ -221,7 +225,7 @@ class RiskDetector:
 
     def assess(self, text: str) -> RiskAssessment:
         """Assess one message. Never raises on odd input: empty text is simply calm."""
-        text = normalise(text or "")
+        text = self._read_cased(normalise(text or ""))
         if not text:
             return RiskAssessment("none")
         matches: list[RiskMatch] = []
@@ -238,6 +242,12 @@ class RiskDetector:
         return RiskAssessment(level, ordered)
 
     # -- internals ------------------------------------------------------------------------
+
+    def _read_cased(self, text: str) -> str:
+        """Names that are ordinary words unless capitalised ("The Base") become their alias."""
+        for pattern, canonical in self._cased:
+            text = pattern.sub(canonical, text)
+        return text
 
     def _assess_window(self, text: str) -> tuple[list[RiskMatch], list[RiskMatch]]:
         doc = self._nlp(text.lower())
@@ -325,7 +335,7 @@ class RiskDetector:
 
     def features(self, text: str) -> dict[str, list[str]]:
         """The time, target and means words of a message (evidence for the model's verdict)."""
-        doc = self._nlp(normalise(text or "").lower()[:_WINDOW_CHARS])
+        doc = self._nlp(self._read_cased(normalise(text or "")).lower()[:_WINDOW_CHARS])
         found: dict[str, list[str]] = {}
         for hit in self._hits(doc):
             if hit.concept in _FEATURES and hit.text not in found.get(_FEATURES[hit.concept], []):
@@ -558,11 +568,21 @@ def load_proscribed(path: Path = PROSCRIBED_PATH) -> dict[str, Any]:
         data = yaml.safe_load(fh)
     try:
         names: list[str] = []
+        cased: dict[str, str] = {}
         for entry in data["organisations"]:
-            for name in [entry["name"], *entry.get("aliases", ())]:
+            aliases = [str(a) for a in entry.get("aliases", ())]
+            for name in [entry["name"], *aliases]:
                 if str(name).lower() not in names:
                     names.append(str(name).lower())
-        return {"names": names, "read_on": str(data["read_on"]), "source": data["source"]}
+            for spelling in entry.get("cased", ()):
+                # "The Base" with its capitals is the group; "the base" is any base.
+                cased[str(spelling)] = (aliases or [str(entry["name"])])[0].lower()
+        return {
+            "names": names,
+            "cased": cased,
+            "read_on": str(data["read_on"]),
+            "source": data["source"],
+        }
     except (KeyError, TypeError) as exc:
         raise LexiconError(f"{path} is missing {exc}") from exc
 
