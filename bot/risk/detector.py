@@ -306,7 +306,11 @@ class RiskDetector:
                 rule=f"{first.rule}+close_time",
                 level="emergency",
                 words=(*first.words, times[0]),
-                reason=spec["reason"].format(reason=first.reason, near_time=f"'{times[0]}'"),
+                reason=spec["reason"].format(
+                    words=", ".join(f"'{w}'" for w in first.words),
+                    rule=first.rule.replace("_", " "),
+                    near_time=f"'{times[0]}'",
+                ),
             )
         ]
 
