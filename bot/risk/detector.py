@@ -475,6 +475,9 @@ _FEATURES = {
     "attack_ref": "attack named",
     "stay_away": "warning",
     "zero_hour": "warning",
+    "question": "question",
+    "risk_place": "place of danger",
+    "perched": "place of danger",
 }
 
 _QUESTION_STARTS = frozenset(
