@@ -341,9 +341,15 @@ class RiskDetector:
         """The time, target and means words of a message (evidence for the model's verdict)."""
         doc = self._nlp(self._read_cased(normalise(text or "")).lower()[:_WINDOW_CHARS])
         found: dict[str, list[str]] = {}
-        for hit in self._hits(doc):
-            if hit.concept in _FEATURES and hit.text not in found.get(_FEATURES[hit.concept], []):
-                found.setdefault(_FEATURES[hit.concept], []).append(hit.text)
+        hits = self._hits(doc)
+        for sentence in _sentences(doc):
+            for hit in hits:
+                if not sentence.start <= hit.start < sentence.end or hit.concept not in _FEATURES:
+                    continue
+                if hit.concept in self._concept_names and self._negated(doc, sentence, hit):
+                    continue  # "he has NOT got a knife": a denied knife is no evidence
+                if hit.text not in found.get(_FEATURES[hit.concept], []):
+                    found.setdefault(_FEATURES[hit.concept], []).append(hit.text)
         return found
 
     def _hits(self, doc: Doc) -> list[_Hit]:
