@@ -40,7 +40,7 @@ RISK_INTENTS = {"report_emergency", "report_terrorism"}
 #: (0.60 adds 3 more emergencies for 7 more calm alarms: past the point where a false 999
 #: costs less than a missed one). Police 0.70 -> 0.60 gains 4 of 621 for 3 calm alarms, a
 #: wash, so police stays 0.70 (a false "tell the police now" costs the tool its users'
-#: trust). Script: the r12rules hand-off note.
+#: trust). Re-run with `python -m bot.risk.crossval`.
 THRESHOLDS = {"emergency": 0.65, "police": 0.7}
 #: Between this and the emergency threshold the model's lean is a doubt: the assistant asks
 #: whether anyone is in danger right now (issue 12, "when in doubt, ask").
