@@ -144,8 +144,8 @@ class RiskDetector:
         proscribed = load_proscribed()
         self._format_extras = {"read_on": proscribed["read_on"]}
         self._cased = [
-            (re.compile(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])"), canonical)
-            for spelling, canonical in proscribed.get("cased", {}).items()
+            re.compile(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])")
+            for spelling in proscribed.get("cased", {})
         ]
         self._doubt_blockers = tuple(lexicon.get("doubt", {}).get("blocked_by", ()))
         self._doubt_reason = str(lexicon.get("doubt", {}).get("reason", "{words}"))
@@ -225,7 +225,7 @@ class RiskDetector:
 
     def assess(self, text: str) -> RiskAssessment:
         """Assess one message. Never raises on odd input: empty text is simply calm."""
-        text = self._read_cased(normalise(text or ""))
+        text = normalise(text or "")
         if not text:
             return RiskAssessment("none")
         matches: list[RiskMatch] = []
@@ -243,14 +243,22 @@ class RiskDetector:
 
     # -- internals ------------------------------------------------------------------------
 
-    def _read_cased(self, text: str) -> str:
-        """Names that are ordinary words unless capitalised ("The Base") become their alias."""
-        for pattern, canonical in self._cased:
-            text = pattern.sub(canonical, text)
-        return text
+    def _read(self, text: str) -> Doc:
+        """The lower-cased doc, with where names that count only with capitals are.
+
+        "The Base" with its capitals is the group; "the base" is any base. The rules read
+        lower case, so the capitalised spans are found here, on the text as typed, and read
+        as a proscribed organisation in `_hits` (the words shown are the user's own).
+        """
+        doc = self._nlp(text.lower())
+        if len(text.lower()) == len(text):  # spans line up (no letter changed length)
+            doc.user_data["cased_spans"] = [
+                (m.start(), m.end()) for pattern in self._cased for m in pattern.finditer(text)
+            ]
+        return doc
 
     def _assess_window(self, text: str) -> tuple[list[RiskMatch], list[RiskMatch]]:
-        doc = self._nlp(text.lower())
+        doc = self._read(text)
         hits = self._hits(doc)
         found: list[RiskMatch] = []
         doubts: list[RiskMatch] = []
@@ -339,7 +347,7 @@ class RiskDetector:
 
     def features(self, text: str) -> dict[str, list[str]]:
         """The time, target and means words of a message (evidence for the model's verdict)."""
-        doc = self._nlp(self._read_cased(normalise(text or "")).lower()[:_WINDOW_CHARS])
+        doc = self._read(normalise(text or "")[:_WINDOW_CHARS])
         found: dict[str, list[str]] = {}
         hits = self._hits(doc)
         for sentence in _sentences(doc):
@@ -362,6 +370,11 @@ class RiskDetector:
             if key not in seen and not _misread(doc, concept, start, end):
                 seen.add(key)
                 hits.append(_Hit(concept, start, end, doc[start:end].text))
+        for begin, finish in doc.user_data.get("cased_spans", ()):
+            span = doc.char_span(begin, finish, alignment_mode="expand")
+            if span is not None and ("proscribed_org", span.start, span.end) not in seen:
+                seen.add(("proscribed_org", span.start, span.end))
+                hits.append(_Hit("proscribed_org", span.start, span.end, span.text))
         # A "not" or "never" inside a phrase the lexicon knows ("see you never", "not to
         # come in", "won't exist") belongs to that phrase: it negates nothing after it.
         doc.user_data["own_negators"] = frozenset(

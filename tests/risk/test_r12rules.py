@@ -147,5 +147,7 @@ def test_bombing_is_an_event_and_now_before_an_age_is_not_a_time():
 
 def test_the_proscribed_list_says_it_must_be_rechecked_and_has_cased_names():
     data = load_proscribed()
-    assert data["cased"]["The Base"] in data["names"]
+    assert "The Base" in data["cased"]
     assert "wagner" not in data["names"] and "the base" not in data["names"]
+    reason = assess("he says he is a member of The Base").reasons[0]
+    assert "'the base'" in reason and "read on" in reason  # the user's words, and the date
