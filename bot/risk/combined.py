@@ -47,6 +47,24 @@ _DANGER_EVIDENCE = frozenset(
      "proscribed organisation"}
 )
 
+#: The model's 999 needs at least one of these in the message (r12rules): a message with
+#: no means, act, target, time, danger sign or risk to life has nothing a 999 call could be
+#: about, however much its wording resembles the emergencies the model was trained on.
+_ANY_DANGER_EVIDENCE = frozenset(
+    {"means", "act", "risk to life", "sign of danger", "target", "near time", "planning",
+     "travel", "group", "proscribed organisation", "warning", "attack named"}
+)
+
+#: When the model's 999 rests on terrorism-related evidence only (a group, a plan, travel),
+#: it also needs something that says "now" or "at hand" (r12rules): a close time, a risk
+#: to life, a danger sign, the means, an act or a warning. Without it, it is the police's.
+_NOW_EVIDENCE = frozenset(
+    {"near time", "risk to life", "sign of danger", "means", "act", "warning", "place of danger"}
+)
+
+_TERROR_EVIDENCE = frozenset({"group", "proscribed organisation", "planning"})
+_STORY_FRAMES = frozenset({"lesson or story", "past", "joke"})
+
 _CALM_FRAMES = frozenset(
     {"idiom", "joke", "lesson or story", "past", "resolved", "everyday context"}
 )
@@ -105,6 +123,30 @@ def assess(text: str) -> RiskAssessment:
         and not (_HARD_EVIDENCE | {"act", "sign of danger"}) & set(features)
     ):
         return found  # "fell off the slide, he's fine": a calm frame and no danger word
+    if label == "emergency" and "risk to life" not in features and (
+        "resolved" in features
+        or (_STORY_FRAMES & set(features) and "near time" not in features)
+    ):
+        # "threatened someone with scissors last week, all resolved now"; a war poem with
+        # "explosives" in it: a resolved or told incident with no risk to life, no close time
+        return found
+    if label == "emergency" and not _ANY_DANGER_EVIDENCE & set(features):
+        return found  # "the store is locked and we can't find the key": no danger word at all
+    if (
+        label == "emergency"
+        and _TERROR_EVIDENCE & set(features)
+        and not _NOW_EVIDENCE & set(features)
+    ):
+        # "encouraging others to pledge to ISIS": terrorism-related, and nothing says now
+        label = "police"
+        if _ORDER[label] <= _ORDER[found.level]:
+            return found
+    if (
+        label == "police"
+        and "question" in features
+        and not (_HARD_EVIDENCE - {"means"}) & set(features)
+    ):
+        return found  # "asked whether it's legal to own a crossbow": a question, no plan
     if "everyday context" in features and "risk to life" not in features:
         return found  # "prepping for tomorrow: her driving test": an everyday event
     if label == "police" and "referral description" in features and not _HARD_EVIDENCE & set(

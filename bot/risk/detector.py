@@ -143,8 +143,13 @@ class RiskDetector:
         self._nlp = _make_nlp()
         proscribed = load_proscribed()
         self._format_extras = {"read_on": proscribed["read_on"]}
+        self._cased = [
+            re.compile(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])")
+            for spelling in proscribed.get("cased", {})
+        ]
         self._doubt_blockers = tuple(lexicon.get("doubt", {}).get("blocked_by", ()))
         self._doubt_reason = str(lexicon.get("doubt", {}).get("reason", "{words}"))
+        self._across: dict[str, Any] = dict(lexicon.get("across_sentences", {}))
         try:
             concepts: dict[str, list[str]] = dict(lexicon["concepts"])
             if "proscribed_org" in concepts:
@@ -238,8 +243,22 @@ class RiskDetector:
 
     # -- internals ------------------------------------------------------------------------
 
-    def _assess_window(self, text: str) -> tuple[list[RiskMatch], list[RiskMatch]]:
+    def _read(self, text: str) -> Doc:
+        """The lower-cased doc, with where names that count only with capitals are.
+
+        "The Base" with its capitals is the group; "the base" is any base. The rules read
+        lower case, so the capitalised spans are found here, on the text as typed, and read
+        as a proscribed organisation in `_hits` (the words shown are the user's own).
+        """
         doc = self._nlp(text.lower())
+        if len(text.lower()) == len(text):  # spans line up (no letter changed length)
+            doc.user_data["cased_spans"] = [
+                (m.start(), m.end()) for pattern in self._cased for m in pattern.finditer(text)
+            ]
+        return doc
+
+    def _assess_window(self, text: str) -> tuple[list[RiskMatch], list[RiskMatch]]:
+        doc = self._read(text)
         hits = self._hits(doc)
         found: list[RiskMatch] = []
         doubts: list[RiskMatch] = []
@@ -249,7 +268,59 @@ class RiskDetector:
                 continue
             found.extend(self._apply_rules(doc, sentence, in_sentence))
             doubts.extend(self._weak_signs(doc, sentence, in_sentence))
+        found.extend(self._across_sentences(doc, hits, found))
         return found, doubts
+
+    def _across_sentences(
+        self, doc: Doc, hits: list[_Hit], found: list[RiskMatch]
+    ) -> list[RiskMatch]:
+        """Police evidence in one sentence and a close time in another: 999 (issue 12).
+
+        "Fuel cans were left behind the temple. The service starts in an hour." The rules
+        read one sentence at a time, so the means and target are police and the time is
+        nothing; read together they are an attack about to happen. Only a future time
+        counts ("in an hour", "tomorrow", "at 3pm"), not the time of the report ("today",
+        "now", "this morning"), and only from a sentence with no calm frame (a lesson,
+        the past, a joke, an everyday event, a question) and no far time.
+        """
+        spec = self._across
+        if not spec or any(m.level == "emergency" for m in found):
+            return []
+        police = [m for m in found if m.level == "police" and m.rule in spec["rules"]]
+        if not police:
+            return []
+        calm_frames = set(spec["calm_frames"])
+        not_future = set(spec["not_future"])
+        times: list[str] = []
+        evidence: set[str] = set()
+        for sentence in _sentences(doc):
+            here = [h for h in hits if sentence.start <= h.start < sentence.end]
+            concepts = {h.concept for h in here}
+            if _is_general_question(sentence):
+                concepts.add("general_question")
+            if concepts & calm_frames:
+                continue
+            for hit in here:
+                if self._negated(doc, sentence, hit):
+                    continue
+                if hit.concept == "near_time" and hit.text not in not_future:
+                    times.append(hit.text)
+                evidence.add(hit.concept)
+        if not times or not evidence & set(spec["evidence"]):
+            return []
+        first = police[0]
+        return [
+            RiskMatch(
+                rule=f"{first.rule}+close_time",
+                level="emergency",
+                words=(*first.words, times[0]),
+                reason=spec["reason"].format(
+                    words=", ".join(f"'{w}'" for w in first.words),
+                    rule=first.rule.replace("_", " "),
+                    near_time=f"'{times[0]}'",
+                ),
+            )
+        ]
 
     def _weak_signs(self, doc: Doc, sentence: Span, hits: list[_Hit]) -> list[RiskMatch]:
         """Danger words no rule needed ("pills", "the roof"): reason enough to ask."""
@@ -276,11 +347,17 @@ class RiskDetector:
 
     def features(self, text: str) -> dict[str, list[str]]:
         """The time, target and means words of a message (evidence for the model's verdict)."""
-        doc = self._nlp(normalise(text or "").lower()[:_WINDOW_CHARS])
+        doc = self._read(normalise(text or "")[:_WINDOW_CHARS])
         found: dict[str, list[str]] = {}
-        for hit in self._hits(doc):
-            if hit.concept in _FEATURES and hit.text not in found.get(_FEATURES[hit.concept], []):
-                found.setdefault(_FEATURES[hit.concept], []).append(hit.text)
+        hits = self._hits(doc)
+        for sentence in _sentences(doc):
+            for hit in hits:
+                if not sentence.start <= hit.start < sentence.end or hit.concept not in _FEATURES:
+                    continue
+                if hit.concept in self._concept_names and self._negated(doc, sentence, hit):
+                    continue  # "he has NOT got a knife": a denied knife is no evidence
+                if hit.text not in found.get(_FEATURES[hit.concept], []):
+                    found.setdefault(_FEATURES[hit.concept], []).append(hit.text)
         return found
 
     def _hits(self, doc: Doc) -> list[_Hit]:
@@ -290,9 +367,23 @@ class RiskDetector:
         for match_id, start, end in raw:
             concept = self._nlp.vocab.strings[match_id]
             key = (concept, start, end)
-            if key not in seen:
+            if key not in seen and not _misread(doc, concept, start, end):
                 seen.add(key)
                 hits.append(_Hit(concept, start, end, doc[start:end].text))
+        for begin, finish in doc.user_data.get("cased_spans", ()):
+            span = doc.char_span(begin, finish, alignment_mode="expand")
+            if span is not None and ("proscribed_org", span.start, span.end) not in seen:
+                seen.add(("proscribed_org", span.start, span.end))
+                hits.append(_Hit("proscribed_org", span.start, span.end, span.text))
+        # A "not" or "never" inside a phrase the lexicon knows ("see you never", "not to
+        # come in", "won't exist") belongs to that phrase: it negates nothing after it.
+        doc.user_data["own_negators"] = frozenset(
+            i
+            for h in hits
+            if h.concept in self._concept_names and h.end - h.start > 1
+            for i in range(h.start, h.end)
+            if doc[i].lower_ in self._negators
+        )
         return hits
 
     def _apply_rules(self, doc: Doc, sentence: Span, hits: list[_Hit]) -> list[RiskMatch]:
@@ -351,7 +442,7 @@ class RiskDetector:
             token = doc[i]
             if token.lower_ in _CLAUSE_BREAKS:
                 return False
-            if token.lower_ in negators:
+            if token.lower_ in negators and i not in doc.user_data.get("own_negators", ()):
                 return True
             if token.lower_ in _SUBJECTS:
                 return False  # "if Reform doesn't win he'll take out…": a new clause began
@@ -394,6 +485,18 @@ _FEATURES = {
     "past": "past",
     "resolved": "resolved",
     "description": "referral description",
+    "hazard": "sign of danger",
+    "unresponsive": "sign of danger",
+    "drowsy": "sign of danger",
+    "farewell": "sign of danger",
+    "components": "means",
+    "terror_publication": "planning",
+    "attack_ref": "attack named",
+    "stay_away": "warning",
+    "zero_hour": "warning",
+    "question": "question",
+    "risk_place": "place of danger",
+    "perched": "place of danger",
 }
 
 _QUESTION_STARTS = frozenset(
@@ -413,6 +516,30 @@ def _is_general_question(sentence: Span) -> bool:
     if not words or sentence[-1].text != "?" or words[0] not in _QUESTION_STARTS:
         return False
     return not any(w in _SPECIFIC for w in words)
+
+
+#: Concepts that name a thing (a weapon, a device): their "-ing" forms name an event.
+_THING_CONCEPTS = frozenset({"weapon", "device"})
+
+
+def _misread(doc: Doc, concept: str, start: int, end: int) -> bool:
+    """Matches that are a different word in context (issue 12, r12rules).
+
+    - "bombing" or "shooting" matched as a weapon by its lemma is an event ("printouts
+      about the 1995 bombing"), not a weapon there now;
+    - "now" before an age or a year group ("a former pupil (now 19)", "now in year 10")
+      tells who someone is, not when something will happen.
+    """
+    token = doc[start]
+    if concept in _THING_CONCEPTS and end - start == 1 and token.lower_.endswith("ing"):
+        return token.lower_ != token.lemma_
+    if concept == "near_time" and token.lower_ == "now" and end - start == 1:
+        following = doc[end] if end < len(doc) else None
+        if following is not None and (
+            following.like_num or following.lower_ in {"aged", "age", "in", "year", "yr"}
+        ):
+            return True
+    return False
 
 
 def _first_distinct(hits: list[_Hit], _needs: Sequence[str]) -> str:
@@ -467,11 +594,21 @@ def load_proscribed(path: Path = PROSCRIBED_PATH) -> dict[str, Any]:
         data = yaml.safe_load(fh)
     try:
         names: list[str] = []
+        cased: dict[str, str] = {}
         for entry in data["organisations"]:
-            for name in [entry["name"], *entry.get("aliases", ())]:
+            aliases = [str(a) for a in entry.get("aliases", ())]
+            for name in [entry["name"], *aliases]:
                 if str(name).lower() not in names:
                     names.append(str(name).lower())
-        return {"names": names, "read_on": str(data["read_on"]), "source": data["source"]}
+            for spelling in entry.get("cased", ()):
+                # "The Base" with its capitals is the group; "the base" is any base.
+                cased[str(spelling)] = (aliases or [str(entry["name"])])[0].lower()
+        return {
+            "names": names,
+            "cased": cased,
+            "read_on": str(data["read_on"]),
+            "source": data["source"],
+        }
     except (KeyError, TypeError) as exc:
         raise LexiconError(f"{path} is missing {exc}") from exc
 

@@ -34,7 +34,14 @@ RISK_INTENTS = {"report_emergency", "report_terrorism"}
 #: it"); since issue 12 a police verdict of the model also needs means, an act, a plan,
 #: travel or a group in the message (bot.risk.combined), and at 0.7 no more of the 1,925 calm
 #: texts of the project (risk sets, NLU examples, dev.yml) were flagged than at 0.9.
-THRESHOLDS = {"emergency": 0.7, "police": 0.7}
+#: Re-checked after the r12c training data (r12rules), by 5-fold cross-validation of the
+#: whole check (rules + model + guards) over the 3,448 training texts, out of fold: emergency
+#: 0.70 -> 0.65 catches 7 more of 712 emergencies for 4 more of 2,115 calm texts flagged
+#: (0.60 adds 3 more emergencies for 7 more calm alarms: past the point where a false 999
+#: costs less than a missed one). Police 0.70 -> 0.60 gains 4 of 621 for 3 calm alarms, a
+#: wash, so police stays 0.70 (a false "tell the police now" costs the tool its users'
+#: trust). Re-run with `python -m bot.risk.crossval`.
+THRESHOLDS = {"emergency": 0.65, "police": 0.7}
 #: Between this and the emergency threshold the model's lean is a doubt: the assistant asks
 #: whether anyone is in danger right now (issue 12, "when in doubt, ask").
 DOUBT_THRESHOLD = 0.5
