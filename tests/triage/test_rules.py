@@ -91,6 +91,11 @@ ROW_CASES = [
         "safeguarding",
     ),
     ("nothing_of_concern", {"ideology": "no", "other_safeguarding": "no"}, "no_concern"),
+    (
+        "nothing_of_concern_other_unsure",
+        {"ideology": "no", "other_safeguarding": "unsure"},
+        "no_concern",
+    ),
 ]
 
 
