@@ -185,10 +185,18 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _clause_before(text: str, start: int, width: int = 25) -> str:
-    """The words just before a match, within its own clause (a comma, full stop or "but"
-    ends a negation's scope: "no threats, but he praises the attacker")."""
-    return re.split(r"[,.;!?]| but | though | although ", text[max(0, start - width) : start])[-1]
+_CLAUSE_BREAK = re.compile(
+    r"[,.;:!?()]| - | but | though | although | and | until | now | so | because | who | which "
+    r"| since | yet | whereas | while "
+)
+
+
+def _clause_before(text: str, start: int, width: int = 50) -> str:
+    """The words just before a match, within its own clause: a comma, a full stop or a word
+    such as "but", "and" or "until" ends a negation's scope ("no threats, but he praises the
+    attacker"; "he never cared about politics until he shared Nazi memes"), while "or" does
+    not ("she isn't linked to any group or extremist ideology")."""
+    return _CLAUSE_BREAK.split(text[max(0, start - width) : start])[-1]
 
 
 def _mention(name: str, text: str, respect_negation: bool = True) -> str | None:
@@ -280,7 +288,7 @@ _UNCLEAR_IDEOLOGY = re.compile(
 def _views_held(text: str) -> str | None:
     """The words of a reply that say views are held, outside a negated clause."""
     for match in _VIEWS_HELD.finditer(text):
-        clause = re.split(r"[,.;!?]| but | though | although ", text[: match.start()])[-1]
+        clause = _CLAUSE_BREAK.split(text[: match.start()])[-1]
         if not _NEGATORS.search(clause):
             return clause.strip() + " " + match.group(0)
     return None

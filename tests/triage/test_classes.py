@@ -1,0 +1,143 @@
+"""Classes of triage error found on the development sets, each with fresh wordings.
+
+1. Over-escalation: interest in, or material about, a plan or a journey is not the person
+   planning or travelling; a family trip is not travel to join a group; a "yes" that the same
+   reply takes back ("..., but nothing definite") is not sure. The police route is for
+   planning itself (SET 2.4; Thurrock pack).
+2. Safeguarding over-used: views or a mixed/unclear ideology are a Prevent question for the
+   lead (SET 2.3, 2.5), and a practitioner's own "nothing else is going on" with no worrying
+   content is no concern, not a safeguarding referral.
+3. An adult's views with no group behind them still go to the lead (SET 2.5).
+Each test here failed on the code before this change (main at 5064c48).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.triage.extract import answer_facts, mentioned_facts
+from tests.triage._play import play
+
+# -- 1. over-escalation -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She watched a documentary on plots to bomb the underground and won't stop talking about it.",
+        "He has been reading about people who travelled to Syria to join ISIS.",
+        "He's researching how the Manchester bomber made his device for a history project.",
+        "A pupil is going to Iraq this summer to see his grandparents.",
+        "A year 10 lad is obsessed with the 7/7 bombers and reads everything about how they planned the attack.",
+    ],
+)
+def test_interest_material_or_a_family_trip_is_not_planning_or_travel(text):
+    assert mentioned_facts(text).get("terrorism") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He is planning to attack the synagogue next month",
+        "She's been looking up how to make ricin on her phone",
+        "He's been sending money every month to a fund for the mujahideen",
+        "He wants to travel to Syria to join the fighters",
+    ],
+)
+def test_the_persons_own_planning_travel_or_funding_is_still_terrorism(text):
+    assert mentioned_facts(text).get("terrorism") == "yes"
+
+
+@pytest.mark.parametrize(
+    ("reply", "reading"),
+    [
+        (
+            "He did talk about moving abroad one day, but nothing concrete and no group mentioned",
+            "unsure",
+        ),
+        ("Yes he mentioned it, though I don't think there's any actual plan", "unsure"),
+        ("There's no plan that we know of.", "no"),
+        ("Not that I know of; I don't know if the group is banned though", "no"),
+        ("Yes, he told his friend he's saving up to fly out and join them", "yes"),
+    ],
+)
+def test_a_hedged_answer_to_the_planning_question_is_not_a_yes(reply, reading):
+    assert answer_facts("terrorism", reply).get("terrorism") == reading
+
+
+def test_a_hedged_planning_answer_ends_with_the_lead_not_the_police():
+    conv, asked = play(
+        "Should I refer a 16 year old who says the Christchurch attacker was a hero?",
+        {
+            "terrorism": "He said he might go abroad one day, but nothing definite and no group",
+            "dsl_consulted": "not yet",
+        },
+        default="no",
+    )
+    result = conv.outcome()
+    assert "terrorism" in asked and result.outcome == "consult_dsl"
+
+
+# -- 2. safeguarding over-used ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("reply", "reading"),
+    [
+        ("No clear ideology, he's into school shooters", "unsure"),
+        ("He doesn't follow any particular ideology, it's a mix of things from online", "unsure"),
+        ("They're his own views, he isn't part of any group I know of", "yes"),
+        ("It's his views, but I don't know of any organisation", "yes"),
+        ("Just her faith, no extremist views whatsoever", "no"),
+        ("She isn't linked to any group or extremist ideology", "no"),
+    ],
+)
+def test_the_ideology_question_reads_views_and_unclear_ideology(reply, reading):
+    assert answer_facts("ideology", reply).get("ideology") == reading
+
+
+def test_faith_and_nothing_else_going_on_is_no_concern_not_safeguarding():
+    conv, asked = play(
+        "A year 10 girl started wearing a headscarf and prays at break. Nothing else has "
+        "changed and she's doing well.",
+        {"ideology": "No, it's just her faith"},
+        default="not sure",
+    )
+    assert "other_safeguarding" not in asked
+    assert conv.outcome().outcome == "no_concern"
+
+
+def test_a_not_sure_about_other_worries_is_not_a_safeguarding_outcome():
+    conv, _ = play(
+        "A colleague asked if it's a Prevent matter that a year 9 boy plays war games a lot.",
+        {"ideology": "No, nothing extremist, it's a hobby"},
+        default="not sure",
+    )
+    result = conv.outcome()
+    assert result.outcome == "no_concern"
+    text = " ".join(result.reasons)
+    assert "weren't sure about other safeguarding worries" in text
+
+
+def test_a_fascination_with_mass_shooters_and_knives_goes_to_the_lead():
+    conv, _ = play(
+        "An apprentice, 20, is fascinated by school shooters and has been collecting machetes.",
+        {"ideology": "No clear ideology", "dsl_consulted": "no"},
+        default="not sure",
+    )
+    assert conv.facts.capability == "yes"
+    assert conv.outcome().outcome in ("consult_dsl", "refer")
+
+
+# -- 3. adults with views and no group ------------------------------------------------------
+
+
+def test_an_adults_views_with_no_group_go_to_the_lead():
+    conv, _ = play(
+        "A man in his fifties who volunteers with us keeps saying immigrants are vermin and the "
+        "riots were justified.",
+        {"ideology": "Those are his own views, there's no group I know of", "dsl_consulted": "no"},
+        default="no",
+    )
+    assert conv.facts.intent == "yes" and conv.facts.ideology == "yes"
+    assert conv.outcome().outcome in ("consult_dsl", "refer")
