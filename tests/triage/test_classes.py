@@ -141,3 +141,88 @@ def test_an_adults_views_with_no_group_go_to_the_lead():
     )
     assert conv.facts.intent == "yes" and conv.facts.ideology == "yes"
     assert conv.outcome().outcome in ("consult_dsl", "refer")
+
+
+# -- every outcome's reasons name the evidence, in the practitioner's words -------------------
+
+
+def _reasons(opening: str, answers: dict[str, str], default: str = "no") -> str:
+    conv, _ = play(opening, answers, default=default)
+    return " ".join(conv.outcome().reasons)
+
+
+@pytest.mark.parametrize(
+    ("opening", "answers", "quotes"),
+    [
+        (
+            "A 15 year old boy has a far-right badge on his blazer",
+            {"intent": "Yes, he told the class immigrants are vermin"},
+            [
+                "far-right badge on his blazer” (a link to extremism: yes; engagement: yes)",
+                "he told the class immigrants are vermin” (intent: yes)",
+            ],
+        ),
+        (
+            "A sixth former told me he's been donating every month to a fund for the mujahideen.",
+            {},
+            [
+                "donating every month to a fund for the mujahideen” (planning, travel or membership: yes)"
+            ],
+        ),
+        (
+            "A year 11 boy has become very religious and prays at lunch. Nothing else has changed.",
+            {"ideology": "No, it's just his faith"},
+            [
+                "“it's just his faith” (a link to extremism: no)",
+                "“Nothing else has changed” (other safeguarding worries: no)",
+            ],
+        ),
+        (
+            "Should I refer a 17 year old who says the Christchurch attacker was a hero?",
+            {"terrorism": "He said he might go abroad one day, but nothing definite"},
+            [
+                "“He said he might go abroad one day, but nothing definite” (planning, travel or "
+                "membership: not sure)"
+            ],
+        ),
+    ],
+)
+def test_the_reasons_quote_the_words_each_fact_came_from(opening, answers, quotes):
+    text = _reasons(opening, answers)
+    assert "in your words" in text
+    for quote in quotes:
+        assert quote in text
+
+
+def test_a_bare_yes_or_no_is_not_quoted_and_nothing_unsaid_is_claimed():
+    text = _reasons("I'm worried about a pupil", {"age_group": "14", "ideology": "no"})
+    assert "in your words" not in text  # only bare answers: nothing to quote
+    text = _reasons(
+        "A 15 year old boy has a far-right badge on his blazer",
+        {"intent": "No, he hasn't threatened anyone or said anything hateful"},
+    )
+    assert (
+        "(intent: yes)" not in text
+        and "badge on his blazer” (a link to extremism: yes; engagement: yes)" in text
+    )
+
+
+def test_the_action_reads_the_turns_of_the_latest_triage_from_the_tracker_events():
+    from bot.actions.triage import triage_turns
+
+    events = [
+        {"event": "user", "text": "an earlier triage"},
+        {"event": "action", "name": "action_start_triage"},
+        {"event": "user", "text": "old answer"},
+        {"event": "user", "text": "A 14 year old has a swastika on his bag"},
+        {"event": "action", "name": "action_start_triage"},
+        {"event": "slot", "name": "requested_slot", "value": "triage_immediate_risk"},
+        {"event": "user", "text": "no"},
+        {"event": "slot", "name": "requested_slot", "value": "triage_intent"},
+        {"event": "user", "text": "Yes, he said Jews run the country"},
+    ]
+    assert triage_turns(events) == [
+        (None, "A 14 year old has a swastika on his bag"),
+        ("immediate_risk", "no"),
+        ("intent", "Yes, he said Jews run the country"),
+    ]
