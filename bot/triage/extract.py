@@ -223,9 +223,12 @@ def _mentions(name: str, text: str, respect_negation: bool = True) -> bool:
 _MATERIAL_BEFORE = re.compile(
     r"\b(read\w*|watch\w*|documentar\w*|videos? (about|of|on)|films? (about|of|on)|"
     r"books? (about|of|on)|articles? (about|of|on)|news|stor(y|ies) (about|of|on)|essays?|"
-    r"projects?|lessons?|obsess\w*|fascinat\w*|interest\w* in|learn\w* about|"
+    r"projects?|lessons?|epq|coursework|homework|dissertation|assignment|"
+    r"obsess\w*|fascinat\w*|interest\w* in|learn\w* about|"
     r"(people|those|men|women|others|fighters|terrorists|someone|somebody) who|"
-    r"how (they|the \w+|those \w+)|what (they|the \w+) did)\b"
+    r"how (they|the \w+|those \w+)|what (they|the \w+) did|"
+    r"how \w+ (recruited|planned|plotted|made|built|carried out|travelled|traveled|got)|"
+    r"asked (me|us|the teacher|his teacher|her teacher|their teacher|a teacher|staff|in class))\b"
 )
 # A trip to family or on holiday is not travel to join a group.
 _ORDINARY_TRIP_AFTER = re.compile(
@@ -282,6 +285,16 @@ _UNCLEAR_IDEOLOGY = re.compile(
     r"(ideology|cause|group|belief system|set of (beliefs|views)|view|movement)|"
     r"(a )?mix(ed|ture)? (of|bag of) (ideas|ideologies|views|things|causes|beliefs|stuff)|"
     r"pick[- ]and[- ]mix|mixed,? unclear or unstable|unclear ideology|bit of everything)\b"
+)
+
+
+# The practitioner's own "it's just X" to the extremism question, with no view named in it
+# (views are read first): a different worry, or none. What staff saw still stands: a "no"
+# is refused while a sign has been seen (TriageFacts.combined).
+_JUST_SOMETHING_ELSE = re.compile(
+    r"^\s*((i'?d say|i think|honestly|to be honest|well|really|tbh),? )?"
+    r"((it'?s|it is|that'?s|this is|he'?s|she'?s|they'?re|he is|she is|they are) )?"
+    r"(just|only|simply|purely|more|mostly) "
 )
 
 
@@ -559,6 +572,8 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             reading = "unsure"  # mixed or unclear is not "no" (SET 2.3)
         elif not _LEAD_NO.match(t) and not _LEAD_UNSURE.match(t) and _views_held(t):
             reading = "yes"  # "those are his views; I don't know of any group behind him"
+        elif reading is None and _JUST_SOMETHING_ELSE.match(t):
+            reading = "no"  # the practitioner's own "it's just teenage edginess" (SET 2.3)
         if reading is None and facts.get("ideology"):
             reading = facts["ideology"]
         if reading is None and _ABOUT_VIEWS.search(t):

@@ -8,7 +8,9 @@
    lead (SET 2.3, 2.5), and a practitioner's own "nothing else is going on" with no worrying
    content is no concern, not a safeguarding referral.
 3. An adult's views with no group behind them still go to the lead (SET 2.5).
-Each test here failed on the code before this change (main at 5064c48).
+Every class has tests that fail on the code before this change (main at 5064c48); the few
+cases that passed there are guard rails (the person's own planning is still terrorism; a
+plain "no" is still a no) so that the fixes do not overshoot.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from tests.triage._play import play
         "He has been reading about people who travelled to Syria to join ISIS.",
         "He's researching how the Manchester bomber made his device for a history project.",
         "A pupil is going to Iraq this summer to see his grandparents.",
+        "She's doing her EPQ on how ISIS recruited teenagers to travel to Syria.",
+        "He asked me how you would make a bomb, he said it was for a science project",
         "A year 10 lad is obsessed with the 7/7 bombers and reads everything about how they planned the attack.",
     ],
 )
@@ -69,7 +73,7 @@ def test_a_hedged_planning_answer_ends_with_the_lead_not_the_police():
     conv, asked = play(
         "Should I refer a 16 year old who says the Christchurch attacker was a hero?",
         {
-            "terrorism": "He said he might go abroad one day, but nothing definite and no group",
+            "terrorism": "He did say he might go abroad one day, but nothing definite and no group",
             "dsl_consulted": "not yet",
         },
         default="no",
@@ -226,3 +230,31 @@ def test_the_action_reads_the_turns_of_the_latest_triage_from_the_tracker_events
         ("immediate_risk", "no"),
         ("intent", "Yes, he said Jews run the country"),
     ]
+
+
+@pytest.mark.parametrize(
+    ("asked", "reply", "fact", "value"),
+    [
+        ("ideology", "I'd say it's just teenage edginess", "ideology", "no"),
+        ("intent", "Only jokes, he says", "intent", "unsure"),
+        (
+            "capability",
+            "Not that I know, his dad has shotguns for farm work though",
+            "capability",
+            "yes",
+        ),
+        (
+            "terrorism",
+            "Not planning, but he did say someone should blow up parliament",
+            "intent",
+            "yes",
+        ),
+    ],
+)
+def test_replies_in_own_words_read_the_practitioners_evidence(asked, reply, fact, value):
+    assert answer_facts(asked, reply).get(fact) == value
+
+
+def test_a_club_membership_is_not_engagement_with_a_group():
+    facts = mentioned_facts("He's a member of the chess club and the debating society")
+    assert "engagement" not in facts and "ideology" not in facts
