@@ -36,7 +36,9 @@ _LEAD_UNSURE = re.compile(
 _LEAD_NO = re.compile(
     r"^\s*(no|nope|nah|not really|not that i|not as far as i|not yet|none|nothing|never|n|"
     r"nobody|no one|negative|i don'?t think so|i doubt it|definitely not|certainly not|"
-    r"absolutely not|not at all|not to my knowledge)\b"
+    r"absolutely not|not at all|not to my knowledge|probably not|(very |highly )?unlikely|"
+    r"i (really |very much )?doubt (it|that|so)|i wouldn'?t (say|think) so|hopefully not|"
+    r"i hope not|(thankfully|luckily|fortunately),? (no|not))\b"
 )
 _LEAD_YES = re.compile(
     r"^\s*(yes|yeah|yep|yup|yea|y|aye|correct|definitely|absolutely|certainly|sure|true|"

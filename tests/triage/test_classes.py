@@ -258,3 +258,11 @@ def test_replies_in_own_words_read_the_practitioners_evidence(asked, reply, fact
 def test_a_club_membership_is_not_engagement_with_a_group():
     facts = mentioned_facts("He's a member of the chess club and the debating society")
     assert "engagement" not in facts and "ideology" not in facts
+
+
+@pytest.mark.parametrize(
+    "reply", ["Probably not", "Unlikely", "Thankfully no", "I really doubt it", "I wouldn't say so"]
+)
+def test_a_soft_no_is_a_no(reply):
+    assert answer_facts("terrorism", reply).get("terrorism") == "no"
+    assert answer_facts("immediate_risk", reply).get("immediate_risk") == "no"
