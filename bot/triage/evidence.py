@@ -45,7 +45,9 @@ def _span(fact: str, value: str, text: str) -> str | None:
             return extract._mention("other_safeguarding", t) or extract._mention("exploitation", t)
         if fact == "denial":
             return extract._mention("account_denial", t, respect_negation=False)
-        if fact in ("engagement", "intent", "capability"):
+        if fact == "engagement":
+            return extract._mention(fact, t) or extract._mention("engagement_generic", t)
+        if fact in ("intent", "capability"):
             return extract._mention(fact, t)
     if value == "no":
         if fact == "immediate_risk":

@@ -189,7 +189,8 @@ def _normal(text: str) -> str:
 
 _CLAUSE_BREAK = re.compile(
     r"[,.;:!?()]| - | but | though | although | and | until | now | so | because | who | which "
-    r"| since | yet | whereas | while "
+    r"| since | yet | whereas | while | as far as i know | as far as i'?m aware | that i know of "
+    r"| afaik | tbh | to be honest "
 )
 
 
@@ -276,7 +277,7 @@ _HEDGED = re.compile(
 # Views said to be held: "those are his views", "it's his own beliefs" (outside a negated
 # clause). Only words for views and hatred: "cynical about politics" is not one.
 _VIEWS_HELD = re.compile(
-    r"\b(views?|beliefs?|ideology|extrem\w*|radical\w*|racis\w*|hatred|hateful|antisemit\w*|"
+    r"\b(views?|beliefs?|opinions?|ideology|extrem\w*|radical\w*|racis\w*|hatred|hateful|antisemit\w*|"
     r"islamophob\w*|homophob\w*|misogyn\w*|supremac\w*|propaganda)\b"
 )
 # "No clear ideology", "a mix of things he reads online": Prevent covers mixed, unclear or
@@ -429,6 +430,9 @@ def mentioned_facts(text: str) -> dict[str, Any]:
     for dimension in ("engagement", "intent", "capability"):
         if _mentions(dimension, t):
             facts[dimension] = "yes"
+    cause_named = _mentions("ideology", t) or facts.get("intent") == "yes"
+    if cause_named and _mentions("engagement_generic", t):
+        facts["engagement"] = "yes"  # a badge or new friends, with a cause named (SET 2.3)
     # Exploitation told in plain words (money from older men, carrying packages): with no
     # cause named, its "older friends" are not engagement with a group (lexicon.yml).
     exploited = _mentions("exploitation", t)

@@ -266,3 +266,40 @@ def test_a_club_membership_is_not_engagement_with_a_group():
 def test_a_soft_no_is_a_no(reply):
     assert answer_facts("terrorism", reply).get("terrorism") == "no"
     assert answer_facts("immediate_risk", reply).get("immediate_risk") == "no"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A year 7 boy is obsessed with Minecraft and barely talks to anyone.",
+        "She has made new friends this term and seems much happier.",
+        "He wears a Chelsea badge on his blazer every day.",
+        "He's in a group chat with his football team.",
+        "He has a rainbow flag on his bag.",
+    ],
+)
+def test_an_everyday_badge_friends_or_hobby_is_not_a_sign_without_a_cause(text):
+    facts = mentioned_facts(text)
+    assert "engagement" not in facts and "ideology" not in facts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He wears a far-right badge on his blazer every day.",
+        "She has new friends who are into the great replacement stuff.",
+        "He's in a group chat where they say Muslims are invading the country.",
+    ],
+)
+def test_the_same_things_with_a_cause_named_are_engagement(text):
+    assert mentioned_facts(text).get("engagement") == "yes"
+
+
+def test_a_hobby_ends_at_no_concern():
+    conv, asked = play(
+        "Is it a Prevent thing? A year 7 boy is obsessed with Minecraft and barely talks to "
+        "anyone at break.",
+        {"ideology": "No, I don't think so, it's just a game he loves", "other_safeguarding": "no"},
+        default="not sure",
+    )
+    assert "ideology" in asked and conv.outcome().outcome == "no_concern"
