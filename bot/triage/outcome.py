@@ -216,7 +216,9 @@ def _evidence_line(
     relevant = set(when)
     if relevant & {"indicators", "seen"}:
         relevant |= {"engagement", "intent", "capability"}
-    if outcome not in ("emergency", "police"):
+    if outcome == "police":
+        relevant |= {"engagement", "intent", "capability"}
+    elif outcome != "emergency":
         relevant |= set(EVIDENCE_FACTS) - {"immediate_risk"}
     found = evidence(turns, facts)
     labels = {
