@@ -431,8 +431,9 @@ def mentioned_facts(text: str) -> dict[str, Any]:
         if _mentions(dimension, t):
             facts[dimension] = "yes"
     cause_named = _mentions("ideology", t) or facts.get("intent") == "yes"
-    if cause_named and _mentions("engagement_generic", t):
-        facts["engagement"] = "yes"  # a badge or new friends, with a cause named (SET 2.3)
+    explained_away = facts.get("denial") == "yes"  # "a flag, he says it means nothing"
+    if (cause_named or explained_away) and _mentions("engagement_generic", t):
+        facts["engagement"] = "yes"  # a badge or new friends with a cause named (SET 2.3)
     # Exploitation told in plain words (money from older men, carrying packages): with no
     # cause named, its "older friends" are not engagement with a group (lexicon.yml).
     exploited = _mentions("exploitation", t)

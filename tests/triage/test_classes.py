@@ -291,6 +291,8 @@ def test_an_everyday_badge_friends_or_hobby_is_not_a_sign_without_a_cause(text):
         "He's in a group chat where they say Muslims are invading the country.",
         "He has been handing out Patriotic Alternative leaflets at the bus stop.",
         "He went to an EDL march with his uncle.",
+        "He has a flag on his bedroom wall and says it means nothing.",
+        "He has a symbol drawn on his arm that I didn't recognise.",
     ],
 )
 def test_the_same_things_with_a_cause_named_are_engagement(text):
