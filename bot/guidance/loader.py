@@ -20,6 +20,8 @@ from bot.guidance.model import (
 
 SOURCES_FILE = "sources.yml"
 CONTACTS_FILE = "contacts.yml"
+#: Interface wording (buttons, errors), read by `bot.wording`: not policy, holds no topics.
+INTERFACE_FILE = "interface.yml"
 MIN_EXAMPLES = 3
 
 
@@ -191,7 +193,7 @@ def load_guidance(directory: Path) -> GuidanceBase:
     replies: dict[str, Reply] = {}
     files = []
     for path in sorted(directory.glob("*.yml")):
-        if path.name in (SOURCES_FILE, CONTACTS_FILE):
+        if path.name in (SOURCES_FILE, CONTACTS_FILE, INTERFACE_FILE):
             continue
         files.append(path.name)
         data = _read_yaml(path)
