@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from rank_bm25 import BM25Okapi
 
+from bot.guidance.classifier import TopicClassifier
 from bot.guidance.model import GuidanceBase, Topic
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -216,6 +217,17 @@ EXAMPLE_WEIGHT = 0.65
 SECOND_EXAMPLE = 0.0
 
 
+#: How much the BM25 ranking counts in the blend, next to the classifier's probability.
+BM25_SHARE = 0.4
+#: A classifier this sure of a topic (and a query the guidance knows) is confident on its own.
+CLASSIFIER_SURE = 0.5
+
+
+def _normalise(text: str) -> str:
+    """What the character n-grams read: lower case, rewrites applied, stop words kept."""
+    return _rewrite(text.lower().replace("\u2019", "'"))
+
+
 def _best_two(scores: list[float]) -> float:
     top = sorted(scores, reverse=True)[:2] + [0.0, 0.0]
     return top[0] + SECOND_EXAMPLE * top[1]
@@ -261,6 +273,9 @@ class GuidanceIndex:
         self._examples = BM25Okapi(example_docs)
         self._texts = BM25Okapi(topic_docs)
         self._vocabulary = {w for doc in example_docs + topic_docs for w in doc}
+        texts = [e for t in self._topics for e in t.examples] + [t.title for t in self._topics]
+        labels = list(self._example_owner) + list(range(len(self._topics)))
+        self._classifier = TopicClassifier(texts, labels, len(self._topics), tokens, _normalise)
 
     def search(self, query: str, limit: int = 3) -> SearchResult:
         """Rank topics for a free-text query.
@@ -278,20 +293,27 @@ class GuidanceIndex:
         example_best = [_best_two(scores) for scores in per_topic]
         text_scores = self._texts.get_scores(words)
         query_words = set(words)
-        combined = [
-            EXAMPLE_WEIGHT * e
-            + (1 - EXAMPLE_WEIGHT) * float(t)
-            + self._title_bonus(query_words, i)
+        bm25 = [
+            EXAMPLE_WEIGHT * e + (1 - EXAMPLE_WEIGHT) * float(t) + self._title_bonus(query_words, i)
             for i, (e, t) in enumerate(zip(example_best, text_scores, strict=True))
+        ]
+        best_bm25 = max(bm25)
+        if best_bm25 <= 0:
+            return SearchResult((), False)
+        probs = self._classifier.probabilities(query)
+        combined = [
+            BM25_SHARE * max(b, 0.0) / best_bm25 + (1 - BM25_SHARE) * p
+            for b, p in zip(bm25, probs, strict=True)
         ]
         order = sorted(range(len(combined)), key=lambda i: -combined[i])
         top, runner = combined[order[0]], combined[order[1]] if len(order) > 1 else 0.0
-        if top <= 0:
-            return SearchResult((), False)
         known = sum(1 for w in words if w in self._vocabulary) / len(words)
-        strength = 1 - math.exp(-top / 4.0)
+        strength = 1 - math.exp(-bm25[order[0]] / 4.0)
         margin = (top - runner) / top
         confidence = strength * (0.5 + 0.5 * known) * (0.6 + 0.4 * margin)
+        # The classifier sure of the topic (on words the guidance knows) is enough on its own.
+        if probs[order[0]] >= CLASSIFIER_SURE:
+            confidence = max(confidence, (0.5 + 0.5 * known) * probs[order[0]])
         # A query that is (nearly) one of the topic's own example questions is answered even
         # when its words are common ("what is prevent?" shares "prevent" with every topic).
         confidence = max(confidence, 0.95 * self._closest_example(set(words), order[0]))
