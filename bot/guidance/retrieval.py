@@ -73,6 +73,43 @@ _BREVITY = re.compile(
 )
 #: "tell" is a stop word except in the police advice RUN, HIDE, TELL.
 _RUN_HIDE_TELL = re.compile(r"\brun\W+hide\W+(?:and\W+)?tell\b")
+#: Long names and their abbreviations read as one word, so "DSL" and "designated safeguarding
+#: lead" (or "CSC" and "children's social care") match each other; US spellings ("-ize",
+#: "behavior", "program") and common misspellings meet the UK policy's own.
+_PHRASES = (
+    (re.compile(r"\bdesignated safeguarding (?:leads?|officers?|persons?)\b|\bdsls\b"), " dsl "),
+    (re.compile(r"\bsafeguarding leads?\b"), " dsl "),
+    (
+        re.compile(
+            r"\b(?:children'?s|childrens|adults?'?|adult) "
+            r"(?:social care|social services|services)\b|\bsocial services\b|\bcsc\b|\basc\b"
+        ),
+        " social care ",
+    ),
+    (re.compile(r"\bmulti[- ]?agency safeguarding hubs?\b"), " mash "),
+    (re.compile(r"\bworkshops? to raise awareness of prevent\b"), " wrap "),
+    (re.compile(r"\bcounter[- ]?terrorism local profiles?\b|\bctltp\b"), " ctlp "),
+    (re.compile(r"\bno further action\b"), " nfa "),
+    (
+        re.compile(r"\bvulnerable to radicali[sz]ation (?:referral )?forms?\b|\bvtr forms?\b"),
+        " vtr ",
+    ),
+    (
+        re.compile(r"\b(?:early career|newly qualified) teachers?\b|\bnqts?\b|\bects?\b"),
+        " teacher ",
+    ),
+    (re.compile(r"\bteaching assistants?\b|\btas\b"), " teacher "),
+    (re.compile(r"\bdesistance and disengagement programme\b"), " ddp "),
+    (re.compile(r"\b(\w{3,})iz(e|ed|es|ing|ation|ations|ers?)\b"), r"\1is\2"),
+    (re.compile(r"\bbehavior"), "behaviour"),
+    (re.compile(r"\bprogram\b|\bprograms\b"), "programme"),
+    (re.compile(r"\bcounselor"), "counsellor"),
+    (re.compile(r"\b(?:refferal|referal|refferral|reffer?al)s?\b"), "referral"),
+    (re.compile(r"\b(?:reffer|refere)\b"), "refer"),
+    (re.compile(r"\b(?:channell?e?|chanel)\b"), "channel"),
+    (re.compile(r"\b(?:prevnet|prevnt|prevant)\b"), "prevent"),
+    (re.compile(r"\bsafegaurding\b|\bsafeguardin\b"), "safeguarding"),
+)
 #: A few everyday words mapped to the policy's own ("permission" is how teachers say "consent").
 _SYNONYMS = {
     "permission": "consent",
@@ -186,6 +223,8 @@ def _age_word(match: re.Match[str]) -> str:
 
 def _rewrite(text: str) -> str:
     """Ages to child / adult, denied danger dropped, number questions marked: before counting."""
+    for pattern, replacement in _PHRASES:
+        text = pattern.sub(replacement, text)
     text = _NEGATED_DANGER.sub(" ", text)
     text = _HOW_IT_WORKS.sub(r"\1", text)
     text = _QUANTITY.sub(r"\g<0> statistics ", text)
