@@ -466,7 +466,18 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             reading = statement_reading(t)
     if asked == "immediate_risk" and reading is None and facts.get("immediate_risk"):
         reading = facts["immediate_risk"]
+    if asked == "terrorism" and reading == "yes" and facts.get("terrorism") != "yes":
+        if _HEDGED.search(t):
+            reading = "unsure"  # "she did mention living abroad, but no organisation"
     if asked == "ideology":
+        if _UNCLEAR_IDEOLOGY.search(t):
+            reading = "unsure"  # mixed, unclear or unstable ideology: the lead helps decide
+        elif reading == "yes" and facts.get("ideology") == "no" and _NEGATED_VIEWS.search(t):
+            reading = "no"  # "she has no extremist views": "she has" is not a yes
+        elif reading == "no" and not _NEGATED_VIEWS.search(t):
+            rest = _GROUP_ONLY_NEGATION.sub(" ", t)
+            if _ABOUT_VIEWS.search(rest) and not (_SENTENCE_NO.search(rest) or _NO.search(rest)):
+                reading = "yes"  # "those are his views; I don't know of any group": views held
         if reading is None and facts.get("ideology"):
             reading = facts["ideology"]
         if reading is None and _ABOUT_VIEWS.search(t):
@@ -479,6 +490,33 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
         facts[asked] = reading
     return facts
 
+
+#: A reply about a group only ("I don't know of any group behind him", "he's on his own"):
+#: views held without a group are still views of concern (SET 2.5; SET 2.3 not exhaustive).
+_GROUP_ONLY_NEGATION = re.compile(
+    r"\b(?:i )?(?:don'?t|do not) know (?:of )?(?:any|a) (?:group|organisation|organization)\b"
+    r"(?: \w+){0,2}|\b(?:no|not|isn'?t|without|never) (?:in |part of |linked to |with )?"
+    r"(?:any |a )?(?:group|organisation|organization|gang)s?\b(?: \w+){0,2}|"
+    r"\bon (?:his|her|their) own\b|\bnobody else (?:agrees|shares)\b(?: \w+){0,2}"
+)
+_NEGATED_VIEWS = re.compile(
+    r"\b(?:no|not|never|hasn'?t|haven'?t|isn'?t|doesn'?t|without)\b(?: \w+){0,5}? "
+    r"(?:views?|beliefs?|extrem\w*|ideolog\w*|politic\w*)"
+)
+#: Interest in violence without a clear cause: the "mixed, unclear or unstable" category
+#: Prevent still deals with (Thurrock pack FAQs), so it is not a "no".
+_UNCLEAR_IDEOLOGY = re.compile(
+    r"\b(?:mixed|unclear|unstable|confused) (?:ideolog\w*|views|beliefs)\b|"
+    r"\bno (?:clear|real|fixed|obvious|particular|coherent) "
+    r"(?:ideolog\w*|cause|beliefs?|politics)\b"
+    r"(?=.*\b(?:fascinat\w*|obsess\w*|shoot\w*|massacre\w*|violen\w*|attack\w*|killers?|"
+    r"bomb\w*|weapons?|knives|guns?)\b)"
+)
+#: A "yes" that takes itself back: "she did mention it, but nothing specific, no organisation".
+_HEDGED = re.compile(
+    r"\b(?:but|though|although|however)\b.*\b(?:nothing (?:specific|concrete|definite|definite)|"
+    r"no (?:organisation|organization|group|plan|date|details?)|not (?:specific|sure|clear))\b"
+)
 
 _ABOUT_VIEWS = re.compile(
     r"\b(views?|beliefs?|opinions?|ideas|ideology|politics|political|cause|movement|"
