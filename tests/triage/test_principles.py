@@ -753,3 +753,26 @@ def test_interest_in_violence_without_a_clear_cause_is_not_a_no():
 def test_a_yes_that_takes_itself_back_is_not_terrorism():
     reply = "He did talk about moving overseas one day, though nothing specific and no group"
     assert answer_facts("terrorism", reply).get("terrorism") == "unsure"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she has been funding the group al-Shabaab through an online collection",
+        "he admits he sent money last month to isis fighters abroad",
+        "he's been looking up how to extract ricin and says some people need to die",
+    ],
+)
+def test_funding_a_proscribed_group_or_preparing_a_poison_is_terrorism(text):
+    assert mentioned_facts(text).get("terrorism") == "yes"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he sends money home to his grandparents in Somalia",
+        "she is researching poisonous plants for her biology project",
+    ],
+)
+def test_money_to_family_or_a_school_project_on_poison_is_not_terrorism(text):
+    assert mentioned_facts(text).get("terrorism") is None
