@@ -58,7 +58,7 @@ _PREVENT_NOT = re.compile(r"\bprevent\s+(?:is\s+)?not\b|\bisn't\s+prevent\b(?=\s
 #: "end up with a record" is about a criminal record, not about keeping records.
 _A_RECORD = re.compile(
     r"\b(?:end up with|ends up with|get|gets|give (?:him|her|them|anyone)|have|has|leave \w+ with)"
-    r" (?:a|any) record\b|\brecord for life\b"
+    r" (?:a|any) (?:police )?record\b|\brecord for life\b|\bpolice record\b"
 )
 #: "does he have to take part?" asks whether Channel is voluntary.
 _MUST_TAKE_PART = re.compile(
