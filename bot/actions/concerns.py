@@ -25,10 +25,11 @@ from bot.actions._common import (
     remember_draft_conversation,
     user_just_spoke,
 )
-from bot.concerns import DECISIONS, Concern, ConcernError, NotAllowed, NotFound, get_concerns
+from bot.concerns import DECISIONS, Concern, ConcernError, NotAllowed, NotFound
 from bot.concerns.record import decision_label, to_csv, to_json, to_pdf
 from bot.concerns.staff import staff_owner
 from bot.concerns.store import MONITOR, REFER, alert_message, pseudonym
+from bot.services import services
 from bot.store.db import utcnow
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def parse_date(text: str) -> date | None:
 def deliver_concern_alerts(dispatcher: CollectingDispatcher, tracker: Tracker) -> int:
     """Alerts waiting for this member of staff (web chat, REST): a count, then each one."""
     try:
-        alerts = get_concerns().take_alerts(owner_id(tracker))
+        alerts = services().concerns.take_alerts(owner_id(tracker))
     except Exception as exc:  # noqa: BLE001 - an alert must never break an answer
         log.warning("concern alerts could not be read: %s", type(exc).__name__)
         return 0
@@ -123,7 +124,7 @@ class ActionConcernStart(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        concerns = get_concerns()
+        concerns = services().concerns
         remember_address(tracker)
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         me = concerns.whoami(owner_id(tracker))
@@ -268,7 +269,7 @@ class ActionAskConcernText(NeverRaise, Action):
 
 def _previous_decision(owner: str, ref: str) -> str | None:
     try:
-        current = get_concerns().open(owner, ref).decision
+        current = services().concerns.open(owner, ref).decision
     except ConcernError:
         return None
     return current.data.get("decision") if current else None
@@ -283,7 +284,7 @@ class ActionConcernSubmit(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        concerns = get_concerns()
+        concerns = services().concerns
         task = tracker.get_slot("concern_task") or "raise"
         kind, _, rest = task.partition(":")
         ref, _, decision = rest.partition(":")
@@ -321,7 +322,7 @@ class ActionConcernSubmit(NeverRaise, Action):
 
     @staticmethod
     def _raise(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-        concerns = get_concerns()
+        concerns = services().concerns
         concern, alerted = concerns.raise_concern(
             owner_id(tracker),
             tracker.get_slot("concern_words") or "",
@@ -348,7 +349,7 @@ def remember_address(tracker: Tracker) -> None:
         _link_teams_user(tracker.sender_id, metadata, address)
     if isinstance(address, dict) and address:
         try:
-            get_concerns().staff.refresh_address(
+            services().concerns.staff.refresh_address(
                 tracker.sender_id, tracker.get_latest_input_channel() or "", address
             )
         except Exception as exc:  # noqa: BLE001 - alerts then wait for the next message
@@ -362,7 +363,7 @@ def _link_teams_user(sender_id: str, metadata: dict[str, Any], address: Any) -> 
     config = get_config()
     if not config.teams_school_tenants:
         return
-    concerns = get_concerns()
+    concerns = services().concerns
     if concerns.whoami(staff_owner("teams", sender_id)) is not None:
         return
     tenant = str(((metadata.get("teams") or {}).get("tenant_id")) or "")
@@ -375,9 +376,8 @@ def _link_teams_user(sender_id: str, metadata: dict[str, Any], address: Any) -> 
 
 
 def _school_name(org_id: str) -> str:
-    from bot.concerns.orgs import get_orgs
 
-    org = get_orgs().get(org_id)
+    org = services().orgs.get(org_id)
     return org.name if org else org_id
 
 
@@ -385,10 +385,9 @@ def _start_referral(
     dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, concern: Concern
 ) -> list[EventType]:
     """A VTR draft for the DSL, filled in from the concern and its triage (existing flow)."""
-    from bot.concerns.orgs import get_orgs
-    from bot.referral import get_form, get_store, prefill_from_triage
+    from bot.referral import get_form, prefill_from_triage
 
-    store = get_store()
+    store = services().drafts
     draft = store.create(owner_id(tracker))
     remember_draft_conversation(tracker, draft.id)
     triage = concern.details.get("triage") or {}
@@ -410,7 +409,7 @@ def _start_referral(
         if step.kind in ("question", "answer"):
             who = "DSL asked" if step.kind == "question" else "Staff member answered"
             story.append(f"{who}: {step.data.get('text', '')}")
-    org = get_orgs().get(concern.org_id)
+    org = services().orgs.get(concern.org_id)
     for field_id, value in (
         ("concern", "\n\n".join(s for s in story if s)),
         ("dsl_discussed", f"Yes: concern {concern.ref} (school record)"),
@@ -450,7 +449,7 @@ class ActionConcernList(NeverRaise, Action):
     ) -> list[EventType]:
         deliver_concern_alerts(dispatcher, tracker)
         remember_address(tracker)
-        concerns = get_concerns()
+        concerns = services().concerns
         only_new = "new" in latest_text(tracker).lower()
         try:
             found = concerns.list_for(owner_id(tracker), only_new=only_new)
@@ -488,7 +487,7 @@ class ActionConcernOpen(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        concerns = get_concerns()
+        concerns = services().concerns
         remember_address(tracker)
         ref = concern_ref(tracker)
         try:
@@ -578,16 +577,15 @@ class ActionConcernExport(NeverRaise, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         from bot.config import get_config
-        from bot.delivery.pickup import get_pickups
 
         ref = concern_ref(tracker)
         try:
             if ref is None:
                 raise NotFound("no reference")
-            concern, org = get_concerns().record(owner_id(tracker), ref)
+            concern, org = services().concerns.record(owner_id(tracker), ref)
         except ConcernError as exc:
             return _refuse(dispatcher, exc)
-        pickups = get_pickups()
+        pickups = services().pickups
         base = get_config().public_url
         links = []
         for suffix, render in (("pdf", to_pdf), ("json", to_json), ("csv", to_csv)):

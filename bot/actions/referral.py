@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import re
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,7 +34,6 @@ from bot.actions.triage import PREFIX as TRIAGE_PREFIX
 from bot.config import get_config
 from bot.delivery import InsecureAddress, heartbeat
 from bot.delivery.outbox import receipt
-from bot.delivery.pickup import get_pickups
 from bot.delivery.submit import InboxSettings, protect_for_pickup, seal_and_queue
 from bot.guidance import get_service
 from bot.referral import (
@@ -46,7 +44,6 @@ from bot.referral import (
     field_shown,
     fields_to_ask,
     get_form,
-    get_store,
     link_button_title,
     looks_like_question,
     missing_labels,
@@ -55,8 +52,8 @@ from bot.referral import (
     summary,
     take_answer,
 )
-from bot.referral.updates import get_updates
 from bot.sealing import ProtectError, Sealer, SealError, SigningIdentity, local_identity
+from bot.services import services
 from bot.store.crypto import CryptoError
 
 log = logging.getLogger(__name__)
@@ -106,7 +103,7 @@ def _open_draft(tracker: Tracker) -> Draft | None:
     if not draft_id:
         return None
     try:
-        return get_store().get(owner_id(tracker), draft_id)
+        return services().drafts.get(owner_id(tracker), draft_id)
     except DraftNotFound:
         return None
 
@@ -182,7 +179,7 @@ class ValidateVtrForm(NeverRaise, FormValidationAction):
             dispatcher.utter_message(response="utter_field_problem", problem=result.problem)
             return None
         try:
-            get_store().save(owner_id(tracker), draft)
+            services().drafts.save(owner_id(tracker), draft)
         except STORAGE_ERRORS:
             log.exception("draft save failed (draft %s)", draft.short_id)
             dispatcher.utter_message(response="utter_storage_failed")
@@ -212,7 +209,7 @@ class ActionStartReferral(NeverRaise, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         deliver_notices(dispatcher, tracker)
-        store = get_store()
+        store = services().drafts
         try:
             others = [d for d in store.list(owner_id(tracker)) if d.status in ("draft", "ready")]
             draft = store.create(owner_id(tracker))
@@ -334,7 +331,7 @@ class ActionConfirmDraft(NeverRaise, Action):
             return [SlotSet("last_answer", "draft_incomplete")]
         draft.status = "ready"
         try:
-            get_store().save(owner_id(tracker), draft)
+            services().drafts.save(owner_id(tracker), draft)
         except STORAGE_ERRORS:
             log.exception("could not mark draft %s ready", draft.short_id)
             dispatcher.utter_message(response="utter_storage_failed")
@@ -377,7 +374,7 @@ class ActionConfirmDraft(NeverRaise, Action):
 
 def _delivery_worker_alive(database_url: str) -> bool:
     """Whether a delivery worker beat recently (see bot.delivery.heartbeat)."""
-    every = float(os.environ.get("PREVENT_DELIVERY_EVERY_SECONDS", "10") or 10)
+    every = get_config().delivery_every_seconds
     try:
         return heartbeat.is_alive(database_url, heartbeat.max_age_for(every))
     except STORAGE_ERRORS as exc:
@@ -388,12 +385,12 @@ def _delivery_worker_alive(database_url: str) -> bool:
 def _after_sealing(tracker: Tracker, draft: Draft, reference: str) -> None:
     """Destroy the readable draft; remember who to tell when there is news of it."""
     area = draft.values.get("area", "") or ""
-    get_store().mark_sealed(owner_id(tracker), draft.id, reference, area)
+    services().drafts.mark_sealed(owner_id(tracker), draft.id, reference, area)
     forget_draft_words(tracker, draft.id)
     try:
         metadata = (tracker.latest_message or {}).get("metadata") or {}
         address = metadata.get("push_address")
-        get_updates().register(
+        services().updates.register(
             reference,
             tracker.sender_id,
             tracker.get_latest_input_channel() or "",
@@ -415,7 +412,7 @@ def _password_route(
     """
     config = get_config()
     try:
-        route = protect_for_pickup(get_form(), draft, get_pickups())
+        route = protect_for_pickup(get_form(), draft, services().pickups)
     except (ProtectError, *STORAGE_ERRORS) as exc:
         log.error("draft %s not protected: %s", draft.short_id, type(exc).__name__)
         dispatcher.utter_message(
@@ -465,7 +462,7 @@ class ActionEditField(NeverRaise, Action):
             return [SlotSet("last_answer", "which_field"), SlotSet("draft_id", draft.id)]
         draft.editing = spec.id
         draft.status = "draft"
-        get_store().save(owner_id(tracker), draft)
+        services().drafts.save(owner_id(tracker), draft)
         return [
             SlotSet("draft_id", draft.id),
             SlotSet(SLOT + spec.id, None),
@@ -490,7 +487,7 @@ class ActionAddMore(NeverRaise, Action):
             return [SlotSet("last_answer", "no_draft")]
         draft.concern_done = False
         draft.status = "draft"
-        get_store().save(owner_id(tracker), draft)
+        services().drafts.save(owner_id(tracker), draft)
         return [
             SlotSet("draft_id", draft.id),
             SlotSet(SLOT + CONCERN_MORE, None),
@@ -500,7 +497,7 @@ class ActionAddMore(NeverRaise, Action):
 
 
 def _latest(tracker: Tracker) -> Draft | None:
-    return get_store().latest_open(owner_id(tracker))
+    return services().drafts.latest_open(owner_id(tracker))
 
 
 def _draft_or_say(
@@ -523,7 +520,7 @@ class ActionListDrafts(NeverRaise, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         deliver_notices(dispatcher, tracker)
-        everything = get_store().list(owner_id(tracker))
+        everything = services().drafts.list(owner_id(tracker))
         drafts = [d for d in everything if not d.sealed]
         sent = [d for d in everything if d.sealed]
         if not everything:
@@ -568,8 +565,8 @@ class ActionResendLink(NeverRaise, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         config = get_config()
-        pickups = get_pickups()
-        for item in get_store().list(owner_id(tracker)):  # newest first
+        pickups = services().pickups
+        for item in services().drafts.list(owner_id(tracker)):  # newest first
             if not item.sealed or not item.reference:
                 continue
             issued = pickups.reissue(item.reference)
@@ -659,7 +656,7 @@ def _delete(
     """Delete the draft the question named; the paused form (if any) stays closed."""
     events: list[EventType] = [SlotSet(RESUME_AFTER_DELETE, None)]
     try:
-        get_store().delete(owner_id(tracker), draft_id or "")
+        services().drafts.delete(owner_id(tracker), draft_id or "")
     except DraftNotFound:
         dispatcher.utter_message(response="utter_no_drafts")
         return events + [SlotSet("pending_delete", None), SlotSet("last_answer", "no_drafts")]

@@ -17,7 +17,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.delivery.pickup import get_pickups
+from bot.services import services
 
 log = logging.getLogger(__name__)
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,100}$")
@@ -52,7 +52,7 @@ class FileLinksInput(InputChannel):
             if not TOKEN.match(token):
                 return response.text(GONE, status=404, headers=HEADERS)
             try:
-                pickup = get_pickups().take(token)
+                pickup = services().pickups.take(token)
             except Exception as exc:  # noqa: BLE001 - said without details
                 log.error("file link failed: %s", type(exc).__name__)
                 return response.text(

@@ -50,7 +50,8 @@ from bot.channels.teams_auth import (
     settings_from,
     verify_token,
 )
-from bot.enrolment import Enrolment, get_enrolment, looks_like_code
+from bot.enrolment import Enrolment, looks_like_code
+from bot.services import services
 
 log = logging.getLogger(__name__)
 
@@ -303,10 +304,10 @@ class TeamsInput(InputChannel):
     """The Teams messaging endpoint: checks each request, then hands the text to Rasa."""
 
     def __init__(
-        self, settings: TeamsSettings, enrolment: Callable[[], Enrolment] = get_enrolment
+        self, settings: TeamsSettings, enrolment: Callable[[], Enrolment] | None = None
     ) -> None:
         self.settings = settings
-        self._make_enrolment = enrolment
+        self._make_enrolment = enrolment or (lambda: services().enrolment)
         self._enrolment: Enrolment | None = None
         self.keys = SigningKeys(settings.metadata_urls)
         self.vouched = VouchedServiceUrls()

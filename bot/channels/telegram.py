@@ -32,7 +32,6 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -48,7 +47,9 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPrevie
 from telegram.error import Forbidden, InvalidToken, RetryAfter, TelegramError
 
 from bot.channels.rendering import clean_text, link_of, split_text, utf16_len
-from bot.enrolment import Enrolment, get_enrolment, looks_like_code
+from bot.config import get_config
+from bot.enrolment import Enrolment, looks_like_code
+from bot.services import services
 
 log = logging.getLogger(__name__)
 
@@ -93,11 +94,14 @@ NO_TEXT_WITH_BUTTONS = "Please choose:"
 #: Telegram's own commands, as this assistant's intents (anything else is passed as typed).
 COMMANDS = {"/start": "/greet", "/help": "/bot_capabilities"}
 
-# httpx logs every request URL at INFO, and the Bot API URL contains the bot token; ptb
-# logs the parameters of every call (message text) at DEBUG. Neither may reach the logs.
-logging.getLogger("httpx").setLevel(logging.WARNING)
-logging.getLogger("httpcore").setLevel(logging.WARNING)
-logging.getLogger("telegram").setLevel(logging.INFO)
+
+def keep_token_and_text_out_of_logs() -> None:
+    """httpx logs every request URL at INFO, and the Bot API URL contains the bot token; ptb
+    logs the parameters of every call (message text) at DEBUG. Neither may reach the logs.
+    Done when a bot is made (`TelegramSettings.make_bot`), not when this module is imported."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(logging.INFO)
 
 
 # --- settings ----------------------------------------------------------------------------------
@@ -107,7 +111,7 @@ def _setting(credentials: Mapping[str, Any] | None, key: str, env: str) -> str:
     """From credentials.yml, else the environment; blank or an unexpanded `${...}` is unset."""
     value = str((credentials or {}).get(key) or "").strip()
     if not value or value.startswith("${"):
-        value = os.environ.get(env, "").strip()
+        value = get_config().channel_env.get(env, "").strip()
     return value
 
 
@@ -141,6 +145,7 @@ class TelegramSettings:
         return f"{self.api_base_url}/bot"
 
     def make_bot(self) -> Bot:
+        keep_token_and_text_out_of_logs()
         return Bot(token=self.token, base_url=self.bot_base_url)
 
 
@@ -419,10 +424,10 @@ class TelegramInput(InputChannel):
     def __init__(
         self,
         settings: TelegramSettings | None = None,
-        enrolment: Callable[[], Enrolment] = get_enrolment,
+        enrolment: Callable[[], Enrolment] | None = None,
     ) -> None:
         self.settings = settings or TelegramSettings.resolve()
-        self._make_enrolment = enrolment
+        self._make_enrolment = enrolment or (lambda: services().enrolment)
         self._enrolment: Enrolment | None = None
         self.payloads = ButtonPayloads()
         self._recent = RecentIds()

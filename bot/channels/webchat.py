@@ -37,7 +37,7 @@ Routes (under /webhooks/webchat/):
 
 Without a valid, unexpired token for an enrolled sender nothing reaches Rasa (401).
 Tokens are ``sender_id.expiry.signature``: HMAC-SHA256 under a key derived from the owner
-pepper (`bot.store.crypto.get_pepper`), so there is no new secret to manage; changing the
+pepper (`bot.services.Services.pepper`), so there is no new secret to manage; changing the
 pepper ends every web chat session and makes every personal sign-in key useless. Message
 text, invite codes and personal keys are never logged.
 """
@@ -216,9 +216,9 @@ class WebChatCollector(CollectingOutputChannel):
 def _concern_alerts(sender_id: str) -> dict[str, int]:
     """Concern alerts waiting for a DSL or teacher: a count shown when they sign in again."""
     try:
-        from bot.concerns import get_concerns
+        from bot.services import services
 
-        count = get_concerns().pending_count(f"{CHANNEL}:{sender_id}")
+        count = services().concerns.pending_count(f"{CHANNEL}:{sender_id}")
     except Exception as exc:  # noqa: BLE001 - signing in must not depend on it
         log.warning("webchat: concern alerts not counted: %s", type(exc).__name__)
         return {}
@@ -255,14 +255,14 @@ def forget_person(sender_id: str) -> int:
     Returns how many stored events were erased. Failures are logged by type only.
     """
     from bot.config import get_config
-    from bot.referral.drafts import get_store
-    from bot.store.conversations import get_vault, unlink_draft
+    from bot.services import services
+    from bot.store.conversations import unlink_draft
 
     erased = 0
     try:
-        vault = get_vault()
+        vault = services().vault
         erased = vault.erase(vault.owner(sender_id))
-        store, owner = get_store(), f"{CHANNEL}:{sender_id}"
+        store, owner = services().drafts, f"{CHANNEL}:{sender_id}"
         for draft in store.list(owner):
             store.delete(owner, draft.id)
             unlink_draft(get_config().database_url, draft.id)
@@ -314,21 +314,21 @@ class WebChatInput(InputChannel):
 
     @functools.cached_property
     def tokens(self) -> SessionTokens:
-        from bot.store.crypto import get_pepper
+        from bot.services import services
 
-        return SessionTokens.from_pepper(get_pepper(), self.session_hours * 3600)
+        return SessionTokens.from_pepper(services().pepper, self.session_hours * 3600)
 
     @functools.cached_property
     def personal_keys(self) -> PersonalKeys:
-        from bot.store.crypto import get_pepper
+        from bot.services import services
 
-        return PersonalKeys.from_pepper(get_pepper())
+        return PersonalKeys.from_pepper(services().pepper)
 
     @functools.cached_property
     def enrolment(self):  # type: ignore[no-untyped-def]  # bot.enrolment.Enrolment
-        from bot.enrolment import get_enrolment
+        from bot.services import services
 
-        return get_enrolment()
+        return services().enrolment
 
     @functools.cached_property
     def _static(self) -> dict[str, tuple[bytes, str]]:

@@ -11,8 +11,8 @@ from datetime import datetime
 
 from bot.delivery.outbox import Receipt, enqueue
 from bot.delivery.pickup import PickupStore
-from bot.referral.draft import Draft
 from bot.referral.form import FormSpec
+from bot.referral.progress import Draft
 from bot.referral.render import RenderMeta, to_pdf
 from bot.sealing import Sealer, document_stem, protect_pdf, sealed_documents
 

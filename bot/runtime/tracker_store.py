@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -34,6 +33,7 @@ import sqlalchemy.exc
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.config import get_config
 from bot.metrics import count_outcome
 from bot.rasa_ext.tracker_store import ConversationKeyRow, EncryptedSQLTrackerStore
 from bot.runtime.speedups import apply as apply_speedups
@@ -89,7 +89,7 @@ class TrackerDatabaseUnavailable(asyncio.CancelledError):
 
 
 def _retry_seconds() -> float:
-    return float(os.environ.get("PREVENT_DB_RETRY_SECONDS", "") or 10)
+    return get_config().db_retry_seconds
 
 
 async def _with_retry(what: str, call: Callable[[], Awaitable[T]]) -> T:
@@ -169,8 +169,7 @@ class ProductionTrackerStore(EncryptedSQLTrackerStore):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         apply_speedups()
-        size = os.environ.get("PREVENT_TRACKER_CACHE_SIZE", "").strip()
-        self._tracker_cache = _TrackerCache(int(size) if size else 512)
+        self._tracker_cache = _TrackerCache(get_config().tracker_cache_size)
         super().__init__(*args, **kwargs)
 
     def forget_cached_conversation(self, sender_id: str | None = None) -> None:

@@ -57,6 +57,7 @@ from bot.channels.telegram import (
 from bot.enrolment import Enrolment
 from tests.conftest import ROOT
 from tests.helpers.servers import Assistant, free_port, running_assistant
+from tests.helpers.settings import reread_settings
 from tests.helpers.telegram_api import FakeTelegram, running_fake_telegram
 
 TOKEN = "123456789:TEST-loopback-token"
@@ -284,12 +285,14 @@ def test_settings_from_credentials_else_environment(monkeypatch):
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "env-token")
     monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "env-secret")
     monkeypatch.delenv("TELEGRAM_API_BASE_URL", raising=False)
+    reread_settings(monkeypatch)  # the channel's settings come from the process's settings
     given = TelegramSettings.resolve({"access_token": "cred-token", "webhook_secret": "${X}"})
     assert (given.token, given.webhook_secret) == ("cred-token", "env-secret")
     assert given.bot_base_url == "https://api.telegram.org/bot"
     assert "cred-token" not in repr(given)
     assert "env-secret" not in repr(given)
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "")
+    reread_settings(monkeypatch)
     assert not TelegramSettings.resolve(None).configured
 
 
