@@ -38,13 +38,16 @@ _LEAD_NO = re.compile(
     r"nobody|no one|negative|i don'?t think so|i doubt it|definitely not|certainly not|"
     r"absolutely not|not at all|not to my knowledge|probably not|(very |highly )?unlikely|"
     r"i (really |very much )?doubt (it|that|so)|i wouldn'?t (say|think) so|hopefully not|"
-    r"i hope not|(thankfully|luckily|fortunately),? (no|not))\b"
+    r"i hope not|(thankfully|luckily|fortunately),? (no|not)|"
+    r"(he|she|they|i|we|it)('s| has| have| does| do| did| is| are| was| were) "
+    r"(no|not|never|nothing|none))\b"
 )
 _LEAD_YES = re.compile(
     r"^\s*(yes|yeah|yep|yup|yea|y|aye|correct|definitely|absolutely|certainly|sure|true|"
     r"i think so|i believe so|it seems so|looks like it|a (bit|little)|a few times|"
     r"sometimes|once or twice|unfortunately,? yes|sadly,? yes|he did|she did|they did|"
     r"he has|she has|they have|he does|she does|they do|i have|i did|we have|done|already)\b"
+    r"(?!,? (no|not|never|nothing|none)\b)"  # "she has no extremist views" is not a yes
 )
 _YES = re.compile(
     r"^\s*(yes|yeah|yep|yup|yea|y|aye|correct|definitely|absolutely|certainly|sure|true|"

@@ -90,12 +90,12 @@ ROW_CASES = [
         {"ideology": "unsure", **NONE_SEEN, "other_safeguarding": "yes"},
         "safeguarding",
     ),
-    ("nothing_of_concern", {"ideology": "no", "other_safeguarding": "no"}, "no_concern"),
     (
         "nothing_of_concern_other_unsure",
         {"ideology": "no", "other_safeguarding": "unsure"},
         "no_concern",
     ),
+    ("nothing_of_concern", {"ideology": "no", "other_safeguarding": "no"}, "no_concern"),
 ]
 
 
