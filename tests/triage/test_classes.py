@@ -18,6 +18,7 @@ from __future__ import annotations
 import pytest
 
 from bot.triage.extract import answer_facts, mentioned_facts
+from bot.triage.facts import TriageFacts
 from tests.triage._play import play
 
 # -- 1. over-escalation -----------------------------------------------------------------------
@@ -307,3 +308,23 @@ def test_a_hobby_ends_at_no_concern():
         default="not sure",
     )
     assert "ideology" in asked and conv.outcome().outcome == "no_concern"
+
+
+def test_a_safeguarding_outcome_never_rules_out_a_link_the_practitioner_was_unsure_of():
+    from tests.triage._play import TRIAGE
+    from tests.triage.test_rules import CONTACT
+
+    facts = TriageFacts(
+        immediate_risk="no",
+        age=14,
+        ideology="unsure",
+        engagement="no",
+        intent="no",
+        capability="no",
+        other_safeguarding="yes",
+    )
+    result = TRIAGE.decide(facts, CONTACT)
+    text = " ".join([result.headline, *result.reasons])
+    assert result.outcome == "safeguarding"
+    assert "doesn't sound like a radicalisation concern" not in text
+    assert "weren't sure whether there is a link to extremism" in text
