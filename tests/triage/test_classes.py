@@ -328,3 +328,27 @@ def test_a_safeguarding_outcome_never_rules_out_a_link_the_practitioner_was_unsu
     assert result.outcome == "safeguarding"
     assert "doesn't sound like a radicalisation concern" not in text
     assert "weren't sure whether there is a link to extremism" in text
+
+
+def test_reasons_never_claim_signs_seen_when_all_answers_were_not_sure():
+    conv, _ = play(
+        "A year 11 lad says he wants to go and fight in Ukraine when he's 18.",
+        {"immediate_risk": "no", "dsl_consulted": "no"},
+        default="not sure",
+    )
+    result = conv.outcome()
+    text = " ".join(result.reasons)
+    assert result.outcome == "consult_dsl"
+    assert "You have seen signs" not in text and ": none" not in text
+    assert "weren't sure about the signs" in text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He told his friend he wants to be the next school shooter.",
+        "My year 9 student keeps saying hitler did nothing wrong lol",
+    ],
+)
+def test_more_words_of_intent(text):
+    assert mentioned_facts(text).get("intent") == "yes"

@@ -48,6 +48,17 @@ ROW_CASES = [
     ("child_refer", {**SEEN, "age": 14, "dsl_consulted": "yes", "family_aware": "yes"}, "refer"),
     ("dsl_not_yet_consulted", {**SEEN, "age": 14, "dsl_consulted": "no"}, "consult_dsl"),
     (
+        "unsure_signs_dsl_not_yet_consulted",
+        {
+            "engagement": "unsure",
+            "intent": "no",
+            "capability": "no",
+            "age": 14,
+            "dsl_consulted": "no",
+        },
+        "consult_dsl",
+    ),
+    (
         "indicators_unclear",
         {
             "engagement": "unsure",
