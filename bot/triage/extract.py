@@ -446,6 +446,8 @@ def mentioned_facts(text: str) -> dict[str, Any]:
         facts["engagement"] = "yes"  # dressing "to accord with the group" (SET 2.3), not faith
     if _mentions("terrorism", t) or _names_proscribed(t):
         facts["terrorism"] = "yes"
+    elif _mentions("terrorism_none", t, respect_negation=False):
+        facts["terrorism"] = "no"  # "no plan that we know of" in the opening
     signs = any(facts.get(d) == "yes" for d in ("engagement", "intent", "terrorism"))
     studied = _mentions("study_context", t, respect_negation=False)
     seen = signs or (_mentions("ideology", t) and not studied)

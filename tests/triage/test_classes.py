@@ -352,3 +352,13 @@ def test_reasons_never_claim_signs_seen_when_all_answers_were_not_sure():
 )
 def test_more_words_of_intent(text):
     assert mentioned_facts(text).get("intent") == "yes"
+
+
+def test_admiring_attackers_with_no_plan_said_in_the_opening_is_the_lead_not_the_police():
+    conv, asked = play(
+        "Sixth former (17) says the 7/7 bombers were martyrs. Nothing about any plan, no group.",
+        {"dsl_consulted": "no"},
+        default="I don't know",
+    )
+    assert conv.facts.intent == "yes" and conv.facts.terrorism == "no"
+    assert "terrorism" not in asked and conv.outcome().outcome == "consult_dsl"
