@@ -260,11 +260,6 @@ SECOND_EXAMPLE = 0.0
 BM25_SHARE = 0.4
 #: A classifier this sure of a topic (and a query the guidance knows) is confident on its own.
 CLASSIFIER_SURE = 0.5
-#: When the classifier's favourite is also the blend's, and it leads its runner-up by this
-#: factor, the two signals agree: confidence is lifted by AGREEMENT_LIFT (below the floor
-#: it may reach the floor; an off-topic message rarely gets both to agree).
-AGREEMENT_RATIO = 3.0
-AGREEMENT_LIFT = 0.1
 
 
 def _normalise(text: str) -> str:
@@ -358,11 +353,6 @@ class GuidanceIndex:
         # The classifier sure of the topic (on words the guidance knows) is enough on its own.
         if probs[order[0]] >= CLASSIFIER_SURE:
             confidence = max(confidence, (0.5 + 0.5 * known) * probs[order[0]])
-        ranked_probs = sorted(probs, reverse=True)
-        if probs[order[0]] == ranked_probs[0] and ranked_probs[0] >= AGREEMENT_RATIO * max(
-            ranked_probs[1], 1e-9
-        ):
-            confidence = min(1.0, confidence + AGREEMENT_LIFT * known)
         # A query that is (nearly) one of the topic's own example questions is answered even
         # when its words are common ("what is prevent?" shares "prevent" with every topic).
         confidence = max(confidence, 0.95 * self._closest_example(set(words), order[0]))
