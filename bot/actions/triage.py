@@ -184,7 +184,9 @@ class ActionTriageOutcome(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        outcome = get_triage().decide(facts_from_tracker(tracker), _area_contact(tracker))
+        outcome = get_triage().decide(
+            facts_from_tracker(tracker), _area_contact(tracker), triage_turns(tracker.events)
+        )
         if outcome is None:  # should not happen: the form ends only when the table decides
             dispatcher.utter_message(response="utter_action_failed")
             return [SlotSet("last_answer", "triage_undecided")]
@@ -272,3 +274,26 @@ class ActionStopForm(NeverRaise, Action):
             ActiveLoop(None),
             SlotSet("requested_slot", None),
         ]
+
+
+def triage_turns(events: list[dict[str, Any]]) -> list[tuple[str | None, str]]:
+    """What was typed since the last triage started, each with the fact it answered (None
+    for the opening): the outcome quotes these words as its evidence (bot/triage/evidence.py)."""
+    turns: list[tuple[str | None, str]] = []
+    last_text, asked = "", None
+    for event in events:
+        kind = event.get("event")
+        if kind == "user":
+            last_text = str(event.get("text") or "")
+            if turns:
+                turns.append((asked, last_text))
+        elif kind == "action" and event.get("name") == "action_start_triage":
+            turns, asked = [(None, last_text)], None
+        elif kind == "slot" and event.get("name") == "requested_slot":
+            value = event.get("value")
+            asked = (
+                value[len(PREFIX) :]
+                if isinstance(value, str) and value.startswith(PREFIX)
+                else None
+            )
+    return turns

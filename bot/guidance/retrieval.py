@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from rank_bm25 import BM25Okapi
 
+from bot.guidance.classifier import TopicClassifier
 from bot.guidance.model import GuidanceBase, Topic
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
@@ -57,7 +58,7 @@ _PREVENT_NOT = re.compile(r"\bprevent\s+(?:is\s+)?not\b|\bisn't\s+prevent\b(?=\s
 #: "end up with a record" is about a criminal record, not about keeping records.
 _A_RECORD = re.compile(
     r"\b(?:end up with|ends up with|get|gets|give (?:him|her|them|anyone)|have|has|leave \w+ with)"
-    r" (?:a|any) record\b|\brecord for life\b"
+    r" (?:a|any) (?:police )?record\b|\brecord for life\b|\bpolice record\b"
 )
 #: "does he have to take part?" asks whether Channel is voluntary.
 _MUST_TAKE_PART = re.compile(
@@ -72,6 +73,43 @@ _BREVITY = re.compile(
 )
 #: "tell" is a stop word except in the police advice RUN, HIDE, TELL.
 _RUN_HIDE_TELL = re.compile(r"\brun\W+hide\W+(?:and\W+)?tell\b")
+#: Long names and their abbreviations read as one word, so "DSL" and "designated safeguarding
+#: lead" (or "CSC" and "children's social care") match each other; US spellings ("-ize",
+#: "behavior", "program") and common misspellings meet the UK policy's own.
+_PHRASES = (
+    (re.compile(r"\bdesignated safeguarding (?:leads?|officers?|persons?)\b|\bdsls\b"), " dsl "),
+    (re.compile(r"\bsafeguarding leads?\b"), " dsl "),
+    (
+        re.compile(
+            r"\b(?:children'?s|childrens|adults?'?|adult) "
+            r"(?:social care|social services|services)\b|\bsocial services\b|\bcsc\b|\basc\b"
+        ),
+        " social care ",
+    ),
+    (re.compile(r"\bmulti[- ]?agency safeguarding hubs?\b"), " mash "),
+    (re.compile(r"\bworkshops? to raise awareness of prevent\b"), " wrap "),
+    (re.compile(r"\bcounter[- ]?terrorism local profiles?\b|\bctltp\b"), " ctlp "),
+    (re.compile(r"\bno further action\b"), " nfa "),
+    (
+        re.compile(r"\bvulnerable to radicali[sz]ation (?:referral )?forms?\b|\bvtr forms?\b"),
+        " vtr ",
+    ),
+    (
+        re.compile(r"\b(?:early career|newly qualified) teachers?\b|\bnqts?\b|\bects?\b"),
+        " teacher ",
+    ),
+    (re.compile(r"\bteaching assistants?\b|\btas\b"), " teacher "),
+    (re.compile(r"\bdesistance and disengagement programme\b"), " ddp "),
+    (re.compile(r"\b(\w{3,})iz(e|ed|es|ing|ation|ations|ers?)\b"), r"\1is\2"),
+    (re.compile(r"\bbehavior"), "behaviour"),
+    (re.compile(r"\bprogram\b|\bprograms\b"), "programme"),
+    (re.compile(r"\bcounselor"), "counsellor"),
+    (re.compile(r"\b(?:refferal|referal|refferral|reffer?al)s?\b"), "referral"),
+    (re.compile(r"\b(?:reffer|refere)\b"), "refer"),
+    (re.compile(r"\b(?:channell?e?|chanel)\b"), "channel"),
+    (re.compile(r"\b(?:prevnet|prevnt|prevant)\b"), "prevent"),
+    (re.compile(r"\bsafegaurding\b|\bsafeguardin\b"), "safeguarding"),
+)
 #: A few everyday words mapped to the policy's own ("permission" is how teachers say "consent").
 _SYNONYMS = {
     "permission": "consent",
@@ -185,6 +223,8 @@ def _age_word(match: re.Match[str]) -> str:
 
 def _rewrite(text: str) -> str:
     """Ages to child / adult, denied danger dropped, number questions marked: before counting."""
+    for pattern, replacement in _PHRASES:
+        text = pattern.sub(replacement, text)
     text = _NEGATED_DANGER.sub(" ", text)
     text = _HOW_IT_WORKS.sub(r"\1", text)
     text = _QUANTITY.sub(r"\g<0> statistics ", text)
@@ -214,6 +254,17 @@ TITLE_EXACT = 5.0
 EXAMPLE_WEIGHT = 0.65
 #: How much a topic's second-best example adds: several close examples beat one lucky one.
 SECOND_EXAMPLE = 0.0
+
+
+#: How much the BM25 ranking counts in the blend, next to the classifier's probability.
+BM25_SHARE = 0.4
+#: A classifier this sure of a topic (and a query the guidance knows) is confident on its own.
+CLASSIFIER_SURE = 0.5
+
+
+def _normalise(text: str) -> str:
+    """What the character n-grams read: lower case, rewrites applied, stop words kept."""
+    return _rewrite(text.lower().replace("\u2019", "'"))
 
 
 def _best_two(scores: list[float]) -> float:
@@ -261,6 +312,9 @@ class GuidanceIndex:
         self._examples = BM25Okapi(example_docs)
         self._texts = BM25Okapi(topic_docs)
         self._vocabulary = {w for doc in example_docs + topic_docs for w in doc}
+        texts = [e for t in self._topics for e in t.examples] + [t.title for t in self._topics]
+        labels = list(self._example_owner) + list(range(len(self._topics)))
+        self._classifier = TopicClassifier(texts, labels, len(self._topics), tokens, _normalise)
 
     def search(self, query: str, limit: int = 3) -> SearchResult:
         """Rank topics for a free-text query.
@@ -278,20 +332,27 @@ class GuidanceIndex:
         example_best = [_best_two(scores) for scores in per_topic]
         text_scores = self._texts.get_scores(words)
         query_words = set(words)
-        combined = [
-            EXAMPLE_WEIGHT * e
-            + (1 - EXAMPLE_WEIGHT) * float(t)
-            + self._title_bonus(query_words, i)
+        bm25 = [
+            EXAMPLE_WEIGHT * e + (1 - EXAMPLE_WEIGHT) * float(t) + self._title_bonus(query_words, i)
             for i, (e, t) in enumerate(zip(example_best, text_scores, strict=True))
+        ]
+        best_bm25 = max(bm25)
+        if best_bm25 <= 0:
+            return SearchResult((), False)
+        probs = self._classifier.probabilities(query)
+        combined = [
+            BM25_SHARE * max(b, 0.0) / best_bm25 + (1 - BM25_SHARE) * p
+            for b, p in zip(bm25, probs, strict=True)
         ]
         order = sorted(range(len(combined)), key=lambda i: -combined[i])
         top, runner = combined[order[0]], combined[order[1]] if len(order) > 1 else 0.0
-        if top <= 0:
-            return SearchResult((), False)
         known = sum(1 for w in words if w in self._vocabulary) / len(words)
-        strength = 1 - math.exp(-top / 4.0)
+        strength = 1 - math.exp(-bm25[order[0]] / 4.0)
         margin = (top - runner) / top
         confidence = strength * (0.5 + 0.5 * known) * (0.6 + 0.4 * margin)
+        # The classifier sure of the topic (on words the guidance knows) is enough on its own.
+        if probs[order[0]] >= CLASSIFIER_SURE:
+            confidence = max(confidence, (0.5 + 0.5 * known) * probs[order[0]])
         # A query that is (nearly) one of the topic's own example questions is answered even
         # when its words are common ("what is prevent?" shares "prevent" with every topic).
         confidence = max(confidence, 0.95 * self._closest_example(set(words), order[0]))

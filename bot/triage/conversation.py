@@ -88,6 +88,8 @@ class TriageConversation:
     retries: int = 0
     asked: str | None = None
     not_understood: int = 0
+    #: (fact asked, or None for the opening; text): what the outcome quotes as evidence.
+    turns: list[tuple[str | None, str]] = field(default_factory=list)
 
     def _take(self, values: dict[str, Any]) -> None:
         self.area = values.get("area") or self.area
@@ -96,12 +98,14 @@ class TriageConversation:
 
     def start(self, text: str) -> None:
         self.facts = TriageFacts()
+        self.turns = [(None, text)]
         self._take(opening_facts(text))
 
     def reply(self, text: str, not_sure: bool = False) -> bool:
         """Take a reply to the current question; False when it is asked again."""
         if self.asked is None:
             return True
+        self.turns.append((self.asked, text))
         reading = read_reply(self.asked, text, not_sure=not_sure)
         values = dict(reading.values)
         if reading.how == "none":
@@ -122,4 +126,4 @@ class TriageConversation:
     def outcome(self) -> TriageOutcome | None:
         if self.asked is not None:
             return None
-        return self.triage.decide(self.facts, self.contact)
+        return self.triage.decide(self.facts, self.contact, self.turns)

@@ -36,13 +36,18 @@ _LEAD_UNSURE = re.compile(
 _LEAD_NO = re.compile(
     r"^\s*(no|nope|nah|not really|not that i|not as far as i|not yet|none|nothing|never|n|"
     r"nobody|no one|negative|i don'?t think so|i doubt it|definitely not|certainly not|"
-    r"absolutely not|not at all|not to my knowledge)\b"
+    r"absolutely not|not at all|not to my knowledge|probably not|(very |highly )?unlikely|"
+    r"i (really |very much )?doubt (it|that|so)|i wouldn'?t (say|think) so|hopefully not|"
+    r"i hope not|(thankfully|luckily|fortunately),? (no|not)|"
+    r"(he|she|they|i|we|it)('s| has| have| does| do| did| is| are| was| were) "
+    r"(no|not|never|nothing|none))\b"
 )
 _LEAD_YES = re.compile(
     r"^\s*(yes|yeah|yep|yup|yea|y|aye|correct|definitely|absolutely|certainly|sure|true|"
     r"i think so|i believe so|it seems so|looks like it|a (bit|little)|a few times|"
     r"sometimes|once or twice|unfortunately,? yes|sadly,? yes|he did|she did|they did|"
     r"he has|she has|they have|he does|she does|they do|i have|i did|we have|done|already)\b"
+    r"(?!,? (no|not|never|nothing|none)\b)"  # "she has no extremist views" is not a yes
 )
 _YES = re.compile(
     r"^\s*(yes|yeah|yep|yup|yea|y|aye|correct|definitely|absolutely|certainly|sure|true|"
@@ -52,7 +57,8 @@ _YES = re.compile(
 _NO = re.compile(
     r"^\s*(no|nope|nah|not|none|nothing|never|n|nobody|no one|negative)\b|"
     r"\b(haven'?t|hasn'?t|didn'?t|don'?t|doesn'?t|isn'?t|aren'?t|wasn'?t|weren'?t|"
-    r"not yet|no one|nobody|nothing like that|no sign|no signs)\b"
+    r"not yet|no one|nobody|nothing like that|no sign|no signs|"
+    r"no (plans?|planning|intention|evidence|indication|mention|talk|weapons?|group|threats?))\b"
 )
 # Whole sentences instead of a button: "I haven't noticed anything like that" is a no; "he's
 # been hanging around with older lads who are into it" describes something seen, so a yes.
@@ -184,15 +190,65 @@ def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _mentions(name: str, text: str, respect_negation: bool = True) -> bool:
+_CLAUSE_BREAK = re.compile(
+    r"[,.;:!?()]| - | but | though | although | and | until | now | so | because | who | which "
+    r"| since | yet | whereas | while | as far as i know | as far as i'?m aware | that i know of "
+    r"| afaik | tbh | to be honest "
+)
+
+
+def _clause_before(text: str, start: int, width: int = 50) -> str:
+    """The words just before a match, within its own clause: a comma, a full stop or a word
+    such as "but", "and" or "until" ends a negation's scope ("no threats, but he praises the
+    attacker"; "he never cared about politics until he shared Nazi memes"), while "or" does
+    not ("she isn't linked to any group or extremist ideology")."""
+    return _CLAUSE_BREAK.split(text[max(0, start - width) : start])[-1]
+
+
+def _mention(name: str, text: str, respect_negation: bool = True) -> str | None:
+    """The words of `text` that the lexicon list `name` matches (the evidence), or None."""
     for pattern in _lexicon()[name]:
         for match in pattern.finditer(text):
-            before = text[max(0, match.start() - 25) : match.start()]
-            clause = re.split(r"[,.;!?]| but ", before)[-1]
-            if respect_negation and _NEGATORS.search(clause):
+            if respect_negation and _NEGATORS.search(_clause_before(text, match.start())):
                 continue
-            return True
-    return False
+            if name == "terrorism" and not _own_act(text, match):
+                continue
+            return match.group(0).strip()
+    return None
+
+
+def _mentions(name: str, text: str, respect_negation: bool = True) -> bool:
+    return _mention(name, text, respect_negation) is not None
+
+
+# Words that make a plan, an attack or a journey something read, watched or studied, or
+# somebody else's ("reads everything about how they planned the attack", "a documentary on
+# plots to bomb the Tube", "people who travelled to Syria"): interest or material, not the
+# person planning, travelling or joining (SET 2.3 lists interest in material under
+# engagement; the police route of SET 2.4 and the Thurrock pack is for planning itself).
+_MATERIAL_BEFORE = re.compile(
+    r"\b(read\w*|watch\w*|documentar\w*|videos? (about|of|on)|films? (about|of|on)|"
+    r"books? (about|of|on)|articles? (about|of|on)|news|stor(y|ies) (about|of|on)|essays?|"
+    r"projects?|lessons?|epq|coursework|homework|dissertation|assignment|"
+    r"obsess\w*|fascinat\w*|interest\w* in|learn\w* about|"
+    r"(people|those|men|women|others|fighters|terrorists|someone|somebody) who|"
+    r"how (they|the \w+|those \w+)|what (they|the \w+) did|"
+    r"how \w+ (recruited|planned|plotted|made|built|carried out|travelled|traveled|got)|"
+    r"asked (me|us|the teacher|his teacher|her teacher|their teacher|a teacher|staff|in class))\b"
+)
+# A trip to family or on holiday is not travel to join a group.
+_ORDINARY_TRIP_AFTER = re.compile(
+    r"^[^.;]{0,40}?\b(to (see|visit|stay with)|visit(ing)?|on holiday|(for|to) (a|the) "
+    r"(holiday|holidays|wedding|funeral))\b"
+)
+
+
+def _own_act(text: str, match: re.Match[str]) -> bool:
+    """Whether a terrorism match is the person's own planning, travel or membership."""
+    clause = re.split(r"[.;!?]", text[max(0, match.start() - 60) : match.start()])[-1]
+    if _MATERIAL_BEFORE.search(clause):
+        return False
+    return not _ORDINARY_TRIP_AFTER.search(text[match.end() :])
 
 
 _CONFUSED = re.compile(
@@ -202,15 +258,59 @@ _CONFUSED = re.compile(
 )
 
 
-def _names_proscribed(text: str) -> bool:
+def _names_proscribed(text: str) -> str | None:
+    """Joining, membership of or funding a proscribed organisation on the data list: the
+    words that say so, or None (negated, or only read or watched about)."""
     pattern = proscribed_pattern()
     if pattern is None:
-        return False
+        return None
     for match in pattern.finditer(text):
-        clause = re.split(r"[,.;!?]| but ", text[max(0, match.start() - 25) : match.start()])[-1]
+        if _NEGATORS.search(_clause_before(text, match.start())) or not _own_act(text, match):
+            continue
+        return match.group(0).strip()
+    return None
+
+
+# "..., but nothing concrete", "though I don't think there's an actual plan": a yes that the
+# same reply takes back or leaves open.
+_HEDGED = re.compile(
+    r"\b(but|though|although|however|except)\b[^.;]*\b(no|not|nothing|never|none|\w+n't|"
+    r"don'?t know|not sure|unsure|no idea|can'?t (say|tell)|unclear|vague)\b"
+)
+# Views said to be held: "those are his views", "it's his own beliefs" (outside a negated
+# clause). Only words for views and hatred: "cynical about politics" is not one.
+_VIEWS_HELD = re.compile(
+    r"\b(views?|beliefs?|opinions?|ideology|extrem\w*|radical\w*|racis\w*|hatred|hateful|antisemit\w*|"
+    r"islamophob\w*|homophob\w*|misogyn\w*|supremac\w*|propaganda)\b"
+)
+# "No clear ideology", "a mix of things he reads online": Prevent covers mixed, unclear or
+# unstable ideologies too (SET 2.3 lists the examples as not exhaustive), so this is not a no.
+_UNCLEAR_IDEOLOGY = re.compile(
+    r"\b((no|not (a|any|one)|doesn'?t (have|follow|hold) (a|any|one)|without (a|any)) "
+    r"(clear|particular|specific|single|one|coherent|consistent|fixed|obvious) "
+    r"(ideology|cause|group|belief system|set of (beliefs|views)|view|movement)|"
+    r"(a )?mix(ed|ture)? (of|bag of) (ideas|ideologies|views|things|causes|beliefs|stuff)|"
+    r"pick[- ]and[- ]mix|mixed,? unclear or unstable|unclear ideology|bit of everything)\b"
+)
+
+
+# The practitioner's own "it's just X" to the extremism question, with no view named in it
+# (views are read first): a different worry, or none. What staff saw still stands: a "no"
+# is refused while a sign has been seen (TriageFacts.combined).
+_JUST_SOMETHING_ELSE = re.compile(
+    r"^\s*((i'?d say|i think|honestly|to be honest|well|really|tbh),? )?"
+    r"((it'?s|it is|that'?s|this is|he'?s|she'?s|they'?re|he is|she is|they are) )?"
+    r"(just|only|simply|purely|more|mostly) "
+)
+
+
+def _views_held(text: str) -> str | None:
+    """The words of a reply that say views are held, outside a negated clause."""
+    for match in _VIEWS_HELD.finditer(text):
+        clause = _CLAUSE_BREAK.split(text[: match.start()])[-1]
         if not _NEGATORS.search(clause):
-            return True
-    return False
+            return clause.strip() + " " + match.group(0)
+    return None
 
 
 def yes_no(text: str) -> str | None:
@@ -333,6 +433,10 @@ def mentioned_facts(text: str) -> dict[str, Any]:
     for dimension in ("engagement", "intent", "capability"):
         if _mentions(dimension, t):
             facts[dimension] = "yes"
+    cause_named = _mentions("ideology", t) or facts.get("intent") == "yes"
+    explained_away = facts.get("denial") == "yes"  # "a flag, he says it means nothing"
+    if (cause_named or explained_away) and _mentions("engagement_generic", t):
+        facts["engagement"] = "yes"  # a badge or new friends with a cause named (SET 2.3)
     # Exploitation told in plain words (money from older men, carrying packages): with no
     # cause named, its "older friends" are not engagement with a group (lexicon.yml).
     exploited = _mentions("exploitation", t)
@@ -342,6 +446,8 @@ def mentioned_facts(text: str) -> dict[str, Any]:
         facts["engagement"] = "yes"  # dressing "to accord with the group" (SET 2.3), not faith
     if _mentions("terrorism", t) or _names_proscribed(t):
         facts["terrorism"] = "yes"
+    elif _mentions("terrorism_none", t, respect_negation=False):
+        facts["terrorism"] = "no"  # "no plan that we know of" in the opening
     signs = any(facts.get(d) == "yes" for d in ("engagement", "intent", "terrorism"))
     studied = _mentions("study_context", t, respect_negation=False)
     seen = signs or (_mentions("ideology", t) and not studied)
@@ -351,6 +457,8 @@ def mentioned_facts(text: str) -> dict[str, Any]:
         facts["ideology"] = "no"
     if _mentions("other_safeguarding", t) or exploited:
         facts["other_safeguarding"] = "yes"
+    elif _mentions("other_safeguarding_none", t, respect_negation=False):
+        facts["other_safeguarding"] = "no"
     if _NO_DANGER.search(t):
         facts["immediate_risk"] = "no"
     dsl = _dsl_fact(t)
@@ -464,9 +572,20 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             reading = "unsure"  # their own account answers nothing about what was seen
         if reading is None and asked != "terrorism" and not about_dsl:
             reading = statement_reading(t)
+    if asked == "terrorism" and reading == "yes" and facts.get("terrorism") != "yes":
+        if _HEDGED.search(t):
+            reading = "unsure"  # "she did mention living abroad, but nothing specific"
     if asked == "immediate_risk" and reading is None and facts.get("immediate_risk"):
         reading = facts["immediate_risk"]
     if asked == "ideology":
+        if facts.get("ideology") == "yes":
+            reading = "yes"  # what the reply describes counts ("no group, but a Nazi flag")
+        elif _UNCLEAR_IDEOLOGY.search(t) and reading != "yes":
+            reading = "unsure"  # mixed or unclear is not "no" (SET 2.3)
+        elif not _LEAD_NO.match(t) and not _LEAD_UNSURE.match(t) and _views_held(t):
+            reading = "yes"  # "those are his views; I don't know of any group behind him"
+        elif reading is None and _JUST_SOMETHING_ELSE.match(t):
+            reading = "no"  # the practitioner's own "it's just teenage edginess" (SET 2.3)
         if reading is None and facts.get("ideology"):
             reading = facts["ideology"]
         if reading is None and _ABOUT_VIEWS.search(t):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from bot.triage.evidence import EVIDENCE_FACTS, Turn, evidence, quoted
 from bot.triage.facts import CAPACITY_AGE, TriageFacts
 from bot.triage.rules import DecisionTable, load_table
 
@@ -122,8 +124,17 @@ class Triage:
         """The reason a question is asked (for "why are you asking?")."""
         return self.whys.get(fact)
 
-    def decide(self, facts: TriageFacts, contact: AreaContact) -> TriageOutcome | None:
-        """The outcome once the facts allow one; None while a question is still open."""
+    def decide(
+        self,
+        facts: TriageFacts,
+        contact: AreaContact,
+        turns: Sequence[Turn] = (),
+    ) -> TriageOutcome | None:
+        """The outcome once the facts allow one; None while a question is still open.
+
+        `turns` (what was asked and typed) let the reasons quote the words each fact came
+        from, so the practitioner sees what the advice rests on (bot/triage/evidence.py).
+        """
         row = self.table.decide(facts)
         if row is None:
             return None
@@ -139,6 +150,9 @@ class Triage:
             **contact.__dict__,
         }
         reasons = [w.reasons[r].format(**values) for r in row.reasons]
+        quotes = _evidence_line(row.when, row.outcome, facts, turns)
+        if quotes:
+            reasons.insert(0, w.reasons["evidence"].format(quotes=quotes))
         if facts.denial == "yes" and row.outcome not in ("emergency", "police"):
             reasons.append(w.reasons["denial_noted"])
         if facts.other_safeguarding == "yes" and row.outcome in ("refer", "consult_dsl"):
@@ -190,6 +204,41 @@ def _wording_key(outcome: str, facts: TriageFacts, wording: TriageWording) -> st
     if facts.dsl_consulted == "yes" and variant in wording.outcomes:
         return variant
     return outcome
+
+
+def _evidence_line(
+    when: dict[str, tuple[str, ...]], outcome: str, facts: TriageFacts, turns: Sequence[Turn]
+) -> str:
+    """The practitioner's words behind the facts this row rests on (and the person's own
+    account, and other worries, when the reasons name them)."""
+    if not turns:
+        return ""
+    relevant = set(when)
+    if relevant & {"indicators", "seen"}:
+        relevant |= {"engagement", "intent", "capability"}
+    if outcome == "police":
+        relevant |= {"engagement", "intent", "capability"}
+    elif outcome != "emergency":
+        relevant |= set(EVIDENCE_FACTS) - {"immediate_risk"}
+    found = evidence(turns, facts)
+    labels = {
+        fact: f"{_TOPICS.get(fact, fact)}: {_SAID.get(str(getattr(facts, fact)), '')}".rstrip(": ")
+        for fact in found
+    }
+    return quoted(found, labels, relevant)
+
+
+_SAID = {"yes": "yes", "no": "no", "unsure": "not sure"}
+_TOPICS = {
+    "immediate_risk": "immediate danger",
+    "terrorism": "planning, travel or membership",
+    "ideology": "a link to extremism",
+    "engagement": "engagement",
+    "intent": "intent",
+    "capability": "capability",
+    "other_safeguarding": "other safeguarding worries",
+    "denial": "their own account",
+}
 
 
 def _unsure_topics(facts: TriageFacts) -> list[str]:

@@ -285,3 +285,24 @@ def test_the_area_after_an_outcome_gives_its_contact_without_a_new_triage(assist
     assert "immediate danger" not in text.lower() and "work out the next step" not in text
     # The facts were kept: the next message is not a triage question either.
     assert "immediate danger" not in _text(assistant.say(sender, "thanks")).lower()
+
+
+def test_the_outcome_quotes_the_words_it_rests_on_and_a_faith_is_no_concern(assistant):
+    """Issue 13 (t13): the reasons name the evidence in the practitioner's own words, read
+    from the conversation held by Rasa; faith with nothing else going on is no concern."""
+    sender = _sender()
+    replies = assistant.say(
+        sender,
+        "Should I refer? A year 11 boy has become very religious and prays at lunch. Nothing "
+        "else has changed and he's doing well.",
+    )
+    said, outcomes = [_text(replies)], _outcomes(replies)
+    for reply in ["No, nobody is in danger", "No, it's just his faith", "not sure"]:
+        if outcomes:
+            break
+        replies = assistant.say(sender, reply)
+        said.append(_text(replies))
+        outcomes += _outcomes(replies)
+    text = "\n".join(said)
+    assert outcomes == ["no_concern"], text
+    assert "in your words" in text and "“it's just his faith” (a link to extremism: no)" in text

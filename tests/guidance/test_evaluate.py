@@ -42,3 +42,29 @@ def test_dev_paraphrases_are_not_training_data():
         str(q["question"]).lower() for q in load_questions(DEV.with_name("holdout_paraphrases.yml"))
     ]
     assert not [q for q in questions if f"- {q}\n" in examples]
+
+
+def test_no_example_is_a_near_copy_of_an_evaluation_question():
+    # Issue 13: retrieval is measured on paraphrases not derived from the examples. A topic
+    # example that copies a dev, holdout or eval question (character n-gram cosine >= 0.9)
+    # would inflate the figure; write your own wording instead.
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    files = [
+        DEV,
+        DEV.with_name("holdout_paraphrases.yml"),
+        *sorted(ROOT.glob("eval/guidance/*.yml")),
+    ]
+    questions = [str(q.get("question") or q.get("text")) for f in files for q in load_questions(f)]
+    base = load_guidance(ROOT / "guidance")
+    examples = [e for t in base.topics.values() for e in t.examples]
+    vectors = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+    vectors.fit(questions + examples)
+    similarity = cosine_similarity(vectors.transform(examples), vectors.transform(questions))
+    copies = [
+        (examples[i], questions[int(row.argmax())])
+        for i, row in enumerate(similarity)
+        if row.max() >= 0.9
+    ]
+    assert not copies

@@ -148,3 +148,16 @@ def test_extra_examples_for_an_unknown_topic_are_refused(copy_of_guidance):
     (folder / "zz_test.yml").write_text("examples:\n  no_such_topic:\n    - hello\n")
     with pytest.raises(GuidanceError, match="no_such_topic"):
         load_guidance(copy_of_guidance)
+
+
+def test_no_answer_has_a_word_or_link_broken_at_a_hyphen(base):
+    # A folded YAML line that ends in "-" reads as "- " once folded: "Counter- Extremism",
+    # or a gov.uk link that no longer opens.
+    import re
+
+    broken = [
+        (t.id, m.group(0))
+        for t in base.topics.values()
+        for m in re.finditer(r"\w- \w+", f"{t.answer} {t.dated}")
+    ]
+    assert not broken

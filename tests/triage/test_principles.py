@@ -10,6 +10,9 @@
 6. The area named in the conversation drives the contacts; the configured inbox is named.
 7. The contact line carries the Annex B date caveat; consult_dsl names both exceptions; a
    "not sure" age is kept.
+8. (session 2) "Not sure" about other worries is not a worry named (no `safeguarding`); views
+   held without a group are views; interest in violence without a clear cause is unclear
+   ideology, not "no"; a hedged "yes" to planning or travel is "not sure".
 """
 
 from __future__ import annotations
@@ -688,3 +691,79 @@ def test_older_friends_with_a_cause_named_are_still_engagement():
 )
 def test_more_ways_of_saying_the_dsl_knows_or_not(text, expected):
     assert mentioned_facts(text).get("dsl_consulted") == expected
+
+
+# -- 8. "not sure" is not a worry named; views held alone; unclear ideology; hedges ----
+
+
+def test_not_sure_about_other_worries_is_not_a_safeguarding_outcome():
+    # "I don't know" to "anything else worrying you?" names no harm: the outcome must not
+    # say "There are other safeguarding worries" (the over-use of `safeguarding`).
+    result, _, _ = outcome_of(
+        "A colleague asked whether a year 8 boy who drew a tank in his maths book is a "
+        "Prevent concern.",
+        {
+            "ideology": "No, he just likes drawing military vehicles, no cause at all",
+            "other_safeguarding": "I'm not sure",
+        },
+    )
+    assert result.outcome == "no_concern"
+    text = " ".join(result.reasons).lower()
+    assert "there are other safeguarding worries" not in text
+    assert "weren't sure about other safeguarding worries" in text
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "They're his own opinions, said every week; I'm not aware of any organisation.",
+        "Those views are hers alone: I don't know of a group, she seems to be on her own",
+    ],
+)
+def test_views_held_without_a_group_are_views_of_concern(reply):
+    assert answer_facts("ideology", reply).get("ideology") == "yes"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "She has no extremist views whatsoever, it's about her faith",
+        "No, he's not in any group and has no political views at all",
+    ],
+)
+def test_a_no_about_views_stays_a_no(reply):
+    assert answer_facts("ideology", reply).get("ideology") == "no"
+
+
+def test_interest_in_violence_without_a_clear_cause_is_not_a_no():
+    # Mixed, unclear or unstable ideology is a category Prevent deals with (Thurrock FAQs).
+    reply = "No real ideology, but he's obsessed with school massacres and the killers"
+    assert answer_facts("ideology", reply).get("ideology") in ("unsure", "yes")  # not a no
+
+
+def test_a_yes_that_takes_itself_back_is_not_terrorism():
+    reply = "He did talk about moving overseas one day, though nothing specific and no group"
+    assert answer_facts("terrorism", reply).get("terrorism") == "unsure"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "she has been funding the group al-Shabaab through an online collection",
+        "he admits he sent money last month to isis fighters abroad",
+        "he's been looking up how to extract ricin and says some people need to die",
+    ],
+)
+def test_funding_a_proscribed_group_or_preparing_a_poison_is_terrorism(text):
+    assert mentioned_facts(text).get("terrorism") == "yes"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he sends money home to his grandparents in Somalia",
+        "she is researching poisonous plants for her biology project",
+    ],
+)
+def test_money_to_family_or_a_school_project_on_poison_is_not_terrorism(text):
+    assert mentioned_facts(text).get("terrorism") is None

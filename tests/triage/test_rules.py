@@ -48,6 +48,17 @@ ROW_CASES = [
     ("child_refer", {**SEEN, "age": 14, "dsl_consulted": "yes", "family_aware": "yes"}, "refer"),
     ("dsl_not_yet_consulted", {**SEEN, "age": 14, "dsl_consulted": "no"}, "consult_dsl"),
     (
+        "unsure_signs_dsl_not_yet_consulted",
+        {
+            "engagement": "unsure",
+            "intent": "no",
+            "capability": "no",
+            "age": 14,
+            "dsl_consulted": "no",
+        },
+        "consult_dsl",
+    ),
+    (
         "indicators_unclear",
         {
             "engagement": "unsure",
@@ -89,6 +100,11 @@ ROW_CASES = [
         "no_indicators_other_harm",
         {"ideology": "unsure", **NONE_SEEN, "other_safeguarding": "yes"},
         "safeguarding",
+    ),
+    (
+        "nothing_of_concern_other_unsure",
+        {"ideology": "no", "other_safeguarding": "unsure"},
+        "no_concern",
     ),
     ("nothing_of_concern", {"ideology": "no", "other_safeguarding": "no"}, "no_concern"),
 ]
