@@ -13,6 +13,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from bot.config import get_config
+from bot.wording import phrase
+
+
+def bullets(items: Any) -> str:
+    """A list as every reply shows one: one bulleted line per item (interface wording)."""
+    return "\n".join(phrase("actions.common.bullet", item=item) for item in items)
 
 
 def user_area(tracker: Tracker) -> str:
@@ -131,7 +137,7 @@ class NeverRaise:
         super().__init_subclass__(**kwargs)
         run = cls.__dict__.get("run")
         if run is not None:
-            cls.run = _guarded(run)  # type: ignore[method-assign]
+            setattr(cls, "run", _guarded(run))  # noqa: B010 - replaces the method
 
 
 def _guarded(run: Callable[..., Awaitable[list[dict[str, Any]]]]) -> Callable[..., Any]:
@@ -180,7 +186,7 @@ def deliver_notices(dispatcher: Any, tracker: Tracker, reminders: bool = True) -
             dispatcher.utter_message(
                 response="utter_draft_purge_notice",
                 draft_ref=ref,
-                due=f"{due:%d/%m/%Y}" if due else "soon",
+                due=f"{due:%d/%m/%Y}" if due else phrase("actions.common.soon"),
                 days=get_config().draft_retention_days,
             )
             shown += 1

@@ -27,19 +27,13 @@ from typing import Any
 
 import pytest
 
+from bot.channels import telegram as telegram_channel
 from bot.channels.rendering import clean_text, escape_html, split_text, utf16_len
 from bot.channels.telegram import (
-    ALREADY_ENROLLED,
-    BUTTON_EXPIRED,
     DIGEST_PREFIX,
-    EDITED,
     MAX_CALLBACK_DATA,
     MAX_MESSAGE,
-    PRIVATE_ONLY,
-    REFUSAL,
     SECRET_HEADER,
-    TEXT_ONLY,
-    WELCOME,
     BadUpdate,
     ButtonPayloads,
     TelegramInput,
@@ -55,6 +49,7 @@ from bot.channels.telegram import (
     title_of_pressed,
 )
 from bot.enrolment import Enrolment
+from bot.wording import phrase
 from tests.conftest import ROOT
 from tests.helpers.servers import Assistant, free_port, running_assistant
 from tests.helpers.settings import reread_settings
@@ -72,6 +67,15 @@ bot.channels.telegram.TelegramInput:
   webhook_secret: ${TELEGRAM_WEBHOOK_SECRET}
   api_base_url: ${TELEGRAM_API_BASE_URL}
 """
+
+#: What the channel says: wording ids in the module, sentences in guidance/interface.yml.
+(ALREADY_ENROLLED, BUTTON_EXPIRED, EDITED, PRIVATE_ONLY, REFUSAL, TEXT_ONLY, WELCOME) = (
+    phrase(getattr(telegram_channel, name))
+    for name in (
+        "ALREADY_ENROLLED", "BUTTON_EXPIRED", "EDITED", "PRIVATE_ONLY", "REFUSAL", "TEXT_ONLY",
+        "WELCOME",
+    )
+)  # fmt: skip
 
 
 def new_user() -> int:

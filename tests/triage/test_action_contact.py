@@ -46,7 +46,12 @@ def test_the_area_given_after_an_outcome_updates_the_contact_without_a_new_triag
 
     from bot.actions.triage import ActionStartTriage
 
-    slots = {"last_answer": "outcome:consult_dsl", "triage_immediate_risk": "no", "area": None}
+    slots = {
+        "last_answer": "outcome",
+        "triage_outcome": "consult_dsl",
+        "triage_immediate_risk": "no",
+        "area": None,
+    }
     dispatcher = CollectingDispatcher()
     events = asyncio.run(
         ActionStartTriage().run(dispatcher, _latest("we're in Southend", slots), {})
