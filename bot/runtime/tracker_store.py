@@ -31,11 +31,17 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 import sqlalchemy.exc
+import sqlalchemy.orm
+import sqlalchemy.pool
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.metrics import count_outcome
-from bot.rasa_ext.tracker_store import ConversationKeyRow, EncryptedSQLTrackerStore
+from bot.rasa_ext.tracker_store import (
+    ConversationKeyRow,
+    EncryptedSQLTrackerStore,
+    _sqlite_secure_delete,
+)
 from bot.runtime.speedups import apply as apply_speedups
 
 if TYPE_CHECKING:
@@ -172,6 +178,31 @@ class ProductionTrackerStore(EncryptedSQLTrackerStore):
         size = os.environ.get("PREVENT_TRACKER_CACHE_SIZE", "").strip()
         self._tracker_cache = _TrackerCache(int(size) if size else 512)
         super().__init__(*args, **kwargs)
+        self._pool_sqlite()
+
+    def _pool_sqlite(self) -> None:
+        """Keep SQLite connections open between turns.
+
+        SQLAlchemy 1.4 gives a SQLite file no pool (`NullPool`): every session opened a
+        new connection, ran the WAL/secure-delete pragmas and closed it again, and
+        closing the last connection checkpoints the WAL. Under load (py-spy) that was a
+        fifth of the Rasa server's CPU. A small queue pool keeps a few open; SQLite
+        itself still allows one writer at a time, as before.
+        """
+        old = self.engine
+        if old.dialect.name != "sqlite" or old.url.database in (None, "", ":memory:"):
+            return
+        engine = sa.create_engine(
+            old.url,
+            poolclass=sa.pool.QueuePool,
+            pool_size=4,
+            max_overflow=8,
+            connect_args={"check_same_thread": False},
+        )
+        sa.event.listen(engine, "connect", _sqlite_secure_delete)
+        self.engine = engine
+        self.sessionmaker = sa.orm.sessionmaker(bind=engine)
+        old.dispose()
 
     def forget_cached_conversation(self, sender_id: str | None = None) -> None:
         """Drop what this process holds of one conversation (or all): call after redacting,
