@@ -18,6 +18,15 @@ under load; see the README's benchmark section).
   changes is only the key RulePolicy logs when no rule applies (made from fewer states).
   Only in the server: training and `rasa test` keep Rasa's own code.
 
+* `DialogueStateTracker.copy()`, which Rasa calls before running every action, replays
+  every event of the session into a new tracker. The copy is made directly instead
+  (`clone_tracker`: its own event list, slots and loop state; events shared, as the
+  replay shares them too).
+* The intent classifier (scikit-learn logistic regression) multiplies each message by
+  the transposed weight matrix, which SciPy copies into row order on every call (a
+  few MB). The weights are kept in column order once, so the transpose needs no copy;
+  the arithmetic, hence every probability, is the same.
+
 `apply()` is idempotent; it runs when the Rasa server loads the tracker store
 (bot/runtime/tracker_store.py).
 """
@@ -36,6 +45,8 @@ def apply() -> None:
     _fast_action_validation()
     _fast_event_types()
     _recent_rule_states()
+    _fast_tracker_copy()
+    _contiguous_intent_weights()
     _applied = True
 
 
@@ -140,3 +151,61 @@ def _recent_prior_trackers(tracker: Any, keep: int) -> Any:
             seen += 1
         prior.update(event)
     yield prior, False
+
+
+def clone_tracker(tracker: Any, sender_id: str | None = None) -> Any:
+    """A tracker in the same state as `tracker`, for a turn to change as it likes: its own
+    event list, slots, latest action and loop; the event objects are shared (Rasa never
+    changes an event once it is in a tracker: it deep-copies before editing one)."""
+    import copy
+    from collections import deque
+
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    clone = DialogueStateTracker.__new__(type(tracker))
+    clone.__dict__.update(tracker.__dict__)
+    if sender_id is not None:
+        clone.sender_id = sender_id
+    clone.events = deque(tracker.events, tracker.events.maxlen)
+    clone.slots = type(tracker.slots)()
+    for name, slot in tracker.slots.items():
+        copied = copy.copy(slot)  # as DialogueStateTracker.__init__ does
+        if isinstance(slot.value, (list, dict)):
+            copied.value = copy.deepcopy(slot.value)
+        clone.slots[name] = copied
+    if isinstance(tracker.latest_action, dict):
+        clone.latest_action = dict(tracker.latest_action)
+    clone.active_loop = copy.copy(tracker.active_loop)  # flat dataclass, changed in place
+    return clone
+
+
+def _fast_tracker_copy() -> None:
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    def copy(self: Any) -> Any:
+        return clone_tracker(self)
+
+    DialogueStateTracker.copy = copy
+
+
+def _contiguous_intent_weights() -> None:
+    from rasa.nlu.classifiers.logistic_regression_classifier import (
+        LogisticRegressionClassifier,
+    )
+
+    original = LogisticRegressionClassifier.process
+
+    def process(self: Any, messages: Any) -> Any:
+        column_ordered_weights(getattr(self, "clf", None))
+        return original(self, messages)
+
+    LogisticRegressionClassifier.process = process
+
+
+def column_ordered_weights(clf: Any) -> None:
+    """Keep a fitted linear model's weights in column order (same values)."""
+    import numpy as np
+
+    weights = getattr(clf, "coef_", None)
+    if isinstance(weights, np.ndarray) and not weights.flags.f_contiguous:
+        clf.coef_ = np.asfortranarray(weights)

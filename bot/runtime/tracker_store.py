@@ -19,13 +19,12 @@ about storage and keys. What it adds:
 from __future__ import annotations
 
 import asyncio
-import copy
 import itertools
 import logging
 import os
 import threading
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -49,6 +48,7 @@ from bot.rasa_ext.tracker_store import (
     _sqlite_secure_delete,
 )
 from bot.runtime.speedups import apply as apply_speedups
+from bot.runtime.speedups import clone_tracker
 
 if TYPE_CHECKING:
     from rasa.shared.core.events import Event
@@ -108,7 +108,7 @@ class _Cached:
 
     `tracker` is the latest session rebuilt from the *stored* events (after one-time
     secrets were dropped), never a tracker Rasa worked on: each turn gets a copy
-    (`_copy`), and new rows are applied to it, not replayed from the start.
+    (`clone_tracker`), and new rows are applied to it, not replayed from the start.
     """
 
     last_id: int  # the newest row of the conversation (all sessions)
@@ -149,28 +149,6 @@ class _TrackerCache:
                 self._entries.clear()
             else:
                 self._entries.pop(owner, None)
-
-
-def _copy(tracker: DialogueStateTracker, sender_id: str) -> DialogueStateTracker:
-    """A tracker in the same state, for one turn to change as it likes: its own event
-    list, slots and loop; the event objects themselves are shared (Rasa never changes an
-    event once it is in a tracker: it deep-copies before editing one)."""
-    clone = DialogueStateTracker.__new__(DialogueStateTracker)
-    clone.__dict__.update(tracker.__dict__)
-    clone.sender_id = sender_id
-    clone.events = deque(tracker.events, tracker.events.maxlen)
-    clone.slots = {name: _copy_slot(slot) for name, slot in tracker.slots.items()}
-    if isinstance(tracker.latest_action, dict):
-        clone.latest_action = dict(tracker.latest_action)
-    clone.active_loop = copy.deepcopy(tracker.active_loop)
-    return clone
-
-
-def _copy_slot(slot: Any) -> Any:
-    copied = copy.copy(slot)  # as DialogueStateTracker.__init__ does
-    if isinstance(slot.value, (list, dict)):
-        copied.value = copy.deepcopy(slot.value)
-    return copied
 
 
 class ProductionTrackerStore(EncryptedSQLTrackerStore):
@@ -262,7 +240,7 @@ class ProductionTrackerStore(EncryptedSQLTrackerStore):
                 if entry is None:
                     return None
                 self._tracker_cache.put(owner, entry)
-        return _copy(entry.tracker, sender_id)
+        return clone_tracker(entry.tracker, sender_id)
 
     def _totals(self, session: Session, owner: str) -> tuple[int, int, int]:
         """Rows of the conversation, the total length of their ciphertext, newest id."""
