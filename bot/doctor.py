@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import os
 import smtplib
 import socket
 import ssl
@@ -30,6 +29,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
+
+from bot.config import process_environment
 
 OK, WARNING, PROBLEM = "ok", "warning", "problem"
 _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
@@ -299,7 +300,7 @@ def check_public_url(env: Mapping[str, str]) -> list[Finding]:
 
 
 def run_checks(env: Mapping[str, str] | None = None) -> list[Finding]:
-    env = os.environ if env is None else env
+    env = process_environment() if env is None else env
     var_dir = Path(env.get("PREVENT_VAR_DIR", "") or Path(__file__).resolve().parents[1] / "var")
     return [
         *check_certificates(env),

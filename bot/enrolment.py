@@ -15,36 +15,14 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Column, DateTime, Integer, String
-
 from bot.concerns.staff import attach_invite, link_invite, unlink_staff  # school and role
-from bot.store.db import Base, session_scope, utcnow
+from bot.store.crypto import KeyRing
+from bot.store.db import session_scope, utcnow
+from bot.store.tables.enrolment import InviteRow, MemberRow
 
 #: Unambiguous characters (no 0/O, 1/I/L) so a code read aloud or retyped still works.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
-
-
-class InviteRow(Base):
-    __tablename__ = "invites"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    code_hash = Column(String(64), unique=True, nullable=False)
-    channel = Column(String(20), nullable=False)
-    label = Column(String(120), nullable=False, default="")  # e.g. school and role, no name
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-    expires_at = Column(DateTime, nullable=False)
-    used_at = Column(DateTime, nullable=True)
-
-
-class MemberRow(Base):
-    __tablename__ = "members"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    channel = Column(String(20), nullable=False)
-    member_hash = Column(String(64), nullable=False, index=True)
-    label = Column(String(120), nullable=False, default="")
-    enrolled_at = Column(DateTime, nullable=False, default=utcnow)
 
 
 @dataclass(frozen=True)
@@ -67,9 +45,12 @@ def looks_like_code(text: str) -> bool:
 class Enrolment:
     """Invite codes and enrolled members for every channel, in the bot's database."""
 
-    def __init__(self, url: str, pepper: bytes) -> None:
+    def __init__(self, url: str, pepper: bytes, keyring: KeyRing | None = None) -> None:
+        """`keyring` seals the staff route of a school invite (`bot.concerns.staff`); without
+        one, redeeming a code issued for a school is refused (`CryptoError`)."""
         self._url = url
         self._pepper = pepper
+        self._keyring = keyring
 
     def _hash(self, kind: str, value: str) -> str:
         return hmac.new(self._pepper, f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
@@ -129,7 +110,9 @@ class Enrolment:
                         label=invite.label,
                     )
                 )
-            link_invite(session, invite.code_hash, channel, sender_id, self._pepper)
+            link_invite(
+                session, invite.code_hash, channel, sender_id, self._pepper, self._keyring
+            )
             return True
 
     def is_enrolled(self, channel: str, sender_id: str) -> bool:
@@ -156,13 +139,6 @@ class Enrolment:
         )
 
 
-def get_enrolment() -> Enrolment:
-    from bot.config import get_config
-    from bot.store.crypto import get_pepper
-
-    return Enrolment(get_config().database_url, get_pepper())
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m bot.enrolment", description="Issue one-time invite codes for staff."
@@ -176,11 +152,11 @@ def main(argv: list[str] | None = None) -> None:
     invite.add_argument("--org", default="", help="school id (python -m bot.concerns.orgs list)")
     invite.add_argument("--role", default="teacher", choices=["teacher", "dsl"])
     args = parser.parse_args(argv)
-    enrolment = get_enrolment()
-    if args.org:
-        from bot.concerns.orgs import get_orgs
+    from bot.services import services  # the command line builds its dependencies
 
-        if get_orgs().get(args.org) is None:
+    enrolment = services().enrolment
+    if args.org:
+        if services().orgs.get(args.org) is None:
             parser.error(f"no organisation {args.org!r}: add it with python -m bot.concerns.orgs")
         args.label = args.label or f"{args.org} {args.role}"
     for _ in range(args.count):

@@ -38,6 +38,8 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
+from bot.config import get_config
+
 log = logging.getLogger(__name__)
 
 #: Channel names and outcomes are Rasa/channel identifiers; anything else is "other".
@@ -190,8 +192,5 @@ def beat(job: str) -> None:
 
 
 def health_port() -> int | None:
-    """`PREVENT_METRICS_PORT` (read in bot.config style: unset means no endpoint)."""
-    import os
-
-    value = os.environ.get("PREVENT_METRICS_PORT", "").strip()
-    return int(value) if value else None
+    """`PREVENT_METRICS_PORT` (`Config.metrics_port`): unset means no endpoint."""
+    return get_config().metrics_port

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import logging
-import os
 import signal
 import subprocess
 import sys
@@ -33,6 +32,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bot.config import process_environment
 
 log = logging.getLogger("bot.supervisor")
 
@@ -208,7 +209,7 @@ class Supervisor:
     ) -> None:
         self.running = [_Running(p) for p in programs]
         self.cwd = cwd
-        self.env = dict(os.environ if env is None else env)
+        self.env = dict(process_environment() if env is None else env)
         self.clock = clock
         self.stopping = False
 
@@ -308,7 +309,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     config = get_config()
     create_tables(config.database_url)
-    env = os.environ
+    env = process_environment()  # handed on to every program started
     root = Path(__file__).resolve().parents[1]
     if not args.shell:
         refused = rest_exposure(env, root)

@@ -35,14 +35,13 @@ def _metadata():  # type: ignore[no-untyped-def]
     if not getattr(config.cmd_opts, "autogenerate", False):
         return None
     if target == "app":
-        from bot.store.db import Base
-        from bot.store.schema import import_models
+        from bot.store.tables import Base  # every table the project owns
 
-        import_models()
         return Base.metadata
     from sqlalchemy import MetaData
 
-    from bot.rasa_ext.tracker_store import EncryptedSQLTrackerStore, KeyBase
+    from bot.rasa_ext.tracker_store import EncryptedSQLTrackerStore
+    from bot.store.tables import KeyBase
 
     merged = MetaData()
     for table in (*KeyBase.metadata.tables.values(), EncryptedSQLTrackerStore.SQLEvent.__table__):

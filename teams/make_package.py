@@ -4,9 +4,12 @@
     TEAMS_DEVELOPER_NAME="Example Trust" .venv/bin/python teams/make_package.py [OUT.zip]
 
 Fills the ``${{...}}`` placeholders of teams/manifest.json (the same syntax Teams Toolkit
-uses), and adds teams/color.png and teams/outline.png when they exist, else plain
+uses): ``${{TEAMS_APP_ID}}`` and the like from the environment, ``${{wording:<key>}}``
+from guidance/interface.yml (`bot.wording.phrase`: the app's names, description and command
+titles are interface wording, and the hotline number comes from guidance/contacts.yml), and
+adds teams/color.png and teams/outline.png when they exist, else plain
 generated ones (a white ring; replace them with your own, see teams/README.md). Writes
-var/teams-app.zip by default (git-ignored). Standard library only.
+var/teams-app.zip by default (git-ignored). Standard library and `bot.wording` only.
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from urllib.parse import urlsplit
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE.parent / "var" / "teams-app.zip"
 ACCENT = (0x1F, 0x6F, 0x78)
-PLACEHOLDER = re.compile(r"\$\{\{([A-Z_]+)\}\}")
+PLACEHOLDER = re.compile(r"\$\{\{([A-Z_]+|wording:[a-z_.]+)\}\}")
+WORDING = "wording:"
 Pixel = Callable[[int, int], tuple[int, int, int, int]]
 
 
@@ -82,9 +86,18 @@ def values_from(env: dict[str, str]) -> dict[str, str]:
     }
 
 
+def _value(name: str, values: dict[str, str]) -> str:
+    if name.startswith(WORDING):
+        sys.path.insert(0, str(HERE.parent))  # run as a script from anywhere
+        from bot.wording import phrase
+
+        return phrase(name[len(WORDING) :])
+    return values[name]
+
+
 def manifest(values: dict[str, str]) -> str:
     text = (HERE / "manifest.json").read_text(encoding="utf-8")
-    filled = PLACEHOLDER.sub(lambda m: json.dumps(values[m.group(1)])[1:-1], text)
+    filled = PLACEHOLDER.sub(lambda m: json.dumps(_value(m.group(1), values))[1:-1], text)
     json.loads(filled)  # still JSON
     return filled
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.enrolment import Enrolment, looks_like_code, main, normalise_code
+from tests.helpers.settings import reread_settings
 
 
 @pytest.fixture()
@@ -52,16 +53,8 @@ def test_ids_and_codes_are_not_stored_in_plain(enrolment, tmp_path):
 def test_the_cli_prints_codes(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("PREVENT_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     monkeypatch.setenv("PREVENT_OWNER_PEPPER", "cGVwcGVycGVwcGVycGVwcGVycGVwcGVycGVwcGVycGVwcGVyISE=")
-    from bot.config import get_config
-    from bot.store.crypto import get_pepper
-
-    get_config.cache_clear()
-    get_pepper.cache_clear()
-    try:
-        main(["invite", "--channel", "webchat", "--label", "Test school", "--count", "2"])
-    finally:
-        get_config.cache_clear()
-        get_pepper.cache_clear()
+    reread_settings(monkeypatch)
+    main(["invite", "--channel", "webchat", "--label", "Test school", "--count", "2"])
     lines = capsys.readouterr().out.strip().splitlines()
     assert len(lines) == 2 and all(looks_like_code(line.split()[0]) for line in lines)
 

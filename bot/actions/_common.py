@@ -13,6 +13,12 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from bot.config import get_config
+from bot.wording import phrase
+
+
+def bullets(items: Any) -> str:
+    """A list as every reply shows one: one bulleted line per item (interface wording)."""
+    return "\n".join(phrase("actions.common.bullet", item=item) for item in items)
 
 
 def user_area(tracker: Tracker) -> str:
@@ -33,10 +39,11 @@ def owner_id(tracker: Tracker) -> str:
 
 def remember_draft_conversation(tracker: Tracker, draft_id: str) -> None:
     """Note which conversation a draft is answered in, for the purge worker to redact."""
-    from bot.store.conversations import get_vault, link_draft
+    from bot.services import services
+    from bot.store.conversations import link_draft
 
     try:
-        vault = get_vault()
+        vault = services().vault
         link_draft(get_config().database_url, draft_id, vault.owner(tracker.sender_id))
     except Exception as exc:  # noqa: BLE001 - the draft itself is safe; logged, no user data
         _log.error("draft conversation not linked: %s", type(exc).__name__)
@@ -48,10 +55,11 @@ def forget_draft_words(tracker: Tracker, draft_id: str) -> None:
     Redacts every stored event of this conversation (`bot.store.conversations`); the
     events of the current turn are written afterwards and hold none of the answers.
     """
-    from bot.store.conversations import get_vault, unlink_draft
+    from bot.services import services
+    from bot.store.conversations import unlink_draft
 
     try:
-        vault = get_vault()
+        vault = services().vault
         vault.redact(vault.owner(tracker.sender_id))
         unlink_draft(get_config().database_url, draft_id)
     except Exception as exc:  # noqa: BLE001 - logged loudly by type, never with user data
@@ -129,7 +137,7 @@ class NeverRaise:
         super().__init_subclass__(**kwargs)
         run = cls.__dict__.get("run")
         if run is not None:
-            cls.run = _guarded(run)  # type: ignore[method-assign]
+            setattr(cls, "run", _guarded(run))  # noqa: B010 - replaces the method
 
 
 def _guarded(run: Callable[..., Awaitable[list[dict[str, Any]]]]) -> Callable[..., Any]:
@@ -163,13 +171,13 @@ def deliver_notices(dispatcher: Any, tracker: Tracker, reminders: bool = True) -
     Never from session start: a conversation must never depend on the action server to begin.
     """
     from bot.config import get_config
-    from bot.referral.drafts import PURGE_NOTICE, get_store
-    from bot.referral.updates import get_updates
+    from bot.referral.draft_store import PURGE_NOTICE
+    from bot.services import services
 
     shown = 0
     try:
-        notices = get_store().take_notices(owner_id(tracker)) if reminders else []
-        news = get_updates().take_for(owner_id(tracker))
+        notices = services().drafts.take_notices(owner_id(tracker)) if reminders else []
+        news = services().updates.take_for(owner_id(tracker))
     except Exception as exc:  # noqa: BLE001 - a reminder must never break an answer
         _log.warning("notices could not be read: %s", type(exc).__name__)
         return 0
@@ -178,7 +186,7 @@ def deliver_notices(dispatcher: Any, tracker: Tracker, reminders: bool = True) -
             dispatcher.utter_message(
                 response="utter_draft_purge_notice",
                 draft_ref=ref,
-                due=f"{due:%d/%m/%Y}" if due else "soon",
+                due=f"{due:%d/%m/%Y}" if due else phrase("actions.common.soon"),
                 days=get_config().draft_retention_days,
             )
             shown += 1

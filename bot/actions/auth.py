@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 import sys
 from typing import Any
 
 import pluggy
+
+from bot.config import bind_action_server_to_loopback
 
 HEADER = "X-Prevent-Action-Token"
 #: Answers without the secret: says only that the server is up (tests and supervisors).
@@ -32,7 +33,7 @@ hookimpl = pluggy.HookimplMarker("rasa_sdk")
 _log = logging.getLogger("bot.actions.auth")
 
 # Read by rasa_sdk.endpoint.run() after the actions package is imported.
-os.environ.setdefault("SANIC_HOST", "127.0.0.1")
+bind_action_server_to_loopback()
 
 
 def is_authorised(given: str | None, expected: str) -> bool:

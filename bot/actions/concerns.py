@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -23,18 +23,24 @@ from bot.actions._common import (
     latest_text,
     owner_id,
     remember_draft_conversation,
-    user_just_spoke,
 )
-from bot.concerns import DECISIONS, Concern, ConcernError, NotAllowed, NotFound, get_concerns
+from bot.actions.form_base import FormBase, Retry, Taken
+from bot.concerns import DECISIONS, Concern, ConcernError, NotAllowed, NotFound
 from bot.concerns.record import decision_label, to_csv, to_json, to_pdf
 from bot.concerns.staff import staff_owner
 from bot.concerns.store import MONITOR, REFER, alert_message, pseudonym
+from bot.delivery.submit import pickup_link
+from bot.services import services
 from bot.store.db import utcnow
+from bot.wording import phrase
 
 log = logging.getLogger(__name__)
 REF = re.compile(r"\bC-?([A-HJ-NP-Z2-9]{6})\b", re.IGNORECASE)
 FORM = "concern_form"
 TEXT_SLOTS = ["concern_words", "concern_when", "concern_where", "concern_text", "concern_review"]
+#: What the form is for: the task (raise, ask, answer, decide, delete), the concern's
+#: reference and the decision being recorded (typed slots in domain/concerns.yml).
+TASK_SLOTS = ["concern_task", "concern_task_ref", "concern_task_decision"]
 DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 EXPORT_MINUTES = 30
 
@@ -68,7 +74,7 @@ def parse_date(text: str) -> date | None:
 def deliver_concern_alerts(dispatcher: CollectingDispatcher, tracker: Tracker) -> int:
     """Alerts waiting for this member of staff (web chat, REST): a count, then each one."""
     try:
-        alerts = get_concerns().take_alerts(owner_id(tracker))
+        alerts = services().concerns.take_alerts(owner_id(tracker))
     except Exception as exc:  # noqa: BLE001 - an alert must never break an answer
         log.warning("concern alerts could not be read: %s", type(exc).__name__)
         return 0
@@ -123,13 +129,13 @@ class ActionConcernStart(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        concerns = get_concerns()
+        concerns = services().concerns
         remember_address(tracker)
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         me = concerns.whoami(owner_id(tracker))
         if me is None:
             return _refuse(dispatcher, NotAllowed("not staff"))
-        task = "raise"
+        task, ref, decision = "raise", None, None
         if intent != "log_concern":
             ref = concern_ref(tracker)
             if ref is None:
@@ -141,24 +147,36 @@ class ActionConcernStart(NeverRaise, Action):
             if intent == "concern_answer":
                 if concern.raised_by != me.staff_hash:
                     return _refuse(dispatcher, NotFound(ref))
-                task = f"answer:{ref}"
+                task = "answer"
             elif not me.is_dsl:
                 return _refuse(dispatcher, NotAllowed("only the school's DSL"))
             elif intent == "concern_ask":
-                task = f"ask:{ref}"
+                task = "ask"
             elif intent == "concern_delete":
-                task = f"delete:{ref}"
+                task = "delete"
             else:
                 decision = _entity(tracker, "concern_decision")
                 if decision not in DECISIONS:
                     return _decision_buttons(dispatcher, ref)
-                task = f"decide:{ref}:{decision}"
+                task = "decide"
         return [
             *[SlotSet(slot, None) for slot in TEXT_SLOTS],
             SlotSet("concern_task", task),
-            SlotSet("last_answer", f"concern_form:{task.split(':')[0]}"),
+            SlotSet("concern_task_ref", ref),
+            SlotSet("concern_task_decision", decision),
+            SlotSet("concern_retries", 0),
+            SlotSet("last_answer", f"concern_form:{task}"),
             FollowupAction(FORM),
         ]
+
+
+def _button(title: str, intent: str, ref: str) -> dict[str, str]:
+    """A button about one concern; its title is interface wording (actions.concerns.*),
+    which may name the concern ({ref})."""
+    return {
+        "title": phrase(f"actions.concerns.{title}", ref=ref),
+        "payload": intent_payload(intent, concern_ref=ref),
+    }
 
 
 def _decision_buttons(dispatcher: CollectingDispatcher, ref: str) -> list[EventType]:
@@ -176,59 +194,56 @@ def _decision_buttons(dispatcher: CollectingDispatcher, ref: str) -> list[EventT
     return [SlotSet("last_answer", "concern_decision_choices")]
 
 
-def _slots_for(task: str) -> list[str]:
-    kind, _, rest = task.partition(":")
-    if kind == "raise":
+def _slots_for(task: str | None, decision: str | None) -> list[str]:
+    """The questions of the concern form for its task (slot `concern_task`)."""
+    if task in (None, "raise"):
         return ["concern_words", "concern_when", "concern_where"]
-    if kind == "decide" and rest.endswith(f":{MONITOR}"):
+    if task == "decide" and decision == MONITOR:
         return ["concern_text", "concern_review"]
     return ["concern_text"]
 
 
-class ValidateConcernForm(NeverRaise, FormValidationAction):
-    """Takes the reply as the answer to what was asked; "stop" lets the stop rule run."""
+class ValidateConcernForm(FormBase[None]):
+    """Takes the reply as the answer to what was asked.
+
+    Retries and interruptions ("stop" lets the stop rule run) are the form base's
+    (`bot.actions.form_base`); which questions depends on the task (`concern_task`).
+    """
+
+    slot_prefix = "concern_"
+    retries_slot = "concern_retries"
+    max_retries = None  # a date after today, or any words: asked until it fits
 
     def name(self) -> str:
         return "validate_concern_form"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        events = await self.get_extraction_events(dispatcher, tracker, domain)
-        tracker.add_slots(events)
-        next_slot = await self.next_requested_slot(dispatcher, tracker, domain)
-        return events + ([next_slot] if next_slot else [])
+    def next_slot(self, tracker: Tracker, context: None) -> str | None:
+        todo = _slots_for(
+            tracker.get_slot("concern_task"), tracker.get_slot("concern_task_decision")
+        )
+        return next((slot for slot in todo if tracker.get_slot(slot) is None), None)
 
-    async def required_slots(
+    async def take(
         self,
-        domain_slots: list[str],
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
         domain: DomainDict,
-    ) -> list[str]:
-        return _slots_for(tracker.get_slot("concern_task") or "raise")
-
-    async def get_extraction_events(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        requested = tracker.get_slot("requested_slot")
-        if not requested or not requested.startswith("concern_"):
-            return []  # activation: the first question is asked next
-        if not user_just_spoke(tracker, FORM):
-            return []
-        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        if intent == "stop":
-            return []  # the form is rejected for this turn; the stop rule ends it
-        text = latest_text(tracker).strip()
+        context: None,
+        slot: str,
+        text: str,
+        *,
+        last_try: bool,
+    ) -> Taken | Retry:
+        text = text.strip()
         if not text or text.startswith("/"):
-            return [SlotSet(requested, None)]
-        if requested == "concern_review":
+            return Retry(counts=False)  # a button or nothing: the question again
+        if slot == "concern_review":
             when = parse_date(text)
             if when is None or when <= utcnow().date():
                 dispatcher.utter_message(response="utter_concern_bad_date")
-                return [SlotSet(requested, None)]
-            return [SlotSet(requested, when.isoformat())]
-        return [SlotSet(requested, text)]
+                return Retry()
+            return Taken([SlotSet(slot, when.isoformat())])
+        return Taken([SlotSet(slot, text)])
 
 
 class ActionAskConcernText(NeverRaise, Action):
@@ -240,8 +255,9 @@ class ActionAskConcernText(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        kind, _, rest = (tracker.get_slot("concern_task") or "").partition(":")
-        ref, _, decision = rest.partition(":")
+        kind = tracker.get_slot("concern_task") or ""
+        ref = tracker.get_slot("concern_task_ref") or ""
+        decision = tracker.get_slot("concern_task_decision") or ""
         if kind == "ask":
             dispatcher.utter_message(response="utter_ask_concern_question", concern_ref=ref)
         elif kind == "answer":
@@ -268,7 +284,7 @@ class ActionAskConcernText(NeverRaise, Action):
 
 def _previous_decision(owner: str, ref: str) -> str | None:
     try:
-        current = get_concerns().open(owner, ref).decision
+        current = services().concerns.open(owner, ref).decision
     except ConcernError:
         return None
     return current.data.get("decision") if current else None
@@ -283,12 +299,12 @@ class ActionConcernSubmit(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        concerns = get_concerns()
-        task = tracker.get_slot("concern_task") or "raise"
-        kind, _, rest = task.partition(":")
-        ref, _, decision = rest.partition(":")
+        concerns = services().concerns
+        kind = tracker.get_slot("concern_task") or "raise"
+        ref = tracker.get_slot("concern_task_ref") or ""
+        decision = tracker.get_slot("concern_task_decision") or ""
         text = tracker.get_slot("concern_text") or ""
-        clear = [SlotSet(slot, None) for slot in [*TEXT_SLOTS, "concern_task"]]
+        clear = [SlotSet(slot, None) for slot in [*TEXT_SLOTS, *TASK_SLOTS]]
         follow: list[EventType] = []
         try:
             if kind == "raise":
@@ -306,7 +322,11 @@ class ActionConcernSubmit(NeverRaise, Action):
                 review = tracker.get_slot("concern_review")
                 review_on = date.fromisoformat(review) if review else None
                 concern = concerns.decide(owner_id(tracker), ref, decision, text, review_on)
-                extra = f"Review on {review_on:%d/%m/%Y}; I'll remind you." if review_on else ""
+                extra = (
+                    phrase("actions.concerns.review_on", date=f"{review_on:%d/%m/%Y}")
+                    if review_on
+                    else ""
+                )
                 dispatcher.utter_message(
                     response="utter_concern_decided",
                     concern_ref=ref,
@@ -321,7 +341,7 @@ class ActionConcernSubmit(NeverRaise, Action):
 
     @staticmethod
     def _raise(dispatcher: CollectingDispatcher, tracker: Tracker) -> None:
-        concerns = get_concerns()
+        concerns = services().concerns
         concern, alerted = concerns.raise_concern(
             owner_id(tracker),
             tracker.get_slot("concern_words") or "",
@@ -348,7 +368,7 @@ def remember_address(tracker: Tracker) -> None:
         _link_teams_user(tracker.sender_id, metadata, address)
     if isinstance(address, dict) and address:
         try:
-            get_concerns().staff.refresh_address(
+            services().concerns.staff.refresh_address(
                 tracker.sender_id, tracker.get_latest_input_channel() or "", address
             )
         except Exception as exc:  # noqa: BLE001 - alerts then wait for the next message
@@ -362,7 +382,7 @@ def _link_teams_user(sender_id: str, metadata: dict[str, Any], address: Any) -> 
     config = get_config()
     if not config.teams_school_tenants:
         return
-    concerns = get_concerns()
+    concerns = services().concerns
     if concerns.whoami(staff_owner("teams", sender_id)) is not None:
         return
     tenant = str(((metadata.get("teams") or {}).get("tenant_id")) or "")
@@ -375,9 +395,8 @@ def _link_teams_user(sender_id: str, metadata: dict[str, Any], address: Any) -> 
 
 
 def _school_name(org_id: str) -> str:
-    from bot.concerns.orgs import get_orgs
 
-    org = get_orgs().get(org_id)
+    org = services().orgs.get(org_id)
     return org.name if org else org_id
 
 
@@ -385,10 +404,9 @@ def _start_referral(
     dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, concern: Concern
 ) -> list[EventType]:
     """A VTR draft for the DSL, filled in from the concern and its triage (existing flow)."""
-    from bot.concerns.orgs import get_orgs
-    from bot.referral import get_form, get_store, prefill_from_triage
+    from bot.referral import get_form, prefill_from_triage
 
-    store = get_store()
+    store = services().drafts
     draft = store.create(owner_id(tracker))
     remember_draft_conversation(tracker, draft.id)
     triage = concern.details.get("triage") or {}
@@ -403,17 +421,18 @@ def _start_referral(
     details = concern.details
     story = [details.get("words", "")]
     if details.get("when"):
-        story.append(f"When: {details['when']}")
+        story.append(phrase("actions.concerns.story_when", when=details["when"]))
     if details.get("where"):
-        story.append(f"Where: {details['where']}")
+        story.append(phrase("actions.concerns.story_where", where=details["where"]))
     for step in concern.steps:
         if step.kind in ("question", "answer"):
-            who = "DSL asked" if step.kind == "question" else "Staff member answered"
-            story.append(f"{who}: {step.data.get('text', '')}")
-    org = get_orgs().get(concern.org_id)
+            story.append(
+                phrase(f"actions.concerns.story_{step.kind}", text=step.data.get("text", ""))
+            )
+    org = services().orgs.get(concern.org_id)
     for field_id, value in (
         ("concern", "\n\n".join(s for s in story if s)),
-        ("dsl_discussed", f"Yes: concern {concern.ref} (school record)"),
+        ("dsl_discussed", phrase("actions.concerns.story_dsl_discussed", ref=concern.ref)),
         ("school", org.name if org else ""),
         ("referrer_organisation", org.name if org else ""),
         ("area", org.area if org else ""),
@@ -450,31 +469,33 @@ class ActionConcernList(NeverRaise, Action):
     ) -> list[EventType]:
         deliver_concern_alerts(dispatcher, tracker)
         remember_address(tracker)
-        concerns = get_concerns()
+        concerns = services().concerns
         only_new = "new" in latest_text(tracker).lower()
         try:
             found = concerns.list_for(owner_id(tracker), only_new=only_new)
         except ConcernError as exc:
             return _refuse(dispatcher, exc)
         if not found:
+            which = "new_concerns" if only_new else "all_concerns"
             dispatcher.utter_message(
-                response="utter_concern_none", which="new " if only_new else ""
+                response="utter_concern_none", which=phrase(f"actions.concerns.{which}")
             )
             return [SlotSet("last_answer", "concerns:0")]
         lines = "\n".join(
-            f"• {c.ref} ({c.status}, {c.created_at:%d/%m/%Y}): {c.snippet()}" for c in found
+            phrase(
+                "actions.concerns.list_line",
+                ref=c.ref,
+                status=c.status,
+                date=f"{c.created_at:%d/%m/%Y}",
+                snippet=c.snippet(),
+            )
+            for c in found
         )
         dispatcher.utter_message(
             response="utter_concern_list",
             count=len(found),
             lines=lines,
-            buttons=[
-                {
-                    "title": f"Open {c.ref}",
-                    "payload": intent_payload("concern_open", concern_ref=c.ref),
-                }
-                for c in found[:10]
-            ],
+            buttons=[_button("button_open", "concern_open", c.ref) for c in found[:10]],
         )
         return [SlotSet("last_answer", f"concerns:{len(found)}")]
 
@@ -488,7 +509,7 @@ class ActionConcernOpen(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        concerns = get_concerns()
+        concerns = services().concerns
         remember_address(tracker)
         ref = concern_ref(tracker)
         try:
@@ -502,32 +523,13 @@ class ActionConcernOpen(NeverRaise, Action):
         buttons = []
         if me is not None and me.is_dsl:
             buttons += [
-                {
-                    "title": "Ask a question",
-                    "payload": intent_payload("concern_ask", concern_ref=ref),
-                },
-                {
-                    "title": "Record a decision",
-                    "payload": intent_payload("concern_decide", concern_ref=ref),
-                },
-                {
-                    "title": "Delete (on request)",
-                    "payload": intent_payload("concern_delete", concern_ref=ref),
-                },
+                _button("button_ask", "concern_ask", ref),
+                _button("button_decide", "concern_decide", ref),
+                _button("button_delete", "concern_delete", ref),
             ]
         elif concern.raised_by == (me.staff_hash if me else None):
-            buttons.append(
-                {
-                    "title": "Answer the DSL",
-                    "payload": intent_payload("concern_answer", concern_ref=ref),
-                }
-            )
-        buttons.append(
-            {
-                "title": "Decision record",
-                "payload": intent_payload("concern_export", concern_ref=ref),
-            }
-        )
+            buttons.append(_button("button_answer", "concern_answer", ref))
+        buttons.append(_button("button_record", "concern_export", ref))
         dispatcher.utter_message(response="utter_concern_actions", concern_ref=ref, buttons=buttons)
         return [SlotSet("last_answer", f"concern_open:{concern.status}")]
 
@@ -538,21 +540,32 @@ def view_values(concern: Concern) -> dict[str, str]:
     steps_wording = wording()["steps"]
     triage = concern.details.get("triage") or {}
     advice = ""
-    if triage.get("headline"):
-        advice = f"\nThe assistant's advice: {triage['headline']} (Sources: "
-        advice += "; ".join(triage.get("citations", [])) + ")"
+    if triage.get("headline"):  # on a line of its own, after a blank line
+        advice = "\n" + phrase(
+            "actions.concerns.advice",
+            headline=triage["headline"],
+            sources="; ".join(triage.get("citations", [])),
+        )
     lines = []
     for step in concern.steps:
         detail = step.data.get("text") or ""
         if step.kind == "decision":
-            detail = (
-                f"{decision_label(step.data.get('decision', ''))}: {step.data.get('reasons', '')}"
+            detail = phrase(
+                "actions.concerns.decision_detail_review"
+                if step.data.get("review_on")
+                else "actions.concerns.decision_detail",
+                decision=decision_label(step.data.get("decision", "")),
+                reasons=step.data.get("reasons", ""),
+                date=step.data.get("review_on"),
             )
-            if step.data.get("review_on"):
-                detail += f" (review {step.data['review_on']})"
         lines.append(
-            f"• {step.at:%d/%m/%Y %H:%M} {steps_wording.get(step.kind, step.kind)}"
-            f" ({pseudonym(step.actor, step.actor_role)})" + (f": {detail}" if detail else "")
+            phrase(
+                "actions.concerns.step_line_detail" if detail else "actions.concerns.step_line",
+                at=f"{step.at:%d/%m/%Y %H:%M}",
+                kind=steps_wording.get(step.kind, step.kind),
+                who=pseudonym(step.actor, step.actor_role),
+                detail=detail,
+            )
         )
     raiser = next((s for s in concern.steps if s.kind == "raised"), None)
     return {
@@ -578,17 +591,16 @@ class ActionConcernExport(NeverRaise, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         from bot.config import get_config
-        from bot.delivery.pickup import get_pickups
 
         ref = concern_ref(tracker)
         try:
             if ref is None:
                 raise NotFound("no reference")
-            concern, org = get_concerns().record(owner_id(tracker), ref)
+            concern, org = services().concerns.record(owner_id(tracker), ref)
         except ConcernError as exc:
             return _refuse(dispatcher, exc)
-        pickups = get_pickups()
-        base = get_config().public_url
+        pickups = services().pickups
+        public_url = get_config().public_url
         links = []
         for suffix, render in (("pdf", to_pdf), ("json", to_json), ("csv", to_csv)):
             token, _ = pickups.put(
@@ -597,7 +609,13 @@ class ActionConcernExport(NeverRaise, Action):
                 render(concern, org),
                 lifetime=timedelta(minutes=EXPORT_MINUTES),
             )
-            links.append(f"{suffix.upper()}: {base}/webhooks/files/{token}")
+            links.append(
+                phrase(
+                    "actions.concerns.export_link",
+                    kind=suffix.upper(),
+                    link=pickup_link(public_url, token),
+                )
+            )
         dispatcher.utter_message(
             response="utter_concern_export",
             concern_ref=ref,

@@ -19,6 +19,7 @@ from bot.actions._common import (
 from bot.actions.triage import start_triage
 from bot.guidance import GuidanceAnswer, get_service
 from bot.triage import describes_concern
+from bot.wording import phrase
 
 
 def _topic_buttons(links: Any) -> list[dict[str, str]]:
@@ -89,9 +90,7 @@ class ActionTalkToPerson(NeverRaise, Action):
         dispatcher.utter_message(
             response="utter_talk_to_person",
             area_name=area.name,
-            area_contacts="\n".join(
-                f"• {c.name}, {c.role}" + (f": {c.email}" if c.email else "") for c in area.contacts
-            ),
+            area_contacts="\n".join(_contact_line(c) for c in area.contacts),
             police_phone=base.police.phone,
             police_inbox=base.police.inbox,
             json_message={"citations": [base.contacts_citation, base.police.citation]},
@@ -99,6 +98,19 @@ class ActionTalkToPerson(NeverRaise, Action):
         return [SlotSet("last_answer", "contacts")]
 
 
+def _contact_line(contact: Any) -> str:
+    if contact.email:
+        return phrase(
+            "actions.guidance.contact_line_email",
+            name=contact.name,
+            role=contact.role,
+            email=contact.email,
+        )
+    return phrase("actions.guidance.contact_line", name=contact.name, role=contact.role)
+
+
 def _area_contact_line(area: Any) -> str:
     first = next((c for c in area.contacts if c.email), None)
-    return f"{first.name} ({first.email})" if first else area.prevent_inbox
+    if first is None:
+        return str(area.prevent_inbox)
+    return phrase("actions.guidance.first_contact", name=first.name, email=first.email)

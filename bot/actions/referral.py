@@ -6,19 +6,14 @@ and `referral_forms/`; sentences live in `domain/referral.yml`.
 
 from __future__ import annotations
 
-import functools
 import logging
-import os
-import re
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
-from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.actions._common import (
     NeverRaise,
@@ -28,15 +23,20 @@ from bot.actions._common import (
     latest_text,
     owner_id,
     remember_draft_conversation,
-    user_just_spoke,
 )
+from bot.actions.form_base import FormBase, Refuse, Retry, Taken
 from bot.actions.triage import FACT_NAMES
 from bot.actions.triage import PREFIX as TRIAGE_PREFIX
 from bot.config import get_config
-from bot.delivery import InsecureAddress, heartbeat
 from bot.delivery.outbox import receipt
-from bot.delivery.pickup import get_pickups
-from bot.delivery.submit import InboxSettings, protect_for_pickup, seal_and_queue
+from bot.delivery.submit import (
+    STORAGE_ERRORS,
+    NotSent,
+    PasswordPickup,
+    SubmitSettings,
+    pickup_link,
+    submit,
+)
 from bot.guidance import get_service
 from bot.referral import (
     CONCERN_MORE,
@@ -46,57 +46,26 @@ from bot.referral import (
     field_shown,
     fields_to_ask,
     get_form,
-    get_store,
     link_button_title,
-    looks_like_question,
     missing_labels,
     prefill_from_triage,
     sent_status_words,
     summary,
     take_answer,
 )
-from bot.referral.updates import get_updates
-from bot.sealing import ProtectError, Sealer, SealError, SigningIdentity, local_identity
-from bot.store.crypto import CryptoError
+from bot.referral.interruptions import keeps_it
+from bot.services import services
+from bot.wording import phrase
 
 log = logging.getLogger(__name__)
 
 
-@functools.lru_cache(maxsize=2)
-def _sealer(
-    paths: tuple[Path, ...], signing: tuple[Path | None, Path | None], var_dir: Path
-) -> Sealer:
-    """The inbox certificates and the assistant's signing key, checked once per process (a
-    bad one raises SealError): every referral is signed, then sealed."""
-    cert, key = signing
-    if cert is not None and key is not None:
-        signer = SigningIdentity.load(cert, key)
-    else:
-        signer = local_identity(var_dir / "keys")
-    return Sealer.from_pem_files(list(paths), signer=signer)
-
-
 SLOT = "vtr_"
-#: Intents that may interrupt a question, and the words that must be there too (so a
-#: short answer like a surname is never mistaken for "stop").
-INTERRUPTIONS = {
-    "ask_guidance": None,  # None: only when the message is shaped like a question
-    "ask_why": None,
-    "bot_capabilities": None,
-    "stop": re.compile(
-        r"\b(stop|cancel|quit|exit|end (it|this)|never ?mind|forget (it|this)|pause)\b", re.I
-    ),
-    "request_human": re.compile(r"\b(person|human|someone|somebody|speak|talk|phone|call)\b", re.I),
-    "edit_field": re.compile(r"\b(change|edit|correct|fix|update|amend)\b", re.I),
-    "list_drafts": re.compile(r"\bdrafts?\b", re.I),
-    "delete_draft": re.compile(r"\b(delete|discard|remove|bin)\b", re.I),
-}
 #: Short free-text fields (a name, an address) that would store any sentence as typed: a
 #: message the safety net asked "is anyone in danger?" about is not taken as their answer.
 #: Structured fields (yes/no, dates, phones) still take what they can read from it ("No,
 #: although she mentioned pills"), and narratives (long_text) keep the worry in the story.
 WORRY_NOT_ANSWER = ("text", "postcode")
-STORAGE_ERRORS = (SQLAlchemyError, CryptoError, OSError)
 #: After this many answers that don't fit, the next one is kept as typed and the form moves on.
 MAX_RETRIES = 2
 
@@ -106,7 +75,7 @@ def _open_draft(tracker: Tracker) -> Draft | None:
     if not draft_id:
         return None
     try:
-        return get_store().get(owner_id(tracker), draft_id)
+        return services().drafts.get(owner_id(tracker), draft_id)
     except DraftNotFound:
         return None
 
@@ -116,78 +85,67 @@ def _next_slot(draft: Draft) -> str | None:
     return SLOT + todo[0] if todo else None
 
 
-def _is_interruption(tracker: Tracker, text: str) -> bool:
-    intent = (tracker.latest_message.get("intent") or {}).get("name")
-    if intent not in INTERRUPTIONS:
-        return False
-    if looks_like_question(text):
-        return True
-    words = INTERRUPTIONS[intent]
-    return words is not None and len(text) <= 80 and bool(words.search(text))
+class ValidateVtrForm(FormBase[Draft]):
+    """Takes each answer into the encrypted draft and names the next question.
 
+    Retries and interruptions are the form base's (`bot.actions.form_base`); here: which
+    draft, how one answer is taken, and what an emergency answer does.
+    """
 
-class ValidateVtrForm(NeverRaise, FormValidationAction):
-    """Takes each answer into the encrypted draft and names the next question."""
+    slot_prefix = SLOT
+    retries_slot = "vtr_retries"
+    max_retries = MAX_RETRIES
 
     def name(self) -> str:
         return "validate_vtr_form"
 
-    async def run(
+    async def load(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    ) -> Draft | Refuse:
         draft = _open_draft(tracker)
         if draft is None:
             dispatcher.utter_message(response="utter_no_draft")
-            return [
-                ActiveLoop(None),
-                SlotSet("requested_slot", None),
-                SlotSet("last_answer", "no_draft"),
-            ]
-        requested = tracker.get_slot("requested_slot") or ""
-        events: list[EventType] = []
-        if requested.startswith(SLOT) and user_just_spoke(tracker, self.form_name()):
-            text = latest_text(tracker)
-            if _is_interruption(tracker, text):
-                return []  # the form pauses for this turn; a rule answers, then it asks again
-            field_id = requested[len(SLOT) :]
-            if (
-                danger_checked_this_turn(tracker)
-                and get_form().field(field_id).type in WORRY_NOT_ANSWER
-            ):  # a worry, not an answer: the danger question came first; ask ours again
-                # (a slot other than requested_slot must be set, or Rasa rejects the form)
-                retries = tracker.get_slot("vtr_retries") or 0
-                return [SlotSet("vtr_retries", retries), SlotSet("requested_slot", requested)]
-            answered = self._take(dispatcher, tracker, draft, requested[len(SLOT) :], text)
-            if answered is None:  # told what was wrong: ask the same question again
-                retries = (tracker.get_slot("vtr_retries") or 0) + 1
-                return [SlotSet("vtr_retries", retries), SlotSet("requested_slot", requested)]
-            events += answered
-            if any(isinstance(e, dict) and e.get("name") == "paused_form" for e in events):
-                return events
-        return events + [SlotSet("requested_slot", _next_slot(draft))]
+            return Refuse(
+                [
+                    ActiveLoop(None),
+                    SlotSet("requested_slot", None),
+                    SlotSet("last_answer", "no_draft"),
+                ]
+            )
+        return draft
 
-    def _take(
+    def next_slot(self, tracker: Tracker, context: Draft) -> str | None:
+        return _next_slot(context)
+
+    async def take(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        draft: Draft,
-        field_id: str,
+        domain: DomainDict,
+        context: Draft,
+        slot: str,
         text: str,
-    ) -> list[EventType] | None:
-        """Events for an accepted answer, or None after telling the user what was wrong."""
-        last_try = int(tracker.get_slot("vtr_retries") or 0) >= MAX_RETRIES
+        *,
+        last_try: bool,
+    ) -> Taken | Retry:
+        """The answer into the draft, or Retry after telling the user what was wrong."""
+        draft, field_id = context, slot[len(SLOT) :]
+        if danger_checked_this_turn(tracker) and get_form().field(field_id).type in (
+            WORRY_NOT_ANSWER
+        ):  # a worry, not an answer: the danger question came first; ask ours again
+            return Retry(counts=False)
         was_editing = draft.editing == field_id
         result = take_answer(get_form(), draft, field_id, text, last_try=last_try)
         if not result.accepted:
             dispatcher.utter_message(response="utter_field_problem", problem=result.problem)
-            return None
+            return Retry()
         try:
-            get_store().save(owner_id(tracker), draft)
+            services().drafts.save(owner_id(tracker), draft)
         except STORAGE_ERRORS:
             log.exception("draft save failed (draft %s)", draft.short_id)
             dispatcher.utter_message(response="utter_storage_failed")
-            return None
-        events: list[EventType] = [SlotSet(SLOT + field_id, "set"), SlotSet("vtr_retries", 0)]
+            return Retry()
+        events: list[EventType] = [SlotSet(SLOT + field_id, "set")]
         if was_editing:  # the summary then answers with this field only
             events.append(SlotSet("vtr_edited", field_id))
         if field_id == "date_of_birth":
@@ -196,10 +154,12 @@ class ValidateVtrForm(NeverRaise, FormValidationAction):
             events.append(SlotSet("area", draft.values.get("area")))
         if result.emergency:  # SET 2.5: imminent risk, call 999 now; the draft is kept
             dispatcher.utter_message(
-                response="utter_emergency", risk_reason="you said someone is in immediate danger"
+                response="utter_emergency",
+                risk_reason=phrase("actions.referral.emergency_reason"),
             )
             events += [SlotSet("paused_form", self.form_name()), ActiveLoop(None)]
-        return events
+            return Taken(events, ask_next=False)
+        return Taken(events)
 
 
 class ActionStartReferral(NeverRaise, Action):
@@ -212,7 +172,7 @@ class ActionStartReferral(NeverRaise, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         deliver_notices(dispatcher, tracker)
-        store = get_store()
+        store = services().drafts
         try:
             others = [d for d in store.list(owner_id(tracker)) if d.status in ("draft", "ready")]
             draft = store.create(owner_id(tracker))
@@ -251,7 +211,8 @@ class ActionStartReferral(NeverRaise, Action):
 
 
 def _last_outcome(tracker: Tracker) -> dict[str, Any] | None:
-    answer = tracker.get_slot("last_answer") or ""
+    """The triage outcome of this conversation with its citations (the payload the outcome
+    message carried), else the outcome id alone (slot `triage_outcome`)."""
     for event in reversed(tracker.events):
         if event.get("event") == "bot" and isinstance(
             (event.get("data") or {}).get("custom"), dict
@@ -259,7 +220,8 @@ def _last_outcome(tracker: Tracker) -> dict[str, Any] | None:
             custom = event["data"]["custom"]
             if "outcome" in custom:
                 return custom
-    return {"outcome": answer.split(":", 1)[1]} if answer.startswith("outcome:") else None
+    outcome = tracker.get_slot("triage_outcome")
+    return {"outcome": outcome} if outcome else None
 
 
 class ActionVtrSummary(NeverRaise, Action):
@@ -290,7 +252,14 @@ class ActionVtrSummary(NeverRaise, Action):
             )
             return [SlotSet("vtr_edited", None), SlotSet("last_answer", f"edited:{edited}")]
         text = "\n\n".join(
-            f"{title}\n" + "\n".join(f"• {label}: {value}" for label, value in rows)
+            phrase(
+                "actions.referral.summary_section",
+                title=title,
+                rows="\n".join(
+                    phrase("actions.referral.summary_row", label=label, value=value)
+                    for label, value in rows
+                ),
+            )
             for title, rows in summary(form, draft)
         )
         missing_text = (
@@ -334,66 +303,58 @@ class ActionConfirmDraft(NeverRaise, Action):
             return [SlotSet("last_answer", "draft_incomplete")]
         draft.status = "ready"
         try:
-            get_store().save(owner_id(tracker), draft)
+            services().drafts.save(owner_id(tracker), draft)
         except STORAGE_ERRORS:
             log.exception("could not mark draft %s ready", draft.short_id)
             dispatcher.utter_message(response="utter_storage_failed")
             return [SlotSet("last_answer", "storage_failed")]
-        config = get_config()
-        if not config.inbox_certificates:
-            return _password_route(dispatcher, tracker, draft)
-        try:
-            receipt = seal_and_queue(
-                get_form(),
-                draft,
-                _sealer(
-                    config.inbox_certificates,
-                    (config.signing_cert, config.signing_key),
-                    config.var_dir,
-                ),
-                InboxSettings(
-                    config.inbox_address, config.inbox_sender, config.secure_domains_extra
-                ),
-                config.database_url,
+        result = submit(
+            get_form(), draft, SubmitSettings.from_config(get_config()), services().pickups
+        )
+        if isinstance(result, NotSent):
+            problem = (
+                result.detail
+                if result.stage == "seal"
+                else phrase("actions.referral.protect_failed")
             )
-        except (SealError, InsecureAddress) as exc:
-            log.error("draft %s not sealed: %s", draft.short_id, type(exc).__name__)
             dispatcher.utter_message(
-                response="utter_referral_not_sent", draft_ref=draft.short_id, problem=str(exc)
+                response="utter_referral_not_sent",
+                draft_ref=draft.short_id,
+                problem=problem,
+                police_phone=get_service().base.police.phone,
             )
             return [SlotSet("last_answer", "not_sent")]
-        _after_sealing(tracker, draft, receipt.reference)
+        if isinstance(result, PasswordPickup):
+            _after_sealing(tracker, draft, result.route.reference)
+            return _say_password_route(dispatcher, result)
+        _after_sealing(tracker, draft, result.receipt.reference)
         # "On its way" only while a delivery worker is alive to send it (its heartbeat).
-        worker_alive = _delivery_worker_alive(config.database_url)
         dispatcher.utter_message(
-            response="utter_referral_queued" if worker_alive else "utter_referral_queued_no_worker",
-            reference=receipt.reference,
-            inbox=", ".join(receipt.recipients),
-            when=f"{datetime.now(timezone.utc):%d/%m/%Y %H:%M} UTC",
+            response="utter_referral_queued"
+            if result.worker_alive
+            else "utter_referral_queued_no_worker",
+            reference=result.receipt.reference,
+            inbox=", ".join(result.receipt.recipients),
+            when=_when(datetime.now(timezone.utc)),
             police_phone=get_service().base.police.phone,
         )
         return [SlotSet("last_answer", "sealed"), SlotSet("draft_id", None)]
 
 
-def _delivery_worker_alive(database_url: str) -> bool:
-    """Whether a delivery worker beat recently (see bot.delivery.heartbeat)."""
-    every = float(os.environ.get("PREVENT_DELIVERY_EVERY_SECONDS", "10") or 10)
-    try:
-        return heartbeat.is_alive(database_url, heartbeat.max_age_for(every))
-    except STORAGE_ERRORS as exc:
-        log.error("delivery worker heartbeat unreadable: %s", type(exc).__name__)
-        return False
+def _when(moment: datetime) -> str:
+    """A time as every reply shows one (UTC, day first)."""
+    return phrase("actions.referral.when", time=moment.strftime("%d/%m/%Y %H:%M"))
 
 
 def _after_sealing(tracker: Tracker, draft: Draft, reference: str) -> None:
     """Destroy the readable draft; remember who to tell when there is news of it."""
     area = draft.values.get("area", "") or ""
-    get_store().mark_sealed(owner_id(tracker), draft.id, reference, area)
+    services().drafts.mark_sealed(owner_id(tracker), draft.id, reference, area)
     forget_draft_words(tracker, draft.id)
     try:
         metadata = (tracker.latest_message or {}).get("metadata") or {}
         address = metadata.get("push_address")
-        get_updates().register(
+        services().updates.register(
             reference,
             tracker.sender_id,
             tracker.get_latest_input_channel() or "",
@@ -405,40 +366,27 @@ def _after_sealing(tracker: Tracker, draft: Draft, reference: str) -> None:
         log.error("no route kept for %s: %s", reference, type(exc).__name__)
 
 
-def _password_route(
-    dispatcher: CollectingDispatcher, tracker: Tracker, draft: Draft
+def _say_password_route(
+    dispatcher: CollectingDispatcher, result: PasswordPickup
 ) -> list[EventType]:
     """SET 2.5 without an inbox certificate: a password-protected PDF and the phone call.
 
     The password is shown once, in a message the tracker store keeps without it
     (`one_time_secret`), and is stored nowhere else.
     """
-    config = get_config()
-    try:
-        route = protect_for_pickup(get_form(), draft, get_pickups())
-    except (ProtectError, *STORAGE_ERRORS) as exc:
-        log.error("draft %s not protected: %s", draft.short_id, type(exc).__name__)
-        dispatcher.utter_message(
-            response="utter_referral_not_sent",
-            draft_ref=draft.short_id,
-            problem="the protected PDF could not be made just now.",
-        )
-        return [SlotSet("last_answer", "not_sent")]
-    _after_sealing(tracker, draft, route.reference)
-    police = get_service().base.police
-    link = f"{config.public_url}/webhooks/files/{route.token}"
+    route = result.route
     dispatcher.utter_message(
         response="utter_referral_password_route",
         reference=route.reference,
-        link=link,
-        expires=f"{route.expires_at:%d/%m/%Y %H:%M} UTC",
-        inbox=config.inbox_address,
-        police_phone=police.phone,
+        link=result.link,
+        expires=_when(route.expires_at),
+        inbox=get_config().inbox_address,
+        police_phone=get_service().base.police.phone,
         password=route.password,  # exactly what the PDF reader wants: no spaces
         json_message={
             "one_time_secret": True,
             "reference": route.reference,
-            "link": {"url": link, "title": link_button_title()},
+            "link": {"url": result.link, "title": link_button_title()},
         },
     )
     return [SlotSet("last_answer", "password_route"), SlotSet("draft_id", None)]
@@ -465,13 +413,13 @@ class ActionEditField(NeverRaise, Action):
             return [SlotSet("last_answer", "which_field"), SlotSet("draft_id", draft.id)]
         draft.editing = spec.id
         draft.status = "draft"
-        get_store().save(owner_id(tracker), draft)
+        services().drafts.save(owner_id(tracker), draft)
         return [
             SlotSet("draft_id", draft.id),
             SlotSet(SLOT + spec.id, None),
             SlotSet("vtr_edited", None),
             SlotSet("paused_form", None),
-            SlotSet("last_answer", f"editing:{spec.id}"),
+            SlotSet("last_answer", "editing"),
             FollowupAction("vtr_form"),
         ]
 
@@ -490,7 +438,7 @@ class ActionAddMore(NeverRaise, Action):
             return [SlotSet("last_answer", "no_draft")]
         draft.concern_done = False
         draft.status = "draft"
-        get_store().save(owner_id(tracker), draft)
+        services().drafts.save(owner_id(tracker), draft)
         return [
             SlotSet("draft_id", draft.id),
             SlotSet(SLOT + CONCERN_MORE, None),
@@ -500,7 +448,7 @@ class ActionAddMore(NeverRaise, Action):
 
 
 def _latest(tracker: Tracker) -> Draft | None:
-    return get_store().latest_open(owner_id(tracker))
+    return services().drafts.latest_open(owner_id(tracker))
 
 
 def _draft_or_say(
@@ -523,7 +471,7 @@ class ActionListDrafts(NeverRaise, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
         deliver_notices(dispatcher, tracker)
-        everything = get_store().list(owner_id(tracker))
+        everything = services().drafts.list(owner_id(tracker))
         drafts = [d for d in everything if not d.sealed]
         sent = [d for d in everything if d.sealed]
         if not everything:
@@ -531,15 +479,29 @@ class ActionListDrafts(NeverRaise, Action):
             return [SlotSet("last_answer", "no_drafts")]
         if drafts:
             lines = [
-                f"• {d.short_id} ({d.status}, updated {d.updated_at:%d/%m/%Y %H:%M})"
-                + (f": {d.label}" if d.label else "")
+                phrase(
+                    "actions.referral.draft_line_label"
+                    if d.label
+                    else "actions.referral.draft_line",
+                    ref=d.short_id,
+                    status=d.status,
+                    updated=f"{d.updated_at:%d/%m/%Y %H:%M}",
+                    label=d.label,
+                )
                 for d in drafts
             ]
             dispatcher.utter_message(response="utter_my_drafts", drafts="\n".join(lines))
         else:
             dispatcher.utter_message(response="utter_no_drafts")
         if sent:
-            lines = [f"• {d.reference or d.short_id}: {_sent_status(d)}" for d in sent]
+            lines = [
+                phrase(
+                    "actions.referral.sent_line",
+                    ref=d.reference or d.short_id,
+                    status=_sent_status(d),
+                )
+                for d in sent
+            ]
             dispatcher.utter_message(response="utter_my_sent_referrals", referrals="\n".join(lines))
         return [SlotSet("last_answer", "my_drafts")]
 
@@ -550,7 +512,7 @@ def _sent_status(item: DraftSummary) -> str:
     found = receipt(get_config().database_url, item.reference) if item.reference else None
     if found is None:
         return words["password_route"]
-    when = f"{found.sent_at:%d/%m/%Y %H:%M} UTC" if found.sent_at else ""
+    when = _when(found.sent_at) if found.sent_at else ""
     return words.get(found.status, found.status).format(when=when)
 
 
@@ -567,26 +529,22 @@ class ActionResendLink(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        config = get_config()
-        pickups = get_pickups()
-        for item in get_store().list(owner_id(tracker)):  # newest first
+        public_url = get_config().public_url
+        pickups = services().pickups
+        for item in services().drafts.list(owner_id(tracker)):  # newest first
             if not item.sealed or not item.reference:
                 continue
             issued = pickups.reissue(item.reference)
             if issued is None:
                 continue
             token, expires = issued
+            link = pickup_link(public_url, token)
             dispatcher.utter_message(
                 response="utter_referral_new_link",
                 reference=item.reference,
-                link=f"{config.public_url}/webhooks/files/{token}",
-                expires=f"{expires:%d/%m/%Y %H:%M} UTC",
-                json_message={
-                    "link": {
-                        "url": f"{config.public_url}/webhooks/files/{token}",
-                        "title": link_button_title(),
-                    }
-                },
+                link=link,
+                expires=_when(expires),
+                json_message={"link": {"url": link, "title": link_button_title()}},
             )
             return [SlotSet("last_answer", "new_link")]
         dispatcher.utter_message(
@@ -595,8 +553,6 @@ class ActionResendLink(NeverRaise, Action):
         return [SlotSet("last_answer", "no_link")]
 
 
-#: Words that turn "delete it" into "don't delete it" (the answer to "Delete draft X?").
-_KEEP_WORDS = re.compile(r"\b(no|not|don'?t|do not|keep|never ?mind|cancel)\b", re.I)
 #: Set while "Delete draft X?" waits for its answer after it paused the VTR form, so "no"
 #: takes the user back to the same question.
 RESUME_AFTER_DELETE = "delete_resumes_form"
@@ -632,7 +588,7 @@ class ActionAskDeleteDraft(NeverRaise, Action):
     ) -> list[EventType]:
         pending = tracker.get_slot("pending_delete")
         if pending and _asked_delete_last(tracker):
-            if _KEEP_WORDS.search(latest_text(tracker)):
+            if keeps_it(latest_text(tracker)):
                 return _keep(dispatcher, tracker)
             return _delete(dispatcher, tracker, pending)
         draft = _draft_or_say(dispatcher, tracker, "utter_no_drafts")
@@ -641,8 +597,9 @@ class ActionAskDeleteDraft(NeverRaise, Action):
         name = draft.display_name
         dispatcher.utter_message(
             response="utter_ask_delete",
-            draft_ref=draft.short_id,
-            draft_label=f" ({name})" if name else "",
+            draft_name=phrase("actions.referral.draft_named", ref=draft.short_id, name=name)
+            if name
+            else draft.short_id,
         )
         events: list[EventType] = [
             SlotSet("pending_delete", draft.id),
@@ -659,7 +616,7 @@ def _delete(
     """Delete the draft the question named; the paused form (if any) stays closed."""
     events: list[EventType] = [SlotSet(RESUME_AFTER_DELETE, None)]
     try:
-        get_store().delete(owner_id(tracker), draft_id or "")
+        services().drafts.delete(owner_id(tracker), draft_id or "")
     except DraftNotFound:
         dispatcher.utter_message(response="utter_no_drafts")
         return events + [SlotSet("pending_delete", None), SlotSet("last_answer", "no_drafts")]

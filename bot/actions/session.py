@@ -14,7 +14,7 @@ from rasa_sdk.events import (
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions._common import NeverRaise, deliver_notices, owner_id
-from bot.referral import get_store
+from bot.services import services
 
 
 class ActionResume(NeverRaise, Action):
@@ -30,7 +30,7 @@ class ActionResume(NeverRaise, Action):
         form = tracker.get_slot("paused_form")
         if form and form in (domain.get("forms") or {}):
             return [SlotSet("paused_form", None), ActiveLoop(None), FollowupAction(form)]
-        draft = get_store().latest_open(owner_id(tracker))
+        draft = services().drafts.latest_open(owner_id(tracker))
         if draft is not None:
             return [
                 SlotSet("draft_id", draft.id),

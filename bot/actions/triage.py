@@ -10,10 +10,18 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions._common import NeverRaise, deliver_notices, intent_payload, latest_text, user_area
+from bot.actions._common import (
+    NeverRaise,
+    bullets,
+    deliver_notices,
+    intent_payload,
+    latest_text,
+    user_area,
+)
 from bot.config import get_config
 from bot.guidance import get_service
 from bot.referral import get_form
+from bot.referral.interruptions import interrupts
 from bot.triage import (
     AreaContact,
     TriageFacts,
@@ -22,15 +30,13 @@ from bot.triage import (
 )
 from bot.triage.conversation import MAX_RETRIES, area_only, opening_facts, read_reply
 from bot.triage.outcome import Why, area_contact
+from bot.wording import phrase
 
 PREFIX = "triage_"
 FACT_NAMES = [f.name for f in fields(TriageFacts)]
 TRIAGE_SLOTS = [PREFIX + name for name in FACT_NAMES]
-#: Intents that, when the reply is not an answer, interrupt the form for a rule to handle.
-INTERRUPTIONS = {"ask_guidance", "ask_why", "stop", "request_human", "bot_capabilities"}
-#: A statement in the person's own words is an answer even if NLU heard a guidance question
-#: in it ("He's been talking about the caliphate a lot"); requests such as "stop" still win.
-OWN_WORDS_BEAT = {"ask_guidance"}
+#: `last_answer` right after an outcome; the outcome itself is in the slot `triage_outcome`.
+OUTCOME_GIVEN = "outcome"
 
 
 def facts_from_tracker(tracker: Tracker) -> TriageFacts:
@@ -104,7 +110,7 @@ class ValidateTriageForm(NeverRaise, FormValidationAction):
         found = dict(reading.values)
         if reading.how != "answer":
             own_words = reading.how == "own_words"
-            if intent in INTERRUPTIONS and not (own_words and intent in OWN_WORDS_BEAT):
+            if interrupts("triage_form", intent, text, own_words):  # bot.referral.interruptions
                 return []  # a question or a request: the form pauses for a rule to answer it
             if intent == "resume":  # "continue" while the form is open: ask again
                 return [SlotSet("triage_retries", 0)]
@@ -148,7 +154,7 @@ def area_update(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Even
     """ "We're in Southend" right after an outcome: note the area and give its contact (SET
     Annex B), keeping the facts, instead of asking every question again (QA B6). The form
     the rule would run next is skipped (FollowupAction): nothing is left to ask."""
-    if not str(tracker.get_slot("last_answer") or "").startswith("outcome:"):
+    if tracker.get_slot("last_answer") != OUTCOME_GIVEN:
         return None
     area = area_only(latest_text(tracker))
     if area is None:
@@ -163,6 +169,7 @@ def start_triage(dispatcher: CollectingDispatcher) -> list[EventType]:
     """Say how triage works and forget the facts of any earlier triage."""
     dispatcher.utter_message(response="utter_triage_intro")
     return [SlotSet(slot, None) for slot in TRIAGE_SLOTS] + [
+        SlotSet("triage_outcome", None),
         SlotSet("triage_retries", 0),
         SlotSet("last_answer", "triage_started"),
     ]
@@ -184,22 +191,23 @@ class ActionTriageOutcome(NeverRaise, Action):
         base = get_service().base
         buttons = []
         if outcome.outcome in ("refer", "consult_dsl"):
-            buttons.append(
-                {"title": "Start a VTR referral draft", "payload": intent_payload("start_referral")}
-            )
-        buttons.append({"title": "Tell my DSL", "payload": intent_payload("log_concern")})
-        buttons.append({"title": "Talk to a person", "payload": intent_payload("request_human")})
+            buttons.append(_button("button_start_referral", "start_referral"))
+        buttons.append(_button("button_tell_dsl", "log_concern"))
+        buttons.append(_button("button_talk_to_person", "request_human"))
         dispatcher.utter_message(
             response="utter_triage_outcome",
             triage_headline=outcome.headline,
-            triage_reasons="\n".join(f"• {r}" for r in outcome.reasons),
-            triage_steps="\n".join(f"• {s}" for s in outcome.steps),
+            triage_reasons=bullets(outcome.reasons),
+            triage_steps=bullets(outcome.steps),
             triage_notes="".join(f"\n\n{n}" for n in outcome.notes),
             triage_sources="; ".join(base.cite(outcome.citations)),
             buttons=buttons,
             json_message=outcome.payload(),
         )
-        return [SlotSet("last_answer", f"outcome:{outcome.outcome}")]
+        return [
+            SlotSet("triage_outcome", outcome.outcome),
+            SlotSet("last_answer", OUTCOME_GIVEN),
+        ]
 
 
 class ActionExplainQuestion(NeverRaise, Action):
@@ -222,13 +230,22 @@ class ActionExplainQuestion(NeverRaise, Action):
         dispatcher.utter_message(
             response="utter_explain_question",
             why_text=why.text,
-            # Triage reasons name their section inline (guidance/triage/why.yml); form help
-            # texts get their sources appended.
-            why_sources=""
-            if why.text.rstrip(".").endswith(")")
-            else f" ({'; '.join(base.cite(why.citations))})",
+            why_sources=_why_sources(why, base.cite(why.citations)),
         )
         return [SlotSet("last_answer", f"why:{requested}")]
+
+
+def _why_sources(why: Why, cited: list[str]) -> str:
+    """Triage reasons name their section inline (guidance/triage/why.yml); form help texts
+    get their sources appended, after a space."""
+    if why.text.rstrip(".").endswith(")"):
+        return ""
+    return " " + phrase("actions.triage.why_sources", sources="; ".join(cited))
+
+
+def _button(title: str, intent: str) -> dict[str, str]:
+    """A button whose title is interface wording (actions.triage.<title>)."""
+    return {"title": phrase(f"actions.triage.{title}"), "payload": intent_payload(intent)}
 
 
 def _form_field_why(field_id: str) -> Why | None:

@@ -6,18 +6,18 @@ separate bubbles. The emergency and police replies stay unmistakable: their word
 as an ordinary message (the text is what a notification and a screen reader announce) and a
 red "Call 999 now" card follows. Buttons carry the Rasa payload back as the user's text.
 
-Pure functions of their arguments: no Rasa, no I/O, so the shapes are easy to test.
+Pure functions of their arguments and of the interface wording (`bot.wording`: every word
+a card shows comes from guidance/interface.yml); no Rasa, no network, so the shapes are easy
+to test.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
-import yaml
+from bot.wording import phrase
 
 ADAPTIVE_CARD = "application/vnd.microsoft.card.adaptive"
 HERO_CARD = "application/vnd.microsoft.card.hero"
@@ -36,20 +36,21 @@ OUTCOME_STYLES = {
     "no_concern": "good",
     "no_referral": "good",
 }
-CONTACTS = Path(__file__).resolve().parents[2] / "guidance" / "contacts.yml"
 
 
-@functools.lru_cache(maxsize=1)
 def emergency_headlines() -> dict[str, tuple[str, str]]:
-    """Card headlines; the hotline number comes from guidance/contacts.yml (one source)."""
-    hotline = str(yaml.safe_load(CONTACTS.read_text())["anti_terrorist_hotline"])
+    """Card headline and subline per outcome, from guidance/interface.yml (`common.
+    outcome_headline`, the same words as the web chat's banner; the hotline number comes
+    from guidance/contacts.yml)."""
     return {
-        "emergency": ("Call 999 now", "Someone could be seriously harmed very soon."),
-        "police": (
-            f"Anti-Terrorist Hotline: {hotline}",
-            "Call 999 if anyone is in immediate danger.",
-        ),
+        outcome: (
+            phrase(f"common.outcome_headline.{outcome}"),
+            phrase(f"common.outcome_subline.{outcome}"),
+        )
+        for outcome in sorted(EMERGENCY_OUTCOMES)
     }
+
+
 MAX_TITLE_CHARS = 80
 
 
@@ -177,14 +178,14 @@ def _banner(style: str, blocks: list[dict[str, Any]]) -> dict[str, Any]:
 def _reason_blocks(reasons: list[str]) -> list[dict[str, Any]]:
     if not reasons:
         return []
-    heading = text_block("Why", weight="Bolder", spacing="Medium")
+    heading = text_block(phrase("channels.teams.why"), weight="Bolder", spacing="Medium")
     return [heading, *(text_block(f"• {r}", spacing="Small") for r in reasons)]
 
 
 def _citation_blocks(citations: list[str]) -> list[dict[str, Any]]:
     if not citations:
         return []
-    line = "Policy references: " + " · ".join(citations)
+    line = phrase("channels.teams.policy_references", citations=" · ".join(citations))
     return [text_block(line, isSubtle=True, size="Small", spacing="Medium")]
 
 

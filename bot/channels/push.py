@@ -20,10 +20,11 @@ from typing import Protocol
 
 import yaml
 
-from bot.concerns import Concerns, get_concerns
+from bot.concerns import Concerns
 from bot.concerns.store import alert_message
 from bot.config import PROJECT_ROOT, get_config
-from bot.referral.updates import ReferrerUpdates, Route, get_updates, news_response
+from bot.referral.updates import ReferrerUpdates, Route, news_response
+from bot.services import services
 from bot.store.leader import Leadership
 
 log = logging.getLogger("bot.channels.push")
@@ -110,8 +111,8 @@ async def _loop(every: float) -> None:
     if not pushers:
         log.info("no channel that can push is configured: news waits for the next message")
         return
-    updates = get_updates()
-    concerns = get_concerns()
+    updates = services().updates
+    concerns = services().concerns
     leadership = Leadership(get_config().database_url, "push")  # one pusher of N replicas
     while True:
         try:

@@ -50,7 +50,9 @@ from bot.channels.teams_auth import (
     settings_from,
     verify_token,
 )
-from bot.enrolment import Enrolment, get_enrolment, looks_like_code
+from bot.enrolment import Enrolment, looks_like_code
+from bot.services import services
+from bot.wording import phrase
 
 log = logging.getLogger(__name__)
 
@@ -59,25 +61,10 @@ MAX_BODY_BYTES = 256 * 1024
 #: As the web chat: a long account of a concern fits; anything longer is cut.
 MAX_MESSAGE_CHARS = 20_000
 MENTION = re.compile(r"<at>.*?</at>", re.IGNORECASE | re.DOTALL)
-FAILURE_TEXT = (
-    "Sorry, something went wrong on my side. If anyone is in immediate danger, call 999 now."
-)
 #: Concerns about a pupil are not for a group chat or a team channel (the app manifest
 #: offers one-to-one chats only; this holds if it is installed elsewhere anyway).
 #: Staff only: a school's tenant holds its pupils too (see `TeamsInput._gate`).
-REFUSAL_TEXT = (
-    "Sorry, this assistant is only for school and college staff who have been invited. "
-    "If you should have access, ask your designated safeguarding lead for an invite code "
-    "and send it here. If someone is in immediate danger, call 999."
-)
-WELCOME_TEXT = (
-    'Thank you, you\'re enrolled. Ask me anything about Prevent, or say "Should I refer?" '
-    "to talk a concern through. If someone is in immediate danger, call 999."
-)
-PERSONAL_ONLY_TEXT = (
-    "I only work in one-to-one chats, so that what you tell me stays private: open a chat "
-    "with me directly. If anyone is in immediate danger, call 999 now."
-)
+#: Every sentence comes from guidance/interface.yml (`common.*`, `channels.teams.*`).
 
 
 # --------------------------------------------------------------------------- activities in
@@ -94,7 +81,8 @@ def parse_activity(body: bytes) -> dict[str, Any] | None:
 
 def sender_id(activity: Mapping[str, Any]) -> str:
     """The user's Entra object id when Teams gives it (stable across chats), else from.id."""
-    sender = activity.get("from") if isinstance(activity.get("from"), dict) else {}
+    found = activity.get("from")
+    sender: Mapping[str, Any] = found if isinstance(found, dict) else {}
     return str(sender.get("aadObjectId") or sender.get("id") or "")
 
 
@@ -245,7 +233,7 @@ class TeamsOutput(OutputChannel):
         Emergency: the words alone first (nothing may precede them), then the red card with
         any buttons. Triage outcome: one card with text, reasons and buttons together.
         """
-        custom = message.get("custom")
+        custom: Any = message.get("custom")
         if cards.is_emergency(custom):
             if message.get("text"):
                 await self.send_text_message(recipient_id, message["text"])
@@ -303,10 +291,10 @@ class TeamsInput(InputChannel):
     """The Teams messaging endpoint: checks each request, then hands the text to Rasa."""
 
     def __init__(
-        self, settings: TeamsSettings, enrolment: Callable[[], Enrolment] = get_enrolment
+        self, settings: TeamsSettings, enrolment: Callable[[], Enrolment] | None = None
     ) -> None:
         self.settings = settings
-        self._make_enrolment = enrolment
+        self._make_enrolment = enrolment or (lambda: services().enrolment)
         self._enrolment: Enrolment | None = None
         self.keys = SigningKeys(settings.metadata_urls)
         self.vouched = VouchedServiceUrls()
@@ -348,7 +336,8 @@ class TeamsInput(InputChannel):
         if not sender_id(activity) or not reference.conversation.get("id"):
             return 400, {"error": "activity lacks a sender or a conversation"}
         if reference.conversation.get("conversationType", "personal") != "personal":
-            await self.connector.post(reference, reference.reply(text=PERSONAL_ONLY_TEXT))
+            only_here = phrase("channels.teams.personal_only")
+            await self.connector.post(reference, reference.reply(text=only_here))
             return 200, {}
         refusal = await self._gate(activity)
         if refusal is not None:
@@ -377,9 +366,9 @@ class TeamsInput(InputChannel):
             enrolment.redeem, CHANNEL, sender, text
         ):
             log.info("teams: a new member enrolled with an invite code")
-            return WELCOME_TEXT
+            return phrase("common.enrolment.welcome")
         log.info("teams: refused a sender who is neither allow-listed nor enrolled")
-        return REFUSAL_TEXT
+        return phrase("common.enrolment.refusal")
 
     @staticmethod
     def _refused(exc: AuthError) -> tuple[int, dict[str, Any]]:
@@ -408,7 +397,7 @@ class TeamsInput(InputChannel):
             await on_new_message(message)
         except Exception as exc:  # noqa: BLE001 - the user must hear something
             log.error("teams: handling a message failed (%s)", type(exc).__name__)
-            await output.send_text_message(message.sender_id, FAILURE_TEXT)
+            await output.send_text_message(message.sender_id, phrase("common.failed"))
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         bp = Blueprint("teams_webhook", __name__)

@@ -36,7 +36,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import re
 import time
 from collections import OrderedDict
@@ -47,6 +46,8 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import jwt
+
+from bot.config import get_config
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +163,7 @@ def settings_from(
     and signing keys; it is also the allowed tenant unless TEAMS_ALLOWED_TENANTS says more.
     """
     values = values or {}
-    env = os.environ if env is None else env
+    env = get_config().channel_env if env is None else env
 
     def get(key: str) -> str:
         value = values.get(key)

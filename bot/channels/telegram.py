@@ -29,11 +29,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import hmac
 import json
 import logging
-import os
-import re
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -48,56 +45,43 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPrevie
 from telegram.error import Forbidden, InvalidToken, RetryAfter, TelegramError
 
 from bot.channels.rendering import clean_text, link_of, split_text, utf16_len
-from bot.enrolment import Enrolment, get_enrolment, looks_like_code
+from bot.channels.telegram_auth import SECRET_HEADER, SECRET_SHAPE, refusal
+from bot.channels.telegram_auth import secret_matches as secret_matches  # re-exported
+from bot.config import get_config
+from bot.enrolment import Enrolment, looks_like_code
+from bot.services import services
+from bot.wording import phrase
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "telegram"
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - a header name
 DEFAULT_API_BASE_URL = "https://api.telegram.org"
 MAX_MESSAGE = 4096  # Bot API: characters (UTF-16 code units) of a message's text
 MAX_CALLBACK_DATA = 64  # Bot API: bytes of an inline button's callback_data
 MAX_UPDATE_BYTES = 1_000_000  # real updates are a few kB; anything huge is not Telegram
-#: Telegram accepts 1-256 characters of these for setWebhook's secret_token.
-SECRET_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 DIGEST_PREFIX = "#b:"  # callback_data standing for a payload too long for Telegram
 
-REFUSAL = (
-    "Sorry, this assistant is only for school and college staff who have been invited. "
-    "If you should have access, ask your designated safeguarding lead for an invite code "
-    "and send it here. If someone is in immediate danger, call 999."
-)
-WELCOME = (
-    'Thank you, you\'re enrolled. Ask me anything about Prevent, or say "Should I refer?" '
-    "to talk a concern through. If someone is in immediate danger, call 999."
-)
-ALREADY_ENROLLED = "You're already enrolled, so you don't need a code. What would you like to ask?"
-TEXT_ONLY = (
-    "Sorry, I can only read typed text: I can't see photos, stickers, voice notes or files. "
-    "Please type your message."
-)
-EDITED = (
-    "I can't see changes to a message once it's sent. Please send what you meant as a new message."
-)
-PRIVATE_ONLY = (
-    "I only work in a private chat, so that nothing about a concern is shared in a group. "
-    "Please message me directly."
-)
-BUTTON_EXPIRED = "That button has expired. Please type your answer instead."
-FAILED = (
-    "Sorry, something went wrong on my side. Please try again in a minute. If someone is in "
-    "immediate danger, call 999."
-)
-NO_TEXT_WITH_BUTTONS = "Please choose:"
+#: The replies this channel makes itself, by wording id (guidance/interface.yml).
+REFUSAL = "common.enrolment.refusal"
+WELCOME = "common.enrolment.welcome"
+ALREADY_ENROLLED = "common.enrolment.already_enrolled"
+TEXT_ONLY = "channels.telegram.text_only"
+EDITED = "channels.telegram.edited"
+PRIVATE_ONLY = "channels.telegram.private_only"
+BUTTON_EXPIRED = "channels.telegram.button_expired"
+FAILED = "common.failed"
 
 #: Telegram's own commands, as this assistant's intents (anything else is passed as typed).
 COMMANDS = {"/start": "/greet", "/help": "/bot_capabilities"}
 
-# httpx logs every request URL at INFO, and the Bot API URL contains the bot token; ptb
-# logs the parameters of every call (message text) at DEBUG. Neither may reach the logs.
-logging.getLogger("httpx").setLevel(logging.WARNING)
-logging.getLogger("httpcore").setLevel(logging.WARNING)
-logging.getLogger("telegram").setLevel(logging.INFO)
+
+def keep_token_and_text_out_of_logs() -> None:
+    """httpx logs every request URL at INFO, and the Bot API URL contains the bot token; ptb
+    logs the parameters of every call (message text) at DEBUG. Neither may reach the logs.
+    Done when a bot is made (`TelegramSettings.make_bot`), not when this module is imported."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    logging.getLogger("telegram").setLevel(logging.INFO)
 
 
 # --- settings ----------------------------------------------------------------------------------
@@ -107,7 +91,7 @@ def _setting(credentials: Mapping[str, Any] | None, key: str, env: str) -> str:
     """From credentials.yml, else the environment; blank or an unexpanded `${...}` is unset."""
     value = str((credentials or {}).get(key) or "").strip()
     if not value or value.startswith("${"):
-        value = os.environ.get(env, "").strip()
+        value = get_config().channel_env.get(env, "").strip()
     return value
 
 
@@ -141,6 +125,7 @@ class TelegramSettings:
         return f"{self.api_base_url}/bot"
 
     def make_bot(self) -> Bot:
+        keep_token_and_text_out_of_logs()
         return Bot(token=self.token, base_url=self.bot_base_url)
 
 
@@ -148,13 +133,6 @@ def retry_seconds(exc: RetryAfter) -> float:
     """How long Telegram asked us to wait (ptb gives seconds or a timedelta)."""
     delay = exc.retry_after
     return float(delay.total_seconds() if isinstance(delay, timedelta) else delay)
-
-
-def secret_matches(expected: str, given: str | None) -> bool:
-    """Constant-time comparison, so the secret cannot be guessed a character at a time."""
-    if not expected or given is None:
-        return False
-    return hmac.compare_digest(expected.encode(), given.encode())
 
 
 # --- buttons -----------------------------------------------------------------------------------
@@ -345,7 +323,7 @@ class TelegramOutput(OutputChannel):
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         """The keyboard goes on the last piece, under the question it answers."""
-        pieces = telegram_pieces(text or "") or [NO_TEXT_WITH_BUTTONS]
+        pieces = telegram_pieces(text or "") or [phrase("channels.telegram.choose")]
         for piece in pieces[:-1]:
             await self._send(recipient_id, piece)
         await self._send(recipient_id, pieces[-1], inline_keyboard(buttons, self.payloads))
@@ -367,10 +345,12 @@ class TelegramOutput(OutputChannel):
             await self._send(recipient_id, title, InlineKeyboardMarkup([[button]]))
 
     async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        await self.send_text_message(recipient_id, f"Image: {image}")
+        await self.send_text_message(recipient_id, phrase("channels.telegram.image", url=image))
 
     async def send_attachment(self, recipient_id: str, attachment: str, **kwargs: Any) -> None:
-        await self.send_text_message(recipient_id, f"Attachment: {attachment}")
+        await self.send_text_message(
+            recipient_id, phrase("channels.telegram.attachment", attachment=attachment)
+        )
 
     async def _send(
         self, chat_id: str, text: str, markup: InlineKeyboardMarkup | None = None
@@ -419,10 +399,10 @@ class TelegramInput(InputChannel):
     def __init__(
         self,
         settings: TelegramSettings | None = None,
-        enrolment: Callable[[], Enrolment] = get_enrolment,
+        enrolment: Callable[[], Enrolment] | None = None,
     ) -> None:
         self.settings = settings or TelegramSettings.resolve()
-        self._make_enrolment = enrolment
+        self._make_enrolment = enrolment or (lambda: services().enrolment)
         self._enrolment: Enrolment | None = None
         self.payloads = ButtonPayloads()
         self._recent = RecentIds()
@@ -448,19 +428,10 @@ class TelegramInput(InputChannel):
 
         @telegram.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
-            if not self.settings.configured:
-                return response.json({"error": "telegram is not configured"}, status=503)
-            if not secret_matches(self.settings.webhook_secret, request.headers.get(SECRET_HEADER)):
-                return response.json({"error": "forbidden"}, status=403)
-            try:
-                update = parse_update(request.body or b"")
-            except BadUpdate as exc:
-                log.info("telegram: refused a body that is not an update (%s)", exc)
-                return response.json({"error": "not a Telegram update"}, status=400)
-            if self._recent.first_time(update.update_id):
-                await self.handle(update, on_new_message)
-            # 200 even when handling failed: Telegram would re-send the same update forever.
-            return response.json({"ok": True})
+            status, body = await self.handle(
+                request.headers.get(SECRET_HEADER), request.body or b"", on_new_message
+            )
+            return response.json(body, status=status)
 
         @telegram.listener("after_server_stop")
         async def close_bot(*_: Any) -> None:
@@ -470,6 +441,29 @@ class TelegramInput(InputChannel):
         return telegram
 
     async def handle(
+        self,
+        secret: str | None,
+        body: bytes,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+    ) -> tuple[int, dict[str, Any]]:
+        """One POST to the webhook, `secret` its secret header: (HTTP status, JSON body).
+
+        The same shape as Teams' `TeamsInput.handle`, tested without a server.
+        """
+        status, refused = refusal(self.settings.configured, self.settings.webhook_secret, secret)
+        if status:
+            return status, refused
+        try:
+            update = parse_update(body)
+        except BadUpdate as exc:
+            log.info("telegram: refused a body that is not an update (%s)", exc)
+            return 400, {"error": "not a Telegram update"}
+        if self._recent.first_time(update.update_id):
+            await self.handle_update(update, on_new_message)
+        # 200 even when handling failed: Telegram would re-send the same update forever.
+        return 200, {"ok": True}
+
+    async def handle_update(
         self, update: Update, on_new_message: Callable[[UserMessage], Awaitable[Any]]
     ) -> None:
         """One authenticated update: gate it, then pass it to Rasa or answer it here."""
@@ -483,7 +477,7 @@ class TelegramInput(InputChannel):
         chat = str(inbound.chat_id)
         try:
             if not inbound.private:
-                await out.send_text_message(chat, PRIVATE_ONLY)
+                await out.send_text_message(chat, phrase(PRIVATE_ONLY))
                 return
             sender = str(inbound.user_id)
             reply = await self._gate(sender, inbound)
@@ -493,7 +487,7 @@ class TelegramInput(InputChannel):
             else:
                 text = inbound.text
             if reply is not None:
-                await out.send_text_message(chat, reply)
+                await out.send_text_message(chat, phrase(reply))
                 return
             log.debug("telegram: %s update passed to Rasa", inbound.kind)
             await on_new_message(
@@ -504,7 +498,7 @@ class TelegramInput(InputChannel):
             await self._apologise(out, chat)
 
     async def _gate(self, sender: str, inbound: Inbound) -> str | None:
-        """The reply that ends this update here, or None to pass it on to Rasa.
+        """The reply (a wording id) that ends this update here, or None to pass it to Rasa.
 
         Not enrolled: a valid unused code enrols, anything else is refused. Enrolled:
         a code is not spent again, and only text (typed or a button) goes on.
@@ -514,7 +508,10 @@ class TelegramInput(InputChannel):
         enrolment = self._enrolment
         code = invite_code_in(inbound.text) if inbound.kind == "text" else None
         if not await asyncio.to_thread(enrolment.is_enrolled, CHANNEL, sender):
-            if code and await asyncio.to_thread(enrolment.redeem, CHANNEL, sender, code):
+            redeemed = bool(code) and await asyncio.to_thread(
+                enrolment.redeem, CHANNEL, sender, code or ""
+            )
+            if redeemed:
                 log.info("telegram: a new member enrolled with an invite code")
                 return WELCOME
             return REFUSAL
@@ -554,7 +551,7 @@ class TelegramInput(InputChannel):
     @staticmethod
     async def _apologise(out: TelegramOutput, chat: str) -> None:
         try:
-            await out.send_text_message(chat, FAILED)
+            await out.send_text_message(chat, phrase(FAILED))
         except Exception as exc:  # noqa: BLE001 - Telegram itself is failing: nothing to do
             log.error("telegram: could not send the apology either: %s", type(exc).__name__)
 

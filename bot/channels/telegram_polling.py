@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -33,6 +32,7 @@ from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.channels.telegram import SECRET_HEADER, TelegramSettings, retry_seconds
+from bot.config import get_config
 
 log = logging.getLogger("bot.channels.telegram_polling")
 
@@ -46,7 +46,7 @@ class SecretMismatch(RuntimeError):
 
 
 def default_rasa_url() -> str:
-    return os.environ.get("RASA_URL") or f"http://127.0.0.1:{os.environ.get('RASA_PORT', '5005')}"
+    return get_config().rasa_url
 
 
 def webhook_url(rasa_url: str) -> str:

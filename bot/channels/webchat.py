@@ -21,7 +21,7 @@ Routes (under /webhooks/webchat/):
     and, if it is still enrolled, a new token is issued for it, so the person is back in
     their conversation and their saved drafts (drafts are owned by the sender id).
 
-  Both kinds go through the same steps (`WebChatInput._sign_in`), and a refusal says the
+  Both kinds go through the same steps (`WebChatAuth.sign_in`), and a refusal says the
   same kind thing whatever was wrong. The page keeps the token in sessionStorage (never a
   cookie, so there is nothing for another site to ride on: no CSRF) and sends it as
   ``Authorization: Bearer``. The page shows K once; signing out there ("Sign out") only
@@ -37,23 +37,29 @@ Routes (under /webhooks/webchat/):
 
 Without a valid, unexpired token for an enrolled sender nothing reaches Rasa (401).
 Tokens are ``sender_id.expiry.signature``: HMAC-SHA256 under a key derived from the owner
-pepper (`bot.store.crypto.get_pepper`), so there is no new secret to manage; changing the
+pepper (`bot.services.Services.pepper`), so there is no new secret to manage; changing the
 pepper ends every web chat session and makes every personal sign-in key useless. Message
 text, invite codes and personal keys are never logged.
+
+Shape (the same as Teams and Telegram): the crypto and sign-in are plain Python in
+`bot.channels.webchat_auth`; `WebChatHandler.handle(authorization, request) -> WebResponse`
+does everything a request needs, without Sanic, so it is tested directly; `blueprint()` is
+only a route table over it. Blocking work (enrolment and database look-ups) runs off the
+event loop with `asyncio.to_thread`. Every sentence, on the page too, comes from
+guidance/interface.yml (`channels.webchat.*`): the page's HTML is filled in by the server
+and its script reads its wording from the page, so neither file holds a sentence.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import functools
-import hashlib
-import hmac
+import html
 import json
 import logging
-import secrets
-import time
-from collections.abc import Awaitable, Callable
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,17 +68,24 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.webchat_auth import CHANNEL, WebChatAuth
 from bot.ratelimit import RateLimiter, client_address, parse_rate
+from bot.wording import fields_of, phrase, section
 
 log = logging.getLogger(__name__)
 
-CHANNEL = "webchat"
+
 STATIC_DIR = Path(__file__).resolve().parent / "webchat_static"
 STATIC_FILES = {
     "chat.css": "text/css; charset=utf-8",
     "chat.js": "text/javascript; charset=utf-8",
-    "neutral.html": "text/html; charset=utf-8",  # where quick hide goes (no script, no data)
 }
+#: Pages filled in from guidance/interface.yml: file -> wording section of its placeholders.
+PAGES = {
+    "index.html": "channels.webchat.page",
+    "neutral.html": "channels.webchat.neutral",  # where quick hide goes (no script, no data)
+}
+HTML = "text/html; charset=utf-8"
 DEFAULT_SESSION_HOURS = 8.0
 MAX_SESSION_HOURS = 24.0 * 7
 #: Sign-in attempts (invite codes, personal keys) per client address: 10 a minute.
@@ -80,14 +93,9 @@ DEFAULT_ENROL_RATE = (10, 60.0)
 #: The page refuses longer messages too; 20,000 characters is a long account of a concern.
 MAX_MESSAGE_CHARS = 20_000
 MAX_BODY_BYTES = 256 * 1024
-SENDER_PREFIX = "webchat-"
-#: A personal sign-in key: 16 characters of the invite-code alphabet (31 symbols), about
-#: 79 bits, shown in groups of four. Invite codes have 12, so the two never look alike.
-PERSONAL_KEY_LENGTH = 16
-REFUSED = (
-    "That code didn't work. It may be mistyped, already used or out of date. "
-    "Check it, or ask your safeguarding lead for a new one."
-)
+MAX_CODE_CHARS = 64
+#: ``{{key}}`` in a page: the sentence ``<section>.<key>``, HTML-escaped.
+PLACEHOLDER = re.compile(r"\{\{\s*([a-z_]+)\s*\}\}")
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -104,87 +112,47 @@ SECURITY_HEADERS = {
 }
 
 
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+# --------------------------------------------------------------------------- wording
 
 
-class SessionTokens:
-    """Stateless signed session tokens: ``sender_id.expiry.signature``."""
+def script_wording() -> dict[str, Any]:
+    """What the page's script says, for it to read from the page (`data-wording`).
 
-    def __init__(self, key: bytes, lifetime_seconds: float) -> None:
-        self._key = key
-        self.lifetime = lifetime_seconds
-
-    @classmethod
-    def from_pepper(cls, pepper: bytes, lifetime_seconds: float) -> SessionTokens:
-        # A key of its own (HMAC of a label under the pepper): a token never equals an
-        # owner hash or an enrolment hash made with the pepper itself.
-        key = hmac.new(pepper, b"prevent-webchat-session-token-v1", hashlib.sha256).digest()
-        return cls(key, lifetime_seconds)
-
-    def _sign(self, body: str) -> str:
-        return _b64(hmac.new(self._key, body.encode("ascii"), hashlib.sha256).digest())
-
-    def issue(self, sender_id: str, now: float | None = None) -> tuple[str, int]:
-        expiry = int((now if now is not None else time.time()) + self.lifetime)
-        body = f"{sender_id}.{expiry}"
-        return f"{body}.{self._sign(body)}", expiry
-
-    def verify(self, token: str, now: float | None = None) -> str | None:
-        """The sender id if the token is genuine and unexpired, else None."""
-        if not token or len(token) > 512 or not token.isascii():
-            return None
-        parts = token.split(".")
-        if len(parts) != 3:
-            return None
-        sender_id, expiry, signature = parts
-        if not hmac.compare_digest(signature, self._sign(f"{sender_id}.{expiry}")):
-            return None
-        if not expiry.isdigit() or int(expiry) < (now if now is not None else time.time()):
-            return None
-        if not sender_id.startswith(SENDER_PREFIX):
-            return None
-        return sender_id
+    Contacts are filled in here; other fields (``{count}``, ``{headline}``) are left for the
+    script to fill. The banner headlines are the same words as the Teams red card's.
+    """
+    texts: dict[str, Any] = {}
+    for key, template in section("channels.webchat.script").items():
+        kept: dict[str, Any] = {
+            name: "{" + name + "}" for name in fields_of(template) - {"contact"}
+        }
+        texts[key] = phrase(f"channels.webchat.script.{key}", **kept)
+    texts["headline"] = {
+        outcome: phrase(f"common.outcome_headline.{outcome}")
+        for outcome in section("common.outcome_headline")
+    }
+    return texts
 
 
-def new_personal_key() -> str:
-    """A fresh personal sign-in key, as shown to its owner: ``ABCD-EFGH-JKMN-PQRS``."""
-    from bot.enrolment import CODE_ALPHABET
+def render_page(template: str, wording_section: str) -> str:
+    """A page with each ``{{key}}`` replaced by its sentence, HTML-escaped; ``{{wording}}``
+    is the script's wording as (escaped) JSON, for a ``data-`` attribute (no inline script,
+    so the strict Content-Security-Policy holds)."""
 
-    key = "".join(secrets.choice(CODE_ALPHABET) for _ in range(PERSONAL_KEY_LENGTH))
-    return "-".join(key[i : i + 4] for i in range(0, PERSONAL_KEY_LENGTH, 4))
+    def fill(match: re.Match[str]) -> str:
+        key = match.group(1)
+        if key == "wording":
+            return html.escape(json.dumps(script_wording(), ensure_ascii=False), quote=True)
+        return html.escape(phrase(f"{wording_section}.{key}"), quote=True)
 
-
-def normalise_personal_key(text: str) -> str | None:
-    """The key without spaces, dashes or case (people retype it), or None if it isn't one."""
-    from bot.enrolment import CODE_ALPHABET, normalise_code
-
-    key = normalise_code(text)
-    if len(key) != PERSONAL_KEY_LENGTH or any(ch not in CODE_ALPHABET for ch in key):
-        return None
-    return key
+    return PLACEHOLDER.sub(fill, template)
 
 
-class PersonalKeys:
-    """Sender ids derived from personal sign-in keys; the keys themselves are kept nowhere."""
+def _message(key: str, **values: Any) -> str:
+    return phrase(f"channels.webchat.errors.{key}", **values)
 
-    def __init__(self, key: bytes) -> None:
-        self._key = key
 
-    @classmethod
-    def from_pepper(cls, pepper: bytes) -> PersonalKeys:
-        # A key of its own, like the session tokens': a sender id never equals a token
-        # signature, an owner hash or an enrolment hash made with the pepper itself.
-        key = hmac.new(pepper, b"prevent-webchat-personal-key-v1", hashlib.sha256).digest()
-        return cls(key)
-
-    def sender_of(self, personal_key: str) -> str:
-        """``webchat-`` and 32 hex digits of HMAC-SHA256 of the normalised key."""
-        normalised = normalise_personal_key(personal_key)
-        if normalised is None:
-            raise ValueError("not a personal sign-in key")
-        digest = hmac.new(self._key, normalised.encode("ascii"), hashlib.sha256).hexdigest()
-        return SENDER_PREFIX + digest[:32]
+# --------------------------------------------------------------------------- replies
 
 
 class WebChatCollector(CollectingOutputChannel):
@@ -213,56 +181,35 @@ class WebChatCollector(CollectingOutputChannel):
             await self._persist_message(reply)
 
 
-def _concern_alerts(sender_id: str) -> dict[str, int]:
-    """Concern alerts waiting for a DSL or teacher: a count shown when they sign in again."""
-    try:
-        from bot.concerns import get_concerns
+def concern_alerts(sender_id: str) -> int:
+    """Concern alerts waiting for a DSL or teacher: a count shown when they sign in again.
 
-        count = get_concerns().pending_count(f"{CHANNEL}:{sender_id}")
+    Blocking (database); 0 when they cannot be counted: signing in must not depend on it.
+    """
+    try:
+        from bot.services import services
+
+        return int(services().concerns.pending_count(f"{CHANNEL}:{sender_id}"))
     except Exception as exc:  # noqa: BLE001 - signing in must not depend on it
         log.warning("webchat: concern alerts not counted: %s", type(exc).__name__)
-        return {}
-    return {"concern_alerts": count} if count else {}
-
-
-def _json(body: Any, status: int = 200) -> HTTPResponse:
-    return response.json(
-        body, status=status, headers={**SECURITY_HEADERS, "Cache-Control": "no-store"}
-    )
-
-
-def _error(status: int, error: str, message: str) -> HTTPResponse:
-    return _json({"error": error, "message": message}, status)
-
-
-def _read_json_object(request: Request) -> dict[str, Any] | HTTPResponse:
-    body = request.body or b""
-    if len(body) > MAX_BODY_BYTES:
-        return _error(413, "too_large", "That message is too long to send.")
-    try:
-        data = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return _error(400, "bad_json", "The request body must be a JSON object.")
-    if not isinstance(data, dict):
-        return _error(400, "bad_json", "The request body must be a JSON object.")
-    return data
+        return 0
 
 
 def forget_person(sender_id: str) -> int:
     """ "Forget me": erase the conversation (events and key) and every draft of this person.
 
     Drafts are owned by the channel-qualified id the actions use (`webchat:<sender id>`).
-    Returns how many stored events were erased. Failures are logged by type only.
+    Returns how many stored events were erased. Failures are logged by type only. Blocking.
     """
     from bot.config import get_config
-    from bot.referral.drafts import get_store
-    from bot.store.conversations import get_vault, unlink_draft
+    from bot.services import services
+    from bot.store.conversations import unlink_draft
 
     erased = 0
     try:
-        vault = get_vault()
+        vault = services().vault
         erased = vault.erase(vault.owner(sender_id))
-        store, owner = get_store(), f"{CHANNEL}:{sender_id}"
+        store, owner = services().drafts, f"{CHANNEL}:{sender_id}"
         for draft in store.list(owner):
             store.delete(owner, draft.id)
             unlink_draft(get_config().database_url, draft.id)
@@ -271,8 +218,196 @@ def forget_person(sender_id: str) -> int:
     return erased
 
 
+# --------------------------------------------------------------------------- requests
+
+
+@dataclass(frozen=True)
+class WebRequest:
+    """What the handler needs of an HTTP request: its route under /webhooks/webchat/
+    ("", "static/<file>", "enrol", "message", "forget"), method, body and client address
+    (the one the sign-in limit counts)."""
+
+    route: str
+    method: str = "GET"
+    body: bytes = b""
+    client: str = ""
+
+
+@dataclass(frozen=True)
+class WebResponse:
+    """An HTTP answer, always with the security headers."""
+
+    status: int
+    body: bytes
+    content_type: str = "application/json"
+    headers: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of_json(cls, data: Any, status: int = 200, **headers: str) -> WebResponse:
+        return cls(
+            status,
+            json.dumps(data, ensure_ascii=False).encode("utf-8"),
+            "application/json",
+            {**SECURITY_HEADERS, "Cache-Control": "no-store", **headers},
+        )
+
+    @classmethod
+    def error(cls, status: int, error: str, message: str, **headers: str) -> WebResponse:
+        return cls.of_json({"error": error, "message": message}, status, **headers)
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+def read_json_object(body: bytes) -> dict[str, Any] | WebResponse:
+    """The body as a JSON object, or the 413/400 answer that refuses it."""
+    if len(body) > MAX_BODY_BYTES:
+        return WebResponse.error(413, "too_large", _message("too_large"))
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return WebResponse.error(400, "bad_json", _message("bad_json"))
+    if not isinstance(data, dict):
+        return WebResponse.error(400, "bad_json", _message("bad_json"))
+    return data
+
+
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
+class WebChatHandler:
+    """Every web chat request, without a web server: `handle(authorization, request)`.
+
+    `auth` is made on first use (the pepper and database may not exist at load time);
+    `forget` and `alerts` are the blocking "Forget me" erasure and the concern-alert count.
+    """
+
+    def __init__(
+        self,
+        auth: Callable[[], WebChatAuth],
+        on_new_message: OnNewMessage,
+        enrol_limit: RateLimiter,
+        forget: Callable[[str], int] = forget_person,
+        alerts: Callable[[str], int] = concern_alerts,
+    ) -> None:
+        self._make_auth = auth
+        self._on_new_message = on_new_message
+        self.enrol_limit = enrol_limit
+        self._forget = forget
+        self._alerts = alerts
+
+    @functools.cached_property
+    def auth(self) -> WebChatAuth:
+        return self._make_auth()
+
+    @functools.cached_property
+    def _files(self) -> dict[str, tuple[bytes, str]]:
+        files = {
+            name: ((STATIC_DIR / name).read_bytes(), ctype) for name, ctype in STATIC_FILES.items()
+        }
+        for name, wording_section in PAGES.items():
+            page = render_page((STATIC_DIR / name).read_text(encoding="utf-8"), wording_section)
+            files[name] = (page.encode("utf-8"), HTML)
+        return files
+
+    async def handle(self, authorization: str | None, request: WebRequest) -> WebResponse:
+        """One request: (status, body, headers), whatever it is."""
+        route, method = request.route, request.method.upper()
+        if method == "GET" and route == "":
+            return self._file("index.html")
+        if method == "GET" and route.startswith("static/"):
+            name = route[len("static/") :]
+            if name == "index.html":  # the page itself is served at "/" only
+                return WebResponse.error(404, "not_found", _message("not_found"))
+            return self._file(name)
+        if method == "POST" and route == "enrol":
+            return await self.enrol(request)
+        if method == "POST" and route == "message":
+            return await self.message(authorization, request)
+        if method == "POST" and route == "forget":
+            return await self.forget(authorization)
+        return WebResponse.error(404, "not_found", _message("not_found"))
+
+    def _file(self, name: str) -> WebResponse:
+        found = self._files.get(name)
+        if found is None:
+            return WebResponse.error(404, "not_found", _message("not_found"))
+        body, content_type = found
+        return WebResponse(
+            200, body, content_type, {**SECURITY_HEADERS, "Cache-Control": "no-cache"}
+        )
+
+    async def _sender_of(self, authorization: str | None) -> str | None:
+        return await asyncio.to_thread(self.auth.sender_of, authorization)
+
+    async def enrol(self, request: WebRequest) -> WebResponse:
+        """Sign in with an invite code or a personal key: a token (and a new key, once)."""
+        if not self.enrol_limit.allow(request.client):
+            log.warning("webchat: sign-in attempts rate limited")
+            wait = str(self.enrol_limit.retry_after(request.client))
+            return WebResponse.error(429, "too_many", _message("too_many"), **{"Retry-After": wait})
+        data = read_json_object(request.body)
+        if isinstance(data, WebResponse):
+            return data
+        code = data.get("code")
+        if not isinstance(code, str) or not code.strip() or len(code) > MAX_CODE_CHARS:
+            return WebResponse.error(400, "bad_request", _message("no_code"))
+        signed_in = await asyncio.to_thread(self.auth.sign_in, code)
+        if signed_in is None:
+            log.warning("webchat: a sign-in was refused")
+            return WebResponse.error(403, "code_refused", _message("code_refused"))
+        answer: dict[str, Any] = {"token": signed_in.token, "expires": signed_in.expires}
+        if signed_in.personal_key is None:
+            log.info("webchat: a session started with a personal sign-in key")
+            count = await asyncio.to_thread(self._alerts, signed_in.sender_id)
+            return WebResponse.of_json({**answer, **({"concern_alerts": count} if count else {})})
+        log.info("webchat: a session started with an invite code")
+        return WebResponse.of_json({**answer, "personal_key": signed_in.personal_key})
+
+    async def message(self, authorization: str | None, request: WebRequest) -> WebResponse:
+        """One message through the assistant; its replies, one object per reply."""
+        sender_id = await self._sender_of(authorization)
+        if sender_id is None:
+            return WebResponse.error(401, "session", _message("session_ended"))
+        data = read_json_object(request.body)
+        if isinstance(data, WebResponse):
+            return data
+        text = data.get("message")
+        if not isinstance(text, str) or not text.strip():
+            return WebResponse.error(400, "bad_request", _message("no_message"))
+        if len(text) > MAX_MESSAGE_CHARS:
+            too_long = phrase("common.too_long", limit=f"{MAX_MESSAGE_CHARS:,}")
+            return WebResponse.error(413, "too_large", too_long)
+        collector = WebChatCollector()
+        try:
+            await self._on_new_message(
+                UserMessage(text, collector, sender_id, input_channel=CHANNEL, metadata=None)
+            )
+        except asyncio.CancelledError:
+            log.error("webchat: handling a message timed out")
+            raise
+        except Exception as exc:  # never log the text, only what went wrong
+            log.error("webchat: handling a message failed (%s)", type(exc).__name__)
+            if not collector.messages:
+                return WebResponse.error(500, "assistant_error", _message("assistant_error"))
+        return WebResponse.of_json(collector.messages)
+
+    async def forget(self, authorization: str | None) -> WebResponse:
+        """ "Forget me": un-enrol, then erase the conversation and drafts."""
+        sender_id = await self._sender_of(authorization)
+        if sender_id is None:
+            return WebResponse.error(401, "session", _message("session_ended_forget"))
+        await asyncio.to_thread(self.auth.forget, sender_id)
+        erased = await asyncio.to_thread(self._forget, sender_id)
+        log.info("webchat: a member chose to be forgotten (%d stored events erased)", erased)
+        return WebResponse.of_json({"forgotten": True})
+
+
+# --------------------------------------------------------------------------- the channel
+
+
 class WebChatInput(InputChannel):
-    """Rasa input channel ``webchat``: the page, enrolment by invite code, and messages."""
+    """Rasa input channel ``webchat``: a route table over `WebChatHandler`."""
 
     def __init__(
         self,
@@ -312,68 +447,33 @@ class WebChatInput(InputChannel):
             raise ValueError("webchat trust_x_forwarded_for is true or false")
         return cls(session_hours=hours, enrol_rate=rate, trust_forwarded_for=trust)
 
-    @functools.cached_property
-    def tokens(self) -> SessionTokens:
-        from bot.store.crypto import get_pepper
+    def make_auth(self) -> WebChatAuth:
+        """On first use: the pepper and the database may not exist when the channel loads."""
+        from bot.services import services
 
-        return SessionTokens.from_pepper(get_pepper(), self.session_hours * 3600)
+        return WebChatAuth.from_pepper(services().pepper, self.session_hours, services().enrolment)
 
-    @functools.cached_property
-    def personal_keys(self) -> PersonalKeys:
-        from bot.store.crypto import get_pepper
+    def handler(self, on_new_message: OnNewMessage) -> WebChatHandler:
+        return WebChatHandler(self.make_auth, on_new_message, self.enrol_limit)
 
-        return PersonalKeys.from_pepper(get_pepper())
-
-    @functools.cached_property
-    def enrolment(self):  # type: ignore[no-untyped-def]  # bot.enrolment.Enrolment
-        from bot.enrolment import get_enrolment
-
-        return get_enrolment()
-
-    @functools.cached_property
-    def _static(self) -> dict[str, tuple[bytes, str]]:
-        return {
-            name: ((STATIC_DIR / name).read_bytes(), ctype) for name, ctype in STATIC_FILES.items()
-        }
-
-    @functools.cached_property
-    def _page(self) -> bytes:
-        return (STATIC_DIR / "index.html").read_bytes()
-
-    async def _sender_of(self, request: Request) -> str | None:
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        if scheme.lower() != "bearer":
-            return None
-        sender_id = self.tokens.verify(token.strip())
-        if sender_id is None:
-            return None
-        # A database look-up per message (like Rasa's own tracker store): "Forget me" or
-        # removing a member (`Enrolment.remove`) stops its tokens at once.
-        return sender_id if self.enrolment.is_enrolled(CHANNEL, sender_id) else None
-
-    def _sign_in(self, text: str) -> tuple[str | None, str | None]:
-        """(sender id, new personal key) for an invite code; (sender id, None) for an
-        enrolled member's personal key; (None, None) for anything else.
-
-        Much the same work whatever `text` is, so timing tells little: two key derivations
-        and the membership look-up always run (a text that is no key is looked up as a fresh
-        random key, which is never enrolled), plus the invite look-up `Enrolment.redeem`
-        makes for anything shaped like an invite code (a shape the sender knows anyway).
-        """
-        new_key = new_personal_key()
-        new_sender = self.personal_keys.sender_of(new_key)
-        typed = normalise_personal_key(text)
-        typed_sender = self.personal_keys.sender_of(typed or new_personal_key())
-        if self.enrolment.redeem(CHANNEL, new_sender, text):
-            self.enrolment.is_enrolled(CHANNEL, typed_sender)  # the other path's look-up
-            return new_sender, new_key
-        if self.enrolment.is_enrolled(CHANNEL, typed_sender) and typed is not None:
-            return typed_sender, None
-        return None, None
-
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         bp = Blueprint("webchat", __name__)
+        handler = self.handler(on_new_message)
+
+        async def serve(request: Request, route: str) -> HTTPResponse:
+            client = client_address(
+                request.ip, request.headers.get("X-Forwarded-For"), self.trust_forwarded_for
+            )
+            answer = await handler.handle(
+                request.headers.get("Authorization"),
+                WebRequest(route, request.method, request.body or b"", client),
+            )
+            return response.raw(
+                answer.body,
+                status=answer.status,
+                content_type=answer.content_type,
+                headers=dict(answer.headers),
+            )
 
         @bp.route("/", methods=["GET"])
         async def page(request: Request) -> HTTPResponse:
@@ -384,112 +484,22 @@ class WebChatInput(InputChannel):
                 return response.redirect(
                     request.path.rsplit("/", 1)[-1] + "/", headers=SECURITY_HEADERS
                 )
-            return response.raw(
-                self._page,
-                content_type="text/html; charset=utf-8",
-                headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"},
-            )
+            return await serve(request, "")
 
         @bp.route("/static/<name:str>", methods=["GET"])
         async def static(request: Request, name: str) -> HTTPResponse:
-            found = self._static.get(name)
-            if found is None:
-                return _error(404, "not_found", "No such file.")
-            body, content_type = found
-            return response.raw(
-                body,
-                content_type=content_type,
-                headers={**SECURITY_HEADERS, "Cache-Control": "no-cache"},
-            )
+            return await serve(request, f"static/{name}")
 
         @bp.route("/enrol", methods=["POST"])
         async def enrol(request: Request) -> HTTPResponse:
-            client = client_address(
-                request.ip, request.headers.get("X-Forwarded-For"), self.trust_forwarded_for
-            )
-            if not self.enrol_limit.allow(client):
-                log.warning("webchat: sign-in attempts rate limited")
-                refused = _error(
-                    429,
-                    "too_many",
-                    "Too many sign-in attempts from here. Please wait a minute and try again.",
-                )
-                refused.headers["Retry-After"] = str(self.enrol_limit.retry_after(client))
-                return refused
-            data = _read_json_object(request)
-            if isinstance(data, HTTPResponse):
-                return data
-            code = data.get("code")
-            if not isinstance(code, str) or not code.strip() or len(code) > 64:
-                return _error(
-                    400, "bad_request", "Please enter your invite code or personal sign-in key."
-                )
-            sender_id, personal_key = self._sign_in(code)
-            if sender_id is None:
-                log.warning("webchat: a sign-in was refused")
-                return _error(403, "code_refused", REFUSED)
-            token, expiry = self.tokens.issue(sender_id)
-            if personal_key is None:
-                log.info("webchat: a session started with a personal sign-in key")
-                return _json({"token": token, "expires": expiry, **_concern_alerts(sender_id)})
-            log.info("webchat: a session started with an invite code")
-            return _json({"token": token, "expires": expiry, "personal_key": personal_key})
+            return await serve(request, "enrol")
 
         @bp.route("/message", methods=["POST"])
         async def message(request: Request) -> HTTPResponse:
-            sender_id = await self._sender_of(request)
-            if sender_id is None:
-                return _error(
-                    401,
-                    "session",
-                    "Your session has ended. Please sign in again with your personal sign-in key.",
-                )
-            data = _read_json_object(request)
-            if isinstance(data, HTTPResponse):
-                return data
-            text = data.get("message")
-            if not isinstance(text, str) or not text.strip():
-                return _error(400, "bad_request", "Please type a message.")
-            if len(text) > MAX_MESSAGE_CHARS:
-                return _error(
-                    413,
-                    "too_large",
-                    f"That message is too long: please keep it under {MAX_MESSAGE_CHARS:,} "
-                    "characters.",
-                )
-            collector = WebChatCollector()
-            try:
-                await on_new_message(
-                    UserMessage(
-                        text, collector, sender_id, input_channel=self.name(), metadata=None
-                    )
-                )
-            except asyncio.CancelledError:
-                log.error("webchat: handling a message timed out")
-                raise
-            except Exception as exc:  # never log the text, only what went wrong
-                log.error("webchat: handling a message failed (%s)", type(exc).__name__)
-                if not collector.messages:
-                    return _error(
-                        500,
-                        "assistant_error",
-                        "Something went wrong on our side. Your message is still in the box: "
-                        "please try again.",
-                    )
-            return _json(collector.messages)
+            return await serve(request, "message")
 
         @bp.route("/forget", methods=["POST"])
         async def forget(request: Request) -> HTTPResponse:
-            sender_id = await self._sender_of(request)
-            if sender_id is None:
-                return _error(
-                    401,
-                    "session",
-                    "Your session has ended. Sign in with your personal sign-in key first.",
-                )
-            self.enrolment.remove(CHANNEL, sender_id)
-            erased = forget_person(sender_id)
-            log.info("webchat: a member chose to be forgotten (%d stored events erased)", erased)
-            return _json({"forgotten": True})
+            return await serve(request, "forget")
 
         return bp

@@ -16,7 +16,6 @@ from bot.concerns.store import (
     Concerns,
     NotAllowed,
     NotFound,
-    get_concerns,
 )
 
 __all__ = [
@@ -33,5 +32,4 @@ __all__ = [
     "Org",
     "Staff",
     "StaffDirectory",
-    "get_concerns",
 ]

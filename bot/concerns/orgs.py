@@ -13,8 +13,9 @@ from __future__ import annotations
 import argparse
 import re
 
-from bot.concerns.rows import Org, OrgRow
+from bot.concerns.rows import Org
 from bot.store.db import session_scope
+from bot.store.tables.concerns import OrgRow
 
 
 def slug(name: str) -> str:
@@ -58,14 +59,6 @@ def _org(row: OrgRow) -> Org:
     return Org(row.id, row.name, row.area, row.retention_days)
 
 
-def get_orgs() -> Orgs:
-    from bot.config import get_config
-
-    config = get_config()
-    config.var_dir.mkdir(parents=True, exist_ok=True)  # `make org` may come before `make run`
-    return Orgs(config.database_url)
-
-
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bot.concerns.orgs", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -85,13 +78,13 @@ def main(argv: list[str] | None = None) -> None:
     staff.add_argument("--role", required=True, choices=["teacher", "dsl"])
     staff.add_argument("--channel", default="teams")
     args = parser.parse_args(argv)
-    orgs = get_orgs()
+    from bot.services import services  # the command line builds its dependencies
+
+    orgs = services().orgs
     if args.command == "staff":
         if orgs.get(args.org) is None:
             parser.error(f"no organisation {args.org!r}")
-        from bot.concerns.store import get_concerns
-
-        get_concerns().staff.enrol(args.sender, args.channel, args.org, args.role)
+        services().concerns.staff.enrol(args.sender, args.channel, args.org, args.role)
         print(f"linked to {args.org} as {args.role} on {args.channel}")
     elif args.command == "add":
         org = orgs.add(args.name, args.area, args.id, args.retention_days)

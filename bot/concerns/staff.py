@@ -17,38 +17,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Integer, LargeBinary, String
 from sqlalchemy.orm import Session
 
-from bot.store.crypto import KeyRing, WrappedKey, new_data_key, open_sealed, seal
-from bot.store.db import Base, owner_hash, session_scope, utcnow
+from bot.store.crypto import CryptoError, KeyRing, WrappedKey
+from bot.store.db import owner_hash, session_scope
+from bot.store.tables.concerns import StaffInviteRow, StaffRow
 
 TEACHER, DSL = "teacher", "dsl"
 ROLES = (TEACHER, DSL)
-
-
-class StaffInviteRow(Base):
-    """The school and role an invite code enrols its holder with."""
-
-    __tablename__ = "concern_staff_invites"
-
-    code_hash = Column(String(64), primary_key=True)  # InviteRow.code_hash
-    org_id = Column(String(40), nullable=False)
-    role = Column(String(10), nullable=False)
-
-
-class StaffRow(Base):
-    __tablename__ = "concern_staff"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    staff_hash = Column(String(64), nullable=False, unique=True)  # owner_hash "<channel>:<id>"
-    org_id = Column(String(40), nullable=False, index=True)
-    role = Column(String(10), nullable=False)
-    channel = Column(String(20), nullable=False, default="")
-    route = Column(LargeBinary, nullable=False)  # {"sender_id", "address"} sealed
-    key_version = Column(String(20), nullable=False)
-    wrapped_key = Column(LargeBinary, nullable=False)
-    enrolled_at = Column(DateTime, nullable=False, default=utcnow)
 
 
 @dataclass(frozen=True)
@@ -86,10 +62,9 @@ def _record_id(staff_hash: str) -> str:
 
 
 def _seal_route(keyring: KeyRing, staff_hash: str, sender_id: str, address: dict | None):
-    data_key = new_data_key()
-    wrapped = keyring.wrap(data_key, _record_id(staff_hash))
     body = json.dumps({"sender_id": sender_id, "address": address or {}}).encode()
-    return seal(data_key, body, _record_id(staff_hash)), wrapped
+    wrapped, sealed = keyring.encrypt_record(body, _record_id(staff_hash))
+    return sealed, wrapped
 
 
 def put_staff(
@@ -125,14 +100,21 @@ def attach_invite(session: Session, code_hash: str, org_id: str, role: str) -> N
     session.add(StaffInviteRow(code_hash=code_hash, org_id=org_id, role=role))
 
 
-def link_invite(session: Session, code_hash: str, channel: str, sender_id: str, pepper: bytes):
+def link_invite(
+    session: Session,
+    code_hash: str,
+    channel: str,
+    sender_id: str,
+    pepper: bytes,
+    keyring: KeyRing | None,
+):
     """Called by `Enrolment.redeem`: if the code was issued for a school, record the role."""
     invite = session.get(StaffInviteRow, code_hash)
     if invite is None:
         return None
-    from bot.store.crypto import get_keyring
-
-    return put_staff(session, get_keyring(), pepper, sender_id, channel, invite.org_id, invite.role)
+    if keyring is None:
+        raise CryptoError("a school invite needs the key ring (Enrolment(..., keyring))")
+    return put_staff(session, keyring, pepper, sender_id, channel, invite.org_id, invite.role)
 
 
 def unlink_staff(session: Session, channel: str, sender_id: str, pepper: bytes) -> None:
@@ -189,10 +171,9 @@ class StaffDirectory:
         row = session.query(StaffRow).filter(StaffRow.staff_hash == staff_hash).one_or_none()
         if row is None:
             return None
-        key = self._keys.unwrap(
-            WrappedKey(row.key_version, row.wrapped_key), _record_id(staff_hash)
+        data = json.loads(
+            self._keys.decrypt_record(WrappedKey.of(row), row.route, _record_id(staff_hash))
         )
-        data = json.loads(open_sealed(key, row.route, _record_id(staff_hash)))
         return StaffRoute(row.channel, data["sender_id"], data.get("address") or {})
 
     def remove(self, owner: str) -> bool:

@@ -27,14 +27,21 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import DDL, Column, Date, DateTime, Integer, LargeBinary, String, event
+from sqlalchemy import DDL, event
 from sqlalchemy.orm import Session
 
-from bot.concerns.rows import Org, OrgRow
+from bot.concerns.rows import Org
 from bot.concerns.staff import DSL, Staff, StaffDirectory, StaffRoute, StaffRow
 from bot.delivery.pickup import PickupRow  # exported records: deleted with their concern
-from bot.store.crypto import CryptoError, KeyRing, WrappedKey, new_data_key, open_sealed, seal
-from bot.store.db import Base, session_scope, utcnow
+from bot.store.crypto import CryptoError, KeyRing, WrappedKey, decrypt, encrypt
+from bot.store.db import session_scope, utcnow
+from bot.store.tables.concerns import (
+    ConcernAlertRow,
+    ConcernAuditRow,
+    ConcernEventRow,
+    ConcernRow,
+    OrgRow,
+)
 
 log = logging.getLogger(__name__)
 
@@ -72,66 +79,6 @@ class NotAllowed(ConcernError):
 
 class Invalid(ConcernError):
     """A step without what it needs (a reason, a review date)."""
-
-
-class ConcernRow(Base):
-    __tablename__ = "concerns"
-
-    id = Column(String(36), primary_key=True)
-    ref = Column(String(12), nullable=False, unique=True)
-    org_id = Column(String(40), nullable=False, index=True)
-    raised_by = Column(String(64), nullable=False, index=True)  # staff hash
-    status = Column(String(10), nullable=False, default=NEW)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-    updated_at = Column(DateTime, nullable=False, default=utcnow)
-    review_due = Column(Date, nullable=True, index=True)
-    review_reminded_at = Column(DateTime, nullable=True)
-    key_version = Column(String(20), nullable=False)
-    wrapped_key = Column(LargeBinary, nullable=False)
-    payload = Column(LargeBinary, nullable=False)  # words, when, where, triage: sealed JSON
-
-
-class ConcernEventRow(Base):
-    """One step of a concern's chronology (who, when, what), its details sealed."""
-
-    __tablename__ = "concern_events"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    concern_id = Column(String(36), nullable=False, index=True)
-    at = Column(DateTime, nullable=False, default=utcnow)
-    kind = Column(String(20), nullable=False)
-    actor = Column(String(64), nullable=False)  # staff hash, or "system"
-    actor_role = Column(String(10), nullable=False, default="")
-    body = Column(LargeBinary, nullable=False)
-
-
-class ConcernAlertRow(Base):
-    """Something to tell one member of staff: pushed (Telegram, Teams) or said next visit."""
-
-    __tablename__ = "concern_alerts"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    recipient = Column(String(64), nullable=False, index=True)  # staff hash
-    channel = Column(String(20), nullable=False, default="", index=True)
-    concern_id = Column(String(36), nullable=False, index=True)
-    kind = Column(String(12), nullable=False)
-    body = Column(LargeBinary, nullable=False)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-    delivered_at = Column(DateTime, nullable=True, index=True)
-
-
-class ConcernAuditRow(Base):
-    """Append-only: raised, read, decided, exported, deleted, purged. No content."""
-
-    __tablename__ = "concern_audit"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    at = Column(DateTime, nullable=False, default=utcnow)
-    ref = Column(String(12), nullable=False, index=True)
-    org_id = Column(String(40), nullable=False)
-    action = Column(String(20), nullable=False)
-    actor = Column(String(64), nullable=False)
-    detail = Column(String(120), nullable=False, default="")  # e.g. "retention 2555 days"
 
 
 for _dialect, _ddl in (
@@ -259,7 +206,7 @@ class Concerns:
     # -- keys ---------------------------------------------------------------------------
 
     def _key(self, row: ConcernRow) -> bytes:
-        return self._keys.unwrap(WrappedKey(row.key_version, row.wrapped_key), f"concern:{row.id}")
+        return self._keys.record_key(WrappedKey.of(row), f"concern:{row.id}").key
 
     def _me(self, owner: str) -> Staff:
         staff = self.staff.who(owner)
@@ -302,7 +249,7 @@ class Concerns:
         )
         session.add(step)
         session.flush()
-        step.body = seal(key, json.dumps(data).encode(), f"concern:{row.id}:event:{step.id}")
+        step.body = encrypt(key, json.dumps(data).encode(), f"concern:{row.id}:event:{step.id}")
         row.updated_at = utcnow()
 
     def _alert(
@@ -323,7 +270,7 @@ class Concerns:
         )
         session.add(alert)
         session.flush()
-        alert.body = seal(
+        alert.body = encrypt(
             key, json.dumps({"text": text}).encode(), f"concern:{row.id}:alert:{alert.id}"
         )
 
@@ -352,7 +299,7 @@ class Concerns:
 
     def _concern(self, session: Session, row: ConcernRow, with_steps: bool = True) -> Concern:
         key = self._key(row)
-        details = json.loads(open_sealed(key, row.payload, f"concern:{row.id}"))
+        details = json.loads(decrypt(key, row.payload, f"concern:{row.id}"))
         concern = Concern(
             row.id,
             row.ref,
@@ -370,7 +317,7 @@ class Concerns:
                 .order_by(ConcernEventRow.id)
             )
             for step in steps:
-                data = json.loads(open_sealed(key, step.body, f"concern:{row.id}:event:{step.id}"))
+                data = json.loads(decrypt(key, step.body, f"concern:{row.id}:event:{step.id}"))
                 concern.steps.append(Step(step.at, step.kind, step.actor, step.actor_role, data))
         return concern
 
@@ -390,8 +337,8 @@ class Concerns:
         if not words.strip():
             raise Invalid("a concern needs the words of what was seen or heard")
         concern_id = str(uuid.uuid4())
-        data_key = new_data_key()
-        wrapped = self._keys.wrap(data_key, f"concern:{concern_id}")
+        record = self._keys.new_record_key(f"concern:{concern_id}")
+        data_key, wrapped = record.key, record.wrapped
         details = {
             "words": words.strip()[:TEXT_LIMIT],
             "when": when.strip()[:400],
@@ -412,7 +359,7 @@ class Concerns:
                 updated_at=now,
                 key_version=wrapped.version,
                 wrapped_key=wrapped.blob,
-                payload=seal(data_key, json.dumps(details).encode(), f"concern:{concern_id}"),
+                payload=encrypt(data_key, json.dumps(details).encode(), f"concern:{concern_id}"),
             )
             session.add(row)
             session.flush()
@@ -566,7 +513,7 @@ class Concerns:
         if row is None:
             return None
         key = self._key(row)
-        data = json.loads(open_sealed(key, alert.body, f"concern:{row.id}:alert:{alert.id}"))
+        data = json.loads(decrypt(key, alert.body, f"concern:{row.id}:alert:{alert.id}"))
         return Alert(int(alert.id), alert.kind, row.ref, row.id, data.get("text", ""))
 
     def take_alerts(self, owner: str, now: datetime | None = None) -> list[Alert]:
@@ -685,10 +632,3 @@ class Concerns:
                 .order_by(ConcernAuditRow.id)
             )
             return [(r.at, r.action, r.actor, r.detail) for r in rows]
-
-
-def get_concerns() -> Concerns:
-    from bot.config import get_config
-    from bot.store.crypto import get_keyring, get_pepper
-
-    return Concerns(get_config().database_url, get_keyring(), get_pepper())

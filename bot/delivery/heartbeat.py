@@ -10,18 +10,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Column, DateTime, String
-
-from bot.store.db import Base, session_scope, utcnow
+from bot.store.db import session_scope, utcnow
+from bot.store.tables.delivery import HeartbeatRow
 
 DELIVERY_WORKER = "delivery"
-
-
-class HeartbeatRow(Base):
-    __tablename__ = "worker_heartbeats"
-
-    name = Column(String(40), primary_key=True)
-    beat_at = Column(DateTime, nullable=False)
 
 
 def beat(url: str, name: str = DELIVERY_WORKER, now: datetime | None = None) -> None:

@@ -25,12 +25,13 @@ from email import message_from_bytes
 from email.utils import formatdate
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, Text, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.delivery.domains import check_secure_address
 from bot.metrics import TIME_TO_DELIVERY
-from bot.store.db import Base, session_scope, utcnow
+from bot.store.db import session_scope, utcnow
+from bot.store.tables.delivery import OutboxRow
 
 QUEUED, SENDING, SENT, DEAD = "queued", "sending", "sent", "dead"
 
@@ -50,26 +51,6 @@ def failure_reason(exc: BaseException) -> str:
     detail = re.sub(r"\s+", " ", detail).strip()
     reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
     return reason[:REASON_LIMIT]
-
-
-class OutboxRow(Base):
-    __tablename__ = "outbox"
-
-    id = Column(String(36), primary_key=True)
-    reference = Column(String(40), nullable=False, unique=True)
-    message_id = Column(String(120), nullable=False, unique=True)
-    recipients = Column(Text, nullable=False)  # comma separated, all checked secure
-    sender = Column(String(200), nullable=False)
-    subject = Column(String(200), nullable=False)
-    envelope = Column(LargeBinary, nullable=False)  # the sealed S/MIME body: ciphertext only
-    status = Column(String(10), nullable=False, default=QUEUED, index=True)
-    attempts = Column(Integer, nullable=False, default=0)
-    next_attempt_at = Column(DateTime, nullable=False, default=utcnow)
-    last_error = Column(String(200), nullable=True)  # error and relay reply, never content
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-    sent_at = Column(DateTime, nullable=True)
-    #: The worker that holds the row while SENDING (several workers may run at once).
-    claimed_by = Column(String(64), nullable=True)
 
 
 #: Accepted values of `SmtpSettings.security` (case-insensitive); `none` on loopback only.

@@ -19,26 +19,13 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Column, DateTime, LargeBinary, String
 from sqlalchemy.orm import Session
 
-from bot.store.crypto import KeyRing, WrappedKey, new_data_key, open_sealed, seal
-from bot.store.db import Base, session_scope, utcnow
+from bot.store.crypto import KeyRing, WrappedKey
+from bot.store.db import session_scope, utcnow
+from bot.store.tables.delivery import PickupRow
 
 PICKUP_LIFETIME = timedelta(hours=24)
-
-
-class PickupRow(Base):
-    __tablename__ = "pickups"
-
-    token_hash = Column(String(64), primary_key=True)
-    reference = Column(String(40), nullable=False)
-    filename = Column(String(80), nullable=False)
-    key_version = Column(String(20), nullable=False)
-    wrapped_key = Column(LargeBinary, nullable=False)
-    blob = Column(LargeBinary, nullable=False)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-    expires_at = Column(DateTime, nullable=False)
 
 
 @dataclass(frozen=True)
@@ -71,8 +58,7 @@ class PickupStore:
         now = now or utcnow()
         token = secrets.token_urlsafe(32)
         digest = _token_hash(token)
-        data_key = new_data_key()
-        wrapped = self._keys.wrap(data_key, digest)
+        wrapped, blob = self._keys.encrypt_record(content, digest)
         expires = now + lifetime
         with session_scope(self._url) as session:
             session.add(
@@ -82,7 +68,7 @@ class PickupStore:
                     filename=filename,
                     key_version=wrapped.version,
                     wrapped_key=wrapped.blob,
-                    blob=seal(data_key, content, digest),
+                    blob=blob,
                     created_at=now,
                     expires_at=expires,
                 )
@@ -124,9 +110,7 @@ class PickupStore:
             return token, row.expires_at
 
     def _open(self, row: PickupRow) -> bytes:
-        digest = row.token_hash
-        data_key = self._keys.unwrap(WrappedKey(row.key_version, row.wrapped_key), digest)
-        return open_sealed(data_key, row.blob, digest)
+        return self._keys.decrypt_record(WrappedKey.of(row), row.blob, row.token_hash)
 
     def _rekey(self, session: Session, row: PickupRow, content: bytes, digest: str) -> bool:
         """Move the file under a new token hash (a fresh data key bound to it)."""
@@ -137,8 +121,7 @@ class PickupStore:
         )
         if gone != 1:
             return False
-        data_key = new_data_key()
-        wrapped = self._keys.wrap(data_key, digest)
+        wrapped, blob = self._keys.encrypt_record(content, digest)
         session.add(
             PickupRow(
                 token_hash=digest,
@@ -146,7 +129,7 @@ class PickupStore:
                 filename=row.filename,
                 key_version=wrapped.version,
                 wrapped_key=wrapped.blob,
-                blob=seal(data_key, content, digest),
+                blob=blob,
                 created_at=row.created_at,
                 expires_at=row.expires_at,
             )
@@ -160,10 +143,3 @@ class PickupStore:
                 .filter(PickupRow.expires_at < (now or utcnow()))
                 .delete(synchronize_session=False)
             )
-
-
-def get_pickups() -> PickupStore:
-    from bot.config import get_config
-    from bot.store.crypto import get_keyring
-
-    return PickupStore(get_config().database_url, get_keyring())

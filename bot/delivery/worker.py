@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import time
 from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.config import get_config
+from bot.config import Config
 from bot.delivery.heartbeat import beat as record_worker_alive
 from bot.delivery.outbox import DeliveryWorker, OutcomeHook, SmtpConfigError, SmtpSettings
 from bot.metrics import (
@@ -23,22 +22,24 @@ from bot.metrics import (
     register_database_gauges,
     serve_health,
 )
-from bot.referral.updates import UnknownReference, add_update, load_updates_key
+from bot.referral.updates import UnknownReference, add_update
+from bot.services import services
 
 log = logging.getLogger("bot.delivery.worker")
 
 
-def smtp_from_environment() -> SmtpSettings | None:
-    host = os.environ.get("PREVENT_SMTP_HOST", "").strip()
-    if not host:
+def smtp_settings(config: Config) -> SmtpSettings | None:
+    """The relay from the settings; None without `PREVENT_SMTP_HOST`. The sender is the
+    one `PREVENT_SMTP_SENDER` the referrals are signed from (`Config.inbox_sender`)."""
+    if not config.smtp_host:
         return None
     return SmtpSettings(
-        host=host,
-        port=int(os.environ.get("PREVENT_SMTP_PORT", "587")),
-        security=os.environ.get("PREVENT_SMTP_SECURITY", "starttls"),
-        username=os.environ.get("PREVENT_SMTP_USER", ""),
-        password=os.environ.get("PREVENT_SMTP_PASSWORD", ""),
-        sender=os.environ.get("PREVENT_SMTP_SENDER", "prevent-assistant@localhost"),
+        host=config.smtp_host,
+        port=config.smtp_port,
+        security=config.smtp_security,
+        username=config.smtp_user,
+        password=config.smtp_password,
+        sender=config.inbox_sender,
     )
 
 
@@ -60,27 +61,26 @@ def main() -> None:
     parser.add_argument("--every", type=float, default=0, help="seconds between runs (0: once)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    deps = services()  # built once, from this process's settings
+    config = deps.config
     try:
-        smtp = smtp_from_environment()
+        smtp = smtp_settings(config)
     except SmtpConfigError as exc:  # fail closed, with the reason, before any connection
         log.error("refusing to start: %s", exc)
         raise SystemExit(2) from exc
     if smtp is None:
         log.info("no PREVENT_SMTP_HOST: nothing to deliver to")
         return
-    config = get_config()
     worker = DeliveryWorker(
         config.database_url,
         smtp,
-        max_attempts=int(os.environ.get("PREVENT_DELIVERY_MAX_ATTEMPTS", "6")),
-        backoff=timedelta(seconds=float(os.environ.get("PREVENT_DELIVERY_BACKOFF_SECONDS", "30"))),
+        max_attempts=config.delivery_max_attempts,
+        backoff=timedelta(seconds=config.delivery_backoff_seconds),
         # a send still "in progress" after this long was cut short (the worker died): retry
-        stale_after=timedelta(
-            seconds=float(os.environ.get("PREVENT_DELIVERY_STALE_SECONDS", "300"))
-        ),
-        on_outcome=tell_referrer(load_updates_key(config.var_dir)),
+        stale_after=timedelta(seconds=config.delivery_stale_seconds),
+        on_outcome=tell_referrer(deps.updates_key),
         # rows one worker claims at a time; several workers share the queue (outbox.py)
-        batch=int(os.environ.get("PREVENT_DELIVERY_BATCH", "20")),
+        batch=config.delivery_batch,
     )
     log.info(
         "delivery worker started: %s every %ss, from %s",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,8 @@ from bot.guidance.model import (
 
 SOURCES_FILE = "sources.yml"
 CONTACTS_FILE = "contacts.yml"
+#: Interface wording (buttons, refusals, prompts), read by `bot.wording`, not a topic file.
+INTERFACE_FILE = "interface.yml"
 MIN_EXAMPLES = 3
 
 
@@ -175,6 +178,32 @@ def _load_topics(path: Path, data: Any, sources: dict[str, Source]) -> list[Topi
     return topics
 
 
+#: More example questions per topic, kept apart from the topics so that writers who never
+#: saw the answers (or each other's work) can add paraphrases without touching policy text.
+#: Each file: ``examples: {topic_id: [question, ...]}``.
+EXTRA_EXAMPLES_DIR = "examples"
+
+
+def _with_extra_examples(folder: Path, topics: dict[str, Topic]) -> dict[str, Topic]:
+    if not folder.is_dir():
+        return topics
+    merged = dict(topics)
+    for path in sorted(folder.glob("*.yml")):
+        data = _read_yaml(path)
+        extra = data.get("examples") if isinstance(data, dict) else None
+        if not isinstance(extra, dict):
+            raise GuidanceError(f"examples/{path.name}: expected an 'examples:' mapping")
+        for topic_id, questions in extra.items():
+            if topic_id not in merged:
+                raise GuidanceError(f"examples/{path.name}: unknown topic {topic_id!r}")
+            more = _strings(questions, f"examples/{path.name}, {topic_id!r}", "examples")
+            topic = merged[topic_id]
+            seen = set(topic.examples)
+            added = tuple(q for q in more if q not in seen)
+            merged[topic_id] = dataclasses.replace(topic, examples=topic.examples + added)
+    return merged
+
+
 def load_guidance(directory: Path) -> GuidanceBase:
     """Load every guidance file in ``directory`` and check it hangs together.
 
@@ -191,7 +220,7 @@ def load_guidance(directory: Path) -> GuidanceBase:
     replies: dict[str, Reply] = {}
     files = []
     for path in sorted(directory.glob("*.yml")):
-        if path.name in (SOURCES_FILE, CONTACTS_FILE):
+        if path.name in (SOURCES_FILE, CONTACTS_FILE, INTERFACE_FILE):
             continue
         files.append(path.name)
         data = _read_yaml(path)
@@ -205,6 +234,7 @@ def load_guidance(directory: Path) -> GuidanceBase:
             topics[topic.id] = topic
     if not topics:
         raise GuidanceError(f"no topics found in {directory}")
+    topics = _with_extra_examples(directory / EXTRA_EXAMPLES_DIR, topics)
     for topic in topics.values():
         missing = [r for r in topic.related if r not in topics]
         if missing:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from pathlib import Path
 
 from bot.guidance.loader import get_guidance
 from bot.guidance.model import Area, GuidanceBase, Topic
@@ -123,10 +124,15 @@ def _confidence(result: SearchResult) -> float:
     return result.best.confidence if result.best else 0.0
 
 
-@functools.lru_cache(maxsize=1)
 def get_service() -> GuidanceService:
-    """The process-wide guidance service (loads and indexes `guidance/` once)."""
+    """The guidance service of the process's settings (loads and indexes `guidance/` once
+    per guidance folder and floor: a test with settings of its own gets its own)."""
     from bot.config import get_config
 
     config = get_config()
-    return GuidanceService(get_guidance(config.guidance_dir), config.guidance_confidence_floor)
+    return _service(config.guidance_dir, config.guidance_confidence_floor)
+
+
+@functools.lru_cache(maxsize=4)
+def _service(guidance_dir: Path, floor: float) -> GuidanceService:
+    return GuidanceService(get_guidance(guidance_dir), floor)

@@ -72,11 +72,12 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from sqlalchemy import event as sa_event
-from sqlalchemy.orm import declarative_base
 
+from bot.services import services
 from bot.store.conversations import (  # noqa: F401 - SECRET_SHOWN re-exported
     CIPHERTEXT_PREFIX,
     SECRET_SHOWN,
+    encrypt_event,
     event_context,
     forget_one_time_secrets,
     forgets_conversation,
@@ -84,17 +85,10 @@ from bot.store.conversations import (  # noqa: F401 - SECRET_SHOWN re-exported
     redact_event,
     sender_context,
 )
-from bot.store.crypto import (
-    DecryptionFailed,
-    WrappedKey,
-    get_keyring,
-    get_pepper,
-    new_data_key,
-    open_sealed,
-    seal,
-)
+from bot.store.crypto import DecryptionFailed, WrappedKey, decrypt
 from bot.store.db import owner_hash
 from bot.store.schema import ensure_schema
+from bot.store.tables.tracker import ConversationKeyRow
 
 if TYPE_CHECKING:
     from rasa.core.brokers.broker import EventBroker
@@ -123,22 +117,6 @@ class EncryptedTrackerStoreError(RasaException):
 
 class TrackerIntegrityError(EncryptedTrackerStoreError, DecryptionFailed):
     """A stored event or conversation key was tampered with, moved, or is not encrypted."""
-
-
-KeyBase = declarative_base()
-
-
-class ConversationKeyRow(KeyBase):
-    """The data key of one conversation, wrapped by the master key."""
-
-    __tablename__ = "conversation_keys"
-
-    sender_hash = sa.Column(sa.String(64), primary_key=True)  # = events.sender_id
-    key_version = sa.Column(sa.String(20), nullable=False)
-    wrapped_key = sa.Column(sa.LargeBinary, nullable=False)
-    # The real sender id, AES-GCM under this conversation's data key (for `keys()`).
-    sealed_sender = sa.Column(sa.LargeBinary, nullable=False)
-    created_at = sa.Column(sa.DateTime, nullable=False)
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -267,8 +245,10 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         **kwargs: Any,
     ) -> None:
         # Fail at start-up, not on the first message, if no key material is available.
-        get_keyring()
-        get_pepper()
+        # Key material comes from the process's settings (`bot.services`), built once.
+        deps = services()
+        deps.keyring  # noqa: B018 - loads (or refuses) now
+        deps.pepper  # noqa: B018
         cache_size = _blank_to_none(key_cache_size)
         self._key_cache = _KeyCache(
             DEFAULT_KEY_CACHE_SIZE if cache_size is None else int(cache_size)
@@ -305,7 +285,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
     @staticmethod
     def sender_hash(sender_id: str) -> str:
         """What `events.sender_id` holds for a conversation: HMAC of the real id."""
-        return owner_hash(sender_id, get_pepper())
+        return owner_hash(sender_id, services().pepper)
 
     def _event_query(
         self, session: Session, sender_id: str, fetch_events_from_all_sessions: bool
@@ -476,7 +456,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         Run after putting a new master key first in ``PREVENT_MASTER_KEYS``; once it
         returns, older master keys are no longer needed. Events are not touched.
         """
-        keyring = get_keyring()
+        keyring = services().keyring
         changed = 0
         with self.session_scope() as session:
             rows = (
@@ -509,14 +489,14 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
             if row is not None:
                 return self._unwrap(row)
 
-            key = new_data_key()
-            wrapped = get_keyring().wrap(key, _key_record(owner))
+            record = services().keyring.new_record_key(_key_record(owner))
+            key, wrapped = record.key, record.wrapped
             session.add(
                 ConversationKeyRow(
                     sender_hash=owner,
                     key_version=wrapped.version,
                     wrapped_key=wrapped.blob,
-                    sealed_sender=seal(key, sender_id.encode(), _sender_context(owner)),
+                    sealed_sender=record.encrypt(sender_id.encode(), _sender_context(owner)),
                     created_at=datetime.now(timezone.utc).replace(tzinfo=None),
                 )
             )
@@ -549,10 +529,8 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         if cached is not None:
             return cached
         try:
-            key = get_keyring().unwrap(
-                WrappedKey(row.key_version, bytes(row.wrapped_key)),
-                _key_record(row.sender_hash),
-            )
+            record = _key_record(row.sender_hash)
+            key = services().keyring.record_key(WrappedKey.of(row), record).key
         except DecryptionFailed as exc:
             raise TrackerIntegrityError(
                 f"The conversation key for sender hash {row.sender_hash[:12]}… failed "
@@ -565,10 +543,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
     @staticmethod
     def _rewrap(keyring: Any, row: ConversationKeyRow) -> WrappedKey:
         try:
-            return keyring.rewrap(
-                WrappedKey(row.key_version, bytes(row.wrapped_key)),
-                _key_record(row.sender_hash),
-            )
+            return keyring.rewrap(WrappedKey.of(row), _key_record(row.sender_hash))
         except DecryptionFailed as exc:
             raise TrackerIntegrityError(
                 f"The conversation key for sender hash {row.sender_hash[:12]}… failed "
@@ -578,7 +553,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
     def _open_sender(self, row: ConversationKeyRow) -> str:
         key = self._unwrap(row)
         try:
-            return open_sealed(
+            return decrypt(
                 key, bytes(row.sealed_sender), _sender_context(row.sender_hash)
             ).decode()
         except DecryptionFailed as exc:
@@ -591,8 +566,8 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
 
     @staticmethod
     def _seal_row(key: bytes, owner: str, row_id: int, data: dict[str, Any]) -> str:
-        blob = seal(key, json.dumps(data).encode(), _event_context(owner, row_id))
-        return CIPHERTEXT_PREFIX + base64.b64encode(blob).decode("ascii")
+        """The row's `data` column: the event format of `bot.store.conversations`."""
+        return encrypt_event(key, owner, row_id, data)
 
     def _open_row(self, row: Any, owner: str, key: bytes) -> dict[str, Any]:
         text = row.data
@@ -603,7 +578,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
             )
         try:
             blob = base64.b64decode(text[len(CIPHERTEXT_PREFIX) :], validate=True)
-            plaintext = open_sealed(key, blob, _event_context(owner, row.id))
+            plaintext = decrypt(key, blob, _event_context(owner, row.id))
         except (binascii.Error, ValueError, DecryptionFailed) as exc:
             raise TrackerIntegrityError(
                 f"Event row {row.id} failed its integrity check (tampered, or moved "

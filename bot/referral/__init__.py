@@ -11,9 +11,9 @@ from bot.referral.chat import (
     summary,
     take_answer,
 )
-from bot.referral.draft import CONCERN_MORE, Draft, fields_to_ask, missing_required
-from bot.referral.drafts import DraftNotFound, DraftStore, DraftSummary, PurgeReport, get_store
+from bot.referral.draft_store import DraftNotFound, DraftStore, DraftSummary, PurgeReport
 from bot.referral.form import UNKNOWN, FieldSpec, FormSpec, FormSpecError, get_form, validate
+from bot.referral.progress import CONCERN_MORE, Draft, fields_to_ask, missing_required
 
 __all__ = [
     "CONCERN_MORE",
@@ -30,7 +30,6 @@ __all__ = [
     "field_shown",
     "fields_to_ask",
     "get_form",
-    "get_store",
     "link_button_title",
     "looks_like_question",
     "missing_labels",

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.referral.draft import CONCERN_MORE, Draft, applies, missing_required
 from bot.referral.form import UNKNOWN, FormSpec, _messages_file, _say, clean_text, validate
+from bot.referral.progress import CONCERN_MORE, Draft, applies, missing_required
 
 NOT_KNOWN = "Not known"
 

@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from bot.referral.draft import Draft, applies
 from bot.referral.form import AREAS, UNKNOWN, FieldSpec, FormSpec, Section, _messages_file
+from bot.referral.progress import Draft, applies
 
 DOCUMENT_TITLE = "Vulnerable to Radicalisation (VTR) referral"
 MARKING = "OFFICIAL-SENSITIVE"

@@ -16,9 +16,8 @@ import logging
 import time
 from datetime import datetime, timedelta
 
-from bot.config import get_config
-from bot.referral.drafts import get_store
-from bot.store.conversations import conversations_of, get_vault, unlink_draft
+from bot.services import Services, services
+from bot.store.conversations import conversations_of, unlink_draft
 from bot.store.db import DraftRow, session_scope, utcnow
 from bot.store.leader import Leadership
 
@@ -35,13 +34,15 @@ def _due_for_purge(url: str, retention_days: int, now: datetime) -> list[str]:
         return [draft_id for (draft_id,) in rows]
 
 
-def purge_once(now: datetime | None = None) -> dict[str, int]:
-    config = get_config()
+def purge_once(now: datetime | None = None, deps: Services | None = None) -> dict[str, int]:
+    """One round of every purge, with `deps` (default: the process's own services)."""
+    deps = deps or services()
+    config = deps.config
     now = now or utcnow()
     due = _due_for_purge(config.database_url, config.draft_retention_days, now)
     links = conversations_of(config.database_url, due)
-    report = get_store().purge(config.draft_retention_days, config.draft_warning_days, now=now)
-    vault = get_vault()
+    report = deps.drafts.purge(config.draft_retention_days, config.draft_warning_days, now=now)
+    vault = deps.vault
     redacted = 0
     for draft_id, conversation in links.items():
         redacted += vault.redact(conversation)
@@ -54,15 +55,11 @@ def purge_once(now: datetime | None = None) -> dict[str, int]:
         redacted,
         erased,
     )
-    from bot.concerns import get_concerns  # concerns: school retention and review dates
-
-    concerns = get_concerns()
+    concerns = deps.concerns  # concerns: school retention and review dates
     purged = concerns.purge_expired(config.concern_retention_days)
     reminders = concerns.remind_due_reviews()
     log.info("concerns: %d purged, %d review reminder(s)", purged, reminders)
-    from bot.delivery.pickup import get_pickups  # expired download links: the files go too
-
-    files = get_pickups().purge_expired(now)
+    files = deps.pickups.purge_expired(now)  # expired download links: the files go too
     log.info("downloads: %d expired file(s) deleted", files)
     return {
         "pickups_purged": files,
@@ -78,10 +75,11 @@ def main() -> None:
     parser.add_argument("--every", type=float, default=0, help="seconds between runs (0: once)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    leadership = Leadership(get_config().database_url, "purge")  # one purge of N replicas
+    deps = services()  # built once, from this process's settings
+    leadership = Leadership(deps.config.database_url, "purge")  # one purge of N replicas
     while True:
         if leadership.lead():
-            purge_once()
+            purge_once(deps=deps)
         if not args.every:
             return
         time.sleep(args.every)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,19 +20,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Integer, LargeBinary, String
 from sqlalchemy.orm import Session
 
-from bot.store.crypto import (
-    CryptoError,
-    DecryptionFailed,
-    KeyRing,
-    WrappedKey,
-    new_data_key,
-    open_sealed,
-    seal,
-)
-from bot.store.db import Base, owner_hash, session_scope, utcnow
+from bot.store.crypto import CryptoError, DecryptionFailed, KeyRing, WrappedKey, decrypt, encrypt
+from bot.store.db import owner_hash, session_scope, utcnow
+from bot.store.tables.referral import ReferralRouteRow, ReferralUpdateRow
 
 log = logging.getLogger(__name__)
 
@@ -42,33 +33,6 @@ SENT, NOT_SENT, STATUS, MESSAGE = "sent", "not_sent", "status", "message"
 DELAYED = "delayed"  # the first send failed; the worker keeps trying
 KINDS = (SENT, NOT_SENT, STATUS, MESSAGE, DELAYED)
 MESSAGE_LIMIT = 1000
-
-
-class ReferralRouteRow(Base):
-    """Who sent a referral, so that news about it reaches them (no content of the referral)."""
-
-    __tablename__ = "referral_routes"
-
-    reference = Column(String(40), primary_key=True)
-    owner = Column(String(64), nullable=False, index=True)  # keyed hash of the sender id
-    #: The channel's name ("telegram", "rest"...): so only news a channel can push is read.
-    channel = Column(String(20), nullable=False, default="", index=True)
-    route = Column(LargeBinary, nullable=False)  # {"sender_id", "address"} sealed by the key ring
-    key_version = Column(String(20), nullable=False)
-    wrapped_key = Column(LargeBinary, nullable=False)
-    area = Column(String(40), nullable=False, default="")
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-
-
-class ReferralUpdateRow(Base):
-    __tablename__ = "referral_updates"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    reference = Column(String(40), nullable=False, index=True)
-    kind = Column(String(12), nullable=False)
-    body = Column(LargeBinary, nullable=False)  # JSON details, sealed with the updates key
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-    delivered_at = Column(DateTime, nullable=True, index=True)
 
 
 @dataclass(frozen=True)
@@ -94,11 +58,13 @@ class UnknownReference(LookupError):
 
 
 def load_updates_key(var_dir: Path, environ: Mapping[str, str] | None = None) -> bytes:
-    """`PREVENT_UPDATES_KEY` (base64 of 32 bytes), else `var/keys/updates.key` (made once).
+    """`PREVENT_UPDATES_KEY` (base64 of 32 bytes), else `PREVENT_UPDATES_KEY_FILE`, else
+    `var/keys/updates.key` (made once), as given in `environ` (the settings of the caller:
+    `bot.services` for the assistant, `bot.review.settings` for the review app).
 
     The bot and the review app must share it; on separate hosts set it in both.
     """
-    env = os.environ if environ is None else environ
+    env: Mapping[str, str] = {} if environ is None else environ
     encoded = env.get("PREVENT_UPDATES_KEY", "").strip()
     if not encoded:
         path = Path(env.get("PREVENT_UPDATES_KEY_FILE", "") or var_dir / "keys/updates.key")
@@ -134,7 +100,9 @@ def add_update(
     row = ReferralUpdateRow(reference=reference, kind=kind, body=b"")
     session.add(row)
     session.flush()
-    row.body = seal(updates_key, json.dumps(details).encode(), f"update:{row.id}")
+    # The updates key itself (shared with the review app), not a key per row: news is short
+    # and the review app, which holds no master key, must be able to write and read it.
+    row.body = encrypt(updates_key, json.dumps(details).encode(), f"update:{row.id}")
     return int(row.id)
 
 
@@ -158,16 +126,15 @@ class ReferrerUpdates:
     ) -> None:
         """Keep the route for news; `owner_id` (the channel-qualified sender id the actions
         use) is what `take_for` is asked with; `sender_id` is what a push is sent to."""
-        data_key = new_data_key()
-        wrapped = self._keys.wrap(data_key, reference)
         route = json.dumps({"sender_id": sender_id, "address": address or {}}).encode()
+        wrapped, sealed_route = self._keys.encrypt_record(route, reference)
         with session_scope(self._url) as session:
             session.merge(
                 ReferralRouteRow(
                     reference=reference,
                     owner=owner_hash(owner_id or sender_id, self._pepper),
                     channel=(channel or "")[:20],
-                    route=seal(data_key, route, reference),
+                    route=sealed_route,
                     key_version=wrapped.version,
                     wrapped_key=wrapped.blob,
                     area=area[:40],
@@ -256,7 +223,7 @@ class ReferrerUpdates:
 
     def _update(self, row: ReferralUpdateRow) -> Update | None:
         try:
-            details = json.loads(open_sealed(self._updates_key, row.body, f"update:{row.id}"))
+            details = json.loads(decrypt(self._updates_key, row.body, f"update:{row.id}"))
         except DecryptionFailed:
             # Written with another updates key (the review app not sharing the bot's).
             log.error("referral update %s cannot be read with this updates key", row.id)
@@ -264,8 +231,7 @@ class ReferrerUpdates:
         return Update(int(row.id), row.reference, row.kind, details, row.created_at)
 
     def _route(self, row: ReferralRouteRow) -> Route:
-        data_key = self._keys.unwrap(WrappedKey(row.key_version, row.wrapped_key), row.reference)
-        data = json.loads(open_sealed(data_key, row.route, row.reference))
+        data = json.loads(self._keys.decrypt_record(WrappedKey.of(row), row.route, row.reference))
         return Route(row.channel, data["sender_id"], data.get("address") or {})
 
 
@@ -282,21 +248,11 @@ def messages_for(url: str, updates_key: bytes, reference: str) -> list[str]:
         )
         for row in rows:
             try:
-                details = json.loads(open_sealed(updates_key, row.body, f"update:{row.id}"))
+                details = json.loads(decrypt(updates_key, row.body, f"update:{row.id}"))
             except DecryptionFailed:
                 continue
             texts.append(str(details.get("message", "")))
     return texts
-
-
-def get_updates() -> ReferrerUpdates:
-    from bot.config import get_config
-    from bot.store.crypto import get_keyring, get_pepper
-
-    config = get_config()
-    return ReferrerUpdates(
-        config.database_url, get_keyring(), get_pepper(), load_updates_key(config.var_dir)
-    )
 
 
 #: The domain response (domain/referral_updates.yml) that says each kind of news.

@@ -7,7 +7,6 @@ app's cookies are Secure unless PREVENT_REVIEW_SECURE_COOKIES=false.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 
 from bot.review.inbox_key import InboxKeyError
@@ -17,13 +16,10 @@ from bot.review.settings import ReviewSettings, SettingsError
 def main() -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
-        settings = ReviewSettings.from_env()
+        settings = ReviewSettings.from_process_environment()
     except SettingsError as exc:
         print(f"Review app not started: {exc}", file=sys.stderr)
         return 2
-    # The passphrase has been read: keep it out of anything this process might start.
-    os.environ.pop("PREVENT_REVIEW_KEY_PASSPHRASE", None)
-    os.environ.pop("PREVENT_REVIEW_SECRET_KEY", None)
 
     from aiohttp import web
 

@@ -53,12 +53,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, DateTime, Integer, String, or_
+from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
 from bot.review.app_key import derive
 from bot.review.second_factor import SecondFactorRow
-from bot.store.db import Base, session_scope, utcnow
+from bot.store.db import session_scope, utcnow
+from bot.store.tables.review import AccountSealRow, StaffAccountRow
 
 if TYPE_CHECKING:
     from bot.review.settings import ReviewSettings
@@ -81,39 +82,6 @@ UNSIGNED_HELP = (
 
 class AccountError(ValueError):
     """A request about accounts that cannot be done; the message is fit to show staff."""
-
-
-class StaffAccountRow(Base):
-    """One member of the Prevent team. The password is stored only as a scrypt hash."""
-
-    __tablename__ = "review_accounts"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    username = Column(String(40), nullable=False, unique=True)
-    display_name = Column(String(100), nullable=False, default="")
-    role = Column(String(10), nullable=False)
-    password_hash = Column(String(200), nullable=False)
-    failed_attempts = Column(Integer, nullable=False, default=0)
-    locked_until = Column(DateTime, nullable=True)
-    disabled_at = Column(DateTime, nullable=True)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-    password_changed_at = Column(DateTime, nullable=False, default=utcnow)
-    last_sign_in_at = Column(DateTime, nullable=True)
-
-
-class AccountSealRow(Base):
-    """HMAC (under the review app key, never in the database) over an account's security fields.
-
-    Why: the review app shares the bot's database, so whoever can write that database could
-    otherwise insert an admin, overwrite a password hash or delete a second factor. A row
-    whose seal does not match (or has none) signs nobody in and resolves no session. It is a
-    table of its own so that databases made before it gain it without a migration.
-    """
-
-    __tablename__ = "review_account_seals"
-
-    account_id = Column(Integer, primary_key=True)
-    mac = Column(String(64), nullable=False)
 
 
 def account_mac(key: bytes, row: StaffAccountRow, enrolled: bool) -> str:

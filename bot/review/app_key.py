@@ -11,7 +11,6 @@ purpose's key never doubles as another's.
 from __future__ import annotations
 
 import base64
-import os
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -28,7 +27,7 @@ class AppKeyError(ValueError):
 
 def load_app_key(var_dir: Path, environ: Mapping[str, str] | None = None) -> bytes:
     """The 32-byte review app key (see the module docstring for where it comes from)."""
-    env = os.environ if environ is None else environ
+    env: Mapping[str, str] = {} if environ is None else environ  # from ReviewSettings
     encoded = env.get("PREVENT_REVIEW_SECRET_KEY", "").strip()
     name = "PREVENT_REVIEW_SECRET_KEY"
     if not encoded:

@@ -44,12 +44,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, DateTime, Integer, String, event, text
+from sqlalchemy import event, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.schema import DDL
 
 from bot.review.app_key import derive
-from bot.store.db import Base, session_scope, utcnow
+from bot.store.db import session_scope, utcnow
+from bot.store.tables.review import AUDIT_DETAIL_LIMIT, AuditRow
 
 if TYPE_CHECKING:
     from bot.review.settings import ReviewSettings
@@ -58,7 +59,7 @@ log = logging.getLogger(__name__)
 GENESIS = "0" * 64
 #: The head also goes to the log every this many rows (the file is written at every append).
 HEAD_LOG_EVERY = 100
-DETAIL_LIMIT = 300
+DETAIL_LIMIT = AUDIT_DETAIL_LIMIT
 _APPEND_RETRIES = 20
 _append_locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
@@ -70,22 +71,6 @@ def _append_lock(url: str) -> threading.Lock:
 
 
 ANONYMOUS = "(not signed in)"
-
-
-class AuditRow(Base):
-    """One audit entry. Never updated or deleted (the database refuses)."""
-
-    __tablename__ = "review_audit"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    at = Column(DateTime, nullable=False)
-    actor = Column(String(80), nullable=False)
-    action = Column(String(40), nullable=False, index=True)
-    reference = Column(String(40), nullable=True, index=True)
-    outcome = Column(String(40), nullable=False)
-    detail = Column(String(DETAIL_LIMIT), nullable=False, default="")
-    prev_hash = Column(String(64), nullable=False, unique=True)
-    row_hash = Column(String(64), nullable=False)
 
 
 # --------------------------------------------------------------------------- append-only guards

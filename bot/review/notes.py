@@ -25,9 +25,9 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Column, DateTime, LargeBinary, String
 
-from bot.store.db import Base, session_scope, utcnow
+from bot.store.db import session_scope
+from bot.store.tables.review import NoteRow
 
 NOTE_LIMIT = 5000
 _NONCE = 12
@@ -42,18 +42,6 @@ class NoteError(ValueError):
 
 class NoteUnreadable(Exception):
     """A note failed to decrypt: another key (after a key change) or altered in the database."""
-
-
-class NoteRow(Base):
-    __tablename__ = "review_notes"
-
-    id = Column(String(36), primary_key=True)
-    reference = Column(String(40), nullable=False, index=True)
-    author = Column(String(80), nullable=False)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-    key_id = Column(String(64), nullable=False)  # SHA-256 of the public key it is sealed to
-    wrapped_key = Column(LargeBinary, nullable=False)  # RSA-OAEP(SHA-256) of the AES key
-    body = Column(LargeBinary, nullable=False)  # nonce || AES-256-GCM(text)
 
 
 @dataclass(frozen=True)

@@ -34,11 +34,11 @@ from typing import TYPE_CHECKING
 
 import pyotp
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from sqlalchemy import Column, DateTime, Integer, LargeBinary, String
 from sqlalchemy.orm import Session
 
 from bot.review.app_key import derive
-from bot.store.db import Base, session_scope, utcnow
+from bot.store.db import session_scope, utcnow
+from bot.store.tables.review import PendingSignInRow, RecoveryCodeRow, SecondFactorRow
 
 if TYPE_CHECKING:  # not at run time: `python -m bot.review.accounts` imports this module
     from bot.review.accounts import Account
@@ -48,36 +48,6 @@ PENDING_TTL = timedelta(minutes=5)
 MAX_CODE_TRIES = 5
 RECOVERY_CODES = 10
 _RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i
-
-
-class SecondFactorRow(Base):
-    __tablename__ = "review_second_factors"
-
-    account_id = Column(Integer, primary_key=True)
-    secret = Column(LargeBinary, nullable=False)  # nonce + AES-GCM(base32 secret)
-    enrolled_at = Column(DateTime, nullable=False, default=utcnow)
-    last_step = Column(Integer, nullable=False, default=0)  # the last TOTP step accepted
-
-
-class RecoveryCodeRow(Base):
-    __tablename__ = "review_recovery_codes"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    account_id = Column(Integer, nullable=False, index=True)
-    code_hash = Column(String(64), nullable=False, unique=True)
-    used_at = Column(DateTime, nullable=True)
-
-
-class PendingSignInRow(Base):
-    __tablename__ = "review_pending_sign_ins"
-
-    token_hash = Column(String(64), primary_key=True)
-    account_id = Column(Integer, nullable=False, index=True)
-    csrf_token = Column(String(64), nullable=False)
-    next_path = Column(String(300), nullable=False, default="/queue")
-    expires_at = Column(DateTime, nullable=False)
-    tries = Column(Integer, nullable=False, default=0)
-    new_secret = Column(LargeBinary, nullable=True)  # sealed; only while enrolling
 
 
 @dataclass(frozen=True)

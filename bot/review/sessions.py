@@ -25,8 +25,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Column, DateTime, Integer, String
-
 from bot.review.accounts import (
     UNSIGNED_HELP,
     Account,
@@ -36,22 +34,12 @@ from bot.review.accounts import (
     is_sealed,
 )
 from bot.review.app_key import derive
-from bot.store.db import Base, session_scope, utcnow
+from bot.store.db import session_scope, utcnow
+from bot.store.tables.review import StaffSessionRow
 
 TOKEN_BYTES = 32
 #: last_seen_at is written at most this often, so reading pages is not a write every time.
 TOUCH_EVERY = timedelta(seconds=30)
-
-
-class StaffSessionRow(Base):
-    __tablename__ = "review_sessions"
-
-    token_hash = Column(String(64), primary_key=True)  # HMAC-SHA256 of the cookie's token
-    account_id = Column(Integer, nullable=False, index=True)
-    csrf_token = Column(String(64), nullable=False)
-    created_at = Column(DateTime, nullable=False)
-    last_seen_at = Column(DateTime, nullable=False)
-    expires_at = Column(DateTime, nullable=False)  # the absolute limit
 
 
 @dataclass(frozen=True)

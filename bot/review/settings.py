@@ -156,6 +156,14 @@ class ReviewSettings:
         return f"ReviewSettings({shown})"
 
     @classmethod
+    def from_process_environment(cls) -> ReviewSettings:
+        """`python -m bot.review`: the settings from this process's environment, read once;
+        then the secrets read are removed from the environment (children never see them)."""
+        settings = cls.from_env(dict(os.environ))
+        _forget_secrets_read()
+        return settings
+
+    @classmethod
     def from_env(
         cls, environ: dict[str, str] | None = None, *, need_updates_key: bool = True
     ) -> ReviewSettings:
@@ -195,6 +203,13 @@ class ReviewSettings:
             trust_forwarded_for=_flag(env, "PREVENT_REVIEW_TRUST_X_FORWARDED_FOR", False),
             max_hashing=int(_number(env, "PREVENT_REVIEW_MAX_HASHING", 2)),
         )
+
+
+def _forget_secrets_read() -> None:
+    """The passphrase and the app key have been read: keep them out of anything this process
+    might start (their values stay in the settings object only)."""
+    for name in ("PREVENT_REVIEW_KEY_PASSPHRASE", "PREVENT_REVIEW_SECRET_KEY"):
+        os.environ.pop(name, None)
 
 
 def _app_key(var_dir: Path, env: dict[str, str]) -> bytes:

@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from sqlalchemy import Column, DateTime, String
 from sqlalchemy.exc import IntegrityError
 
-from bot.store.db import Base, session_scope, utcnow
+from bot.store.db import session_scope, utcnow
+from bot.store.tables.review import ReviewStatusRow
 
 #: Marks on a referral that needs attention whatever its status.
 CANNOT_OPEN = "cannot_open"
@@ -164,21 +164,6 @@ def load_workflow(path: Path, sources_file: Path | None = None) -> Workflow:
 
 
 # --------------------------------------------------------------------------- stored statuses
-
-
-class ReviewStatusRow(Base):
-    """Where a referral is in the workflow; no row yet means it is in the initial status."""
-
-    __tablename__ = "review_status"
-
-    reference = Column(String(40), primary_key=True)
-    status = Column(String(40), nullable=False, index=True)
-    #: A copy of the outbox row's created_at, so the queue never reads the outbox's wide rows.
-    received_at = Column(DateTime, nullable=True, index=True)
-    updated_at = Column(DateTime, nullable=False, default=utcnow)
-    updated_by = Column(String(80), nullable=False, default="")
-    problem = Column(String(40), nullable=True)  # e.g. CANNOT_OPEN: stays in the queue, marked
-    problem_at = Column(DateTime, nullable=True)
 
 
 @dataclass(frozen=True)

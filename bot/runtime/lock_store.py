@@ -18,7 +18,7 @@ endpoints.yml::
     lock_store:
       type: bot.runtime.lock_store.TurnLockStore
 
-Redis from `REDIS_URL` (or `REDIS_HOST`, ...; `bot.config.redis_url`); unset: in memory.
+Redis from `REDIS_URL` (or `REDIS_HOST`, ...; `Config.redis_url`); unset: in memory.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
 import time
 from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
@@ -36,7 +35,7 @@ from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
 
-from bot.config import redis_url
+from bot.config import get_config
 
 logger = logging.getLogger(__name__)
 KEY_PREFIX = "prevent:lock:"
@@ -53,8 +52,9 @@ class TurnLockStore(LockStore):
     def __init__(self, endpoint_config: EndpointConfig | None = None, url: str | None = None):
         super().__init__()
         #: Seconds a turn's ticket lives without renewal (PREVENT_TURN_LOCK_SECONDS).
-        self.lifetime = float(os.environ.get("PREVENT_TURN_LOCK_SECONDS", "") or 10)
-        configured = url or (endpoint_config.url if endpoint_config else None) or redis_url()
+        config = get_config()  # this process's settings, built once
+        self.lifetime = config.turn_lock_seconds
+        configured = url or (endpoint_config.url if endpoint_config else None) or config.redis_url
         self._memory: dict[str, TicketLock] = {}
         self.red: Any = None
         if configured:

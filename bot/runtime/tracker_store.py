@@ -21,7 +21,6 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-import os
 import threading
 import time
 from collections import OrderedDict
@@ -41,6 +40,7 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.config import get_config
 from bot.metrics import count_outcome
 from bot.rasa_ext.tracker_store import (
     ConversationKeyRow,
@@ -83,7 +83,7 @@ class TrackerDatabaseUnavailable(asyncio.CancelledError):
 
 
 def _retry_seconds() -> float:
-    return float(os.environ.get("PREVENT_DB_RETRY_SECONDS", "") or 10)
+    return get_config().db_retry_seconds
 
 
 async def _with_retry(what: str, call: Callable[[], Awaitable[T]]) -> T:
@@ -172,8 +172,7 @@ class ProductionTrackerStore(EncryptedSQLTrackerStore):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         apply_speedups()
-        size = os.environ.get("PREVENT_TRACKER_CACHE_SIZE", "").strip()
-        self._tracker_cache = _TrackerCache(int(size) if size else 512)
+        self._tracker_cache = _TrackerCache(get_config().tracker_cache_size)
         # Per conversation during one save: the rows sealed, and the entry they extend.
         self._sealed: dict[str, list[tuple[int, dict[str, Any], int]]] = {}
         self._continuing: dict[str, _Cached] = {}

@@ -6,8 +6,8 @@ import json
 import re
 
 from bot.referral import render
-from bot.referral.draft import Draft
 from bot.referral.form import FormSpec
+from bot.referral.progress import Draft
 from bot.sealing.attachment import DOCX, JSON, PDF, Attachment
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")

@@ -1,16 +1,16 @@
-"""Storage: encryption at rest (envelope keys) and the SQLAlchemy models and sessions."""
+"""Storage: the schema (`bot.store.tables`), encryption at rest (envelope keys, `crypto`),
+sessions (`db`), migrations, key rotation, conversation redaction and purge."""
 
 from bot.store.crypto import (
     CryptoError,
     DecryptionFailed,
     KeyRing,
     MasterKeyMissing,
+    RecordKey,
     WrappedKey,
-    get_keyring,
-    get_pepper,
+    decrypt,
+    encrypt,
     new_data_key,
-    open_sealed,
-    seal,
 )
 from bot.store.db import DraftRow, NoticeRow, owner_hash, session_scope, utcnow
 
@@ -21,13 +21,12 @@ __all__ = [
     "KeyRing",
     "MasterKeyMissing",
     "NoticeRow",
+    "RecordKey",
     "WrappedKey",
-    "get_keyring",
-    "get_pepper",
+    "decrypt",
+    "encrypt",
     "new_data_key",
-    "open_sealed",
     "owner_hash",
-    "seal",
     "session_scope",
     "utcnow",
 ]

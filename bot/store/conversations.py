@@ -28,11 +28,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy import Column, String
 from sqlalchemy.engine import Engine
 
-from bot.store.crypto import KeyRing, WrappedKey, open_sealed, seal
-from bot.store.db import Base, owner_hash
+from bot.store.crypto import KeyRing, WrappedKey, decrypt, encrypt
+from bot.store.db import owner_hash
+from bot.store.tables.referral import DraftConversationRow
 
 log = logging.getLogger("bot.store.conversations")
 
@@ -57,17 +57,17 @@ def event_context(owner: str, row_id: int) -> str:
     return f"rasa-tracker-event:{owner}:{row_id}"
 
 
-def seal_event(key: bytes, owner: str, row_id: int, data: dict[str, Any]) -> str:
-    blob = seal(key, json.dumps(data).encode(), event_context(owner, row_id))
+def encrypt_event(key: bytes, owner: str, row_id: int, data: dict[str, Any]) -> str:
+    blob = encrypt(key, json.dumps(data).encode(), event_context(owner, row_id))
     return CIPHERTEXT_PREFIX + base64.b64encode(blob).decode("ascii")
 
 
-def open_event(key: bytes, owner: str, row_id: int, text: str) -> dict[str, Any]:
+def decrypt_event(key: bytes, owner: str, row_id: int, text: str) -> dict[str, Any]:
     """Raises DecryptionFailed / ValueError on anything but an authentic sealed event."""
     if not text.startswith(CIPHERTEXT_PREFIX):
         raise ValueError("not an encrypted event")
     blob = base64.b64decode(text[len(CIPHERTEXT_PREFIX) :], validate=True)
-    return json.loads(open_sealed(key, blob, event_context(owner, row_id)))
+    return json.loads(decrypt(key, blob, event_context(owner, row_id)))
 
 
 # --- what is kept of a message ---------------------------------------------------------------
@@ -195,20 +195,6 @@ def forgets_conversation(data: dict[str, Any]) -> bool:
 # --- which conversation a draft was written in ------------------------------------------------
 
 
-class DraftConversationRow(Base):
-    """Draft id -> the tracker's sender hash of the conversation it was answered in.
-
-    Drafts are owned by a hash of the channel-qualified sender id, conversations by a hash
-    of Rasa's sender id; the purge worker needs to know which conversation to redact when
-    it deletes a draft, and a hash cannot be turned back. Holds two keyed hashes, no ids.
-    """
-
-    __tablename__ = "draft_conversations"
-
-    draft_id = Column(String(36), primary_key=True)
-    conversation = Column(String(64), nullable=False, index=True)
-
-
 def link_draft(url: str, draft_id: str, conversation: str) -> None:
     """Remember the conversation (tracker sender hash) a draft is answered in."""
     from bot.store.db import session_scope
@@ -272,22 +258,20 @@ class ConversationVault:
             key_row = conn.execute(sa.select(keys).where(keys.c.sender_hash == owner)).first()
             if key_row is None:
                 return 0
-            key = self._keys.unwrap(
-                WrappedKey(key_row.key_version, bytes(key_row.wrapped_key)), key_record(owner)
-            )
+            key = self._keys.record_key(WrappedKey.of(key_row), key_record(owner)).key
             rows = conn.execute(
                 sa.select(events.c.id, events.c.data).where(events.c.sender_id == owner)
             ).all()
             for row_id, text in rows:
                 if not isinstance(text, str):
                     continue
-                data = open_event(key, owner, row_id, text)
+                data = decrypt_event(key, owner, row_id, text)
                 redacted = redact_event(data)
                 if redacted != data:
                     conn.execute(
                         events.update()
                         .where(events.c.id == row_id)
-                        .values(data=seal_event(key, owner, row_id, redacted))
+                        .values(data=encrypt_event(key, owner, row_id, redacted))
                     )
                     changed += 1
             if changed:
@@ -347,11 +331,3 @@ def _engine(url: str) -> Engine:
             cursor.close()
 
     return engine
-
-
-def get_vault() -> ConversationVault:
-    """The process-wide vault on the tracker database (`Config.tracker_database_url`)."""
-    from bot.config import get_config
-    from bot.store.crypto import get_keyring, get_pepper
-
-    return ConversationVault(get_config().tracker_database_url, get_keyring(), get_pepper())

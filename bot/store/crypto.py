@@ -12,17 +12,24 @@ Envelope encryption: each record gets its own random 256-bit data key (AES-GCM).
 key is stored wrapped (AES-GCM under the current master key, with the record id as
 associated data so a wrapped key cannot be moved to another record). Rotation adds a new
 master key version; `rewrap` re-encrypts data keys only, never the records themselves.
+
+Every sealed row kind (drafts, pick-ups, referral routes, staff routes, concerns, the
+tracker store's conversation keys) goes through the one helper on `KeyRing`: data key ->
+wrap -> encrypt is `encrypt_record` (or `new_record_key` for a key that encrypts several
+values), and `decrypt_record` / `record_key` the way back; `WrappedKey.of(row)` reads the
+stored key. The primitives are `encrypt` / `decrypt` (AES-256-GCM under a data key); the
+word "seal" is kept for S/MIME sealing of referrals (`bot.sealing`).
 """
 
 from __future__ import annotations
 
 import base64
-import functools
 import os
 import secrets
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -45,8 +52,32 @@ class DecryptionFailed(CryptoError):
 
 @dataclass(frozen=True)
 class WrappedKey:
+    """A data key as stored: encrypted under master key `version`, bound to its record."""
+
     version: str
     blob: bytes
+
+    @classmethod
+    def of(cls, row: Any) -> WrappedKey:
+        """The wrapped key a row stores in its `key_version` and `wrapped_key` columns."""
+        return cls(row.key_version, bytes(row.wrapped_key))
+
+
+@dataclass(frozen=True)
+class RecordKey:
+    """One record's own data key, with the same key wrapped for storage (envelope encryption).
+
+    `wrapped` goes into the row (`key_version`, `wrapped_key`); `key` never leaves memory.
+    """
+
+    key: bytes = field(repr=False)
+    wrapped: WrappedKey
+
+    def encrypt(self, plaintext: bytes, associated: str) -> bytes:
+        return encrypt(self.key, plaintext, associated)
+
+    def decrypt(self, blob: bytes, associated: str) -> bytes:
+        return decrypt(self.key, blob, associated)
 
 
 class KeyRing:
@@ -104,18 +135,44 @@ class KeyRing:
             return wrapped
         return self.wrap(self.unwrap(wrapped, record_id), record_id)
 
+    # --- envelope encryption: every sealed row kind goes through these -----------------
+
+    def new_record_key(self, record_id: str) -> RecordKey:
+        """A fresh data key for one record, wrapped under the current master key and bound
+        to `record_id` (a wrapped key moved to another record does not unwrap)."""
+        data_key = new_data_key()
+        return RecordKey(data_key, self.wrap(data_key, record_id))
+
+    def record_key(self, wrapped: WrappedKey, record_id: str) -> RecordKey:
+        """The data key of a stored record (`WrappedKey.of(row)`)."""
+        return RecordKey(self.unwrap(wrapped, record_id), wrapped)
+
+    def encrypt_record(self, plaintext: bytes, record_id: str) -> tuple[WrappedKey, bytes]:
+        """Data key -> wrap -> encrypt, in one: what to store as the record's wrapped key and
+        as its ciphertext, both bound to `record_id`."""
+        key = self.new_record_key(record_id)
+        return key.wrapped, key.encrypt(plaintext, record_id)
+
+    def decrypt_record(self, wrapped: WrappedKey, blob: bytes, record_id: str) -> bytes:
+        """The reverse of `encrypt_record`: unwrap the record's key, then decrypt."""
+        return decrypt(self.unwrap(wrapped, record_id), blob, record_id)
+
 
 def new_data_key() -> bytes:
     return AESGCM.generate_key(bit_length=KEY_BYTES * 8)
 
 
-def seal(data_key: bytes, plaintext: bytes, associated: str) -> bytes:
-    """AES-256-GCM: nonce || ciphertext+tag, bound to `associated` (the record id)."""
+def encrypt(data_key: bytes, plaintext: bytes, associated: str) -> bytes:
+    """AES-256-GCM: nonce || ciphertext+tag, bound to `associated` (the record id).
+
+    Encryption at rest under a data key; not to be confused with *sealing* a referral
+    (S/MIME to the inbox certificate, `bot.sealing`)."""
     nonce = secrets.token_bytes(NONCE_BYTES)
     return nonce + AESGCM(data_key).encrypt(nonce, plaintext, associated.encode())
 
 
-def open_sealed(data_key: bytes, blob: bytes, associated: str) -> bytes:
+def decrypt(data_key: bytes, blob: bytes, associated: str) -> bytes:
+    """The reverse of `encrypt`; `DecryptionFailed` if tampered with or moved."""
     try:
         return AESGCM(data_key).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], associated.encode())
     except (InvalidTag, ValueError) as exc:
@@ -157,38 +214,33 @@ def _key_file_ring(path: Path, create: bool) -> KeyRing:
     return KeyRing.parse(path.read_text().strip().replace("\n", ","))
 
 
-@functools.lru_cache(maxsize=1)
-def get_keyring() -> KeyRing:
-    """The process-wide key ring: env `PREVENT_MASTER_KEYS`, else a key file.
+def load_keyring(master_keys: str, key_file: Path | None, var_dir: Path) -> KeyRing:
+    """The key ring: `master_keys` ("v2:<base64>,v1:<base64>"), else a key file.
 
-    The key file is `PREVENT_MASTER_KEY_FILE`, or `var/keys/master.key`, created on first
+    The key file is `key_file` (it must exist), or `var/keys/master.key`, created on first
     use for the embedded `make run` profile (never inside the repo's tracked files).
+    Values come from `bot.config.Config` (`PREVENT_MASTER_KEYS`, `PREVENT_MASTER_KEY_FILE`).
     """
-    spec = os.environ.get("PREVENT_MASTER_KEYS", "").strip()
-    if spec:
-        return KeyRing.parse(spec)
-    from bot.config import get_config
-
-    configured = os.environ.get("PREVENT_MASTER_KEY_FILE", "").strip()
-    path = Path(configured) if configured else get_config().var_dir / "keys" / "master.key"
-    return _key_file_ring(path, create=not configured)
+    if master_keys.strip():
+        return KeyRing.parse(master_keys)
+    path = key_file if key_file is not None else var_dir / "keys" / "master.key"
+    return _key_file_ring(path, create=key_file is None)
 
 
-@functools.lru_cache(maxsize=1)
-def get_pepper() -> bytes:
-    """The secret for owner hashes (HMAC of sender ids): env, else a key file beside the key.
+def load_pepper(encoded: str, var_dir: Path) -> bytes:
+    """The secret for owner hashes (HMAC of sender ids): `encoded` (base64, from
+    `PREVENT_OWNER_PEPPER`), else a key file beside the master key (made on first use).
 
     Separate from the master keys so that key rotation never changes who owns what.
     """
-    encoded = os.environ.get("PREVENT_OWNER_PEPPER", "").strip()
-    if encoded:
+    if encoded.strip():
         try:
-            return _checked_pepper(base64.b64decode(encoded, validate=True), "PREVENT_OWNER_PEPPER")
+            return _checked_pepper(
+                base64.b64decode(encoded.strip(), validate=True), "PREVENT_OWNER_PEPPER"
+            )
         except ValueError as exc:
             raise CryptoError("PREVENT_OWNER_PEPPER is not valid base64") from exc
-    from bot.config import get_config
-
-    path = get_config().var_dir / "keys" / "owner.pepper"
+    path = var_dir / "keys" / "owner.pepper"
     if not path.exists():
         create_secret_file(path, base64.b64encode(secrets.token_bytes(KEY_BYTES)).decode())
     try:

@@ -1,5 +1,7 @@
-"""SQLAlchemy 1.4 models and sessions: drafts and notices (SQLite by default, PostgreSQL in prod).
+"""Database engines and sessions (SQLite by default, PostgreSQL in prod), and owner hashes.
 
+The tables themselves are declared in one place, `bot.store.tables` (one module per area);
+`Base`, `utcnow`, `DraftRow` and `NoticeRow` are re-exported here for existing imports.
 Only ciphertext and metadata are stored: who owns a draft is a keyed hash of the
 sender id, field values are encrypted (`bot.store.crypto`), and nothing here names a
 person in plain.
@@ -13,52 +15,18 @@ import hmac
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, DateTime, Integer, LargeBinary, String, create_engine, event
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
-from sqlalchemy.orm import Session, declarative_base, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from bot.store.schema import ensure_schema
+from bot.store.tables import Base, DraftRow, NoticeRow, utcnow
 
-# SQLAlchemy 1.4 ships no type information; `Any` lets mypy accept the mapped classes.
-Base: Any = declarative_base()
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
-
-
-class DraftRow(Base):
-    """A referral draft: metadata in plain, everything the user typed encrypted."""
-
-    __tablename__ = "drafts"
-
-    id = Column(String(36), primary_key=True)
-    owner = Column(String(64), index=True, nullable=False)  # keyed hash of the sender id
-    status = Column(String(20), nullable=False, default="draft")
-    created_at = Column(DateTime, nullable=False, default=utcnow)
-    updated_at = Column(DateTime, nullable=False, default=utcnow)
-    key_version = Column(String(20), nullable=False)
-    wrapped_key = Column(LargeBinary, nullable=False)
-    payload = Column(LargeBinary, nullable=False)  # AES-GCM of the JSON form values
-    purge_warned_at = Column(DateTime, nullable=True)
-
-
-class NoticeRow(Base):
-    """Something to tell an owner next time they talk (e.g. a draft about to be purged)."""
-
-    __tablename__ = "notices"
-
-    id = Column(Integer, primary_key=True, autoincrement=True)
-    owner = Column(String(64), index=True, nullable=False)
-    kind = Column(String(40), nullable=False)
-    draft_id = Column(String(36), nullable=True)
-    due_at = Column(DateTime, nullable=True)
-    created_at = Column(DateTime, nullable=False, default=utcnow)
+__all__ = ["Base", "DraftRow", "NoticeRow", "make_engine", "owner_hash", "session_scope", "utcnow"]
 
 
 def owner_hash(sender_id: str, pepper: bytes) -> str:

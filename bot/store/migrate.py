@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import fcntl
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -54,10 +53,17 @@ def app_url() -> str:
 
 def tracker_url() -> str:
     """The tracker store's database, built from the same TRACKER_DB* settings Rasa gets."""
-    env = {k: os.environ.get(k, "").strip() for k in (
-        "TRACKER_DB_DIALECT", "TRACKER_DB", "TRACKER_DB_HOST", "TRACKER_DB_PORT",
-        "TRACKER_DB_USER", "TRACKER_DB_PASSWORD",
-    )}
+    from bot.config import get_config
+
+    db = get_config().tracker_db
+    env = {
+        "TRACKER_DB_DIALECT": db.dialect,
+        "TRACKER_DB": db.db,
+        "TRACKER_DB_HOST": db.host,
+        "TRACKER_DB_PORT": db.port,
+        "TRACKER_DB_USER": db.username,
+        "TRACKER_DB_PASSWORD": db.password,
+    }
     dialect = env["TRACKER_DB_DIALECT"] or "sqlite"
     if "://" in env["TRACKER_DB_HOST"]:  # the whole URL in the host, as Rasa accepts it
         return env["TRACKER_DB_HOST"]

@@ -119,17 +119,17 @@ def rotate_tracker(store: Any, keyring: KeyRing) -> Rotated:
 
 def _tracker_from_environment() -> Any:
     """The tracker store as endpoints.yml configures it (TRACKER_DB_* variables)."""
-    import os
-
+    from bot.config import get_config
     from bot.rasa_ext.tracker_store import EncryptedSQLTrackerStore
 
+    db = get_config().tracker_db
     return EncryptedSQLTrackerStore(
         domain=None,
-        dialect=os.environ.get("TRACKER_DB_DIALECT", "sqlite") or "sqlite",
-        url=os.environ.get("TRACKER_DB_HOST") or None,
-        db=os.environ.get("TRACKER_DB", "") or "rasa.db",
-        username=os.environ.get("TRACKER_DB_USER") or None,
-        password=os.environ.get("TRACKER_DB_PASSWORD") or None,
+        dialect=db.dialect or "sqlite",
+        url=db.host or None,
+        db=db.db or "rasa.db",
+        username=db.username or None,
+        password=db.password or None,
     )
 
 
@@ -137,14 +137,14 @@ def main(argv: list[str] | None = None) -> int:
     """`python -m bot.store.rotate`: 0 if every row is under the current key, 1 if some were
     skipped (see the log), 2 if the keys cannot be loaded."""
     from bot.config import get_config
-    from bot.store.crypto import get_keyring
+    from bot.services import services
 
     parser = argparse.ArgumentParser(prog="python -m bot.store.rotate", description=__doc__)
     parser.add_argument("--no-tracker", action="store_true", help="skip the tracker store")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     try:
-        keyring = get_keyring()
+        keyring = services().keyring
     except CryptoError as exc:
         print(f"Cannot rotate: {exc}", file=sys.stderr)
         return 2

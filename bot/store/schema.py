@@ -19,7 +19,6 @@ the migrations itself (serialised by a lock) instead of refusing.
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 
@@ -37,27 +36,15 @@ class SchemaNotMigrated(RuntimeError):
 
 
 def import_models() -> None:
-    """Import every module that declares a table on `bot.store.db.Base` (app target)."""
-    import bot.concerns.rows  # noqa: F401
-    import bot.concerns.staff  # noqa: F401
-    import bot.concerns.store  # noqa: F401
-    import bot.delivery.heartbeat  # noqa: F401
-    import bot.delivery.outbox  # noqa: F401
-    import bot.delivery.pickup  # noqa: F401
-    import bot.enrolment  # noqa: F401
-    import bot.referral.updates  # noqa: F401
-    import bot.review.accounts  # noqa: F401
-    import bot.review.audit  # noqa: F401
-    import bot.review.notes  # noqa: F401
-    import bot.review.second_factor  # noqa: F401
-    import bot.review.sessions  # noqa: F401
-    import bot.review.workflow  # noqa: F401
-    import bot.store.conversations  # noqa: F401
-    import bot.store.db  # noqa: F401
+    """Declare every table the project owns (all in `bot.store.tables`)."""
+    import bot.store.tables  # noqa: F401
 
 
 def migrate_on_start() -> bool:
-    return os.environ.get("PREVENT_MIGRATE_ON_START", "").strip().lower() in {"1", "true", "yes"}
+    """`PREVENT_MIGRATE_ON_START` (`Config.migrate_on_start`)."""
+    from bot.config import get_config
+
+    return get_config().migrate_on_start
 
 
 def head_revisions(target: str) -> set[str]:

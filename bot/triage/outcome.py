@@ -208,8 +208,13 @@ def _unsure_topics(facts: TriageFacts) -> list[str]:
     return [label for name, label in names.items() if getattr(facts, name) == "unsure"]
 
 
-@functools.lru_cache(maxsize=1)
 def get_triage() -> Triage:
+    """The triage tables of the process's settings (read once per guidance folder)."""
     from bot.config import get_config
 
-    return Triage.from_directory(get_config().guidance_dir / "triage")
+    return _triage(get_config().guidance_dir / "triage")
+
+
+@functools.lru_cache(maxsize=4)
+def _triage(directory: Path) -> Triage:
+    return Triage.from_directory(directory)

@@ -44,7 +44,7 @@ def _rss_mb(pid: int) -> float:
 def _fill(url: str, n: int, sealer, form) -> float:  # type: ignore[no-untyped-def]
     """Seal and queue n referrals; returns the seconds it took."""
     from bot.referral import render
-    from bot.referral.draft import Draft
+    from bot.referral.progress import Draft
     from bot.referral.render import RenderMeta
     from bot.review.workflow import ReviewStatuses, load_workflow
     from bot.sealing import Attachment, sealed_documents

@@ -28,8 +28,6 @@ import pytest
 
 from bot.channels import adaptive_cards as cards
 from bot.channels.teams import (
-    REFUSAL_TEXT,
-    WELCOME_TEXT,
     Connector,
     ConversationReference,
     TeamsInput,
@@ -38,6 +36,7 @@ from bot.channels.teams import (
 )
 from bot.channels.teams_auth import AppToken, VouchedServiceUrls, settings_from
 from bot.enrolment import Enrolment
+from bot.wording import contacts, phrase
 from tests.helpers.bot_framework import BotFramework, Posted, new_rsa_key
 from tests.helpers.servers import ROOT, Assistant, free_port, running_assistant
 
@@ -58,6 +57,9 @@ OUTCOME_TEXT = (
     "The SET policy suggests making a Prevent referral.\n\nWhy:\n• signs seen\n\n"
     "What to do next:\n• Complete the VTR form\n• Send it securely\n\nSource: SET 2.2"
 )
+
+REFUSAL_TEXT = phrase("common.enrolment.refusal")
+WELCOME_TEXT = phrase("common.enrolment.welcome")
 
 
 # --------------------------------------------------------------------------- shapes (fast)
@@ -116,7 +118,10 @@ def test_emergency_card_is_red_large_and_bold():
     assert first["text"] == "Call 999 now"
     assert (first["size"], first["weight"], first["color"]) == ("ExtraLarge", "Bolder", "Attention")
     police = cards.emergency_card({"outcome": "police"})
-    assert "0800 789 321" in card_texts(police)[0] and "999" in card_texts(police)[1]
+    # The same headline as the web chat's banner; the number from guidance/contacts.yml.
+    assert card_texts(police)[0] == phrase("common.outcome_headline.police")
+    assert contacts()["anti_terrorist_hotline"] in card_texts(police)[1]
+    assert "999" in card_texts(police)[1]
 
 
 def test_hero_card_buttons_send_the_payload_and_show_the_title():
@@ -202,6 +207,13 @@ def test_app_package_has_the_filled_manifest_and_both_icons(tmp_path):
     assert manifest["bots"][0]["scopes"] == ["personal"]
     assert manifest["validDomains"] == ["prevent.example.org"]
     assert sizes == {"color.png": (192, 192), "outline.png": (32, 32)}
+    # The words are interface wording (the number from contacts.yml), within Teams' limits.
+    assert manifest["name"]["full"] == phrase("channels.teams.manifest.name_full")
+    assert contacts()["anti_terrorist_hotline"] in manifest["description"]["full"]
+    assert len(manifest["name"]["short"]) <= 30 and len(manifest["description"]["short"]) <= 80
+    commands = manifest["bots"][0]["commandLists"][0]["commands"]
+    assert commands[0]["title"] == phrase("channels.teams.manifest.command_refer")
+    assert all(len(c["title"]) <= 32 and len(c["description"]) <= 128 for c in commands)
 
 
 def test_app_package_refuses_a_made_up_app_id(tmp_path):

@@ -27,19 +27,13 @@ from typing import Any
 
 import pytest
 
+from bot.channels import telegram as telegram_channel
 from bot.channels.rendering import clean_text, escape_html, split_text, utf16_len
 from bot.channels.telegram import (
-    ALREADY_ENROLLED,
-    BUTTON_EXPIRED,
     DIGEST_PREFIX,
-    EDITED,
     MAX_CALLBACK_DATA,
     MAX_MESSAGE,
-    PRIVATE_ONLY,
-    REFUSAL,
     SECRET_HEADER,
-    TEXT_ONLY,
-    WELCOME,
     BadUpdate,
     ButtonPayloads,
     TelegramInput,
@@ -55,8 +49,10 @@ from bot.channels.telegram import (
     title_of_pressed,
 )
 from bot.enrolment import Enrolment
+from bot.wording import phrase
 from tests.conftest import ROOT
 from tests.helpers.servers import Assistant, free_port, running_assistant
+from tests.helpers.settings import reread_settings
 from tests.helpers.telegram_api import FakeTelegram, running_fake_telegram
 
 TOKEN = "123456789:TEST-loopback-token"
@@ -71,6 +67,15 @@ bot.channels.telegram.TelegramInput:
   webhook_secret: ${TELEGRAM_WEBHOOK_SECRET}
   api_base_url: ${TELEGRAM_API_BASE_URL}
 """
+
+#: What the channel says: wording ids in the module, sentences in guidance/interface.yml.
+(ALREADY_ENROLLED, BUTTON_EXPIRED, EDITED, PRIVATE_ONLY, REFUSAL, TEXT_ONLY, WELCOME) = (
+    phrase(getattr(telegram_channel, name))
+    for name in (
+        "ALREADY_ENROLLED", "BUTTON_EXPIRED", "EDITED", "PRIVATE_ONLY", "REFUSAL", "TEXT_ONLY",
+        "WELCOME",
+    )
+)  # fmt: skip
 
 
 def new_user() -> int:
@@ -284,12 +289,14 @@ def test_settings_from_credentials_else_environment(monkeypatch):
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "env-token")
     monkeypatch.setenv("TELEGRAM_WEBHOOK_SECRET", "env-secret")
     monkeypatch.delenv("TELEGRAM_API_BASE_URL", raising=False)
+    reread_settings(monkeypatch)  # the channel's settings come from the process's settings
     given = TelegramSettings.resolve({"access_token": "cred-token", "webhook_secret": "${X}"})
     assert (given.token, given.webhook_secret) == ("cred-token", "env-secret")
     assert given.bot_base_url == "https://api.telegram.org/bot"
     assert "cred-token" not in repr(given)
     assert "env-secret" not in repr(given)
     monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "")
+    reread_settings(monkeypatch)
     assert not TelegramSettings.resolve(None).configured
 
 

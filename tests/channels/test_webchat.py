@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from bot.wording import phrase
 from tests.helpers.browser import chrome_driver, save_screenshot
 from tests.helpers.servers import ROOT, Assistant, running_assistant
 
@@ -140,7 +141,7 @@ def files_under(folder: Path) -> dict[Path, bytes]:
 def test_personal_keys_are_random_and_derive_a_stable_sender_id():
     import math
 
-    from bot.channels.webchat import (
+    from bot.channels.webchat_auth import (
         PERSONAL_KEY_LENGTH,
         PersonalKeys,
         SessionTokens,
@@ -552,7 +553,9 @@ def test_browser_emergency_shows_the_banner_with_the_bots_words(chat):
     banner = chat.find_element(By.ID, "emergency")
     wait_for(chat, lambda d: banner.is_displayed(), 10, "the emergency banner")
     assert banner.get_attribute("role") == "alert"
-    assert banner.find_element(By.TAG_NAME, "h2").text == "Call 999 now"
+    assert banner.find_element(By.TAG_NAME, "h2").text == phrase(
+        "common.outcome_headline.emergency"
+    )
     assert "999" in banner.text
     # The body is the assistant's own reply (its words, not the page's), shown once: the
     # log points to the banner instead of repeating the same paragraph (issue 12).
@@ -570,7 +573,7 @@ def test_browser_emergency_shows_the_banner_with_the_bots_words(chat):
 
     # Terrorism-related but not imminent: the police banner, with the hotline from the reply.
     say(chat, "A student has been researching how to make explosives for an attack next year")
-    assert banner.find_element(By.TAG_NAME, "h2").text == "Tell the police now"
+    assert banner.find_element(By.TAG_NAME, "h2").text == phrase("common.outcome_headline.police")
     assert "0800 789 321" in banner.text
     assert banner.find_element(By.CSS_SELECTOR, "a[href='tel:0800789321']")
     police = "\n".join(p.text for p in banner.find_elements(By.TAG_NAME, "p"))

@@ -15,7 +15,7 @@ from bot.concerns.orgs import Orgs
 from bot.concerns.record import to_csv, to_dict, to_json, to_pdf
 from bot.concerns.store import Concerns, Invalid, alert_message
 from bot.enrolment import Enrolment
-from bot.store.crypto import KeyRing, get_keyring
+from bot.store.crypto import KeyRing
 
 WORDS = "Marmaduke Fennimore drew a flag and said the crusade starts at the fete"
 
@@ -170,15 +170,10 @@ def test_every_row_is_unreadable_without_the_keys_and_readable_with_them(world):
 def test_an_invite_for_a_school_and_role_enrols_the_holder_as_that(world, monkeypatch):
     _concerns, _path, _ring_unused, pepper, url = world
     spec = "v1:" + base64.b64encode(secrets.token_bytes(32)).decode()
-    monkeypatch.setenv("PREVENT_MASTER_KEYS", spec)  # the process-wide ring redeem uses
-    get_keyring.cache_clear()
     concerns = Concerns(url, KeyRing.parse(spec), pepper)
-    enrolment = Enrolment(url, pepper)
+    enrolment = Enrolment(url, pepper, KeyRing.parse(spec))  # seals the staff route
     invite = enrolment.issue("telegram", "", org="harbour-college", role="dsl")
-    try:
-        assert enrolment.redeem("telegram", "77001", invite.code)
-    finally:
-        get_keyring.cache_clear()
+    assert enrolment.redeem("telegram", "77001", invite.code)
     staff = concerns.whoami("telegram:77001")
     assert (staff.org_id, staff.role, staff.channel) == ("harbour-college", "dsl", "telegram")
     # The same id on another channel is somebody else (issue 11: ids namespaced by channel).

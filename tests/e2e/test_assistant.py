@@ -211,13 +211,29 @@ def test_emergency_mid_triage_pauses_the_form_and_continue_resumes_it(assistant)
 
 
 def test_the_server_log_has_no_template_or_slot_errors(assistant):
-    """Rasa logs the tracker's slots when a response template or slot name is wrong."""
+    """Rasa logs the tracker's slots when a response template or slot name is wrong, and an
+    action that fails logs "action … failed". This test's own turns go through the replies
+    with the most fields (a triage outcome with its buttons, a draft started from it, a
+    question explained mid-form, the drafts listed), so it proves something run alone; run
+    after the others in this file, it checks their turns too."""
     sender = _sender()
+    outcomes: list[str] = []
     assistant.say(sender, "hello")
-    assistant.say(sender, "Should I refer? A 15 year old keeps sharing nazi memes")
+    assistant.say(sender, "Should I refer? A 15 year old keeps sharing nazi memes, no danger")
+    for reply in ["no", "no", "his parents know", "yes I've spoken to our DSL"]:
+        outcomes += _outcomes(assistant.say(sender, reply))
+        if outcomes:
+            break
+    assert outcomes == ["refer"]
+    assert "draft" in _text(assistant.say(sender, "start a referral")).lower()
+    assistant.say(sender, "no")  # nobody in immediate danger
+    assert _text(assistant.say(sender, "why do you need their first name?"))
+    assert "draft" in _text(assistant.say(sender, "my drafts")).lower()
     log = (assistant.var_dir / "rasa.log").read_text()
     assert "interpolator" not in log
     assert "non existent slot" not in log
+    actions_log = (assistant.var_dir / "actions.log").read_text()
+    assert " failed: " not in actions_log, actions_log[-2000:]
 
 
 def test_triage_in_own_words_uses_the_area_named_and_keeps_what_was_seen(assistant):

@@ -25,8 +25,8 @@ from bot.channels.telegram import TelegramPusher, TelegramSettings
 from bot.concerns import Concerns
 from bot.concerns.orgs import Orgs
 from bot.enrolment import Enrolment
-from bot.referral.drafts import DraftStore
-from bot.store.crypto import KeyRing, get_keyring
+from bot.referral.draft_store import DraftStore
+from bot.store.crypto import KeyRing
 from tests.helpers.servers import running_assistant
 from tests.helpers.telegram_api import running_fake_telegram
 
@@ -76,12 +76,8 @@ def test_a_concern_goes_from_teacher_to_their_own_dsl_and_is_decided(
     # The tests speak REST, so the DSLs are also linked on REST (their own REST ids).
     concerns.staff.enrol(DSL_A, "rest", "st-marys", "dsl")
     concerns.staff.enrol(DSL_B, "rest", "harbour-college", "dsl")
-    # Redeeming seals the DSL's Telegram route with the process key ring: the servers' keys.
-    for name, value in env.items():
-        monkeypatch.setenv(name, value)
-    get_keyring.cache_clear()
-    request.addfinalizer(get_keyring.cache_clear)
-    enrolment = Enrolment(url, pepper)
+    # Redeeming seals the DSL's Telegram route with the key ring given: the servers' keys.
+    enrolment = Enrolment(url, pepper, ring)
     for dsl, org in ((DSL_A_TG, "st-marys"), (DSL_B_TG, "harbour-college")):
         code = enrolment.issue("telegram", org=org, role="dsl").code
         assert enrolment.redeem("telegram", dsl, code)

@@ -127,3 +127,24 @@ def test_a_duplicate_topic_id_is_refused(copy_of_guidance):
     )
     with pytest.raises(GuidanceError, match="already used"):
         load_guidance(copy_of_guidance)
+
+
+def test_extra_examples_join_their_topic_without_duplicates(copy_of_guidance):
+    base = load_guidance(copy_of_guidance)
+    topic = next(iter(base.topics.values()))
+    folder = copy_of_guidance / "examples"
+    folder.mkdir(exist_ok=True)
+    (folder / "zz_test.yml").write_text(
+        f"examples:\n  {topic.id}:\n    - a brand new way to ask this\n    - {topic.examples[0]}\n"
+    )
+    merged = load_guidance(copy_of_guidance).topics[topic.id]
+    assert "a brand new way to ask this" in merged.examples
+    assert merged.examples.count(topic.examples[0]) == 1
+
+
+def test_extra_examples_for_an_unknown_topic_are_refused(copy_of_guidance):
+    folder = copy_of_guidance / "examples"
+    folder.mkdir(exist_ok=True)
+    (folder / "zz_test.yml").write_text("examples:\n  no_such_topic:\n    - hello\n")
+    with pytest.raises(GuidanceError, match="no_such_topic"):
+        load_guidance(copy_of_guidance)

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from bot.referral.updates import load_updates_key
 from bot.store.conversations import CIPHERTEXT_PREFIX, event_context, key_record, sender_context
-from bot.store.crypto import KeyRing, WrappedKey, open_sealed
+from bot.store.crypto import KeyRing, WrappedKey, decrypt
 
 
 def keyring_of(var_dir: Path) -> KeyRing:
@@ -61,7 +61,7 @@ def conversation_events(var_dir: Path) -> list[dict[str, Any]]:
         assert text.startswith(CIPHERTEXT_PREFIX), f"event row {row['id']} is not encrypted"
         key = data_keys[row["sender_id"]]  # every stored event has its conversation's key
         blob = base64.b64decode(text[len(CIPHERTEXT_PREFIX) :])
-        plain = open_sealed(key, blob, event_context(row["sender_id"], row["id"]))
+        plain = decrypt(key, blob, event_context(row["sender_id"], row["id"]))
         events.append(json.loads(plain))
     return events
 
@@ -77,7 +77,7 @@ def everything(var_dir: Path) -> str:
         key = keys.unwrap(
             WrappedKey(row["key_version"], bytes(row["wrapped_key"])), key_record(owner)
         )
-        parts.append(open_sealed(key, bytes(row["sealed_sender"]), sender_context(owner)).decode())
+        parts.append(decrypt(key, bytes(row["sealed_sender"]), sender_context(owner)).decode())
     for table in tracker.values():
         parts += [_text(v) for row in table for v in row.values()]
 
@@ -89,15 +89,15 @@ def everything(var_dir: Path) -> str:
         return keys.unwrap(WrappedKey(row["key_version"], bytes(row["wrapped_key"])), record)
 
     for row in prevent.get("drafts", []):
-        parts.append(open_sealed(unwrap(row, row["id"]), bytes(row["payload"]), row["id"]).decode())
+        parts.append(decrypt(unwrap(row, row["id"]), bytes(row["payload"]), row["id"]).decode())
     for row in prevent.get("referral_routes", []):
         ref = row["reference"]
-        parts.append(open_sealed(unwrap(row, ref), bytes(row["route"]), ref).decode())
+        parts.append(decrypt(unwrap(row, ref), bytes(row["route"]), ref).decode())
     for row in prevent.get("referral_updates", []):
-        parts.append(open_sealed(updates_key, bytes(row["body"]), f"update:{row['id']}").decode())
+        parts.append(decrypt(updates_key, bytes(row["body"]), f"update:{row['id']}").decode())
     for row in prevent.get("pickups", []):
         digest = row["token_hash"]
-        parts.append(_text(open_sealed(unwrap(row, digest), bytes(row["blob"]), digest)))
+        parts.append(_text(decrypt(unwrap(row, digest), bytes(row["blob"]), digest)))
     parts += _concern_rows(prevent, unwrap)
     return "\n".join(parts)
 
@@ -109,13 +109,13 @@ def _concern_rows(prevent: dict[str, list[dict[str, Any]]], unwrap: Any) -> list
     for row in prevent.get("concerns", []):
         record = f"concern:{row['id']}"
         concern_keys[row["id"]] = key = unwrap(row, record)
-        parts.append(open_sealed(key, bytes(row["payload"]), record).decode())
+        parts.append(decrypt(key, bytes(row["payload"]), record).decode())
     for table, kind in (("concern_events", "event"), ("concern_alerts", "alert")):
         for row in prevent.get(table, []):
             key = concern_keys[row["concern_id"]]  # no step or alert outlives its concern
             context = f"concern:{row['concern_id']}:{kind}:{row['id']}"
-            parts.append(open_sealed(key, bytes(row["body"]), context).decode())
+            parts.append(decrypt(key, bytes(row["body"]), context).decode())
     for row in prevent.get("concern_staff", []):
         record = f"staff:{row['staff_hash']}"
-        parts.append(open_sealed(unwrap(row, record), bytes(row["route"]), record).decode())
+        parts.append(decrypt(unwrap(row, record), bytes(row["route"]), record).decode())
     return parts

@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from bot.runtime.lock_store import TurnLockStore, TurnRefused
+from tests.helpers.settings import reread_settings
 from tests.prod.services import require, running_redis
 
 
@@ -22,8 +23,10 @@ def redis(tmp_path):
 def test_without_redis_the_locks_are_in_memory(monkeypatch) -> None:
     monkeypatch.delenv("REDIS_URL", raising=False)
     monkeypatch.delenv("REDIS_HOST", raising=False)
+    reread_settings(monkeypatch)
     assert TurnLockStore().backend == "memory"
     monkeypatch.setenv("REDIS_HOST", "127.0.0.1")
+    reread_settings(monkeypatch)
     assert TurnLockStore().backend == "redis"
 
 

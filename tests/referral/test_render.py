@@ -23,8 +23,8 @@ from docx.shared import Cm
 from pypdf import PdfReader
 
 from bot.referral import render
-from bot.referral.draft import Draft
 from bot.referral.form import load_form
+from bot.referral.progress import Draft
 
 ROOT = Path(__file__).resolve().parents[2]
 FORM = load_form(ROOT / "referral_forms" / "vtr.yml")

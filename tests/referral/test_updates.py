@@ -83,9 +83,9 @@ def test_the_updates_key_file_is_made_once_and_private(tmp_path, monkeypatch):
     first = load_updates_key(tmp_path)
     assert load_updates_key(tmp_path) == first and len(first) == 32
     assert (tmp_path / "keys/updates.key").stat().st_mode & 0o777 == 0o600
-    monkeypatch.setenv("PREVENT_UPDATES_KEY", base64.b64encode(b"short").decode())
+    short = {"PREVENT_UPDATES_KEY": base64.b64encode(b"short").decode()}
     with pytest.raises(ValueError):
-        load_updates_key(tmp_path)
+        load_updates_key(tmp_path, short)
 
 
 def test_processes_starting_at_once_share_one_updates_key(tmp_path):

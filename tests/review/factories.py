@@ -26,8 +26,8 @@ from cryptography import x509
 
 from bot.delivery.outbox import enqueue
 from bot.referral import render
-from bot.referral.draft import Draft
 from bot.referral.form import FormSpec, load_form
+from bot.referral.progress import Draft
 from bot.referral.render import RenderMeta
 from bot.referral.updates import load_updates_key
 from bot.review.settings import ReviewSettings

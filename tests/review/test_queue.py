@@ -44,7 +44,7 @@ PEOPLE = {
 
 def _json(values: dict[str, str]) -> dict:
     from bot.referral import render
-    from bot.referral.draft import Draft
+    from bot.referral.progress import Draft
 
     meta = render.RenderMeta("VTR-X", "14/03/2025", "")
     return render.to_json(form(), Draft(values={**referral_values(), **values}), meta)

@@ -99,5 +99,24 @@ def test_a_rule_naming_an_unknown_concept_is_refused():
         RiskDetector(lexicon)
 
 
-def test_the_detector_is_built_once_per_process():
-    assert get_detector() is get_detector()
+def test_many_messages_load_the_language_pipeline_once(monkeypatch):
+    """Loading spaCy and the lexicon takes most of a second: every message after the first
+    must reuse them (whatever path reaches the detector), or each reply pays for it again."""
+    from bot.risk import detector
+
+    built: list[int] = []
+    real = detector._make_nlp
+
+    def counted():
+        built.append(1)
+        return real()
+
+    monkeypatch.setattr(detector, "_make_nlp", counted)
+    detector.get_detector.cache_clear()
+    try:
+        for n in range(5):
+            detector.assess_rules(f"message {n}: he keeps talking about the videos")
+            get_detector().features(f"another message {n}")
+        assert len(built) == 1
+    finally:
+        detector.get_detector.cache_clear()

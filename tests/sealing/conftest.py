@@ -12,8 +12,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 
-from bot.referral.draft import Draft
 from bot.referral.form import load_form
+from bot.referral.progress import Draft
 from bot.referral.render import RenderMeta
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -195,10 +195,6 @@ def test_not_smime_fails_to_open(alice):
         open_sealed(b"Subject: hello\n\nplain text", alice.cert, alice.key)
 
 
-def test_open_error_is_a_seal_error():
-    assert issubclass(OpenError, SealError)
-
-
 # --------------------------------------------------------------------------- certificates
 
 

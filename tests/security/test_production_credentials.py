@@ -10,6 +10,7 @@ from __future__ import annotations
 import yaml
 
 from tests.helpers.servers import ROOT
+from tests.helpers.settings import reread_settings
 
 #: A string, never bound to: the supervisor only reads it (ruff S104 otherwise).
 ALL = ".".join(["0"] * 4)
@@ -72,5 +73,6 @@ def test_the_supervisor_exits_before_starting_anything(monkeypatch, tmp_path, ca
     monkeypatch.delenv("PREVENT_ALLOW_PUBLIC_REST", raising=False)
     monkeypatch.setenv("PREVENT_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.setenv("PREVENT_DATABASE_URL", f"sqlite:///{tmp_path / 'prevent.db'}")
+    reread_settings(monkeypatch)
     assert supervisor.main(["model.tar.gz"]) == 2
     assert started == [] and "Not starting" in capsys.readouterr().err

@@ -19,6 +19,7 @@ import pytest
 from bot.review.audit import AuditLog
 from bot.store import crypto
 from bot.store.db import make_engine, session_scope
+from tests.helpers.settings import reread_settings
 
 
 def _mode(path: Path) -> int:
@@ -36,33 +37,32 @@ def loose_umask():
 
 @pytest.fixture()
 def fresh_pepper(monkeypatch, tmp_path):
-    from bot.config import get_config
-
     monkeypatch.setenv("PREVENT_VAR_DIR", str(tmp_path / "var"))
     monkeypatch.delenv("PREVENT_OWNER_PEPPER", raising=False)
-    get_config.cache_clear()
-    crypto.get_pepper.cache_clear()
-    yield tmp_path / "var" / "keys" / "owner.pepper"
-    get_config.cache_clear()
-    crypto.get_pepper.cache_clear()
+    return tmp_path / "var" / "keys" / "owner.pepper"
+
+
+def _pepper(monkeypatch) -> bytes:
+    """The pepper as a process started with this environment would load it."""
+    return reread_settings(monkeypatch).pepper
 
 
 @pytest.mark.parametrize("pepper", [b"", b"short", b"x" * 31])
 def test_an_empty_or_short_pepper_is_refused(monkeypatch, fresh_pepper, pepper):
     monkeypatch.setenv("PREVENT_OWNER_PEPPER", base64.b64encode(pepper).decode() or "=")
     with pytest.raises(crypto.CryptoError):
-        crypto.get_pepper()
+        _pepper(monkeypatch)
 
 
-def test_an_empty_pepper_file_is_refused(fresh_pepper):
+def test_an_empty_pepper_file_is_refused(fresh_pepper, monkeypatch):
     fresh_pepper.parent.mkdir(parents=True)
     fresh_pepper.write_text("")  # what a reader racing the old O_EXCL-then-write could see
     with pytest.raises(crypto.CryptoError):
-        crypto.get_pepper()
+        _pepper(monkeypatch)
 
 
-def test_a_generated_pepper_is_32_bytes_and_0600(fresh_pepper, loose_umask):
-    assert len(crypto.get_pepper()) == 32
+def test_a_generated_pepper_is_32_bytes_and_0600(fresh_pepper, loose_umask, monkeypatch):
+    assert len(_pepper(monkeypatch)) == 32
     assert _mode(fresh_pepper) == 0o600
 
 

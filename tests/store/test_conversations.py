@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 
+from bot.services import services
 from bot.store.conversations import REDACTED, ConversationVault, forget_one_time_secrets
-from bot.store.crypto import get_keyring, get_pepper
 from tests.store import test_tracker_store as tts
 from tests.store.test_tracker_store import SENDER, conversation, dicts, make_store, run
 
@@ -23,7 +23,7 @@ NAMES = ("Callum", "Brennan", "Łukasz", "Wójcik")
 
 def _vault(store) -> ConversationVault:
     return ConversationVault(
-        str(store.engine.url.render_as_string(hide_password=False)), get_keyring(), get_pepper()
+        str(store.engine.url.render_as_string(hide_password=False)), services().keyring, services().pepper
     )
 
 

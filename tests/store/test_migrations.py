@@ -14,16 +14,16 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from bot.store import schema
-from bot.store.db import Base
 from bot.store.migrate import upgrade
 from bot.store.schema import VERSION_TABLES, SchemaNotMigrated, ensure_schema, head_revisions
+from bot.store.tables import Base
+from tests.helpers.settings import reread_settings
 from tests.prod.pg import new_pg_database
-
-schema.import_models()
 
 
 def _tracker_metadata() -> sa.MetaData:
-    from bot.rasa_ext.tracker_store import EncryptedSQLTrackerStore, KeyBase
+    from bot.rasa_ext.tracker_store import EncryptedSQLTrackerStore
+    from bot.store.tables import KeyBase
 
     merged = sa.MetaData()
     for table in (*KeyBase.metadata.tables.values(), EncryptedSQLTrackerStore.SQLEvent.__table__):
@@ -158,6 +158,7 @@ def test_the_audit_log_is_append_only_after_migrating(new_database) -> None:
 
 def test_an_unmigrated_database_is_refused_with_what_to_run(tmp_path, monkeypatch) -> None:
     monkeypatch.delenv("PREVENT_MIGRATE_ON_START", raising=False)
+    reread_settings(monkeypatch)
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'fresh.db'}", future=True)
     with pytest.raises(SchemaNotMigrated, match="make migrate"):
         ensure_schema(engine, "app")
@@ -169,6 +170,7 @@ def test_an_unmigrated_database_is_refused_with_what_to_run(tmp_path, monkeypatc
 
 def test_processes_migrate_fresh_databases_themselves_only_when_told(tmp_path, monkeypatch):
     monkeypatch.setenv("PREVENT_MIGRATE_ON_START", "1")
+    reread_settings(monkeypatch)
     engine = sa.create_engine(f"sqlite:///{tmp_path / 'auto.db'}", future=True)
     ensure_schema(engine, "app")
     assert "outbox" in sa.inspect(engine).get_table_names()

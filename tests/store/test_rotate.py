@@ -21,7 +21,7 @@ import pytest
 from bot.channels.push import push_pending
 from bot.channels.telegram import TelegramPusher, TelegramSettings
 from bot.delivery.pickup import PickupStore
-from bot.referral.drafts import DraftStore
+from bot.referral.draft_store import DraftStore
 from bot.referral.updates import ReferrerUpdates
 from bot.store.crypto import KeyRing, MasterKeyMissing
 from bot.store.rotate import rotate_database
@@ -115,25 +115,16 @@ def test_an_unreadable_row_is_skipped_and_logged_and_the_rest_still_delivered(wo
 def test_the_command_rotates_the_database_and_the_tracker_store(world, tmp_path):
     from rasa.shared.core.domain import Domain
 
+    from bot.config import Config, use_config
     from bot.rasa_ext.tracker_store import EncryptedSQLTrackerStore
-    from bot.store.crypto import get_keyring
     from tests.store.test_tracker_store import DOMAIN_YAML, conversation, run
 
     tracker_db = tmp_path / "tracker.db"
     v1_spec = "v1:" + base64.b64encode(world["k1"]).decode()
-    old = os.environ.get("PREVENT_MASTER_KEYS")
-    os.environ["PREVENT_MASTER_KEYS"] = v1_spec
-    get_keyring.cache_clear()
-    try:
+    with use_config(Config.from_env({**os.environ, "PREVENT_MASTER_KEYS": v1_spec})):
         domain = Domain.from_yaml(DOMAIN_YAML)
         store = EncryptedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(tracker_db))
         run(store.save(conversation(domain)))
-    finally:
-        if old is None:
-            os.environ.pop("PREVENT_MASTER_KEYS")
-        else:
-            os.environ["PREVENT_MASTER_KEYS"] = old
-        get_keyring.cache_clear()
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("PREVENT_", "TRACKER_"))},
         "PYTHONPATH": str(ROOT),

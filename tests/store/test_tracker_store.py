@@ -40,8 +40,10 @@ from bot.rasa_ext.tracker_store import (
     EncryptedTrackerStoreError,
     TrackerIntegrityError,
 )
-from bot.store.crypto import MasterKeyMissing, get_keyring, get_pepper
+from bot.services import Services
+from bot.store.crypto import MasterKeyMissing
 from bot.store.schema import forget_checks
+from tests.helpers.settings import reread_settings
 
 SENDER = "telegram-123456789"
 OTHER_SENDER = "teams-29:1a2b3c4d5e"
@@ -97,20 +99,17 @@ def b64key() -> str:
 
 @pytest.fixture(autouse=True)
 def keys(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    """A fresh master key (v1) and pepper per test; process-wide caches cleared."""
+    """A fresh master key (v1) and pepper per test, in settings of the test's own."""
     material = {"v1": b64key(), "v2": b64key(), "pepper": b64key()}
     monkeypatch.setenv("PREVENT_MASTER_KEYS", f"v1:{material['v1']}")
     monkeypatch.setenv("PREVENT_OWNER_PEPPER", material["pepper"])
-    get_keyring.cache_clear()
-    get_pepper.cache_clear()
-    yield material
-    get_keyring.cache_clear()
-    get_pepper.cache_clear()
+    reread_settings(monkeypatch)
+    return material
 
 
 def use_master_keys(monkeypatch: pytest.MonkeyPatch, spec: str) -> None:
     monkeypatch.setenv("PREVENT_MASTER_KEYS", spec)
-    get_keyring.cache_clear()
+    reread_settings(monkeypatch)
 
 
 @pytest.fixture(scope="module")
@@ -568,7 +567,7 @@ def test_a_different_pepper_finds_nothing(domain, sqlite_db, monkeypatch):
     store = EncryptedSQLTrackerStore(domain=domain, dialect="sqlite", db=str(sqlite_db))
     run(store.save(conversation(domain)))
     monkeypatch.setenv("PREVENT_OWNER_PEPPER", b64key())
-    get_pepper.cache_clear()
+    reread_settings(monkeypatch)
     assert run(store.retrieve(SENDER)) is None
 
 
@@ -612,7 +611,7 @@ def test_constructor_errors_are_not_swallowed_by_rasa(domain, tmp_path, monkeypa
 
     monkeypatch.delenv("PREVENT_MASTER_KEYS")
     monkeypatch.setenv("PREVENT_MASTER_KEY_FILE", str(tmp_path / "missing.key"))
-    get_keyring.cache_clear()
+    reread_settings(monkeypatch)
     config = EndpointConfig(
         url="",
         type="bot.rasa_ext.tracker_store.EncryptedSQLTrackerStore",
@@ -626,8 +625,8 @@ def test_constructor_errors_are_not_swallowed_by_rasa(domain, tmp_path, monkeypa
         raise AttributeError("a bug in the key set-up")
 
     monkeypatch.setenv("PREVENT_MASTER_KEYS", f"v1:{b64key()}")
-    get_keyring.cache_clear()
-    monkeypatch.setattr(tracker_store_module, "get_pepper", broken)
+    reread_settings(monkeypatch)
+    monkeypatch.setattr(Services, "pepper", property(lambda _self: broken()))
     with pytest.raises(EncryptedTrackerStoreError, match="a bug in the key set-up"):
         TrackerStore.create(config, domain=domain)
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from rasa_sdk import Tracker
 
 from bot.actions.triage import _area_contact, _fact_events
-from bot.config import get_config
 from bot.triage import TriageFacts
+from tests.helpers.settings import reread_settings
 
 
 def _tracker(slots: dict) -> Tracker:
@@ -17,12 +17,8 @@ def _tracker(slots: dict) -> Tracker:
 def test_the_action_uses_the_area_slot_and_the_configured_inbox(monkeypatch):
     monkeypatch.setenv("PREVENT_INBOX_ADDRESS", "prevent-configured@essex.pnn.police.uk")
     monkeypatch.setenv("PREVENT_DEFAULT_AREA", "essex")
-    get_config.cache_clear()
-    try:
-        contact = _area_contact(_tracker({"area": "thurrock"}))
-    finally:
-        monkeypatch.undo()
-        get_config.cache_clear()
+    reread_settings(monkeypatch)
+    contact = _area_contact(_tracker({"area": "thurrock"}))
     assert contact.area_name == "Thurrock"
     assert contact.police_inbox == "prevent-configured@essex.pnn.police.uk"
     assert "April 2019" in contact.contacts_dated
@@ -50,7 +46,12 @@ def test_the_area_given_after_an_outcome_updates_the_contact_without_a_new_triag
 
     from bot.actions.triage import ActionStartTriage
 
-    slots = {"last_answer": "outcome:consult_dsl", "triage_immediate_risk": "no", "area": None}
+    slots = {
+        "last_answer": "outcome",
+        "triage_outcome": "consult_dsl",
+        "triage_immediate_risk": "no",
+        "area": None,
+    }
     dispatcher = CollectingDispatcher()
     events = asyncio.run(
         ActionStartTriage().run(dispatcher, _latest("we're in Southend", slots), {})

@@ -8,6 +8,10 @@
  * Signing in with an invite code also brings a personal sign-in key, shown once: it is kept in
  * sessionStorage only until the person says they have kept it (so a reload doesn't lose it), then
  * dropped. Signing out forgets the token in this tab; "Forget me" asks the server to un-enrol.
+ *
+ * This file holds no sentences: every word it shows comes from the page's data-wording
+ * attribute, which the server fills from guidance/interface.yml (channels.webchat.script, and
+ * the 999 and police banner headlines from common.outcome_headline, the same as Teams's card).
  */
 (function () {
   "use strict";
@@ -15,10 +19,7 @@
   var TOKEN_KEY = "prevent-webchat-session";
   var NEW_KEY = "prevent-webchat-new-key";
   var TIMEOUT_MS = 90000;
-  var HEADINGS = {
-    emergency: "Call 999 now",
-    police: "Tell the police now"
-  };
+  var WORDING = {};
   var PHONE = /(\b0\d{3} ?\d{3} ?\d{3,4}\b|\b999\b)/g;
 
   var els = {};
@@ -27,6 +28,33 @@
 
   function $(id) {
     return document.getElementById(id);
+  }
+
+  /* ---- wording (from the page, filled in by the server) ---- */
+
+  function loadWording() {
+    try {
+      WORDING = JSON.parse(document.body.getAttribute("data-wording") || "{}") || {};
+    } catch (e) {
+      WORDING = {};
+    }
+  }
+
+  /* The sentence with this id, its {fields} filled in from `values`. */
+  function say(key, values) {
+    var text = WORDING[key];
+    if (typeof text !== "string") {
+      return "";
+    }
+    return text.replace(/\{([a-z_]+)\}/g, function (whole, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : whole;
+    });
+  }
+
+  /* The banner headline for a 999 or police outcome; "" for any other outcome. */
+  function headline(outcome) {
+    var headlines = WORDING.headline || {};
+    return Object.prototype.hasOwnProperty.call(headlines, outcome) ? String(headlines[outcome]) : "";
   }
 
   /* ---- session ---- */
@@ -170,10 +198,7 @@
 
   function keyKept() {
     clearNewKey();
-    showChat(
-      "You're signed in for this browser tab. Ask a question about Prevent, or tell me " +
-        "what's worrying you."
-    );
+    showChat(say("signed_in"));
   }
 
   function selectKey() {
@@ -190,14 +215,14 @@
     var key = els.personalKey.textContent;
     var failed = function () {
       selectKey();
-      setText(els.copyStatus, "Couldn't copy the key. It is selected: copy it yourself, or write it down.");
+      setText(els.copyStatus, say("copy_failed"));
     };
     if (!key || !window.navigator.clipboard) {
       failed();
       return;
     }
     window.navigator.clipboard.writeText(key).then(function () {
-      setText(els.copyStatus, "Copied. Now keep it somewhere safe, like a password manager.");
+      setText(els.copyStatus, say("copied"));
     }, failed);
   }
 
@@ -261,7 +286,7 @@
   }
 
   function addUser(text) {
-    var div = bubble("user", "You said");
+    var div = bubble("user", say("you_said"));
     div.classList.add("msg-pending");
     paragraphs(div, text);
     els.log.appendChild(div);
@@ -317,7 +342,7 @@
   }
 
   function addBot(reply) {
-    var div = bubble("bot", "Assistant said");
+    var div = bubble("bot", say("assistant_said"));
     if (typeof reply.text === "string" && reply.text) {
       linkedParagraphs(div, reply.text);
     }
@@ -375,10 +400,9 @@
     }
     var p = document.createElement("p");
     p.className = "msg-pointer";
-    /* The words come from the page (index.html, data-pointer): the banner sits below the
-       log on a desktop and may sit elsewhere on a phone, so they name no position. */
-    var pointer = els.emergency && els.emergency.getAttribute("data-pointer");
-    p.textContent = HEADINGS[outcome] + ": " + (pointer || "the assistant's advice is in the red box.");
+    /* The banner sits below the log on a desktop and may sit elsewhere on a phone, so the
+       words name no position. */
+    p.textContent = say("banner_pointer", { headline: headline(outcome) });
     div.appendChild(p);
   }
 
@@ -404,7 +428,7 @@
     banner.className = "emergency emergency-" + outcome;
     var heading = document.createElement("h2");
     heading.className = "emergency-heading";
-    heading.textContent = HEADINGS[outcome];
+    heading.textContent = headline(outcome);
     banner.appendChild(heading);
     String(text || "")
       .split(/\n{2,}/)
@@ -436,7 +460,7 @@
       bubbles.push(added);
       first = first || added;
       var custom = reply.custom;
-      if (custom && typeof custom === "object" && HEADINGS.hasOwnProperty(custom.outcome)) {
+      if (custom && typeof custom === "object" && headline(custom.outcome)) {
         // The banner carries the reply's own words; if a reply had only the payload, the
         // words are in the reply just before it.
         var own = Boolean(reply.text);
@@ -449,10 +473,7 @@
       clearBanner();
     }
     if (!replies.length) {
-      first = addNote(
-        "The assistant didn't reply to that. Please try again, or talk to your designated " +
-          "safeguarding lead."
-      );
+      first = addNote(say("no_reply"));
     }
     if (first) {
       scrollTo(banner ? els.emergency : first);
@@ -466,9 +487,7 @@
     }
     var session = els.session || loadSession();
     if (!session) {
-      showEnrol(
-        "Your session has ended. Please sign in again with your personal sign-in key to carry on."
-      );
+      showEnrol(say("session_ended_sign_in"));
       return Promise.resolve(false);
     }
     busy = true;
@@ -477,7 +496,7 @@
     if (options.fromBox) {
       els.message.readOnly = true;
     }
-    setStatus("Sending…", true);
+    setStatus(say("sending"), true);
     var shown = addUser(display);
 
     return post("message", { message: text }, session.token)
@@ -496,27 +515,20 @@
         if (result.status === 401) {
           clearSession();
           showEnrol(
-            serverMessage(result, "Your session has ended.") +
-              (options.fromBox ? " What you typed is still in the message box." : "")
+            serverMessage(result, say("session_ended")) +
+              (options.fromBox ? " " + say("typed_kept") : "")
           );
           return false;
         }
         setError(
-          serverMessage(
-            result,
-            "Sorry, something went wrong. Please try again in a moment."
-          ) + (options.fromBox ? "" : " Please choose again.")
+          serverMessage(result, say("went_wrong")) + (options.fromBox ? "" : " " + say("choose_again"))
         );
         return false;
       })
       .catch(function () {
         shown.remove();
         setStatus("", false);
-        setError(
-          "We couldn't reach the assistant. Check your connection and try again: " +
-            (options.fromBox ? "your message is still in the box." : "please choose again.") +
-            " If someone is in immediate danger, call 999."
-        );
+        setError(say(options.fromBox ? "unreachable_typed" : "unreachable_choice"));
         return false;
       })
       .finally(function () {
@@ -529,7 +541,7 @@
   function sendFromBox() {
     var text = els.message.value;
     if (!text.trim()) {
-      setError("Please type a message first.");
+      setError(say("type_first"));
       els.message.focus();
       return;
     }
@@ -565,7 +577,7 @@
     event.preventDefault();
     var code = els.inviteCode.value.trim();
     if (!code) {
-      showEnrol("Please enter your invite code or personal sign-in key.");
+      showEnrol(say("no_code"));
       return;
     }
     els.enrolButton.setAttribute("aria-disabled", "true");
@@ -583,30 +595,18 @@
             showKey(key);
             return;
           }
-          showChat(
-            "Welcome back. You're signed in for this browser tab. Earlier messages aren't " +
-              "shown again, but the assistant remembers the conversation and your saved " +
-              "drafts: say \"my drafts\" to see them."
-          );
+          showChat(say("welcome_back"));
           var alerts = result.data.concern_alerts;
           if (typeof alerts === "number" && alerts > 0) {
-            addNote(
-              "You have " + alerts + " concern update(s) waiting: say \"new concerns\" to " +
-                "see them."
-            );
+            addNote(say("concern_alerts", { count: alerts }));
           }
           return;
         }
-        showEnrol(
-          serverMessage(result, "That code didn't work. Please check it and try again.")
-        );
+        showEnrol(serverMessage(result, say("code_failed")));
         els.inviteCode.select();
       })
       .catch(function () {
-        showEnrol(
-          "We couldn't reach the assistant. Check your connection and try again. " +
-            "If someone is in immediate danger, call 999."
-        );
+        showEnrol(say("unreachable_sign_in"));
       })
       .finally(function () {
         els.enrolButton.removeAttribute("aria-disabled");
@@ -629,10 +629,7 @@
 
   /* Sign out on this device. Tokens are stateless, so there is nothing to tell the server. */
   function signOut() {
-    leaveChat(
-      "You've signed out on this device. You can sign in again with your personal sign-in " +
-        "key, or close this tab."
-    );
+    leaveChat(say("signed_out"));
   }
 
   function showForget() {
@@ -661,9 +658,7 @@
     }
     var session = els.session || loadSession();
     if (!session) {
-      showEnrol(
-        "Your session has ended. Sign in with your personal sign-in key, then choose Forget me."
-      );
+      showEnrol(say("session_ended_forget"));
       return;
     }
     els.forgetYes.setAttribute("aria-disabled", "true");
@@ -671,30 +666,21 @@
     post("forget", {}, session.token)
       .then(function (result) {
         if (result.status === 200) {
-          leaveChat(
-            "You've been forgotten: your personal sign-in key no longer works. " +
-              "You can close this tab."
-          );
+          leaveChat(say("forgotten"));
           return;
         }
         if (result.status === 401) {
           clearSession();
-          showEnrol(
-            "Your session has ended. Sign in with your personal sign-in key, then choose " +
-              "Forget me."
-          );
+          showEnrol(say("session_ended_forget"));
           return;
         }
         setText(
           els.forgetError,
-          serverMessage(result, "Sorry, something went wrong. Please try again in a moment.")
+          serverMessage(result, say("went_wrong"))
         );
       })
       .catch(function () {
-        setText(
-          els.forgetError,
-          "We couldn't reach the assistant. Check your connection and try again."
-        );
+        setText(els.forgetError, say("unreachable"));
       })
       .finally(function () {
         els.forgetYes.removeAttribute("aria-disabled");
@@ -715,7 +701,7 @@
       /* nothing to clear */
     }
     document.body.textContent = "";
-    document.title = "New tab";
+    document.title = say("hidden_title");
     var neutral = (els.quickHide && els.quickHide.getAttribute("data-neutral")) || "about:blank";
     window.location.replace(neutral);
   }
@@ -740,6 +726,7 @@
   }
 
   function init() {
+    loadWording();
     els.enrolView = $("enrol-view");
     els.chatView = $("chat-view");
     els.enrolForm = $("enrol-form");
@@ -802,10 +789,7 @@
     if (newKey) {
       showKey(newKey);
     } else if (els.session) {
-      showChat(
-        "You're still signed in in this tab. Earlier messages aren't shown again, but the " +
-          "assistant remembers the conversation."
-      );
+      showChat(say("still_signed_in"));
     } else {
       els.enrolView.hidden = false;
     }

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.referral.draft import Draft, touch
-from bot.store.crypto import KeyRing, WrappedKey, new_data_key, open_sealed, seal
+from bot.referral.progress import Draft, touch
+from bot.store.crypto import KeyRing, RecordKey, WrappedKey
 from bot.store.db import DraftRow, NoticeRow, owner_hash, session_scope, utcnow
 
 PURGE_NOTICE = "draft_purge_warning"
@@ -79,25 +79,24 @@ class DraftStore:
             if row is None:
                 if not new:
                     raise DraftNotFound(draft.id)
-                data_key = new_data_key()
-                wrapped = self._keys.wrap(data_key, draft.id)
+                key = self._keys.new_record_key(draft.id)
                 row = DraftRow(
                     id=draft.id,
                     owner=owner,
                     created_at=now,
-                    key_version=wrapped.version,
-                    wrapped_key=wrapped.blob,
+                    key_version=key.wrapped.version,
+                    wrapped_key=key.wrapped.blob,
                     payload=b"",
                 )
                 session.add(row)
             elif row.owner != owner:
                 raise DraftNotFound(draft.id)
             else:
-                data_key = self._data_key(row)
+                key = self._data_key(row)
             row.status = draft.status
             row.updated_at = now
             row.purge_warned_at = None  # any activity restarts the retention clock
-            row.payload = seal(data_key, json.dumps(draft.as_dict()).encode(), draft.id)
+            row.payload = key.encrypt(json.dumps(draft.as_dict()).encode(), draft.id)
 
     def get(self, sender_id: str, draft_id: str) -> Draft:
         with session_scope(self._url) as session:
@@ -126,7 +125,7 @@ class DraftStore:
             )
             summaries = []
             for row in rows:
-                data = json.loads(open_sealed(self._data_key(row), row.payload, row.id))
+                data = json.loads(self._data_key(row).decrypt(row.payload, row.id))
                 draft = Draft.from_dict(data)
                 summaries.append(
                     DraftSummary(
@@ -144,16 +143,15 @@ class DraftStore:
         """Keep only metadata once sealed: the values and their data key are destroyed."""
         with session_scope(self._url) as session:
             row = self._owned(session, sender_id, draft_id)
-            data_key = new_data_key()  # the old key is overwritten and gone
-            wrapped = self._keys.wrap(data_key, row.id)
             left = {
                 "id": row.id,
                 "status": "sealed",
                 "values": {"area": area},
                 "reference": reference,
             }
+            # A new data key: the old one is overwritten and gone with the values it opened.
+            wrapped, row.payload = self._keys.encrypt_record(json.dumps(left).encode(), row.id)
             row.key_version, row.wrapped_key = wrapped.version, wrapped.blob
-            row.payload = seal(data_key, json.dumps(left).encode(), row.id)
             row.status = "sealed"
             row.updated_at = utcnow()
 
@@ -217,8 +215,7 @@ class DraftStore:
         changed = 0
         with session_scope(self._url) as session:
             for row in session.query(DraftRow).all():
-                wrapped = WrappedKey(row.key_version, row.wrapped_key)
-                new = self._keys.rewrap(wrapped, row.id)
+                new = self._keys.rewrap(WrappedKey.of(row), row.id)
                 if new.version != row.key_version:
                     row.key_version, row.wrapped_key = new.version, new.blob
                     changed += 1
@@ -232,19 +229,11 @@ class DraftStore:
             raise DraftNotFound(draft_id)
         return row
 
-    def _data_key(self, row: DraftRow) -> bytes:
-        return self._keys.unwrap(WrappedKey(row.key_version, row.wrapped_key), row.id)
+    def _data_key(self, row: DraftRow) -> RecordKey:
+        return self._keys.record_key(WrappedKey.of(row), row.id)
 
     def _decrypt(self, row: DraftRow) -> Draft:
-        data = json.loads(open_sealed(self._data_key(row), row.payload, row.id))
+        data = json.loads(self._keys.decrypt_record(WrappedKey.of(row), row.payload, row.id))
         draft = Draft.from_dict(data)
         draft.status = row.status
         return draft
-
-
-def get_store() -> DraftStore:
-    """The process-wide draft store from configuration (database URL, keys)."""
-    from bot.config import get_config
-    from bot.store.crypto import get_keyring, get_pepper
-
-    return DraftStore(get_config().database_url, get_keyring(), get_pepper())

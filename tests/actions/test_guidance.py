@@ -1,0 +1,33 @@
+"""Guidance actions with a real tracker: what the user is shown when nothing answers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.actions.guidance import ActionAnswerGuidance, ActionTalkToPerson
+from tests.actions.conftest import responses, run, slots_set, user_turn
+
+
+def test_not_sure_names_the_area_contact_with_the_annex_b_date_caveat(var: Path):
+    """Contacts date from April 2019 (SET Annex B): the fallback says to check them."""
+    tracker = user_turn(
+        "what is the quorvex flange rota?", "ask_guidance", slots={"area": "thurrock"}
+    )
+    events, messages = run(ActionAnswerGuidance(), tracker)
+    assert responses(messages) == ["utter_guidance_not_sure"]
+    said = messages[0]
+    assert "2019" in said["contacts_dated"] and "check" in said["contacts_dated"].lower()
+    assert said["area_name"] == "Thurrock" and "@" in said["area_contact"]
+    assert all(button["title"] for button in said["buttons"])
+    assert slots_set(events) == {"last_answer": "not_sure"}
+
+
+def test_a_person_to_talk_to_lists_the_area_contacts_one_per_line(var: Path):
+    events, messages = run(
+        ActionTalkToPerson(),
+        user_turn("can I talk to someone", "request_human", slots={"area": "essex"}),
+    )
+    lines = messages[0]["area_contacts"].splitlines()
+    assert len(lines) > 1 and all(line.startswith("• ") for line in lines)
+    assert any("@" in line for line in lines)
+    assert slots_set(events) == {"last_answer": "contacts"}
