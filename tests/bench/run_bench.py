@@ -10,7 +10,11 @@ Measures, on this machine and in one run:
   per draft;
 - DOCX + PDF rendering of a full draft;
 - optionally (`--stock`), the same load against a stock `rasa init` assistant built with
-  the same Rasa, side by side.
+  the same Rasa (trained once, cached), running next to ours and loaded in turn with it
+  at each level, with the ratio of turns/s and each side's CPU time per turn (turns/s on
+  a shared machine depend on its other load; CPU per turn much less);
+- optionally (`--prod`), the production profile with 1 and 2 replicas, and their ratio;
+  (`--session`) latency against session length (one 150-turn conversation).
 """
 
 from __future__ import annotations
