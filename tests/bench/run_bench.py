@@ -396,6 +396,7 @@ def prod_profile(
     try:
         profile.start(timeout=600)
         pids = [p.proc.pid for p in profile.all() if p.alive()]
+        run_load(profile.url, 2, 2)  # first turns load lazily: not part of the figures
         for n in levels:
             line = run_load(profile.url, n, pids=pids)
             served[n] = turns_per_second(line)
@@ -410,6 +411,15 @@ def prod_profile(
 
         shutil.rmtree(var, ignore_errors=True)
     return served
+
+
+class _Shown(list):
+    """The results, each also printed as soon as it is known (a long run that fails
+    late keeps what it measured)."""
+
+    def append(self, line: str) -> None:
+        print(line, flush=True)
+        super().append(line)
 
 
 def main() -> None:
@@ -434,9 +444,9 @@ def main() -> None:
     parser.add_argument("--model", type=Path, help="this model instead of the current one")
     args = parser.parse_args()
     levels = [int(n) for n in args.conversations.split(",") if n.strip()]
-    results = [] if args.only_load else [
+    results: list[str] = _Shown() if args.only_load else _Shown([
         detector_timing(), render_timing(), seal_and_queue_timing()
-    ]
+    ])
     if not args.skip_training and not args.only_load:
         results.append(training_time())
     model = args.model or trained_model()
