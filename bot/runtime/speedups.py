@@ -1,4 +1,4 @@
-"""Two per-turn costs of Rasa 3.6 removed without changing what it does (found with py-spy
+"""Per-turn costs of Rasa 3.6 removed without changing what it does (found with py-spy
 under load; see the README's benchmark section).
 
 * `RemoteAction._validate_action_result` calls `jsonschema.validate(result, spec)` for
@@ -9,6 +9,23 @@ under load; see the README's benchmark section).
 * `Event.resolve_by_type` walks every subclass of `Event` for every event it rebuilds,
   on every turn, for the whole session. The classes do not change after import, so the
   name → class map is cached (rebuilt if a new subclass appears).
+
+* `RulePolicy` turns the *whole* session into dialogue states (one per action, each
+  costly) before every prediction, and then compares only the last few with its rules:
+  a rule of L states is checked against the last L states and nothing earlier
+  (`RulePolicy._is_rule_applicable`). So only the last (longest rule + 2) states are
+  made; the events before them are still applied, so those states are the same. What
+  changes is only the key RulePolicy logs when no rule applies (made from fewer states).
+  Only in the server: training and `rasa test` keep Rasa's own code.
+
+* `DialogueStateTracker.copy()`, which Rasa calls before running every action, replays
+  every event of the session into a new tracker. The copy is made directly instead
+  (`clone_tracker`: its own event list, slots and loop state; events shared, as the
+  replay shares them too).
+* The intent classifier (scikit-learn logistic regression) multiplies each message by
+  the transposed weight matrix, which SciPy copies into row order on every call (a
+  few MB). The weights are kept in column order once, so the transpose needs no copy;
+  the arithmetic, hence every probability, is the same.
 
 `apply()` is idempotent; it runs when the Rasa server loads the tracker store
 (bot/runtime/tracker_store.py).
@@ -27,6 +44,9 @@ def apply() -> None:
         return
     _fast_action_validation()
     _fast_event_types()
+    _recent_rule_states()
+    _fast_tracker_copy()
+    _contiguous_intent_weights()
     _applied = True
 
 
@@ -77,3 +97,115 @@ def _fast_event_types() -> None:
         return original(type_name, default)
 
     Event.resolve_by_type = staticmethod(resolve_by_type)
+
+
+def _recent_rule_states() -> None:
+    import copy
+    import functools
+
+    from rasa.core.policies.rule_policy import RULES, RULES_FOR_LOOP_UNHAPPY_PATH, RulePolicy
+
+    original = RulePolicy._prediction_states
+
+    def window(policy: Any) -> int:
+        found = getattr(policy, "_prevent_state_window", None)
+        if found is None:
+            lookup = policy.lookup
+            keys = [*lookup.get(RULES, {}), *lookup.get(RULES_FOR_LOOP_UNHAPPY_PATH, {})]
+            longest = max((len(policy._rule_key_to_state(key)) for key in keys), default=0)
+            found = longest + 2  # every rule state is compared with a real one, and one more
+            policy._prevent_state_window = found
+        return found
+
+    def _prediction_states(
+        self: Any,
+        tracker: Any,
+        domain: Any,
+        use_text_for_last_user_input: bool = False,
+        rule_only_data: dict[str, Any] | None = None,
+    ) -> list:
+        recent = copy.copy(tracker)  # the same tracker, whose history yields recent states
+        recent.generate_all_prior_trackers = functools.partial(
+            _recent_prior_trackers, tracker, window(self)
+        )
+        return original(self, recent, domain, use_text_for_last_user_input, rule_only_data)
+
+    RulePolicy._prediction_states = _prediction_states
+
+
+def _recent_prior_trackers(tracker: Any, keep: int) -> Any:
+    """`DialogueStateTracker.generate_all_prior_trackers`, yielding only the last `keep`:
+    the earlier events are still applied, in order, so each yielded tracker is in exactly
+    the state Rasa's own generator would yield at that point."""
+    from rasa.shared.core.events import ActionExecuted
+
+    applied = tracker.applied_events()
+    actions = sum(1 for event in applied if isinstance(event, ActionExecuted))
+    skip = max(0, actions + 1 - keep)
+    prior = tracker.init_copy()
+    seen = 0
+    for event in applied:
+        if isinstance(event, ActionExecuted):
+            if seen >= skip:
+                yield prior, event.hide_rule_turn
+            seen += 1
+        prior.update(event)
+    yield prior, False
+
+
+def clone_tracker(tracker: Any, sender_id: str | None = None) -> Any:
+    """A tracker in the same state as `tracker`, for a turn to change as it likes: its own
+    event list, slots, latest action and loop; the event objects are shared (Rasa never
+    changes an event once it is in a tracker: it deep-copies before editing one)."""
+    import copy
+    from collections import deque
+
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    clone = DialogueStateTracker.__new__(type(tracker))
+    clone.__dict__.update(tracker.__dict__)
+    if sender_id is not None:
+        clone.sender_id = sender_id
+    clone.events = deque(tracker.events, tracker.events.maxlen)
+    clone.slots = type(tracker.slots)()
+    for name, slot in tracker.slots.items():
+        copied = copy.copy(slot)  # as DialogueStateTracker.__init__ does
+        if isinstance(slot.value, (list, dict)):
+            copied.value = copy.deepcopy(slot.value)
+        clone.slots[name] = copied
+    if isinstance(tracker.latest_action, dict):
+        clone.latest_action = dict(tracker.latest_action)
+    clone.active_loop = copy.copy(tracker.active_loop)  # flat dataclass, changed in place
+    return clone
+
+
+def _fast_tracker_copy() -> None:
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    def copy(self: Any) -> Any:
+        return clone_tracker(self)
+
+    DialogueStateTracker.copy = copy
+
+
+def _contiguous_intent_weights() -> None:
+    from rasa.nlu.classifiers.logistic_regression_classifier import (
+        LogisticRegressionClassifier,
+    )
+
+    original = LogisticRegressionClassifier.process
+
+    def process(self: Any, messages: Any) -> Any:
+        column_ordered_weights(getattr(self, "clf", None))
+        return original(self, messages)
+
+    LogisticRegressionClassifier.process = process
+
+
+def column_ordered_weights(clf: Any) -> None:
+    """Keep a fitted linear model's weights in column order (same values)."""
+    import numpy as np
+
+    weights = getattr(clf, "coef_", None)
+    if isinstance(weights, np.ndarray) and not weights.flags.f_contiguous:
+        clf.coef_ = np.asfortranarray(weights)

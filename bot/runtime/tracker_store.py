@@ -19,7 +19,7 @@ about storage and keys. What it adds:
 from __future__ import annotations
 
 import asyncio
-import json
+import itertools
 import logging
 import threading
 import time
@@ -30,13 +30,25 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 import sqlalchemy.exc
-from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted
+import sqlalchemy.orm
+import sqlalchemy.pool
+from rasa.shared.core.events import (
+    ActionExecuted,
+    BotUttered,
+    SessionStarted,
+    deserialise_events,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.config import get_config
 from bot.metrics import count_outcome
-from bot.rasa_ext.tracker_store import ConversationKeyRow, EncryptedSQLTrackerStore
+from bot.rasa_ext.tracker_store import (
+    ConversationKeyRow,
+    EncryptedSQLTrackerStore,
+    _sqlite_secure_delete,
+)
 from bot.runtime.speedups import apply as apply_speedups
+from bot.runtime.speedups import clone_tracker
 
 if TYPE_CHECKING:
     from rasa.shared.core.events import Event
@@ -66,24 +78,6 @@ def outcomes(events: list[Event]) -> list[str]:
     ]
 
 
-def _latest_session(entry: _Cached) -> list[str]:
-    """The events of the latest session, selected as Rasa's SQL query does: every event
-    whose timestamp is at or after the newest `session_started`'s (all, if none)."""
-    starts = [
-        ts
-        for ts, name in zip(entry.timestamps, entry.type_names, strict=True)
-        if name == SessionStarted.type_name and ts is not None
-    ]
-    if not starts:
-        return list(entry.plaintexts)
-    newest = max(starts)
-    return [
-        text
-        for text, ts in zip(entry.plaintexts, entry.timestamps, strict=True)
-        if ts is not None and ts >= newest
-    ]
-
-
 class TrackerDatabaseUnavailable(asyncio.CancelledError):
     """The tracker database did not answer within the retry window: the turn is refused."""
 
@@ -108,17 +102,21 @@ async def _with_retry(what: str, call: Callable[[], Awaitable[T]]) -> T:
             await asyncio.sleep(0.5)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Cached:
-    """What this process has already decrypted of one conversation (all sessions)."""
+    """One conversation as this process last read or wrote it.
 
-    last_id: int  # the newest row it covers
+    `tracker` is the latest session rebuilt from the *stored* events (after one-time
+    secrets were dropped), never a tracker Rasa worked on: each turn gets a copy
+    (`clone_tracker`), and new rows are applied to it, not replayed from the start.
+    """
+
+    last_id: int  # the newest row of the conversation (all sessions)
     count: int  # rows up to last_id, and the total length of their stored ciphertext:
-    length: int  # if either changes, rows were deleted or rewritten: start again
+    length: int  # if either changes, rows were deleted or rewritten: read again
     key_marker: tuple[str, bytes] | None  # the conversation key row as it was
-    plaintexts: tuple[str, ...]  # event JSON, in row order (parsed anew for each turn)
-    timestamps: tuple[float | None, ...]
-    type_names: tuple[str, ...]
+    session_rows: int  # rows of the latest session (what Rasa's save counts)
+    tracker: DialogueStateTracker
 
 
 class _TrackerCache:
@@ -154,23 +152,56 @@ class _TrackerCache:
 
 
 class ProductionTrackerStore(EncryptedSQLTrackerStore):
-    """With an incremental cache: a turn decrypts only the rows written since the last.
+    """With a tracker cache: a turn's cost does not grow with the conversation.
 
-    Rasa reads the whole session back for every turn; the encrypted store then fetches,
-    authenticates and decrypts every row again, so a turn costs more the longer the
-    conversation. Here each process keeps, per conversation, the plaintext event JSON it
-    has already opened (bounded LRU, `PREVENT_TRACKER_CACHE_SIZE` conversations, 512) and
-    on each turn asks the database only for rows with a higher id — so what another
-    replica wrote is always read — plus a check that nothing it holds has changed: the
-    count and total length of the older rows, and the conversation's key row (a key that
-    was shredded, rewritten or re-wrapped empties the entry). Anything unexpected, and
-    the parent's strict reading runs as before.
+    Rasa reads the latest session back for every turn and rebuilds the tracker by
+    replaying every event; the encrypted store fetched, authenticated and decrypted every
+    row again. Here each process keeps, per conversation (bounded LRU,
+    `PREVENT_TRACKER_CACHE_SIZE` conversations, 512; 0 turns it off), the tracker of the
+    latest session as stored, and hands each turn a copy of it. On each turn it asks the
+    database, in one aggregate query, for the conversation's row count, total ciphertext
+    length and newest id, and reads the conversation's key row: rows another replica
+    wrote are read, decrypted and applied (never served stale); older rows deleted or
+    rewritten (same count and length expected), a key shredded, rewritten or re-wrapped,
+    or a new session begun elsewhere, and the entry is dropped and the parent's strict
+    reading runs as before. After a save, the rows just stored are applied to the entry
+    as they were stored (one-time secrets already dropped); a save that redacts the
+    conversation drops it. The full history (`retrieve_full_tracker`) is always read
+    from the database.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         apply_speedups()
         self._tracker_cache = _TrackerCache(get_config().tracker_cache_size)
+        # Per conversation during one save: the rows sealed, and the entry they extend.
+        self._sealed: dict[str, list[tuple[int, dict[str, Any], int]]] = {}
+        self._continuing: dict[str, _Cached] = {}
         super().__init__(*args, **kwargs)
+        self._pool_sqlite()
+
+    def _pool_sqlite(self) -> None:
+        """Keep SQLite connections open between turns.
+
+        SQLAlchemy 1.4 gives a SQLite file no pool (`NullPool`): every session opened a
+        new connection, ran the WAL/secure-delete pragmas and closed it again, and
+        closing the last connection checkpoints the WAL. Under load (py-spy) that was a
+        fifth of the Rasa server's CPU. A small queue pool keeps a few open; SQLite
+        itself still allows one writer at a time, as before.
+        """
+        old = self.engine
+        if old.dialect.name != "sqlite" or old.url.database in (None, "", ":memory:"):
+            return
+        engine = sa.create_engine(
+            old.url,
+            poolclass=sa.pool.QueuePool,
+            pool_size=4,
+            max_overflow=8,
+            connect_args={"check_same_thread": False},
+        )
+        sa.event.listen(engine, "connect", _sqlite_secure_delete)
+        self.engine = engine
+        self.sessionmaker = sa.orm.sessionmaker(bind=engine)
+        old.dispose()
 
     def forget_cached_conversation(self, sender_id: str | None = None) -> None:
         """Drop what this process holds of one conversation (or all): call after redacting,
@@ -184,55 +215,107 @@ class ProductionTrackerStore(EncryptedSQLTrackerStore):
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> DialogueStateTracker | None:
+        if fetch_events_from_all_sessions or not self._tracker_cache.size or not self.domain:
+            return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
         owner = self.sender_hash(sender_id)
         with self.session_scope() as session:
             key_row = session.get(ConversationKeyRow, owner)
             marker = (key_row.key_version, bytes(key_row.wrapped_key)) if key_row else None
-            cached = self._tracker_cache.get(owner)
-            if cached is not None and (
-                cached.key_marker != marker or not self._unchanged(session, owner, cached)
-            ):
+            count, length, newest = self._totals(session, owner)
+            entry = self._tracker_cache.get(owner)
+            try:
+                fresh = entry is not None and self._advance(
+                    session, owner, entry, marker, count, length, newest
+                )
+            except BaseException:
                 self._tracker_cache.forget(owner)
-                cached = None
-            since = cached.last_id if cached is not None else 0
-            rows = (
-                session.query(self.SQLEvent)
-                .filter(self.SQLEvent.sender_id == owner, self.SQLEvent.id > since)
-                .order_by(self.SQLEvent.id)
-                .all()
-            )
-            if not rows and cached is None:
-                return None
-            new: list[tuple[str, float | None, str, int]] = []
-            if rows:
-                key = self._stored_data_key(session, owner)
-                for row in rows:
-                    data = self._open_row(row, owner, key)  # strict: authenticated per row
-                    new.append((json.dumps(data), row.timestamp, row.type_name, len(row.data)))
-        entry = _Cached(
-            last_id=rows[-1].id if rows else since,
-            count=(cached.count if cached else 0) + len(new),
-            length=(cached.length if cached else 0) + sum(n[3] for n in new),
-            key_marker=marker,
-            plaintexts=(cached.plaintexts if cached else ()) + tuple(n[0] for n in new),
-            timestamps=(cached.timestamps if cached else ()) + tuple(n[1] for n in new),
-            type_names=(cached.type_names if cached else ()) + tuple(n[2] for n in new),
-        )
-        self._tracker_cache.put(owner, entry)
-        chosen = entry.plaintexts if fetch_events_from_all_sessions else _latest_session(entry)
-        events = [json.loads(text) for text in chosen]
-        if self.domain and events:
-            return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
-        return None
+                raise
+            if not fresh:
+                self._tracker_cache.forget(owner)
+                entry = None
+            if entry is None:
+                entry = self._read_latest_session(session, sender_id, owner, marker,
+                                                  count, length, newest)
+                if entry is None:
+                    return None
+                self._tracker_cache.put(owner, entry)
+        return clone_tracker(entry.tracker, sender_id)
 
-    def _unchanged(self, session: Session, owner: str, cached: _Cached) -> bool:
-        count, length = session.execute(
+    def _totals(self, session: Session, owner: str) -> tuple[int, int, int]:
+        """Rows of the conversation, the total length of their ciphertext, newest id."""
+        count, length, newest = session.execute(
             sa.select(
                 sa.func.count(self.SQLEvent.id),
                 sa.func.coalesce(sa.func.sum(sa.func.length(self.SQLEvent.data)), 0),
-            ).where(self.SQLEvent.sender_id == owner, self.SQLEvent.id <= cached.last_id)
+                sa.func.coalesce(sa.func.max(self.SQLEvent.id), 0),
+            ).where(self.SQLEvent.sender_id == owner)
         ).one()
-        return int(count) == cached.count and int(length) == cached.length
+        return int(count), int(length), int(newest)
+
+    def _advance(
+        self,
+        session: Session,
+        owner: str,
+        entry: _Cached,
+        marker: tuple[str, bytes] | None,
+        count: int,
+        length: int,
+        newest: int,
+    ) -> bool:
+        """Bring `entry` up to the database; False when it cannot be (read it again).
+
+        Only rows newer than the entry are read (another replica may have written them);
+        the older rows must be exactly as they were (same count and total length), the
+        key row too, and no new session may have begun in between.
+        """
+        if entry.key_marker != marker or newest < entry.last_id:
+            return False
+        if newest == entry.last_id:
+            return (count, length) == (entry.count, entry.length)
+        rows = (
+            session.query(self.SQLEvent)
+            .filter(self.SQLEvent.sender_id == owner, self.SQLEvent.id > entry.last_id)
+            .order_by(self.SQLEvent.id)
+            .all()
+        )
+        added = sum(len(row.data or "") for row in rows)
+        if (count - len(rows), length - added) != (entry.count, entry.length):
+            return False
+        if any(row.type_name == SessionStarted.type_name for row in rows):
+            return False  # the latest session changed: read it as Rasa would
+        key = self._stored_data_key(session, owner)
+        datas = [self._open_row(row, owner, key) for row in rows]  # strict, per row
+        for event in deserialise_events(datas):
+            entry.tracker.update(event)
+        entry.last_id, entry.count, entry.length = rows[-1].id, count, length
+        entry.session_rows += len(rows)
+        return True
+
+    def _read_latest_session(
+        self,
+        session: Session,
+        sender_id: str,
+        owner: str,
+        marker: tuple[str, bytes] | None,
+        count: int,
+        length: int,
+        newest: int,
+    ) -> _Cached | None:
+        """The parent's strict reading of the latest session, kept as a cache entry."""
+        rows = [
+            row
+            for row in self._owner_event_query(session, owner, False).all()
+            if row.id <= newest  # rows written after the totals wait for the next turn
+        ]
+        if not rows:
+            return None
+        key = self._stored_data_key(session, owner)
+        datas = [self._open_row(row, owner, key) for row in rows]
+        tracker = DialogueStateTracker.from_dict(sender_id, datas, self.domain.slots)
+        return _Cached(
+            last_id=newest, count=count, length=length, key_marker=marker,
+            session_rows=len(rows), tracker=tracker,
+        )
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         return await _with_retry("reading", lambda: super(ProductionTrackerStore, self)
@@ -243,12 +326,75 @@ class ProductionTrackerStore(EncryptedSQLTrackerStore):
                                  .retrieve_full_tracker(conversation_id))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await _with_retry("saving", lambda: super(ProductionTrackerStore, self).save(tracker))
+        await _with_retry("saving", lambda: self._save_and_remember(tracker))
+
+    async def _save_and_remember(self, tracker: DialogueStateTracker) -> None:
+        """The parent's save; then the rows just stored are applied to the cached tracker
+        (when the cache was up to date before them), as they were stored."""
+        owner = self.sender_hash(tracker.sender_id)
+        self._sealed[owner] = []
+        self._continuing.pop(owner, None)
+        try:
+            await super().save(tracker)
+            sealed = self._sealed.get(owner) or []
+            entry = self._continuing.pop(owner, None)
+            if entry is None or not sealed:
+                return
+            if any(data.get("event") == SessionStarted.type_name for _, data, _ in sealed):
+                self._tracker_cache.forget(owner)  # a new session: read it as Rasa would
+                return
+            for event in deserialise_events([data for _, data, _ in sealed]):
+                entry.tracker.update(event)
+            entry.last_id = max(row_id for row_id, _, _ in sealed)
+            entry.count += len(sealed)
+            entry.length += sum(length for _, _, length in sealed)
+            entry.session_rows += len(sealed)
+        except BaseException:
+            self._tracker_cache.forget(owner)
+            raise
+        finally:
+            self._sealed.pop(owner, None)
+            self._continuing.pop(owner, None)
+
+    def _seal_row(  # type: ignore[override]
+        self, key: bytes, owner: str, row_id: int, data: dict[str, Any]
+    ) -> str:
+        text = EncryptedSQLTrackerStore._seal_row(key, owner, row_id, data)
+        sealed = self._sealed.get(owner)
+        if sealed is not None:
+            sealed.append((row_id, data, len(text)))
+        return text
+
+    def _redact_stored(self, session: Session, owner: str, key: bytes) -> int:
+        self._tracker_cache.forget(owner)  # every row rewritten: read again next turn
+        self._continuing.pop(owner, None)
+        return super()._redact_stored(session, owner, key)
 
     def _additional_events(
         self, session: Session, tracker: DialogueStateTracker
     ) -> Iterator[Event]:
-        new = list(super()._additional_events(session, tracker))
+        """The events to store: those after the rows of the latest session. Counted from
+        the cached tracker when the database still holds exactly what it covers (same
+        row count, same newest row), otherwise by the parent's query."""
+        owner = self.sender_hash(tracker.sender_id)
+        entry = self._tracker_cache.get(owner)
+        new: list[Event] | None = None
+        if entry is not None:
+            count, newest = session.execute(
+                sa.select(
+                    sa.func.count(self.SQLEvent.id),
+                    sa.func.coalesce(sa.func.max(self.SQLEvent.id), 0),
+                ).where(self.SQLEvent.sender_id == owner)
+            ).one()
+            if (int(count), int(newest)) == (entry.count, entry.last_id) and (
+                entry.session_rows <= len(tracker.events)
+            ):
+                new = list(itertools.islice(tracker.events, entry.session_rows, None))
+                self._continuing[owner] = entry
+            else:
+                self._tracker_cache.forget(owner)
+        if new is None:
+            new = list(super()._additional_events(session, tracker))
         for outcome in outcomes(new):
             count_outcome(outcome)
         return iter(new)

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from bot.store.schema import ensure_schema
 from bot.store.tables import Base, DraftRow, NoticeRow, utcnow
@@ -56,7 +57,13 @@ def private_sqlite_file(database: str | None) -> None:
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         private_sqlite_file(make_url(url).database)
-    engine = create_engine(url, future=True, pool_pre_ping=True)
+    pooled: dict[str, Any] = {}
+    if url.startswith("sqlite") and make_url(url).database not in (None, "", ":memory:"):
+        # SQLAlchemy 1.4 gives a SQLite file no pool: every session opened a connection,
+        # ran the pragmas below and closed it (a fifth of the action server's CPU under
+        # load). A small pool keeps a few open; SQLite still has one writer at a time.
+        pooled = {"poolclass": QueuePool, "connect_args": {"check_same_thread": False}}
+    engine = create_engine(url, future=True, pool_pre_ping=True, **pooled)
     if url.startswith("sqlite"):
 
         @event.listens_for(engine, "connect")

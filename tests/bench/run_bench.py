@@ -10,13 +10,19 @@ Measures, on this machine and in one run:
   per draft;
 - DOCX + PDF rendering of a full draft;
 - optionally (`--stock`), the same load against a stock `rasa init` assistant built with
-  the same Rasa, side by side.
+  the same Rasa (trained once, cached), running next to ours and loaded in turn with it
+  at each level, with the ratio of turns/s and each side's CPU time per turn (turns/s on
+  a shared machine depend on its other load; CPU per turn much less);
+- optionally (`--prod`), the production profile with 1 and 2 replicas, and their ratio;
+  (`--session`) latency against session length (one 150-turn conversation).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import statistics
 import subprocess
 import sys
@@ -25,6 +31,8 @@ import threading
 import time
 import urllib.request
 import uuid
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 from tests.helpers.servers import ROOT, free_port, running_assistant, trained_model
@@ -137,7 +145,28 @@ def training_time() -> str:
         return f"training (forced, from scratch): {time.perf_counter() - t0:.1f} s"
 
 
-def run_load(url: str, conversations: int, turns: int = 10) -> str:
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time these processes have used so far."""
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def run_load(url: str, conversations: int, turns: int = 10, pids: list[int] | None = None) -> str:
+    """One run of the shared load generator; its one-line summary, plus the servers' CPU
+    time per turn when their `pids` are given (a figure the machine's other load barely
+    moves, unlike turns/s)."""
+    before = cpu_seconds(pids) if pids else 0.0
+    line = _load(url, conversations, turns)
+    if pids:
+        per_turn = (cpu_seconds(pids) - before) / (conversations * turns)
+        line += f", {per_turn * 1000:.0f} ms CPU per turn"
+    return line
+
+
+def _load(url: str, conversations: int, turns: int) -> str:
     out = subprocess.run(
         [
             sys.executable,
@@ -266,53 +295,66 @@ def seal_and_queue_timing(runs: int = 10) -> str:
     )
 
 
-def stock_assistant(results: list[str]) -> None:
-    """A stock `rasa init` assistant (DIET + TED), trained and loaded like ours."""
-    with tempfile.TemporaryDirectory() as tmp:
-        project = Path(tmp) / "stock"
-        project.mkdir()
-        t0 = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(project)],
-            cwd=project,
-            check=True,
-            capture_output=True,
-        )
-        results.append(f"stock rasa init: trained in {time.perf_counter() - t0:.0f} s")
-        model = next((project / "models").glob("*.tar.gz"))
-        port = free_port()
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "rasa",
-                "run",
-                "-m",
-                str(model),
-                "--port",
-                str(port),
-                "-i",
-                "127.0.0.1",
-            ],
-            cwd=project,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
-            deadline = time.monotonic() + 180
-            while time.monotonic() < deadline:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)  # noqa: S310
-                    break
-                except OSError:
-                    time.sleep(1)
-            for n in (1, 5, 50):
-                results.append(f"stock rasa init, {run_load(url, n)}")
-            results.append(f"stock rasa init: Rasa server RSS {rss_mb(proc.pid):.0f} MB")
-        finally:
-            proc.terminate()
-            proc.wait(timeout=30)
+STOCK_CACHE = (
+    Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "prevent-assistant" / "stock"
+)
+
+
+def stock_model(results: list[str]) -> Path:
+    """A stock `rasa init` assistant (DIET + TED) with this Rasa, trained once and kept
+    (per Rasa version) in the user's cache, so each bench run measures, not trains."""
+    import rasa
+
+    project = STOCK_CACHE / rasa.__version__
+    found = sorted((project / "models").glob("*.tar.gz")) if project.exists() else []
+    if found:
+        return found[-1]
+    project.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(project)],
+        cwd=project,
+        check=True,
+        capture_output=True,
+    )
+    results.append(f"stock rasa init: trained in {time.perf_counter() - t0:.0f} s")
+    return next((project / "models").glob("*.tar.gz"))
+
+
+@contextmanager
+def stock_assistant(results: list[str]) -> Iterator[tuple[str, int]]:
+    """The stock assistant served like ours (REST, in-memory tracker): (url, pid)."""
+    model = stock_model(results)
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "rasa", "run", "-m", str(model), "--port", str(port),
+         "-i", "127.0.0.1"],
+        cwd=model.parent.parent,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)  # noqa: S310
+                break
+            except OSError:
+                time.sleep(1)
+        yield f"http://127.0.0.1:{port}/webhooks/rest/webhook", proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def turns_per_second(line: str) -> float:
+    found = re.search(r"([\d.]+) turns/s", line)
+    return float(found.group(1)) if found else 0.0
+
+
+def ratio(ours: str, theirs: str) -> str:
+    a, b = turns_per_second(ours), turns_per_second(theirs)
+    return f"{a / b:.2f}x" if b else "n/a"
 
 
 SESSION_MESSAGES = [
@@ -332,10 +374,11 @@ def session_length(url: str, turns: int = 150) -> str:
     )
 
 
-def prod_profile(model: Path, replicas: int, results: list[str], session: bool) -> None:
-    """The production profile (scripts/prod.py) on loopback: PostgreSQL, Redis, haproxy."""
-    import os
-
+def prod_profile(
+    model: Path, replicas: int, results: list[str], session: bool, levels: list[int]
+) -> dict[int, float]:
+    """The production profile (scripts/prod.py) on loopback: PostgreSQL, Redis, haproxy.
+    Returns turns/s by number of conversations."""
     sys.path.insert(0, str(ROOT / "scripts"))
     from prod import Profile
 
@@ -349,10 +392,15 @@ def prod_profile(model: Path, replicas: int, results: list[str], session: bool) 
         extra_env={"PREVENT_MIGRATE_ON_START": ""},
     )
     label = f"prod profile, {replicas} replica{'s' if replicas > 1 else ''}"
+    served: dict[int, float] = {}
     try:
         profile.start(timeout=600)
-        for n in (1, 5, 50):
-            results.append(f"{label}, {run_load(profile.url, n)}")
+        pids = [p.proc.pid for p in profile.all() if p.alive()]
+        run_load(profile.url, 2, 2)  # first turns load lazily: not part of the figures
+        for n in levels:
+            line = run_load(profile.url, n, pids=pids)
+            served[n] = turns_per_second(line)
+            results.append(f"{label}, {line}")
         if session:
             results.append(f"{label}, {session_length(profile.url)}")
         rss = [f"{p.name} {rss_mb(p.proc.pid):.0f}" for p in profile.all() if p.alive()]
@@ -362,16 +410,25 @@ def prod_profile(model: Path, replicas: int, results: list[str], session: bool) 
         import shutil
 
         shutil.rmtree(var, ignore_errors=True)
+    return served
+
+
+class _Shown(list):
+    """The results, each also printed as soon as it is known (a long run that fails
+    late keeps what it measured)."""
+
+    def append(self, line: str) -> None:
+        print(line, flush=True)
+        super().append(line)
 
 
 def main() -> None:
-    import os
-
     # throwaway databases, migrated at first use (bot/store/schema.py), as in the tests
     os.environ.setdefault("PREVENT_MIGRATE_ON_START", "1")
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
-        "--stock", action="store_true", help="also measure a stock rasa init assistant"
+        "--stock", action="store_true",
+        help="also a stock rasa init assistant, loaded in turn with ours in the same run",
     )
     parser.add_argument("--skip-training", action="store_true")
     parser.add_argument(
@@ -381,16 +438,34 @@ def main() -> None:
         "--session", action="store_true", help="latency against session length (150 turns)"
     )
     parser.add_argument("--only-load", action="store_true", help="skip the non-load figures")
+    parser.add_argument(
+        "--conversations", default="1,5,50", help="concurrent conversations, comma-separated"
+    )
+    parser.add_argument("--model", type=Path, help="this model instead of the current one")
     args = parser.parse_args()
-    results = [] if args.only_load else [
+    levels = [int(n) for n in args.conversations.split(",") if n.strip()]
+    results: list[str] = _Shown() if args.only_load else _Shown([
         detector_timing(), render_timing(), seal_and_queue_timing()
-    ]
+    ])
     if not args.skip_training and not args.only_load:
         results.append(training_time())
-    model = trained_model()
-    with tempfile.TemporaryDirectory() as tmp, running_assistant(model, Path(tmp) / "var") as bot:
-        for n in (1, 5, 50):
-            results.append(f"this assistant, {run_load(bot.rest_url, n)}")
+    model = args.model or trained_model()
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
+        bot = stack.enter_context(running_assistant(model, Path(tmp) / "var"))
+        stock = stack.enter_context(stock_assistant(results)) if args.stock else None
+        for url in [bot.rest_url] + ([stock[0]] if stock else []):
+            run_load(url, 2, 2)  # first turns load lazily: not part of the figures
+        # Ours and stock take turns at each level, so both see the same machine load.
+        for n in levels:
+            ours = run_load(bot.rest_url, n, pids=list(bot.pids.values()))
+            results.append(f"this assistant, {ours}")
+            if stock is not None:
+                theirs = run_load(stock[0], n, pids=[stock[1]])
+                results.append(f"stock rasa init, {theirs}")
+                results.append(
+                    f"this assistant / stock rasa init at {n} conversations: "
+                    f"{ratio(ours, theirs)} turns/s"
+                )
         if args.session:
             results.append(f"this assistant, {session_length(bot.rest_url)}")
         if not args.only_load:
@@ -398,18 +473,27 @@ def main() -> None:
         drafts_db = Path(tmp) / "var" / "prevent.db"
         tracker_db = Path(tmp) / "var" / "tracker.db"
         size = lambda p: sum(f.stat().st_size for f in p.parent.glob(p.name + "*"))  # noqa: E731
-        results.append(
-            f"storage after 50 full drafts: drafts DB {size(drafts_db) / 1024:.0f} KB "
-            f"({size(drafts_db) / 50 / 1024:.1f} KB per draft incl. WAL), tracker DB "
-            f"{size(tracker_db) / 1024 / 1024:.1f} MB"
-        )
+        if not args.only_load:
+            results.append(
+                f"storage after 50 full drafts: drafts DB {size(drafts_db) / 1024:.0f} KB "
+                f"({size(drafts_db) / 50 / 1024:.1f} KB per draft incl. WAL), tracker DB "
+                f"{size(tracker_db) / 1024 / 1024:.1f} MB"
+            )
         for name, key in (("Rasa server", "rasa"), ("action server", "actions")):
             results.append(f"{name} RSS after the load: {rss_mb(bot.pids[key]):.0f} MB")
-    if args.stock:
-        stock_assistant(results)
+        if stock is not None:
+            results.append(f"stock rasa init: Rasa server RSS {rss_mb(stock[1]):.0f} MB")
     if args.prod:
+        served = {}
         for replicas in (1, 2):
-            prod_profile(model, replicas, results, args.session)
+            served[replicas] = prod_profile(model, replicas, results, args.session, levels)
+        for n in levels:
+            one, two = served[1].get(n, 0.0), served[2].get(n, 0.0)
+            if one:
+                results.append(
+                    f"prod profile, 2 replicas / 1 replica at {n} conversations: "
+                    f"{two / one:.2f}x turns/s"
+                )
     print("\n".join(["", "== benchmark results =="] + results))
 
 

@@ -31,3 +31,100 @@ def test_events_resolve_to_the_same_classes() -> None:
     with pytest.raises(ValueError, match="Unknown event name"):
         Event.resolve_by_type("no_such_event")
     assert Event.resolve_by_type("topic") is None
+
+
+def test_recent_rule_states_are_the_last_of_all_states() -> None:
+    """RulePolicy gets only the last states, and they are exactly the last of Rasa's own
+    (the earlier events still applied: slots, loops and reverted turns carry over)."""
+    import copy
+    import functools
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActiveLoop,
+        BotUttered,
+        SlotSet,
+        UserUtteranceReverted,
+        UserUttered,
+    )
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from tests.store.test_tracker_store import DOMAIN_YAML
+
+    domain = Domain.from_yaml(DOMAIN_YAML)
+    tracker = DialogueStateTracker("someone", domain.slots)
+    for n in range(30):
+        for event in [
+            ActionExecuted("action_listen"),
+            UserUttered(f"message {n}", intent={"name": "greet", "confidence": 1.0}),
+            *([SlotSet("referral_started", True)] if n == 3 else []),
+            *([ActionExecuted("vtr_form"), ActiveLoop("vtr_form")] if n == 10 else []),
+            *([UserUtteranceReverted()] if n == 12 else []),
+            *([ActiveLoop(None), SlotSet("pupil_name", "x")] if n == 20 else []),
+            ActionExecuted("utter_greet"),
+            BotUttered("Hello"),
+        ]:
+            tracker.update(event)
+    everything = domain.states_for_tracker_history(tracker)
+    for keep in (1, 3, 7, len(everything), len(everything) + 5):
+        recent = copy.copy(tracker)
+        recent.generate_all_prior_trackers = functools.partial(
+            speedups._recent_prior_trackers, tracker, keep
+        )
+        assert domain.states_for_tracker_history(recent) == everything[-keep:]
+
+
+def test_a_tracker_copy_is_the_replayed_tracker_and_independent() -> None:
+    import math
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from tests.store.test_tracker_store import DOMAIN_YAML
+
+    speedups.apply()
+    domain = Domain.from_yaml(DOMAIN_YAML)
+    tracker = DialogueStateTracker("someone", domain.slots)
+    for event in [
+        ActionExecuted("action_listen"),
+        UserUttered("hi", intent={"name": "greet", "confidence": 1.0}),
+        SlotSet("pupil_name", "Callum"),
+        ActionExecuted("vtr_form"),
+        ActiveLoop("vtr_form"),
+    ]:
+        tracker.update(event)
+    tracker.model_id = "m1"
+
+    def seen(t: DialogueStateTracker) -> tuple:
+        loop = t.active_loop
+        return (
+            [e.as_dict() for e in t.events], t.current_slot_values(), t.latest_action_name,
+            t.latest_message.as_dict(), (loop.name, loop.is_interrupted, loop.rejected),
+            t.followup_action,
+        )
+
+    replayed = tracker.travel_back_in_time(math.inf)  # Rasa's own copy
+    copied = tracker.copy()
+    assert seen(copied) == seen(replayed) == seen(tracker)
+    copied.interrupt_loop(True)
+    copied.reject_action("vtr_form")
+    copied.update(SlotSet("pupil_name", "someone else"))
+    copied.latest_action["action_name"] = "changed"
+    assert seen(tracker) == seen(replayed)
+
+
+def test_column_ordered_intent_weights_give_the_same_probabilities() -> None:
+    import numpy as np
+    import scipy.sparse
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(7)
+    features = scipy.sparse.random(60, 400, density=0.05, format="csr", random_state=7)
+    labels = rng.integers(0, 5, 60)
+    clf = LogisticRegression(max_iter=200).fit(features, labels)
+    before = clf.predict_proba(features[:7])
+    speedups.column_ordered_weights(clf)
+    assert clf.coef_.flags.f_contiguous
+    assert np.array_equal(clf.predict_proba(features[:7]), before)

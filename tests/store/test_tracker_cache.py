@@ -1,12 +1,13 @@
 # ruff: noqa: F811 - the fixtures imported from test_tracker_store are parameters here
-"""The incremental tracker cache (bot/runtime/tracker_store.py) on SQLite and a real
-PostgreSQL: the same trackers as the plain encrypted store, only new rows decrypted,
-never stale when another replica wrote, emptied when rows or the key go."""
+"""The tracker cache (bot/runtime/tracker_store.py) on SQLite and a real PostgreSQL: the
+same trackers (events and state) as the plain encrypted store reading the database,
+only new rows decrypted, never stale when another replica wrote, emptied when rows, the
+key or the session change; a turn's own changes and one-time secrets never reach it."""
 
 from __future__ import annotations
 
 import pytest
-from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 
 from bot.rasa_ext.tracker_store import EncryptedSQLTrackerStore, TrackerIntegrityError
 from bot.runtime.tracker_store import ProductionTrackerStore
@@ -36,6 +37,7 @@ def turn(n: int) -> list:
     return [
         UserUttered(f"message {n}", intent={"name": "greet", "confidence": 0.9},
                     timestamp=1_700_200_000.0 + n),
+        SlotSet("pupil_name", f"pupil {n}", timestamp=1_700_200_000.05 + n),
         ActionExecuted("utter_greet", timestamp=1_700_200_000.1 + n),
         BotUttered("Hello, how can I help?", timestamp=1_700_200_000.2 + n),
         ActionExecuted("action_listen", timestamp=1_700_200_000.3 + n),
@@ -57,19 +59,106 @@ def test_same_trackers_as_the_encrypted_store_with_sessions(domain, backend) -> 
     assert run(store.retrieve("nobody")) is None
 
 
-def test_only_new_rows_are_decrypted(domain, backend, monkeypatch) -> None:
+def state(tracker) -> tuple:
+    """What a turn sees besides the events: slots, loop, latest message and action."""
+    loop = tracker.active_loop
+    return (
+        tracker.current_slot_values(),
+        (loop.name, loop.is_interrupted, loop.rejected) if loop else None,
+        tracker.latest_message.as_dict() if tracker.latest_message else None,
+        tracker.latest_action_name,
+        tracker.followup_action,
+    )
+
+
+def same_as_database(store, domain, backend, sender=SENDER) -> None:
+    got, want = run(store.retrieve(sender)), run(plain(domain, backend).retrieve(sender))
+    assert dicts(got) == dicts(want)
+    assert state(got) == state(want)
+
+
+def test_rows_are_decrypted_once_and_a_turn_saved_here_needs_none(
+    domain, backend, monkeypatch
+) -> None:
     store = cached(domain, backend)
     run(store.save(conversation(domain)))
     opened = []
     original = store._open_row
     monkeypatch.setattr(store, "_open_row", lambda row, *a: opened.append(row.id) or original(row, *a))
     run(store.retrieve(SENDER))
-    first = len(opened)
-    assert first == len(dicts(run(plain(domain, backend).retrieve_full_tracker(SENDER))))
+    assert len(opened) == len(dicts(run(plain(domain, backend).retrieve(SENDER))))
     opened.clear()
-    continue_conversation(store, SENDER, *turn(1))
+    for n in range(3):  # turns served here: the stored rows are applied, not read back
+        continue_conversation(store, SENDER, *turn(n))
+        same_as_database(store, domain, backend)
+    assert opened == []
+    continue_conversation(cached(domain, backend), SENDER, *turn(9))  # another replica
     run(store.retrieve(SENDER))
-    assert len(opened) == 4  # the four events of the new turn, nothing older
+    assert len(opened) == 5  # its five rows, nothing older
+
+
+def test_a_turn_changing_its_tracker_does_not_change_the_cache(domain, backend) -> None:
+    from rasa.shared.core.events import ActiveLoop
+
+    store = cached(domain, backend)
+    run(store.save(conversation(domain)))
+    run(store.retrieve(SENDER))
+    scratch = run(store.retrieve(SENDER))  # a turn that fails before it is saved
+    assert scratch.active_loop_name == "vtr_form"
+    scratch.interrupt_loop(True)  # changes the loop in place, as Rasa does
+    scratch.reject_action("vtr_form")
+    scratch.latest_action["action_name"] = "changed in place"
+    scratch.update(SlotSet("pupil_name", "someone else"))
+    scratch.slots["referral_started"].value = True
+    scratch.events.clear()
+    scratch.update(ActiveLoop(None))
+    same_as_database(store, domain, backend)
+
+
+def test_a_one_time_secret_is_not_kept_in_the_cache(domain, backend) -> None:
+    from bot.store.conversations import SECRET_SHOWN
+
+    store = cached(domain, backend)
+    run(store.save(conversation(domain)))
+    run(store.retrieve(SENDER))
+    secret = BotUttered("The password is tulip-4471.", {"custom": {"one_time_secret": True}},
+                        timestamp=1_700_200_001.0)
+    continue_conversation(store, SENDER, secret)
+    kept = run(store.retrieve(SENDER))
+    assert "tulip-4471" not in str(dicts(kept))
+    assert kept.events[-1].text == SECRET_SHOWN
+    same_as_database(store, domain, backend)
+
+
+def test_a_redacting_turn_empties_the_entry(domain, backend) -> None:
+    store = cached(domain, backend)
+    run(store.save(conversation(domain)))
+    assert "Callum Brennan" in str(dicts(run(store.retrieve(SENDER))))
+    continue_conversation(
+        store, SENDER,
+        UserUttered("by Peregrine's locker", intent={"name": "greet"}, timestamp=1_700_200_002.0),
+        BotUttered("Recorded as C-ABCDEF.", {}, {"utter_action": "utter_concern_receipt"},
+                   timestamp=1_700_200_003.0),
+    )
+    kept = run(store.retrieve(SENDER))
+    for gone in ("Callum", "Peregrine", "C-ABCDEF"):
+        assert gone not in str(dicts(kept)), gone
+    assert kept.get_slot("pupil_name") == "[removed]"
+    same_as_database(store, domain, backend)
+
+
+def test_a_new_session_begun_elsewhere_is_read_as_rasa_reads_it(domain, backend) -> None:
+    one, two = cached(domain, backend), cached(domain, backend)
+    run(one.save(conversation(domain)))
+    continue_conversation(one, SENDER, *turn(1))
+    run(one.retrieve(SENDER))
+    tracker = run(two.retrieve(SENDER))
+    second_session(tracker)
+    run(two.save(tracker))
+    same_as_database(one, domain, backend)
+    same_as_database(two, domain, backend)
+    continue_conversation(one, SENDER, *turn(2))
+    same_as_database(two, domain, backend)
 
 
 def test_never_stale_when_another_replica_wrote(domain, backend) -> None:
@@ -79,9 +168,7 @@ def test_never_stale_when_another_replica_wrote(domain, backend) -> None:
         writer = one if n % 2 == 0 else two
         continue_conversation(writer, SENDER, *turn(n))
         for reader in (one, two):
-            assert dicts(run(reader.retrieve(SENDER))) == dicts(
-                run(plain(domain, backend).retrieve(SENDER))
-            )
+            same_as_database(reader, domain, backend)
     texts = [e.text for e in run(two.retrieve(SENDER)).events if isinstance(e, UserUttered)]
     assert texts[-3:] == ["message 0", "message 1", "message 2"]
 
@@ -107,7 +194,7 @@ def test_a_rewritten_row_is_not_served_from_the_cache(domain, backend) -> None:
     owner = store.sender_hash(SENDER)
     db_execute(
         store,
-        "UPDATE events SET data = 'enc1:AAAA' WHERE id = (SELECT min(id) FROM events "
+        "UPDATE events SET data = 'enc1:AAAA' WHERE id = (SELECT max(id) FROM events "
         "WHERE sender_id = :o)",
         o=owner,
     )
