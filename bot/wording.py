@@ -11,6 +11,7 @@ numbers. A missing key or an unfilled field is a programming error and raises at
 from __future__ import annotations
 
 import functools
+import re
 import string
 from collections.abc import Mapping
 from pathlib import Path
@@ -97,3 +98,37 @@ def section(key: str, *, path: Path = INTERFACE_FILE) -> dict[str, str]:
     if not isinstance(node, Mapping):
         raise WordingError(f"interface wording {key!r} is a sentence, not a section")
     return {k: v for k, v in node.items() if isinstance(v, str)}
+
+
+_CONTACT_REFERENCE = re.compile(r"\{contact\.([a-z0-9_]+(?:\.[a-z0-9_]+)*)\}")
+
+
+def fill_contacts(text: str, contacts_data: Mapping[str, Any]) -> str:
+    """Replace every ``{contact.x.y}`` in `text` from `contacts_data`, leaving other braces.
+
+    Used for policy text (guidance topics and replies), which may hold other placeholders
+    such as ``{risk_reason}`` that are filled later.
+    """
+
+    def one(match: re.Match[str]) -> str:
+        node: Any = contacts_data
+        for part in match.group(1).split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                raise WordingError(f"no contact {match.group(1)!r} in contacts.yml")
+            node = node[part]
+        if isinstance(node, Mapping):
+            raise WordingError(f"contact {match.group(1)!r} is a group, not one contact")
+        return str(node)
+
+    return _CONTACT_REFERENCE.sub(one, text)
+
+
+def fill_contacts_in(node: Any, contacts_data: Mapping[str, Any]) -> Any:
+    """`fill_contacts` over every string of a loaded YAML document (lists and mappings)."""
+    if isinstance(node, str):
+        return fill_contacts(node, contacts_data)
+    if isinstance(node, list):
+        return [fill_contacts_in(item, contacts_data) for item in node]
+    if isinstance(node, dict):
+        return {key: fill_contacts_in(value, contacts_data) for key, value in node.items()}
+    return node

@@ -18,6 +18,7 @@ from bot.guidance.model import (
     Source,
     Topic,
 )
+from bot.wording import WordingError, fill_contacts_in
 
 SOURCES_FILE = "sources.yml"
 CONTACTS_FILE = "contacts.yml"
@@ -204,6 +205,14 @@ def _with_extra_examples(folder: Path, topics: dict[str, Topic]) -> dict[str, To
     return merged
 
 
+def _with_contacts(node: Any, contacts_data: Any, file_name: str) -> Any:
+    """Numbers and addresses live only in contacts.yml: ``{contact.x}`` in any text is filled."""
+    try:
+        return fill_contacts_in(node, contacts_data if isinstance(contacts_data, dict) else {})
+    except WordingError as exc:
+        raise GuidanceError(f"{file_name}: {exc}") from exc
+
+
 def load_guidance(directory: Path) -> GuidanceBase:
     """Load every guidance file in ``directory`` and check it hangs together.
 
@@ -216,6 +225,7 @@ def load_guidance(directory: Path) -> GuidanceBase:
     areas, police, contacts_citation, contacts_dated = _load_contacts(
         directory / CONTACTS_FILE, sources
     )
+    contacts_data = _read_yaml(directory / CONTACTS_FILE)
     topics: dict[str, Topic] = {}
     replies: dict[str, Reply] = {}
     files = []
@@ -223,7 +233,7 @@ def load_guidance(directory: Path) -> GuidanceBase:
         if path.name in (SOURCES_FILE, CONTACTS_FILE, INTERFACE_FILE):
             continue
         files.append(path.name)
-        data = _read_yaml(path)
+        data = _with_contacts(_read_yaml(path), contacts_data, path.name)
         for reply in _load_replies(path, data if isinstance(data, dict) else {}, sources):
             replies[reply.id] = reply
         for topic in _load_topics(path, data, sources):

@@ -13,6 +13,7 @@ import yaml
 from bot.triage.evidence import EVIDENCE_FACTS, Turn, evidence, quoted
 from bot.triage.facts import CAPACITY_AGE, TriageFacts
 from bot.triage.rules import DecisionTable, load_table
+from bot.wording import fill_contacts_in
 
 
 @dataclass(frozen=True)
@@ -77,8 +78,12 @@ class TriageWording:
 
 @functools.lru_cache(maxsize=2)
 def load_wording(path: Path) -> TriageWording:
+    """The outcome wording; ``{contact.x}`` filled from the guidance folder's contacts.yml."""
     with path.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
+    contacts_file = path.parent.parent / "contacts.yml"
+    if contacts_file.exists():
+        data = fill_contacts_in(data, yaml.safe_load(contacts_file.read_text(encoding="utf-8")))
     return TriageWording(
         outcomes=data["outcomes"],
         reasons=data["reasons"],

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.guidance import GuidanceError, load_guidance
 
@@ -161,3 +163,39 @@ def test_no_answer_has_a_word_or_link_broken_at_a_hyphen(base):
         for m in re.finditer(r"\w- \w+", f"{t.answer} {t.dated}")
     ]
     assert not broken
+
+
+PHONE = re.compile(r"\b0\d{3,4}[ -]?\d{3}[ -]?\d{3,4}\b")
+
+
+def test_numbers_live_only_in_contacts_yml():
+    """Policy text refers to {contact.x}; a number typed anywhere else drifts from it."""
+    root = Path(__file__).resolve().parents[2]
+    typed = {
+        str(path.relative_to(root)): [
+            number
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if not line.lstrip().startswith("#")  # a comment is for maintainers
+            for number in PHONE.findall(line)
+        ]
+        for folder in ("guidance", "domain")
+        for path in (root / folder).rglob("*.yml")
+        if path.name != "contacts.yml" and not path.name.startswith("_generated")
+    }
+    assert {f: n for f, n in typed.items() if n} == {}
+
+
+def test_contact_references_are_filled_when_loaded(base):
+    hotline = yaml.safe_load(
+        (Path(__file__).resolve().parents[2] / "guidance" / "contacts.yml").read_text()
+    )["anti_terrorist_hotline"]
+    texts = [t.answer for t in base.topics.values()] + [r.text for r in base.replies.values()]
+    assert not any("{contact." in text for text in texts)
+    assert any(hotline in text for text in texts)
+
+
+def test_an_unknown_contact_reference_names_the_file(copy_of_guidance):
+    path = copy_of_guidance / "emergency.yml"
+    path.write_text(path.read_text().replace("{contact.anti_terrorist_hotline}", "{contact.nope}"))
+    with pytest.raises(GuidanceError, match="emergency.yml"):
+        load_guidance(copy_of_guidance)
