@@ -19,7 +19,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.risk import assess
+from bot.risk import assess, warm_up
 
 EMERGENCY_INTENT = "report_emergency"
 POLICE_INTENT = "report_terrorism"
@@ -55,7 +55,7 @@ class ImmediateRiskClassifier(_NoTraining, IntentClassifier):
     """Sets `report_emergency` / `report_terrorism` when the risk check fires (SET 2.5)."""
 
     def __init__(self) -> None:
-        assess("warm up")  # load the rules and train the model now, not on the first message
+        warm_up()  # build the rules and train the model now, not on the first message
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

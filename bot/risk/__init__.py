@@ -5,7 +5,7 @@ classifier (`model`) together, the higher verdict winning. `assess_rules()` is t
 alone.
 """
 
-from bot.risk.combined import assess
+from bot.risk.combined import assess, warm_up
 from bot.risk.detector import (
     LexiconError,
     RiskAssessment,
@@ -25,4 +25,5 @@ __all__ = [
     "assess",
     "assess_rules",
     "get_detector",
+    "warm_up",
 ]

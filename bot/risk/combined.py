@@ -164,3 +164,13 @@ def assess(text: str) -> RiskAssessment:
         reason=template.format(words=words, evidence=_evidence(clean)),
     )
     return RiskAssessment(label, (match, *found.matches))  # type: ignore[arg-type]
+
+
+def warm_up() -> None:
+    """Build the rules and train the model now (a server's start), not on the first message.
+
+    The model only runs on messages long enough to need it, so a short warm-up text would
+    leave its training (seconds) to the first real report, which then waits or times out.
+    """
+    get_detector()
+    get_model()

@@ -65,3 +65,12 @@ def test_a_message_without_words_is_unreadable(text: str) -> None:
 def test_words_numbers_and_button_payloads_are_readable(text: str) -> None:
     [message] = nlu.UnreadableInputGuard().process([_message(text)])
     assert message.get(INTENT)["name"] == "ask_guidance"
+
+
+def test_the_risk_model_is_ready_when_the_component_is_built() -> None:
+    """The first real report must not wait for the model to train (it once did, for ~12 s)."""
+    from bot.risk.model import get_model
+
+    get_model.cache_clear()
+    nlu.ImmediateRiskClassifier()
+    assert get_model.cache_info().currsize == 1
