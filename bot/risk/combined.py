@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 
 from bot.risk.detector import RiskAssessment, RiskMatch, get_detector, load_lexicon, normalise
-from bot.risk.model import DOUBT_THRESHOLD, get_model
+from bot.risk.model import DOUBT_THRESHOLD, ModelVerdict, get_model
 
 _ORDER = {"none": 0, "police": 1, "emergency": 2}
 #: A police verdict of the model needs evidence of one of these kinds in the message: a
@@ -33,6 +33,7 @@ def _evidence(text: str) -> str:
         f"{kind} " + ", ".join(f"'{w}'" for w in words) for kind, words in features.items()
     )
 
+
 #: The model's lean towards an emergency is a doubt only with one of these in the message:
 #: a rule's danger hint (harm, substances, heights, weapons, goodbyes), a harmful act or a
 #: risk to life. A target, a time or an everyday "means" word ("the car") is no sign of
@@ -43,16 +44,36 @@ _DOUBT_EVIDENCE = frozenset({"act", "risk to life", "sign of danger"})
 #: for: the model has too few words to judge, so it may raise one only with real evidence.
 _SHORT_ANSWER_WORDS = 7
 _DANGER_EVIDENCE = frozenset(
-    {"means", "act", "risk to life", "sign of danger", "planning", "travel", "group",
-     "proscribed organisation"}
+    {
+        "means",
+        "act",
+        "risk to life",
+        "sign of danger",
+        "planning",
+        "travel",
+        "group",
+        "proscribed organisation",
+    }
 )
 
 #: The model's 999 needs at least one of these in the message (r12rules): a message with
 #: no means, act, target, time, danger sign or risk to life has nothing a 999 call could be
 #: about, however much its wording resembles the emergencies the model was trained on.
 _ANY_DANGER_EVIDENCE = frozenset(
-    {"means", "act", "risk to life", "sign of danger", "target", "near time", "planning",
-     "travel", "group", "proscribed organisation", "warning", "attack named"}
+    {
+        "means",
+        "act",
+        "risk to life",
+        "sign of danger",
+        "target",
+        "near time",
+        "planning",
+        "travel",
+        "group",
+        "proscribed organisation",
+        "warning",
+        "attack named",
+    }
 )
 
 #: When the model's 999 rests on terrorism-related evidence only (a group, a plan, travel),
@@ -122,14 +143,21 @@ def assess(text: str) -> RiskAssessment:
         and _CALM_FRAMES & set(features)
         and not (_HARD_EVIDENCE | {"act", "sign of danger"}) & set(features)
     ):
-        return found  # "fell off the slide, he's fine": a calm frame and no danger word
-    if label == "emergency" and "risk to life" not in features and (
-        "resolved" in features
-        or (_STORY_FRAMES & set(features) and "near time" not in features)
+        # "fell off the slide, he's fine": a calm frame and no danger word. The model still
+        # read danger, so the assistant asks rather than stays silent (when in doubt, ask).
+        return _asking(found, verdict, clean)
+    if (
+        label == "emergency"
+        and "risk to life" not in features
+        and (
+            "resolved" in features
+            or (_STORY_FRAMES & set(features) and "near time" not in features)
+        )
     ):
         # "threatened someone with scissors last week, all resolved now"; a war poem with
-        # "explosives" in it: a resolved or told incident with no risk to life, no close time
-        return found
+        # "explosives" in it: a resolved or told incident with no risk to life, no close time.
+        # Not a 999 on the model's word alone, but not silence either: ask.
+        return _asking(found, verdict, clean)
     if label == "emergency" and not _ANY_DANGER_EVIDENCE & set(features):
         return found  # "the store is locked and we can't find the key": no danger word at all
     if (
@@ -149,8 +177,10 @@ def assess(text: str) -> RiskAssessment:
         return found  # "asked whether it's legal to own a crossbow": a question, no plan
     if "everyday context" in features and "risk to life" not in features:
         return found  # "prepping for tomorrow: her driving test": an everyday event
-    if label == "police" and "referral description" in features and not _HARD_EVIDENCE & set(
-        features
+    if (
+        label == "police"
+        and "referral description" in features
+        and not _HARD_EVIDENCE & set(features)
     ):
         return found  # "for the form: he shares videos glorifying attacks, no plans known"
     if label == "police" and not _POLICE_EVIDENCE & set(features):
@@ -164,6 +194,26 @@ def assess(text: str) -> RiskAssessment:
         reason=template.format(words=words, evidence=_evidence(clean)),
     )
     return RiskAssessment(label, (match, *found.matches))  # type: ignore[arg-type]
+
+
+def _asking(found: RiskAssessment, verdict: ModelVerdict, clean: str) -> RiskAssessment:
+    """The model read an emergency that a calm frame explains: ask if anyone is in danger now.
+
+    A guard that overrules the model's 999 trades a false alarm for a possible miss; the
+    danger question (with 999 in the same reply) keeps that trade safe. Only when the rules
+    found nothing and have not already asked.
+    """
+    if found.level != "none" or found.doubts:
+        return found
+    words = ", ".join(f"'{w}'" for w in verdict.emergency_words) or "its overall wording"
+    doubt = RiskMatch(
+        rule="model_doubt",
+        level="none",
+        words=verdict.emergency_words,
+        reason=load_lexicon()["doubt"]["reason"].format(words=words)
+        + f" (model; evidence: {_evidence(clean)})",
+    )
+    return RiskAssessment("none", found.matches, (doubt,))
 
 
 def warm_up() -> None:
