@@ -52,25 +52,6 @@ def _lookup(key: str, path: Path) -> Any:
     return node
 
 
-class _Contacts:
-    """`{contact.x.y}` in a template: a missing contact is an error, never an empty string."""
-
-    def __init__(self, values: Mapping[str, Any], trail: str = "contact") -> None:
-        self._values = values
-        self._trail = trail
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("_") or name not in self._values:
-            raise WordingError(f"no {self._trail}.{name} in contacts.yml")
-        value = self._values[name]
-        if isinstance(value, Mapping):
-            return _Contacts(value, f"{self._trail}.{name}")
-        return str(value)
-
-    def __format__(self, spec: str) -> str:
-        raise WordingError(f"{self._trail} is a group of contacts, not one contact")
-
-
 def fields_of(template: str) -> set[str]:
     """The named fields a template needs (`{limit}` -> "limit"; `{contact.x}` -> "contact")."""
     names = set()
@@ -89,7 +70,7 @@ def phrase(key: str, *, path: Path = INTERFACE_FILE, **values: object) -> str:
     missing = needed - set(values)
     if missing:
         raise WordingError(f"{key!r} needs {sorted(missing)}")
-    return template.format(contact=_Contacts(contacts()), **values).strip()
+    return fill_contacts(template, contacts()).format(**values).strip()
 
 
 def section(key: str, *, path: Path = INTERFACE_FILE) -> dict[str, str]:

@@ -120,15 +120,7 @@ def assess(text: str) -> RiskAssessment:
             and _DOUBT_EVIDENCE & set(get_detector().features(clean))
             and not _CALM_FRAMES & set(get_detector().features(clean))
         ):
-            words = ", ".join(f"'{w}'" for w in verdict.emergency_words) or "its overall wording"
-            doubt = RiskMatch(
-                rule="model_doubt",
-                level="none",
-                words=verdict.emergency_words,
-                reason=load_lexicon()["doubt"]["reason"].format(words=words)
-                + f" (model; evidence: {_evidence(clean)})",
-            )
-            return RiskAssessment("none", found.matches, (doubt,))
+            return _asking(found, verdict, clean)
         return found
     label = verdict.label
     features = get_detector().features(clean)
@@ -197,11 +189,11 @@ def assess(text: str) -> RiskAssessment:
 
 
 def _asking(found: RiskAssessment, verdict: ModelVerdict, clean: str) -> RiskAssessment:
-    """The model read an emergency that a calm frame explains: ask if anyone is in danger now.
+    """The model leans to danger but not to a 999: ask if anyone is in danger right now.
 
-    A guard that overrules the model's 999 trades a false alarm for a possible miss; the
-    danger question (with 999 in the same reply) keeps that trade safe. Only when the rules
-    found nothing and have not already asked.
+    Used below the threshold (a lean) and where a calm frame overrules the model's 999: that
+    guard trades a false alarm for a possible miss, and the danger question (with 999 in the
+    same reply) keeps the trade safe. Only when the rules found nothing and have not asked.
     """
     if found.level != "none" or found.doubts:
         return found
