@@ -347,10 +347,27 @@ class RiskDetector:
 
     def features(self, text: str) -> dict[str, list[str]]:
         """The time, target and means words of a message (evidence for the model's verdict)."""
-        doc = self._read(normalise(text or "")[:_WINDOW_CHARS])
         found: dict[str, list[str]] = {}
+        for sentence in self.sentence_features(text):
+            for kind, words in sentence.items():
+                for word in words:
+                    if word not in found.get(kind, []):
+                        found.setdefault(kind, []).append(word)
+        return found
+
+    def sentence_features(self, text: str) -> list[dict[str, list[str]]]:
+        """`features`, one mapping per sentence, in order (what a calm frame may cover).
+
+        A calm frame (a lesson, the past, an idiom, an everyday event) explains the evidence
+        of its own sentence, not another sentence's: "we did a lesson on knife crime. He has
+        a knife in his bag now" (issue 12, r12gen). The guards in `bot.risk.combined` read
+        this to decide what a frame covers.
+        """
+        doc = self._read(normalise(text or "")[:_WINDOW_CHARS])
         hits = self._hits(doc)
+        out: list[dict[str, list[str]]] = []
         for sentence in _sentences(doc):
+            found: dict[str, list[str]] = {}
             for hit in hits:
                 if not sentence.start <= hit.start < sentence.end or hit.concept not in _FEATURES:
                     continue
@@ -358,7 +375,9 @@ class RiskDetector:
                     continue  # "he has NOT got a knife": a denied knife is no evidence
                 if hit.text not in found.get(_FEATURES[hit.concept], []):
                     found.setdefault(_FEATURES[hit.concept], []).append(hit.text)
-        return found
+            if found:
+                out.append(found)
+        return out
 
     def _hits(self, doc: Doc) -> list[_Hit]:
         seen: set[tuple[str, int, int]] = set()
