@@ -21,7 +21,17 @@ _ORDER = {"none": 0, "police": 1, "emergency": 2}
 #: A police verdict of the model needs evidence of one of these kinds in the message: a
 #: target or a time alone ("get people to join the chess group") is not terrorism-related.
 _POLICE_EVIDENCE = frozenset(
-    {"means", "act", "planning", "travel", "group", "proscribed organisation", "risk to life"}
+    {
+        "means",
+        "act",
+        "planning",
+        "travel",
+        "group",
+        "proscribed organisation",
+        "risk to life",
+        "target place",  # a place of worship, an event, a list of names (r12gen)
+        "warning",
+    }
 )
 
 
@@ -99,16 +109,18 @@ _HARD_EVIDENCE = frozenset(
 #: The guards below, by name (r12gen). Each one can only lower the MODEL's verdict (never a
 #: rule's), and each is measured by `python -m bot.risk.ablation`, which switches one off at
 #: a time. A name in `DISABLED` is skipped (for that measurement only; empty in use).
+#:
+#: Five guards tuned on sets A and B were removed after that ablation on the held-out set C
+#: (aggregate figures only): an idiom, a calm frame with no danger word, a resolved or told
+#: incident, no danger word at all, and an everyday event each cancelled the model's 999.
+#: Together they cost C 0.940 -> 0.839 of its emergency recall and won back one calm
+#: message of 250; each alone cost 1 to 7 emergencies and won none. The model has learned
+#: those calm contexts from its training data; the rules keep their own sentence frames.
 GUARDS = (
     "short_answer",
     "far_time",
-    "idiom",
-    "calm_frame_no_danger_word",
-    "resolved_or_story",
-    "no_danger_evidence",
     "terror_without_now",
     "question_no_plan",
-    "everyday",
     "referral_description",
     "police_no_evidence",
 )
@@ -218,34 +230,6 @@ def assess(text: str) -> RiskAssessment:
         if _ORDER[label] <= _ORDER[found.level]:
             return cancel()
     if (
-        _on("idiom")
-        and "idiom" in features
-        and not _HARD_EVIDENCE & features
-        and _covered(sentences, frozenset({"idiom"}))
-    ):
-        return cancel()  # "going to kill it at the quiz tonight": the act is a figure of speech
-    if (
-        _on("calm_frame_no_danger_word")
-        and label == "emergency"
-        and _covered(sentences, _CALM_FRAMES)
-        and not (_HARD_EVIDENCE | {"act", "sign of danger"}) & features
-    ):
-        # "fell off the slide, he's fine": a calm frame and no danger word. The model still
-        # read danger, so the assistant asks rather than stays silent (when in doubt, ask).
-        return _asking(found, verdict, clean)
-    if (
-        _on("resolved_or_story")
-        and label == "emergency"
-        and "risk to life" not in features
-        and _covered(sentences, _STORY_FRAMES | {"resolved"})
-    ):
-        # "threatened someone with scissors last week, all resolved now"; a war poem with
-        # "explosives" in it: a resolved or told incident with no risk to life, no close time.
-        # Not a 999 on the model's word alone, but not silence either: ask.
-        return _asking(found, verdict, clean)
-    if _on("no_danger_evidence") and label == "emergency" and not _ANY_DANGER_EVIDENCE & features:
-        return found  # "the store is locked and we can't find the key": no danger word at all
-    if (
         _on("terror_without_now")
         and label == "emergency"
         and _TERROR_EVIDENCE & features
@@ -262,13 +246,6 @@ def assess(text: str) -> RiskAssessment:
         and not (_HARD_EVIDENCE - {"means"}) & features
     ):
         return found  # "asked whether it's legal to own a crossbow": a question, no plan
-    if (
-        _on("everyday")
-        and "everyday context" in features
-        and "risk to life" not in features
-        and _covered(sentences, frozenset({"everyday context"}))
-    ):
-        return cancel()  # "prepping for tomorrow: her driving test": an everyday event
     if (
         _on("referral_description")
         and label == "police"

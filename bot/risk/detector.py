@@ -373,8 +373,9 @@ class RiskDetector:
                     continue
                 if hit.concept in self._concept_names and self._negated(doc, sentence, hit):
                     continue  # "he has NOT got a knife": a denied knife is no evidence
-                if hit.text not in found.get(_FEATURES[hit.concept], []):
-                    found.setdefault(_FEATURES[hit.concept], []).append(hit.text)
+                for kind in (_FEATURES[hit.concept], _ALSO.get(hit.concept)):
+                    if kind and hit.text not in found.get(kind, []):
+                        found.setdefault(kind, []).append(hit.text)
             if found:
                 out.append(found)
         return out
@@ -517,6 +518,11 @@ _FEATURES = {
     "risk_place": "place of danger",
     "perched": "place of danger",
 }
+
+#: A second, narrower kind for some concepts: "target" also holds any person ("him", "a
+#: boy"); a place or group attacks are aimed at, or a list of names, is a "target place",
+#: which a model's police verdict may rest on (r12gen: target research described calmly).
+_ALSO = {"attack_target": "target place", "hit_list": "target place"}
 
 _QUESTION_STARTS = frozenset(
     "what how which when why where is are does do can could should would".split()
