@@ -118,6 +118,7 @@ _HARD_EVIDENCE = frozenset(
 #: those calm contexts from its training data; the rules keep their own sentence frames.
 GUARDS = (
     "short_answer",
+    "denied",
     "far_time",
     "terror_without_now",
     "question_no_plan",
@@ -198,7 +199,15 @@ def assess(text: str) -> RiskAssessment:
         and not _DANGER_EVIDENCE & set(get_detector().features(clean))
     ):
         return found  # a short plain answer with no danger word: the model alone is no sign
-    verdict = get_model().verdict(clean[:20000])
+    reading, denied = get_detector().without_denied(clean)
+    if (
+        _on("denied")
+        and denied
+        and len(reading.split()) <= _SHORT_ANSWER_WORDS
+        and not _DANGER_EVIDENCE & set(get_detector().features(reading))
+    ):
+        return found  # "no, nobody is in danger right now": what was denied is all there was
+    verdict = get_model().verdict(reading if denied and _on("denied") else clean[:20000])
     sentences = get_detector().sentence_features(clean)
     features = set(get_detector().features(clean))
     if verdict.label == "calm" or _ORDER[verdict.label] <= _ORDER[found.level]:

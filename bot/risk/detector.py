@@ -454,6 +454,10 @@ class RiskDetector:
         return False
 
     def _negated(self, doc: Doc, sentence: Span, hit: _Hit) -> bool:
+        return self._negator_of(doc, sentence, hit) is not None
+
+    def _negator_of(self, doc: Doc, sentence: Span, hit: _Hit) -> int | None:
+        """The index of the "not"/"never"/"no" that denies this hit, if one does."""
         window = int(self._frame_behaviour.get("negation", {}).get("window", 4))
         negators = self._negators
         i = hit.start - 1
@@ -461,14 +465,50 @@ class RiskDetector:
         while i >= sentence.start and steps < window:
             token = doc[i]
             if token.lower_ in _CLAUSE_BREAKS:
-                return False
+                return None
             if token.lower_ in negators and i not in doc.user_data.get("own_negators", ()):
-                return True
+                return i
             if token.lower_ in _SUBJECTS:
-                return False  # "if Reform doesn't win he'll take out…": a new clause began
+                return None  # "if Reform doesn't win he'll take out…": a new clause began
             i -= 1
             steps += 1
-        return False
+        return None
+
+    def without_denied(self, text: str) -> tuple[str, tuple[str, ...]]:
+        """The message without the clauses that deny danger evidence, and the denied words.
+
+        "No, she isn't in danger and nobody else is right now"; "he hasn't got any pills and
+        isn't near the bridge": the model reads words, not negation, so it is handed the
+        message without what was denied (issue 12, r12gen, class 4: answers during the
+        should-I-refer questions). Only a clause whose negation denies a word the rules
+        know as evidence goes, from the negator to the end of that clause; everything
+        else stays ("he hasn't threatened anyone, but he has a knife now" keeps the knife),
+        and a negation that is part of a known phrase ("won't wake up") is evidence itself.
+        """
+        clean = normalise(text or "")[:_WINDOW_CHARS]
+        doc = self._read(clean)
+        hits = self._hits(doc)
+        drop: set[int] = set()
+        denied: list[str] = []
+        for sentence in _sentences(doc):
+            for hit in hits:
+                if not sentence.start <= hit.start < sentence.end:
+                    continue
+                if hit.concept not in _FEATURES or hit.concept not in self._concept_names:
+                    continue
+                negator = self._negator_of(doc, sentence, hit)
+                if negator is None:
+                    continue
+                denied.append(hit.text)
+                end = hit.end
+                while end < sentence.end and doc[end].lower_ not in _CLAUSE_BREAKS | {"and"}:
+                    end += 1
+                drop.update(range(negator, end))
+        if not drop:
+            return clean, ()
+        # The lower-cased doc: the model lower-cases anyway.
+        kept = " ".join(t.text for t in doc if t.i not in drop and not t.is_space)
+        return kept, tuple(dict.fromkeys(denied))
 
     @functools.cached_property
     def _negators(self) -> frozenset[str]:

@@ -1,0 +1,78 @@
+"""Issue 12, r12gen: classes that must generalise, each with sentences written for this file.
+
+Class 2: risk to life read from the SITUATION (a vulnerable person + a present hazard or
+threat), by the rules alone so the reason quotes the words. Class 4: a reply that denies
+or hedges danger (the answers to the should-I-refer questions) is not an alarm, while the
+evidence it does not deny still is. None of these sentences comes from an evaluation set.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.risk import assess, assess_rules
+
+SITUATIONS = [
+    ("nobody knows where the toddler is and the gate to the canal is open", "young_child_missing"),
+    ("my 5 year old has wandered off at the fair and we can't find him", "young_child_missing"),
+    ("a little boy from reception went off with a man none of the staff know", "child_taken"),
+    ("her ex has locked her in the bathroom and says he'll kill her if she rings anyone",
+     "held_and_threatened"),
+    ("my cousin is holding his girlfriend in the shed and he has a machete", "held_with_a_weapon"),
+    ("somebody shoved lit rags through the letterbox and the kids are asleep upstairs",
+     "fire_with_people_inside"),
+    ("I can smell gas through the neighbour's door and she isn't answering",
+     "unresponsive_near_a_hazard"),
+    ("a lad has been swept out past the pier and is waving for help in the water",
+     "unresponsive_near_a_hazard"),
+    ("she has no pulse", "risk_to_life_now"),
+    ("I can't get him to wake up", "risk_to_life_now"),
+    ("my daughter's throat is swelling after eating a cashew", "risk_to_life_now"),
+]
+
+
+@pytest.mark.parametrize(("text", "rule"), SITUATIONS)
+def test_a_present_situation_is_999_by_a_rule_that_names_it(text: str, rule: str) -> None:
+    assessment = assess_rules(text)
+    assert assessment.level == "emergency", text
+    assert rule in {m.rule for m in assessment.matches}
+    assert any("rule:" in r for r in assessment.reasons)
+
+
+CALM_SITUATIONS = [
+    "we did paediatric first aid today: checking a pulse, choking, the recovery position",
+    "the reception children are going to the fire station next week to see the engine",
+    "she has a nut allergy and her epipen is in the office, the care plan is up to date",
+    "a novel we read in year 9 has a girl who is kidnapped and gets away",
+    "the gas safety check is booked for the flats on Thursday",
+]
+
+
+@pytest.mark.parametrize("text", CALM_SITUATIONS)
+def test_the_same_words_in_a_calm_situation_are_no_999(text: str) -> None:
+    assert assess_rules(text).level != "emergency", text
+
+
+DENIALS = [
+    "No, she isn't in danger, and nobody else is right now.",
+    "She hasn't got any tablets on her and isn't anywhere near the bridge.",
+    "No, he has never threatened anyone or talked about hurting people.",
+    "Not as far as I know, and I couldn't say whether that group is banned.",
+]
+
+
+@pytest.mark.parametrize("text", DENIALS)
+def test_an_answer_that_denies_danger_is_no_alarm(text: str) -> None:
+    assert assess(text).level == "none", text
+
+
+NOT_DENIED = [
+    ("He hasn't threatened anyone, but he has a knife in his bag right now.", "emergency"),
+    ("No, she isn't in danger, but her brother has swallowed a load of pills and won't wake up.",
+     "emergency"),
+]
+
+
+@pytest.mark.parametrize(("text", "level"), NOT_DENIED)
+def test_a_denial_cancels_only_the_evidence_it_denies(text: str, level: str) -> None:
+    assert assess(text).level == level, text
