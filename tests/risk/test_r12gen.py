@@ -76,3 +76,23 @@ NOT_DENIED = [
 @pytest.mark.parametrize(("text", "level"), NOT_DENIED)
 def test_a_denial_cancels_only_the_evidence_it_denies(text: str, level: str) -> None:
     assert assess(text).level == level, text
+
+
+ORDINARY = [
+    # "the plan" alone is any plan (a support plan, a return-to-school plan)
+    "We agreed the plan for his return to lessons with his mum on Monday.",
+    # "stay away from" is advice unless a time makes it a warning
+    "Her uncle keeps telling her to stay away from the boys in her class.",
+    # a family visit abroad is travel, not travel to join a group
+    "She is travelling to Afghanistan in the holidays to see her grandma.",
+]
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_words_with_an_ordinary_reading_are_no_alarm(text: str) -> None:
+    assert assess(text).level == "none", text
+
+
+def test_a_family_visit_does_not_hide_a_group_named_in_the_same_sentence() -> None:
+    text = "He's going to Somalia to see his cousins and then to join al shabaab"
+    assert assess(text).level in {"police", "emergency"}
