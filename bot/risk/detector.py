@@ -583,6 +583,12 @@ def _is_general_question(sentence: Span) -> bool:
     return not any(w in _SPECIFIC for w in words)
 
 
+#: "fire" followed by one of these is fire safety, not a fire ("on fire exits", r12gen).
+_FIRE_SAFETY = frozenset(
+    "exit exits drill drills safety alarm alarms door doors extinguisher extinguishers "
+    "brigade station service officer officers escape marshal marshals blanket".split()
+)
+
 #: Concepts that name a thing (a weapon, a device): their "-ing" forms name an event.
 _THING_CONCEPTS = frozenset({"weapon", "device"})
 
@@ -596,6 +602,8 @@ def _misread(doc: Doc, concept: str, start: int, end: int) -> bool:
       tells who someone is, not when something will happen.
     """
     token = doc[start]
+    if doc[end - 1].lower_ == "fire" and end < len(doc) and doc[end].lower_ in _FIRE_SAFETY:
+        return True  # "a project on fire exits", "burning question about fire drills"
     if concept in _THING_CONCEPTS and end - start == 1 and token.lower_.endswith("ing"):
         return token.lower_ != token.lemma_
     if concept == "near_time" and token.lower_ == "now" and end - start == 1:

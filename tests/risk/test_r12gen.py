@@ -96,3 +96,25 @@ def test_ordinary_words_with_an_ordinary_reading_are_no_alarm(text: str) -> None
 def test_a_family_visit_does_not_hide_a_group_named_in_the_same_sentence() -> None:
     text = "He's going to Somalia to see his cousins and then to join al shabaab"
     assert assess(text).level in {"police", "emergency"}
+
+
+def test_the_proscribed_list_is_dated_and_flags_what_it_is_unsure_of() -> None:
+    import yaml
+
+    from bot.risk.detector import PROSCRIBED_PATH
+
+    data = yaml.safe_load(PROSCRIBED_PATH.read_text(encoding="utf-8"))
+    assert data["source"].startswith("https://www.gov.uk/")
+    assert data["read_on"] and data["complete"] is False
+    unsure = {e["name"]: e for e in data["organisations"] if "unsure" in e}
+    assert {"Palestine Action", "Maniacs Murder Cult"} <= set(unsure)
+    for entry in unsure.values():
+        assert str(entry["unsure_as_of"]) == str(data["read_on"])
+        assert len(entry["unsure"]) > 20  # says why, not just a flag
+
+
+def test_fire_safety_words_are_no_fire() -> None:
+    assert assess_rules("his DT project is a map of the fire exits, on fire doors and drills").level == "none"
+    assert assess_rules("the bins behind the flats are on fire and a child is still inside").level == (
+        "emergency"
+    )
