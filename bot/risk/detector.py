@@ -557,6 +557,7 @@ _FEATURES = {
     "question": "question",
     "risk_place": "place of danger",
     "perched": "place of danger",
+    "dual_use": "dual-use material",
 }
 
 #: A second, narrower kind for some concepts: "target" also holds any person ("him", "a

@@ -118,3 +118,25 @@ def test_fire_safety_words_are_no_fire() -> None:
     assert assess_rules("the bins behind the flats are on fire and a child is still inside").level == (
         "emergency"
     )
+
+
+DUAL_USE_ORDINARY = [
+    "in science he asked how acetone takes nail varnish off",
+    "she uses hydrogen peroxide to bleach her hair, her mum said",
+]
+DUAL_USE_POINTED = [
+    "he has been buying peroxide in bulk and hiding it under his bed",
+    "she has got hold of acetone and was asking which entrance of the gurdwara has no camera",
+]
+
+
+@pytest.mark.parametrize("text", DUAL_USE_ORDINARY)
+def test_a_dual_use_material_alone_is_no_police_rule(text: str) -> None:
+    assert assess_rules(text).level == "none", text
+
+
+@pytest.mark.parametrize("text", DUAL_USE_POINTED)
+def test_a_dual_use_material_pointed_at_harm_is_police(text: str) -> None:
+    assessment = assess_rules(text)
+    assert assessment.level in {"police", "emergency"}, text
+    assert any(m.rule.startswith("dual_use") for m in assessment.matches)
