@@ -120,6 +120,7 @@ GUARDS = (
     "short_answer",
     "denied",
     "far_time",
+    "resolved",
     "terror_without_now",
     "question_no_plan",
     "referral_description",
@@ -238,6 +239,15 @@ def assess(text: str) -> RiskAssessment:
         label = "police"  # the model's emergency, but the only time in the message is far off
         if _ORDER[label] <= _ORDER[found.level]:
             return cancel()
+    if (
+        _on("resolved")
+        and label == "emergency"
+        and "risk to life" not in features
+        and _covered(sentences, frozenset({"resolved"}))
+    ):
+        # "threatened someone with scissors last week, all resolved now": what the message
+        # says is over. Not a 999 on the model's word alone, but not silence either: ask.
+        return _asking(found, verdict, clean)
     if (
         _on("terror_without_now")
         and label == "emergency"
