@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--only-added", action="store_true", help="skip the one-off rows")
+    parser.add_argument("--frames", action="store_true", help="also each frame of the rules")
     args = parser.parse_args(argv)
     sets = {str(p): load_set(p) for p in args.files}
     print(" | ".join(["configuration".ljust(28), *(p.name for p in args.files)]))
@@ -55,7 +56,30 @@ def main(argv: list[str] | None = None) -> int:
         combined.DISABLED = set(combined.GUARDS) - {guard}
         print(_row(f"only {guard}", sets))
     combined.DISABLED = set()
+    if args.frames:
+        _frame_rows(sets)
     return 0
+
+
+def _frame_rows(sets: dict[str, list]) -> None:
+    """The rules' own guards: each calm frame taken out of every rule's `blocked_by`."""
+    import copy
+
+    from bot.risk.detector import RiskDetector, load_lexicon
+
+    lexicon = load_lexicon()
+    frames = sorted({f for rule in lexicon["rules"] for f in rule.get("blocked_by", ())})
+    original = combined.get_detector
+    try:
+        for frame in frames:
+            changed = copy.deepcopy(lexicon)
+            for rule in changed["rules"]:
+                rule["blocked_by"] = [f for f in rule.get("blocked_by", ()) if f != frame]
+            detector = RiskDetector(changed)
+            combined.get_detector = lambda d=detector: d  # type: ignore[assignment]
+            print(_row(f"rules without frame {frame}", sets))
+    finally:
+        combined.get_detector = original  # type: ignore[assignment]
 
 
 if __name__ == "__main__":

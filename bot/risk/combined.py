@@ -31,6 +31,8 @@ _POLICE_EVIDENCE = frozenset(
         "risk to life",
         "target place",  # a place of worship, an event, a list of names (r12gen)
         "warning",
+        "instructions",
+        "threat foretold",
     }
 )
 

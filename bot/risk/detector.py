@@ -369,11 +369,12 @@ class RiskDetector:
         for sentence in _sentences(doc):
             found: dict[str, list[str]] = {}
             for hit in hits:
-                if not sentence.start <= hit.start < sentence.end or hit.concept not in _FEATURES:
+                known = hit.concept in _FEATURES or hit.concept in _ALSO
+                if not sentence.start <= hit.start < sentence.end or not known:
                     continue
                 if hit.concept in self._concept_names and self._negated(doc, sentence, hit):
                     continue  # "he has NOT got a knife": a denied knife is no evidence
-                for kind in (_FEATURES[hit.concept], _ALSO.get(hit.concept)):
+                for kind in (_FEATURES.get(hit.concept), _ALSO.get(hit.concept)):
                     if kind and hit.text not in found.get(kind, []):
                         found.setdefault(kind, []).append(hit.text)
             if found:
@@ -563,7 +564,14 @@ _FEATURES = {
 #: A second, narrower kind for some concepts: "target" also holds any person ("him", "a
 #: boy"); a place or group attacks are aimed at, or a list of names, is a "target place",
 #: which a model's police verdict may rest on (r12gen: target research described calmly).
-_ALSO = {"attack_target": "target place", "hit_list": "target place"}
+_ALSO = {
+    "attack_target": "target place",
+    "hit_list": "target place",
+    # Evidence of a kind only a police verdict may rest on (r12gen): instructions for
+    # making or doing harm, and harm foretold ("won't know what hit them").
+    "how_to": "instructions",
+    "doom": "threat foretold",
+}
 
 _QUESTION_STARTS = frozenset(
     "what how which when why where is are does do can could should would".split()

@@ -83,3 +83,11 @@ def test_a_lean_whose_only_danger_sign_a_lesson_covers_does_not_ask(model) -> No
 def test_the_ablation_switch_restores_every_guard() -> None:
     assert combined.DISABLED == set()
     assert combined.SCOPE == "sentence"
+
+
+def test_a_police_verdict_resting_on_instructions_names_them(model) -> None:
+    model(POLICE)
+    text = "he has bookmarked a step by step guide he will not let anyone else see"
+    assessment = combined.assess(text)
+    assert assessment.level == "police"
+    assert "step by step" in assessment.reasons[0]
