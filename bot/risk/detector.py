@@ -482,7 +482,7 @@ class RiskDetector:
         isn't near the bridge": the model reads words, not negation, so it is handed the
         message without what was denied (issue 12, r12gen, class 4: answers during the
         should-I-refer questions). Only a clause whose negation denies a word the rules
-        know as evidence goes, from the negator to the end of that clause; everything
+        know as evidence goes, from the negator to the end of the denied words; everything
         else stays ("he hasn't threatened anyone, but he has a knife now" keeps the knife),
         and a negation that is part of a known phrase ("won't wake up") is evidence itself.
         """
@@ -501,10 +501,7 @@ class RiskDetector:
                 if negator is None:
                     continue
                 denied.append(hit.text)
-                end = hit.end
-                while end < sentence.end and doc[end].lower_ not in _CLAUSE_BREAKS | {"and"}:
-                    end += 1
-                drop.update(range(negator, end))
+                drop.update(range(negator, hit.end))  # the denial and what it denies, no more
         if not drop:
             return clean, ()
         # The lower-cased doc: the model lower-cases anyway.

@@ -140,3 +140,23 @@ def test_a_dual_use_material_pointed_at_harm_is_police(text: str) -> None:
     assessment = assess_rules(text)
     assert assessment.level in {"police", "emergency"}, text
     assert any(m.rule.startswith("dual_use") for m in assessment.matches)
+
+
+WARNINGS = [
+    "A boy in her class told her to keep her little brother home from the Vaisakhi parade tomorrow.",
+    "Someone messaged my tutee: don't go near the bonfire night display tonight, trust me.",
+]
+ORDINARY_STAY_AWAY = [
+    "Mum rang to say keep him home from the trip tomorrow, he has a temperature.",
+    "We asked parents to keep away from the side gate at 3pm because of the roadworks.",
+]
+
+
+@pytest.mark.parametrize("text", WARNINGS)
+def test_a_warning_to_keep_away_from_an_event_soon_is_999(text: str) -> None:
+    assert assess(text).level == "emergency", text
+
+
+@pytest.mark.parametrize("text", ORDINARY_STAY_AWAY)
+def test_staying_away_for_an_ordinary_reason_is_no_alarm(text: str) -> None:
+    assert assess(text).level == "none", text
