@@ -288,7 +288,7 @@ class RiskDetector:
             return []
         police = [m for m in found if m.level == "police" and m.rule in spec["rules"]]
         if not police:
-            return []
+            return self._means_target_time(doc, hits)
         calm_frames = set(spec["calm_frames"])
         not_future = set(spec["not_future"])
         times: list[str] = []
@@ -318,6 +318,55 @@ class RiskDetector:
                     words=", ".join(f"'{w}'" for w in first.words),
                     rule=first.rule.replace("_", " "),
                     near_time=f"'{times[0]}'",
+                ),
+            )
+        ]
+
+    def _means_target_time(self, doc: Doc, hits: list[_Hit]) -> list[RiskMatch]:
+        """Means, a target and a close time, each in a different sentence: 999 (r12gen).
+
+        "He's been sharpening a machete all week. The gurdwara opens at 6 tonight." No
+        sentence holds enough for a rule, and no rule fired at all; read together they are
+        time, target and means. Each must come from a sentence with no calm frame (a lesson,
+        the past, a joke, an everyday event, a question, a far time), must not be denied,
+        and the time must be a future one, not when the teacher heard it ("today", "now").
+        """
+        spec = self._across
+        calm_frames = set(spec["calm_frames"])
+        not_future = set(spec["not_future"])
+        means_concepts = set(spec.get("means_concepts", ()))
+        found: dict[str, tuple[int, str]] = {}
+        for number, sentence in enumerate(_sentences(doc)):
+            here = [h for h in hits if sentence.start <= h.start < sentence.end]
+            concepts = {h.concept for h in here}
+            if _is_general_question(sentence):
+                concepts.add("general_question")
+            if concepts & calm_frames:
+                continue
+            idioms = [h for h in here if h.concept == "idiom"]
+            for hit in here:
+                if any(i.start <= hit.start and hit.end <= i.end for i in idioms):
+                    continue
+                if self._negated(doc, sentence, hit):
+                    continue
+                if hit.concept in means_concepts:
+                    found.setdefault("means", (number, hit.text))
+                elif hit.concept == "attack_target":
+                    found.setdefault("target", (number, hit.text))
+                elif hit.concept == "near_time" and hit.text not in not_future:
+                    found.setdefault("time", (number, hit.text))
+        if len(found) < 3 or len({n for n, _ in found.values()}) < 2:
+            return []
+        words = {k: v[1] for k, v in found.items()}
+        return [
+            RiskMatch(
+                rule="means_target_time_across_sentences",
+                level="emergency",
+                words=(words["means"], words["target"], words["time"]),
+                reason=spec["means_target_time_reason"].format(
+                    means=f"'{words['means']}'",
+                    target=f"'{words['target']}'",
+                    near_time=f"'{words['time']}'",
                 ),
             )
         ]

@@ -160,3 +160,15 @@ def test_a_warning_to_keep_away_from_an_event_soon_is_999(text: str) -> None:
 @pytest.mark.parametrize("text", ORDINARY_STAY_AWAY)
 def test_staying_away_for_an_ordinary_reason_is_no_alarm(text: str) -> None:
     assert assess(text).level == "none", text
+
+
+def test_means_target_and_time_in_three_sentences_are_read_together() -> None:
+    text = "He's been sharpening a machete all week. The gurdwara opens at 6 tonight."
+    assessment = assess_rules(text)
+    assert assessment.level == "emergency"
+    assert "machete" in assessment.reasons[0] and "gurdwara" in assessment.reasons[0]
+
+
+def test_a_lesson_sentence_gives_no_means_to_the_reading_across_sentences() -> None:
+    text = "In history we read about the swords of the Vikings. The cathedral visit is tomorrow."
+    assert assess_rules(text).level == "none"
