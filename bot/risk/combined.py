@@ -170,14 +170,19 @@ def _covered(sentences: list[dict[str, list[str]]], frames: frozenset[str]) -> b
         return True
     for sentence in sentences:
         kinds = set(sentence)
-        if not kinds & _COVERED_EVIDENCE:
-            continue
         here = frames & kinds
-        if not here:
-            return False
-        if "near time" in kinds and here <= (_STORY_FRAMES | {"resolved"}):
+        told = here and here <= (_STORY_FRAMES | {"resolved"})
+        if told and _future(sentence.get("near time", ())):
+            return False  # "it's been resolved, he says tonight he'll finish it"
+        if kinds & _COVERED_EVIDENCE and not here:
             return False
     return True
+
+
+def _future(times: list[str] | tuple[str, ...]) -> bool:
+    """A time still to come ("tonight", "at 3pm"), not when it was heard ("now", "today")."""
+    not_future = set(load_lexicon()["across_sentences"]["not_future"])
+    return any(t not in not_future for t in times)
 
 
 @functools.lru_cache(maxsize=2048)

@@ -91,3 +91,17 @@ def test_a_police_verdict_resting_on_instructions_names_them(model) -> None:
     assessment = combined.assess(text)
     assert assessment.level == "police"
     assert "step by step" in assessment.reasons[0]
+
+
+def test_what_the_message_says_is_over_asks_instead_of_a_model_999(model) -> None:
+    model(EMERGENCY)
+    text = "He pushed a lad into the lockers at break; it's all resolved now and he is with his mum."
+    assessment = combined.assess(text)
+    assert assessment.level == "none"
+    assert assessment.ask_if_in_danger
+
+
+def test_a_resolved_frame_does_not_cover_a_time_still_to_come(model) -> None:
+    model(EMERGENCY)
+    text = "He pushed a lad into the lockers at break and it's been resolved, he says tonight he'll finish it."
+    assert combined.assess(text).level == "emergency"
