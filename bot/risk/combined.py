@@ -32,7 +32,6 @@ _POLICE_EVIDENCE = frozenset(
         "target place",  # a place of worship, an event, a list of names (r12gen)
         "warning",
         "instructions",
-        "threat foretold",
     }
 )
 

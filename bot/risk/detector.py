@@ -613,10 +613,9 @@ _FEATURES = {
 _ALSO = {
     "attack_target": "target place",
     "hit_list": "target place",
-    # Evidence of a kind only a police verdict may rest on (r12gen): instructions for
-    # making or doing harm, and harm foretold ("won't know what hit them").
+    # Evidence a police verdict may rest on (r12gen): instructions for making or doing
+    # harm. (Harm foretold, "deserve to die", was tried and dropped: it is also a view.)
     "how_to": "instructions",
-    "doom": "threat foretold",
 }
 
 _QUESTION_STARTS = frozenset(
