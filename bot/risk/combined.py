@@ -21,7 +21,18 @@ _ORDER = {"none": 0, "police": 1, "emergency": 2}
 #: A police verdict of the model needs evidence of one of these kinds in the message: a
 #: target or a time alone ("get people to join the chess group") is not terrorism-related.
 _POLICE_EVIDENCE = frozenset(
-    {"means", "act", "planning", "travel", "group", "proscribed organisation", "risk to life"}
+    {
+        "means",
+        "act",
+        "planning",
+        "travel",
+        "group",
+        "proscribed organisation",
+        "risk to life",
+        "target place",  # a place of worship, an event, a list of names (r12gen)
+        "warning",
+        "instructions",
+    }
 )
 
 
@@ -96,86 +107,178 @@ _HARD_EVIDENCE = frozenset(
 )
 
 
+#: The guards below, by name (r12gen). Each one can only lower the MODEL's verdict (never a
+#: rule's), and each is measured by `python -m bot.risk.ablation`, which switches one off at
+#: a time. A name in `DISABLED` is skipped (for that measurement only; empty in use).
+#:
+#: Five guards tuned on sets A and B were removed after that ablation on the held-out set C
+#: (aggregate figures only): an idiom, a calm frame with no danger word, a resolved or told
+#: incident, no danger word at all, and an everyday event each cancelled the model's 999.
+#: Together they cost C 0.940 -> 0.839 of its emergency recall and won back one calm
+#: message of 250; each alone cost 1 to 7 emergencies and won none. The model has learned
+#: those calm contexts from its training data; the rules keep their own sentence frames.
+GUARDS = (
+    "short_answer",
+    "denied",
+    "far_time",
+    "resolved",
+    "terror_without_now",
+    "question_no_plan",
+    "referral_description",
+    "police_no_evidence",
+)
+DISABLED: set[str] = set()
+#: For the ablation only: "message" reads a frame anywhere in the message as covering all of
+#: it (the guards before r12gen); "sentence" is the limit in use (`_covered`).
+SCOPE = "sentence"
+
+#: Evidence a calm frame must cover for its guard to apply: a frame explains the evidence
+#: of its own sentence only. A sentence with any of these and no calm frame keeps the
+#: model's verdict ("we did a lesson on knife crime. He has a knife in his bag now").
+_COVERED_EVIDENCE = frozenset(
+    {
+        "means",
+        "act",
+        "risk to life",
+        "sign of danger",
+        "planning",
+        "travel",
+        "group",
+        "proscribed organisation",
+        "warning",
+        "place of danger",
+        "attack named",
+    }
+)
+
+
+def _on(guard: str) -> bool:
+    return guard not in DISABLED
+
+
+def _covered(sentences: list[dict[str, list[str]]], frames: frozenset[str]) -> bool:
+    """True when a frame is present and every sentence with danger evidence has one too.
+
+    "Covers" also means consistent tense: a sentence with a close time ("tonight", "in an
+    hour") is not covered by a past or story frame (the past explains what happened, not
+    what is about to happen). Kept here so every guard reads the same limit.
+    """
+    if not any(frames & set(s) for s in sentences):
+        return False
+    if SCOPE == "message":
+        return True
+    for sentence in sentences:
+        kinds = set(sentence)
+        here = frames & kinds
+        told = here and here <= (_STORY_FRAMES | {"resolved"})
+        if told and _future(sentence.get("near time", ())):
+            return False  # "it's been resolved, he says tonight he'll finish it"
+        if kinds & _COVERED_EVIDENCE and not here:
+            return False
+    return True
+
+
+def _future(times: list[str] | tuple[str, ...]) -> bool:
+    """A time still to come ("tonight", "at 3pm"), not when it was heard ("now", "today")."""
+    not_future = set(load_lexicon()["across_sentences"]["not_future"])
+    return any(t not in not_future for t in times)
+
+
 @functools.lru_cache(maxsize=2048)
 def assess(text: str) -> RiskAssessment:
     """The risk of one message: the higher of the rules' and the model's verdicts.
 
     Cached by text: the NLU component and the safety-net policy both ask about the same
     message, and the answer for the same words is always the same.
+
+    The model's verdict then passes the guards (`GUARDS`). Their limits (r12gen, issue 12):
+    a calm frame cancels only the evidence it covers (`_covered`: its own sentences, tense
+    consistent), and a guard that cancels a 999 where the message shows any sign of danger
+    asks "Is anyone in danger right now?" (with 999) instead of staying silent.
     """
     found = get_detector().assess(text)
     clean = normalise(text or "")
     if not clean or found.level == "emergency":
         return found
-    if len(clean.split()) <= _SHORT_ANSWER_WORDS and not _DANGER_EVIDENCE & set(
-        get_detector().features(clean)
+    if (
+        _on("short_answer")
+        and len(clean.split()) <= _SHORT_ANSWER_WORDS
+        and not _DANGER_EVIDENCE & set(get_detector().features(clean))
     ):
         return found  # a short plain answer with no danger word: the model alone is no sign
-    verdict = get_model().verdict(clean[:20000])
+    reading, denied = get_detector().without_denied(clean)
+    if (
+        _on("denied")
+        and denied
+        and len(reading.split()) <= _SHORT_ANSWER_WORDS
+        and not _DANGER_EVIDENCE & set(get_detector().features(reading))
+    ):
+        return found  # "no, nobody is in danger right now": what was denied is all there was
+    verdict = get_model().verdict(reading if denied and _on("denied") else clean[:20000])
+    sentences = get_detector().sentence_features(clean)
+    features = set(get_detector().features(clean))
     if verdict.label == "calm" or _ORDER[verdict.label] <= _ORDER[found.level]:
         if (
             found.level == "none"
             and not found.doubts
             and verdict.emergency >= DOUBT_THRESHOLD
-            and _DOUBT_EVIDENCE & set(get_detector().features(clean))
-            and not _CALM_FRAMES & set(get_detector().features(clean))
+            and _DOUBT_EVIDENCE & features
+            and not _covered(sentences, _CALM_FRAMES)
         ):
             return _asking(found, verdict, clean)
         return found
     label = verdict.label
-    features = get_detector().features(clean)
-    if label == "emergency" and "far time" in features and "near time" not in features:
+
+    def cancel() -> RiskAssessment:
+        """A guard lowers the model's verdict: ask if a 999 with a danger sign is dropped."""
+        if label == "emergency" and (_DOUBT_EVIDENCE | {"place of danger"}) & features:
+            return _asking(found, verdict, clean)
+        return found
+
+    if (
+        _on("far_time")
+        and label == "emergency"
+        and "far time" in features
+        and "near time" not in features
+        and "risk to life" not in features
+    ):
         label = "police"  # the model's emergency, but the only time in the message is far off
         if _ORDER[label] <= _ORDER[found.level]:
-            return found
-    if "idiom" in features and not _HARD_EVIDENCE & set(features):
-        return found  # "going to kill it at the quiz tonight": the act is a figure of speech
+            return cancel()
     if (
-        label == "emergency"
-        and _CALM_FRAMES & set(features)
-        and not (_HARD_EVIDENCE | {"act", "sign of danger"}) & set(features)
-    ):
-        # "fell off the slide, he's fine": a calm frame and no danger word. The model still
-        # read danger, so the assistant asks rather than stays silent (when in doubt, ask).
-        return _asking(found, verdict, clean)
-    if (
-        label == "emergency"
+        _on("resolved")
+        and label == "emergency"
         and "risk to life" not in features
-        and (
-            "resolved" in features
-            or (_STORY_FRAMES & set(features) and "near time" not in features)
-        )
+        and _covered(sentences, frozenset({"resolved"}))
     ):
-        # "threatened someone with scissors last week, all resolved now"; a war poem with
-        # "explosives" in it: a resolved or told incident with no risk to life, no close time.
-        # Not a 999 on the model's word alone, but not silence either: ask.
+        # "threatened someone with scissors last week, all resolved now": what the message
+        # says is over. Not a 999 on the model's word alone, but not silence either: ask.
         return _asking(found, verdict, clean)
-    if label == "emergency" and not _ANY_DANGER_EVIDENCE & set(features):
-        return found  # "the store is locked and we can't find the key": no danger word at all
     if (
-        label == "emergency"
-        and _TERROR_EVIDENCE & set(features)
-        and not _NOW_EVIDENCE & set(features)
+        _on("terror_without_now")
+        and label == "emergency"
+        and _TERROR_EVIDENCE & features
+        and not _NOW_EVIDENCE & features
     ):
         # "encouraging others to pledge to ISIS": terrorism-related, and nothing says now
         label = "police"
         if _ORDER[label] <= _ORDER[found.level]:
             return found
     if (
-        label == "police"
+        _on("question_no_plan")
+        and label == "police"
         and "question" in features
-        and not (_HARD_EVIDENCE - {"means"}) & set(features)
+        and not (_HARD_EVIDENCE - {"means"}) & features
     ):
         return found  # "asked whether it's legal to own a crossbow": a question, no plan
-    if "everyday context" in features and "risk to life" not in features:
-        return found  # "prepping for tomorrow: her driving test": an everyday event
     if (
-        label == "police"
+        _on("referral_description")
+        and label == "police"
         and "referral description" in features
-        and not _HARD_EVIDENCE & set(features)
+        and not _HARD_EVIDENCE & features
     ):
         return found  # "for the form: he shares videos glorifying attacks, no plans known"
-    if label == "police" and not _POLICE_EVIDENCE & set(features):
+    if _on("police_no_evidence") and label == "police" and not _POLICE_EVIDENCE & features:
         return found  # no means, act, plan, travel or group: the model alone is not evidence
     template = load_lexicon()["model_reason"][label]
     words = ", ".join(f"'{w}'" for w in verdict.words) or "its overall wording"

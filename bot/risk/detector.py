@@ -288,7 +288,7 @@ class RiskDetector:
             return []
         police = [m for m in found if m.level == "police" and m.rule in spec["rules"]]
         if not police:
-            return []
+            return self._means_target_time(doc, hits)
         calm_frames = set(spec["calm_frames"])
         not_future = set(spec["not_future"])
         times: list[str] = []
@@ -322,6 +322,55 @@ class RiskDetector:
             )
         ]
 
+    def _means_target_time(self, doc: Doc, hits: list[_Hit]) -> list[RiskMatch]:
+        """Means, a target and a close time, each in a different sentence: 999 (r12gen).
+
+        "He's been sharpening a machete all week. The gurdwara opens at 6 tonight." No
+        sentence holds enough for a rule, and no rule fired at all; read together they are
+        time, target and means. Each must come from a sentence with no calm frame (a lesson,
+        the past, a joke, an everyday event, a question, a far time), must not be denied,
+        and the time must be a future one, not when the teacher heard it ("today", "now").
+        """
+        spec = self._across
+        calm_frames = set(spec["calm_frames"])
+        not_future = set(spec["not_future"])
+        means_concepts = set(spec.get("means_concepts", ()))
+        found: dict[str, tuple[int, str]] = {}
+        for number, sentence in enumerate(_sentences(doc)):
+            here = [h for h in hits if sentence.start <= h.start < sentence.end]
+            concepts = {h.concept for h in here}
+            if _is_general_question(sentence):
+                concepts.add("general_question")
+            if concepts & calm_frames:
+                continue
+            idioms = [h for h in here if h.concept == "idiom"]
+            for hit in here:
+                if any(i.start <= hit.start and hit.end <= i.end for i in idioms):
+                    continue
+                if self._negated(doc, sentence, hit):
+                    continue
+                if hit.concept in means_concepts:
+                    found.setdefault("means", (number, hit.text))
+                elif hit.concept == "attack_target":
+                    found.setdefault("target", (number, hit.text))
+                elif hit.concept == "near_time" and hit.text not in not_future:
+                    found.setdefault("time", (number, hit.text))
+        if len(found) < 3 or len({n for n, _ in found.values()}) < 2:
+            return []
+        words = {k: v[1] for k, v in found.items()}
+        return [
+            RiskMatch(
+                rule="means_target_time_across_sentences",
+                level="emergency",
+                words=(words["means"], words["target"], words["time"]),
+                reason=spec["means_target_time_reason"].format(
+                    means=f"'{words['means']}'",
+                    target=f"'{words['target']}'",
+                    near_time=f"'{words['time']}'",
+                ),
+            )
+        ]
+
     def _weak_signs(self, doc: Doc, sentence: Span, hits: list[_Hit]) -> list[RiskMatch]:
         """Danger words no rule needed ("pills", "the roof"): reason enough to ask."""
         weak = [
@@ -347,18 +396,39 @@ class RiskDetector:
 
     def features(self, text: str) -> dict[str, list[str]]:
         """The time, target and means words of a message (evidence for the model's verdict)."""
-        doc = self._read(normalise(text or "")[:_WINDOW_CHARS])
         found: dict[str, list[str]] = {}
+        for sentence in self.sentence_features(text):
+            for kind, words in sentence.items():
+                for word in words:
+                    if word not in found.get(kind, []):
+                        found.setdefault(kind, []).append(word)
+        return found
+
+    def sentence_features(self, text: str) -> list[dict[str, list[str]]]:
+        """`features`, one mapping per sentence, in order (what a calm frame may cover).
+
+        A calm frame (a lesson, the past, an idiom, an everyday event) explains the evidence
+        of its own sentence, not another sentence's: "we did a lesson on knife crime. He has
+        a knife in his bag now" (issue 12, r12gen). The guards in `bot.risk.combined` read
+        this to decide what a frame covers.
+        """
+        doc = self._read(normalise(text or "")[:_WINDOW_CHARS])
         hits = self._hits(doc)
+        out: list[dict[str, list[str]]] = []
         for sentence in _sentences(doc):
+            found: dict[str, list[str]] = {}
             for hit in hits:
-                if not sentence.start <= hit.start < sentence.end or hit.concept not in _FEATURES:
+                known = hit.concept in _FEATURES or hit.concept in _ALSO
+                if not sentence.start <= hit.start < sentence.end or not known:
                     continue
                 if hit.concept in self._concept_names and self._negated(doc, sentence, hit):
                     continue  # "he has NOT got a knife": a denied knife is no evidence
-                if hit.text not in found.get(_FEATURES[hit.concept], []):
-                    found.setdefault(_FEATURES[hit.concept], []).append(hit.text)
-        return found
+                for kind in (_FEATURES.get(hit.concept), _ALSO.get(hit.concept)):
+                    if kind and hit.text not in found.get(kind, []):
+                        found.setdefault(kind, []).append(hit.text)
+            if found:
+                out.append(found)
+        return out
 
     def _hits(self, doc: Doc) -> list[_Hit]:
         seen: set[tuple[str, int, int]] = set()
@@ -434,6 +504,10 @@ class RiskDetector:
         return False
 
     def _negated(self, doc: Doc, sentence: Span, hit: _Hit) -> bool:
+        return self._negator_of(doc, sentence, hit) is not None
+
+    def _negator_of(self, doc: Doc, sentence: Span, hit: _Hit) -> int | None:
+        """The index of the "not"/"never"/"no" that denies this hit, if one does."""
         window = int(self._frame_behaviour.get("negation", {}).get("window", 4))
         negators = self._negators
         i = hit.start - 1
@@ -441,14 +515,47 @@ class RiskDetector:
         while i >= sentence.start and steps < window:
             token = doc[i]
             if token.lower_ in _CLAUSE_BREAKS:
-                return False
+                return None
             if token.lower_ in negators and i not in doc.user_data.get("own_negators", ()):
-                return True
+                return i
             if token.lower_ in _SUBJECTS:
-                return False  # "if Reform doesn't win he'll take out…": a new clause began
+                return None  # "if Reform doesn't win he'll take out…": a new clause began
             i -= 1
             steps += 1
-        return False
+        return None
+
+    def without_denied(self, text: str) -> tuple[str, tuple[str, ...]]:
+        """The message without the clauses that deny danger evidence, and the denied words.
+
+        "No, she isn't in danger and nobody else is right now"; "he hasn't got any pills and
+        isn't near the bridge": the model reads words, not negation, so it is handed the
+        message without what was denied (issue 12, r12gen, class 4: answers during the
+        should-I-refer questions). Only a clause whose negation denies a word the rules
+        know as evidence goes, from the negator to the end of the denied words; everything
+        else stays ("he hasn't threatened anyone, but he has a knife now" keeps the knife),
+        and a negation that is part of a known phrase ("won't wake up") is evidence itself.
+        """
+        clean = normalise(text or "")[:_WINDOW_CHARS]
+        doc = self._read(clean)
+        hits = self._hits(doc)
+        drop: set[int] = set()
+        denied: list[str] = []
+        for sentence in _sentences(doc):
+            for hit in hits:
+                if not sentence.start <= hit.start < sentence.end:
+                    continue
+                if hit.concept not in _FEATURES or hit.concept not in self._concept_names:
+                    continue
+                negator = self._negator_of(doc, sentence, hit)
+                if negator is None:
+                    continue
+                denied.append(hit.text)
+                drop.update(range(negator, hit.end))  # the denial and what it denies, no more
+        if not drop:
+            return clean, ()
+        # The lower-cased doc: the model lower-cases anyway.
+        kept = " ".join(t.text for t in doc if t.i not in drop and not t.is_space)
+        return kept, tuple(dict.fromkeys(denied))
 
     @functools.cached_property
     def _negators(self) -> frozenset[str]:
@@ -497,6 +604,18 @@ _FEATURES = {
     "question": "question",
     "risk_place": "place of danger",
     "perched": "place of danger",
+    "dual_use": "dual-use material",
+}
+
+#: A second, narrower kind for some concepts: "target" also holds any person ("him", "a
+#: boy"); a place or group attacks are aimed at, or a list of names, is a "target place",
+#: which a model's police verdict may rest on (r12gen: target research described calmly).
+_ALSO = {
+    "attack_target": "target place",
+    "hit_list": "target place",
+    # Evidence a police verdict may rest on (r12gen): instructions for making or doing
+    # harm. (Harm foretold, "deserve to die", was tried and dropped: it is also a view.)
+    "how_to": "instructions",
 }
 
 _QUESTION_STARTS = frozenset(
@@ -518,6 +637,12 @@ def _is_general_question(sentence: Span) -> bool:
     return not any(w in _SPECIFIC for w in words)
 
 
+#: "fire" followed by one of these is fire safety, not a fire ("on fire exits", r12gen).
+_FIRE_SAFETY = frozenset(
+    "exit exits drill drills safety alarm alarms door doors extinguisher extinguishers "
+    "brigade station service officer officers escape marshal marshals blanket".split()
+)
+
 #: Concepts that name a thing (a weapon, a device): their "-ing" forms name an event.
 _THING_CONCEPTS = frozenset({"weapon", "device"})
 
@@ -531,6 +656,8 @@ def _misread(doc: Doc, concept: str, start: int, end: int) -> bool:
       tells who someone is, not when something will happen.
     """
     token = doc[start]
+    if doc[end - 1].lower_ == "fire" and end < len(doc) and doc[end].lower_ in _FIRE_SAFETY:
+        return True  # "a project on fire exits", "burning question about fire drills"
     if concept in _THING_CONCEPTS and end - start == 1 and token.lower_.endswith("ing"):
         return token.lower_ != token.lemma_
     if concept == "near_time" and token.lower_ == "now" and end - start == 1:
