@@ -173,9 +173,14 @@ def _clauses(text: str, kinds: frozenset[str], data: dict[str, Any]) -> Iterable
             if not _words(part):
                 continue
             kind = _kind(part, kinds, data)
-            if previous is not None and carry.match(part) and previous.kind in (
-                "negated",
-                "hedged",
+            if (
+                previous is not None
+                and carry.match(part)
+                and previous.kind
+                in (
+                    "negated",
+                    "hedged",
+                )
             ):
                 kind = previous.kind  # "..., or said he wants to hurt anyone"
             elif contrasts.match(part) and kind == "plain":
@@ -254,9 +259,10 @@ def _doubt_for(text: str, data: dict[str, Any]) -> list[RiskMatch]:
     quoted = ", ".join(f"'{w}'" for w in words)
     return [
         RiskMatch(
-            "answer_doubt", "none", words, " ".join(data["doubt_reason"].split()).format(
-                words=quoted
-            )
+            "answer_doubt",
+            "none",
+            words,
+            " ".join(data["doubt_reason"].split()).format(words=quoted),
         )
     ]
 
@@ -303,8 +309,24 @@ def _compiled() -> dict[str, Any]:
     negations = {str(w).lower() for w in data["negations"]}
     return {
         "negations": frozenset(negations),
-        "nt": frozenset({"dont", "doesnt", "didnt", "isnt", "wasnt", "hasnt", "havent",
-                         "wont", "wouldnt", "cant", "couldnt", "arent", "werent", "shouldnt"}),
+        "nt": frozenset(
+            {
+                "dont",
+                "doesnt",
+                "didnt",
+                "isnt",
+                "wasnt",
+                "hasnt",
+                "havent",
+                "wont",
+                "wouldnt",
+                "cant",
+                "couldnt",
+                "arent",
+                "werent",
+                "shouldnt",
+            }
+        ),
         "denials": frozenset(" ".join(_words(str(d).lower())) for d in data["denials"]),
         "fillers": _phrase_re(data.get("denial_fillers", ())),
         "hedges": _phrase_re(data["hedges"]),

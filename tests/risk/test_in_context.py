@@ -81,14 +81,25 @@ def test_a_hedged_answer_about_means_is_asked_about_not_sent_to_999() -> None:
 @pytest.mark.parametrize(
     "asked, reply, level, word",
     [
-        (DANGER, "No, but he told me he's bringing a machete to school on Monday", "emergency",
-         "machete"),
-        (DANGER, "Not at the moment, but she's climbed onto the roof of the sports block",
-         "emergency", "roof"),
-        (THREAT, "He hasn't threatened anyone, but he said he will stab his stepdad tonight",
-         "emergency", "stab"),
-        (DANGER, "nobody is, but he has signed up to National Action", "police",
-         "national action"),
+        (
+            DANGER,
+            "No, but he told me he's bringing a machete to school on Monday",
+            "emergency",
+            "machete",
+        ),
+        (
+            DANGER,
+            "Not at the moment, but she's climbed onto the roof of the sports block",
+            "emergency",
+            "roof",
+        ),
+        (
+            THREAT,
+            "He hasn't threatened anyone, but he said he will stab his stepdad tonight",
+            "emergency",
+            "stab",
+        ),
+        (DANGER, "nobody is, but he has signed up to National Action", "police", "national action"),
         (MEANS, "I'm not sure, he might have a knife on him right now", "emergency", "knife"),
     ],
 )
