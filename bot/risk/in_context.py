@@ -116,9 +116,18 @@ def read_reply(text: str, asked: AskedQuestion | None) -> ReplyReading:
     doubts: list[RiskMatch] = []
     notes: list[str] = []
     for clause in clauses:
+        if clause.kind == "negated":
+            if _never_cancel(clause.text, data, data["negated_never_cancel"]):
+                kept.append(Clause(clause.text, "new"))
+                notes.append(f"kept a risk to life in a negated clause: {clause.text!r}")
+            else:
+                doubts += _doubt_for(
+                    clause.text, data, data["negated_doubt_evidence"], _echo_re(asked.kinds)
+                )
+            continue
         if clause.kind != "hedged":
             continue
-        if _never_cancel(clause.text, data):
+        if _never_cancel(clause.text, data, data["never_cancel"]):
             kept.append(Clause(clause.text, "new"))  # a guess that must still be acted on
             notes.append(f"kept a guess with hard evidence: {clause.text!r}")
         else:
@@ -238,21 +247,32 @@ def _denies_danger(clauses: tuple[Clause, ...]) -> bool:
     return False
 
 
-def _never_cancel(clause: str, data: dict[str, Any]) -> bool:
-    """A guess that still holds what no answer may explain away (module doc, rule c)."""
+def _never_cancel(clause: str, data: dict[str, Any], needs: list[list[str]]) -> bool:
+    """A guess (or a negation) that still holds what no answer may explain away (rule c)."""
     if assess(clause).level == "none":
         return False
     kinds = set(get_detector().features(clause))
     if _compiled()["present_here"].search(clause):
         kinds.add("present here")
-    return any(set(need) <= kinds for need in data["never_cancel"])
+    return any(set(need) <= kinds for need in needs)
 
 
-def _doubt_for(text: str, data: dict[str, Any]) -> list[RiskMatch]:
-    """What still looks like danger in words set aside: a doubt, quoting them."""
+def _doubt_for(
+    text: str,
+    data: dict[str, Any],
+    kinds: list[str] | None = None,
+    echo: re.Pattern[str] | None = None,
+) -> list[RiskMatch]:
+    """What still looks like danger in words set aside: a doubt, quoting them (words that
+    only echo the question asked are its answer, not a doubt)."""
     features = get_detector().features(text)
     words = tuple(
-        dict.fromkeys(w for kind in data["doubt_evidence"] for w in features.get(kind, ()))
+        dict.fromkeys(
+            w
+            for kind in (kinds if kinds is not None else data["doubt_evidence"])
+            for w in features.get(kind, ())
+            if echo is None or not echo.fullmatch(w.lower())
+        )
     )
     if not words:
         return []
@@ -293,6 +313,8 @@ def load_answers(path: Path = ANSWERS_PATH) -> dict[str, Any]:
         "hard_evidence",
         "doubt_evidence",
         "doubt_reason",
+        "negated_never_cancel",
+        "negated_doubt_evidence",
     )
     missing = [k for k in needed if k not in (data or {})]
     if missing:

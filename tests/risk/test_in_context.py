@@ -149,3 +149,16 @@ def test_the_question_is_found_from_slots_and_bot_actions() -> None:
 
 def _rank(level: str) -> int:
     return {"none": 0, "police": 1, "emergency": 2}[level]
+
+
+def test_a_negation_does_not_hide_a_sign_of_danger_the_question_did_not_ask_about() -> None:
+    """The negation's reach is read from words: what it may wrongly cover is asked about."""
+    reply = "Nobody knows if anyone saw him swallow the tablets"
+    found = assess_reply(reply, DANGER)
+    assert found.level != "none" or found.ask_if_in_danger, read_reply(reply, DANGER)
+
+
+def test_a_negated_echo_of_the_means_question_is_not_asked_about_again() -> None:
+    reply = "No, he hasn't got access to guns or any knives that I know of"
+    found = assess_reply(reply, MEANS)
+    assert found.level == "none" and not found.doubts, found.as_dict()
