@@ -1,5 +1,9 @@
 """NLU components: the immediate-risk flag and the unreadable-input guard.
 
+The risk flag forces `report_emergency` / `report_terrorism` only when no answer to any
+question could change the verdict; otherwise it records the assessment and leaves the
+decision to the policy, which knows what was asked (ctx12).
+
 Both run on every message after the intent classifier, so their intent wins. The
 emergency path itself is forced by `ImmediateRiskPolicy`, which reads the text again:
 a user typing `/greet` cannot bypass it, because the NLU intent is not what decides.
@@ -20,6 +24,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.risk import assess, warm_up
+from bot.risk.in_context import AskedQuestion, assess_reply
 
 EMERGENCY_INTENT = "report_emergency"
 POLICE_INTENT = "report_terrorism"
@@ -59,13 +64,22 @@ class ImmediateRiskClassifier(_NoTraining, IntentClassifier):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            assessment = assess(message.get(TEXT) or "")
+            text = message.get(TEXT) or ""
+            assessment = assess(text)
             if assessment.level == "none":
                 _demote_risk_intents(message)
                 if assessment.ask_if_in_danger:  # for the record; the policy asks
                     message.set("risk", assessment.as_dict(), add_to_output=True)
                 continue
             message.set("risk", assessment.as_dict(), add_to_output=True)
+            # The NLU does not know what the assistant asked. When an answer to some question
+            # could explain the alarm away ("No, he hasn't threatened anyone or said he wants
+            # to hurt anyone"), the intent is left alone and the safety policy, which sees the
+            # requested slot and the last question, decides (bot/risk/in_context.py).
+            if assess_reply(text, AskedQuestion.any_question()).level != assessment.level:
+                message.set("risk_depends_on_question", True, add_to_output=True)
+                _demote_risk_intents(message)
+                continue
             _force_intent(message, EMERGENCY_INTENT if assessment.is_emergency else POLICE_INTENT)
         return messages
 

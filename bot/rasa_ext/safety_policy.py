@@ -10,6 +10,9 @@ and marked as a no-user prediction so it also outranks an active form's happy pa
    reply goes out even if the action server is down. An emergency pauses any active form
    (its name is kept in `paused_form`, so "continue" resumes it); after the police
    advice a form goes on and takes the message as its answer, so nothing typed is lost.
+   A reply is read as an answer to what was asked (the form's requested slot, the danger
+   check): a denial of danger or a negated echo of the question is no alarm, while new
+   evidence in the same reply still is (`bot.risk.in_context`, ctx12).
    **When in doubt, ask** (issue 12): a weak sign of danger below every threshold gets
    `utter_check_danger` ("Is anyone in danger right now? If so, call 999 now.") first;
    then `action_resume_after_check` takes both out of the dialogue state, so the usual
@@ -38,7 +41,8 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.rasa_ext.nlu_components import EMERGENCY_INTENT, POLICE_INTENT
-from bot.risk import RiskAssessment, assess
+from bot.risk import RiskAssessment
+from bot.risk.in_context import AskedQuestion, assess_reply
 
 EMERGENCY_RESPONSE = "utter_emergency"
 CHECK_RESPONSE = "utter_check_danger"
@@ -123,7 +127,9 @@ class ImmediateRiskPolicy(Policy):
 
     def _risk_response(self, tracker: DialogueStateTracker) -> tuple[str | None, list[Any]]:
         message = tracker.latest_message
-        assessment: RiskAssessment = assess(message.text or "")
+        # Read as an answer to what the assistant just asked (bot/risk/in_context.py): "Not
+        # right now, she's at school today" answers the danger question; it is no 999.
+        assessment: RiskAssessment = assess_reply(message.text or "", asked_before(tracker))
         intent = (message.intent or {}).get("name")
         if assessment.is_emergency or intent == EMERGENCY_INTENT:
             response = EMERGENCY_RESPONSE
@@ -173,6 +179,23 @@ class ImmediateRiskPolicy(Policy):
             events=events or [],
             is_no_user_prediction=True,
         )
+
+
+def asked_before(tracker: DialogueStateTracker) -> AskedQuestion | None:
+    """The question the latest user message answers: the active form's requested slot and
+    the bot's actions since the user's previous message (the danger check among them)."""
+    names: list[str | None] = []
+    if tracker.active_loop_name:
+        names.append(tracker.get_slot(REQUESTED_SLOT))
+    seen_latest = False
+    for event in reversed(tracker.events):
+        if isinstance(event, UserUttered):
+            if seen_latest:
+                break
+            seen_latest = True
+        elif seen_latest and isinstance(event, ActionExecuted):
+            names.append(event.action_name)
+    return AskedQuestion.from_names(names)
 
 
 def _already_asked(tracker: DialogueStateTracker) -> bool:

@@ -113,13 +113,17 @@ def play_case(
     triage: Triage,
     contact_for: Callable[[str | None], Any],
     texts: dict[str, str],
-    risk: Callable[[str], str] | None,
+    risk: Callable[[str, str | None], str] | None,
 ) -> Result:
-    """One case, as the assistant would run it; the first outcome reached counts."""
+    """One case, as the assistant would run it; the first outcome reached counts.
+
+    Each reply is checked as the answer to the question just asked (the triage slot
+    `triage_<fact>`), as the safety policy does in Rasa (bot/risk/in_context.py).
+    """
     transcript: list[str] = [f"> {case.opening}"]
 
-    def flagged(message: str) -> str | None:
-        level = risk(message) if risk else "none"
+    def flagged(message: str, asked: str | None = None) -> str | None:
+        level = risk(message, asked) if risk else "none"
         return level if level in ("emergency", "police") else None
 
     level = flagged(case.opening)
@@ -136,7 +140,7 @@ def play_case(
         bot_text = f"{bot_text} {texts['utter_ask_triage_' + conv.asked]}".strip()
         reply = _reply_for(case, bot_text)
         transcript += [bot_text, f"> {reply}"]
-        level = flagged(reply)
+        level = flagged(reply, f"triage_{conv.asked}")
         if level:
             return Result(case, level, turn, (*transcript, f"[{level}]"))
         understood = conv.reply(reply)
@@ -144,10 +148,10 @@ def play_case(
     return Result(case, None, MAX_TURNS, (*transcript, "[no outcome]"))
 
 
-def _risk_check() -> Callable[[str], str]:
-    from bot.risk import assess
+def _risk_check() -> Callable[[str, str | None], str]:
+    from bot.risk.in_context import AskedQuestion, assess_reply
 
-    return lambda text: assess(text).level
+    return lambda text, asked: assess_reply(text, AskedQuestion.from_names([asked])).level
 
 
 def evaluate(

@@ -74,3 +74,18 @@ def test_the_risk_model_is_ready_when_the_component_is_built() -> None:
     get_model.cache_clear()
     nlu.ImmediateRiskClassifier()
     assert get_model.cache_info().currsize == 1
+
+
+def test_a_verdict_an_answer_could_explain_away_is_left_to_the_policy(risk) -> None:
+    """The NLU cannot see what was asked: "Not right now, he's in his maths lesson this
+    morning" is a 999 alone and a no to the danger question, so the intent is not forced
+    (the safety policy, which sees the question, decides); the assessment is recorded."""
+    [message] = risk.process(
+        [_message("Not right now, he's in his maths lesson this morning", "deny")]
+    )
+    assert message.get(INTENT)["name"] == "deny"
+    assert message.get("risk")["level"] == "emergency"
+    assert message.get("risk_depends_on_question") is True
+    [plain] = risk.process([_message(EMERGENCY)])
+    assert plain.get(INTENT)["name"] == nlu.EMERGENCY_INTENT  # no answer changes this one
+    assert plain.get("risk_depends_on_question") is None

@@ -146,3 +146,53 @@ def test_replayed_story_actions_are_not_failures(policy, domain) -> None:
     ours = next(a for a in domain.user_actions if a.startswith("action_"))
     tracker = _tracker(domain, _said(CALM), ActionExecuted(ours))  # no policy: replayed
     assert _forced(policy, tracker, domain)[0] is None
+
+
+# -- a reply read as an answer to what was asked (ctx12, bot/risk/in_context.py) -------------
+
+DENIAL_WITH_CONTEXT = "Not right now, he's in his maths lesson this morning"
+DENIAL_WITH_A_THREAT = "No, but he told me he's bringing a machete to school on Monday"
+
+
+def _in_triage(domain: Domain, slot: str, *events: Any) -> DialogueStateTracker:
+    return _tracker(domain, SlotSet(REQUESTED_SLOT, slot), *events, form="triage_form")
+
+
+def test_a_denial_answering_the_danger_question_is_no_999(policy, domain) -> None:
+    """Alone, the words read as a 999 ("right now", "this morning"); as the answer to the
+    triage's danger question they are a no, and the form takes them."""
+    alone = _tracker(domain, _said(DENIAL_WITH_CONTEXT))
+    assert _forced(policy, alone, domain)[0] == sp.EMERGENCY_RESPONSE
+    answered = _in_triage(domain, "triage_immediate_risk", _said(DENIAL_WITH_CONTEXT, "deny"))
+    assert _forced(policy, answered, domain)[0] != sp.EMERGENCY_RESPONSE
+
+
+def test_a_denial_after_the_danger_check_is_no_999(policy, domain) -> None:
+    """Outside a form, the question asked was "Is anyone in danger right now?" itself."""
+    earlier = "she mentioned something about pills in her bag"
+    tracker = _tracker(
+        domain,
+        _said(earlier),
+        ActionExecuted(sp.CHECK_RESPONSE),
+        ActionExecuted(sp.RESUME_AFTER_CHECK),
+        ActionReverted(),
+        ActionReverted(),
+        ActionExecuted("action_answer_guidance"),
+        ActionExecuted(ACTION_LISTEN_NAME),
+        _said(DENIAL_WITH_CONTEXT, "deny"),
+    )
+    assert sp.asked_before(tracker).kinds == {"danger"}  # type: ignore[union-attr]
+    assert _forced(policy, tracker, domain)[0] != sp.EMERGENCY_RESPONSE
+
+
+def test_a_denial_that_adds_a_threat_still_gets_999_and_pauses_the_form(policy, domain) -> None:
+    tracker = _in_triage(domain, "triage_immediate_risk", _said(DENIAL_WITH_A_THREAT, "deny"))
+    action, prediction = _forced(policy, tracker, domain)
+    assert action == sp.EMERGENCY_RESPONSE
+    reason = {e.key: e.value for e in prediction.events if isinstance(e, SlotSet)}
+    assert "machete" in reason[sp.RISK_REASON_SLOT].lower()
+
+
+def test_the_question_comes_from_the_vtr_form_too(policy, domain) -> None:
+    tracker = _tracker(domain, SlotSet(REQUESTED_SLOT, "vtr_intent"), _said("no"), form="vtr_form")
+    assert sp.asked_before(tracker).kinds == {"threat"}  # type: ignore[union-attr]
