@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rank_bm25 import BM25Okapi
@@ -273,6 +274,17 @@ def _best_two(scores: list[float]) -> float:
 
 
 @dataclass(frozen=True)
+class _Scores:
+    """One text's per-topic figures (lists indexed like the topics)."""
+
+    words: list[str]
+    bm25: list[float]
+    probs: list[float]
+    combined: list[float]
+    known: float
+
+
+@dataclass(frozen=True)
 class ScoredTopic:
     topic: Topic
     score: float
@@ -322,9 +334,47 @@ class GuidanceIndex:
         Confidence blends how strongly the best topic matched (squashed BM25), how much of
         the query the guidance knows at all, and how clearly the best beats the runner-up.
         """
+        return self.search_parts([(query, 1.0)], limit)
+
+    def search_parts(self, parts: Sequence[tuple[str, float]], limit: int = 3) -> SearchResult:
+        """Rank topics for a message read as weighted parts (its question, its context).
+
+        Why: in "Student on Channel is moving to Kent - what happens to his case?" the
+        question alone ("what happens to his case?") points at what follows a referral and
+        the context alone at Channel in general; each part's per-topic scores are summed
+        with its weight, so the topic both support wins. The confidence is the best any
+        part gives that topic (a part that barely knows it does not make it unsure).
+        """
+        scored = [(self._score(text), weight) for text, weight in parts if weight > 0]
+        scored = [(s, w) for s, w in scored if s is not None]
+        if not scored:
+            return SearchResult((), False)
+        total = sum(w for _, w in scored)
+        combined = [
+            sum(w * s.combined[i] for s, w in scored) / total for i in range(len(self._topics))
+        ]
+        order = sorted(range(len(combined)), key=lambda i: -combined[i])
+        top, runner = combined[order[0]], combined[order[1]] if len(order) > 1 else 0.0
+        margin = (top - runner) / top if top > 0 else 0.0
+        confidence = max(self._confidence(s, order[0], margin) for s, _ in scored)
+        ranked = tuple(
+            ScoredTopic(
+                self._topics[i],
+                combined[i],
+                confidence if i == order[0] else confidence * combined[i] / top,
+            )
+            for i in order[:limit]
+            if combined[i] > 0
+        )
+        # Nothing but question words ("what did you mean?") names no topic at all.
+        asks_about_something = any(set(s.words) - _QUESTION_WORDS for s, _ in scored)
+        return SearchResult(ranked, asks_about_something and confidence >= self._floor)
+
+    def _score(self, query: str) -> _Scores | None:
+        """Every topic's BM25 score, classifier probability and their blend for one text."""
         words = tokens(query)
         if not words:
-            return SearchResult((), False)
+            return None
         per_example = self._examples.get_scores(words)
         per_topic: list[list[float]] = [[] for _ in self._topics]
         for owner, score in zip(self._example_owner, per_example, strict=True):
@@ -338,36 +388,27 @@ class GuidanceIndex:
         ]
         best_bm25 = max(bm25)
         if best_bm25 <= 0:
-            return SearchResult((), False)
+            return None
         probs = self._classifier.probabilities(query)
         combined = [
             BM25_SHARE * max(b, 0.0) / best_bm25 + (1 - BM25_SHARE) * p
             for b, p in zip(bm25, probs, strict=True)
         ]
-        order = sorted(range(len(combined)), key=lambda i: -combined[i])
-        top, runner = combined[order[0]], combined[order[1]] if len(order) > 1 else 0.0
         known = sum(1 for w in words if w in self._vocabulary) / len(words)
-        strength = 1 - math.exp(-bm25[order[0]] / 4.0)
-        margin = (top - runner) / top
+        return _Scores(words, bm25, probs, combined, known)
+
+    def _confidence(self, scores: _Scores, topic: int, margin: float) -> float:
+        """How sure one text makes us of `topic`: BM25 strength, known words and the margin,
+        or a sure classifier, or a near copy of one of the topic's examples."""
+        strength = 1 - math.exp(-max(scores.bm25[topic], 0.0) / 4.0)
+        known = scores.known
         confidence = strength * (0.5 + 0.5 * known) * (0.6 + 0.4 * margin)
         # The classifier sure of the topic (on words the guidance knows) is enough on its own.
-        if probs[order[0]] >= CLASSIFIER_SURE:
-            confidence = max(confidence, (0.5 + 0.5 * known) * probs[order[0]])
+        if scores.probs[topic] >= CLASSIFIER_SURE:
+            confidence = max(confidence, (0.5 + 0.5 * known) * scores.probs[topic])
         # A query that is (nearly) one of the topic's own example questions is answered even
         # when its words are common ("what is prevent?" shares "prevent" with every topic).
-        confidence = max(confidence, 0.95 * self._closest_example(set(words), order[0]))
-        ranked = tuple(
-            ScoredTopic(
-                self._topics[i],
-                combined[i],
-                confidence if i == order[0] else confidence * combined[i] / top,
-            )
-            for i in order[:limit]
-            if combined[i] > 0
-        )
-        # Nothing but question words ("what did you mean?") names no topic at all.
-        asks_about_something = bool(set(words) - _QUESTION_WORDS)
-        return SearchResult(ranked, asks_about_something and confidence >= self._floor)
+        return max(confidence, 0.95 * self._closest_example(set(scores.words), topic))
 
     def _title_bonus(self, query: set[str], topic_index: int) -> float:
         """A query that names a topic's title ("Channel in plain English") leans to it.

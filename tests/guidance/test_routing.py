@@ -175,3 +175,25 @@ def test_a_pronoun_question_with_two_trailing_words_keeps_the_clause_before(serv
     """ "RUN HIDE TELL - what is that short for?": "tell" is no stop word inside the advice."""
     message = "Run, hide and tell - what is that short for? for our staff briefing"
     assert service.search(question_focus(message)).best.topic.id == "run_hide_tell"
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        (
+            "Our learner with an open Channel case has been placed with foster carers in another "
+            "county for six months. Who looks after the case now?",
+            "transfers",
+        ),
+        (
+            "I sent the VTR form to the police on Tuesday about a boy in year 7. What will happen "
+            "next?",
+            "after_referral",
+        ),
+    ],
+)
+def test_a_long_message_reads_its_question_and_its_context_together(service, message, topic):
+    """Context first, the question last: the generic question ("who looks after the case
+    now?") and the context ("placed ... in another county") are scored together, the
+    question counting twice (alone and inside the whole message)."""
+    assert service.search(message).best.topic.id == topic
