@@ -197,3 +197,46 @@ def test_a_long_message_reads_its_question_and_its_context_together(service, mes
     now?") and the context ("placed ... in another county") are scored together, the
     question counting twice (alone and inside the whole message)."""
     assert service.search(message).best.topic.id == topic
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        (
+            "A 12 year old in my class keeps drawing swastikas. Do his parents need to give "
+            "permission for a referral?",
+            "consent_children",
+        ),
+        (
+            "She is 17 and has told me she does not want her parents involved. Can she decide "
+            "about consent herself?",
+            "capacity_16_plus",
+        ),
+        (
+            "my pupil got referred last month. could the referral stay on his school record?",
+            "myth_criminal_record",
+        ),
+    ],
+)
+def test_a_yes_no_question_about_the_person_is_answered_first(service, message, topic):
+    """ "Do his parents ...?", "Can she ...?", "Could the referral ...?" ask for
+    information (issue 13): answered first, then the case is offered."""
+    routing = service.routing(message)
+    assert routing.answer_first and routing.offer_triage
+    assert routing.result.best.topic.id == topic
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Does he need a referral? He's 14 and watches beheading videos.",
+        "Is she at risk? She keeps talking about the great replacement and has an older boyfriend.",
+        "Would this pupil warrant a Prevent referral? He has a swastika on his pencil case.",
+    ],
+)
+def test_a_yes_no_question_about_this_case_still_goes_to_the_triage(service, message):
+    assert not service.routing(message).answer_first
+
+
+def test_a_short_pronoun_question_reads_the_clause_before_it():
+    assert "channel" in route("she said no to channel. is that the end of it?").focus
