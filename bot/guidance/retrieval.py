@@ -72,6 +72,23 @@ _BREVITY = re.compile(
     r"\b(?:short version|in short|tl;?dr|in one line|one line|one-liner|in a sentence)\b|"
     r"\bsign(?:s|ed|ing)? (?:it |this |that )?off\b"
 )
+#: Lacking the secure systems ("we don't have egress or cjsm", "can't send through nhs.net")
+#: asks what to do without secure email, not where the form goes.
+_NO_SECURE = re.compile(
+    r"\b(?:don't|do not|doesn't|does not|can't|cannot|can not|haven't|have not|hasn't|has not|"
+    r"lacks?|no|not|without|"
+    r"isn't|aren't|unable to)\b(?:\s+[\w.']+){0,5}?\s+(?:egress|cjsm|nhs\.?net|pnn|"
+    r"secure (?:e-?mail|account|system))\b"
+)
+#: "what kind of kid gets radicalised?", "a typical ...", "from their background" ask for a
+#: profile of who is radicalised (there is none), not for what radicalisation is.
+_PROFILE = re.compile(
+    r"\b(?:what|which) (?:kind|kinds|type|types|sort|sorts) of (?:\w+ ){0,2}?(?:kids?|child|"
+    r"children|pupils?|students?|people|person|young people|teenagers?|learners?|individuals?)\b|"
+    r"\btypical (?:\w+ )?(?:kids?|child|pupils?|students?|person|people|extremists?|profile|"
+    r"background)\b|\bmost likely to (?:be|get|become) radicali[sz]ed\b|"
+    r"\b(?:tell|spot|know) who(?:'s| is) (?:at risk|vulnerable|likely)\b"
+)
 #: "tell" is a stop word except in the police advice RUN, HIDE, TELL.
 _RUN_HIDE_TELL = re.compile(r"\brun\W+hide\W+(?:and\W+)?tell\b")
 #: Long names and their abbreviations read as one word, so "DSL" and "designated safeguarding
@@ -234,6 +251,8 @@ def _rewrite(text: str) -> str:
     text = _MUST_TAKE_PART.sub(" voluntary ", text)
     text = _BREVITY.sub(" ", text)
     text = _RUN_HIDE_TELL.sub(" run hide tell incident ", text)
+    text = _NO_SECURE.sub(r"\g<0> no secure email ", text)
+    text = _PROFILE.sub(r"\g<0> single profile ", text)
     text = _WHAT_TO_DO.sub(" dsl first ", text)
     text = _AGE.sub(_age_word, text)
     return _SCHOOL_YEAR.sub(" child ", text)

@@ -240,3 +240,21 @@ def test_a_yes_no_question_about_this_case_still_goes_to_the_triage(service, mes
 
 def test_a_short_pronoun_question_reads_the_clause_before_it():
     assert "channel" in route("she said no to channel. is that the end of it?").focus
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        (
+            "our nursery hasn't got an Egress account - how do we get the form over?",
+            "no_secure_email",
+        ),
+        ("we are a tiny charity without cjsm or pnn, is there another way?", "no_secure_email"),
+        ("what sort of young people end up being radicalised?", "no_single_profile"),
+        ("can staff spot who is at risk just from home life?", "no_single_profile"),
+    ],
+)
+def test_lacking_secure_email_and_profile_questions_find_their_topic(service, message, topic):
+    """Not having the secure systems asks for the fallback, not the address; "what sort of
+    young people" asks for a profile (there is none), not for the definitions."""
+    assert service.search(message).best.topic.id == topic
