@@ -89,6 +89,24 @@ _PROFILE = re.compile(
     r"background)\b|\bmost likely to (?:be|get|become) radicali[sz]ed\b|"
     r"\b(?:tell|spot|know) who(?:'s| is) (?:at risk|vulnerable|likely)\b"
 )
+#: Someone moving home, area or school ("being rehoused in Kent", "off to university in
+#: Leeds", "moving out of Essex") asks what happens to a case that moves area.
+_MOVES = re.compile(
+    r"\b(?:mov(?:e|es|ed|ing)|relocat\w*|rehous\w*|emigrat\w*)(?: (?:back|down|up|over))?\s+"
+    r"(?:to|into|in|out of|away|abroad|house|home|areas?|count(?:y|ies)|schools?)\b|"
+    r"\boff to (?:university|uni|college|live|stay)\b|\b(?:going|gone) to live\b"
+)
+#: "at what age can she decide?", "old enough to agree" ask about capacity to consent.
+_WHAT_AGE = re.compile(r"\b(?:what|which) age\b|\bold enough to\b|\bhow old (?:do|does|must)\b")
+#: "which agencies attend the panel?", "who sits on it?" ask who the panel's members are
+#: (not whether the referrer attends); read only when a panel or meeting is mentioned.
+_WHO_ATTENDS = re.compile(
+    r"\b(?:which|what) (?:agencies|organisations|services|professionals|partners|people)\b|"
+    r"\bwho (?:attends|sits|is on|are on|goes to|turns up|is there|comes)\b"
+)
+_PANEL = re.compile(r"\b(?:panel|meeting|meetings)\b")
+#: ... where "attend" is theirs, not the referrer's ("do I attend?" stays).
+_THEY_ATTEND = re.compile(r"(?<!\bi )(?<!\bwe )\battend(?:s|ing|ance)?\b")
 #: "tell" is a stop word except in the police advice RUN, HIDE, TELL.
 _RUN_HIDE_TELL = re.compile(r"\brun\W+hide\W+(?:and\W+)?tell\b")
 #: Long names and their abbreviations read as one word, so "DSL" and "designated safeguarding
@@ -253,6 +271,11 @@ def _rewrite(text: str) -> str:
     text = _RUN_HIDE_TELL.sub(" run hide tell incident ", text)
     text = _NO_SECURE.sub(r"\g<0> no secure email ", text)
     text = _PROFILE.sub(r"\g<0> single profile ", text)
+    text = _MOVES.sub(r"\g<0> moves area ", text)
+    text = _WHAT_AGE.sub(r"\g<0> capacity consent ", text)
+    if _PANEL.search(text) and _WHO_ATTENDS.search(text):
+        text = _WHO_ATTENDS.sub(r"\g<0> panel members membership ", text)
+        text = _THEY_ATTEND.sub(" ", text)
     text = _WHAT_TO_DO.sub(" dsl first ", text)
     text = _AGE.sub(_age_word, text)
     return _SCHOOL_YEAR.sub(" child ", text)

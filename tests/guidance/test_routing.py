@@ -258,3 +258,26 @@ def test_lacking_secure_email_and_profile_questions_find_their_topic(service, me
     """Not having the secure systems asks for the fallback, not the address; "what sort of
     young people" asks for a profile (there is none), not for the definitions."""
     assert service.search(message).best.topic.id == topic
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        (
+            "The family of a boy we support through Channel is being rehoused in Kent next "
+            "term. Does the Essex panel keep him?",
+            "transfers",
+        ),
+        ("which agencies attend channel panel meetings and who chairs it?", "channel_panel"),
+        ("I made the referral - do I have to attend the channel panel meeting?", "attending_panel"),
+        (
+            "What should I look for when someone's views have moved towards wanting to hurt "
+            "people?",
+            "indicators_intent",
+        ),
+    ],
+)
+def test_neighbouring_topics_are_told_apart(service, message, topic):
+    """Moving home or area is a transfer (views that "moved towards" harm are not); which
+    agencies attend is the panel's membership, "do I attend" the referrer's question."""
+    assert service.search(message).best.topic.id == topic
