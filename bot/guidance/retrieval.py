@@ -107,6 +107,27 @@ _WHO_ATTENDS = re.compile(
 _PANEL = re.compile(r"\b(?:panel|meeting|meetings)\b")
 #: ... where "attend" is theirs, not the referrer's ("do I attend?" stays).
 _THEY_ATTEND = re.compile(r"(?<!\bi )(?<!\bwe )\battend(?:s|ing|ance)?\b")
+#: Consequences later in life ("will this follow him around?", "his uni applications",
+#: "job prospects") ask whether Channel leaves a record.
+_FOLLOWS_THEM = re.compile(
+    r"\bfollow (?:him|her|them|me|you) (?:around|about|for life|forever)\b|"
+    r"\b(?:jobs?|uni|university|college|career|employment|dbs) (?:applications?|chances|"
+    r"prospects|checks?)\b"
+)
+#: "go to my DSL before referring?" asks whether to talk to the DSL first.
+_DSL_BEFORE = re.compile(
+    r"\b(?:go|talk|speak|check|run (?:it|this)|ask) (?:to |with |past |by )?(?:my |our |the )?dsl\b"
+    r"(?=.{0,60}\b(?:before|first)\b)"
+)
+#: Switching between causes week to week is a mixed, unclear or unstable ideology.
+_MIXED = re.compile(
+    r"\b(?:flip(?:s|ping)?|switch(?:es|ing)?|jump(?:s|ing)?|chop(?:s|ping)? and chang\w*|"
+    r"bounc(?:es|ing)) between\b|\bpick(?:s|ing)? and mix\w*|\ba bit of everything\b"
+)
+#: "he was referred on Monday" asks what happens after a referral.
+_WAS_REFERRED = re.compile(r"\b(?:was|were|got|has been|had been|is being) (?:\w+ )?referred\b")
+#: 999 named beside another route ("999 or a prevent referral?") is the 999 question.
+_999 = re.compile(r"\b999\b")
 #: "tell" is a stop word except in the police advice RUN, HIDE, TELL.
 _RUN_HIDE_TELL = re.compile(r"\brun\W+hide\W+(?:and\W+)?tell\b")
 #: Long names and their abbreviations read as one word, so "DSL" and "designated safeguarding
@@ -150,6 +171,8 @@ _PHRASES = (
 _SYNONYMS = {
     "permission": "consent",
     "agree": "consent",
+    "agreement": "consent",
+    "agreed": "consent",
     "parents": "parent",
     "parent's": "parent",
     "mum": "parent",
@@ -272,6 +295,11 @@ def _rewrite(text: str) -> str:
     text = _NO_SECURE.sub(r"\g<0> no secure email ", text)
     text = _PROFILE.sub(r"\g<0> single profile ", text)
     text = _MOVES.sub(r"\g<0> moves area ", text)
+    text = _FOLLOWS_THEM.sub(r"\g<0> criminal record ", text)
+    text = _DSL_BEFORE.sub(r"\g<0> dsl first ", text)
+    text = _MIXED.sub(r"\g<0> mixed unclear ideology ", text)
+    text = _WAS_REFERRED.sub(r"\g<0> referral happens next ", text)
+    text = _999.sub(" 999 emergency ", text)
     text = _WHAT_AGE.sub(r"\g<0> capacity consent ", text)
     if _PANEL.search(text) and _WHO_ATTENDS.search(text):
         text = _WHO_ATTENDS.sub(r"\g<0> panel members membership ", text)

@@ -281,3 +281,28 @@ def test_neighbouring_topics_are_told_apart(service, message, topic):
     """Moving home or area is a transfer (views that "moved towards" harm are not); which
     agencies attend is the panel's membership, "do I attend" the referrer's question."""
     assert service.search(message).best.topic.id == topic
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        ("would channel affect her job prospects later on?", "myth_criminal_record"),
+        ("shall I check with the dsl first or just refer?", "consult_dsl_first"),
+        (
+            "he chops and changes between incel forums and white power stuff - still prevent?",
+            "mixed_unclear_ideology",
+        ),
+        ("she was referred last week by her head of year, what happens next?", "after_referral"),
+        (
+            "should it be 999 or a VTR form when a pupil threatens to stab someone today?",
+            "emergency_999",
+        ),
+    ],
+)
+def test_record_dsl_first_mixed_ideology_and_999_questions_find_their_topic(
+    service, message, topic
+):
+    """Later-life consequences ask about a record; "run it past the DSL first" is the DSL
+    step; switching causes is a mixed ideology; "was referred" is after a referral; 999
+    named beside another route is the 999 question."""
+    assert service.search(message).best.topic.id == topic
