@@ -120,6 +120,11 @@ def test_a_pronoun_question_keeps_the_clause_it_points_back_to():
     ("message", "topic", "must_say"),
     [
         ("how many go through channel every year", "prevent_statistics", "697"),
+        (
+            "are there national figures on how often channel takes a case on",
+            "prevent_statistics",
+            "697",
+        ),
         ("how young are the people channel takes on", "prevent_statistics", "66%"),
         (
             "how much extremist content has been taken down",
