@@ -30,7 +30,9 @@ _INFO_START = re.compile(
     r"am i|do i|do we|do you|do they|does|did|can i|can we|can you|can they|can a|can an|can the|"
     r"could i|could we|could you|may i|will|would|have i|has|if i|if we|if they|if the|if a|"
     r"tell me|explain|define|describe|remind me|i'd like to know|i want to know|"
-    r"i need to know|i wonder|wondering|any idea)\b"
+    r"i need to know|i wonder|wondering|any idea|any (?:advice|guidance|tips|help|info|"
+    r"information|pointers|resources) (?:on|about|for|with|re)|(?:advice|guidance|tips) on|"
+    r"please (?:explain|tell|describe|define|remind|clarify)|can i (?:get|have|ask))\b"
     # A yes/no question about anyone or anything ("do his parents need to agree?", "can she
     # decide herself?", "could the referral stay on his record?"): "should I refer?" and
     # "is he radicalised?" are caught by _DECISION first.
@@ -60,7 +62,10 @@ _DECISION = re.compile(
     r"(?:think|talk|work) (?:it |this |that )?through|"
     r"(?:counts?|qualif(?:y|ies)|warrants?) (?:as|for) (?:a |an )?(?:prevent|referral|"
     r"channel|concern)|enough (?:for|to make) a referral|"
-    r"\btriage\b|work (?:through|out) (?:what|whether|if|this|the|my) )",
+    r"\btriage\b|work (?:through|out) (?:what|whether|if|this|the|my) |"
+    r"(?:do|shall|should|can) (?:i|we) (?:refer|report) (?:him|her|them|this|it|to)\b|"
+    r"(?:need|have|ought) to do (?:something|anything)|"
+    r"(?:go|talk|walk) (?:me |us )?through (?:it|this|that|the case|my concern)\b)",
     re.IGNORECASE,
 )
 #: The message talks about a particular person (so working through the case may help).
@@ -104,6 +109,13 @@ _NO_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.?!;:])\s+|\s+-\s+|\n+")
+#: A question tacked on after a comma ("he's 16 and into bomb-making videos, where do I send
+#: the form?"): the clause asks for information, and keeps its context for retrieval.
+_TAIL_QUESTION = re.compile(
+    r",\s+(?:where|what|how|who|when|why|which|is there|are there|do i|do we|can i|can we|"
+    r"could i|could you|any (?:advice|guidance|tips))\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -156,7 +168,9 @@ def route(text: str) -> Route:
     person = False
     for clause in clauses(text):
         for part in _split_and(clause):
-            asks = _is_info_clause(part) and not _DECISION.search(part)
+            asks = (_is_info_clause(part) or bool(_TAIL_QUESTION.search(part))) and not (
+                _DECISION.search(part)
+            )
             person |= bool((_PARTICULAR_PERSON if asks else _PERSON).search(part))
             if _DECISION.search(part):
                 decision = True

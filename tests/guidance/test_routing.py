@@ -311,3 +311,24 @@ def test_record_dsl_first_mixed_ideology_and_999_questions_find_their_topic(
     step; switching causes is a mixed ideology; "was referred" is after a referral; 999
     named beside another route is the 999 question."""
     assert service.search(message).best.topic.id == topic
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "My pupil's mum is furious that we referred her son. Any advice on explaining Prevent "
+        "to her?",
+        "one of my tutees has got into incel forums. Please explain what incel means",
+        "he's 16 and has been looking at bomb-making stuff for a chemistry project, where do I "
+        "send a VTR form",
+    ],
+)
+def test_requests_and_questions_after_a_comma_are_answered_first(service, message):
+    """ "Any advice on ...", "Please explain ...", and a question tacked on after a comma ask
+    for information; "..., do I refer him?" stays a decision."""
+    routing = service.routing(message)
+    assert routing.answer_first and routing.offer_triage
+
+
+def test_a_decision_after_a_comma_stays_with_the_triage(service):
+    assert not service.routing("my student has a swastika on his bag, do I refer him?").answer_first
