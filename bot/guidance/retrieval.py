@@ -416,8 +416,11 @@ class GuidanceIndex:
         with its weight, so the topic both support wins. The confidence is the best any
         part gives that topic (a part that barely knows it does not make it unsure).
         """
-        scored = [(self._score(text), weight) for text, weight in parts if weight > 0]
-        scored = [(s, w) for s, w in scored if s is not None]
+        scored: list[tuple[_Scores, float]] = []
+        for text, weight in parts:
+            scores = self._score(text) if weight > 0 else None
+            if scores is not None:
+                scored.append((scores, weight))
         if not scored:
             return SearchResult((), False)
         total = sum(w for _, w in scored)
