@@ -2,14 +2,18 @@
 
 A question file is YAML: a list (or `questions:` list) of entries with
   question (or text)  what a practitioner asks
-  topic               optional: the topic id that should answer it (for top-1 accuracy)
+  topic               optional: the topic id that should answer it (for top-1 accuracy);
+                      `none` marks an off-topic message, right when it is NOT answered
+  also_ok             optional: [topic id, ...] other topics that answer it rightly too (a
+                      question on the edge of two topics): top-1 counts either
   key_facts           optional: [[alternative, ...], ...]; the answer shown must contain, for
                       each group, one alternative (case-insensitive)
   topic_hint, seed    optional: printed for failures instead of the question
 
 Printed: how many questions are answered (not sent to the triage, not "not sure"), top-1
 accuracy where a `topic` exists, and the key-fact pass rate (a question passes when it is
-answered and every group is met). The routing is the core's decision
+answered and every group is met); with several files, a last table gives each file's
+figures side by side. The routing is the core's decision
 (`GuidanceService.routing`, then `bot.triage.describes_concern` as in the guidance action);
 the NLU classifier is not run, so this measures the domain core, not the trained model.
 Exit status 1 when a `--min-top1` or `--min-facts` target is missed.
@@ -40,6 +44,18 @@ class Result:
     expected: str
     facts_ok: bool | None
     missing: tuple[str, ...]
+    also_ok: tuple[str, ...] = ()
+
+    @property
+    def top1_ok(self) -> bool:
+        """Right topic answered (`topic` or one of `also_ok`); for `none`, not answered."""
+        if self.expected == OFF_TOPIC:
+            return self.route != "answered"
+        return self.route == "answered" and self.topic in (self.expected, *self.also_ok)
+
+
+#: The `topic` of a message the guidance must not answer (it should decline).
+OFF_TOPIC = "none"
 
 
 def load_questions(path: Path) -> list[dict[str, Any]]:
@@ -77,6 +93,8 @@ def evaluate(service: GuidanceService, questions: list[dict[str, Any]]) -> list[
                 str(alt).lower() in shown.lower() for alt in (g if isinstance(g, list) else [g])
             )
         )
+        also_ok = q.get("also_ok") or []
+        also_ok = also_ok if isinstance(also_ok, list) else [also_ok]
         results.append(
             Result(
                 question=text,
@@ -86,6 +104,7 @@ def evaluate(service: GuidanceService, questions: list[dict[str, Any]]) -> list[
                 expected=str(q.get("topic") or ""),
                 facts_ok=(route == "answered" and not missing) if groups else None,
                 missing=missing,
+                also_ok=tuple(str(t) for t in also_ok),
             )
         )
     return results
@@ -95,7 +114,7 @@ def report(results: list[Result], hints_only: bool) -> dict[str, float]:
     n = len(results)
     answered = sum(r.route == "answered" for r in results)
     labelled = [r for r in results if r.expected]
-    top1 = sum(r.route == "answered" and r.topic == r.expected for r in labelled)
+    top1 = sum(r.top1_ok for r in labelled)
     with_facts = [r for r in results if r.facts_ok is not None]
     facts = sum(bool(r.facts_ok) for r in with_facts)
     figures = {
@@ -111,11 +130,7 @@ def report(results: list[Result], hints_only: bool) -> dict[str, float]:
         print(f"top-1 accuracy: {top1}/{len(labelled)} = {figures['top1']:.3f}")
     if with_facts:
         print(f"key facts: {facts}/{len(with_facts)} = {figures['facts']:.3f}")
-    failures = [
-        r
-        for r in results
-        if (r.expected and (r.route != "answered" or r.topic != r.expected)) or r.facts_ok is False
-    ]
+    failures = [r for r in results if (r.expected and not r.top1_ok) or r.facts_ok is False]
     if failures:
         print("failures:")
     for r in failures:
@@ -144,11 +159,31 @@ def main(argv: list[str] | None = None) -> int:
         config.guidance_confidence_floor if args.floor is None else args.floor,
     )
     ok = True
+    per_file: list[tuple[Path, int, dict[str, float]]] = []
     for path in args.files:
         print(f"== {path}")
-        figures = report(evaluate(service, load_questions(path)), args.hints_only)
+        questions = load_questions(path)
+        figures = report(evaluate(service, questions), args.hints_only)
+        per_file.append((path, len(questions), figures))
         ok &= not figures["top1"] < args.min_top1 and not figures["facts"] < args.min_facts
+    if len(per_file) > 1:
+        print(summary(per_file))
     return 0 if ok else 1
+
+
+def summary(per_file: list[tuple[Path, int, dict[str, float]]]) -> str:
+    """Each file's answered rate, top-1 and key-fact rate on one line ("-" where unlabelled)."""
+
+    def cell(value: float) -> str:
+        return "-" if value != value else f"{value:.3f}"  # NaN: no labels of that kind
+
+    lines = ["== summary", f"{'file':<48} {'n':>4} {'answered':>8} {'top-1':>6} {'facts':>6}"]
+    for path, n, figures in per_file:
+        lines.append(
+            f"{str(path)[-48:]:<48} {n:>4} {cell(figures['answered']):>8} "
+            f"{cell(figures['top1']):>6} {cell(figures['facts']):>6}"
+        )
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rank_bm25 import BM25Okapi
@@ -51,7 +52,8 @@ _NEGATED_DANGER = re.compile(
 #: Questions asking for a number ("how many", "what percentage", "stats") want the figures.
 _QUANTITY = re.compile(
     r"\b(?:how many|how much|how young|how common|what percentage|what proportion|"
-    r"what share|where do most|stats|percentages?)\b"
+    r"what share|where do most|stats|percentages?|national (?:numbers|figures|data)|"
+    r"(?:numbers|figures) (?:for|on) (?:channel|prevent|referrals))\b"
 )
 #: "what is Prevent NOT?" asks for the list of what Prevent is not, not what it is.
 _PREVENT_NOT = re.compile(r"\bprevent\s+(?:is\s+)?not\b|\bisn't\s+prevent\b(?=\s*(?:\?|$))")
@@ -71,6 +73,62 @@ _BREVITY = re.compile(
     r"\b(?:short version|in short|tl;?dr|in one line|one line|one-liner|in a sentence)\b|"
     r"\bsign(?:s|ed|ing)? (?:it |this |that )?off\b"
 )
+#: Lacking the secure systems ("we don't have egress or cjsm", "can't send through nhs.net")
+#: asks what to do without secure email, not where the form goes.
+_NO_SECURE = re.compile(
+    r"\b(?:don't|do not|doesn't|does not|can't|cannot|can not|haven't|have not|hasn't|has not|"
+    r"lacks?|no|not|without|"
+    r"isn't|aren't|unable to)\b(?:\s+[\w.']+){0,5}?\s+(?:egress|cjsm|nhs\.?net|pnn|"
+    r"secure (?:e-?mail|account|system))\b"
+)
+#: "what kind of kid gets radicalised?", "a typical ...", "from their background" ask for a
+#: profile of who is radicalised (there is none), not for what radicalisation is.
+_PROFILE = re.compile(
+    r"\b(?:what|which) (?:kind|kinds|type|types|sort|sorts) of (?:\w+ ){0,2}?(?:kids?|child|"
+    r"children|pupils?|students?|people|person|young people|teenagers?|learners?|individuals?)\b|"
+    r"\btypical (?:\w+ )?(?:kids?|child|pupils?|students?|person|people|extremists?|profile|"
+    r"background)\b|\bmost likely to (?:be|get|become) radicali[sz]ed\b|"
+    r"\b(?:tell|spot|know) who(?:'s| is) (?:at risk|vulnerable|likely)\b"
+)
+#: Someone moving home, area or school ("being rehoused in Kent", "off to university in
+#: Leeds", "moving out of Essex") asks what happens to a case that moves area.
+_MOVES = re.compile(
+    r"\b(?:mov(?:e|es|ed|ing)|relocat\w*|rehous\w*|emigrat\w*)(?: (?:back|down|up|over))?\s+"
+    r"(?:to|into|in|out of|away|abroad|house|home|areas?|count(?:y|ies)|schools?)\b|"
+    r"\boff to (?:university|uni|college|live|stay)\b|\b(?:going|gone) to live\b"
+)
+#: "at what age can she decide?", "old enough to agree" ask about capacity to consent.
+_WHAT_AGE = re.compile(r"\b(?:what|which) age\b|\bold enough to\b|\bhow old (?:do|does|must)\b")
+#: "which agencies attend the panel?", "who sits on it?" ask who the panel's members are
+#: (not whether the referrer attends); read only when a panel or meeting is mentioned.
+_WHO_ATTENDS = re.compile(
+    r"\b(?:which|what) (?:agencies|organisations|services|professionals|partners|people)\b|"
+    r"\bwho (?:attends|sits|is on|are on|goes to|turns up|is there|comes)\b"
+)
+_PANEL = re.compile(r"\b(?:panel|meeting|meetings)\b")
+#: ... where "attend" is theirs, not the referrer's ("do I attend?" stays).
+_THEY_ATTEND = re.compile(r"(?<!\bi )(?<!\bwe )\battend(?:s|ing|ance)?\b")
+#: Consequences later in life ("will this follow him around?", "his uni applications",
+#: "job prospects") ask whether Channel leaves a record.
+_FOLLOWS_THEM = re.compile(
+    r"\bfollow (?:him|her|them|me|you) (?:around|about|for life|forever)\b|"
+    r"\b(?:jobs?|uni|university|college|career|employment|dbs) (?:applications?|chances|"
+    r"prospects|checks?)\b"
+)
+#: "go to my DSL before referring?" asks whether to talk to the DSL first.
+_DSL_BEFORE = re.compile(
+    r"\b(?:go|talk|speak|check|run (?:it|this)|ask) (?:to |with |past |by )?(?:my |our |the )?dsl\b"
+    r"(?=.{0,60}\b(?:before|first)\b)"
+)
+#: Switching between causes week to week is a mixed, unclear or unstable ideology.
+_MIXED = re.compile(
+    r"\b(?:flip(?:s|ping)?|switch(?:es|ing)?|jump(?:s|ing)?|chop(?:s|ping)? and chang\w*|"
+    r"bounc(?:es|ing)) between\b|\bpick(?:s|ing)? and mix\w*|\ba bit of everything\b"
+)
+#: "he was referred on Monday" asks what happens after a referral.
+_WAS_REFERRED = re.compile(r"\b(?:was|were|got|has been|had been|is being) (?:\w+ )?referred\b")
+#: 999 named beside another route ("999 or a prevent referral?") is the 999 question.
+_999 = re.compile(r"\b999\b")
 #: "tell" is a stop word except in the police advice RUN, HIDE, TELL.
 _RUN_HIDE_TELL = re.compile(r"\brun\W+hide\W+(?:and\W+)?tell\b")
 #: Long names and their abbreviations read as one word, so "DSL" and "designated safeguarding
@@ -114,6 +172,8 @@ _PHRASES = (
 _SYNONYMS = {
     "permission": "consent",
     "agree": "consent",
+    "agreement": "consent",
+    "agreed": "consent",
     "parents": "parent",
     "parent's": "parent",
     "mum": "parent",
@@ -233,6 +293,18 @@ def _rewrite(text: str) -> str:
     text = _MUST_TAKE_PART.sub(" voluntary ", text)
     text = _BREVITY.sub(" ", text)
     text = _RUN_HIDE_TELL.sub(" run hide tell incident ", text)
+    text = _NO_SECURE.sub(r"\g<0> no secure email ", text)
+    text = _PROFILE.sub(r"\g<0> single profile ", text)
+    text = _MOVES.sub(r"\g<0> moves area ", text)
+    text = _FOLLOWS_THEM.sub(r"\g<0> criminal record ", text)
+    text = _DSL_BEFORE.sub(r"\g<0> dsl first ", text)
+    text = _MIXED.sub(r"\g<0> mixed unclear ideology ", text)
+    text = _WAS_REFERRED.sub(r"\g<0> referral happens next ", text)
+    text = _999.sub(" 999 emergency ", text)
+    text = _WHAT_AGE.sub(r"\g<0> capacity consent ", text)
+    if _PANEL.search(text) and _WHO_ATTENDS.search(text):
+        text = _WHO_ATTENDS.sub(r"\g<0> panel members membership ", text)
+        text = _THEY_ATTEND.sub(" ", text)
     text = _WHAT_TO_DO.sub(" dsl first ", text)
     text = _AGE.sub(_age_word, text)
     return _SCHOOL_YEAR.sub(" child ", text)
@@ -270,6 +342,17 @@ def _normalise(text: str) -> str:
 def _best_two(scores: list[float]) -> float:
     top = sorted(scores, reverse=True)[:2] + [0.0, 0.0]
     return top[0] + SECOND_EXAMPLE * top[1]
+
+
+@dataclass(frozen=True)
+class _Scores:
+    """One text's per-topic figures (lists indexed like the topics)."""
+
+    words: list[str]
+    bm25: list[float]
+    probs: list[float]
+    combined: list[float]
+    known: float
 
 
 @dataclass(frozen=True)
@@ -322,9 +405,50 @@ class GuidanceIndex:
         Confidence blends how strongly the best topic matched (squashed BM25), how much of
         the query the guidance knows at all, and how clearly the best beats the runner-up.
         """
+        return self.search_parts([(query, 1.0)], limit)
+
+    def search_parts(self, parts: Sequence[tuple[str, float]], limit: int = 3) -> SearchResult:
+        """Rank topics for a message read as weighted parts (its question, its context).
+
+        Why: in "Student on Channel is moving to Kent - what happens to his case?" the
+        question alone ("what happens to his case?") points at what follows a referral and
+        the context alone at Channel in general; each part's per-topic scores are summed
+        with its weight, so the topic both support wins. The confidence is the best any
+        part gives that topic (a part that barely knows it does not make it unsure).
+        """
+        scored: list[tuple[_Scores, float]] = []
+        for text, weight in parts:
+            scores = self._score(text) if weight > 0 else None
+            if scores is not None:
+                scored.append((scores, weight))
+        if not scored:
+            return SearchResult((), False)
+        total = sum(w for _, w in scored)
+        combined = [
+            sum(w * s.combined[i] for s, w in scored) / total for i in range(len(self._topics))
+        ]
+        order = sorted(range(len(combined)), key=lambda i: -combined[i])
+        top, runner = combined[order[0]], combined[order[1]] if len(order) > 1 else 0.0
+        margin = (top - runner) / top if top > 0 else 0.0
+        confidence = max(self._confidence(s, order[0], margin) for s, _ in scored)
+        ranked = tuple(
+            ScoredTopic(
+                self._topics[i],
+                combined[i],
+                confidence if i == order[0] else confidence * combined[i] / top,
+            )
+            for i in order[:limit]
+            if combined[i] > 0
+        )
+        # Nothing but question words ("what did you mean?") names no topic at all.
+        asks_about_something = any(set(s.words) - _QUESTION_WORDS for s, _ in scored)
+        return SearchResult(ranked, asks_about_something and confidence >= self._floor)
+
+    def _score(self, query: str) -> _Scores | None:
+        """Every topic's BM25 score, classifier probability and their blend for one text."""
         words = tokens(query)
         if not words:
-            return SearchResult((), False)
+            return None
         per_example = self._examples.get_scores(words)
         per_topic: list[list[float]] = [[] for _ in self._topics]
         for owner, score in zip(self._example_owner, per_example, strict=True):
@@ -338,36 +462,27 @@ class GuidanceIndex:
         ]
         best_bm25 = max(bm25)
         if best_bm25 <= 0:
-            return SearchResult((), False)
+            return None
         probs = self._classifier.probabilities(query)
         combined = [
             BM25_SHARE * max(b, 0.0) / best_bm25 + (1 - BM25_SHARE) * p
             for b, p in zip(bm25, probs, strict=True)
         ]
-        order = sorted(range(len(combined)), key=lambda i: -combined[i])
-        top, runner = combined[order[0]], combined[order[1]] if len(order) > 1 else 0.0
         known = sum(1 for w in words if w in self._vocabulary) / len(words)
-        strength = 1 - math.exp(-bm25[order[0]] / 4.0)
-        margin = (top - runner) / top
+        return _Scores(words, bm25, probs, combined, known)
+
+    def _confidence(self, scores: _Scores, topic: int, margin: float) -> float:
+        """How sure one text makes us of `topic`: BM25 strength, known words and the margin,
+        or a sure classifier, or a near copy of one of the topic's examples."""
+        strength = 1 - math.exp(-max(scores.bm25[topic], 0.0) / 4.0)
+        known = scores.known
         confidence = strength * (0.5 + 0.5 * known) * (0.6 + 0.4 * margin)
         # The classifier sure of the topic (on words the guidance knows) is enough on its own.
-        if probs[order[0]] >= CLASSIFIER_SURE:
-            confidence = max(confidence, (0.5 + 0.5 * known) * probs[order[0]])
+        if scores.probs[topic] >= CLASSIFIER_SURE:
+            confidence = max(confidence, (0.5 + 0.5 * known) * scores.probs[topic])
         # A query that is (nearly) one of the topic's own example questions is answered even
         # when its words are common ("what is prevent?" shares "prevent" with every topic).
-        confidence = max(confidence, 0.95 * self._closest_example(set(words), order[0]))
-        ranked = tuple(
-            ScoredTopic(
-                self._topics[i],
-                combined[i],
-                confidence if i == order[0] else confidence * combined[i] / top,
-            )
-            for i in order[:limit]
-            if combined[i] > 0
-        )
-        # Nothing but question words ("what did you mean?") names no topic at all.
-        asks_about_something = bool(set(words) - _QUESTION_WORDS)
-        return SearchResult(ranked, asks_about_something and confidence >= self._floor)
+        return max(confidence, 0.95 * self._closest_example(set(scores.words), topic))
 
     def _title_bonus(self, query: set[str], topic_index: int) -> float:
         """A query that names a topic's title ("Channel in plain English") leans to it.

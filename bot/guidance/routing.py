@@ -30,7 +30,17 @@ _INFO_START = re.compile(
     r"am i|do i|do we|do you|do they|does|did|can i|can we|can you|can they|can a|can an|can the|"
     r"could i|could we|could you|may i|will|would|have i|has|if i|if we|if they|if the|if a|"
     r"tell me|explain|define|describe|remind me|i'd like to know|i want to know|"
-    r"i need to know|i wonder|wondering|any idea)\b",
+    r"i need to know|i wonder|wondering|any idea|any (?:advice|guidance|tips|help|info|"
+    r"information|pointers|resources) (?:on|about|for|with|re)|(?:advice|guidance|tips) on|"
+    r"please (?:explain|tell|describe|define|remind|clarify)|can i (?:get|have|ask))\b"
+    # A yes/no question about anyone or anything ("do his parents need to agree?", "can she
+    # decide herself?", "could the referral stay on his record?"): "should I refer?" and
+    # "is he radicalised?" are caught by _DECISION first.
+    r"|^(?:do|does|did|can|could|will|would|may|might|must|should|shall|is|are|was|were|"
+    r"has|have|had|isn't|aren't|doesn't|don't|won't|can't|wouldn't)\s+(?:his|her|their|the|"
+    r"a|an|my|our|your|this|that|these|those|he|she|they|it|you|i|we|parents?|families|"
+    r"family|schools?|staff|police|panel|channel|prevent|someone|anyone|everyone|everybody|"
+    r"people|social|consent|referrals?|information|mum|dad|carers?|teachers?|colleges?)\b",
     re.IGNORECASE,
 )
 #: A question about what to do with this particular case: that is the triage's job.
@@ -39,8 +49,12 @@ _DECISION = re.compile(
     r"make a referral|contact|call|raise|pass)|shall (?:i|we) (?:refer|report|do)|"
     r"what (?:should|shall|do|must|can) (?:i|we) do(?! if\b)|what now|what next|"
     r"(?:do|would|will) (?:i|we) (?:need|have) to (?:refer|report|flag|make a referral)|"
-    r"is (?:this|it|that|he|she|they) (?:a |an )?(?:prevent|concern|cause for concern|"
-    r"something|worrying|radicali[sz]|extrem|enough|serious)|"
+    r"(?:is|are) (?:this|it|that|he|she|they) (?:a |an |at |in )?(?:prevent|concern|"
+    r"cause for concern|something|worrying|radicali[sz]|extrem|enough|serious|risk|threat|"
+    r"danger|being radicali[sz]|being groomed)|"
+    r"(?:does|do|would|will) (?:he|she|they|this|that|it|this (?:pupil|student|child|person|"
+    r"case)|my (?:pupil|student|learner|client|patient)) (?:need|needs|require|warrant|merit)s? "
+    r"(?:a |an |to be )?(?:prevent |channel )?(?:referr|report|prevent|channel|flagg|escalat)|"
     r"does (?:this|that|it) (?:meet|sound|count|warrant)|"
     r"(?:am i|are we) (?:over ?reacting|overthinking|right to be)|"
     r"is (?:this|that|it) enough|"
@@ -48,7 +62,10 @@ _DECISION = re.compile(
     r"(?:think|talk|work) (?:it |this |that )?through|"
     r"(?:counts?|qualif(?:y|ies)|warrants?) (?:as|for) (?:a |an )?(?:prevent|referral|"
     r"channel|concern)|enough (?:for|to make) a referral|"
-    r"\btriage\b|work (?:through|out) (?:what|whether|if|this|the|my) )",
+    r"\btriage\b|work (?:through|out) (?:what|whether|if|this|the|my) |"
+    r"(?:do|shall|should|can) (?:i|we) (?:refer|report) (?:him|her|them|this|it|to)\b|"
+    r"(?:need|have|ought) to do (?:something|anything)|"
+    r"(?:go|talk|walk) (?:me |us )?through (?:it|this|that|the case|my concern)\b)",
     re.IGNORECASE,
 )
 #: The message talks about a particular person (so working through the case may help).
@@ -78,16 +95,27 @@ _AGE_CONTEXT = re.compile(
     r"year\s?\d{1,2}|adult|under[- ]18|over[- ]18|child|teenager|sixth[- ]former)\b",
     re.IGNORECASE,
 )
-#: A short question whose subject is a pronoun ("what is it?", "is that true?").
+#: A short question whose subject is a pronoun ("what is it?", "is that true?", "is that
+#: the end of it?", "aren't they the same thing?").
 _POINTS_BACK = re.compile(
     r"^\W*(?:\w+\s+){0,3}(?:it|that|this|they|them|those|these)\W*(?:\w+\W*){0,2}$", re.IGNORECASE
 )
+_PRONOUN = re.compile(r"\b(?:it|that|this|they|them|those|these)\b", re.IGNORECASE)
+#: ... up to this many words.
+_SHORT = 6
 #: "... - what happens?" names no subject either: it asks about the clause before it.
 _NO_SUBJECT = re.compile(
     r"^\W*(?:so\s+|and\s+)?what (?:happens|will happen|then|happens then|happens next)\W*$",
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.?!;:])\s+|\s+-\s+|\n+")
+#: A question tacked on after a comma ("he's 16 and into bomb-making videos, where do I send
+#: the form?"): the clause asks for information, and keeps its context for retrieval.
+_TAIL_QUESTION = re.compile(
+    r",\s+(?:where|what|how|who|when|why|which|is there|are there|do i|do we|can i|can we|"
+    r"could i|could you|any (?:advice|guidance|tips))\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -140,13 +168,19 @@ def route(text: str) -> Route:
     person = False
     for clause in clauses(text):
         for part in _split_and(clause):
-            asks = _is_info_clause(part) and not _DECISION.search(part)
+            asks = (_is_info_clause(part) or bool(_TAIL_QUESTION.search(part))) and not (
+                _DECISION.search(part)
+            )
             person |= bool((_PARTICULAR_PERSON if asks else _PERSON).search(part))
             if _DECISION.search(part):
                 decision = True
             elif asks:
                 # "... Channel in a meeting - what is it?": the pronoun needs the clause before.
-                points_back = _POINTS_BACK.match(part) or _NO_SUBJECT.match(part)
+                points_back = (
+                    _POINTS_BACK.match(part)
+                    or _NO_SUBJECT.match(part)
+                    or (len(part.split()) <= _SHORT and _PRONOUN.search(part))
+                )
                 info.append(f"{previous} {part}" if points_back else part)
             previous = part
     focus = " ".join(info) if info else text

@@ -72,3 +72,39 @@ def test_no_example_is_a_near_copy_of_an_evaluation_question():
         if row.max() >= 0.9 and examples[i] not in twins
     ]
     assert not copies
+
+
+def test_also_ok_topics_count_as_top1_and_none_means_decline(capsys):
+    # Set D names one `topic` per question and may list other right topics in `also_ok`;
+    # `topic: none` is an off-topic message, right only when the guidance declines it.
+    service = GuidanceService(load_guidance(ROOT / "guidance"), 0.45)
+    answered = evaluate(service, [{"question": "where do I email the VTR form?"}])[0].topic
+    questions = [
+        {"question": "where do I email the VTR form?", "topic": "contest", "also_ok": [answered]},
+        {
+            "question": "where do I email the VTR form?",
+            "topic": "contest",
+            "also_ok": ["recording"],
+        },
+        {"question": "where do I email the VTR form?", "topic": "contest", "also_ok": answered},
+        {"question": "what's the capital of australia", "topic": "none"},
+        {"question": "where do I email the VTR form?", "topic": "none"},
+    ]
+    results = evaluate(service, questions)
+    assert [r.top1_ok for r in results] == [True, False, True, True, False]
+    assert report(results, hints_only=False)["top1"] == 0.6
+
+
+def test_several_files_end_with_a_per_file_summary(tmp_path, capsys):
+    from bot.guidance.evaluate import main
+
+    first, second = tmp_path / "first.yml", tmp_path / "second.yml"
+    first.write_text(yaml.safe_dump([{"question": "what is channel?", "topic": "what_is_channel"}]))
+    second.write_text(
+        yaml.safe_dump([{"question": "what is channel?", "key_facts": [["no answer has this"]]}])
+    )
+    assert main([str(first), str(second)]) == 0
+    out = capsys.readouterr().out
+    table = out[out.index("== summary") :].splitlines()
+    assert "first.yml" in table[2] and table[2].split()[-2:] == ["1.000", "-"]
+    assert "second.yml" in table[3] and table[3].split()[-2:] == ["-", "0.000"]

@@ -120,6 +120,11 @@ def test_a_pronoun_question_keeps_the_clause_it_points_back_to():
     ("message", "topic", "must_say"),
     [
         ("how many go through channel every year", "prevent_statistics", "697"),
+        (
+            "are there national figures on how often channel takes a case on",
+            "prevent_statistics",
+            "697",
+        ),
         ("how young are the people channel takes on", "prevent_statistics", "66%"),
         (
             "how much extremist content has been taken down",
@@ -175,3 +180,155 @@ def test_a_pronoun_question_with_two_trailing_words_keeps_the_clause_before(serv
     """ "RUN HIDE TELL - what is that short for?": "tell" is no stop word inside the advice."""
     message = "Run, hide and tell - what is that short for? for our staff briefing"
     assert service.search(question_focus(message)).best.topic.id == "run_hide_tell"
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        (
+            "Our learner with an open Channel case has been placed with foster carers in another "
+            "county for six months. Who looks after the case now?",
+            "transfers",
+        ),
+        (
+            "I sent the VTR form to the police on Tuesday about a boy in year 7. What will happen "
+            "next?",
+            "after_referral",
+        ),
+    ],
+)
+def test_a_long_message_reads_its_question_and_its_context_together(service, message, topic):
+    """Context first, the question last: the generic question ("who looks after the case
+    now?") and the context ("placed ... in another county") are scored together, the
+    question counting twice (alone and inside the whole message)."""
+    assert service.search(message).best.topic.id == topic
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        (
+            "A 12 year old in my class keeps drawing swastikas. Do his parents need to give "
+            "permission for a referral?",
+            "consent_children",
+        ),
+        (
+            "She is 17 and has told me she does not want her parents involved. Can she decide "
+            "about consent herself?",
+            "capacity_16_plus",
+        ),
+        (
+            "my pupil got referred last month. could the referral stay on his school record?",
+            "myth_criminal_record",
+        ),
+    ],
+)
+def test_a_yes_no_question_about_the_person_is_answered_first(service, message, topic):
+    """ "Do his parents ...?", "Can she ...?", "Could the referral ...?" ask for
+    information (issue 13): answered first, then the case is offered."""
+    routing = service.routing(message)
+    assert routing.answer_first and routing.offer_triage
+    assert routing.result.best.topic.id == topic
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Does he need a referral? He's 14 and watches beheading videos.",
+        "Is she at risk? She keeps talking about the great replacement and has an older boyfriend.",
+        "Would this pupil warrant a Prevent referral? He has a swastika on his pencil case.",
+    ],
+)
+def test_a_yes_no_question_about_this_case_still_goes_to_the_triage(service, message):
+    assert not service.routing(message).answer_first
+
+
+def test_a_short_pronoun_question_reads_the_clause_before_it():
+    assert "channel" in route("she said no to channel. is that the end of it?").focus
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        (
+            "our nursery hasn't got an Egress account - how do we get the form over?",
+            "no_secure_email",
+        ),
+        ("we are a tiny charity without cjsm or pnn, is there another way?", "no_secure_email"),
+        ("what sort of young people end up being radicalised?", "no_single_profile"),
+        ("can staff spot who is at risk just from home life?", "no_single_profile"),
+    ],
+)
+def test_lacking_secure_email_and_profile_questions_find_their_topic(service, message, topic):
+    """Not having the secure systems asks for the fallback, not the address; "what sort of
+    young people" asks for a profile (there is none), not for the definitions."""
+    assert service.search(message).best.topic.id == topic
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        (
+            "The family of a boy we support through Channel is being rehoused in Kent next "
+            "term. Does the Essex panel keep him?",
+            "transfers",
+        ),
+        ("which agencies attend channel panel meetings and who chairs it?", "channel_panel"),
+        ("I made the referral - do I have to attend the channel panel meeting?", "attending_panel"),
+        (
+            "What should I look for when someone's views have moved towards wanting to hurt "
+            "people?",
+            "indicators_intent",
+        ),
+    ],
+)
+def test_neighbouring_topics_are_told_apart(service, message, topic):
+    """Moving home or area is a transfer (views that "moved towards" harm are not); which
+    agencies attend is the panel's membership, "do I attend" the referrer's question."""
+    assert service.search(message).best.topic.id == topic
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        ("would channel affect her job prospects later on?", "myth_criminal_record"),
+        ("shall I check with the dsl first or just refer?", "consult_dsl_first"),
+        (
+            "he chops and changes between incel forums and white power stuff - still prevent?",
+            "mixed_unclear_ideology",
+        ),
+        ("she was referred last week by her head of year, what happens next?", "after_referral"),
+        (
+            "should it be 999 or a VTR form when a pupil threatens to stab someone today?",
+            "emergency_999",
+        ),
+    ],
+)
+def test_record_dsl_first_mixed_ideology_and_999_questions_find_their_topic(
+    service, message, topic
+):
+    """Later-life consequences ask about a record; "run it past the DSL first" is the DSL
+    step; switching causes is a mixed ideology; "was referred" is after a referral; 999
+    named beside another route is the 999 question."""
+    assert service.search(message).best.topic.id == topic
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "My pupil's mum is furious that we referred her son. Any advice on explaining Prevent "
+        "to her?",
+        "one of my tutees has got into incel forums. Please explain what incel means",
+        "he's 16 and has been looking at bomb-making stuff for a chemistry project, where do I "
+        "send a VTR form",
+    ],
+)
+def test_requests_and_questions_after_a_comma_are_answered_first(service, message):
+    """ "Any advice on ...", "Please explain ...", and a question tacked on after a comma ask
+    for information; "..., do I refer him?" stays a decision."""
+    routing = service.routing(message)
+    assert routing.answer_first and routing.offer_triage
+
+
+def test_a_decision_after_a_comma_stays_with_the_triage(service):
+    assert not service.routing("my student has a swastika on his bag, do I refer him?").answer_first

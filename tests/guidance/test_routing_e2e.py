@@ -43,3 +43,16 @@ def test_not_sure_names_the_contact_with_its_date_caveat(assistant):
     # Issue 13: the Annex B contact is from April 2019; the fallback must say so.
     text = "\n".join(r.get("text") or "" for r in assistant.say(_sender(), "/nlu_fallback"))
     assert "prevent contact" in text.lower() and "April 2019" in text
+
+
+def test_a_yes_no_question_about_the_person_is_answered_then_triage_offered(assistant):
+    # Issue 13: "Do his parents need to ...?" asks for information; it is answered first.
+    replies = assistant.say(
+        _sender(),
+        "A 12 year old in my class keeps drawing swastikas. Do his parents need to give "
+        "permission for a referral?",
+    )
+    text = "\n".join(r.get("text") or "" for r in replies)
+    assert "SET 2.4" in text
+    assert "next step together" not in text.lower()
+    assert "/start_triage" in _payloads(replies)
