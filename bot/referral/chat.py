@@ -11,14 +11,32 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.referral.form import UNKNOWN, FormSpec, _messages_file, _say, clean_text, validate
+from bot.referral.form import (
+    _UNKNOWN_ANSWER,
+    UNKNOWN,
+    FormSpec,
+    _messages_file,
+    _say,
+    clean_text,
+    looks_like_noise,
+    validate,
+)
 from bot.referral.progress import CONCERN_MORE, Draft, applies, missing_required
 
 NOT_KNOWN = "Not known"
 
 _DONE = re.compile(
     r"^\s*(no(pe|thing)?|nah|none|done|finished|that'?s (all|it|everything)|"
-    r"nothing (else|more)|no more|all done|that is all|no,? that'?s all)\b",
+    r"nothing (else|more)|no more|all done|that is all|no,? that'?s all|not really|"
+    r"i think that('?s| is)? (all|it|everything)|i think that covers it|that covers it|"
+    r"(that'?s|that is) (enough|fine|ok|okay)|n/?a|not applicable)\b",
+    re.I,
+)
+#: A reply to "anything else to add?" too short to be more of the concern ("ok", "yes"):
+#: not added; asked once more, and on the last try taken as "no".
+_NOT_MORE = re.compile(
+    r"^\s*(ok(ay)?|yes|yeah|yep|sure|fine|right|thanks?( you)?|cheers|great|cool|"
+    r"confirm|continue|next|go on|carry on|skip)\b[\s.!]*$",
     re.I,
 )
 _QUESTION_START = re.compile(
@@ -52,11 +70,7 @@ def take_answer(
     field kept that way is listed as still needed in the summary and blocks "confirm".
     """
     if field_id == CONCERN_MORE:
-        if _DONE.match(text or ""):
-            draft.concern_done = True
-        elif clean_text(text):
-            draft.append_concern(clean_text(text))
-        return AnswerResult(field_id, accepted=True)
+        return _more_concern(draft, text, last_try)
     spec = form.field(field_id)
     checked = validate(spec, text)
     if not checked.ok:
@@ -81,6 +95,35 @@ def take_answer(
     return AnswerResult(
         field_id, accepted=True, emergency=(field_id == "imminent_risk" and value == "yes")
     )
+
+
+def _more_concern(draft: Draft, text: str, last_try: bool) -> AnswerResult:
+    """ "Anything else to add?": more words are added; a reply that adds nothing ("no",
+    "don't know", the same words again, an emoji) ends the concern, so a persona or a person
+    who answers every question alike is never asked it for ever."""
+    more = clean_text(text)
+    if (
+        not more
+        or _DONE.match(more)
+        or _UNKNOWN_ANSWER.search(more)
+        or looks_like_noise(more)
+        or _repeats(more, draft.values.get("concern", ""))
+    ):
+        draft.concern_done = True
+        return AnswerResult(CONCERN_MORE, accepted=True)
+    if _NOT_MORE.match(more):
+        if last_try:
+            draft.concern_done = True
+            return AnswerResult(CONCERN_MORE, accepted=True)
+        return AnswerResult(CONCERN_MORE, accepted=False, problem=_say("more_or_done"))
+    draft.append_concern(more)
+    return AnswerResult(CONCERN_MORE, accepted=True)
+
+
+def _repeats(more: str, concern: str) -> bool:
+    """The same words as a part already in the concern (a reply sent twice)."""
+    parts = [p.strip() for p in concern.split("\n\n")]
+    return more in parts or (len(more) >= 20 and more in concern)
 
 
 def _keep_as_typed(draft: Draft, field_id: str, text: str) -> AnswerResult:
