@@ -171,3 +171,79 @@ def test_more_words_for_the_concern_are_still_added() -> None:
     assert CONCERN_MORE in fields_to_ask(FORM, draft)
     take_answer(FORM, draft, CONCERN_MORE, "No, that's all")
     assert CONCERN_MORE not in fields_to_ask(FORM, draft)
+
+
+# -- corrections, "go back" and questions in place of an answer ---------------------------
+
+from bot.referral.chat import correction, looks_like_question, previous_field  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "asked, typed, field_id, value",
+    [
+        ("date_of_birth", "sorry, his surname is actually Okafor-Reid", "surname", "Okafor-Reid"),
+        (
+            "gender",
+            "sorry, I got that wrong, his date of birth is 02/01/2008",
+            "date_of_birth",
+            "02/01/2008",
+        ),
+        ("address", "Actually her first name is spelt Aoife", "forename", "Aoife"),
+        ("nationality", "oops - the surname should be Nowak", "surname", "Nowak"),
+        (
+            "school",
+            "correction: her date of birth is 3rd March 2010",
+            "date_of_birth",
+            "03/03/2010",
+        ),
+        ("surname", "sorry, his first name is Jamal not Jamaal", "forename", "Jamal"),
+    ],
+)
+def test_a_correction_of_an_earlier_answer_is_read(
+    asked: str, typed: str, field_id: str, value: str
+) -> None:
+    draft = Draft(values={"forename": "Jamaal", "surname": "Okafor", "date_of_birth": "01/02/2008"})
+    fix = correction(FORM, draft, asked, typed)
+    assert fix is not None, typed
+    assert fix[0] == field_id
+    assert validate(FORM.field(field_id), fix[1], today=TODAY).value == value
+
+
+@pytest.mark.parametrize(
+    "asked, typed",
+    [
+        ("surname", "O'Brien"),
+        ("gender", "Male"),
+        ("school", "Sorry, I don't know"),
+        ("family", "Mum, Dad and an older brother; his surname is different from hers"),
+        ("concern", "Actually his name is on a list of people the group follows"),
+        ("referrer_name", "Dana Whitfield"),
+    ],
+)
+def test_an_ordinary_answer_is_not_a_correction(asked: str, typed: str) -> None:
+    assert correction(FORM, Draft(values={"forename": "Ann"}), asked, typed) is None
+
+
+def test_go_back_names_the_question_before() -> None:
+    draft = Draft(values={"imminent_risk": "no", "forename": "Ella"})
+    assert previous_field(FORM, draft, "surname") == "forename"
+    draft.values.update(surname="Grant", date_of_birth="about 9")
+    assert previous_field(FORM, draft, "gender") == "date_of_birth"
+    assert previous_field(FORM, Draft(), "imminent_risk") is None
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "wait, who actually reads this referral once I send it?",
+        "sorry - what counts as engagement?",
+        "quick question: does the family get told?",
+        "ok but what happens after I send it?",
+    ],
+)
+def test_a_question_after_a_few_words_is_a_question(typed: str) -> None:
+    assert looks_like_question(typed)
+
+
+def test_a_statement_with_a_question_mark_inside_a_story_is_not() -> None:
+    assert not looks_like_question("He asked me why the country is run by traitors?")
