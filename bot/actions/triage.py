@@ -28,7 +28,13 @@ from bot.triage import (
     get_triage,
     remaining,
 )
-from bot.triage.conversation import MAX_RETRIES, area_only, opening_facts, read_reply
+from bot.triage.conversation import (
+    MAX_RETRIES,
+    _own_words,
+    area_only,
+    opening_facts,
+    read_reply,
+)
 from bot.triage.outcome import Why, area_contact
 from bot.wording import phrase
 
@@ -109,7 +115,9 @@ class ValidateTriageForm(NeverRaise, FormValidationAction):
         reading = read_reply(asked, text, not_sure=intent == "not_sure")
         found = dict(reading.values)
         if reading.how != "answer":
-            own_words = reading.how == "own_words"
+            own_words = reading.how == "own_words" or (
+                asked == "immediate_risk" and _own_words(text)  # more of the story: not a question
+            )
             if interrupts("triage_form", intent, text, own_words):  # bot.referral.interruptions
                 return []  # a question or a request: the form pauses for a rule to answer it
             if intent == "resume":  # "continue" while the form is open: ask again

@@ -575,6 +575,8 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     if asked == "terrorism" and reading == "yes" and facts.get("terrorism") != "yes":
         if _HEDGED.search(t):
             reading = "unsure"  # "she did mention living abroad, but nothing specific"
+    if asked == "immediate_risk" and reading == "yes" and not _DANGER_YES.match(t):
+        reading = None  # "He has also been sharing videos": more of the story, not a yes
     if asked == "immediate_risk" and reading is None and facts.get("immediate_risk"):
         reading = facts["immediate_risk"]
     if asked == "ideology":
@@ -597,6 +599,16 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     if reading:
         facts[asked] = reading
     return facts
+
+
+#: A yes to "is anyone in immediate danger?" says yes (or names the danger); "he has ...",
+#: "she did ..." at the start of a reply are more of the story, not an answer (t13b).
+_DANGER_YES = re.compile(
+    r"^\s*(yes|yeah|yep|yup|yea|y|aye|correct|definitely|absolutely|certainly|sure|true|"
+    r"i think so|i believe so|it seems so|looks like it|unfortunately,? yes|sadly,? yes|"
+    r"(someone|somebody|anyone|he|she|they)('s| is| are| could be| might be| may be) "
+    r"(in danger|at risk|going to (get )?hurt)|(he|she|they) (could|might|may|will) (hurt|harm))\b"
+)
 
 
 _ABOUT_VIEWS = re.compile(
