@@ -69,6 +69,8 @@ SLOT = "vtr_"
 WORRY_NOT_ANSWER = ("text", "postcode")
 #: After this many answers that don't fit, the next one is kept as typed and the form moves on.
 MAX_RETRIES = 2
+#: After this many tries that could not be kept at all (noise), the field is left "not known".
+GIVE_UP_AFTER = MAX_RETRIES + 2
 
 
 def _open_draft(tracker: Tracker) -> Draft | None:
@@ -145,6 +147,10 @@ class ValidateVtrForm(FormBase[Draft]):
                 return corrected
         was_editing = draft.editing == field_id
         result = take_answer(form, draft, field_id, text, last_try=last_try)
+        if not result.accepted and self.retries(tracker) >= GIVE_UP_AFTER:
+            # Still no answer that can be kept (noise is never kept): "not known", listed as
+            # missing if the form needs it, so the conversation is never stuck on one question.
+            result = take_answer(form, draft, field_id, "don't know", last_try=True)
         if not result.accepted:
             dispatcher.utter_message(response="utter_field_problem", problem=result.problem)
             return Retry()

@@ -154,7 +154,7 @@ def take_answer(
     value = checked.value
     if spec.required == "phone_or_email" and value == UNKNOWN:
         other = "referrer_email" if field_id == "referrer_phone" else "referrer_phone"
-        if draft.values.get(other) == UNKNOWN:
+        if draft.values.get(other) == UNKNOWN and not last_try:
             return AnswerResult(
                 field_id,
                 accepted=False,

@@ -172,9 +172,15 @@ class Checked:
         return not self.problem
 
 
+#: An HTML tag ("<b>", "</script>", "<img src=x>"); "<3" or "a < b" are not tags.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]{0,300})?/?>")
+
+
 def clean_text(text: str) -> str:
-    """Keep what people wrote (any script, accents) but drop control characters."""
+    """Keep what people wrote (any script, accents) but drop control characters and markup
+    tags (a pasted "<b>Lee</b>" is "Lee"; the document and the summary never carry tags)."""
     text = unicodedata.normalize("NFC", text or "")
+    text = _TAG.sub("", text)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return re.sub(r"[ \t]+", " ", text).strip()
 

@@ -247,3 +247,29 @@ def test_a_question_after_a_few_words_is_a_question(typed: str) -> None:
 
 def test_a_statement_with_a_question_mark_inside_a_story_is_not() -> None:
     assert not looks_like_question("He asked me why the country is run by traitors?")
+
+
+# -- markup and answers that would be asked for ever ---------------------------------------
+
+
+def test_markup_is_dropped_from_answers_and_the_words_kept() -> None:
+    assert validate(FORM.field("referrer_name"), "Pat <b>Lee</b>", today=TODAY).value == "Pat Lee"
+    told = validate(FORM.field("concern"), "He posted <script>x</script> and <img src=1>.")
+    assert told.ok and "<" not in told.value and "He posted" in told.value
+
+
+def test_a_story_with_angle_brackets_that_are_not_markup_is_kept() -> None:
+    text = "He wrote 'immigrants < us' and drew a heart <3 next to the logo"
+    assert validate(FORM.field("concern"), text, today=TODAY).value == text
+
+
+def test_no_phone_and_no_email_on_the_last_try_moves_on_and_stays_missing() -> None:
+    from bot.referral import missing_labels
+
+    draft = Draft()
+    assert take_answer(FORM, draft, "referrer_phone", "don't know").accepted
+    assert not take_answer(FORM, draft, "referrer_email", "don't know").accepted
+    assert take_answer(FORM, draft, "referrer_email", "don't know", last_try=True).accepted
+    assert "referrer_email" not in fields_to_ask(FORM, draft)
+    assert "referrer_phone" not in fields_to_ask(FORM, draft)
+    assert "Referrer's phone" in missing_labels(FORM, draft)
