@@ -104,6 +104,7 @@ class FieldSpec:
     max: int = 500
     choices: dict[str, str] = field(default_factory=dict)
     button_titles: dict[str, str] = field(default_factory=dict)
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     free_text: bool = False
     when: str = ""
     ask_in_chat: bool = True
@@ -470,6 +471,9 @@ def _check_choice(spec: FieldSpec, text: str, today: date) -> Checked:
         names = {value.replace("_", " "), label.lower(), spec.button_titles.get(value, "").lower()}
         if lowered in names or any(n and n in lowered for n in names if len(n) > 4):
             return Checked(value)
+    for value, words in spec.synonyms.items():
+        if any(re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", lowered) for w in words):
+            return Checked(value)  # "far right" is the form's "Extreme right-wing"
     if spec.free_text:
         return Checked(text)
     return Checked(problem=_say("choice", options=", ".join(spec.choices.values())))
@@ -531,6 +535,10 @@ def parse_spec(data: dict[str, Any]) -> FormSpec:
                         max=int(raw.get("max", 500)),
                         choices=dict(raw.get("choices") or {}),
                         button_titles=dict(raw.get("button_titles") or {}),
+                        synonyms={
+                            k: tuple(str(w) for w in v)
+                            for k, v in (raw.get("synonyms") or {}).items()
+                        },
                         free_text=bool(raw.get("free_text", False)),
                         when=raw.get("when", ""),
                         ask_in_chat=bool(raw.get("ask_in_chat", True)),

@@ -273,3 +273,20 @@ def test_no_phone_and_no_email_on_the_last_try_moves_on_and_stays_missing() -> N
     assert "referrer_email" not in fields_to_ask(FORM, draft)
     assert "referrer_phone" not in fields_to_ask(FORM, draft)
     assert "Referrer's phone" in missing_labels(FORM, draft)
+
+
+@pytest.mark.parametrize(
+    "typed, value",
+    [
+        ("far right", "extreme_right_wing"),
+        ("Neo-Nazi stuff", "extreme_right_wing"),
+        ("ISIS I think", "islamist"),
+        ("incel", "mixed_unclear_unstable"),
+        ("animal rights", "left_anarchist_single_issue"),
+        ("Extreme right-wing", "extreme_right_wing"),
+        ("Massacre fixation", "school_massacre"),
+        ("something about sovereign citizens", "something about sovereign citizens"),
+    ],
+)
+def test_an_ideology_in_everyday_words_is_the_forms_choice(typed: str, value: str) -> None:
+    assert validate(FORM.field("ideology"), typed, today=TODAY).value == value
