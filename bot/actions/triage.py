@@ -35,6 +35,7 @@ from bot.triage.conversation import (
     opening_facts,
     read_reply,
 )
+from bot.triage.extract import raises_concern
 from bot.triage.outcome import Why, area_contact
 from bot.wording import phrase
 
@@ -155,7 +156,22 @@ class ActionStartTriage(NeverRaise, Action):
         update = area_update(dispatcher, tracker)
         if update is not None:
             return update
+        if at_summary(tracker):
+            return [
+                SlotSet("last_answer", "vtr_summary_again"),
+                FollowupAction("action_vtr_summary"),
+            ]
         return start_triage(dispatcher)
+
+
+def at_summary(tracker: Tracker) -> bool:
+    """A reply to the draft's summary that raises no new worry ("No, nobody is in danger", a
+    name typed again): the summary is shown again, so "confirm" still confirms it, instead of
+    a triage that would swallow the "confirm". "Should I refer ...?" or a sign of concern
+    still starts one."""
+    if tracker.get_slot("last_answer") != "vtr_summary" or not tracker.get_slot("draft_id"):
+        return False
+    return not raises_concern(latest_text(tracker))
 
 
 def area_update(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:

@@ -660,3 +660,13 @@ def describes_concern(text: str) -> bool:
         if signs or _WHO_DOES.search(sentence):
             return True
     return False
+
+
+_SIGNS = ("engagement", "intent", "capability", "ideology", "other_safeguarding", "terrorism")
+
+
+def raises_concern(text: str) -> bool:
+    """Whether a message asks what to do about someone or tells of a sign of concern
+    ("should I refer ...?", "I'm worried", "she keeps praising the Taliban")."""
+    facts = mentioned_facts(text)
+    return bool(_DECISION.search(_normal(text))) or any(facts.get(k) == "yes" for k in _SIGNS)
