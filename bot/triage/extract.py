@@ -566,6 +566,8 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     if about_dsl:
         reading = None  # "yes, I spoke to our DSL": the yes is about the DSL, not the question
     if asked in ("engagement", "intent", "capability", "other_safeguarding", "terrorism"):
+        if reading == "no" and _LEAD_NO.match(t) and not _CONTRAST.search(t):
+            facts.pop(asked, None)  # "No, nothing about travel, a banned group or an attack"
         if facts.get(asked) == "yes" and reading != "unsure":
             reading = "yes"  # what the reply describes counts, whatever word it starts with
         if reading is None and facts.get("denial") == "yes":
@@ -580,7 +582,10 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     if asked == "immediate_risk" and reading is None and facts.get("immediate_risk"):
         reading = facts["immediate_risk"]
     if asked == "ideology":
-        if facts.get("ideology") == "yes":
+        if _LAWFUL.search(t) and not any(facts.get(k) == "yes" for k in ("intent", "terrorism")):
+            facts.pop("ideology", None)
+            reading = "no"  # peaceful, lawful campaigning for a cause is not extremism
+        elif facts.get("ideology") == "yes":
             reading = "yes"  # what the reply describes counts ("no group, but a Nazi flag")
         elif _UNCLEAR_IDEOLOGY.search(t) and reading != "yes":
             reading = "unsure"  # mixed or unclear is not "no" (SET 2.3)
@@ -599,6 +604,18 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     if reading:
         facts[asked] = reading
     return facts
+
+
+#: A word that turns a reply's leading "no" round ("No, but he has a knife").
+_CONTRAST = re.compile(r"\b(but|though|although|however|except|apart from|other than|yet)\b")
+#: Campaigning for a cause by lawful means, said so in the reply ("wants change through
+#: protests and voting, nothing extreme"): not an extremist view (SET 2.3 defines extremism
+#: as opposition to democracy, the rule of law, liberty, respect and tolerance).
+_LAWFUL = re.compile(
+    r"\b(nothing extreme|not extreme|not extremist|nothing extremist|peaceful(ly)?|lawful(ly)?|"
+    r"legal (march|marches|protests?|demonstrations?|campaign\w*)|through (protests? and )?voting|"
+    r"by voting|the ballot box|petitions?|writing to (his|her|their) mp|democratic(ally)?)\b"
+)
 
 
 #: A yes to "is anyone in immediate danger?" says yes (or names the danger); "he has ...",

@@ -46,3 +46,66 @@ def test_the_detail_is_kept_as_facts() -> None:
 )
 def test_a_plain_answer_to_the_danger_question_still_counts(text: str, value: str) -> None:
     assert read_reply("immediate_risk", text).values.get("immediate_risk") == value
+
+
+# -- classes seen in the development sets' misses (own wordings) --------------------------
+
+from bot.triage.extract import answer_facts, mentioned_facts  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No, nothing about going abroad, a banned group or plans for an attack.",
+        "No - there's no talk of travelling to fight, joining a proscribed group or planning anything.",
+    ],
+)
+def test_a_leading_no_covers_the_list_that_follows_it(text: str) -> None:
+    assert answer_facts("terrorism", text).get("terrorism") == "no"
+
+
+def test_a_no_turned_round_by_but_still_counts_the_rest() -> None:
+    text = "No, but he has been planning to attack the mosque on the high street"
+    assert answer_facts("terrorism", text).get("terrorism") == "yes"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She cares about animals but only campaigns peacefully, nothing extreme.",
+        "He wants to change things by voting and writing to his MP.",
+        "They go on legal marches for the cause, that's all.",
+    ],
+)
+def test_a_cause_pursued_lawfully_is_not_an_extremist_view(text: str) -> None:
+    assert answer_facts("ideology", text).get("ideology") == "no"
+
+
+def test_a_pupils_question_in_a_lesson_is_not_a_view_held() -> None:
+    text = "A year 9 asked me in history whether the caliphate was a real country. Should I worry?"
+    assert mentioned_facts(text).get("ideology") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He told me he's a member of The Base, which I think is banned, and they set him jobs.",
+        "She's been filming the power station for her handler. It sounds like planning to me.",
+        "He says a handler gives him tasks each week.",
+    ],
+)
+def test_membership_of_a_banned_group_or_scouting_for_a_handler_goes_to_the_police(
+    text: str,
+) -> None:
+    assert mentioned_facts(text).get("terrorism") == "yes"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "His new mate uses his bank card and has moved into his flat.",
+        "Some men have taken over her flat and take all her benefits.",
+    ],
+)
+def test_financial_abuse_and_cuckooing_are_other_harms(text: str) -> None:
+    assert mentioned_facts(text).get("other_safeguarding") == "yes"
