@@ -53,6 +53,7 @@ from bot.referral import (
     summary,
     take_answer,
 )
+from bot.referral.chat import correction, is_go_back, previous_field
 from bot.referral.interruptions import keeps_it
 from bot.services import services
 from bot.wording import phrase
@@ -68,6 +69,8 @@ SLOT = "vtr_"
 WORRY_NOT_ANSWER = ("text", "postcode")
 #: After this many answers that don't fit, the next one is kept as typed and the form moves on.
 MAX_RETRIES = 2
+#: After this many tries that could not be kept at all (noise), the field is left "not known".
+GIVE_UP_AFTER = MAX_RETRIES + 2
 
 
 def _open_draft(tracker: Tracker) -> Draft | None:
@@ -134,8 +137,20 @@ class ValidateVtrForm(FormBase[Draft]):
             WORRY_NOT_ANSWER
         ):  # a worry, not an answer: the danger question came first; ask ours again
             return Retry(counts=False)
+        form = get_form()
+        if is_go_back(text):  # "go back": the question before this one, asked again
+            return self._go_back(dispatcher, tracker, draft, field_id)
+        fix = correction(form, draft, field_id, text)
+        if fix is not None:  # "sorry, his surname is actually X": that field, then ours again
+            corrected = self._correct(dispatcher, tracker, draft, *fix)
+            if corrected is not None:
+                return corrected
         was_editing = draft.editing == field_id
-        result = take_answer(get_form(), draft, field_id, text, last_try=last_try)
+        result = take_answer(form, draft, field_id, text, last_try=last_try)
+        if not result.accepted and self.retries(tracker) >= GIVE_UP_AFTER:
+            # Still no answer that can be kept (noise is never kept): "not known", listed as
+            # missing if the form needs it, so the conversation is never stuck on one question.
+            result = take_answer(form, draft, field_id, "don't know", last_try=True)
         if not result.accepted:
             dispatcher.utter_message(response="utter_field_problem", problem=result.problem)
             return Retry()
@@ -160,6 +175,51 @@ class ValidateVtrForm(FormBase[Draft]):
             events += [SlotSet("paused_form", self.form_name()), ActiveLoop(None)]
             return Taken(events, ask_next=False)
         return Taken(events)
+
+    def _go_back(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, draft: Draft, field_id: str
+    ) -> Taken | Retry:
+        """Forget the previous answer so its question comes next (a story is never
+        forgotten this way: "change the concern" edits it)."""
+        previous = previous_field(get_form(), draft, field_id)
+        if previous is None or get_form().field(previous).type == "long_text":
+            return Retry(counts=False)
+        draft.values.pop(previous, None)
+        if not self._saved(dispatcher, tracker, draft):
+            return Retry()
+        return Taken([SlotSet(SLOT + previous, None), SlotSet("vtr_age_group", draft.age_group())])
+
+    def _correct(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        draft: Draft,
+        field_id: str,
+        words: str,
+    ) -> Taken | None:
+        """An earlier answer corrected; None when the new words don't fit that field (the
+        reply is then read as the answer to the open question, as before)."""
+        form = get_form()
+        if not take_answer(form, draft, field_id, words).accepted:
+            return None
+        if not self._saved(dispatcher, tracker, draft):
+            return None
+        dispatcher.utter_message(
+            response="utter_vtr_corrected",
+            label=form.field(field_id).label,
+            value=field_shown(form, draft, field_id),
+        )
+        return Taken([SlotSet(SLOT + field_id, "set"), SlotSet("vtr_age_group", draft.age_group())])
+
+    @staticmethod
+    def _saved(dispatcher: CollectingDispatcher, tracker: Tracker, draft: Draft) -> bool:
+        try:
+            services().drafts.save(owner_id(tracker), draft)
+        except STORAGE_ERRORS:
+            log.exception("draft save failed (draft %s)", draft.short_id)
+            dispatcher.utter_message(response="utter_storage_failed")
+            return False
+        return True
 
 
 class ActionStartReferral(NeverRaise, Action):

@@ -28,7 +28,14 @@ from bot.triage import (
     get_triage,
     remaining,
 )
-from bot.triage.conversation import MAX_RETRIES, area_only, opening_facts, read_reply
+from bot.triage.conversation import (
+    MAX_RETRIES,
+    _own_words,
+    area_only,
+    opening_facts,
+    read_reply,
+)
+from bot.triage.extract import raises_concern
 from bot.triage.outcome import Why, area_contact
 from bot.wording import phrase
 
@@ -109,7 +116,9 @@ class ValidateTriageForm(NeverRaise, FormValidationAction):
         reading = read_reply(asked, text, not_sure=intent == "not_sure")
         found = dict(reading.values)
         if reading.how != "answer":
-            own_words = reading.how == "own_words"
+            own_words = reading.how == "own_words" or (
+                asked == "immediate_risk" and _own_words(text)  # more of the story: not a question
+            )
             if interrupts("triage_form", intent, text, own_words):  # bot.referral.interruptions
                 return []  # a question or a request: the form pauses for a rule to answer it
             if intent == "resume":  # "continue" while the form is open: ask again
@@ -147,7 +156,22 @@ class ActionStartTriage(NeverRaise, Action):
         update = area_update(dispatcher, tracker)
         if update is not None:
             return update
+        if at_summary(tracker):
+            return [
+                SlotSet("last_answer", "vtr_summary_again"),
+                FollowupAction("action_vtr_summary"),
+            ]
         return start_triage(dispatcher)
+
+
+def at_summary(tracker: Tracker) -> bool:
+    """A reply to the draft's summary that raises no new worry ("No, nobody is in danger", a
+    name typed again): the summary is shown again, so "confirm" still confirms it, instead of
+    a triage that would swallow the "confirm". "Should I refer ...?" or a sign of concern
+    still starts one."""
+    if tracker.get_slot("last_answer") != "vtr_summary" or not tracker.get_slot("draft_id"):
+        return False
+    return not raises_concern(latest_text(tracker))
 
 
 def area_update(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType] | None:

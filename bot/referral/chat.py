@@ -11,14 +11,32 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.referral.form import UNKNOWN, FormSpec, _messages_file, _say, clean_text, validate
+from bot.referral.form import (
+    _UNKNOWN_ANSWER,
+    UNKNOWN,
+    FormSpec,
+    _messages_file,
+    _say,
+    clean_text,
+    looks_like_noise,
+    validate,
+)
 from bot.referral.progress import CONCERN_MORE, Draft, applies, missing_required
 
 NOT_KNOWN = "Not known"
 
 _DONE = re.compile(
     r"^\s*(no(pe|thing)?|nah|none|done|finished|that'?s (all|it|everything)|"
-    r"nothing (else|more)|no more|all done|that is all|no,? that'?s all)\b",
+    r"nothing (else|more)|no more|all done|that is all|no,? that'?s all|not really|"
+    r"i think that('?s| is)? (all|it|everything)|i think that covers it|that covers it|"
+    r"(that'?s|that is) (enough|fine|ok|okay)|n/?a|not applicable)\b",
+    re.I,
+)
+#: A reply to "anything else to add?" too short to be more of the concern ("ok", "yes"):
+#: not added; asked once more, and on the last try taken as "no".
+_NOT_MORE = re.compile(
+    r"^\s*(ok(ay)?|yes|yeah|yep|sure|fine|right|thanks?( you)?|cheers|great|cool|"
+    r"confirm|continue|next|go on|carry on|skip)\b[\s.!]*$",
     re.I,
 )
 _QUESTION_START = re.compile(
@@ -36,10 +54,84 @@ class AnswerResult:
     emergency: bool = False
 
 
+#: A few words before a question ("wait, who reads this?", "quick question: ...").
+_QUESTION_LEAD = re.compile(
+    r"^(\s*(wait|sorry|ok(ay)?|hang on|hmm+|um+|erm+|oh|also|btw|by the way|so|and|but|"
+    r"quick question|just wondering|one (more )?(quick )?question|before (i|we) (go on|continue))"
+    r"\b[\s,:;.!-]*){1,3}",
+    re.I,
+)
+
+
 def looks_like_question(text: str) -> bool:
-    """ "What counts as capability?" is a question, not an answer to store."""
+    """ "What counts as capability?" is a question, not an answer to store; so is "wait,
+    who reads this referral?" (a few words before it)."""
     stripped = (text or "").strip()
-    return len(stripped) < 200 and stripped.endswith("?") and bool(_QUESTION_START.match(stripped))
+    if len(stripped) >= 200 or not stripped.endswith("?"):
+        return False
+    if _QUESTION_START.match(stripped):
+        return True
+    lead = _QUESTION_LEAD.match(stripped)
+    return bool(lead and _QUESTION_START.match(stripped[lead.end() :]))
+
+
+#: Words that say an earlier answer was wrong ("sorry, his surname is actually ...").
+_CORRECTION_CUE = re.compile(
+    r"\b(sorry|oops|actually|correction|my mistake|i meant|typo|apologies|got (that|it) wrong|"
+    r"that was wrong|should (be|have been)|spelt|spelled)\b",
+    re.I,
+)
+_OWNER = r"(?:(?:his|her|their|the|my|its)\s+)?"
+_IS = (
+    r"\s*(?:is|'s|was|should be|should have been|=|:|-|–)\s*"
+    r"(?:actually\s+|really\s+|spelt\s+|spelled\s+)?"
+)
+_GO_BACK = re.compile(
+    r"^\s*(?:(?:oops|sorry|wait),?\s*)?(?:go back|back|previous( question)?|last question|undo|"
+    r"take me back|(?:can|could) (?:we|i) go back.*|i (?:want|need) to go back.*|"
+    r"go back (?:one|a step|to the (?:last|previous) (?:one|question)))\s*[.!?]*\s*$",
+    re.I,
+)
+
+
+def correction(form: FormSpec, draft: Draft, asked: str, text: str) -> tuple[str, str] | None:
+    """An earlier answer corrected in place of this one: (field id, the new words), or None.
+
+    Needs a word of correction ("sorry", "actually", "should be") and a field named before
+    its value ("his surname is actually Okafor-Reid"); only short replies to a short field,
+    so a story in the concern that mentions a name is never read as a correction.
+    """
+    if asked == CONCERN_MORE or len(text or "") > 150:
+        return None
+    if form.field(asked).type == "long_text" or not _CORRECTION_CUE.search(text):
+        return None
+    spec = form.find_field(text)
+    if spec is None or spec.id == asked or not spec.ask_in_chat or spec.type == "long_text":
+        return None
+    names = sorted({spec.label.lower(), *(a.lower() for a in spec.aliases)}, key=len, reverse=True)
+    alternatives = "|".join(re.escape(n) for n in names)
+    match = re.search(rf"\b{_OWNER}(?:{alternatives}){_IS}(?=\S)", text, re.I)
+    if match is None:
+        return None
+    value = re.split(r",?\s+not\s+|,?\s+instead\b", text[match.end() :], maxsplit=1, flags=re.I)[0]
+    value = value.strip().rstrip(".!").strip()
+    return (spec.id, value) if value else None
+
+
+def is_go_back(text: str) -> bool:
+    """ "Go back", "previous question": the question before this one, asked again."""
+    return bool(_GO_BACK.match(text or ""))
+
+
+def previous_field(form: FormSpec, draft: Draft, asked: str) -> str | None:
+    """The answered field asked just before `asked` in the chat's order, if any."""
+    before: str | None = None
+    for spec in form.fields:
+        if spec.id == asked:
+            return before
+        if spec.ask_in_chat and applies(spec, draft) and draft.answered(spec.id):
+            before = spec.id
+    return before
 
 
 def take_answer(
@@ -52,11 +144,7 @@ def take_answer(
     field kept that way is listed as still needed in the summary and blocks "confirm".
     """
     if field_id == CONCERN_MORE:
-        if _DONE.match(text or ""):
-            draft.concern_done = True
-        elif clean_text(text):
-            draft.append_concern(clean_text(text))
-        return AnswerResult(field_id, accepted=True)
+        return _more_concern(draft, text, last_try)
     spec = form.field(field_id)
     checked = validate(spec, text)
     if not checked.ok:
@@ -66,7 +154,7 @@ def take_answer(
     value = checked.value
     if spec.required == "phone_or_email" and value == UNKNOWN:
         other = "referrer_email" if field_id == "referrer_phone" else "referrer_phone"
-        if draft.values.get(other) == UNKNOWN:
+        if draft.values.get(other) == UNKNOWN and not last_try:
             return AnswerResult(
                 field_id,
                 accepted=False,
@@ -81,6 +169,35 @@ def take_answer(
     return AnswerResult(
         field_id, accepted=True, emergency=(field_id == "imminent_risk" and value == "yes")
     )
+
+
+def _more_concern(draft: Draft, text: str, last_try: bool) -> AnswerResult:
+    """ "Anything else to add?": more words are added; a reply that adds nothing ("no",
+    "don't know", the same words again, an emoji) ends the concern, so a persona or a person
+    who answers every question alike is never asked it for ever."""
+    more = clean_text(text)
+    if (
+        not more
+        or _DONE.match(more)
+        or _UNKNOWN_ANSWER.search(more)
+        or looks_like_noise(more)
+        or _repeats(more, draft.values.get("concern", ""))
+    ):
+        draft.concern_done = True
+        return AnswerResult(CONCERN_MORE, accepted=True)
+    if _NOT_MORE.match(more):
+        if last_try:
+            draft.concern_done = True
+            return AnswerResult(CONCERN_MORE, accepted=True)
+        return AnswerResult(CONCERN_MORE, accepted=False, problem=_say("more_or_done"))
+    draft.append_concern(more)
+    return AnswerResult(CONCERN_MORE, accepted=True)
+
+
+def _repeats(more: str, concern: str) -> bool:
+    """The same words as a part already in the concern (a reply sent twice)."""
+    parts = [p.strip() for p in concern.split("\n\n")]
+    return more in parts or (len(more) >= 20 and more in concern)
 
 
 def _keep_as_typed(draft: Draft, field_id: str, text: str) -> AnswerResult:

@@ -43,6 +43,25 @@ _APPROX_AGE = re.compile(
     r"(\d{1,3})\s*(?:years?|yrs?|y/?o)?(?:\s*old)?\s*(?:ish)?\s*$",
     re.I,
 )
+#: "No", "they don't have one": no phone or email to give (only for those fields).
+_NO_CONTACT = re.compile(
+    r"^\s*(no|none|nope|nah|nil|not available|no (number|phone|mobile|email|e-mail)\b.*|"
+    r"(i |we |they |he |she )?(don'?t|doesn'?t|do not|does not|haven'?t|hasn'?t) "
+    r"(have|got) (one|it|any|a|an)\b.*)\s*[.!]?\s*$|"
+    r"^\s*no\b[ ,]+(s?he|they|i|we)\b.*\b(don'?t|doesn'?t|haven'?t|hasn'?t)\b",
+    re.I,
+)
+#: Words before an answer that are not the answer: "His first name is Tyler", "Surname:
+#: McAllister", "I work for Westcliff High School". Applied to short free-text fields only.
+_LEAD_IN_GENERAL = re.compile(
+    r"^\s*(?:it'?s|it is|that'?s|that is|i['’]m|i am|im(?= (?:the|a|an) )|i work (?:for|at|in)|"
+    r"we'?re|we are|he'?s|she'?s|they'?re|he is|she is|they are|"
+    r"(?:his|her|their|my) name is|my name'?s|call me|(?:he|she|they) (?:is|are) called)"
+    r"\s+(?:(?:the|a|an)\s+)?(?=\S)",
+    re.I,
+)
+_OWNERS = r"(?:(?:his|her|their|my|the|your|our)\s+)?"
+_LEAD_IN_SEPARATOR = r"\s*(?:is|was|are|=|:|-|–)\s*(?:actually\s+|spelt\s+|spelled\s+)?"
 _YES = re.compile(r"^\s*(yes|yeah|yep|y|they are|there is|someone is)\b", re.I)
 _NO = re.compile(r"^\s*(no|nope|nah|n|nobody|no one|none|not)\b", re.I)
 
@@ -85,6 +104,7 @@ class FieldSpec:
     max: int = 500
     choices: dict[str, str] = field(default_factory=dict)
     button_titles: dict[str, str] = field(default_factory=dict)
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
     free_text: bool = False
     when: str = ""
     ask_in_chat: bool = True
@@ -153,9 +173,15 @@ class Checked:
         return not self.problem
 
 
+#: An HTML tag ("<b>", "</script>", "<img src=x>"); "<3" or "a < b" are not tags.
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]{0,300})?/?>")
+
+
 def clean_text(text: str) -> str:
-    """Keep what people wrote (any script, accents) but drop control characters."""
+    """Keep what people wrote (any script, accents) but drop control characters and markup
+    tags (a pasted "<b>Lee</b>" is "Lee"; the document and the summary never carry tags)."""
     text = unicodedata.normalize("NFC", text or "")
+    text = _TAG.sub("", text)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
     return re.sub(r"[ \t]+", " ", text).strip()
 
@@ -182,6 +208,10 @@ def validate(spec: FieldSpec, raw: str, today: date | None = None) -> Checked:
         return Checked(problem=_say("empty"))
     if spec.unknown and _UNKNOWN_ANSWER.search(text) and spec.type not in ("yes_no",):
         return Checked(UNKNOWN)
+    if spec.unknown and spec.type in ("phone", "email") and _NO_CONTACT.search(text):
+        return Checked(UNKNOWN)  # "no", "don't have one": nothing to reach them by
+    if spec.type == "text":
+        text = _without_lead_in(spec, text)
     if spec.type in _FREE_TYPES and looks_like_noise(text):
         return Checked(problem=_say("noise"), noise=True)
     if len(text) > spec.max:
@@ -225,14 +255,36 @@ def _check_text(spec: FieldSpec, text: str, today: date) -> Checked:
     return Checked(text)
 
 
+def _field_names(spec: FieldSpec) -> list[str]:
+    """How people name a field before its answer ("first name", "surname", "name", "role")."""
+    names = {spec.label.lower(), *(a.lower() for a in spec.aliases)}
+    names = {re.sub(r"^(my|your|their|referrer'?s?|person'?s)\s+", "", n) for n in names}
+    names |= {"name"} if any(n.endswith("name") for n in names) else set()
+    names |= {"job"} if "job title" in names else set()
+    return sorted((n for n in names if len(n) >= 3), key=len, reverse=True)
+
+
+def _without_lead_in(spec: FieldSpec, text: str) -> str:
+    """The answer without the words that introduce it; the text as typed when nothing
+    would be left, or when it is not a short answer (a long sentence is kept whole)."""
+    if len(text) > 120:
+        return text
+    names = "|".join(re.escape(n) for n in _field_names(spec))
+    named = re.match(rf"^\s*{_OWNERS}(?:{names}){_LEAD_IN_SEPARATOR}(?=\S)", text, re.I)
+    match = named or _LEAD_IN_GENERAL.match(text)
+    if not match:
+        return text
+    rest = text[match.end() :].strip().rstrip(".!").strip()
+    return rest or text
+
+
 def _check_date_or_age(spec: FieldSpec, text: str, today: date) -> Checked:
-    match = _DATE.match(text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        try:
-            born = date(year, month, day)
-        except ValueError:
-            return Checked(problem=_say("not_a_date", text=text))
+    """A date of birth in any common shape, or an approximate age (a range is kept)."""
+    parsed = _find_date(text, today)
+    if parsed == "invalid":
+        return Checked(problem=_say("not_a_date", text=text))
+    if isinstance(parsed, date):
+        born = parsed
         if born > today:
             return Checked(problem=_say("future_date"))
         age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
@@ -245,9 +297,126 @@ def _check_date_or_age(spec: FieldSpec, text: str, today: date) -> Checked:
         if 0 <= age <= 120:
             return Checked(f"about {age}")
         return Checked(problem=_say("age_range"))
+    approx = _find_age(text)
+    if approx:
+        return Checked(approx)
     if _UNKNOWN_ANSWER.search(text):
         return Checked(problem=_say("age_needed"))
     return Checked(problem=_say("date_or_age"))
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sept", "sep"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_NUMERIC_DMY = re.compile(r"(?<![\d/.\-])(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?![\d/.\-])")
+_NUMERIC_YMD = re.compile(r"(?<![\d/.\-])(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?![\d/.\-])")
+_WORDS_DMY = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-,]+{_MONTH}[\s\-,]+(\d{{4}})\b"
+)
+_WORDS_MDY = re.compile(rf"\b{_MONTH}[\s\-]+(\d{{1,2}})(?:st|nd|rd|th)?[\s,]+(\d{{4}})\b")
+
+
+def _year(value: str, today: date) -> int:
+    """A two-digit year is this century unless that would be in the future ("01/02/88")."""
+    year = int(value)
+    if len(value) == 2:
+        year += 2000 if 2000 + year <= today.year else 1900
+    return year
+
+
+def _find_date(text: str, today: date) -> date | str | None:
+    """The date a reply gives ("3rd March 2010", "2001-11-05", "his DOB is 17/09/2009"),
+    "invalid" for a date that does not exist (31/02), None when it gives none."""
+    t = text.lower()
+    parts: tuple[int, int, int] | None = None
+    if m := _NUMERIC_YMD.search(t):
+        parts = (int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    elif m := _NUMERIC_DMY.search(t):
+        parts = (int(m.group(1)), int(m.group(2)), _year(m.group(3), today))
+    elif m := _WORDS_DMY.search(t):
+        parts = (int(m.group(1)), _MONTHS[m.group(2)], int(m.group(3)))
+    elif m := _WORDS_MDY.search(t):
+        parts = (int(m.group(2)), _MONTHS[m.group(1)], int(m.group(3)))
+    if parts is None:
+        return None
+    try:
+        return date(parts[2], parts[1], parts[0])
+    except ValueError:
+        return "invalid"
+
+
+_AGE_RANGE = re.compile(r"(?<![\d/])(\d{1,3})\s*(?:or|-|–|to|/)\s*(\d{1,3})(?![\d/])")
+_DECADE = re.compile(
+    r"\b(early|mid|late)?[\s-]*(teens|twenties|thirties|forties|fifties|sixties|seventies|"
+    r"eighties|nineties|[2-9]0'?s)\b"
+)
+_DECADE_WORDS = {
+    "teens": 10,
+    "twenties": 20,
+    "thirties": 30,
+    "forties": 40,
+    "fifties": 50,
+    "sixties": 60,
+    "seventies": 70,
+    "eighties": 80,
+    "nineties": 90,
+}
+_SCHOOL_YEAR = re.compile(r"\b(?:year|yr|y)\s*(\d{1,2})\b")
+_LONE_NUMBER = re.compile(r"(?<![\d/.:£$])(\d{1,3})(?![\d/.:%])")
+#: Words that make a reply something other than an age ("I'm worried about 3 pupils").
+_NOT_AN_AGE = re.compile(
+    r"\b(pupils?|students?|children|kids|people|times|days|weeks|months|"
+    r"o'?clock|percent|minutes|hours)\b|\d\s*(am|pm)\b"
+)
+
+
+def _find_age(text: str) -> str | None:
+    """An approximate age in a short reply: "she's about 15", "12 or 13", "in his forties",
+    "year 8" (a school year), "19 (born 2007)". A range is kept as "about 12-13"."""
+    t = text.lower()
+    if len(t) > 80 or _NOT_AN_AGE.search(t):
+        return None
+    if m := _AGE_RANGE.search(t):
+        low, high = int(m.group(1)), int(m.group(2))
+        if 0 < low < high <= 120 and high - low <= 10:
+            return f"about {low}-{high}"
+    if m := _DECADE.search(t):
+        word = m.group(2).replace("'", "")
+        base = _DECADE_WORDS.get(word) or int(word[:2])
+        spans = {"early": (0, 3), "mid": (4, 6), "late": (7, 9), None: (0, 9)}
+        if base == 10:
+            spans = {"early": (13, 14), "mid": (14, 16), "late": (17, 19), None: (13, 19)}
+            base = 0
+        low, high = (base + n for n in spans[m.group(1)])
+        return f"about {low}-{high}"
+    without_years = _SCHOOL_YEAR.sub(" ", t)
+    numbers = [int(n) for n in _LONE_NUMBER.findall(without_years)]
+    if numbers and 0 < numbers[0] <= 120:
+        return f"about {numbers[0]}"
+    if m := _SCHOOL_YEAR.search(t):
+        school_year = int(m.group(1))
+        if 1 <= school_year <= 13:  # UK school year N: pupils are N+4 to N+5
+            return f"about {school_year + 4}-{school_year + 5}"
+    return None
 
 
 def _check_postcode(spec: FieldSpec, text: str, today: date) -> Checked:
@@ -263,8 +432,18 @@ def _check_postcode(spec: FieldSpec, text: str, today: date) -> Checked:
 _EXTENSION = re.compile(r"[\s,]*(?:ext(?:ension)?\.?|x|#)\s*\d{1,6}\s*$", re.I)
 
 
+_PHONE_IN_TEXT = re.compile(
+    r"(?<![\w@])\+?\(?\d[\d ()./-]{6,}\d(?:[\s,]*(?:ext(?:ension)?\.?|x|#)\s*\d{1,6})?(?![\w@])",
+    re.I,
+)
+
+
 def _check_phone(spec: FieldSpec, text: str, today: date) -> Checked:
-    """UK numbers, international ones (+33 ..., 0033 ...), with an extension kept as typed."""
+    """UK numbers, international ones (+33 ..., 0033 ...), with an extension kept as typed;
+    a number inside a sentence ("my number is 01702 123456") is taken out of it."""
+    found = _PHONE_IN_TEXT.findall(text)
+    if len(found) == 1 and found[0].strip() != text.strip():
+        text = found[0].strip()
     number = _EXTENSION.sub("", text)
     digits = re.sub(r"[\s()./-]", "", number)
     if (
@@ -280,6 +459,9 @@ def _check_email(spec: FieldSpec, text: str, today: date) -> Checked:
     candidate = text.strip().strip("<>").strip()
     if _EMAIL.match(candidate):
         return Checked(candidate)
+    found = [w.strip("<>()[].,;:'\"") for w in text.split() if "@" in w]
+    if len(found) == 1 and _EMAIL.match(found[0]):
+        return Checked(found[0])  # "my email is name@school.org.uk"
     return Checked(problem=_say("email"))
 
 
@@ -289,6 +471,9 @@ def _check_choice(spec: FieldSpec, text: str, today: date) -> Checked:
         names = {value.replace("_", " "), label.lower(), spec.button_titles.get(value, "").lower()}
         if lowered in names or any(n and n in lowered for n in names if len(n) > 4):
             return Checked(value)
+    for value, words in spec.synonyms.items():
+        if any(re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", lowered) for w in words):
+            return Checked(value)  # "far right" is the form's "Extreme right-wing"
     if spec.free_text:
         return Checked(text)
     return Checked(problem=_say("choice", options=", ".join(spec.choices.values())))
@@ -350,6 +535,10 @@ def parse_spec(data: dict[str, Any]) -> FormSpec:
                         max=int(raw.get("max", 500)),
                         choices=dict(raw.get("choices") or {}),
                         button_titles=dict(raw.get("button_titles") or {}),
+                        synonyms={
+                            k: tuple(str(w) for w in v)
+                            for k, v in (raw.get("synonyms") or {}).items()
+                        },
                         free_text=bool(raw.get("free_text", False)),
                         when=raw.get("when", ""),
                         ask_in_chat=bool(raw.get("ask_in_chat", True)),

@@ -121,8 +121,14 @@ def fields_to_ask(form: FormSpec, draft: Draft) -> list[str]:
     contact_known = any(
         draft.values.get(f) not in (None, "", UNKNOWN) for f in ("referrer_phone", "referrer_email")
     )
-    if not contact_known and "referrer_phone" not in todo and "referrer_email" not in todo:
-        todo.append("referrer_phone")  # both "don't know": at least one is needed
+    given_up = all(draft.values.get(f) == UNKNOWN for f in ("referrer_phone", "referrer_email"))
+    if (
+        not contact_known
+        and not given_up  # "don't know" to both after several tries: listed as missing instead
+        and "referrer_phone" not in todo
+        and "referrer_email" not in todo
+    ):
+        todo.append("referrer_phone")  # at least one is needed
     return todo
 
 

@@ -58,8 +58,10 @@ def read_reply(asked: str, text: str, not_sure: bool = False) -> Reading:
         return Reading(values, "answer")
     if not_sure:
         return Reading({**values, asked: "unsure"}, "answer")
-    if _own_words(text):
+    if _own_words(text) and asked != "immediate_risk":
         return Reading({**values, asked: "unsure"}, "own_words")
+    # More of the story in place of "is anyone in danger?": its facts are kept and the
+    # question is asked again; safety is never guessed from it (the risk check runs first).
     return Reading(values, "none")
 
 

@@ -566,6 +566,8 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     if about_dsl:
         reading = None  # "yes, I spoke to our DSL": the yes is about the DSL, not the question
     if asked in ("engagement", "intent", "capability", "other_safeguarding", "terrorism"):
+        if reading == "no" and _LEAD_NO.match(t) and not _CONTRAST.search(t):
+            facts.pop(asked, None)  # "No, nothing about travel, a banned group or an attack"
         if facts.get(asked) == "yes" and reading != "unsure":
             reading = "yes"  # what the reply describes counts, whatever word it starts with
         if reading is None and facts.get("denial") == "yes":
@@ -575,10 +577,15 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     if asked == "terrorism" and reading == "yes" and facts.get("terrorism") != "yes":
         if _HEDGED.search(t):
             reading = "unsure"  # "she did mention living abroad, but nothing specific"
+    if asked == "immediate_risk" and reading == "yes" and not _DANGER_YES.match(t):
+        reading = None  # "He has also been sharing videos": more of the story, not a yes
     if asked == "immediate_risk" and reading is None and facts.get("immediate_risk"):
         reading = facts["immediate_risk"]
     if asked == "ideology":
-        if facts.get("ideology") == "yes":
+        if _LAWFUL.search(t) and not any(facts.get(k) == "yes" for k in ("intent", "terrorism")):
+            facts.pop("ideology", None)
+            reading = "no"  # peaceful, lawful campaigning for a cause is not extremism
+        elif facts.get("ideology") == "yes":
             reading = "yes"  # what the reply describes counts ("no group, but a Nazi flag")
         elif _UNCLEAR_IDEOLOGY.search(t) and reading != "yes":
             reading = "unsure"  # mixed or unclear is not "no" (SET 2.3)
@@ -597,6 +604,28 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     if reading:
         facts[asked] = reading
     return facts
+
+
+#: A word that turns a reply's leading "no" round ("No, but he has a knife").
+_CONTRAST = re.compile(r"\b(but|though|although|however|except|apart from|other than|yet)\b")
+#: Campaigning for a cause by lawful means, said so in the reply ("wants change through
+#: protests and voting, nothing extreme"): not an extremist view (SET 2.3 defines extremism
+#: as opposition to democracy, the rule of law, liberty, respect and tolerance).
+_LAWFUL = re.compile(
+    r"\b(nothing extreme|not extreme|not extremist|nothing extremist|peaceful(ly)?|lawful(ly)?|"
+    r"legal (march|marches|protests?|demonstrations?|campaign\w*)|through (protests? and )?voting|"
+    r"by voting|the ballot box|petitions?|writing to (his|her|their) mp|democratic(ally)?)\b"
+)
+
+
+#: A yes to "is anyone in immediate danger?" says yes (or names the danger); "he has ...",
+#: "she did ..." at the start of a reply are more of the story, not an answer (t13b).
+_DANGER_YES = re.compile(
+    r"^\s*(yes|yeah|yep|yup|yea|y|aye|correct|definitely|absolutely|certainly|sure|true|"
+    r"i think so|i believe so|it seems so|looks like it|unfortunately,? yes|sadly,? yes|"
+    r"(someone|somebody|anyone|he|she|they)('s| is| are| could be| might be| may be) "
+    r"(in danger|at risk|going to (get )?hurt)|(he|she|they) (could|might|may|will) (hurt|harm))\b"
+)
 
 
 _ABOUT_VIEWS = re.compile(
@@ -648,3 +677,13 @@ def describes_concern(text: str) -> bool:
         if signs or _WHO_DOES.search(sentence):
             return True
     return False
+
+
+_SIGNS = ("engagement", "intent", "capability", "ideology", "other_safeguarding", "terrorism")
+
+
+def raises_concern(text: str) -> bool:
+    """Whether a message asks what to do about someone or tells of a sign of concern
+    ("should I refer ...?", "I'm worried", "she keeps praising the Taliban")."""
+    facts = mentioned_facts(text)
+    return bool(_DECISION.search(_normal(text))) or any(facts.get(k) == "yes" for k in _SIGNS)
