@@ -47,6 +47,9 @@ def apply() -> None:
     _recent_rule_states()
     _fast_tracker_copy()
     _contiguous_intent_weights()
+    from bot.runtime import action_payload
+
+    action_payload.apply()  # only recent events to the actions that read no older ones
     _applied = True
 
 
