@@ -33,6 +33,8 @@ under load; see the README's benchmark section).
 
 from __future__ import annotations
 
+import itertools
+import operator
 from typing import Any
 
 _applied = False
@@ -45,6 +47,7 @@ def apply() -> None:
     _fast_action_validation()
     _fast_event_types()
     _recent_rule_states()
+    _incremental_applied_events()
     _fast_tracker_copy()
     _contiguous_intent_weights()
     from bot.runtime import action_payload
@@ -136,24 +139,127 @@ def _recent_rule_states() -> None:
     RulePolicy._prediction_states = _prediction_states
 
 
+#: ActionExecuted events between the replay snapshot a turn leaves and the first state
+#: RulePolicy compares: the snapshot then lies in earlier turns, whose events the next
+#: turn's tracker shares (bot/runtime/tracker_store.py), so the next turn can use it.
+SNAPSHOT_MARGIN = 8
+
+
 def _recent_prior_trackers(tracker: Any, keep: int) -> Any:
     """`DialogueStateTracker.generate_all_prior_trackers`, yielding only the last `keep`:
     the earlier events are still applied, in order, so each yielded tracker is in exactly
-    the state Rasa's own generator would yield at that point."""
+    the state Rasa's own generator would yield at that point.
+
+    The earlier events are not replayed from the start each time: the tracker keeps a
+    snapshot (`_prevent_prior`: the applied events it covers, and a tracker in the state
+    they leave) a few actions before the compared states, and the replay starts from a
+    copy of it when the applied events begin with exactly those event objects."""
     from rasa.shared.core.events import ActionExecuted
 
     applied = tracker.applied_events()
-    actions = sum(1 for event in applied if isinstance(event, ActionExecuted))
-    skip = max(0, actions + 1 - keep)
-    prior = tracker.init_copy()
-    seen = 0
-    for event in applied:
+    wanted = keep - 1  # ActionExecuted yields kept, then the final one
+    start, snap_at, found = (len(applied) if wanted <= 0 else 0), None, 0
+    for index in range(len(applied) - 1, -1, -1):
+        if isinstance(applied[index], ActionExecuted):
+            found += 1
+            if found == wanted:
+                start = index
+            if found == max(wanted, 0) + SNAPSHOT_MARGIN:
+                snap_at = index
+                break
+    prior, done = None, 0
+    snapshot = tracker.__dict__.get("_prevent_prior")
+    if snapshot is not None:
+        objects, state = snapshot
+        if len(objects) <= start and all(map(operator.is_, objects, applied)):
+            prior, done = clone_tracker(state), len(objects)
+    if prior is None:
+        prior = tracker.init_copy()
+    for index in range(done, start):
+        if index == snap_at:
+            tracker._prevent_prior = (applied[:index], clone_tracker(prior))
+        prior.update(applied[index])
+    for event in applied[start:]:
         if isinstance(event, ActionExecuted):
-            if seen >= skip:
-                yield prior, event.hide_rule_turn
-            seen += 1
+            yield prior, event.hide_rule_turn
         prior.update(event)
     yield prior, False
+
+
+#: Rasa's own `applied_events` (the tests compare with it).
+rasa_applied_events: Any = None
+
+
+def _incremental_applied_events() -> None:
+    global rasa_applied_events
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    if rasa_applied_events is None:
+        rasa_applied_events = DialogueStateTracker.applied_events
+    DialogueStateTracker.applied_events = applied_events
+
+
+def applied_events(self: Any) -> list:
+    """`DialogueStateTracker.applied_events`, computed only over the events added since the
+    last call on this tracker (or on the tracker it was copied from).
+
+    Rasa's version walks the whole session (twice: once for the loop names), and it runs
+    several times per turn (session check, every prediction). It is a left fold over the
+    events whose only state is the list built so far, given the loop names of *all* the
+    events; so the list for a longer session is the fold of the new events over the list
+    for the shorter one, as long as the new events name no new loop (then it starts
+    over). The memo (`_prevent_applied`: events covered, loop names, result) is used
+    only when the tracker's events begin with exactly those event objects."""
+    from rasa.shared.core.events import ActiveLoop
+
+    events = self.events
+    memo = self.__dict__.get("_prevent_applied")
+    if memo is not None:
+        covered, loops, done = memo
+        if len(covered) <= len(events) and all(map(operator.is_, covered, events)):
+            new = list(itertools.islice(events, len(covered), None))
+            names = {e.name for e in new if isinstance(e, ActiveLoop) and e.name}
+            if names <= loops:
+                if not new:
+                    return list(done)
+                result = _fold_applied(self, new, loops, list(done))
+                self._prevent_applied = (covered + new, loops, result)
+                return list(result)
+    everything = list(events)
+    loops = frozenset(e.name for e in everything if isinstance(e, ActiveLoop) and e.name)
+    result = _fold_applied(self, everything, loops, [])
+    self._prevent_applied = (everything, loops, result)
+    return list(result)
+
+
+def _fold_applied(tracker: Any, events: list, loop_names: frozenset, applied: list) -> list:
+    """The loop of Rasa 3.6's `DialogueStateTracker.applied_events`, from `applied` on."""
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionReverted,
+        Restarted,
+        SessionStarted,
+        UserUtteranceReverted,
+        UserUttered,
+    )
+
+    for event in events:
+        if isinstance(event, (Restarted, SessionStarted)):
+            applied = []
+        elif isinstance(event, ActionReverted):
+            tracker._undo_till_previous(ActionExecuted, applied)
+        elif isinstance(event, UserUtteranceReverted):
+            tracker._undo_till_previous(UserUttered, applied)
+            tracker._undo_till_previous(ActionExecuted, applied)
+        elif (
+            isinstance(event, ActionExecuted)
+            and event.action_name in loop_names
+            and not tracker._first_loop_execution_or_unhappy_path(event.action_name, applied)
+        ):
+            tracker._undo_till_previous_loop_execution(event.action_name, applied)
+        else:
+            applied.append(event)
+    return applied
 
 
 def clone_tracker(tracker: Any, sender_id: str | None = None) -> Any:

@@ -16,7 +16,8 @@ from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from bot.config import PROJECT_ROOT
 from bot.runtime.action_payload import RECENT_ONLY, USER_TURNS_SENT, recent_events
-from tests.actions.conftest import DOMAIN, var  # noqa: F401 - the actions' throwaway stores
+from tests.actions.conftest import DOMAIN
+from tests.actions.conftest import var as var  # the actions' throwaway stores (a fixture)
 
 ACTIONS = PROJECT_ROOT / "bot" / "actions"
 
@@ -168,7 +169,8 @@ def _tracker(events: list[dict[str, Any]], slots: dict[str, Any]) -> Tracker:
 
 
 @pytest.mark.parametrize("name", sorted(RECENT_ONLY))
-def test_trimmed_and_whole_session_give_the_same_answer(name: str, var: Path):
+@pytest.mark.usefixtures("var")
+def test_trimmed_and_whole_session_give_the_same_answer(name: str) -> None:
     actions = _registered()
     events = _long_conversation(40)
     slots = {"area": "essex", "triage_outcome": "refer"}

@@ -128,3 +128,107 @@ def test_column_ordered_intent_weights_give_the_same_probabilities() -> None:
     speedups.column_ordered_weights(clf)
     assert clf.coef_.flags.f_contiguous
     assert np.array_equal(clf.predict_proba(features[:7]), before)
+
+
+def _random_turns(seed: int, turns: int) -> list[list]:
+    """Turns of events with everything `applied_events` treats specially: restarts, new
+    sessions, reverted actions and messages, loops (one named only late), unhappy paths."""
+    import random
+
+    from rasa.shared.core.events import (
+        ActionExecuted,
+        ActionReverted,
+        ActiveLoop,
+        BotUttered,
+        Restarted,
+        SessionStarted,
+        SlotSet,
+        UserUtteranceReverted,
+        UserUttered,
+    )
+
+    rng = random.Random(seed)
+    out = []
+    for n in range(turns):
+        turn = [UserUttered(f"m{n}", intent={"name": rng.choice(["greet", "start_referral"]),
+                                             "confidence": 1.0})]
+        for _ in range(rng.randint(1, 4)):
+            kind = rng.random()
+            if kind < 0.05:
+                turn.append(rng.choice([Restarted(), SessionStarted()]))
+            elif kind < 0.12:
+                turn.append(rng.choice([ActionReverted(), UserUtteranceReverted()]))
+            elif kind < 0.35:
+                loop = "vtr_form" if n < turns // 2 else rng.choice(["vtr_form", "triage_form"])
+                turn += [ActionExecuted(loop), ActiveLoop(rng.choice([loop, None]))]
+            elif kind < 0.5:
+                turn.append(SlotSet("pupil_name", f"p{n}"))
+            else:
+                turn += [ActionExecuted("utter_greet"), BotUttered(f"b{n}")]
+        turn.append(ActionExecuted("action_listen"))
+        out.append(turn)
+    return out
+
+
+def test_incremental_applied_events_are_rasas() -> None:
+    """After every turn, on the tracker and on copies made between turns (as each turn
+    gets one from the tracker cache), the memoised list equals Rasa's own walk."""
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from tests.store.test_tracker_store import DOMAIN_YAML
+
+    speedups.apply()
+    domain = Domain.from_yaml(DOMAIN_YAML)
+    for seed in range(12):
+        tracker = DialogueStateTracker("someone", domain.slots)
+        tracker.update(ActionExecuted("action_listen"))
+        for turn in _random_turns(seed, 40):
+            tracker = speedups.clone_tracker(tracker)  # the memo travels with the copy
+            for event in turn:
+                tracker.update(event)
+                if event is turn[0]:
+                    assert tracker.applied_events() == speedups.rasa_applied_events(tracker)
+            assert tracker.applied_events() == speedups.rasa_applied_events(tracker)
+        assert "_prevent_applied" in tracker.__dict__
+        # a tracker whose earlier events were replaced is walked again, not served stale
+        tracker.events[-2] = ActionExecuted("action_replaced")
+        assert tracker.applied_events() == speedups.rasa_applied_events(tracker)
+        assert tracker.applied_events()[-2].action_name == "action_replaced"
+
+
+def test_rule_states_from_a_carried_snapshot_are_rasas() -> None:
+    """Turn after turn, the recent states RulePolicy gets (replayed from the snapshot the
+    previous turn left, carried as the tracker store carries it) are Rasa's last states."""
+    import copy
+    import functools
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from tests.store.test_tracker_store import DOMAIN_YAML
+
+    speedups.apply()
+    domain = Domain.from_yaml(DOMAIN_YAML)
+    used = 0
+    for seed in range(6):
+        tracker = DialogueStateTracker("someone", domain.slots)
+        tracker.update(ActionExecuted("action_listen"))
+        for turn in _random_turns(seed, 40):
+            tracker = speedups.clone_tracker(tracker)
+            for event in turn:
+                tracker.update(event)
+            applied = speedups.rasa_applied_events(tracker)
+            everything = domain.states_for_tracker_history(tracker)
+            snapshot = tracker.__dict__.get("_prevent_prior")
+            if snapshot is not None and all(a is b for a, b in zip(snapshot[0], applied, strict=False)):
+                used += 1
+            for keep in (3, 7):
+                recent = copy.copy(tracker)
+                recent.generate_all_prior_trackers = functools.partial(
+                    speedups._recent_prior_trackers, tracker, keep
+                )
+                assert domain.states_for_tracker_history(recent) == everything[-keep:]
+    assert used > 100  # the snapshots were really used, not just rebuilt every turn
