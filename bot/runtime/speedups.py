@@ -176,7 +176,7 @@ def _recent_prior_trackers(tracker: Any, keep: int) -> Any:
     if prior is None:
         prior = tracker.init_copy()
     for index in range(done, start):
-        if index == snap_at:
+        if index == snap_at and index > done:  # a later one than the snapshot used
             tracker._prevent_prior = (applied[:index], clone_tracker(prior))
         prior.update(applied[index])
     for event in applied[start:]:
@@ -278,7 +278,7 @@ def clone_tracker(tracker: Any, sender_id: str | None = None) -> Any:
     clone.events = deque(tracker.events, tracker.events.maxlen)
     clone.slots = type(tracker.slots)()
     for name, slot in tracker.slots.items():
-        copied = copy.copy(slot)  # as DialogueStateTracker.__init__ does
+        copied = _shallow_copy(slot)  # as DialogueStateTracker.__init__ does
         if isinstance(slot.value, (list, dict)):
             copied.value = copy.deepcopy(slot.value)
         clone.slots[name] = copied
@@ -286,6 +286,34 @@ def clone_tracker(tracker: Any, sender_id: str | None = None) -> Any:
         clone.latest_action = dict(tracker.latest_action)
     clone.active_loop = copy.copy(tracker.active_loop)  # flat dataclass, changed in place
     return clone
+
+
+_PLAIN: dict[type, bool] = {}
+
+
+def _shallow_copy(obj: Any) -> Any:
+    """`copy.copy(obj)`, without its detour through `__reduce_ex__` for a plain class (no
+    copy or pickle hooks, no non-empty `__slots__`): a new instance with the same attributes, which
+    is exactly what `copy.copy` makes of such an object."""
+    import copy
+
+    cls = type(obj)
+    plain = _PLAIN.get(cls)
+    if plain is None:
+        plain = _PLAIN[cls] = (
+            cls.__reduce_ex__ is object.__reduce_ex__
+            and cls.__reduce__ is object.__reduce__
+            and not any(hasattr(cls, hook) for hook in
+                        ("__copy__", "__setstate__", "__getstate__", "__getnewargs_ex__",
+                         "__getnewargs__"))
+            and not any(vars(klass).get("__slots__") for klass in cls.__mro__)
+            and type(obj).__new__ is object.__new__
+        )
+    if not plain:
+        return copy.copy(obj)
+    new = object.__new__(cls)
+    new.__dict__.update(obj.__dict__)
+    return new
 
 
 def _fast_tracker_copy() -> None:

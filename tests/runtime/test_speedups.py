@@ -232,3 +232,31 @@ def test_rule_states_from_a_carried_snapshot_are_rasas() -> None:
                 )
                 assert domain.states_for_tracker_history(recent) == everything[-keep:]
     assert used > 100  # the snapshots were really used, not just rebuilt every turn
+
+
+def test_a_shallow_copy_is_copy_copy() -> None:
+    """Every Rasa slot type is copied as `copy.copy` copies it; an object with its own
+    copy hook or slots is left to `copy.copy`."""
+    import copy
+
+    import rasa.shared.core.slots as slots
+
+    made = [slots.TextSlot("a", [], initial_value="x"), slots.BooleanSlot("b", []),
+            slots.CategoricalSlot("c", [], values=["x", "y"]), slots.AnySlot("d", []),
+            slots.ListSlot("e", [], initial_value=[1]), slots.FloatSlot("f", [])]
+    for slot in made:
+        mine, theirs = speedups._shallow_copy(slot), copy.copy(slot)
+        assert type(mine) is type(theirs) and vars(mine) == vars(theirs) and mine is not slot
+        assert speedups._PLAIN[type(slot)]
+
+    class Hooked:
+        def __copy__(self) -> str:
+            return "hooked"
+
+    class Slotted:
+        __slots__ = ("x",)
+
+    assert speedups._shallow_copy(Hooked()) == "hooked"
+    thing = Slotted()
+    thing.x = 3
+    assert speedups._shallow_copy(thing).x == 3
