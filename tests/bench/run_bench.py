@@ -387,8 +387,8 @@ def prod_profile(
     profile = Profile(
         model=str(model), replicas=replicas, var_dir=var, rasa_port=free_port(),
         action_port=free_port(), pg_port=free_port(), redis_port=free_port(),
-        rasa_base_port=free_port(), action_base_port=free_port(),
         metrics_base_port=free_port(), jobs=False, extras=False,
+        movable_ports=True,  # replicas on free ports, moved if one is taken at start-up
         extra_env={"PREVENT_MIGRATE_ON_START": ""},
     )
     label = f"prod profile, {replicas} replica{'s' if replicas > 1 else ''}"
