@@ -50,6 +50,7 @@ def apply() -> None:
     _incremental_applied_events()
     _fast_tracker_copy()
     _contiguous_intent_weights()
+    _kept_alive_endpoint_sessions()
     from bot.runtime import action_payload
 
     action_payload.apply()  # only recent events to the actions that read no older ones
@@ -323,6 +324,59 @@ def _fast_tracker_copy() -> None:
         return clone_tracker(self)
 
     DialogueStateTracker.copy = copy
+
+
+#: Seconds an idle connection to the action server is kept: below the 5 s after which the
+#: action server (Sanic's KEEP_ALIVE_TIMEOUT) closes it, so this side always closes first
+#: and never sends a call down a connection the server is closing.
+KEEP_ALIVE_SECONDS = 2.0
+
+
+def _kept_alive_endpoint_sessions() -> None:
+    """`EndpointConfig.session()` made a new aiohttp session, hence a new TCP connection,
+    for every action call (and the action server a new connection to serve). One session
+    per endpoint and event loop is kept instead, with the same headers, authentication
+    and timeout; `async with endpoint.session()` no longer closes it."""
+    import asyncio
+
+    import aiohttp
+    from rasa.utils.endpoints import DEFAULT_REQUEST_TIMEOUT, EndpointConfig
+
+    if getattr(EndpointConfig.session, "_prevent_kept", False):
+        return
+
+    def session(self: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        kept = self.__dict__.get("_prevent_session")
+        if kept is None or kept[0] is not loop or kept[1].closed:
+            auth = (
+                aiohttp.BasicAuth(self.basic_auth["username"], self.basic_auth["password"])
+                if self.basic_auth else None
+            )
+            made = aiohttp.ClientSession(
+                headers=self.headers,
+                auth=auth,
+                timeout=aiohttp.ClientTimeout(total=DEFAULT_REQUEST_TIMEOUT),
+                connector=aiohttp.TCPConnector(keepalive_timeout=KEEP_ALIVE_SECONDS),
+            )
+            kept = self._prevent_session = (loop, made)
+        return _Kept(kept[1])
+
+    session._prevent_kept = True  # type: ignore[attr-defined]
+    EndpointConfig.session = session
+
+
+class _Kept:
+    """`async with` a kept session: gives it, and leaves it open afterwards."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    async def __aenter__(self) -> Any:
+        return self.session
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
 
 
 def _contiguous_intent_weights() -> None:

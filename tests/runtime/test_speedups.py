@@ -260,3 +260,47 @@ def test_a_shallow_copy_is_copy_copy() -> None:
     thing = Slotted()
     thing.x = 3
     assert speedups._shallow_copy(thing).x == 3
+
+
+def test_action_calls_share_one_kept_alive_connection() -> None:
+    """Calls through Rasa's EndpointConfig reuse one connection (the same client port at
+    the server), carry the endpoint's headers, and go on working after the connection sat
+    idle longer than it is kept."""
+    import asyncio
+
+    from aiohttp import web
+    from rasa.utils.endpoints import EndpointConfig
+
+    from tests.helpers.servers import free_port
+
+    speedups.apply()
+    seen: list[tuple[int, str | None]] = []
+
+    async def handler(request: web.Request) -> web.Response:
+        seen.append((request.transport.get_extra_info("peername")[1],
+                     request.headers.get("X-Token")))
+        return web.json_response({"ok": len(seen)})
+
+    async def scenario() -> list:
+        app = web.Application()
+        app.router.add_post("/webhook", handler)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        port = free_port()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        endpoint = EndpointConfig(f"http://127.0.0.1:{port}/webhook",
+                                  headers={"X-Token": "secret"})
+        try:
+            answers = [await endpoint.request(json={"n": n}) for n in range(3)]
+            await asyncio.sleep(speedups.KEEP_ALIVE_SECONDS + 0.5)
+            answers.append(await endpoint.request(json={"n": 3}))
+            return answers
+        finally:
+            await endpoint._prevent_session[1].close()
+            await runner.cleanup()
+
+    answers = asyncio.run(scenario())
+    assert answers == [{"ok": 1}, {"ok": 2}, {"ok": 3}, {"ok": 4}]
+    assert all(token == "secret" for _, token in seen)
+    assert len({port for port, _ in seen[:3]}) == 1  # one connection for the three calls
+    assert seen[3][0] != seen[0][0]  # the idle one was closed by this side, a new one made
