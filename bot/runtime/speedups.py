@@ -51,6 +51,7 @@ def apply() -> None:
     _fast_tracker_copy()
     _contiguous_intent_weights()
     _kept_alive_endpoint_sessions()
+    _plain_graph_runs()
     from bot.runtime import action_payload
 
     action_payload.apply()  # only recent events to the actions that read no older ones
@@ -324,6 +325,61 @@ def _fast_tracker_copy() -> None:
         return clone_tracker(self)
 
     DialogueStateTracker.copy = copy
+
+
+def _plain_graph_runs() -> None:
+    """Rasa runs its model graph (NLU for each message, the policies for each prediction)
+    through dask's synchronous scheduler, whose bookkeeping (ordering, state dicts,
+    callbacks) cost about a fifth as much as the graph's own work under py-spy. The graph is
+    evaluated here by the same rules, in one pass, each node once."""
+    import dask
+    import rasa.engine.runner.dask as runner
+
+    if getattr(runner.dask, "_prevent_plain", False):
+        return
+
+    class _Dask:
+        """The `dask` module as Rasa's runner sees it, with `get` replaced."""
+
+        _prevent_plain = True
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(dask, name)
+
+        get = staticmethod(graph_get)
+
+    runner.dask = _Dask()
+
+
+def graph_get(graph: dict, targets: Any) -> Any:
+    """`dask.get(graph, targets)` for a graph of plain tasks: every entry computed at most
+    once, tasks' arguments resolved as dask resolves them (keys to their values, lists
+    element by element, nested tasks run, anything else passed through), data entries
+    given as they are; a list of targets gives a tuple of results, as dask.get does."""
+    from dask.core import has_tasks, istask
+
+    done: dict[Any, Any] = {}
+
+    def value(key: Any) -> Any:
+        if key not in done:
+            entry = graph[key]
+            done[key] = run(entry) if has_tasks(graph, entry) else entry
+        return done[key]
+
+    def run(arg: Any) -> Any:
+        if isinstance(arg, list):
+            return [run(a) for a in arg]
+        if istask(arg):
+            return arg[0](*(run(a) for a in arg[1:]))
+        try:
+            known = arg in graph
+        except TypeError:  # unhashable: a value, not a key
+            return arg
+        return value(arg) if known else arg
+
+    if isinstance(targets, list):
+        return tuple(value(t) for t in targets)
+    return value(targets)
 
 
 #: Seconds an idle connection to the action server is kept: below the 5 s after which the

@@ -304,3 +304,48 @@ def test_action_calls_share_one_kept_alive_connection() -> None:
     assert all(token == "secret" for _, token in seen)
     assert len({port for port, _ in seen[:3]}) == 1  # one connection for the three calls
     assert seen[3][0] != seen[0][0]  # the idle one was closed by this side, a new one made
+
+
+def test_the_plain_graph_run_is_dasks() -> None:
+    """Same results as dask.get on a graph with Rasa's shapes (tasks naming their inputs,
+    an input given as (name, value) with an unhashable value, a need no node provides) and
+    dask's others (nested tasks, lists of keys); each node runs once; errors propagate."""
+    import dask
+
+    calls: list[str] = []
+
+    def node(name: str):
+        def run(*inputs):
+            calls.append(name)
+            return (name, [i if not isinstance(i, tuple) else i[0] for i in inputs])
+        return run
+
+    graph = {
+        "__message__": ("__message__", [{"text": "hi"}]),
+        "tokens": (node("tokens"), "__message__"),
+        "features": (node("features"), "tokens", "missing_node"),
+        "classify": (node("classify"), "features", "tokens", ["tokens", "features"]),
+        "nested": (node("nested"), (node("inner"), "classify"), 3),
+        "target": (node("target"), "classify", "nested"),
+    }
+    theirs = dask.get(graph, ["target", "classify"])
+    their_calls = sorted(calls)
+    calls.clear()
+    mine = speedups.graph_get(graph, ["target", "classify"])
+    assert mine == theirs and sorted(calls) == their_calls
+    assert len(calls) == len(set(calls))
+    assert speedups.graph_get(graph, "tokens") == dask.get(graph, "tokens")
+
+    def boom(*_):
+        raise ValueError("node failed")
+
+    with pytest.raises(ValueError, match="node failed"):
+        speedups.graph_get({**graph, "tokens": (boom, "__message__")}, ["target"])
+
+
+def test_rasa_runs_its_graph_without_dask_scheduling() -> None:
+    import rasa.engine.runner.dask as runner
+
+    speedups.apply()
+    assert runner.dask.get is speedups.graph_get
+    assert runner.dask.__version__  # the rest of the module as before
