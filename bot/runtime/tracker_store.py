@@ -151,6 +151,16 @@ class _TrackerCache:
                 self._entries.pop(owner, None)
 
 
+def _keep_replay_snapshot(turn: DialogueStateTracker, cached: DialogueStateTracker) -> None:
+    """Hand the replay snapshot RulePolicy left on this turn's tracker to the cached one,
+    so that the next turn's copy starts from it (`speedups._recent_prior_trackers`). It
+    covers events of earlier turns, which the cached tracker shares with this turn's; it
+    is used only if they are the very same event objects, so a stale one is ignored."""
+    snapshot = turn.__dict__.get("_prevent_prior")
+    if snapshot is not None:
+        cached._prevent_prior = snapshot  # type: ignore[attr-defined]
+
+
 class ProductionTrackerStore(EncryptedSQLTrackerStore):
     """With a tracker cache: a turn's cost does not grow with the conversation.
 
@@ -287,6 +297,7 @@ class ProductionTrackerStore(EncryptedSQLTrackerStore):
         datas = [self._open_row(row, owner, key) for row in rows]  # strict, per row
         for event in deserialise_events(datas):
             entry.tracker.update(event)
+        entry.tracker.applied_events()  # extends the memo the turns' copies start from
         entry.last_id, entry.count, entry.length = rows[-1].id, count, length
         entry.session_rows += len(rows)
         return True
@@ -312,6 +323,7 @@ class ProductionTrackerStore(EncryptedSQLTrackerStore):
         key = self._stored_data_key(session, owner)
         datas = [self._open_row(row, owner, key) for row in rows]
         tracker = DialogueStateTracker.from_dict(sender_id, datas, self.domain.slots)
+        tracker.applied_events()  # the memo the turns' copies start from (speedups.py)
         return _Cached(
             last_id=newest, count=count, length=length, key_marker=marker,
             session_rows=len(rows), tracker=tracker,
@@ -345,6 +357,8 @@ class ProductionTrackerStore(EncryptedSQLTrackerStore):
                 return
             for event in deserialise_events([data for _, data, _ in sealed]):
                 entry.tracker.update(event)
+            entry.tracker.applied_events()  # extends the memo the next turn starts from
+            _keep_replay_snapshot(tracker, entry.tracker)
             entry.last_id = max(row_id for row_id, _, _ in sealed)
             entry.count += len(sealed)
             entry.length += sum(length for _, _, length in sealed)

@@ -149,21 +149,76 @@ def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU time these processes have used so far."""
     total = 0
     for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # a backend that has exited meanwhile
+            continue
         total += int(fields[11]) + int(fields[12])  # utime, stime (clock ticks)
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def run_load(url: str, conversations: int, turns: int = 10, pids: list[int] | None = None) -> str:
+def run_load(
+    url: str,
+    conversations: int,
+    turns: int = 10,
+    pids: list[int] | None = None,
+    groups: dict[str, list[int]] | None = None,
+) -> str:
     """One run of the shared load generator; its one-line summary, plus the servers' CPU
     time per turn when their `pids` are given (a figure the machine's other load barely
-    moves, unlike turns/s)."""
+    moves, unlike turns/s), and, with `groups` (name: pids), that CPU per turn process by
+    process, the load generator's own, and how busy the whole machine was meanwhile."""
+    import resource
+
     before = cpu_seconds(pids) if pids else 0.0
+    parts = {name: cpu_seconds(group) for name, group in (groups or {}).items()}
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    machine = _machine_ticks()
+    t0 = time.perf_counter()
     line = _load(url, conversations, turns)
+    wall = time.perf_counter() - t0
+    n = conversations * turns
     if pids:
-        per_turn = (cpu_seconds(pids) - before) / (conversations * turns)
+        per_turn = (cpu_seconds(pids) - before) / n
         line += f", {per_turn * 1000:.0f} ms CPU per turn"
+    if groups:
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        load_cpu = (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+        each = [f"{name} {(cpu_seconds(group) - parts[name]) / n * 1000:.1f}"
+                for name, group in groups.items()]
+        busy, total = (b - a for a, b in zip(machine, _machine_ticks(), strict=True))
+        cores = os.cpu_count() or 1
+        ours = sum(cpu_seconds(g) - parts[k] for k, g in groups.items()) + load_cpu
+        line += (
+            f"; CPU ms per turn by process: {', '.join(each)}, load generator "
+            f"{load_cpu / n * 1000:.1f}; the whole machine was {busy / total * 100:.0f} % busy "
+            f"over {cores} cores during the run, these processes used "
+            f"{ours / (wall * cores) * 100:.0f} % of it"
+        )
     return line
+
+
+def _machine_ticks() -> tuple[int, int]:
+    """(busy, total) CPU ticks of the whole machine so far (/proc/stat)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def postgres_pids(data_dir: Path) -> list[int]:
+    """The PostgreSQL server of `data_dir` and its backends (children of the postmaster)."""
+    try:
+        main = int((data_dir / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return []
+    found = [main]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == main:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
 
 
 def _load(url: str, conversations: int, turns: int) -> str:
@@ -363,15 +418,28 @@ SESSION_MESSAGES = [
 ]
 
 
-def session_length(url: str, turns: int = 150) -> str:
-    """One conversation of `turns` turns: is latency flat in session length?"""
+def session_length(url: str, turns: int = 150, pids: list[int] | None = None) -> str:
+    """One conversation of `turns` turns: is latency flat in session length? With the
+    servers' `pids`, also their CPU time per turn over the first and the last ten turns
+    (what the machine's other load does not move)."""
     sender = f"session-{uuid.uuid4().hex[:6]}"
-    took = [say(url, sender, SESSION_MESSAGES[t % len(SESSION_MESSAGES)]) for t in range(turns)]
+    took, cpu = [], []
+    for t in range(turns):
+        before = cpu_seconds(pids) if pids else 0.0
+        took.append(say(url, sender, SESSION_MESSAGES[t % len(SESSION_MESSAGES)]))
+        cpu.append(cpu_seconds(pids) - before if pids else 0.0)
     first, last = statistics.median(took[:10]), statistics.median(took[-10:])
-    return (
+    line = (
         f"session length: median turns 1-10 {first * 1000:.0f} ms, "
         f"turns {turns - 9}-{turns} {last * 1000:.0f} ms ({last / first:.2f}x)"
     )
+    if pids:
+        early, late = sum(cpu[:10]) / 10, sum(cpu[-10:]) / 10
+        line += (
+            f"; CPU per turn turns 1-10 {early * 1000:.1f} ms, turns {turns - 9}-{turns} "
+            f"{late * 1000:.1f} ms ({late / early if early else 0:.2f}x)"
+        )
+    return line
 
 
 def prod_profile(
@@ -387,8 +455,8 @@ def prod_profile(
     profile = Profile(
         model=str(model), replicas=replicas, var_dir=var, rasa_port=free_port(),
         action_port=free_port(), pg_port=free_port(), redis_port=free_port(),
-        rasa_base_port=free_port(), action_base_port=free_port(),
         metrics_base_port=free_port(), jobs=False, extras=False,
+        movable_ports=True,  # replicas on free ports, moved if one is taken at start-up
         extra_env={"PREVENT_MIGRATE_ON_START": ""},
     )
     label = f"prod profile, {replicas} replica{'s' if replicas > 1 else ''}"
@@ -397,12 +465,20 @@ def prod_profile(
         profile.start(timeout=600)
         pids = [p.proc.pid for p in profile.all() if p.alive()]
         run_load(profile.url, 2, 2)  # first turns load lazily: not part of the figures
+        groups = {
+            "rasa": [p.proc.pid for p in profile.rasa],
+            "actions": [p.proc.pid for p in profile.actions],
+            "haproxy": [profile.haproxy.proc.pid] if profile.haproxy else [],
+            "redis": [profile.redis.proc.pid] if profile.redis else [],
+        }
         for n in levels:
-            line = run_load(profile.url, n, pids=pids)
+            groups["postgres"] = postgres_pids(profile.postgres.data)
+            line = run_load(profile.url, n, pids=pids, groups=groups if n == max(levels) else None)
             served[n] = turns_per_second(line)
             results.append(f"{label}, {line}")
         if session:
-            results.append(f"{label}, {session_length(profile.url)}")
+            server_pids = [p.proc.pid for p in (*profile.rasa, *profile.actions)]
+            results.append(f"{label}, {session_length(profile.url, pids=server_pids)}")
         rss = [f"{p.name} {rss_mb(p.proc.pid):.0f}" for p in profile.all() if p.alive()]
         results.append(f"{label}: RSS MB " + ", ".join(rss))
     finally:
@@ -467,7 +543,9 @@ def main() -> None:
                     f"{ratio(ours, theirs)} turns/s"
                 )
         if args.session:
-            results.append(f"this assistant, {session_length(bot.rest_url)}")
+            results.append(
+                f"this assistant, {session_length(bot.rest_url, pids=list(bot.pids.values()))}"
+            )
         if not args.only_load:
             results.append(form_load(bot.rest_url, 50))
         drafts_db = Path(tmp) / "var" / "prevent.db"

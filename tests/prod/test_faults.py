@@ -115,9 +115,8 @@ def prod(model_path, smtp, tmp_path_factory) -> Iterator[Profile]:
         action_port=free_port(),
         pg_port=free_port(),
         redis_port=free_port(),
-        rasa_base_port=free_port(),  # replicas on the next ports up
-        action_base_port=free_port(),
         metrics_base_port=free_port(),
+        movable_ports=True,  # replicas on free ports, moved if one is taken at start-up
         extra_env={
             "PREVENT_SMTP_HOST": "127.0.0.1",
             "PREVENT_SMTP_PORT": str(smtp.port),

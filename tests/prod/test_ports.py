@@ -1,0 +1,86 @@
+"""The profile's replicas and action servers on a shared machine: a port in use before the
+start, or taken between the check and the server's bind, and the server moves to a free one
+(`movable_ports`, as the tests and `make bench` run it); `make prod`'s fixed ports say so."""
+
+from __future__ import annotations
+
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+from prod import PY, Proc, Profile, bindable, free_ports  # noqa: E402
+
+#: A stand-in server: binds its port as the real ones do (or fails like them), answers 200.
+SERVER = (
+    "import http.server, sys\n"
+    "class H(http.server.BaseHTTPRequestHandler):\n"
+    "    def do_GET(self):\n"
+    "        self.send_response(200); self.end_headers()\n"
+    "    def log_message(self, *a): pass\n"
+    "http.server.HTTPServer(('127.0.0.1', int(sys.argv[1])), H).serve_forever()\n"
+)
+
+
+def _profile(tmp_path: Path, movable: bool = True) -> Profile:
+    profile = Profile(model="unused", replicas=2, var_dir=tmp_path, movable_ports=movable,
+                      rasa_base_port=free_ports(1)[0], action_base_port=free_ports(1)[0])
+
+    def stand_in(name: str, port: int) -> Proc:
+        return Proc(name, [PY, "-c", SERVER, str(port)], {}, tmp_path / f"{name}.log",
+                    port=port, health=f"http://127.0.0.1:{port}/")
+
+    profile.rasa_replica = lambda i: stand_in(f"rasa{i}", profile.rasa_ports[i])  # type: ignore[method-assign]
+    profile.action_server = lambda i: stand_in(f"actions{i}", profile.action_ports[i])  # type: ignore[method-assign]
+    return profile
+
+
+def _listening(port: int) -> socket.socket:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", port))
+    sock.listen()
+    return sock
+
+
+def test_free_ports_are_different_and_free():
+    ports = free_ports(6)
+    assert len(set(ports)) == 6 and all(bindable(p) for p in ports)
+
+
+def test_a_port_in_use_before_the_start_is_replaced(tmp_path: Path):
+    profile = _profile(tmp_path)
+    busy = profile.rasa_ports[1]
+    with _listening(busy):
+        profile._check_ports()
+        assert busy not in profile.rasa_ports and len(set(profile.rasa_ports)) == 2
+        assert all(bindable(p) for p in (*profile.rasa_ports, *profile.action_ports))
+
+
+def test_a_port_taken_after_the_check_moves_the_server(tmp_path: Path):
+    """The race seen under load: the server exits (errno 98) and is started elsewhere."""
+    profile = _profile(tmp_path)
+    busy = profile.action_ports[0]
+    with _listening(busy):
+        profile.actions = [profile.action_server(i) for i in range(2)]
+        for proc in profile.actions:
+            proc.start()
+        try:
+            for proc in list(profile.actions):
+                profile._wait_ready(proc, timeout=30)
+            assert busy not in profile.action_ports
+            assert [p.port for p in profile.actions] == profile.action_ports
+            assert all(p.alive() for p in profile.actions)
+            assert f"server actions0 127.0.0.1:{profile.action_ports[0]}" in (
+                profile.haproxy_config())
+        finally:
+            for proc in profile.actions:
+                proc.stop()
+
+
+def test_fixed_ports_in_use_stop_the_start_and_say_which(tmp_path: Path):
+    profile = _profile(tmp_path, movable=False)
+    busy = profile.rasa_ports[0]
+    with _listening(busy), pytest.raises(SystemExit, match=str(busy)):
+        profile._check_ports()
