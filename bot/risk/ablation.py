@@ -79,7 +79,7 @@ def _frame_rows(sets: dict[str, list]) -> None:
             combined.get_detector = lambda d=detector: d  # type: ignore[assignment]
             print(_row(f"rules without frame {frame}", sets))
     finally:
-        combined.get_detector = original  # type: ignore[assignment]
+        combined.get_detector = original
 
 
 if __name__ == "__main__":
