@@ -125,6 +125,7 @@ GUARDS = (
     "terror_without_now",
     "question_no_plan",
     "referral_description",
+    "calm_frame_weapon",
     "police_no_evidence",
 )
 DISABLED: set[str] = set()
@@ -278,6 +279,16 @@ def assess(text: str) -> RiskAssessment:
         and not _HARD_EVIDENCE & features
     ):
         return found  # "for the form: he shares videos glorifying attacks, no plans known"
+    if (
+        _on("calm_frame_weapon")
+        and label == "police"
+        and not (_HARD_EVIDENCE - {"means"}) & features
+        and not {"target place", "near time", "act", "warning"} & features
+        and _covered(sentences, _CALM_FRAMES)
+    ):
+        # "someone on roblox told him his avatar needs a bigger sword": the only evidence is
+        # a weapon's name, and a game, a lesson, a joke or the past frames its own sentence
+        return found
     if _on("police_no_evidence") and label == "police" and not _POLICE_EVIDENCE & features:
         return found  # no means, act, plan, travel or group: the model alone is not evidence
     template = load_lexicon()["model_reason"][label]

@@ -77,11 +77,11 @@ def test_the_risk_model_is_ready_when_the_component_is_built() -> None:
 
 
 def test_a_verdict_an_answer_could_explain_away_is_left_to_the_policy(risk) -> None:
-    """The NLU cannot see what was asked: "Not right now, he's in his maths lesson this
-    morning" is a 999 alone and a no to the danger question, so the intent is not forced
+    """The NLU cannot see what was asked: "no, he hasn't got a knife on him right now" is
+    a 999 alone (a knife, now) and a no to the danger question, so the intent is not forced
     (the safety policy, which sees the question, decides); the assessment is recorded."""
     [message] = risk.process(
-        [_message("Not right now, he's in his maths lesson this morning", "deny")]
+        [_message("no, he hasn't got a knife on him right now", "deny")]
     )
     assert message.get(INTENT)["name"] == "deny"
     assert message.get("risk")["level"] == "emergency"

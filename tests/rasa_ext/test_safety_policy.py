@@ -150,7 +150,7 @@ def test_replayed_story_actions_are_not_failures(policy, domain) -> None:
 
 # -- a reply read as an answer to what was asked (ctx12, bot/risk/in_context.py) -------------
 
-DENIAL_WITH_CONTEXT = "Not right now, he's in his maths lesson this morning"
+DENIAL_WITH_CONTEXT = "no, he hasn't got a knife on him right now"
 DENIAL_WITH_A_THREAT = "No, but he told me he's bringing a machete to school on Monday"
 
 
@@ -159,7 +159,7 @@ def _in_triage(domain: Domain, slot: str, *events: Any) -> DialogueStateTracker:
 
 
 def test_a_denial_answering_the_danger_question_is_no_999(policy, domain) -> None:
-    """Alone, the words read as a 999 ("right now", "this morning"); as the answer to the
+    """Alone, the words read as a 999 (a knife, "right now"); as the answer to the
     triage's danger question they are a no, and the form takes them."""
     alone = _tracker(domain, _said(DENIAL_WITH_CONTEXT))
     assert _forced(policy, alone, domain)[0] == sp.EMERGENCY_RESPONSE
