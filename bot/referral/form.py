@@ -65,7 +65,8 @@ _LEAD_IN_SEPARATOR = r"\s*(?:is|was|are|=|:|-|–)\s*(?:actually\s+|spelt\s+|spe
 #: An opening that says "no", "nothing", "none" or "don't know" ...
 _NO_WORD_OPENING = re.compile(
     r"^\s*(?:no(?:pe|thing(?: (?:else|more))?| more| one| idea)?|nah|none|nil|n/?a|"
-    r"not (?:really|sure|known)|(?:that'?s|that is) (?:all|it|everything)|done|unknown|unsure|dunno|idk|"
+    r"not (?:really|sure|known)|(?:that'?s|that is) (?:all|it|everything)|"
+    r"done|unknown|unsure|dunno|idk|"
     r"(?:i |we |they |he |she )?(?:don'?t|do not|doesn'?t|does not|haven'?t|hasn'?t) "
     r"(?:know|have (?:one|it|any|a|an)\b[^,;.]*|think so))\b",
     re.I,
