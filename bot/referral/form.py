@@ -352,6 +352,9 @@ def _check_date_or_age(spec: FieldSpec, text: str, today: date) -> Checked:
         if age > 120:
             return Checked(problem=_say("too_old"))
         return Checked(f"{born.day:02d}/{born.month:02d}/{born.year:04d}")
+    day_month = _day_month_without_year(text)
+    if day_month:
+        return Checked(problem=_say("date_without_year", day_month=day_month))
     match = _APPROX_AGE.match(text)
     if match:
         age = int(match.group(1))
@@ -394,6 +397,41 @@ _WORDS_DMY = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-,]+{_MONTH}[\s\-,]+(\d{{4}})\b"
 )
 _WORDS_MDY = re.compile(rf"\b{_MONTH}[\s\-]+(\d{{1,2}})(?:st|nd|rd|th)?[\s,]+(\d{{4}})\b")
+
+
+#: A day and a month with no year: "05/11", "11-05", "05.11" (a range is "15-16", "15 or 16").
+_NUMERIC_DM = re.compile(r"(?<![\d/.\-])(\d{1,2})([/.\-–])(\d{1,2})(?![\d/.\-–]|\s*(?:or|to)\b)")
+_WORDS_DM = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+{_MONTH}(?![a-z])(?!\s+be\b)"
+)
+_WORDS_MD = re.compile(rf"\b{_MONTH}[\s\-]+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:years?|yrs?))")
+
+
+def _day_month_without_year(text: str) -> str:
+    """ "05/11", "11-05", "5th November": a birthday with no year, as DD/MM ("" if none).
+
+    Why: "05/11" read as an age range ("about 5-11") stored a wrong age without a word. A
+    pair with "/" or "." that can be a day and a month is a date; with a dash it is a date
+    when written like one (a leading zero, "05-11", or the larger number first, "11-5"),
+    and a range otherwise ("15-16", "12-13").
+    """
+    t = text.lower()
+    parts: tuple[int, int] | None = None
+    for m in _NUMERIC_DM.finditer(t):
+        first, sep, second = m.group(1), m.group(2), m.group(3)
+        if sep in "-–" and not (
+            first.startswith("0") or second.startswith("0") or int(first) >= int(second)
+        ):
+            continue
+        parts = (int(first), int(second))
+        break
+    if parts is None and (m := _WORDS_DM.search(t)):
+        parts = (int(m.group(1)), _MONTHS[m.group(2)])
+    if parts is None and (m := _WORDS_MD.search(t)):
+        parts = (int(m.group(2)), _MONTHS[m.group(1)])
+    if parts is None or not (1 <= parts[0] <= 31 and 1 <= parts[1] <= 12):
+        return ""
+    return f"{parts[0]:02d}/{parts[1]:02d}"
 
 
 def _year(value: str, today: date) -> int:
