@@ -417,8 +417,8 @@ def _day_month_without_year(text: str) -> str:
     """
     t = text.lower()
     parts: tuple[int, int] | None = None
-    for m in _NUMERIC_DM.finditer(t):
-        first, sep, second = m.group(1), m.group(2), m.group(3)
+    for pair in _NUMERIC_DM.finditer(t):
+        first, sep, second = pair.group(1), pair.group(2), pair.group(3)
         if sep in "-–" and not (
             first.startswith("0") or second.startswith("0") or int(first) >= int(second)
         ):
