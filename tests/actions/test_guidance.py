@@ -31,3 +31,30 @@ def test_a_person_to_talk_to_lists_the_area_contacts_one_per_line(var: Path):
     assert len(lines) > 1 and all(line.startswith("• ") for line in lines)
     assert any("@" in line for line in lines)
     assert slots_set(events) == {"last_answer": "contacts"}
+
+
+def test_a_question_naming_an_area_answers_with_its_contacts_and_remembers_it(var: Path):
+    events, messages = run(
+        ActionAnswerGuidance(), user_turn("I'm in Lewisham, who do I contact?", "ask_guidance")
+    )
+    assert messages[0]["custom"]["guidance_topic"] == "contacts_lewisham"
+    assert slots_set(events)["area"] == "lewisham"
+
+
+def test_an_area_named_earlier_answers_a_later_contact_question(var: Path):
+    tracker = user_turn(
+        "who do I contact about a prevent concern?", "ask_guidance", slots={"area": "birmingham"}
+    )
+    _, messages = run(ActionAnswerGuidance(), tracker)
+    assert messages[0]["custom"]["guidance_topic"] == "contacts_birmingham"
+
+
+def test_a_person_to_talk_to_outside_set_gets_that_areas_contacts_not_essex(var: Path):
+    """Lewisham has its own route: not the SET Annex B list or the Essex police team."""
+    events, messages = run(
+        ActionTalkToPerson(), user_turn("can I talk to someone in Lewisham", "request_human")
+    )
+    said = messages[0]
+    assert said["custom"]["guidance_topic"] == "contacts_lewisham"
+    assert "@essex" not in said["guidance_answer"].lower()
+    assert slots_set(events)["area"] == "lewisham"
