@@ -54,6 +54,10 @@ class ActionAnswerGuidance(NeverRaise, Action):
         text, topic_id = latest_text(tracker), latest_entity(tracker, "guidance_topic")
         service = get_service()
         in_form = bool(tracker.active_loop.get("name"))
+        if topic_id is None and not describes_concern(text) and service.declines(text):
+            # Off topic ("write me a poem"): a kind decline that says what I can help with.
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return [SlotSet("last_answer", "out_of_scope")]
         routing = service.routing(text) if topic_id is None else None
         if routing and not routing.answer_first and not in_form and describes_concern(text):
             # "Should I refer a kid who keeps saying ...?" is a triage, not a policy question.

@@ -10,7 +10,8 @@ A question file is YAML: a list (or `questions:` list) of entries with
                       each group, one alternative (case-insensitive)
   topic_hint, seed    optional: printed for failures instead of the question
 
-Printed: how many questions are answered (not sent to the triage, not "not sure"), top-1
+Printed: how many questions are answered (not sent to the triage, not "not sure", not
+declined as off topic), top-1
 accuracy where a `topic` exists, and the key-fact pass rate (a question passes when it is
 answered and every group is met); with several files, a last table gives each file's
 figures side by side. The routing is the core's decision
@@ -39,7 +40,7 @@ class Result:
 
     question: str
     label: str
-    route: str  # answered | triage | not_sure
+    route: str  # answered | triage | not_sure | declined (off topic)
     topic: str
     expected: str
     facts_ok: bool | None
@@ -70,6 +71,8 @@ def _route(service: GuidanceService, text: str) -> tuple[str, str, str]:
     """(route, topic id, answer text shown) as the guidance action would decide them."""
     from bot.triage import describes_concern
 
+    if not describes_concern(text) and service.declines(text):
+        return "declined", "", ""
     routing = service.routing(text)
     if not routing.answer_first and describes_concern(text):
         return "triage", "", ""
@@ -124,7 +127,7 @@ def report(results: list[Result], hints_only: bool) -> dict[str, float]:
     }
     print(f"questions: {n}")
     print(f"answered (not triage, not 'not sure'): {answered}/{n} = {figures['answered']:.3f}")
-    for route in ("triage", "not_sure"):
+    for route in ("triage", "not_sure", "declined"):
         print(f"  {route}: {sum(r.route == route for r in results)}")
     if labelled:
         print(f"top-1 accuracy: {top1}/{len(labelled)} = {figures['top1']:.3f}")

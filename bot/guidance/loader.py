@@ -18,6 +18,7 @@ from bot.guidance.model import (
     Source,
     Topic,
 )
+from bot.guidance.scope import load_subjects
 from bot.wording import WordingError, fill_contacts_in
 
 SOURCES_FILE = "sources.yml"
@@ -293,6 +294,7 @@ def load_guidance(directory: Path) -> GuidanceBase:
         contacts_dated=contacts_dated,
         files=tuple(files),
         **_area_topics(directory / CONTACTS_FILE, topics, areas),
+        subjects=load_subjects(directory),
     )
 
 

@@ -108,6 +108,8 @@ class GuidanceBase:
     #: and (routes that differ) for areas outside the SET policy only (contacts.yml).
     area_topics_any: frozenset[str] = frozenset()
     area_topics_outside_set: frozenset[str] = frozenset()
+    #: Word starts naming what the assistant is about (guidance/scope/subjects.yml).
+    subjects: tuple[str, ...] = ()
 
     def topic(self, topic_id: str) -> Topic:
         return self.topics[topic_id]

@@ -11,6 +11,7 @@ from bot.guidance.loader import get_guidance
 from bot.guidance.model import Area, GuidanceBase, Topic
 from bot.guidance.retrieval import GuidanceIndex, SearchResult
 from bot.guidance.routing import route
+from bot.guidance.scope import OffTopic
 
 #: How much the question clauses count next to the whole message (which holds them too):
 #: 0.4 gave the best top-1 and key facts on the development sets (0.3-0.5 within a point).
@@ -70,6 +71,16 @@ class GuidanceService:
     def __init__(self, base: GuidanceBase, floor: float) -> None:
         self.base = base
         self.index = GuidanceIndex(base, floor)
+        self._off_topic = OffTopic(base)
+
+    def declines(self, text: str) -> bool:
+        """Off topic: about something else entirely ("write me a poem"), so the assistant
+        declines kindly and says what it can help with (see `bot.guidance.scope`)."""
+        if not self._off_topic.outside_scope(text):
+            return False
+        result = self.search(text)
+        confidence = result.best.confidence if result.best else 0.0
+        return self._off_topic.declines(text, result.confident, confidence)
 
     def answer(
         self,
