@@ -74,7 +74,13 @@ class OffTopic:
         return [w for w in tokens(text) if w not in self._known]
 
     def outside_scope(self, text: str) -> bool:
-        """The first two conditions of the module docstring (the caller checks the third)."""
+        """The first two conditions of the module docstring (the caller checks the third).
+
+        A payload ("/nlu_fallback", a button's "/intent{...}") is never off topic: it is the
+        assistant's own vocabulary, and its fallback must still say who to ask.
+        """
+        if text.lstrip().startswith("/"):
+            return False
         return not names_a_subject(text, self._subjects) and any(
             len(w) >= MIN_WORD for w in self.unknown_words(text)
         )

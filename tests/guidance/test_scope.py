@@ -53,6 +53,10 @@ def test_real_questions_are_never_declined(service):
         "my pupil keeps drawing swastikas in his homework",
         "one of my students says the football lads are recruiting him online",
         "I'm in Lewisham",
+        # a payload ("/nlu_fallback", a button's "/intent{...}") is the assistant's own
+        # vocabulary, never a user's question about something else
+        "/nlu_fallback",
+        '/ask_guidance{"guidance_topic": "what_is_channel"}',
     ],
 )
 def test_unclear_messages_and_possible_concerns_are_not_declined(service, text):
