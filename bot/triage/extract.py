@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from bot.risk.detector import get_detector
 from bot.triage.facts import ADULT_AGE
 
 _LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
@@ -566,7 +567,13 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     if about_dsl:
         reading = None  # "yes, I spoke to our DSL": the yes is about the DSL, not the question
     if asked in ("engagement", "intent", "capability", "other_safeguarding", "terrorism"):
-        if reading == "no" and _LEAD_NO.match(t) and not _CONTRAST.search(t):
+        described = _described_after_no(t) if reading == "no" else None
+        if described is not None:
+            # "No, but he has been looking up how to make a pipe bomb", "no - he's got his
+            # dad's air rifle though": what the answer describes is never erased by its "no"
+            facts.update({k: v for k, v in described.items() if v == "yes"})
+            reading = "yes" if described.get(asked) == "yes" else "unsure"
+        elif reading == "no" and _LEAD_NO.match(t) and not _CONTRAST.search(t):
             facts.pop(asked, None)  # "No, nothing about travel, a banned group or an attack"
         if facts.get(asked) == "yes" and reading != "unsure":
             reading = "yes"  # what the reply describes counts, whatever word it starts with
@@ -604,6 +611,39 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     if reading:
         facts[asked] = reading
     return facts
+
+
+#: A bare leading answer word ("no", "nope"), with what separates it from the rest.
+_LEAD_ANSWER_WORD = re.compile(r"^\s*(no|nope|nah)\b[\s,.;:!-]*")
+#: Kinds of words the risk rules know (bot.risk.detector) that make a statement after a
+#: leading "no" a description of harm, not more of the story ("he does get angry in PE").
+_DESCRIBED_HARM = frozenset(
+    {"means", "act", "risk to life", "planning", "travel", "group", "proscribed organisation"}
+)
+#: Words that open what follows a leading "no" and belong to neither ("No, but he ...").
+_OPENERS = re.compile(r"^(but|though|although|however|then again|mind you|well)\b[\s,]*")
+
+
+def _described_after_no(text: str) -> dict[str, Any] | None:
+    """The facts of what a reply describes after its leading "no" (S6), or None when the
+    rest describes nothing ("no, nothing like that", "no weapons that I know of").
+
+    The "no" answers the question; a statement after it ("he's got his dad's air rifle")
+    is read on its own, outside the reach of that "no", and counts when it states a sign
+    or describes something seen or said (`statement_reading` is "yes").
+    """
+    lead = _LEAD_ANSWER_WORD.match(text)
+    if lead is None:
+        return None
+    rest = _OPENERS.sub("", text[lead.end() :].strip())
+    if not rest or yes_no(rest) in ("no", "unsure"):
+        return None  # "no - there's no talk of travelling to fight": the rest is a no too
+    facts = mentioned_facts(rest)
+    if any(facts.get(k) == "yes" for k in _SIGNS):
+        return facts
+    if statement_reading(rest) == "yes" and _DESCRIBED_HARM & set(get_detector().features(rest)):
+        return facts  # "he keeps a hunting knife under his bed": the risk rules' own words
+    return None
 
 
 #: A word that turns a reply's leading "no" round ("No, but he has a knife").

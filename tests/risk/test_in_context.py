@@ -21,47 +21,52 @@ PLANS = AskedQuestion(frozenset({"planning"}), ("triage_terrorism",))
 
 # -- (a) a denial of danger, with where and when people are ---------------------------------
 
+#: Each one an alarm when read alone (T1: a case `assess` already reads as calm could not
+#: fail if `assess_reply` returned `assess(text)`; those were replaced).
 DENIALS_WITH_CONTEXT = [
-    "Not right now, he's in his maths lesson this morning",
     "No, she's sitting in the library with her form tutor at the moment",
-    "Nobody is in danger today, he went home with his mum at lunch",
-    "She isn't in any danger right now, she's at her grandparents this week",
-    "No one at the moment, they are all in assembly",
+    "no, he's at home tonight with his brother",
+    "no, he hasn't got a knife on him right now",
 ]
 
 
 @pytest.mark.parametrize("reply", DENIALS_WITH_CONTEXT)
 def test_a_denial_of_danger_with_context_is_not_an_alarm(reply: str) -> None:
+    assert assess(reply).level != "none"  # read alone: an alarm
     found = assess_reply(reply, DANGER)
     assert found.level == "none", (reply, found.as_dict())
     assert not found.doubts
 
 
-def test_at_least_one_denial_with_context_raises_an_alarm_without_the_question() -> None:
-    """The class is real: read on its own, a denial with a place and a time is an alarm."""
-    alone = [assess(r).level for r in DENIALS_WITH_CONTEXT]
-    assert any(level != "none" for level in alone), alone
-
-
 # -- (b) a negated or hedged echo of the question ---------------------------------------------
 
 
+#: Each one an alarm when read alone (T2: three of the four cases here before were calm
+#: for `assess` already, so they held with no context at all; replaced).
 NEGATED_ECHOES = [
-    (THREAT, "No, he has never threatened anybody or said he would hurt anyone"),
-    (THREAT, "Nope, she hasn't made threats or talked about wanting to kill anyone"),
     (PLANS, "No, he isn't planning an attack or going to travel to Syria to fight"),
-    (MEANS, "No, he hasn't got access to guns or any knives that I know of"),
+    (MEANS, "No, he hasn't got a gun or a knife with him today"),
 ]
 
 
 @pytest.mark.parametrize("asked, reply", NEGATED_ECHOES)
 def test_a_negated_echo_of_the_question_does_not_count(asked: AskedQuestion, reply: str) -> None:
+    assert assess(reply).level != "none"  # without the question: an alarm
     assert assess_reply(reply, asked).level == "none", read_reply(reply, asked)
 
 
-def test_a_negated_echo_fires_when_no_question_was_asked() -> None:
-    """Without the question the same words raise an alarm: the context is what changes it."""
-    assert any(assess(reply).level != "none" for _, reply in NEGATED_ECHOES)
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "No, he has never threatened anybody or said he would hurt anyone",
+        "Nope, she hasn't made threats or talked about wanting to kill anyone",
+    ],
+)
+def test_a_negated_echo_is_read_as_a_negated_clause(reply: str) -> None:
+    """What `assess` already reads as calm is still read as the answer it is (T2)."""
+    reading = read_reply(reply, THREAT)
+    assert any(c.kind == "negated" for c in reading.clauses), reading
+    assert reading.assessment.level == "none"
 
 
 def test_a_hedged_answer_about_means_is_asked_about_not_sent_to_999() -> None:
@@ -106,6 +111,11 @@ def test_a_hedged_answer_about_means_is_asked_about_not_sent_to_999() -> None:
 def test_new_evidence_in_the_same_reply_keeps_its_alarm(
     asked: AskedQuestion, reply: str, level: str, word: str
 ) -> None:
+    reading = read_reply(reply, asked)
+    # T3: the reply was read as an answer (its answer set aside, the rest kept), not left
+    # to `assess` alone; the alarm still stands on the words the reply added
+    assert any(c.kind in ("denial", "negated", "hedged", "unsure") for c in reading.clauses)
+    assert any(word in c.text.lower() for c in reading.clauses)
     found = assess_reply(reply, asked)
     assert found.level == level, (reply, found.as_dict())
     assert any(word in w.lower() for m in found.matches for w in m.words), found.as_dict()
@@ -115,13 +125,17 @@ def test_new_evidence_in_the_same_reply_keeps_its_alarm(
 
 def test_a_contrast_that_is_itself_a_denial_is_still_a_denial() -> None:
     reply = "No, though he hasn't said he wants to hurt anyone either"
-    assert assess_reply(reply, THREAT).level == "none"
+    reading = read_reply(reply, THREAT)
+    assert [c.kind for c in reading.clauses] == ["denial", "negated"], reading  # T4
+    assert reading.assessment.level == "none"
 
 
 def test_the_context_never_raises_an_alarm() -> None:
     """Cutting a reply into clauses may not find an alarm the whole message does not raise."""
     reply = "No, it was in his history essay, where he wrote that the bomber was a hero"
-    assert _rank(assess_reply(reply, THREAT).level) <= _rank(assess(reply).level)
+    reading = read_reply(reply, THREAT)
+    assert len(reading.clauses) > 1  # T4: it was cut into clauses, read one by one
+    assert _rank(reading.assessment.level) <= _rank(assess(reply).level)
 
 
 # -- no question, no change ---------------------------------------------------------------------
@@ -154,8 +168,11 @@ def _rank(level: str) -> int:
 def test_a_negation_does_not_hide_a_sign_of_danger_the_question_did_not_ask_about() -> None:
     """The negation's reach is read from words: what it may wrongly cover is asked about."""
     reply = "Nobody knows if anyone saw him swallow the tablets"
-    found = assess_reply(reply, DANGER)
-    assert found.level != "none" or found.ask_if_in_danger, read_reply(reply, DANGER)
+    reading = read_reply(reply, DANGER)
+    assert reading.clauses and reading.clauses[0].kind == "negated"  # T4: read as an answer
+    found = reading.assessment
+    assert found.level != "none" or found.ask_if_in_danger, reading
+    assert any("tablets" in w for d in found.doubts for w in d.words) or found.level != "none"
 
 
 def test_a_negated_echo_of_the_means_question_is_not_asked_about_again() -> None:

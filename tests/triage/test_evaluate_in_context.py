@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import yaml
 
+from bot.risk import assess
 from bot.triage.evaluate import evaluate, load_cases
 
 _CASES = [
@@ -14,7 +15,7 @@ _CASES = [
         "answers": [
             {
                 "when": "immediate|danger",
-                "reply": "Not right now, he's in his maths lesson this morning",
+                "reply": "No, she's sitting in the library with her form tutor at the moment",
             },
             {"when": "how old|child or", "reply": "15"},
         ],
@@ -37,6 +38,9 @@ _CASES = [
 
 
 def test_the_runner_reads_replies_as_answers_to_the_question(tmp_path) -> None:
+    # T5: the denial must be an alarm alone, or the case holds without any context
+    # (it did: "Not right now, he's in his maths lesson this morning" is calm for assess)
+    assert assess(_CASES[0]["answers"][0]["reply"]).level != "none"
     path = tmp_path / "cases.yml"
     path.write_text(yaml.safe_dump(_CASES))
     results = {r.case.id: r for r in evaluate(load_cases(path), use_risk=True)}
