@@ -70,9 +70,13 @@ _DANGER_EVIDENCE = frozenset(
     }
 )
 
-#: The model's 999 needs at least one of these in the message (r12rules): a message with
-#: no means, act, target, time, danger sign or risk to life has nothing a 999 call could be
-#: about, however much its wording resembles the emergencies the model was trained on.
+#: The model's 999 needs at least one of these in the message (r12rules; used since r12eng):
+#: a message with no means, act, target, time, danger sign or risk to life has nothing a 999
+#: call could be about, however much its wording resembles the emergencies the model was
+#: trained on. The assistant then asks "Is anyone in danger right now?" (with 999 in the
+#: same reply) instead (`no_danger_evidence`). A person counts here ("target": "my
+#: neighbour's little boy has slipped off the jetty" has no other word the rules know):
+#: leaving persons and times out cost set A 8 of 130 emergencies for no calm message won.
 _ANY_DANGER_EVIDENCE = frozenset(
     {
         "means",
@@ -89,6 +93,18 @@ _ANY_DANGER_EVIDENCE = frozenset(
         "attack named",
     }
 )
+
+#: A Prevent concern described (SET 2.3: views, symbols, material, older friends, grooming
+#: online) goes to the DSL or a referral (SET 2.5), not 999 or the police, unless the message
+#: also holds one of these (r12eng): the means, an act, a plan, travel, a named group, a
+#: place or people attacks are aimed at, instructions, a warning, a danger sign, a place of
+#: danger or a risk to life; or a time still to come ("tonight"). A person ("her") or the
+#: time of the report ("now") does not make a concern an emergency.
+_CONCERN_OVERRULED_BY = (_ANY_DANGER_EVIDENCE - {"target", "near time"}) | {
+    "target place",
+    "place of danger",
+    "instructions",
+}
 
 #: When the model's 999 rests on terrorism-related evidence only (a group, a plan, travel),
 #: it also needs something that says "now" or "at hand" (r12rules): a close time, a risk
@@ -130,6 +146,8 @@ GUARDS = (
     "referral_description",
     "calm_frame_weapon",
     "police_no_evidence",
+    "concern_description",
+    "no_danger_evidence",
 )
 DISABLED: set[str] = set()
 #: For the ablation only: "message" reads a frame anywhere in the message as covering all of
@@ -220,7 +238,8 @@ def assess(text: str) -> RiskAssessment:
         return found  # "no, nobody is in danger right now": what was denied is all there was
     verdict = get_model().verdict(reading if denied and _on("denied") else clean[:20000])
     sentences = get_detector().sentence_features(clean)
-    features = set(get_detector().features(clean))
+    evidence = get_detector().features(clean)
+    features = set(evidence)
     if verdict.label == "calm" or _ORDER[verdict.label] <= _ORDER[found.level]:
         if (
             found.level == "none"
@@ -295,6 +314,19 @@ def assess(text: str) -> RiskAssessment:
         return found
     if _on("police_no_evidence") and label == "police" and not _POLICE_EVIDENCE & features:
         return found  # no means, act, plan, travel or group: the model alone is not evidence
+    if (
+        _on("concern_description")
+        and "Prevent concern" in features
+        and not _CONCERN_OVERRULED_BY & features
+        and not _future(evidence.get("near time", ()))
+    ):
+        # "hanging around with older lads who are into it, wears a Celtic cross": a concern
+        # for the DSL or a referral (SET 2.5), nothing a 999 call or the police could act on
+        return found
+    if _on("no_danger_evidence") and label == "emergency" and not _ANY_DANGER_EVIDENCE & features:
+        # "she has gone quiet, sits on her own at lunch": nothing a 999 could be about. Not
+        # silence either (the model leans to danger): ask, with 999 in the same reply.
+        return _asking(found, verdict, clean)
     template = load_lexicon()["model_reason"][label]
     words = ", ".join(f"'{w}'" for w in verdict.words) or "its overall wording"
     match = RiskMatch(

@@ -168,7 +168,13 @@ class RiskDetector:
             concepts: dict[str, list[str]] = dict(lexicon["concepts"])
             if "proscribed_org" in concepts:
                 concepts["proscribed_org"] = proscribed["names"]
-            frames: dict[str, list[str]] = lexicon["frames"]
+            frames: dict[str, list[str]] = dict(lexicon["frames"])
+            # r12eng: everyday phrasal idioms are idioms for the rules and the model alike.
+            phrasal = list(lexicon.get("phrasal_idioms", ()))
+            idioms = [p for group in phrasal for p in group["phrases"]]
+            frames["idiom"] = [*frames.get("idiom", ()), *idioms]
+            # r12eng: a Prevent concern described; a frame the model's guards read.
+            frames["prevent_concern"] = list(lexicon.get("prevent_concern", ()))
             self._frame_behaviour: dict[str, dict[str, Any]] = lexicon["frame_behaviour"]
             self._rules = tuple(
                 _Rule(
@@ -192,6 +198,13 @@ class RiskDetector:
             if unknown:
                 raise LexiconError(f"rule {rule.id!r} names unknown concepts/frames {unknown}")
         self._concept_names = (*concepts, _ABBREVIATION)
+        # What the model reads instead of each everyday phrasal idiom (r12eng).
+        self._idiom_readings: list[str] = []
+        self._readable = PhraseMatcher(self._nlp.vocab, attr="LOWER")
+        for number, group in enumerate(phrasal):
+            self._idiom_readings.append(str(group["reads"]))
+            docs = [self._nlp.make_doc(str(p).lower()) for p in group["phrases"]]
+            self._readable.add(f"reads_{number}", docs)
         self._frame_names = tuple(frames)
         surface_only = set(lexicon.get("surface_only", ()))
         self._phrases = PhraseMatcher(self._nlp.vocab, attr="LOWER")
@@ -440,6 +453,37 @@ class RiskDetector:
         quoted = ", ".join(f"'{w}'" for w in words)
         return [RiskMatch("danger_hint", "none", words, self._doubt_reason.format(words=quoted))]
 
+    def model_reading(self, text: str) -> str:
+        """The message as the model reads it: each phrasal idiom as its meaning (r12eng).
+
+        "She's started hanging around with some older lads": the model learned "hanging"
+        from emergencies, and the rules know "hanging around" as an idiom holding no danger.
+        The model reads it as what it means ("loitering", lexicon `phrasal_idioms`: one
+        list for the rules and the model), in training and in use alike. Everything else is
+        read as typed; a message with no such idiom is returned unchanged.
+        """
+        if not text:
+            return text
+        lowered = text.lower()
+        source = text if len(lowered) == len(text) else lowered
+        doc = self._nlp.make_doc(lowered)
+        spans = sorted(
+            (doc[start].idx, -(doc[end - 1].idx + len(doc[end - 1])), match_id)
+            for match_id, start, end in self._readable(doc)
+        )
+        if not spans:
+            return text
+        kept: list[str] = []
+        position = 0
+        for begin, negative_finish, match_id in spans:
+            if begin < position:
+                continue  # inside a longer idiom already read
+            group = int(self._nlp.vocab.strings[match_id].removeprefix("reads_"))
+            kept += [source[position:begin], self._idiom_readings[group]]
+            position = -negative_finish
+        kept.append(source[position:])
+        return "".join(kept)
+
     def features(self, text: str) -> dict[str, list[str]]:
         """The time, target and means words of a message (evidence for the model's verdict)."""
         found: dict[str, list[str]] = {}
@@ -461,12 +505,17 @@ class RiskDetector:
         doc = self._read(normalise(text or "")[:_WINDOW_CHARS])
         hits = self._hits(doc)
         out: list[dict[str, list[str]]] = []
+        idioms = [h for h in hits if h.concept == "idiom"]
         for sentence in _sentences(doc):
             found: dict[str, list[str]] = {}
             for hit in hits:
                 known = hit.concept in _FEATURES or hit.concept in _ALSO
                 if not sentence.start <= hit.start < sentence.end or not known:
                     continue
+                if hit.concept in self._concept_names and any(
+                    i.start <= hit.start and hit.end <= i.end for i in idioms
+                ):
+                    continue  # "killing" in "killing time": the rules read no act there either
                 if hit.concept in self._concept_names and self._negated(doc, sentence, hit):
                     continue  # "he has NOT got a knife": a denied knife is no evidence
                 for kind in (_FEATURES.get(hit.concept), _ALSO.get(hit.concept)):
@@ -652,6 +701,7 @@ _FEATURES = {
     "stay_away": "warning",
     "zero_hour": "warning",
     "question": "question",
+    "prevent_concern": "Prevent concern",
     "risk_place": "place of danger",
     "perched": "place of danger",
     "dual_use": "dual-use material",

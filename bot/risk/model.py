@@ -89,7 +89,7 @@ class RiskModel:
                 ),
             ]
         )
-        self._pipeline.fit(texts, labels)
+        self._pipeline.fit([_reading(t) for t in texts], labels)
         self._classes = list(self._pipeline.classes_)
         self._word_names = self._words.get_feature_names_out()
         n_chars = len(self._pipeline.named_steps["features"].transformer_list[0][1].vocabulary_)
@@ -101,6 +101,7 @@ class RiskModel:
 
     def verdict(self, text: str) -> ModelVerdict:
         """The most likely risky label and its probability ("calm" when neither is likely)."""
+        text = _reading(text)
         probabilities = self._pipeline.predict_proba([text])[0]
         for label in ("emergency", "police"):
             p = float(probabilities[self._classes.index(label)])
@@ -129,6 +130,16 @@ class RiskModel:
             if score > 0 and not set(names[col].split()) <= ENGLISH_STOP_WORDS
         ]
         return tuple(telling[:k])
+
+
+def _reading(text: str) -> str:
+    """What the model reads: the message without the lexicon's idioms (r12eng).
+
+    The same in training and in use, so "hanging around with" weighs nothing either way.
+    """
+    from bot.risk.detector import get_detector  # spaCy and the lexicon, built once
+
+    return get_detector().model_reading(text)
 
 
 def _labelled(paths: Iterable[Path]) -> tuple[list[str], list[str]]:

@@ -68,7 +68,8 @@ HEDGES_WITH_DANGER = [
 
 @pytest.mark.parametrize("reply", HEDGES_WITH_DANGER)
 def test_a_hedge_keeps_at_least_a_doubt(reply: str) -> None:
-    assert assess(reply).level == "emergency"  # read alone: a 999
+    alone = assess(reply)  # read alone: a 999, or (r12eng: a model 999 with no danger
+    assert alone.level == "emergency" or alone.ask_if_in_danger  # evidence) the danger question
     found = assess_reply(reply, DANGER)
     assert found.level == "emergency" or found.ask_if_in_danger, read_reply(reply, DANGER)
 
