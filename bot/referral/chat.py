@@ -20,6 +20,7 @@ from bot.referral.form import (
     clean_text,
     looks_like_noise,
     validate,
+    words_after_but,
 )
 from bot.referral.progress import CONCERN_MORE, Draft, applies, missing_required
 
@@ -174,8 +175,13 @@ def take_answer(
 def _more_concern(draft: Draft, text: str, last_try: bool) -> AnswerResult:
     """ "Anything else to add?": more words are added; a reply that adds nothing ("no",
     "don't know", the same words again, an emoji) ends the concern, so a persona or a person
-    who answers every question alike is never asked it for ever."""
+    who answers every question alike is never asked it for ever. Words after a "no, but"
+    are more words, kept as typed."""
     more = clean_text(text)
+    if words_after_but(more) and not _repeats(more, draft.values.get("concern", "")):
+        # "Nothing else, but his brother has the same posters": more of the concern, as typed
+        draft.append_concern(more)
+        return AnswerResult(CONCERN_MORE, accepted=True)
     if (
         not more
         or _DONE.match(more)

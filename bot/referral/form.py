@@ -62,6 +62,55 @@ _LEAD_IN_GENERAL = re.compile(
 )
 _OWNERS = r"(?:(?:his|her|their|my|the|your|our)\s+)?"
 _LEAD_IN_SEPARATOR = r"\s*(?:is|was|are|=|:|-|–)\s*(?:actually\s+|spelt\s+|spelled\s+)?"
+#: An opening that says "no", "nothing", "none" or "don't know" ...
+_NO_WORD_OPENING = re.compile(
+    r"^\s*(?:no(?:pe|thing(?: (?:else|more))?| more| one| idea)?|nah|none|nil|n/?a|"
+    r"not (?:really|sure|known)|(?:that'?s|that is) (?:all|it|everything)|"
+    r"done|unknown|unsure|dunno|idk|"
+    r"(?:i |we |they |he |she )?(?:don'?t|do not|doesn'?t|does not|haven'?t|hasn'?t) "
+    r"(?:know|have (?:one|it|any|a|an)\b[^,;.]*|think so))\b",
+    re.I,
+)
+#: ... then "but", "although", "though", "except" (or "apart from") and more words: content.
+_BUT = re.compile(
+    r"^[\s,;:.!–—-]*(?:but|although|though|except(?: for| that)?|apart from|other than|besides|"
+    r"however)\b[\s,;:–—-]*(?P<rest>.*)$",
+    re.I | re.S,
+)
+#: What after a "but" is no content ("no, but thanks", "none, although I'm not sure").
+_FILLER = re.compile(
+    r"^\s*(?:thanks?(?: you| for asking)?|cheers|ta|(?:that'?s|that is) (?:all|it|everything)|"
+    r"nothing (?:else|more)|(?:i'?m |i am )?not (?:sure|certain)|(?:i )?(?:don'?t|do not) know|"
+    r"(?:i )?think so|ok(?:ay)?|fine)\W*$",
+    re.I,
+)
+
+
+def words_after_but(text: str) -> str:
+    """The words after "but" in a reply that opens with "no", "nothing", "none" or "don't
+    know" ("Nothing else, but his brother has the same posters"), or "" when there are none.
+
+    Why: the opening alone reads as "done" or "not known", and the words after it are the
+    answer; a caller that finds them keeps them (or asks again), never drops them.
+    """
+    opening = _NO_WORD_OPENING.match(text or "")
+    if not opening:
+        return ""
+    after = re.sub(
+        r"^(?:\s*(?:else|more|really|at all|as such|thanks?|thank you))+\b",
+        "",
+        text[opening.end() :],
+        flags=re.I,
+    )
+    tail = _BUT.match(after)
+    if not tail:
+        return ""
+    rest = tail.group("rest").strip().rstrip(".!").strip()
+    if not rest or _FILLER.match(rest) or not re.search(r"[^\W\d_]{2,}", rest):
+        return ""
+    return rest
+
+
 _YES = re.compile(r"^\s*(yes|yeah|yep|y|they are|there is|someone is)\b", re.I)
 _NO = re.compile(r"^\s*(no|nope|nah|n|nobody|no one|none|not)\b", re.I)
 
@@ -206,9 +255,18 @@ def validate(spec: FieldSpec, raw: str, today: date | None = None) -> Checked:
     text = clean_text(raw)
     if not text:
         return Checked(problem=_say("empty"))
-    if spec.unknown and _UNKNOWN_ANSWER.search(text) and spec.type not in ("yes_no",):
+    # "don't know, but ...", "no, but his mum's number is ...": the words after are the answer
+    said_more = words_after_but(text)
+    if said_more and spec.type == "yes_no":
+        return Checked(problem=_say("yes_no_but", question=spec.question(None)))
+    if not said_more and spec.unknown and _UNKNOWN_ANSWER.search(text) and spec.type != "yes_no":
         return Checked(UNKNOWN)
-    if spec.unknown and spec.type in ("phone", "email") and _NO_CONTACT.search(text):
+    if (
+        not said_more
+        and spec.unknown
+        and spec.type in ("phone", "email")
+        and _NO_CONTACT.search(text)
+    ):
         return Checked(UNKNOWN)  # "no", "don't have one": nothing to reach them by
     if spec.type == "text":
         text = _without_lead_in(spec, text)
@@ -217,7 +275,10 @@ def validate(spec: FieldSpec, raw: str, today: date | None = None) -> Checked:
     if len(text) > spec.max:
         return Checked(problem=_say("too_long", length=len(text), max=spec.max))
     checker = _CHECKERS.get(spec.type, _check_text)
-    return checker(spec, text, today or date.today())
+    checked = checker(spec, text, today or date.today())
+    if said_more and checked.ok and spec.type in ("phone", "email"):
+        return Checked(text)  # the number or address with whose it is, as typed
+    return checked
 
 
 #: Field types that take any words, so only the noise check stands between them and garbage.
@@ -291,6 +352,9 @@ def _check_date_or_age(spec: FieldSpec, text: str, today: date) -> Checked:
         if age > 120:
             return Checked(problem=_say("too_old"))
         return Checked(f"{born.day:02d}/{born.month:02d}/{born.year:04d}")
+    day_month = _day_month_without_year(text)
+    if day_month:
+        return Checked(problem=_say("date_without_year", day_month=day_month))
     match = _APPROX_AGE.match(text)
     if match:
         age = int(match.group(1))
@@ -333,6 +397,41 @@ _WORDS_DMY = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-,]+{_MONTH}[\s\-,]+(\d{{4}})\b"
 )
 _WORDS_MDY = re.compile(rf"\b{_MONTH}[\s\-]+(\d{{1,2}})(?:st|nd|rd|th)?[\s,]+(\d{{4}})\b")
+
+
+#: A day and a month with no year: "05/11", "11-05", "05.11" (a range is "15-16", "15 or 16").
+_NUMERIC_DM = re.compile(r"(?<![\d/.\-])(\d{1,2})([/.\-–])(\d{1,2})(?![\d/.\-–]|\s*(?:or|to)\b)")
+_WORDS_DM = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+{_MONTH}(?![a-z])(?!\s+be\b)"
+)
+_WORDS_MD = re.compile(rf"\b{_MONTH}[\s\-]+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:years?|yrs?))")
+
+
+def _day_month_without_year(text: str) -> str:
+    """ "05/11", "11-05", "5th November": a birthday with no year, as DD/MM ("" if none).
+
+    Why: "05/11" read as an age range ("about 5-11") stored a wrong age without a word. A
+    pair with "/" or "." that can be a day and a month is a date; with a dash it is a date
+    when written like one (a leading zero, "05-11", or the larger number first, "11-5"),
+    and a range otherwise ("15-16", "12-13").
+    """
+    t = text.lower()
+    parts: tuple[int, int] | None = None
+    for pair in _NUMERIC_DM.finditer(t):
+        first, sep, second = pair.group(1), pair.group(2), pair.group(3)
+        if sep in "-–" and not (
+            first.startswith("0") or second.startswith("0") or int(first) >= int(second)
+        ):
+            continue
+        parts = (int(first), int(second))
+        break
+    if parts is None and (m := _WORDS_DM.search(t)):
+        parts = (int(m.group(1)), _MONTHS[m.group(2)])
+    if parts is None and (m := _WORDS_MD.search(t)):
+        parts = (int(m.group(2)), _MONTHS[m.group(1)])
+    if parts is None or not (1 <= parts[0] <= 31 and 1 <= parts[1] <= 12):
+        return ""
+    return f"{parts[0]:02d}/{parts[1]:02d}"
 
 
 def _year(value: str, today: date) -> int:
