@@ -54,7 +54,8 @@ class ActionAnswerGuidance(NeverRaise, Action):
         text, topic_id = latest_text(tracker), latest_entity(tracker, "guidance_topic")
         service = get_service()
         in_form = bool(tracker.active_loop.get("name"))
-        if topic_id is None and not describes_concern(text) and service.declines(text):
+        typed = not text.startswith("/")  # a button or intent payload is not the user's words
+        if topic_id is None and typed and not describes_concern(text) and service.declines(text):
             # Off topic ("write me a poem"): a kind decline that says what I can help with.
             dispatcher.utter_message(response="utter_out_of_scope")
             return [SlotSet("last_answer", "out_of_scope")]

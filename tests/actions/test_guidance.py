@@ -67,3 +67,9 @@ def test_an_off_topic_question_gets_the_kind_decline_not_a_topic_or_the_triage(v
     )
     assert responses(messages) == ["utter_out_of_scope"]
     assert slots_set(events) == {"last_answer": "out_of_scope"}
+
+
+def test_a_payload_is_not_declined_as_off_topic(var: Path):
+    """ "/nlu_fallback" is an intent payload, not words: it still gets "not sure"."""
+    _, messages = run(ActionAnswerGuidance(), user_turn("/nlu_fallback", "nlu_fallback"))
+    assert responses(messages) == ["utter_guidance_not_sure"]
