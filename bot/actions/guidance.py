@@ -18,7 +18,6 @@ from bot.actions._common import (
 )
 from bot.actions.triage import start_triage
 from bot.guidance import GuidanceAnswer, get_service
-from bot.triage import describes_concern
 from bot.wording import phrase
 
 
@@ -54,10 +53,17 @@ class ActionAnswerGuidance(NeverRaise, Action):
         service = get_service()
         in_form = bool(tracker.active_loop.get("name"))
         routing = service.routing(text) if topic_id is None else None
-        if routing and not routing.answer_first and not in_form and describes_concern(text):
-            # "Should I refer a kid who keeps saying ...?" is a triage, not a policy question.
+        if routing and routing.start_triage and not in_form:
+            # "Should I refer a kid who keeps saying ...?", "should he be referred?" are a
+            # triage, not a policy question.
             return [*start_triage(dispatcher), FollowupAction("triage_form")]
-        result = service.answer(text, topic_id=topic_id, area_id=user_area(tracker))
+        area = user_area(tracker)
+        # one search per turn: the routing's result is the answer's
+        result = (
+            service.answer_from(routing.result, area)
+            if routing
+            else service.answer(text, topic_id=topic_id, area_id=area)
+        )
         if isinstance(result, GuidanceAnswer):
             utter_answer(dispatcher, result)
             if routing and routing.offer_triage and not in_form:

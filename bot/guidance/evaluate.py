@@ -14,7 +14,7 @@ Printed: how many questions are answered (not sent to the triage, not "not sure"
 accuracy where a `topic` exists, and the key-fact pass rate (a question passes when it is
 answered and every group is met); with several files, a last table gives each file's
 figures side by side. The routing is the core's decision
-(`GuidanceService.routing`, then `bot.triage.describes_concern` as in the guidance action);
+(`GuidanceService.routing`, as in the guidance action);
 the NLU classifier is not run, so this measures the domain core, not the trained model.
 Exit status 1 when a `--min-top1` or `--min-facts` target is missed.
 """
@@ -68,10 +68,8 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
 
 def _route(service: GuidanceService, text: str) -> tuple[str, str, str]:
     """(route, topic id, answer text shown) as the guidance action would decide them."""
-    from bot.triage import describes_concern
-
     routing = service.routing(text)
-    if not routing.answer_first and describes_concern(text):
+    if routing.start_triage:
         return "triage", "", ""
     best = routing.result.best
     if not routing.result.confident or best is None:

@@ -47,11 +47,14 @@ class Routing:
         offer_triage: it is about a particular person, so working through the case is
             offered after the answer.
         result: the retrieval result for the message.
+        start_triage: not answered first, and it tells of a worry about someone or asks
+            whether this person or case should be referred: the should-I-refer questions.
     """
 
     answer_first: bool
     offer_triage: bool
     result: SearchResult
+    start_triage: bool = False
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,10 @@ class GuidanceService:
         """Answer by explicit topic id (a button) or by retrieval over the question."""
         if topic_id and topic_id in self.base.topics:
             return self._answer(self.base.topics[topic_id])
-        result = self.search(question)
+        return self.answer_from(self.search(question), area_id)
+
+    def answer_from(self, result: SearchResult, area_id: str = "") -> GuidanceAnswer | NotSure:
+        """The answer for a search already made (the routing's), so a turn searches once."""
         if result.confident and result.best:
             return self._answer(result.best.topic)
         return self.not_sure(result, area_id)
@@ -93,17 +99,23 @@ class GuidanceService:
         the whole message alone lets the context outvote the question. Reading both, with
         the question also inside the whole, counts the question twice and the context once.
         """
-        focus = route(question).focus
+        return self._search(question, route(question).focus)
+
+    def _search(self, question: str, focus: str) -> SearchResult:
         if focus == question:
             return self.index.search(question)
         return self.index.search_parts([(focus, FOCUS_WEIGHT), (question, 1 - FOCUS_WEIGHT)])
 
     def routing(self, text: str) -> Routing:
-        """Answer first when the message asks for information the guidance holds."""
+        """Answer first when the message asks for information the guidance holds; start the
+        triage when it does not and it describes a worry or asks "should he be referred?"."""
+        from bot.triage import describes_concern
+
         asked = route(text)
-        result = self.search(text)
+        result = self._search(text, asked.focus)
         answer_first = asked.asks_information and result.confident
-        return Routing(answer_first, answer_first and asked.mentions_person, result)
+        start_triage = not answer_first and (asked.asks_referral or describes_concern(text))
+        return Routing(answer_first, answer_first and asked.mentions_person, result, start_triage)
 
     def not_sure(self, result: SearchResult, area_id: str = "") -> NotSure:
         suggestions = tuple(TopicLink(s.topic.id, s.topic.title) for s in result.ranked)
