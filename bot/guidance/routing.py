@@ -99,11 +99,11 @@ _REFER_THIS = re.compile(
     r"make a referral)\b|"
     r"(?:does|do|would|will) (?:he|she|they|this|that|it|this (?:pupil|student|child|person|"
     r"case)|my (?:pupil|student|learner|client|patient)) (?:need|needs|require|warrant|merit)s? "
-    r"(?:a |an |to be )?(?:prevent |channel )?(?:referr|report|prevent|channel|flagg|escalat)|"
-    r"(?:counts?|qualif(?:y|ies)|warrants?) (?:as|for) (?:a |an )?(?:prevent|referral|channel)|"
-    r"enough (?:for|to make) a referral",
+    r"(?:a |an |to be )?(?:prevent |channel )?(?:referr|report|prevent|channel|flagg|escalat)",
     re.IGNORECASE,
 )
+#: ... not inside a question asking who, where or how ("who do we refer them to?").
+_WH = re.compile(r"^(?:what|what's|whats|who|whom|where|how|when|which|why)\b", re.IGNORECASE)
 #: The message talks about a particular person (so working through the case may help).
 _PEOPLE = (
     r"(?:pupils?|students?|kids?|child|boys?|girls?|lads?|sons?|daughters?|learners?|"
@@ -217,7 +217,10 @@ def route(text: str) -> Route:
             person |= bool((_PARTICULAR_PERSON if asks else _PERSON).search(part))
             if decides:
                 decision = True
-                referral |= bool(_REFER_DECISION.match(part) or _REFER_THIS.search(part))
+                referral |= bool(
+                    _REFER_DECISION.match(part)
+                    or (_REFER_THIS.search(part) and not _WH.match(part))
+                )
             elif asks:
                 # "... Channel in a meeting - what is it?": the pronoun needs the clause before.
                 points_back = (
