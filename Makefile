@@ -89,7 +89,7 @@ eval-triage: install ## Triage outcome accuracy on written cases, plain Python (
 	@. scripts/env.sh && $(PY) -m bot.triage.evaluate tests/triage/own_cases.yml $(wildcard eval/triage/*.yml)
 
 eval-guidance: install ## Guidance routing, top-1 and key facts: dev paraphrases and every eval/guidance/*.yml
-	@. scripts/env.sh && $(PY) -m bot.guidance.evaluate tests/guidance/dev_paraphrases.yml tests/guidance/holdout_paraphrases.yml $(wildcard eval/guidance/*.yml)
+	@. scripts/env.sh && $(PY) -m bot.guidance.evaluate tests/guidance/dev_paraphrases.yml tests/guidance/holdout_paraphrases.yml tests/guidance/off_topic_questions.yml $(wildcard eval/guidance/*.yml)
 
 clean: ## Remove generated data, models and var/ (keeps the venv)
 	rm -rf models var data/nlu/_generated_guidance.yml domain/_generated.yml

@@ -18,6 +18,7 @@ from bot.actions._common import (
 )
 from bot.actions.triage import start_triage
 from bot.guidance import GuidanceAnswer, get_service
+from bot.guidance.areas import named_area
 from bot.wording import phrase
 
 
@@ -52,17 +53,23 @@ class ActionAnswerGuidance(NeverRaise, Action):
         text, topic_id = latest_text(tracker), latest_entity(tracker, "guidance_topic")
         service = get_service()
         in_form = bool(tracker.active_loop.get("name"))
+        # one reading of the message per turn: route, search and concern, used below
         routing = service.routing(text) if topic_id is None else None
+        if routing and not routing.describes_concern and service.declines(text, routing.result):
+            # Off topic ("write me a poem"): a kind decline that says what I can help with.
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return [SlotSet("last_answer", "out_of_scope")]
         if routing and routing.start_triage and not in_form:
             # "Should I refer a kid who keeps saying ...?", "should he be referred?" are a
             # triage, not a policy question.
             return [*start_triage(dispatcher), FollowupAction("triage_form")]
-        area = user_area(tracker)
+        area_events = _area_named(text, tracker)
+        area, known_area = user_area(tracker), tracker.get_slot("area") or ""
         # one search per turn: the routing's result is the answer's
         result = (
-            service.answer_from(routing.result, area)
+            service.answer_from(text, routing.result, area, known_area)
             if routing
-            else service.answer(text, topic_id=topic_id, area_id=area)
+            else service.answer(text, topic_id=topic_id, area_id=area, known_area=known_area)
         )
         if isinstance(result, GuidanceAnswer):
             utter_answer(dispatcher, result)
@@ -70,7 +77,7 @@ class ActionAnswerGuidance(NeverRaise, Action):
                 # The question is answered first; the case can be worked through next.
                 dispatcher.utter_message(response="utter_guidance_offer_triage")
             deliver_notices(dispatcher, tracker, reminders=False)
-            return [SlotSet("last_answer", result.topic_id)]
+            return [*area_events, SlotSet("last_answer", result.topic_id)]
         contact = result.area
         dispatcher.utter_message(
             response="utter_guidance_not_sure",
@@ -79,7 +86,7 @@ class ActionAnswerGuidance(NeverRaise, Action):
             contacts_dated=service.base.contacts_dated,
             buttons=_topic_buttons(result.suggestions),
         )
-        return [SlotSet("last_answer", "not_sure")]
+        return [*area_events, SlotSet("last_answer", "not_sure")]
 
 
 class ActionTalkToPerson(NeverRaise, Action):
@@ -91,7 +98,17 @@ class ActionTalkToPerson(NeverRaise, Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        base = get_service().base
+        service = get_service()
+        base = service.base
+        area_events = _area_named(latest_text(tracker), tracker)
+        local = base.areas.get(
+            named_area(latest_text(tracker), base) or tracker.get_slot("area") or ""
+        )
+        if local is not None and not local.set_policy and local.topic in base.topics:
+            # Outside Southend, Essex and Thurrock neither Annex B nor the Essex police team
+            # applies: the area's own contacts topic, with its source and date.
+            utter_answer(dispatcher, service.topic_answer(local.topic))
+            return [*area_events, SlotSet("last_answer", "contacts")]
         area = base.area(user_area(tracker))
         dispatcher.utter_message(
             response="utter_talk_to_person",
@@ -101,7 +118,13 @@ class ActionTalkToPerson(NeverRaise, Action):
             police_inbox=base.police.inbox,
             json_message={"citations": [base.contacts_citation, base.police.citation]},
         )
-        return [SlotSet("last_answer", "contacts")]
+        return [*area_events, SlotSet("last_answer", "contacts")]
+
+
+def _area_named(text: str, tracker: Tracker) -> list[dict[str, Any]]:
+    """Remember an area the message names ("I'm in Lewisham"): later contact questions use it."""
+    area = named_area(text, get_service().base)
+    return [SlotSet("area", area)] if area and area != tracker.get_slot("area") else []
 
 
 def _contact_line(contact: Any) -> str:

@@ -7,10 +7,13 @@ A question file is YAML: a list (or `questions:` list) of entries with
   also_ok             optional: [topic id, ...] other topics that answer it rightly too (a
                       question on the edge of two topics): top-1 counts either
   key_facts           optional: [[alternative, ...], ...]; the answer shown must contain, for
-                      each group, one alternative (case-insensitive)
+                      each group, one alternative: strictly (case-insensitive substring) and
+                      leniently (`fact_found`: also forgiving punctuation, hyphens, British/US
+                      spelling and plurals); both figures are printed
   topic_hint, seed    optional: printed for failures instead of the question
 
-Printed: how many questions are answered (not sent to the triage, not "not sure"), top-1
+Printed: how many questions are answered (not sent to the triage, not "not sure", not
+declined as off topic), top-1
 accuracy where a `topic` exists, and the key-fact pass rate (a question passes when it is
 answered and every group is met); with several files, a last table gives each file's
 figures side by side. The routing is the core's decision
@@ -22,6 +25,7 @@ Exit status 1 when a `--min-top1` or `--min-facts` target is missed.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,12 +43,13 @@ class Result:
 
     question: str
     label: str
-    route: str  # answered | triage | not_sure
+    route: str  # answered | triage | not_sure | declined (off topic)
     topic: str
     expected: str
     facts_ok: bool | None
     missing: tuple[str, ...]
     also_ok: tuple[str, ...] = ()
+    facts_lenient_ok: bool | None = None
 
     @property
     def top1_ok(self) -> bool:
@@ -58,6 +63,48 @@ class Result:
 OFF_TOPIC = "none"
 
 
+#: US spellings (and the policy's own variants) folded onto the British form, per word.
+_SPELLING = (
+    (re.compile(r"(\w{3,})iz(e|ed|es|ing|ation|ations|er|ers)$"), r"\1is\2"),
+    (re.compile(r"(\w{3,})yz(e|ed|es|ing)$"), r"\1ys\2"),
+    (re.compile(r"^(behavi|harb|fav|hon|col|lab|neighb)or"), r"\1our"),
+    (re.compile(r"^(cent|theat)er(s?)$"), r"\1re\2"),
+    (re.compile(r"^(defen|licen|offen)se(s?)$"), r"\1ce\2"),
+    (re.compile(r"^programs?$"), "programme"),
+    (re.compile(r"^counselor"), "counsellor"),
+    (re.compile(r"^judgement"), "judgment"),
+)
+_PUNCTUATION = re.compile(r"[^a-z0-9]+")
+
+
+def _lenient_word(word: str) -> str:
+    for pattern, british in _SPELLING:
+        word = pattern.sub(british, word)
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _lenient(text: str) -> str:
+    """Lower case, apostrophes dropped, other punctuation and hyphens as spaces, each word
+    in its British singular form: " multi agency panel " for "Multi-agency panels"."""
+    text = text.lower().replace("\u2019", "'").replace("'", "")
+    words = _PUNCTUATION.sub(" ", text).split()
+    return " " + " ".join(_lenient_word(w) for w in words) + " "
+
+
+def fact_found(fact: str, answer: str, lenient: bool = False) -> bool:
+    """Whether the answer holds the key fact: a case-insensitive substring (strict), or the
+    same after `_lenient` on both sides, starting at a word (a fact that is a word start,
+    "terroris", still matches "terrorism")."""
+    if not lenient:
+        return fact.lower() in answer.lower()
+    words = _lenient(fact).strip()
+    return bool(words) and f" {words}" in _lenient(answer)
+
+
 def load_questions(path: Path) -> list[dict[str, Any]]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     items = data.get("questions") if isinstance(data, dict) else data
@@ -69,6 +116,8 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
 def _route(service: GuidanceService, text: str) -> tuple[str, str, str]:
     """(route, topic id, answer text shown) as the guidance action would decide them."""
     routing = service.routing(text)
+    if not routing.describes_concern and service.declines(text, routing.result):
+        return "declined", "", ""
     if routing.start_triage:
         return "triage", "", ""
     best = routing.result.best
@@ -83,14 +132,15 @@ def evaluate(service: GuidanceService, questions: list[dict[str, Any]]) -> list[
     for q in questions:
         text = str(q.get("question") or q.get("text"))
         route, topic, shown = _route(service, text)
-        groups = q.get("key_facts") or []
+        groups = [g if isinstance(g, list) else [g] for g in q.get("key_facts") or []]
         missing = tuple(
             "/".join(map(str, g))
             for g in groups
-            if not any(
-                str(alt).lower() in shown.lower() for alt in (g if isinstance(g, list) else [g])
-            )
+            if not any(fact_found(str(alt), shown) for alt in g)
         )
+        missing_lenient = [
+            g for g in groups if not any(fact_found(str(alt), shown, lenient=True) for alt in g)
+        ]
         also_ok = q.get("also_ok") or []
         also_ok = also_ok if isinstance(also_ok, list) else [also_ok]
         results.append(
@@ -103,6 +153,7 @@ def evaluate(service: GuidanceService, questions: list[dict[str, Any]]) -> list[
                 facts_ok=(route == "answered" and not missing) if groups else None,
                 missing=missing,
                 also_ok=tuple(str(t) for t in also_ok),
+                facts_lenient_ok=(route == "answered" and not missing_lenient) if groups else None,
             )
         )
     return results
@@ -115,19 +166,22 @@ def report(results: list[Result], hints_only: bool) -> dict[str, float]:
     top1 = sum(r.top1_ok for r in labelled)
     with_facts = [r for r in results if r.facts_ok is not None]
     facts = sum(bool(r.facts_ok) for r in with_facts)
+    lenient = sum(bool(r.facts_lenient_ok) for r in with_facts)
     figures = {
         "answered": answered / n if n else 0.0,
         "top1": top1 / len(labelled) if labelled else float("nan"),
         "facts": facts / len(with_facts) if with_facts else float("nan"),
+        "facts_lenient": lenient / len(with_facts) if with_facts else float("nan"),
     }
     print(f"questions: {n}")
     print(f"answered (not triage, not 'not sure'): {answered}/{n} = {figures['answered']:.3f}")
-    for route in ("triage", "not_sure"):
+    for route in ("triage", "not_sure", "declined"):
         print(f"  {route}: {sum(r.route == route for r in results)}")
     if labelled:
         print(f"top-1 accuracy: {top1}/{len(labelled)} = {figures['top1']:.3f}")
     if with_facts:
-        print(f"key facts: {facts}/{len(with_facts)} = {figures['facts']:.3f}")
+        print(f"key facts (strict): {facts}/{len(with_facts)} = {figures['facts']:.3f}")
+        print(f"key facts (lenient): {lenient}/{len(with_facts)} = {figures['facts_lenient']:.3f}")
     failures = [r for r in results if (r.expected and not r.top1_ok) or r.facts_ok is False]
     if failures:
         print("failures:")
@@ -175,11 +229,15 @@ def summary(per_file: list[tuple[Path, int, dict[str, float]]]) -> str:
     def cell(value: float) -> str:
         return "-" if value != value else f"{value:.3f}"  # NaN: no labels of that kind
 
-    lines = ["== summary", f"{'file':<48} {'n':>4} {'answered':>8} {'top-1':>6} {'facts':>6}"]
+    lines = [
+        "== summary (facts: strict; lenient: forgiving spelling form, `fact_found`)",
+        f"{'file':<48} {'n':>4} {'answered':>8} {'top-1':>6} {'facts':>6} {'lenient':>7}",
+    ]
     for path, n, figures in per_file:
         lines.append(
             f"{str(path)[-48:]:<48} {n:>4} {cell(figures['answered']):>8} "
-            f"{cell(figures['top1']):>6} {cell(figures['facts']):>6}"
+            f"{cell(figures['top1']):>6} {cell(figures['facts']):>6} "
+            f"{cell(figures['facts_lenient']):>7}"
         )
     return "\n".join(lines)
 

@@ -18,6 +18,7 @@ from bot.guidance.model import (
     Source,
     Topic,
 )
+from bot.guidance.scope import load_subjects
 from bot.wording import WordingError, fill_contacts_in
 
 SOURCES_FILE = "sources.yml"
@@ -91,8 +92,14 @@ def _load_contacts(
         raise GuidanceError(f"{path.name}: 'areas' must map area ids to their contacts")
     for area_id, entry in raw_areas.items():
         where = f"{path.name}, area {area_id!r}"
-        if not isinstance(entry, dict) or not entry.get("name") or not entry.get("prevent_inbox"):
-            raise GuidanceError(f"{where}: needs 'name' and 'prevent_inbox'")
+        set_policy = entry.get("set_policy", True) if isinstance(entry, dict) else True
+        if not isinstance(entry, dict) or not entry.get("name"):
+            raise GuidanceError(f"{where}: needs a 'name'")
+        if set_policy and not entry.get("prevent_inbox"):
+            raise GuidanceError(f"{where}: a SET area needs its 'prevent_inbox'")
+        citation = str(entry.get("citation", data.get("citation", "SET Annex B")))
+        if citation not in sources:
+            raise GuidanceError(f"{where}: unknown citation {citation!r}")
         contacts = []
         for c in entry.get("contacts") or []:
             if not isinstance(c, dict) or not c.get("name") or not c.get("role"):
@@ -108,15 +115,43 @@ def _load_contacts(
         areas[str(area_id).lower()] = Area(
             id=str(area_id).lower(),
             name=str(entry["name"]),
-            prevent_inbox=str(entry["prevent_inbox"]),
+            prevent_inbox=str(entry.get("prevent_inbox") or ""),
             contacts=tuple(contacts),
+            citation=citation,
+            dated=" ".join(str(entry.get("dated") or data.get("dated") or "").split()),
+            topic=str(entry.get("topic") or ""),
+            places=tuple(p.lower() for p in _strings(entry.get("places"), where, "places")),
+            within=str(entry.get("within") or "").lower(),
+            set_policy=bool(set_policy),
         )
+    if not any(a.set_policy for a in areas.values()):
+        raise GuidanceError(f"{path.name}: at least one area must follow the SET policy")
     team = PolicePreventTeam(
         phone=str(police["phone"]),
         inbox=str(police["inbox"]),
         citation=str(police.get("citation", "SET 2.5")),
     )
     return areas, team, str(data.get("citation", "SET Annex B")), str(data.get("dated", ""))
+
+
+def _area_topics(path: Path, topics: dict[str, Topic], areas: dict[str, Area]) -> dict[str, Any]:
+    """contacts.yml's `area_topics`, checked against the topics (and each area's own topic)."""
+    data = _read_yaml(path)
+    raw = data.get("area_topics") if isinstance(data, dict) else None
+    raw = raw if isinstance(raw, dict) else {}
+    out = {}
+    for key, field_name in (("any", "area_topics_any"), ("outside_set", "area_topics_outside_set")):
+        ids = _strings(raw.get(key), f"{path.name}, area_topics", key)
+        unknown = [t for t in ids if t not in topics]
+        if unknown:
+            raise GuidanceError(f"{path.name}: area_topics.{key} names unknown topics {unknown}")
+        out[field_name] = frozenset(ids)
+    for area in areas.values():
+        if area.topic and area.topic not in topics:
+            raise GuidanceError(f"{path.name}, area {area.id!r}: unknown topic {area.topic!r}")
+        if area.within and area.within not in areas:
+            raise GuidanceError(f"{path.name}, area {area.id!r}: unknown 'within' {area.within!r}")
+    return out
 
 
 def _load_replies(path: Path, data: dict[str, Any], sources: dict[str, Source]) -> list[Reply]:
@@ -258,6 +293,8 @@ def load_guidance(directory: Path) -> GuidanceBase:
         contacts_citation=contacts_citation,
         contacts_dated=contacts_dated,
         files=tuple(files),
+        **_area_topics(directory / CONTACTS_FILE, topics, areas),
+        subjects=load_subjects(directory),
     )
 
 

@@ -61,12 +61,26 @@ class Contact:
 
 @dataclass(frozen=True)
 class Area:
-    """A local area's Prevent contacts (SET Annex B)."""
+    """A local area's Prevent contacts (SET Annex B, or the area's own seed document).
+
+    Attributes:
+        citation: the source of its contacts; `dated` the caveat shown with them.
+        topic: the contacts topic that answers "who do I contact?" for this area.
+        places: lower-case words that name the area in a message.
+        within: an area this one lies inside (Southend in Essex): naming both means this one.
+        set_policy: the SET policy's routes (police team, inbox) apply here.
+    """
 
     id: str
     name: str
     prevent_inbox: str
     contacts: tuple[Contact, ...] = ()
+    citation: str = "SET Annex B"
+    dated: str = ""
+    topic: str = ""
+    places: tuple[str, ...] = ()
+    within: str = ""
+    set_policy: bool = True
 
 
 @dataclass(frozen=True)
@@ -90,13 +104,34 @@ class GuidanceBase:
     contacts_citation: str = "SET Annex B"
     contacts_dated: str = ""
     files: tuple[str, ...] = field(default=())
+    #: Topics an area's contacts topic replaces when the user's area is known: for any area,
+    #: and (routes that differ) for areas outside the SET policy only (contacts.yml).
+    area_topics_any: frozenset[str] = frozenset()
+    area_topics_outside_set: frozenset[str] = frozenset()
+    #: Word starts naming what the assistant is about (guidance/scope/subjects.yml).
+    subjects: tuple[str, ...] = ()
 
     def topic(self, topic_id: str) -> Topic:
         return self.topics[topic_id]
 
     def area(self, area_id: str) -> Area:
-        """The area by id; unknown ids fall back to the first area (Essex covers all three)."""
-        return self.areas.get(area_id.lower()) or next(iter(self.areas.values()))
+        """The SET area by id, for the SET routes (triage, "not sure"): other areas' ids
+        and unknown ids fall back to the first area (Essex covers all three)."""
+        area = self.areas.get(area_id.lower())
+        if area is not None and area.set_policy:
+            return area
+        return next(a for a in self.areas.values() if a.set_policy)
+
+    def area_topic(self, topic_id: str, area_id: str) -> Topic | None:
+        """The area's contacts topic, when it should answer in place of `topic_id`."""
+        area = self.areas.get(area_id.lower())
+        if area is None or area.topic not in self.topics:
+            return None
+        if topic_id in self.area_topics_any or (
+            not area.set_policy and topic_id in self.area_topics_outside_set
+        ):
+            return self.topics[area.topic]
+        return None
 
     def cite(self, citation_ids: tuple[str, ...] | list[str]) -> list[str]:
         """Readable labels for citation ids, in order, without repeats."""

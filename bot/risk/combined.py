@@ -32,6 +32,9 @@ _POLICE_EVIDENCE = frozenset(
         "target place",  # a place of worship, an event, a list of names (r12gen)
         "warning",
         "instructions",
+        # r12pol: a precursor or part named ("an oxidiser", "timers") is no evidence for the
+        # rules alone, but it is what a police verdict of the model is about
+        "dual-use material",
     }
 )
 
@@ -283,11 +286,12 @@ def assess(text: str) -> RiskAssessment:
         _on("calm_frame_weapon")
         and label == "police"
         and not (_HARD_EVIDENCE - {"means"}) & features
-        and not {"target place", "near time", "act", "warning"} & features
+        and not {"target place", "near time", "act", "warning", "instructions"} & features
         and _covered(sentences, _CALM_FRAMES)
     ):
         # "someone on roblox told him his avatar needs a bigger sword": the only evidence is
         # a weapon's name, and a game, a lesson, a joke or the past frames its own sentence
+        # (instructions for making one are more than its name, r12pol: "a recipe for...")
         return found
     if _on("police_no_evidence") and label == "police" and not _POLICE_EVIDENCE & features:
         return found  # no means, act, plan, travel or group: the model alone is not evidence

@@ -41,6 +41,10 @@ _GAP_WORDS = 5
 _SUBJECTS = frozenset({"he", "she", "they", "i", "we", "you"})
 #: Frames computed in code rather than listed in the lexicon.
 _BUILT_IN_FRAMES = frozenset({"general_question"})
+#: An abbreviation of a proscribed organisation read in context (r12pol): its hits' concept.
+_ABBREVIATION = "proscribed_abbreviation"
+#: A message with more capitals than this (of its letters) is shouted: capitals say nothing.
+_SHOUTED = 0.6
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,16 @@ class RiskDetector:
             re.compile(rf"(?<![\w-]){re.escape(spelling)}(?![\w-])")
             for spelling in proscribed.get("cased", {})
         ]
+        self._abbreviations = [
+            re.compile(rf"(?<![\w/.&-]){re.escape(letters)}(?![\w/&-])")
+            for letters in proscribed.get("in_context", {})
+        ]
+        in_context = lexicon.get("abbreviations_in_context", {})
+        self._abbreviation_window = int(in_context.get("window", 3))
+        self._abbreviation_words = {
+            key: frozenset(str(w).lower() for w in in_context.get(key, ()))
+            for key in ("context", "not_after", "not_before", "not_with", "verbs")
+        }
         self._doubt_blockers = tuple(lexicon.get("doubt", {}).get("blocked_by", ()))
         self._doubt_reason = str(lexicon.get("doubt", {}).get("reason", "{words}"))
         self._across: dict[str, Any] = dict(lexicon.get("across_sentences", {}))
@@ -177,7 +191,7 @@ class RiskDetector:
             ]
             if unknown:
                 raise LexiconError(f"rule {rule.id!r} names unknown concepts/frames {unknown}")
-        self._concept_names = tuple(concepts)
+        self._concept_names = (*concepts, _ABBREVIATION)
         self._frame_names = tuple(frames)
         surface_only = set(lexicon.get("surface_only", ()))
         self._phrases = PhraseMatcher(self._nlp.vocab, attr="LOWER")
@@ -255,7 +269,39 @@ class RiskDetector:
             doc.user_data["cased_spans"] = [
                 (m.start(), m.end()) for pattern in self._cased for m in pattern.finditer(text)
             ]
+            letters = [c for c in text if c.isalpha()]
+            if sum(c.isupper() for c in letters) <= _SHOUTED * len(letters):
+                doc.user_data["abbreviation_spans"] = [
+                    (m.start(), m.end())
+                    for pattern in self._abbreviations
+                    for m in pattern.finditer(text)
+                ]
         return doc
+
+    def _abbreviation_in_context(self, doc: Doc, span: Span) -> bool:
+        """ "joined NA", "an IS flag": a link word close by, and no word of another reading.
+
+        Never "he IS", "IS a" (the verb), nor in a sentence about meetings or a car ("NA"
+        the fellowship, "AWD" the drive); the word lists are `abbreviations_in_context`.
+        """
+        words = self._abbreviation_words
+        before = doc[span.start - 1].lower_ if span.start > 0 else ""
+        after = doc[span.end].lower_ if span.end < len(doc) else ""
+        verb = span.text.lower() in words["verbs"]
+        if verb and (before in words["not_after"] or after in words["not_before"]):
+            return False
+        sentence = next(s for s in _sentences(doc) if s.start <= span.start < s.end)
+        if any(t.lower_ in words["not_with"] for t in sentence):
+            return False
+        for step in (-1, 1):
+            i = span.start - 1 if step < 0 else span.end
+            for _ in range(self._abbreviation_window):
+                if not sentence.start <= i < sentence.end or doc[i].lower_ in _CLAUSE_BREAKS:
+                    break
+                if doc[i].lower_ in words["context"]:
+                    return True
+                i += step
+        return False
 
     def _assess_window(self, text: str) -> tuple[list[RiskMatch], list[RiskMatch]]:
         doc = self._read(text)
@@ -440,6 +486,10 @@ class RiskDetector:
             if key not in seen and not _misread(doc, concept, start, end):
                 seen.add(key)
                 hits.append(_Hit(concept, start, end, doc[start:end].text))
+        for begin, finish in doc.user_data.get("abbreviation_spans", ()):
+            span = doc.char_span(begin, finish, alignment_mode="expand")
+            if span is not None and self._abbreviation_in_context(doc, span):
+                hits.append(_Hit(_ABBREVIATION, span.start, span.end, span.text))
         for begin, finish in doc.user_data.get("cased_spans", ()):
             span = doc.char_span(begin, finish, alignment_mode="expand")
             if span is not None and ("proscribed_org", span.start, span.end) not in seen:
@@ -605,6 +655,14 @@ _FEATURES = {
     "risk_place": "place of danger",
     "perched": "place of danger",
     "dual_use": "dual-use material",
+    # r12pol: evidence a police verdict of the model may rest on (no rule of their own)
+    _ABBREVIATION: "proscribed organisation",
+    "group_described": "group",
+    "travel_to_fight": "travel",
+    "target_research": "planning",
+    "group_funding": "planning",
+    "precursor": "dual-use material",
+    "instructions_shared": "instructions",
 }
 
 #: A second, narrower kind for some concepts: "target" also holds any person ("him", "a
@@ -722,6 +780,7 @@ def load_proscribed(path: Path = PROSCRIBED_PATH) -> dict[str, Any]:
     try:
         names: list[str] = []
         cased: dict[str, str] = {}
+        in_context: dict[str, str] = {}
         for entry in data["organisations"]:
             aliases = [str(a) for a in entry.get("aliases", ())]
             for name in [entry["name"], *aliases]:
@@ -730,9 +789,13 @@ def load_proscribed(path: Path = PROSCRIBED_PATH) -> dict[str, Any]:
             for spelling in entry.get("cased", ()):
                 # "The Base" with its capitals is the group; "the base" is any base.
                 cased[str(spelling)] = (aliases or [str(entry["name"])])[0].lower()
+            for letters in entry.get("in_context", ()):
+                # "NA", "IS": only as typed and next to a link word (r12pol, `_hits`)
+                in_context[str(letters)] = str(entry["name"])
         return {
             "names": names,
             "cased": cased,
+            "in_context": in_context,
             "read_on": str(data["read_on"]),
             "source": data["source"],
         }

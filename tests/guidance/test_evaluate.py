@@ -106,5 +106,42 @@ def test_several_files_end_with_a_per_file_summary(tmp_path, capsys):
     assert main([str(first), str(second)]) == 0
     out = capsys.readouterr().out
     table = out[out.index("== summary") :].splitlines()
-    assert "first.yml" in table[2] and table[2].split()[-2:] == ["1.000", "-"]
-    assert "second.yml" in table[3] and table[3].split()[-2:] == ["-", "0.000"]
+    assert "first.yml" in table[2] and table[2].split()[-3:] == ["1.000", "-", "-"]
+    assert "second.yml" in table[3] and table[3].split()[-3:] == ["-", "0.000", "0.000"]
+
+
+def test_lenient_key_facts_forgive_spelling_form_not_content():
+    """Case, punctuation, hyphens, British/US spelling and plurals are the same fact; a
+    different word is not. The strict figure is reported beside the lenient one."""
+    from bot.guidance.evaluate import fact_found
+
+    answer = (
+        "Channel panels are multi-agency. Staff don\u2019t need to know the Counter-Terrorism "
+        "and Security Act 2015; radicalisation and behaviour are what they look for."
+    )
+    for fact in [
+        "multi agency",
+        "channel panel",
+        "counter terrorism and security act 2015",
+        "radicalization",
+        "behavior",
+        "don't need",
+        "staff don't need to know",
+        "panels are multi-agency.",
+    ]:
+        assert fact_found(fact, answer, lenient=True), fact
+    assert not fact_found("multi agency", answer, lenient=False)
+    assert not fact_found("radicalization", answer, lenient=False)
+    for other in ["consent", "single agency", "security act 2016", "radical right"]:
+        assert not fact_found(other, answer, lenient=True), other
+
+
+def test_both_key_fact_figures_are_reported(capsys):
+    service = GuidanceService(load_guidance(ROOT / "guidance"), 0.45)
+    questions = [
+        {"question": "where do I email the VTR form?", "key_facts": [["prevent essex pnn"]]},
+    ]
+    figures = report(evaluate(service, questions), hints_only=True)
+    assert figures["facts"] == 0.0 and figures["facts_lenient"] == 1.0
+    out = capsys.readouterr().out
+    assert "key facts (strict)" in out and "key facts (lenient)" in out

@@ -1,0 +1,90 @@
+"""Whether a message is off topic: about something else entirely, so the assistant declines.
+
+Why: "will it be sunny for sports day?" or "write me a poem for assembly" must get a short,
+kind decline that says what the assistant can help with (`utter_out_of_scope`), not the
+closest guidance topic offered as a guess and not the should-I-refer questions.
+
+A message is off topic when all three hold:
+- it names none of the assistant's subjects (`guidance/scope/subjects.yml`: Prevent,
+  radicalisation, a referral, a weapon, a worry, ...): anything that might be a concern is
+  never declined, it goes on to the risk check, the guidance and the triage;
+- it has a content word the guidance has never seen (in any topic's title, keywords, answer
+  or examples): "is it bad?" or "what about the other thing?" are unclear, not off topic,
+  and still get "not sure" with topics to choose from;
+- no topic answers it confidently; or none answers it surely (`SURE`) while much of it
+  (`UNKNOWN_SHARE`) is words the guidance never uses: a message about something else ("how
+  many tablespoons in a cup?") can reach the answering floor on its everyday words alone
+  ("how many" meets the Channel figures), while a real question with one unusual word ("his
+  nan rang in tears ...") is mostly the guidance's own words.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import yaml
+
+from bot.guidance.model import GuidanceBase
+from bot.guidance.retrieval import tokens
+
+SUBJECTS_FILE = Path("scope") / "subjects.yml"
+#: The confidence a topic needs to keep a message that names no subject from being declined.
+SURE = 0.65
+#: ... when at least this share of its content words is unknown to the guidance.
+UNKNOWN_SHARE = 0.4
+#: Unknown words shorter than this are fillers ("hmm", "lol"), not another subject.
+MIN_WORD = 4
+
+
+def load_subjects(directory: Path) -> tuple[str, ...]:
+    """The subject word starts from `guidance/scope/subjects.yml` (none if the file is absent)."""
+    path = directory / SUBJECTS_FILE
+    if not path.is_file():
+        return ()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return tuple(str(s).lower().strip() for s in data.get("subjects") or [] if str(s).strip())
+
+
+@functools.lru_cache(maxsize=8)
+def _subject_pattern(subjects: tuple[str, ...]) -> re.Pattern[str]:
+    starts = [r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", s))) for s in subjects]
+    return re.compile(r"\b(?:" + "|".join(starts) + ")" if starts else r"(?!x)x")
+
+
+def names_a_subject(text: str, subjects: tuple[str, ...]) -> bool:
+    return bool(_subject_pattern(subjects).search(text.lower().replace("\u2019", "'")))
+
+
+class OffTopic:
+    """The off-topic check of one guidance base (its vocabulary is built once)."""
+
+    def __init__(self, base: GuidanceBase) -> None:
+        self._subjects = base.subjects
+        words: set[str] = set()
+        for topic in base.topics.values():
+            words.update(tokens(" ".join([topic.title, " ".join(topic.keywords), topic.answer])))
+            for example in topic.examples:
+                words.update(tokens(example))
+        self._known = frozenset(words)
+
+    def unknown_words(self, text: str) -> list[str]:
+        """The message's content words that no topic uses (title, keywords, answer, examples)."""
+        return [w for w in tokens(text) if w not in self._known]
+
+    def outside_scope(self, text: str) -> bool:
+        """The first two conditions of the module docstring (the caller checks the third)."""
+        return not names_a_subject(text, self._subjects) and any(
+            len(w) >= MIN_WORD for w in self.unknown_words(text)
+        )
+
+    def declines(self, text: str, confident: bool, confidence: float) -> bool:
+        """All three conditions, given the best topic's retrieval confidence."""
+        if not self.outside_scope(text):
+            return False
+        if not confident:
+            return True
+        words = tokens(text)
+        share = len(self.unknown_words(text)) / len(words) if words else 0.0
+        return confidence < SURE and share >= UNKNOWN_SHARE

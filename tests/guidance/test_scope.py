@@ -1,0 +1,59 @@
+"""Off-topic messages get the kind decline; real questions, unclear ones and anything that
+might be a concern never do."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.guidance import GuidanceService, load_guidance
+
+HERE = Path(__file__).parent
+ROOT = HERE.parents[1]
+FLOOR = 0.45
+
+
+def _questions(name: str) -> list[dict]:
+    data = yaml.safe_load((HERE / name).read_text(encoding="utf-8"))
+    return data["questions"] if isinstance(data, dict) else data
+
+
+@pytest.fixture(scope="module")
+def service() -> GuidanceService:
+    return GuidanceService(load_guidance(ROOT / "guidance"), FLOOR)
+
+
+def test_off_topic_questions_are_declined(service):
+    off_topic = [q["text"] for q in _questions("off_topic_questions.yml")]
+    kept = [text for text in off_topic if not service.declines(text)]
+    assert len(kept) <= 1, kept
+
+
+def test_real_questions_are_never_declined(service):
+    real = [
+        str(q.get("question") or q.get("text"))
+        for name in ("dev_paraphrases.yml", "holdout_paraphrases.yml", "heldout_questions.yml")
+        for q in _questions(name)
+        if q.get("topic") != "none"
+    ]
+    examples = [e for t in service.base.topics.values() for e in t.examples]
+    declined = [text for text in real + examples if service.declines(text)]
+    assert not declined
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is it bad",
+        "what about the other thing",
+        "hmm",
+        "a kid in my class made a joke about bombing the school",
+        "my pupil keeps drawing swastikas in his homework",
+        "one of my students says the football lads are recruiting him online",
+        "I'm in Lewisham",
+    ],
+)
+def test_unclear_messages_and_possible_concerns_are_not_declined(service, text):
+    assert not service.declines(text)
