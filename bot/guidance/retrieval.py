@@ -167,6 +167,8 @@ _PHRASES = (
     (re.compile(r"\bteaching assistants?\b|\btas\b"), " teacher "),
     (re.compile(r"\bdesistance and disengagement programme\b"), " ddp "),
     (re.compile(r"\b(\w{3,})iz(e|ed|es|ing|ation|ations|ers?)\b"), r"\1is\2"),
+    # "do you reckon ...?" is "do you think": not the "day of reckoning" in a threat
+    (re.compile(r"\breckon(?:s|ed)?\b"), " think "),
     (re.compile(r"\bbehavior"), "behaviour"),
     (re.compile(r"\bprogram\b|\bprograms\b"), "programme"),
     (re.compile(r"\bcounselor"), "counsellor"),
