@@ -19,7 +19,6 @@ from bot.actions._common import (
 from bot.actions.triage import start_triage
 from bot.guidance import GuidanceAnswer, get_service
 from bot.guidance.areas import named_area
-from bot.triage import describes_concern
 from bot.wording import phrase
 
 
@@ -54,21 +53,23 @@ class ActionAnswerGuidance(NeverRaise, Action):
         text, topic_id = latest_text(tracker), latest_entity(tracker, "guidance_topic")
         service = get_service()
         in_form = bool(tracker.active_loop.get("name"))
-        typed = not text.startswith("/")  # a button or intent payload is not the user's words
-        if topic_id is None and typed and not describes_concern(text) and service.declines(text):
+        # one reading of the message per turn: route, search and concern, used below
+        routing = service.routing(text) if topic_id is None else None
+        if routing and not routing.describes_concern and service.declines(text, routing.result):
             # Off topic ("write me a poem"): a kind decline that says what I can help with.
             dispatcher.utter_message(response="utter_out_of_scope")
             return [SlotSet("last_answer", "out_of_scope")]
-        routing = service.routing(text) if topic_id is None else None
-        if routing and not routing.answer_first and not in_form and describes_concern(text):
-            # "Should I refer a kid who keeps saying ...?" is a triage, not a policy question.
+        if routing and routing.start_triage and not in_form:
+            # "Should I refer a kid who keeps saying ...?", "should he be referred?" are a
+            # triage, not a policy question.
             return [*start_triage(dispatcher), FollowupAction("triage_form")]
         area_events = _area_named(text, tracker)
-        result = service.answer(
-            text,
-            topic_id=topic_id,
-            area_id=user_area(tracker),
-            known_area=tracker.get_slot("area") or "",
+        area, known_area = user_area(tracker), tracker.get_slot("area") or ""
+        # one search per turn: the routing's result is the answer's
+        result = (
+            service.answer_from(text, routing.result, area, known_area)
+            if routing
+            else service.answer(text, topic_id=topic_id, area_id=area, known_area=known_area)
         )
         if isinstance(result, GuidanceAnswer):
             utter_answer(dispatcher, result)

@@ -17,7 +17,7 @@ declined as off topic), top-1
 accuracy where a `topic` exists, and the key-fact pass rate (a question passes when it is
 answered and every group is met); with several files, a last table gives each file's
 figures side by side. The routing is the core's decision
-(`GuidanceService.routing`, then `bot.triage.describes_concern` as in the guidance action);
+(`GuidanceService.routing`, as in the guidance action);
 the NLU classifier is not run, so this measures the domain core, not the trained model.
 Exit status 1 when a `--min-top1` or `--min-facts` target is missed.
 """
@@ -115,12 +115,10 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
 
 def _route(service: GuidanceService, text: str) -> tuple[str, str, str]:
     """(route, topic id, answer text shown) as the guidance action would decide them."""
-    from bot.triage import describes_concern
-
-    if not describes_concern(text) and service.declines(text):
-        return "declined", "", ""
     routing = service.routing(text)
-    if not routing.answer_first and describes_concern(text):
+    if not routing.describes_concern and service.declines(text, routing.result):
+        return "declined", "", ""
+    if routing.start_triage:
         return "triage", "", ""
     best = routing.result.best
     if not routing.result.confident or best is None:
@@ -183,9 +181,7 @@ def report(results: list[Result], hints_only: bool) -> dict[str, float]:
         print(f"top-1 accuracy: {top1}/{len(labelled)} = {figures['top1']:.3f}")
     if with_facts:
         print(f"key facts (strict): {facts}/{len(with_facts)} = {figures['facts']:.3f}")
-        print(
-            f"key facts (lenient): {lenient}/{len(with_facts)} = {figures['facts_lenient']:.3f}"
-        )
+        print(f"key facts (lenient): {lenient}/{len(with_facts)} = {figures['facts_lenient']:.3f}")
     failures = [r for r in results if (r.expected and not r.top1_ok) or r.facts_ok is False]
     if failures:
         print("failures:")

@@ -43,11 +43,19 @@ _WHAT_TO_DO = re.compile(
 _AGE = re.compile(r"\b(?:aged?\s+(\d{1,2})|(\d{1,2})\s*-?\s*(?:years?|yrs?|yo)(?:[\s-]*olds?)?)\b")
 _SCHOOL_YEAR = re.compile(r"\b(?:year|yr|y)\s?(\d{1,2})s?\b")
 #: Danger that is denied ("no immediate danger", "nobody is at risk") is not about 999.
+#: Also "nobody's in danger right now" (the time words go too: "now" leans to 999), "the
+#: danger isn't immediate", and 999 denied ("not a 999 situation", "no need for 999").
 _NEGATED_DANGER = re.compile(
-    r"\b(?:no|not|nobody|no one|noone|isn't|is not|aren't|are not|without|never)\b"
+    r"\b(?:no|not|nobody|no one|noone|isn't|is not|aren't|are not|without|never)"
+    r"(?:'s|\s+is|\s+are)?\b"
     r"(?:\s+(?:in|at|an|any|a|is|are|seems?|to be|currently|right|now|of|obvious))*"
     r"\s+(?:immediate|imminent|urgent|emergency|danger|dangerous|risk of harm)"
     r"(?:\s+(?:danger|risk|threat|harm))?\b"
+    r"(?:\s+(?:right now|now|at the moment|at present|currently|today))?|"
+    r"\b(?:the )?(?:danger|risk|threat)\s+(?:isn't|is not|isnt|wasn't|was not|doesn't seem)"
+    r"\s+(?:to be\s+)?(?:immediate|imminent|urgent)\b|"
+    r"\b(?:not|no|don't|do not|doesn't|does not|isn't|is not|never|no need (?:for|to))"
+    r"(?:\s+[\w']+){0,4}?\s+999(?:\s+(?:situation|thing|call|job|matter|case|emergency))?\b"
 )
 #: Questions asking for a number ("how many", "what percentage", "stats") want the figures.
 _QUANTITY = re.compile(
@@ -159,6 +167,8 @@ _PHRASES = (
     (re.compile(r"\bteaching assistants?\b|\btas\b"), " teacher "),
     (re.compile(r"\bdesistance and disengagement programme\b"), " ddp "),
     (re.compile(r"\b(\w{3,})iz(e|ed|es|ing|ation|ations|ers?)\b"), r"\1is\2"),
+    # "do you reckon ...?" is "do you think": not the "day of reckoning" in a threat
+    (re.compile(r"\breckon(?:s|ed)?\b"), " think "),
     (re.compile(r"\bbehavior"), "behaviour"),
     (re.compile(r"\bprogram\b|\bprograms\b"), "programme"),
     (re.compile(r"\bcounselor"), "counsellor"),

@@ -68,6 +68,42 @@ _DECISION = re.compile(
     r"(?:go|talk|walk) (?:me |us )?through (?:it|this|that|the case|my concern)\b)",
     re.IGNORECASE,
 )
+#: Whether this person or case should be referred, asked passively or indirectly ("should he
+#: be referred?", "does this need referring?", "is she someone who should be referred?",
+#: "should I be raising this?", "is it worth referring him?"): the triage's question, even
+#: with no sign of concern in the message. "How quickly should a referral be made?", "can he
+#: be referred without consent?" and "who should be referred?" stay information.
+_CASE = (
+    r"(?:he|she|they|him|her|them|this|that|it|"
+    r"(?:this|that|my|our|the) (?:\w+ ){0,2}?(?:pupil|student|child|boy|girl|lad|learner|person|"
+    r"case|concern|young person|colleague|man|woman|client|patient|neighbour|one))"
+)
+_REFER = r"(?:referr|refer\b|report|flagg?|escalat|rais|pass(?:ed|ing)? (?:it |this |that )?on)"
+_REFER_DECISION = re.compile(
+    r"^(?:(?:do|would) you (?:think|say|reckon) |in your (?:view|opinion),? |honestly,? )?(?:"
+    rf"(?:should|shall|must|ought|need) {_CASE} (?:to )?(?:\w+ )?(?:be|get) (?:\w+ )?{_REFER}|"
+    rf"{_CASE} (?:should|ought to|must|needs? to) (?:\w+ )?(?:be|get) (?:\w+ )?{_REFER}|"
+    rf"(?:is|are|would) {_CASE} (?:\w+ )?(?:someone|somebody|something|a (?:case|person|pupil|"
+    rf"student|child|concern|matter)) (?:that |who |which )?(?:i |we |you )?"
+    rf"(?:should|ought to|must|need to|would|to) (?:\w+ )?(?:be )?{_REFER}|"
+    rf"(?:does|do|would|will) {_CASE} (?:\w+ )?(?:count|qualify|be enough|be) (?:as|for) "
+    r"(?:a |an )?(?:prevent |channel )?(?:referral|concern|prevent|channel)|"
+    rf"(?:should|shall) (?:i|we) be {_REFER}|"
+    rf"(?:is (?:it|this|that) )?worth (?:a |an )?(?:prevent )?{_REFER}|"
+    rf"(?:would|will|do|should) you {_REFER})",
+    re.IGNORECASE,
+)
+#: The referral forms of _DECISION ("should I refer him?", "does he need a referral?").
+_REFER_THIS = re.compile(
+    r"\b(?:should|shall|do|can|would|will) (?:i|we) (?:need to |have to )?(?:refer|report|flag|"
+    r"make a referral)\b|"
+    r"(?:does|do|would|will) (?:he|she|they|this|that|it|this (?:pupil|student|child|person|"
+    r"case)|my (?:pupil|student|learner|client|patient)) (?:need|needs|require|warrant|merit)s? "
+    r"(?:a |an |to be )?(?:prevent |channel )?(?:referr|report|prevent|channel|flagg|escalat)",
+    re.IGNORECASE,
+)
+#: ... not inside a question asking who, where or how ("who do we refer them to?").
+_WH = re.compile(r"^(?:what|what's|whats|who|whom|where|how|when|which|why)\b", re.IGNORECASE)
 #: The message talks about a particular person (so working through the case may help).
 _PEOPLE = (
     r"(?:pupils?|students?|kids?|child|boys?|girls?|lads?|sons?|daughters?|learners?|"
@@ -127,12 +163,15 @@ class Route:
         asks_decision: a clause asks what to do about this case.
         mentions_person: the message is about a particular person.
         focus: the question clauses, chatter removed: what retrieval should read.
+        asks_referral: a clause asks whether this person or case should be referred
+            ("should he be referred?"): the triage's question.
     """
 
     asks_information: bool
     asks_decision: bool
     mentions_person: bool
     focus: str
+    asks_referral: bool = False
 
 
 def clauses(text: str) -> list[str]:
@@ -145,8 +184,12 @@ def clauses(text: str) -> list[str]:
     return out
 
 
+def _asks_decision(clause: str) -> bool:
+    return bool(_DECISION.search(clause) or _REFER_DECISION.match(clause))
+
+
 def _is_info_clause(clause: str) -> bool:
-    return bool(_INFO_START.match(clause)) and not _DECISION.search(clause)
+    return bool(_INFO_START.match(clause)) and not _asks_decision(clause)
 
 
 def _split_and(clause: str) -> list[str]:
@@ -166,14 +209,18 @@ def route(text: str) -> Route:
     decision = False
     previous = ""
     person = False
+    referral = False
     for clause in clauses(text):
         for part in _split_and(clause):
-            asks = (_is_info_clause(part) or bool(_TAIL_QUESTION.search(part))) and not (
-                _DECISION.search(part)
-            )
+            decides = _asks_decision(part)
+            asks = (_is_info_clause(part) or bool(_TAIL_QUESTION.search(part))) and not decides
             person |= bool((_PARTICULAR_PERSON if asks else _PERSON).search(part))
-            if _DECISION.search(part):
+            if decides:
                 decision = True
+                referral |= bool(
+                    _REFER_DECISION.match(part)
+                    or (_REFER_THIS.search(part) and not _WH.match(part))
+                )
             elif asks:
                 # "... Channel in a meeting - what is it?": the pronoun needs the clause before.
                 points_back = (
@@ -192,6 +239,7 @@ def route(text: str) -> Route:
         asks_decision=decision,
         mentions_person=person,
         focus=focus,
+        asks_referral=referral,
     )
 
 

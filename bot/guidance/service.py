@@ -49,11 +49,17 @@ class Routing:
         offer_triage: it is about a particular person, so working through the case is
             offered after the answer.
         result: the retrieval result for the message.
+        start_triage: not answered first, and it tells of a worry about someone or asks
+            whether this person or case should be referred: the should-I-refer questions.
+        describes_concern: it tells of a worry about a particular person
+            (`bot.triage.describes_concern`, read once per message).
     """
 
     answer_first: bool
     offer_triage: bool
     result: SearchResult
+    start_triage: bool = False
+    describes_concern: bool = False
 
 
 @dataclass(frozen=True)
@@ -73,12 +79,13 @@ class GuidanceService:
         self.index = GuidanceIndex(base, floor)
         self._off_topic = OffTopic(base)
 
-    def declines(self, text: str) -> bool:
+    def declines(self, text: str, result: SearchResult | None = None) -> bool:
         """Off topic: about something else entirely ("write me a poem"), so the assistant
-        declines kindly and says what it can help with (see `bot.guidance.scope`)."""
+        declines kindly and says what it can help with (see `bot.guidance.scope`). `result`:
+        the message's search when already made (the routing's)."""
         if not self._off_topic.outside_scope(text):
             return False
-        result = self.search(text)
+        result = result or self.search(text)
         confidence = result.best.confidence if result.best else 0.0
         return self._off_topic.declines(text, result.confident, confidence)
 
@@ -97,7 +104,12 @@ class GuidanceService:
         """
         if topic_id and topic_id in self.base.topics:
             return self._answer(self.base.topics[topic_id])
-        result = self.search(question)
+        return self.answer_from(question, self.search(question), area_id, known_area)
+
+    def answer_from(
+        self, question: str, result: SearchResult, area_id: str = "", known_area: str = ""
+    ) -> GuidanceAnswer | NotSure:
+        """The answer for a search already made (the routing's), so a turn searches once."""
         local, result = self.local_topic(question, result, known_area)
         if local is not None:
             return self._answer(local)
@@ -163,17 +175,26 @@ class GuidanceService:
         the whole message alone lets the context outvote the question. Reading both, with
         the question also inside the whole, counts the question twice and the context once.
         """
-        focus = route(question).focus
+        return self._search(question, route(question).focus)
+
+    def _search(self, question: str, focus: str) -> SearchResult:
         if focus == question:
             return self.index.search(question)
         return self.index.search_parts([(focus, FOCUS_WEIGHT), (question, 1 - FOCUS_WEIGHT)])
 
     def routing(self, text: str) -> Routing:
-        """Answer first when the message asks for information the guidance holds."""
+        """Answer first when the message asks for information the guidance holds; start the
+        triage when it does not and it describes a worry or asks "should he be referred?"."""
+        from bot.triage import describes_concern
+
         asked = route(text)
-        result = self.search(text)
+        result = self._search(text, asked.focus)
         answer_first = asked.asks_information and result.confident
-        return Routing(answer_first, answer_first and asked.mentions_person, result)
+        concern = describes_concern(text)
+        start_triage = not answer_first and (asked.asks_referral or concern)
+        return Routing(
+            answer_first, answer_first and asked.mentions_person, result, start_triage, concern
+        )
 
     def not_sure(self, result: SearchResult, area_id: str = "") -> NotSure:
         suggestions = tuple(TopicLink(s.topic.id, s.topic.title) for s in result.ranked)

@@ -199,3 +199,30 @@ def test_an_unknown_contact_reference_names_the_file(copy_of_guidance):
     path.write_text(path.read_text().replace("{contact.anti_terrorist_hotline}", "{contact.nope}"))
     with pytest.raises(GuidanceError, match="emergency.yml"):
         load_guidance(copy_of_guidance)
+
+
+#: The Lewisham route's addresses (cold review D4): written twice in referral.yml and not in
+#: contacts.yml, so a change would have had to be made in several places.
+LEWISHAM = re.compile(r"[\w.+-]+@(?:[\w-]+\.)*(?:lewisham\.gov\.uk|met\.pnn\.police\.uk)", re.I)
+
+
+def test_lewishams_addresses_live_only_in_contacts_yml(base):
+    root = Path(__file__).resolve().parents[2]
+    typed = {
+        str(path.relative_to(root)): LEWISHAM.findall(path.read_text(encoding="utf-8"))
+        for path in (root / "guidance").rglob("*.yml")
+        if path.name != "contacts.yml" and "examples" not in path.parts
+    }
+    assert {f: n for f, n in typed.items() if n} == {}
+    contacts = (root / "guidance" / "contacts.yml").read_text(encoding="utf-8")
+    for address in set(LEWISHAM.findall(contacts)):
+        assert contacts.count(address) == 1, address  # one source per fact
+    for topic in ("lewisham_route", "contacts_lewisham"):
+        answer = base.topics[topic].answer
+        assert "prevent@lewisham.gov.uk" in answer and "mashagency@lewisham.gov.uk" in answer
+        assert answer.count("prevent@lewisham.gov.uk") == 1, topic
+    assert [c.email for c in base.areas["lewisham"].contacts] == [
+        "preventreferrals@met.pnn.police.uk",
+        "mashagency@lewisham.gov.uk",
+        "prevent@lewisham.gov.uk",
+    ]
