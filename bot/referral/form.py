@@ -113,6 +113,14 @@ def words_after_but(text: str) -> str:
 
 _YES = re.compile(r"^\s*(yes|yeah|yep|y|they are|there is|someone is)\b", re.I)
 _NO = re.compile(r"^\s*(no|nope|nah|n|nobody|no one|none|not)\b", re.I)
+#: Not knowing is not a "no" (SET 2.5): "not sure", "no idea", "dunno", "maybe". A soft no
+#: ("not that I know of", "I don't think so") is still a no, as in the triage.
+_UNSURE_YES_NO = re.compile(
+    r"^\s*(not (sure|certain|clear)|unsure|no idea|(i )?(don'?t|do not|dont) know|dunno|"
+    r"idk|maybe|possibly|perhaps|might be|could be|hard to (say|tell)|(i )?can'?t (say|tell)|"
+    r"(i'?m )?not (really )?sure)\b",
+    re.I,
+)
 
 
 _MESSAGES_PATH = Path(__file__).resolve().parents[2] / "referral_forms" / "messages.yml"
@@ -579,6 +587,9 @@ def _check_choice(spec: FieldSpec, text: str, today: date) -> Checked:
 
 
 def _check_yes_no(spec: FieldSpec, text: str, today: date) -> Checked:
+    if _UNSURE_YES_NO.match(text):
+        # stored as "no", the form would go on as if danger had been ruled out
+        return Checked(problem=_say("yes_no_unsure", question=spec.question(None)))
     if _YES.match(text):
         return Checked("yes")
     if _NO.match(text):
