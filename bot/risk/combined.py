@@ -206,12 +206,19 @@ def _future(times: list[str] | tuple[str, ...]) -> bool:
     return any(t not in not_future for t in times)
 
 
-@functools.lru_cache(maxsize=2048)
+#: How many recent messages `assess` remembers. The cache exists so the NLU component and
+#: the safety-net policy read the same message once per turn; it must not become a store of
+#: what people typed (the product keeps no plain text), so it holds a few turns' worth only.
+RECENT_MESSAGES = 64
+
+
+@functools.lru_cache(maxsize=RECENT_MESSAGES)
 def assess(text: str) -> RiskAssessment:
     """The risk of one message: the higher of the rules' and the model's verdicts.
 
-    Cached by text: the NLU component and the safety-net policy both ask about the same
-    message, and the answer for the same words is always the same.
+    Cached by text for the last `RECENT_MESSAGES` messages only: the NLU component and the
+    safety-net policy both ask about the same message, and the answer for the same words is
+    always the same.
 
     The model's verdict then passes the guards (`GUARDS`). Their limits (r12gen, issue 12):
     a calm frame cancels only the evidence it covers (`_covered`: its own sentences, tense
