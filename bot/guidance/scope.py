@@ -44,12 +44,19 @@ def load_subjects(directory: Path) -> tuple[str, ...]:
     if not path.is_file():
         return ()
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return tuple(str(s).lower().strip() for s in data.get("subjects") or [] if str(s).strip())
+    starts = [str(s).lower().strip() for s in data.get("subjects") or [] if str(s).strip()]
+    # whole words ("he", "my son"): a message about a person may be a concern, never declined
+    people = [f"={str(p).lower().strip()}" for p in data.get("people") or [] if str(p).strip()]
+    return tuple(starts + people)
 
 
 @functools.lru_cache(maxsize=8)
 def _subject_pattern(subjects: tuple[str, ...]) -> re.Pattern[str]:
-    starts = [r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", s))) for s in subjects]
+    starts = [
+        r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", s.lstrip("="))))
+        + (r"\b" if s.startswith("=") else "")
+        for s in subjects
+    ]
     return re.compile(r"\b(?:" + "|".join(starts) + ")" if starts else r"(?!x)x")
 
 

@@ -113,6 +113,10 @@ _NOW_EVIDENCE = frozenset(
     {"near time", "risk to life", "sign of danger", "means", "act", "warning", "place of danger"}
 )
 
+#: A model 999 on a described Prevent concern asks the danger question (not silence) when
+#: the message also holds one of these: something happening now, a danger sign, a place.
+_CONCERN_ASKS_WHEN = frozenset({"near time", "sign of danger", "place of danger", "risk to life"})
+
 _TERROR_EVIDENCE = frozenset({"group", "proscribed organisation", "planning"})
 _STORY_FRAMES = frozenset({"lesson or story", "past", "joke"})
 
@@ -328,7 +332,11 @@ def assess(text: str) -> RiskAssessment:
         and not _future(evidence.get("near time", ()))
     ):
         # "hanging around with older lads who are into it, wears a Celtic cross": a concern
-        # for the DSL or a referral (SET 2.5), nothing a 999 call or the police could act on
+        # for the DSL or a referral (SET 2.5), nothing a 999 call or the police could act on.
+        # But a model 999 on a concern that also says "now" ("groomed online, gone to meet
+        # him now") is not silence: ask, with 999 in the same reply (review 6).
+        if label == "emergency" and _CONCERN_ASKS_WHEN & features:
+            return _asking(found, verdict, clean)
         return found
     if _on("no_danger_evidence") and label == "emergency" and not _ANY_DANGER_EVIDENCE & features:
         # "she has gone quiet, sits on her own at lunch": nothing a 999 could be about. Not
