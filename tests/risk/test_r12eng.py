@@ -159,7 +159,9 @@ def test_a_prevent_concern_described_is_no_999_and_no_police(text: str) -> None:
 @pytest.mark.parametrize("verdict", [EMERGENCY, POLICE], ids=["999", "police"])
 def test_the_model_alone_does_not_raise_a_concern_description(model, verdict) -> None:
     model(verdict)
-    text = "Since she started following a far-right influencer she now calls her classmates invaders"
+    # nothing here says "now": a concern that also says "now" is asked about (review 6,
+    # tests/risk/test_review6.py), since "gone to meet him now" must never be silence
+    text = "Since she started following a far-right influencer she calls her classmates invaders"
     assessment = combined.assess(text)
     assert assessment.level == "none", assessment.reasons
     assert not assessment.ask_if_in_danger
