@@ -81,6 +81,10 @@ def test_a_port_taken_after_the_check_moves_the_server(tmp_path: Path):
 
 def test_fixed_ports_in_use_stop_the_start_and_say_which(tmp_path: Path):
     profile = _profile(tmp_path, movable=False)
-    busy = profile.rasa_ports[0]
-    with _listening(busy), pytest.raises(SystemExit, match=str(busy)):
-        profile._check_ports()
+    # The busy port is one this test holds (bound to port 0 first): a fixed port next to a
+    # free one may already be in use by anything on the machine, which made this test flaky.
+    with _listening(0) as sock:
+        busy = sock.getsockname()[1]
+        profile.rasa_ports[0] = busy
+        with pytest.raises(SystemExit, match=str(busy)):
+            profile._check_ports()
