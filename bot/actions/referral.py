@@ -152,6 +152,8 @@ class ValidateVtrForm(FormBase[Draft]):
             # missing if the form needs it, so the conversation is never stuck on one question.
             result = take_answer(form, draft, field_id, "don't know", last_try=True)
         if not result.accepted:
+            if result.kept_for_concern and not self._saved(dispatcher, tracker, draft):
+                return Retry()  # the words kept for the concern are saved before asking again
             dispatcher.utter_message(response="utter_field_problem", problem=result.problem)
             return Retry()
         try:

@@ -53,6 +53,9 @@ class AnswerResult:
     accepted: bool
     problem: str = ""
     emergency: bool = False
+    #: Words typed after a "no" to a yes-or-no question ("no, but ..."), added to the concern
+    #: as typed while the question is asked again: the caller saves the draft.
+    kept_for_concern: str = ""
 
 
 #: A few words before a question ("wait, who reads this?", "quick question: ...").
@@ -148,6 +151,10 @@ def take_answer(
         return _more_concern(draft, text, last_try)
     spec = form.field(field_id)
     checked = validate(spec, text)
+    kept = _keep_for_concern(draft, checked.said_more)
+    if kept and not checked.ok:
+        problem = f"{_say('kept_for_concern', words=kept)} {checked.problem}"
+        return AnswerResult(field_id, accepted=False, problem=problem, kept_for_concern=kept)
     if not checked.ok:
         if last_try and not checked.noise:
             return _keep_as_typed(draft, field_id, text)
@@ -170,6 +177,16 @@ def take_answer(
     return AnswerResult(
         field_id, accepted=True, emergency=(field_id == "imminent_risk" and value == "yes")
     )
+
+
+def _keep_for_concern(draft: Draft, words: str) -> str:
+    """Words said alongside a yes or no, added to the concern once (a reply sent again is
+    not added twice); returns what was added."""
+    words = clean_text(words)
+    if not words or looks_like_noise(words) or _repeats(words, draft.values.get("concern", "")):
+        return ""
+    draft.append_concern(words)
+    return words
 
 
 def _more_concern(draft: Draft, text: str, last_try: bool) -> AnswerResult:

@@ -224,6 +224,9 @@ class Checked:
     problem: str = ""
     #: The answer is noise (random bytes, symbols only): never kept, not even on a last try.
     noise: bool = False
+    #: Words after a "no" to a yes-or-no question ("no, but he has been asking about ..."):
+    #: more of the concern, kept by the caller as typed (nothing a user typed is lost).
+    said_more: str = ""
 
     @property
     def ok(self) -> bool:
@@ -266,7 +269,12 @@ def validate(spec: FieldSpec, raw: str, today: date | None = None) -> Checked:
     # "don't know, but ...", "no, but his mum's number is ...": the words after are the answer
     said_more = words_after_but(text)
     if said_more and spec.type == "yes_no":
-        return Checked(problem=_say("yes_no_but", question=spec.question(None)))
+        # "no, but he said he'd bring a knife in": the danger question is never settled by a
+        # "no" that goes on to describe something, so it is asked again on its own (with the
+        # 999 advice when unsure); the words after are more of the concern, kept by the caller
+        plain = _check_yes_no(spec, text, today or date.today())
+        problem = plain.problem or _say("yes_no_but", question=spec.question(None))
+        return Checked(problem=problem, said_more=said_more)
     if not said_more and spec.unknown and _UNKNOWN_ANSWER.search(text) and spec.type != "yes_no":
         return Checked(UNKNOWN)
     if (
@@ -362,6 +370,10 @@ def _check_date_or_age(spec: FieldSpec, text: str, today: date) -> Checked:
         return Checked(f"{born.day:02d}/{born.month:02d}/{born.year:04d}")
     day_month = _day_month_without_year(text)
     if day_month:
+        # "about 15, born 5th November": the age is the answer and the birthday is kept with it
+        age_too = _find_age(_without_day_month(text))
+        if age_too:
+            return Checked(f"{age_too} (birthday {day_month})")
         return Checked(problem=_say("date_without_year", day_month=day_month))
     match = _APPROX_AGE.match(text)
     if match:
@@ -413,6 +425,25 @@ _WORDS_DM = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-]+{_MONTH}(?![a-z])(?!\s+be\b)"
 )
 _WORDS_MD = re.compile(rf"\b{_MONTH}[\s\-]+(\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s*(?:years?|yrs?))")
+
+
+#: Words that introduce a birthday ("born", "birthday is", "dob") once its date is taken out.
+_BIRTHDAY_WORDS = re.compile(
+    r"\b(?:born(?: on)?|birthday(?: is| on|'s)?|b'?day(?: is)?|d\.?o\.?b\.?|"
+    r"date of birth(?: is)?)\b",
+    re.I,
+)
+
+
+def _without_day_month(text: str) -> str:
+    """The reply without its day-and-month birthday and the words naming it ("about 15,
+    born 5th November" -> "about 15"), so an age given alongside can still be read."""
+    rest = text.lower()
+    for pattern in (_NUMERIC_DM, _WORDS_DM, _WORDS_MD):
+        rest = pattern.sub(" ", rest)
+    rest = _BIRTHDAY_WORDS.sub(" ", rest)
+    rest = re.sub(r"(?:\s*(?:,|;|and|but|-|–|\(|\)|\.)\s*)+$", "", rest.strip())
+    return re.sub(r"\s+", " ", rest).strip(" ,;.-")
 
 
 def _day_month_without_year(text: str) -> str:

@@ -66,6 +66,20 @@ def test_on_the_last_try_the_reply_is_kept_as_typed_and_the_form_moves_on(var: P
     assert slots["vtr_retries"] == 0 and slots["requested_slot"] != "vtr_date_of_birth"
 
 
+def test_words_after_a_no_to_the_danger_question_are_saved_while_it_is_asked_again(var: Path):
+    """ "No, but ..." to "is anyone in danger?": asked again on its own, and the words after
+    the no are in the saved draft's concern (nothing typed is lost), as the reply says."""
+    draft_id = _draft()
+    typed = "no but his older brother has the same flag on his wall"
+    events, messages = _vtr(typed, "vtr_imminent_risk", draft_id, slots={"vtr_retries": 0})
+    assert responses(messages) == ["utter_field_problem"]
+    assert "his older brother has the same flag on his wall" in messages[0]["problem"]
+    assert slots_set(events)["requested_slot"] == "vtr_imminent_risk"
+    values = _values(draft_id)
+    assert "imminent_risk" not in values
+    assert values["concern"] == "his older brother has the same flag on his wall"
+
+
 def test_an_interruption_pauses_the_form_and_stores_nothing(var: Path):
     draft_id = _draft(imminent_risk="no")
     for text, intent in (

@@ -70,3 +70,22 @@ def test_a_whole_date_is_a_date(typed: str, stored: str) -> None:
 def test_a_range_written_as_a_range_is_still_a_range(typed: str, stored: str) -> None:
     checked = validate(FIELD, typed, today=TODAY)
     assert checked.ok and checked.value == stored, (typed, checked)
+
+
+@pytest.mark.parametrize(
+    "typed, stored",
+    [
+        ("about 15, born 5th November", "about 15 (birthday 05/11)"),
+        ("she's 15, birthday 05/11", "about 15 (birthday 05/11)"),
+        ("5th Nov, about 14", "about 14 (birthday 05/11)"),
+        ("15 - dob 5/11", "about 15 (birthday 05/11)"),
+        ("year 9, bday 3rd March", "about 13-14 (birthday 03/03)"),
+    ],
+)
+def test_an_age_given_with_a_birthday_is_the_answer_and_keeps_the_birthday(
+    typed: str, stored: str
+) -> None:
+    """An approximate age is an answer the form accepts: a birthday given with it does not
+    make the year a question (before, "about 15, born 5th November" asked for the year)."""
+    checked = validate(FIELD, typed, today=TODAY)
+    assert checked.ok and checked.value == stored, (typed, checked)

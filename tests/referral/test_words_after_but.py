@@ -3,7 +3,8 @@
 "Nothing else, but his brother has the same posters" opens like "nothing else" and then
 says something: before, the draft read only the opening ("done", "don't know", "no") and
 dropped the rest. Now the words are kept (the answer is saved as typed) or, where the
-field takes only yes or no, the question is asked back and nothing is stored.
+field takes only yes or no (the danger question), the question is asked back on its own and
+the words after the "no" are kept as more of the concern (nothing typed is lost).
 """
 
 from __future__ import annotations
@@ -80,15 +81,37 @@ def test_a_choice_after_not_sure_is_read_from_the_words_after_it() -> None:
     assert checked.ok and checked.value == "extreme_right_wing"
 
 
-def test_a_yes_or_no_question_answered_no_but_is_asked_back_and_nothing_stored() -> None:
+def test_the_danger_question_answered_no_but_is_asked_back_and_the_words_kept() -> None:
     draft = Draft()
     typed = "No, but he said he'd bring a knife in on Monday"
     result = take_answer(FORM, draft, "imminent_risk", typed)
-    assert not result.accepted and result.problem
+    assert not result.accepted and "yes or no" in result.problem
     assert "imminent_risk" not in draft.values
+    # what came after the "no" is more of the concern, kept as typed and said so
+    assert draft.values["concern"] == "he said he'd bring a knife in on Monday"
+    assert result.kept_for_concern == "he said he'd bring a knife in on Monday"
+    assert "he said he'd bring a knife in on Monday" in result.problem
+    # the same reply sent again is not added twice
+    take_answer(FORM, draft, "imminent_risk", typed)
+    assert draft.values["concern"] == "he said he'd bring a knife in on Monday"
     # on the last try the words are still not lost: kept as typed, listed as needed
     result = take_answer(FORM, draft, "imminent_risk", typed, last_try=True)
     assert result.accepted and "knife" in draft.values["imminent_risk"]
+
+
+def test_an_unsure_danger_answer_with_more_words_keeps_them_and_gives_the_999_advice() -> None:
+    draft = Draft()
+    result = take_answer(FORM, draft, "imminent_risk", "not sure, but he mentioned his dad's gun")
+    assert not result.accepted and "999" in result.problem
+    assert draft.values["concern"] == "he mentioned his dad's gun"
+
+
+def test_words_kept_from_the_danger_question_lead_to_anything_else_not_the_concern_again() -> None:
+    draft = Draft()
+    take_answer(FORM, draft, "imminent_risk", "no but his brother has the same flag")
+    assert take_answer(FORM, draft, "imminent_risk", "no").accepted
+    todo = fields_to_ask(FORM, draft)
+    assert "concern" not in todo and CONCERN_MORE in todo
 
 
 @pytest.mark.parametrize("typed", ["no", "No, nobody is", "none", "nope, no one"])
