@@ -83,6 +83,9 @@ def _ensure_model() -> int:
             ],
             cwd=ROOT,
             check=True,
+            # Rasa prints "Your Rasa model is trained and saved at ..." on stdout: this
+            # script's stdout is the model's path alone (`make run` passes it to the server)
+            stdout=sys.stderr,
         )
         print(f"trained in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         try:

@@ -31,7 +31,11 @@ def trained_model() -> Path:
     out = subprocess.run(
         [PYTHON, "scripts/model.py"], cwd=ROOT, check=True, capture_output=True, text=True
     )
-    return ROOT / out.stdout.strip().splitlines()[-1]
+    # stdout is the path alone (`make run` passes it to the server as typed): a line of
+    # training output there would reach `rasa run -m` as part of the model's path
+    path = out.stdout.strip()
+    assert path and "\n" not in path, f"scripts/model.py printed more than a path: {path!r}"
+    return ROOT / path
 
 
 def wait_http(url: str, deadline: float, proc: subprocess.Popen, log: Path) -> None:
