@@ -613,8 +613,16 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     return facts
 
 
-#: A bare leading answer word ("no", "nope"), with what separates it from the rest.
-_LEAD_ANSWER_WORD = re.compile(r"^\s*(no|nope|nah)\b[\s,.;:!-]*")
+#: A leading "no", bare or soft ("not really", "not that I know of", "I don't think so"),
+#: with what separates it from the rest: the words after it are read as the answer's content.
+_LEAD_ANSWER_WORD = re.compile(
+    r"^\s*(no|nope|nah|not really|not exactly|not as such|not directly|not yet|"
+    r"not (that|as far as) (i|we)('m| am|'ve| have)? ?(know|knew|know of|am aware|'m aware|"
+    r"aware|are aware|'re aware|can (see|tell)|seen|noticed|heard)( of)?|"
+    r"not to (my|our) knowledge|(i|we) don'?t think so|(i|we) doubt it|probably not|"
+    r"hopefully not|i wouldn'?t (say|think) so|not (much|massively|hugely|obviously|openly))"
+    r"(?=[\s,.;:!-]|$)[\s,.;:!-]*"
+)
 #: Kinds of words the risk rules know (bot.risk.detector) that make a statement after a
 #: leading "no" a description of harm, not more of the story ("he does get angry in PE").
 _DESCRIBED_HARM = frozenset(
