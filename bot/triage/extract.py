@@ -117,7 +117,12 @@ _NO_DANGER = re.compile(
     r"\b(no|not in( any)?|nobody is in|no one is in|isn'?t in|aren'?t in) "
     r"(immediate |any )?(danger|risk)\b|\bnot (urgent|an emergency)\b"
     r"|\bno immediate (danger|risk)\b"
+    # "he's upset but safe", "she is safe at home", "they're both safe now"
+    r"|\b(?<!not )(?<!n't )(?<!never )(is|are|'s|'re|but|and|both|all|now|currently|feels?) "
+    r"(now |currently |completely |perfectly |totally |both |all )?safe\b(?! to)"
 )
+#: "He's not safe", "she isn't safe at home": a yes to the danger question, never a no.
+_NOT_SAFE = re.compile(r"\b(not|isn'?t|aren'?t|never|no longer) (\w+ )?safe\b|\bunsafe\b")
 _ADULT_CONSENT = [
     (
         "refused",
@@ -460,7 +465,7 @@ def mentioned_facts(text: str) -> dict[str, Any]:
         facts["other_safeguarding"] = "yes"
     elif _mentions("other_safeguarding_none", t, respect_negation=False):
         facts["other_safeguarding"] = "no"
-    if _NO_DANGER.search(t):
+    if _NO_DANGER.search(t) and not _NOT_SAFE.search(t):
         facts["immediate_risk"] = "no"
     dsl = _dsl_fact(t)
     if dsl:
@@ -584,7 +589,10 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     if asked == "terrorism" and reading == "yes" and facts.get("terrorism") != "yes":
         if _HEDGED.search(t):
             reading = "unsure"  # "she did mention living abroad, but nothing specific"
-    if asked == "immediate_risk" and reading == "yes" and not _DANGER_YES.match(t):
+    if asked == "immediate_risk" and _NOT_SAFE.search(t):
+        facts.pop("immediate_risk", None)
+        reading = "yes"  # "he's not safe at home" is never "no danger"
+    elif asked == "immediate_risk" and reading == "yes" and not _DANGER_YES.match(t):
         reading = None  # "He has also been sharing videos": more of the story, not a yes
     if asked == "immediate_risk" and reading is None and facts.get("immediate_risk"):
         reading = facts["immediate_risk"]
