@@ -461,6 +461,8 @@ def mentioned_facts(text: str) -> dict[str, Any]:
         facts["ideology"] = "yes"
     elif _mentions("ideology_denial", t, respect_negation=False):
         facts["ideology"] = "no"
+    elif not _mentions("ideology", t) and _lawful_activity(t):
+        facts["ideology"] = "no"  # lawful, peaceful protest or politics alone (SET 1.2)
     if _mentions("other_safeguarding", t) or exploited:
         facts["other_safeguarding"] = "yes"
     elif _mentions("other_safeguarding_none", t, respect_negation=False):
@@ -672,6 +674,29 @@ _LAWFUL = re.compile(
     r"legal (march|marches|protests?|demonstrations?|campaign\w*)|through (protests? and )?voting|"
     r"by voting|the ballot box|petitions?|writing to (his|her|their) mp|democratic(ally)?)\b"
 )
+
+
+#: Lawful, peaceful protest or mainstream politics named in a message ("a peaceful march",
+#: "a petition to her MP", "joined the Green Party"): with no view of concern and no sign,
+#: not extremism (SET 1.2 defines it as opposition to democracy and the rule of law; "the
+#: right to free speech and protest are cornerstones of British democracy", Thurrock pack).
+_LAWFUL_ACTIVITY = re.compile(
+    r"\b((peaceful|lawful|legal|legitimate|non[- ]violent|authorised|permitted) (\w+ ){0,2}"
+    r"(protests?|march|marches|demos?|demonstrations?|sit[- ]ins?|vigils?|rally|rallies|"
+    r"campaign\w*|strikes?|walk[- ]?outs?|petitions?|boycotts?)|petitions?|signatures for|"
+    r"writ\w+ to (his|her|their|the|an?|our|a local|local) (mp|councillor|council)|"
+    r"(joined|member of|canvass\w*|campaign\w* for|volunteer\w* for|leaflet\w* for) (the )?"
+    r"(labour|conservatives?|tory|tories|lib ?dems?|liberal democrats?|green|greens|reform|snp|"
+    r"plaid cymru)( party)?)\b"
+)
+
+
+def _lawful_activity(text: str) -> bool:
+    """Whether a message names lawful protest or politics outside a negated clause."""
+    return any(
+        not _NEGATORS.search(_clause_before(text, m.start()))
+        for m in _LAWFUL_ACTIVITY.finditer(text)
+    )
 
 
 #: A yes to "is anyone in immediate danger?" says yes (or names the danger); "he has ...",
