@@ -479,44 +479,18 @@ def mentioned_facts(text: str) -> dict[str, Any]:
     return facts
 
 
-_AREAS = (
-    (
-        "southend",
-        re.compile(
-            r"\b(southend|leigh[- ]on[- ]sea|westcliff|shoeburyness|thorpe bay|prittlewell|"
-            r"eastwood)\b"
-        ),
-    ),
-    (
-        "thurrock",
-        re.compile(
-            r"\b(thurrock|grays|tilbury|purfleet|stanford[- ]le[- ]hope|corringham|"
-            r"chafford hundred|south ockendon|aveley|east tilbury)\b"
-        ),
-    ),
-    (
-        "essex",
-        re.compile(
-            r"\b(essex(?! police)|chelmsford|colchester|basildon|harlow|braintree|brentwood|"
-            r"billericay|clacton|witham|maldon|rayleigh|wickford|epping|loughton|canvey|"
-            r"harwich|saffron walden|halstead|rochford|benfleet|southminster|"
-            r"burnham[- ]on[- ]crouch)\b"
-        ),
-    ),
-)
+def area_from_text(text: str, base: Any = None) -> str | None:
+    """The area a message says the user works in ("a school in Southend", "Catford"), if any.
 
-
-def area_from_text(text: str) -> str | None:
-    """The SET area a message names ("a school in Southend", "Thurrock", "Essex"), if any.
-
-    Southend and Thurrock come before Essex: "Southend, Essex" is Southend's contacts
-    (SET Annex B lists each area's own leads).
+    One source for places: `guidance/contacts.yml` (`places`), read by bot/guidance/areas.py,
+    whose rules also give Southend before Essex ("Southend, Essex": SET Annex B lists each
+    area's own leads) and skip "Essex Police" or "from Essex". `base` is the loaded guidance
+    (the process's own by default).
     """
-    t = _normal(text)
-    for area, pattern in _AREAS:
-        if pattern.search(t):
-            return area
-    return None
+    from bot.guidance import get_guidance
+    from bot.guidance.areas import named_area
+
+    return named_area(_normal(text), base if base is not None else get_guidance())
 
 
 #: What counts as an answer to each question, beyond the fact itself.
