@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from bot.dates import BIRTHDAY_WORDS, age_on, day_month_without_year, find_date, without_day_month
 from bot.risk.detector import get_detector
 from bot.triage.facts import ADULT_AGE
 
@@ -95,7 +96,6 @@ _AGE_PATTERNS = [
 ]
 _BARE_NUMBER = re.compile(r"^\D{0,20}?(\d{1,3})\D{0,40}$")
 _SCHOOL_YEAR = re.compile(r"\b(?:year|yr|y)\s*(\d{1,2})\b")
-_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b")
 _CHILD_WORDS = re.compile(
     r"\b(child|children|kid|boy|girl|pupil in year|primary|teenager|teen|young person "
     r"under 18|under 18|minor|son|daughter|a child)\b"
@@ -358,23 +358,26 @@ def statement_reading(text: str) -> str | None:
 
 
 def age_from_text(text: str, today: date | None = None, bare_number: bool = False) -> int | None:
-    """An age in years from "14 year old", "aged 14", "she's 15", a date of birth or "year 9"."""
+    """An age in years from "14 year old", "aged 14", "she's 15", a date of birth or "year 9".
+
+    Dates are read by bot/dates.py, as in the referral form: a date of birth in any shape
+    ("3rd March 2011", "14/02/2012") when the text says it is one, answers the age question
+    or is little more than the date; a birthday with no year is never an age ("15, born 5th
+    November" is 15, "born 5th November" alone is no age at all).
+    """
     t = _normal(text)
+    today = today or date.today()
+    # A date in a longer message may be when something happened ("on 12/03/2025 he posted")
+    if bare_number or BIRTHDAY_WORDS.search(t) or len(t.split()) <= 5:
+        born = find_date(t, today)
+        if isinstance(born, date) and born <= today and age_on(born, today) <= 120:
+            return age_on(born, today)
+    if day_month_without_year(t):
+        t = without_day_month(t)
     for pattern in _AGE_PATTERNS:
         match = pattern.search(t)
         if match and 0 < int(match.group(1)) <= 120:
             return int(match.group(1))
-    match = _DATE.search(t)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        year += 2000 if year < 100 else 0
-        try:
-            born = date(year, month, day)
-        except ValueError:
-            born = None
-        today = today or date.today()
-        if born and born <= today:
-            return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     match = _SCHOOL_YEAR.search(t)
     if match and 1 <= int(match.group(1)) <= 13:
         return int(match.group(1)) + 4  # UK school year N: pupils turn N+5 during it
