@@ -16,7 +16,14 @@ from typing import Any
 
 import yaml
 
-from bot.dates import BIRTHDAY_WORDS, age_on, day_month_without_year, find_date, without_day_month
+from bot.dates import (
+    BIRTHDAY_WORDS,
+    age_on,
+    approximate_age,
+    day_month_without_year,
+    find_date,
+    without_day_month,
+)
 from bot.risk.detector import get_detector
 from bot.triage.facts import ADULT_AGE
 
@@ -393,6 +400,13 @@ def _age_facts(text: str, asked: bool) -> dict[str, Any]:
     age = age_from_text(t, bare_number=asked)
     if age is not None:
         return {"age": age, "age_group": "adult" if age >= ADULT_AGE else "child"}
+    if asked:
+        # "14-15", "15 or 16", "late twenties": the form's reader of approximate ages
+        span = [int(n) for n in re.findall(r"\d+", approximate_age(t) or "")]
+        if span:
+            if max(span) < ADULT_AGE:
+                return {"age_group": "child"}
+            return {"age_group": "adult" if min(span) >= ADULT_AGE else "unsure"}
     if re.search(r"\bsixth[- ]form(er)?\b", t):
         return {"age_group": "child"}
     if _ADULT_WORDS.search(t):

@@ -53,3 +53,18 @@ def test_the_triage_and_the_referral_form_share_one_date_reader() -> None:
     assert form._without_day_month is dates.without_day_month
     assert extract.find_date is dates.find_date
     assert not hasattr(extract, "_DATE")
+
+
+@pytest.mark.parametrize(
+    "reply, group",
+    [
+        ("14-15", "child"),
+        ("15 or 16 I think", "child"),
+        ("somewhere between 20 and 25", "adult"),
+        ("late twenties", "adult"),
+        ("17 or 18", "unsure"),
+    ],
+)
+def test_an_age_range_or_decade_answers_the_age_question(reply: str, group: str) -> None:
+    """Read by the same reader as the referral form's approximate ages (bot/dates.py)."""
+    assert answer_facts("age_group", reply).get("age_group") == group
