@@ -124,6 +124,7 @@ _NO_DANGER = re.compile(
     r"\b(no|not in( any)?|nobody is in|no one is in|isn'?t in|aren'?t in) "
     r"(immediate |any )?(danger|risk)\b|\bnot (urgent|an emergency)\b"
     r"|\bno immediate (danger|risk)\b"
+    r"|\bnothing (to (suggest|indicate|say)|suggests|indicates|immediate|urgent|imminent)\b"
     # "he's upset but safe", "she is safe at home", "they're both safe now"
     r"|\b(?<!not )(?<!n't )(?<!never )(is|are|'s|'re|but|and|both|all|now|currently|feels?) "
     r"(now |currently |completely |perfectly |totally |both |all )?safe\b(?! to)"
@@ -175,7 +176,8 @@ PROSCRIBED_FILE = (
 )
 _JOINS = (
     r"(member|members|recruiter) of|joined|joining|join|recruited (into|by)|fight(ing)? for|"
-    r"fought for|pledged allegiance to|signed up (to|with|for)|(is|was) part of|"
+    r"fought for|pledged allegiance to|signed up (to|with|for)|(is|was|are|were) part of|"
+    r"(he|she|they|who)('s|'re) (a member of|members of|part of)|"
     r"(funding|financing|sending money to|raising money for)"
 )
 
@@ -196,6 +198,34 @@ def proscribed_pattern(path: Path = PROSCRIBED_FILE) -> re.Pattern[str] | None:
         return None
     alternatives = "|".join(sorted(names, key=len, reverse=True))
     return re.compile(rf"(?<![\w-])({_JOINS}) (the )?({alternatives})(?![\w-])")
+
+
+@functools.lru_cache(maxsize=2)
+def proscribed_names(path: Path = PROSCRIBED_FILE) -> re.Pattern[str] | None:
+    """Any name or alias on the proscribed-organisations list (None without the list)."""
+    if not path.exists():
+        return None
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    names = {
+        re.escape(_normal(str(name)))
+        for org in data.get("organisations") or []
+        for name in [org.get("name"), *(org.get("aliases") or [])]
+        if name and len(str(name)) >= 3
+    }
+    if not names:
+        return None
+    return re.compile(rf"(?<![\w-])({'|'.join(sorted(names, key=len, reverse=True))})(?![\w-])")
+
+
+def _names_a_proscribed_group(text: str) -> bool:
+    """A short reply that names a group on the proscribed list, outside a negated clause
+    ("National Action.", "Hamas, he says"): the group the worry is about."""
+    pattern = proscribed_names()
+    if pattern is None or len(text.split()) > 8:
+        return False
+    return any(
+        not _NEGATORS.search(_clause_before(text, m.start())) for m in pattern.finditer(text)
+    )
 
 
 def _normal(text: str) -> str:
@@ -589,6 +619,9 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
         reading = None  # "He has also been sharing videos": more of the story, not a yes
     if asked == "immediate_risk" and reading is None and facts.get("immediate_risk"):
         reading = facts["immediate_risk"]
+    if asked in ("ideology", "engagement") and reading is None and _names_a_proscribed_group(t):
+        facts["ideology"] = "yes"
+        reading = "yes"  # "National Action.": the group is named (SET 2.3: support for a group)
     if asked == "ideology":
         if _LAWFUL.search(t) and not any(facts.get(k) == "yes" for k in ("intent", "terrorism")):
             facts.pop("ideology", None)
