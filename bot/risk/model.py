@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import yaml
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -98,11 +99,44 @@ class RiskModel:
             label: classifier.coef_[self._classes.index(label)][n_chars:]
             for label in ("emergency", "police")
         }
+        # The fitted parts, read directly per message (issue 16): the pipeline's
+        # predict_proba spends more on validation and joblib than on the arithmetic.
+        chars = self._pipeline.named_steps["features"].transformer_list[0][1]
+        self._char_features = _Tfidf(chars)
+        self._word_features = _Tfidf(self._words)
+        self._coefficients = classifier.coef_
+        self._intercept = classifier.intercept_
+        self._n_chars = n_chars
+        if not self._multinomial(classifier):  # it is, with 3 classes and lbfgs
+            raise ValueError("RiskModel expects a multinomial logistic regression")
+
+    @staticmethod
+    def _multinomial(classifier: LogisticRegression) -> bool:
+        multi = classifier.multi_class
+        return multi == "multinomial" or (
+            multi == "auto" and len(classifier.classes_) > 2 and classifier.solver != "liblinear"
+        )
+
+    def probabilities(self, text: str) -> np.ndarray:
+        """`predict_proba` of the fitted pipeline for one text already read (`_reading`).
+
+        The same tf-idf features (each block l2-normalised), the same linear scores and the
+        same softmax, in the order of `self._classes`.
+        """
+        char_cols, char_values = self._char_features.transform(text)
+        word_cols, word_values = self._word_features.transform(text)
+        scores = (
+            self._coefficients[:, char_cols] @ char_values
+            + self._coefficients[:, word_cols + self._n_chars] @ word_values
+            + self._intercept
+        )
+        scores = np.exp(scores - scores.max())
+        return scores / scores.sum()
 
     def verdict(self, text: str) -> ModelVerdict:
         """The most likely risky label and its probability ("calm" when neither is likely)."""
         text = _reading(text)
-        probabilities = self._pipeline.predict_proba([text])[0]
+        probabilities = self.probabilities(text)
         for label in ("emergency", "police"):
             p = float(probabilities[self._classes.index(label)])
             if p >= THRESHOLDS[label]:
@@ -114,12 +148,12 @@ class RiskModel:
 
     def _top_words(self, text: str, label: str, k: int = 3) -> tuple[str, ...]:
         """The word n-grams that pushed hardest towards `label` (for the explanation)."""
-        vector = self._words.transform([text]).tocoo()
+        cols, values = self._word_features.transform(text)
         weights = self._word_coefficients[label]
         scored = sorted(
             (
                 (value * weights[col], col)
-                for col, value in zip(vector.col, vector.data, strict=True)
+                for col, value in zip(cols.tolist(), values.tolist(), strict=True)
             ),
             reverse=True,
         )
@@ -130,6 +164,40 @@ class RiskModel:
             if score > 0 and not set(names[col].split()) <= ENGLISH_STOP_WORDS
         ]
         return tuple(telling[:k])
+
+
+class _Tfidf:
+    """A fitted `TfidfVectorizer`'s transform of one text, as sklearn computes it.
+
+    Counts of the known terms, 1 + log for sublinear tf, times the idf, l2-normalised;
+    returned as the sorted feature columns and their values.
+    """
+
+    def __init__(self, vectorizer: TfidfVectorizer) -> None:
+        if vectorizer.norm != "l2" or not vectorizer.use_idf or vectorizer.binary:
+            raise ValueError("only the l2-normalised tf-idf of RiskModel is read directly")
+        self._analyse = vectorizer.build_analyzer()
+        self._vocabulary: dict[str, int] = vectorizer.vocabulary_
+        self._idf = np.asarray(vectorizer.idf_, dtype=np.float64)
+        self._sublinear = bool(vectorizer.sublinear_tf)
+
+    def transform(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        counts: dict[int, int] = {}
+        vocabulary = self._vocabulary
+        for term in self._analyse(text):
+            column = vocabulary.get(term)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        columns = np.array(sorted(counts), dtype=np.intp)
+        values = np.array([counts[c] for c in columns.tolist()], dtype=np.float64)
+        if self._sublinear:
+            np.log(values, out=values)
+            values += 1
+        values *= self._idf[columns]
+        norm = float(np.sqrt(np.dot(values, values)))
+        if norm:
+            values /= norm
+        return columns, values
 
 
 def _reading(text: str) -> str:
