@@ -27,6 +27,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from bot.config import PROJECT_ROOT
+from bot.tfidf import TfidfReader, linear_scores
 
 LABELS = ("emergency", "police", "calm")
 RISK_INTENTS = {"report_emergency", "report_terrorism"}
@@ -102,8 +103,8 @@ class RiskModel:
         # The fitted parts, read directly per message (issue 16): the pipeline's
         # predict_proba spends more on validation and joblib than on the arithmetic.
         chars = self._pipeline.named_steps["features"].transformer_list[0][1]
-        self._char_features = _Tfidf(chars)
-        self._word_features = _Tfidf(self._words)
+        self._char_features = TfidfReader(chars)
+        self._word_features = TfidfReader(self._words)
         self._coefficients = classifier.coef_
         self._intercept = classifier.intercept_
         self._n_chars = n_chars
@@ -123,12 +124,13 @@ class RiskModel:
         The same tf-idf features (each block l2-normalised), the same linear scores and the
         same softmax, in the order of `self._classes`.
         """
-        char_cols, char_values = self._char_features.transform(text)
-        word_cols, word_values = self._word_features.transform(text)
-        scores = (
-            self._coefficients[:, char_cols] @ char_values
-            + self._coefficients[:, word_cols + self._n_chars] @ word_values
-            + self._intercept
+        scores = linear_scores(
+            self._coefficients,
+            self._intercept,
+            [
+                (*self._char_features.transform(text), 0),
+                (*self._word_features.transform(text), self._n_chars),
+            ],
         )
         scores = np.exp(scores - scores.max())
         return scores / scores.sum()
@@ -164,40 +166,6 @@ class RiskModel:
             if score > 0 and not set(names[col].split()) <= ENGLISH_STOP_WORDS
         ]
         return tuple(telling[:k])
-
-
-class _Tfidf:
-    """A fitted `TfidfVectorizer`'s transform of one text, as sklearn computes it.
-
-    Counts of the known terms, 1 + log for sublinear tf, times the idf, l2-normalised;
-    returned as the sorted feature columns and their values.
-    """
-
-    def __init__(self, vectorizer: TfidfVectorizer) -> None:
-        if vectorizer.norm != "l2" or not vectorizer.use_idf or vectorizer.binary:
-            raise ValueError("only the l2-normalised tf-idf of RiskModel is read directly")
-        self._analyse = vectorizer.build_analyzer()
-        self._vocabulary: dict[str, int] = vectorizer.vocabulary_
-        self._idf = np.asarray(vectorizer.idf_, dtype=np.float64)
-        self._sublinear = bool(vectorizer.sublinear_tf)
-
-    def transform(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        counts: dict[int, int] = {}
-        vocabulary = self._vocabulary
-        for term in self._analyse(text):
-            column = vocabulary.get(term)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
-        columns = np.array(sorted(counts), dtype=np.intp)
-        values = np.array([counts[c] for c in columns.tolist()], dtype=np.float64)
-        if self._sublinear:
-            np.log(values, out=values)
-            values += 1
-        values *= self._idf[columns]
-        norm = float(np.sqrt(np.dot(values, values)))
-        if norm:
-            values /= norm
-        return columns, values
 
 
 def _reading(text: str) -> str:
