@@ -164,6 +164,8 @@ class RiskDetector:
         self._doubt_blockers = tuple(lexicon.get("doubt", {}).get("blocked_by", ()))
         self._doubt_reason = str(lexicon.get("doubt", {}).get("reason", "{words}"))
         self._across: dict[str, Any] = dict(lexicon.get("across_sentences", {}))
+        self._grave: dict[str, Any] = dict(lexicon.get("grave_acts", {}))
+        self._literal: dict[str, Any] = dict(lexicon.get("idioms_with_a_target", {}))
         try:
             concepts: dict[str, list[str]] = dict(lexicon["concepts"])
             if "proscribed_org" in concepts:
@@ -535,6 +537,8 @@ class RiskDetector:
             if key not in seen and not _misread(doc, concept, start, end):
                 seen.add(key)
                 hits.append(_Hit(concept, start, end, doc[start:end].text))
+        hits = self._literal_idioms(doc, hits)
+        hits.extend(self._grave_objects(doc, hits))
         for begin, finish in doc.user_data.get("abbreviation_spans", ()):
             span = doc.char_span(begin, finish, alignment_mode="expand")
             if span is not None and self._abbreviation_in_context(doc, span):
@@ -554,6 +558,80 @@ class RiskDetector:
             if doc[i].lower_ in self._negators
         )
         return hits
+
+    def _object_after(
+        self, doc: Doc, end: int, targets: list[_Hit], gap: frozenset[str], window: int
+    ) -> _Hit | None:
+        """The target that starts right after `end`, with only `gap` words between (r15)."""
+        i = end
+        for _ in range(window + 1):
+            if i >= len(doc):
+                return None
+            here = [t for t in targets if t.start == i]
+            if here:
+                return max(here, key=lambda t: t.end - t.start)
+            if doc[i].lower_ not in gap:
+                return None
+            i += 1
+        return None
+
+    def _literal_idioms(self, doc: Doc, hits: list[_Hit]) -> list[_Hit]:
+        """An idiom followed at once by a real target is read literally (r15, class 1).
+
+        "He'll shoot the head of year", "going to attack the caretaker": the idiom ("shoot
+        the", "attack the") explains its own words, not the person named after it, so it is
+        dropped and the danger words in it count. Idioms said of oneself ("I'll kill...")
+        and idioms ending in a preposition ("kill it at the concert") stay idioms.
+        """
+        spec = self._literal
+        if not spec:
+            return hits
+        gap = frozenset(str(w) for w in self._grave.get("gap", ()))
+        first_person = frozenset(str(w) for w in spec.get("first_person", ()))
+        ends_open = frozenset(str(w) for w in spec.get("ends_open", ()))
+        window = int(spec.get("window", 2))
+        targets = [h for h in hits if h.concept in ("target", "attack_target")]
+        kept: list[_Hit] = []
+        for hit in hits:
+            if hit.concept == "idiom":
+                opens = doc[hit.start].lower_
+                if hit.start + 1 < len(doc) and doc[hit.start + 1].lower_ in {"'m", "'ll"}:
+                    opens += doc[hit.start + 1].lower_
+                closes = doc[hit.end - 1].lower_
+                if (
+                    opens not in first_person
+                    and closes not in ends_open
+                    and self._object_after(doc, hit.end, targets, gap, window) is not None
+                ):
+                    continue
+            kept.append(hit)
+        return kept
+
+    def _grave_objects(self, doc: Doc, hits: list[_Hit]) -> list[_Hit]:
+        """The person, place or vehicle right after a grave act: its `grave_object` (r15).
+
+        "Knifed the dinner lady", "blown up his stepdad's van": what follows the act, with
+        only articles, possessives and the like between, is what it was done to. A
+        preposition ends the search ("blew up at him", "stabbed in the back": the idioms),
+        and a sentence about a debate, a game or a post holds the figure of speech.
+        """
+        spec = self._grave
+        if not spec:
+            return []
+        objects = set(spec.get("objects", ()))
+        gap = frozenset(str(w) for w in spec.get("gap", ()))
+        not_with = frozenset(str(w) for w in spec.get("not_with", ()))
+        window = int(spec.get("window", 3))
+        targets = [h for h in hits if h.concept in objects]
+        found: list[_Hit] = []
+        for act in (h for h in hits if h.concept == "grave_act"):
+            sentence = next(s for s in _sentences(doc) if s.start <= act.start < s.end)
+            if any(t.lower_ in not_with for t in sentence):
+                continue
+            target = self._object_after(doc, act.end, targets, gap, window)
+            if target is not None:
+                found.append(_Hit("grave_object", target.start, target.end, target.text))
+        return found
 
     def _apply_rules(self, doc: Doc, sentence: Span, hits: list[_Hit]) -> list[RiskMatch]:
         idioms = [h for h in hits if h.concept == "idiom"]
@@ -705,6 +783,8 @@ _FEATURES = {
     "risk_place": "place of danger",
     "perched": "place of danger",
     "dual_use": "dual-use material",
+    "grave_act": "act",
+    "grave_object": "target",
     # r12pol: evidence a police verdict of the model may rest on (no rule of their own)
     _ABBREVIATION: "proscribed organisation",
     "group_described": "group",

@@ -1,0 +1,87 @@
+"""Issue 12, r15: immediate risk that generalises, class by class.
+
+Every sentence here was written for this file (none comes from an evaluation set). Each
+class is a kind of message, not a list of examples: the rules must read the act, the
+target, the clause and the activity, and every reason must quote words of the message.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.risk import assess, assess_rules
+from bot.risk.detector import normalise
+
+
+def _quotes_the_message(text: str, reasons: list[str]) -> bool:
+    """Every quoted word in every reason is a word of the message (no invented evidence)."""
+    import re
+
+    lowered = normalise(text).lower()
+    for reason in reasons:
+        for quoted in re.findall(r"'([^']+)'", reason.replace("'s ", "\u2019s ")):
+            if quoted.replace("\u2019", "'") not in lowered:
+                return False
+    return True
+
+
+# -- class 1: an act of serious violence on a real target is no idiom -------------------
+
+GRAVE_ACTS = [
+    "a year 11 has just knifed the dinner lady by the vending machines",
+    "someone's torched the gurdwara and the flames are spreading to the houses",
+    "my neighbour's son has blown up his stepdad's van on the drive",
+    "two men have petrol-bombed the corner shop and run off",
+    "he stabbed his girlfriend in the stairwell and he's still in the flats",
+    "they've set fire to the synagogue's side door",
+]
+
+
+@pytest.mark.parametrize("text", GRAVE_ACTS)
+def test_a_grave_act_on_a_person_place_or_vehicle_is_999_by_a_rule(text: str) -> None:
+    assessment = assess_rules(text)
+    assert assessment.level == "emergency", (text, assessment.as_dict())
+    assert _quotes_the_message(text, assessment.reasons), assessment.reasons
+
+
+IDIOM_WITH_A_TARGET = [
+    "he's told the lads he'll shoot the head of year when he sees him on Friday",
+    "she keeps saying she's going to attack the caretaker after school today",
+]
+
+
+@pytest.mark.parametrize("text", IDIOM_WITH_A_TARGET)
+def test_an_idiom_followed_by_a_real_target_is_read_literally(text: str) -> None:
+    assessment = assess_rules(text)
+    assert assessment.level == "emergency", (text, assessment.as_dict())
+    assert _quotes_the_message(text, assessment.reasons), assessment.reasons
+
+
+CALM_IDIOMS = [
+    "my head's going to explode if I read one more policy",
+    "the year 13 drama lot are killing it in rehearsals this week",
+    "she blew up at him in the staff meeting about the rota",
+    "he felt stabbed in the back by his best mate over the prom tickets",
+    "my phone blew up with messages about the inset day",
+    "the kids blew up the balloons for the leavers' party",
+    "she absolutely torched her opponent in the debate final",
+    "we're going to kill it at the concert tonight",
+    "let's attack the question from a different angle in period 3",
+]
+
+
+@pytest.mark.parametrize("text", CALM_IDIOMS)
+def test_an_idiom_with_no_real_target_stays_calm(text: str) -> None:
+    assert assess_rules(text).level == "none", (text, assess_rules(text).as_dict())
+    assert assess(text).level == "none", (text, assess(text).as_dict())
+
+
+PAST_GRAVE_ACTS = [
+    "in history we learned how the IRA blew up the hotel in Brighton",
+    "his uncle stabbed a man years ago and went to prison for it",
+]
+
+
+@pytest.mark.parametrize("text", PAST_GRAVE_ACTS)
+def test_a_grave_act_told_as_history_is_no_999(text: str) -> None:
+    assert assess_rules(text).level != "emergency", text
