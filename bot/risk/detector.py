@@ -166,6 +166,9 @@ class RiskDetector:
         self._across: dict[str, Any] = dict(lexicon.get("across_sentences", {}))
         self._grave: dict[str, Any] = dict(lexicon.get("grave_acts", {}))
         self._literal: dict[str, Any] = dict(lexicon.get("idioms_with_a_target", {}))
+        clauses = dict(lexicon.get("clauses", {}))
+        self._clause_starts = frozenset(str(w) for w in clauses.get("starts", ()))
+        self._clause_frames = frozenset(str(w) for w in clauses.get("frames", ()))
         try:
             concepts: dict[str, list[str]] = dict(lexicon["concepts"])
             if "proscribed_org" in concepts:
@@ -443,7 +446,14 @@ class RiskDetector:
         weak = [h for h in weak if not any(i.start <= h.start and h.end <= i.end for i in idioms)]
         if not weak:
             return []
-        frames_here = {h.concept for h in hits if h.concept in self._frame_names}
+        clause_of = self._clauses(doc, sentence)
+        clauses = {clause_of(h.start) for h in weak}
+        frames_here = {
+            h.concept
+            for h in hits
+            if h.concept in self._frame_names
+            and (h.concept not in self._clause_frames or clause_of(h.start) in clauses)
+        }
         frames_here |= {h.concept for h in hits if h.concept in self._concept_names}
         if _is_general_question(sentence):
             frames_here.add("general_question")
@@ -644,13 +654,22 @@ class RiskDetector:
             if self._negated(doc, sentence, hit):
                 continue  # "he would never hurt anyone", "there is no weapon"
             concept_hits.setdefault(hit.concept, []).append(hit)
-        frames_here = {h.concept for h in hits if h.concept in self._frame_names}
-        if _is_general_question(sentence):
-            frames_here.add("general_question")
+        clause_of = self._clauses(doc, sentence)
+        frame_hits = [h for h in hits if h.concept in self._frame_names]
+        question = _is_general_question(sentence)
         matches = []
         for rule in self._rules:
             if not all(n in concept_hits for n in rule.needs):
                 continue
+            # A frame blocks a rule only from a clause that holds the rule's evidence (r15).
+            clauses = {clause_of(h.start) for n in rule.needs for h in concept_hits[n]}
+            frames_here = {
+                h.concept
+                for h in frame_hits
+                if h.concept not in self._clause_frames or clause_of(h.start) in clauses
+            }
+            if question:
+                frames_here.add("general_question")
             if self._blocked(rule, frames_here, concept_hits):
                 continue
             words = {n: _first_distinct(concept_hits[n], rule.needs) for n in rule.needs}
@@ -665,6 +684,21 @@ class RiskDetector:
                 )
             )
         return matches
+
+    def _clauses(self, doc: Doc, sentence: Span) -> Any:
+        """Which clause of the sentence a token is in: "since" and "because" start one (r15).
+
+        "He has a knife in his bag because his brother was attacked last year": the past
+        ("last year") is the reason's, not the knife's. A tense frame (lexicon `clauses`)
+        covers the clause it is in only; a calm reason ("because of the roadworks") still
+        explains the whole sentence.
+        """
+        starts = [t.i for t in sentence if t.lower_ in self._clause_starts and t.i > sentence.start]
+
+        def clause_of(index: int) -> int:
+            return sum(1 for start in starts if start <= index)
+
+        return clause_of
 
     def _blocked(
         self, rule: _Rule, frames_here: set[str], concept_hits: dict[str, list[_Hit]]
@@ -831,6 +865,12 @@ _FIRE_SAFETY = frozenset(
     "brigade station service officer officers escape marshal marshals blanket".split()
 )
 
+#: Past participles that do not end in "-ed": "he'd been", "she'd done" are had, not would.
+_PARTICIPLES = frozenset(
+    "been done gone got gotten taken seen had left made brought bought thrown stolen written "
+    "given known told found kept lost shot burnt".split()
+)
+
 #: Concepts that name a thing (a weapon, a device): their "-ing" forms name an event.
 _THING_CONCEPTS = frozenset({"weapon", "device"})
 
@@ -848,6 +888,13 @@ def _misread(doc: Doc, concept: str, start: int, end: int) -> bool:
         return True  # "a project on fire exits", "burning question about fire drills"
     if concept in _THING_CONCEPTS and end - start == 1 and token.lower_.endswith("ing"):
         return token.lower_ != token.lemma_
+    if concept == "intent" and token.lower_ == "'d" and end - start == 1:
+        # "he'd stabbed", "she'd been": had, not would (r15)
+        # "I'd kill for a coffee", "you'd die laughing": a first or second person's would
+        # is a hypothetical; a reported threat is someone else's ("he told them he'd...").
+        following = doc[end].lower_ if end < len(doc) else ""
+        before = doc[start - 1].lower_ if start > 0 else ""
+        return before in {"i", "we", "you"} or following.endswith("ed") or following in _PARTICIPLES
     if concept == "near_time" and token.lower_ == "now" and end - start == 1:
         following = doc[end] if end < len(doc) else None
         if following is not None and (

@@ -85,3 +85,53 @@ PAST_GRAVE_ACTS = [
 @pytest.mark.parametrize("text", PAST_GRAVE_ACTS)
 def test_a_grave_act_told_as_history_is_no_999(text: str) -> None:
     assert assess_rules(text).level != "emergency", text
+
+
+# -- class 2: "since" and "because" start a clause; reported threats are intent ----------
+
+CLAUSE_KEEPS_DANGER = [
+    "he's got a blade in his blazer pocket since his cousin was jumped last month",
+    "she has a gun in her locker because her brother was attacked last year",
+    "he's sat on the edge of the roof because he got excluded last week",
+]
+
+
+@pytest.mark.parametrize("text", CLAUSE_KEEPS_DANGER)
+def test_a_past_reason_after_since_or_because_does_not_make_the_danger_past(text: str) -> None:
+    assessment = assess_rules(text)
+    assert assessment.level == "emergency" or assessment.ask_if_in_danger, assessment.as_dict()
+
+
+def test_the_past_in_the_same_clause_is_still_the_past() -> None:
+    text = "he carried a knife last year because he was scared on the estate"
+    assert assess_rules(text).level == "none"
+
+
+REPORTED_THREATS = [
+    "my tutee told his mate he'd burn down the youth centre tonight",
+    "apparently she told a friend she'd stab her stepdad when he gets home tonight",
+    "he messaged the group that he'd shoot the caretaker tomorrow",
+]
+
+
+@pytest.mark.parametrize("text", REPORTED_THREATS)
+def test_a_reported_would_is_intent(text: str) -> None:
+    assessment = assess_rules(text)
+    assert assessment.level == "emergency", assessment.as_dict()
+    assert _quotes_the_message(text, assessment.reasons), assessment.reasons
+
+
+HAD_NOT_WOULD = [
+    "he'd stabbed his finger with the compass and needed a plaster, all sorted now",
+    "she said she'd bring the cake in tomorrow for the bake sale",
+]
+
+
+@pytest.mark.parametrize("text", HAD_NOT_WOULD)
+def test_had_and_harmless_would_are_no_threat(text: str) -> None:
+    assert assess_rules(text).level == "none", assess_rules(text).as_dict()
+
+
+def test_a_first_person_would_is_a_hypothetical() -> None:
+    text = "in English a girl wrote that she thinks I'd murder the referee if I could"
+    assert assess_rules(text).level == "none", assess_rules(text).as_dict()
