@@ -135,3 +135,23 @@ def test_had_and_harmless_would_are_no_threat(text: str) -> None:
 def test_a_first_person_would_is_a_hypothetical() -> None:
     text = "in English a girl wrote that she thinks I'd murder the referee if I could"
     assert assess_rules(text).level == "none", assess_rules(text).as_dict()
+
+
+# -- class 3: an idiom explains only its own words ---------------------------------------
+
+IDIOM_ELSEWHERE = [
+    "this inspection is killing me and someone has stacked jerry cans of petrol by the fire door",
+    "the kids were dead excited, and there's a bag of pills on the floor of the toilets",
+    "my phone blew up all afternoon and now there's a lad standing on the railway bridge",
+]
+
+
+@pytest.mark.parametrize("text", IDIOM_ELSEWHERE)
+def test_an_idiom_elsewhere_in_the_sentence_leaves_the_danger_question(text: str) -> None:
+    rules = assess_rules(text)
+    assert rules.level != "none" or rules.ask_if_in_danger, rules.as_dict()
+    combined = assess(text)
+    assert combined.level != "none" or combined.ask_if_in_danger, combined.as_dict()
+    for found in (rules, combined):
+        words = [w for m in (*found.matches, *found.doubts) for w in m.words]
+        assert words and all(w.lower() in normalise(text).lower() for w in words), words
