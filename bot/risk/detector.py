@@ -166,6 +166,7 @@ class RiskDetector:
         self._across: dict[str, Any] = dict(lexicon.get("across_sentences", {}))
         self._grave: dict[str, Any] = dict(lexicon.get("grave_acts", {}))
         self._literal: dict[str, Any] = dict(lexicon.get("idioms_with_a_target", {}))
+        self._talk = frozenset(str(w) for w in lexicon.get("pastoral_talk", ()))
         clauses = dict(lexicon.get("clauses", {}))
         self._clause_starts = frozenset(str(w) for w in clauses.get("starts", ()))
         self._clause_frames = frozenset(str(w) for w in clauses.get("frames", ()))
@@ -547,6 +548,7 @@ class RiskDetector:
             if key not in seen and not _misread(doc, concept, start, end):
                 seen.add(key)
                 hits.append(_Hit(concept, start, end, doc[start:end].text))
+        hits = self._conversation_times(doc, hits)
         hits = self._literal_idioms(doc, hits)
         hits.extend(self._grave_objects(doc, hits))
         for begin, finish in doc.user_data.get("abbreviation_spans", ()):
@@ -584,6 +586,28 @@ class RiskDetector:
                 return None
             i += 1
         return None
+
+    def _conversation_times(self, doc: Doc, hits: list[_Hit]) -> list[_Hit]:
+        """A routine time counts only as when a conversation happened (r15, class 4).
+
+        "At break a lad said he misses his grandad": the time before someone said or told
+        something is when it was heard, a pastoral conversation. "She said she's doing it at
+        lunchtime" is a time after the telling: no `routine_time` there, it is what was said.
+        """
+        talk = [h for h in hits if h.concept == "reported"]
+        talk_words = self._talk
+        kept: list[_Hit] = []
+        for hit in hits:
+            if hit.concept == "routine_time":
+                sentence = next(s for s in _sentences(doc) if s.start <= hit.start < s.end)
+                told_after = any(hit.end <= t.start < sentence.end for t in talk) or any(
+                    doc[i].lower_ in talk_words for i in range(hit.end, sentence.end)
+                )
+                told_before = any(sentence.start <= t.start < hit.start for t in talk)
+                if not told_after or told_before:
+                    continue
+            kept.append(hit)
+        return kept
 
     def _literal_idioms(self, doc: Doc, hits: list[_Hit]) -> list[_Hit]:
         """An idiom followed at once by a real target is read literally (r15, class 1).
@@ -818,6 +842,7 @@ _FEATURES = {
     "perched": "place of danger",
     "dual_use": "dual-use material",
     "grave_act": "act",
+    "routine_time": "routine time",
     "grave_object": "target",
     # r12pol: evidence a police verdict of the model may rest on (no rule of their own)
     _ABBREVIATION: "proscribed organisation",

@@ -155,3 +155,32 @@ def test_an_idiom_elsewhere_in_the_sentence_leaves_the_danger_question(text: str
     for found in (rules, combined):
         words = [w for m in (*found.matches, *found.doubts) for w in m.words]
         assert words and all(w.lower() in normalise(text).lower() for w in words), words
+
+
+# -- class 4: a person and a routine time are pastoral context, not a 999 ---------------
+
+PASTORAL = [
+    "at break a lad from year 8 said he misses his grandad a lot",
+    "after school a lad told me his sister has left home for uni",
+    "a girl came to me after the lesson and said she's fallen out with her mates",
+    "this morning a student said her dad gets grumpy when he's tired",
+]
+
+
+@pytest.mark.parametrize("text", PASTORAL)
+def test_pastoral_context_asks_instead_of_999(text: str) -> None:
+    found = assess(text)
+    assert found.level == "none", found.as_dict()
+    for doubt in found.doubts:  # when asked, the reason quotes the message
+        assert all(w.lower() in normalise(text).lower() for w in doubt.words), doubt
+
+
+PASTORAL_WITH_DANGER = [
+    "at lunch a lad said he's going to stab his brother when he gets home tonight",
+    "after PE a girl told me she swallowed all of her mum's tablets this morning",
+]
+
+
+@pytest.mark.parametrize("text", PASTORAL_WITH_DANGER)
+def test_pastoral_context_with_real_danger_is_still_999(text: str) -> None:
+    assert assess(text).level == "emergency", assess(text).as_dict()
