@@ -55,6 +55,7 @@ from bot.referral import (
 )
 from bot.referral.chat import correction, is_go_back, previous_field
 from bot.referral.interruptions import keeps_it
+from bot.referral.opening import details_from_opening
 from bot.services import services
 from bot.wording import phrase
 
@@ -239,9 +240,14 @@ class ActionStartReferral(NeverRaise, Action):
             others = [d for d in store.list(owner_id(tracker)) if d.status in ("draft", "ready")]
             draft = store.create(owner_id(tracker))
             remember_draft_conversation(tracker, draft.id)
+            # what the opening message says about the person ("I need to refer <name>,
+            # born <date>, he has ...") first: it is more exact than the triage's age
+            opening = details_from_opening(get_form(), latest_text(tracker))
+            for field_id, value in opening.values.items():
+                draft.set(field_id, value)
             facts = {n: tracker.get_slot(TRIAGE_PREFIX + n) for n in FACT_NAMES}
             outcome = _last_outcome(tracker)
-            prefilled = prefill_from_triage(draft, facts, outcome, get_form())
+            prefilled = [*opening.values, *prefill_from_triage(draft, facts, outcome, get_form())]
             store.save(owner_id(tracker), draft)
         except STORAGE_ERRORS:
             log.exception("could not create a draft")
@@ -254,6 +260,8 @@ class ActionStartReferral(NeverRaise, Action):
                 response="utter_referral_prefilled",
                 prefilled=", ".join(form.field(f).label.lower() for f in prefilled),
             )
+        for problem in opening.problems:  # a date of birth that does not exist: said once
+            dispatcher.utter_message(response="utter_field_problem", problem=problem)
         if others:
             dispatcher.utter_message(response="utter_referral_other_drafts", count=len(others))
         resets = [SlotSet(s, None) for s in domain.get("slots", {}) if s.startswith(SLOT)]

@@ -449,8 +449,13 @@ def _day_words_as_digits(text: str) -> str:
         return f"{m.group(1)}{m.group('gap')}{day}"
 
     return _DAY_AFTER_MONTH.sub(after, t)
-_NUMERIC_DMY = re.compile(r"(?<![\d/.\-])(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?![\d/.\-])")
-_NUMERIC_YMD = re.compile(r"(?<![\d/.\-])(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?![\d/.\-])")
+#: A full stop after the date ends the sentence ("d.o.b 05.06.2010."), it is not more date.
+_NUMERIC_DMY = re.compile(
+    r"(?<![\d/.\-])(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?![\d/\-]|\.\d)"
+)
+_NUMERIC_YMD = re.compile(
+    r"(?<![\d/.\-])(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?![\d/\-]|\.\d)"
+)
 _WORDS_DMY = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-,]+{_MONTH}[\s\-,]+(\d{{4}})\b"
 )
