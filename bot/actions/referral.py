@@ -163,6 +163,8 @@ class ValidateVtrForm(FormBase[Draft]):
             log.exception("draft save failed (draft %s)", draft.short_id)
             dispatcher.utter_message(response="utter_storage_failed")
             return Retry()
+        if result.note:  # kept as typed though it did not pass its check: said, never silent
+            dispatcher.utter_message(response="utter_field_kept_unchecked", note=result.note)
         events: list[EventType] = [SlotSet(SLOT + field_id, "set")]
         if was_editing:  # the summary then answers with this field only
             events.append(SlotSet("vtr_edited", field_id))

@@ -19,6 +19,8 @@ from bot.referral.form import (
     _say,
     clean_text,
     looks_like_noise,
+    marked_unchecked,
+    unchecked,
     validate,
     words_after_but,
 )
@@ -56,6 +58,8 @@ class AnswerResult:
     #: Words typed after a "no" to a yes-or-no question ("no, but ..."), added to the concern
     #: as typed while the question is asked again: the caller saves the draft.
     kept_for_concern: str = ""
+    #: Said with an accepted answer: a value kept as typed though it did not pass its check.
+    note: str = ""
 
 
 #: A few words before a question ("wait, who reads this?", "quick question: ...").
@@ -157,7 +161,11 @@ def take_answer(
         return AnswerResult(field_id, accepted=False, problem=problem, kept_for_concern=kept)
     if not checked.ok:
         if last_try and not checked.noise:
-            return _keep_as_typed(draft, field_id, text)
+            kept = _keep_as_typed(draft, field_id, text)
+            if unchecked(spec, draft.values.get(field_id, "")):  # never kept silently
+                note = _say_kept_unchecked(spec, draft.values[field_id], checked.problem)
+                return AnswerResult(field_id, accepted=True, note=note)
+            return kept
         return AnswerResult(field_id, accepted=False, problem=checked.problem)
     value = checked.value
     if spec.required == "phone_or_email" and value == UNKNOWN:
@@ -215,6 +223,11 @@ def _more_concern(draft: Draft, text: str, last_try: bool) -> AnswerResult:
         return AnswerResult(CONCERN_MORE, accepted=False, problem=_say("more_or_done"))
     draft.append_concern(more)
     return AnswerResult(CONCERN_MORE, accepted=True)
+
+
+def _say_kept_unchecked(spec: Any, value: str, problem: str) -> str:
+    said = str(_messages_file()["kept_unchecked"])
+    return said.format(text=value, problem=problem.rstrip(". "), label=spec.label.lower())
 
 
 def _repeats(more: str, concern: str) -> bool:
@@ -296,6 +309,8 @@ def prefill_from_triage(
 def _shown(spec: Any, value: str) -> str:
     if value == UNKNOWN:
         return NOT_KNOWN
+    if unchecked(spec, value):
+        return marked_unchecked(value)
     if spec.type == "choice":
         return spec.choices.get(value, value)
     if spec.type in ("yes_no", "area"):

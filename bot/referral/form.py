@@ -297,6 +297,23 @@ def validate(spec: FieldSpec, raw: str, today: date | None = None) -> Checked:
     return checked
 
 
+#: Field types whose answers are checked (a number, an address, a date): a value kept as typed
+#: after several tries that still does not fit is shown marked "not checked", never plain.
+CHECKED_TYPES = ("phone", "email", "date_or_age", "postcode")
+
+
+def unchecked(spec: FieldSpec, value: str) -> bool:
+    """A stored answer of a checked type that does not pass its check (kept as typed)."""
+    if spec.type not in CHECKED_TYPES or not value or value == UNKNOWN:
+        return False
+    return not validate(spec, value).ok
+
+
+def marked_unchecked(value: str) -> str:
+    """The value as typed with the words that say it was not checked (messages.yml)."""
+    return str(_messages_file()["unchecked"]).format(value=value)
+
+
 #: Field types that take any words, so only the noise check stands between them and garbage.
 _FREE_TYPES = ("text", "long_text", "postcode")
 #: Punctuation people use in ordinary answers (names, addresses, narratives).
