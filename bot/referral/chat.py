@@ -161,11 +161,11 @@ def take_answer(
         return AnswerResult(field_id, accepted=False, problem=problem, kept_for_concern=kept)
     if not checked.ok:
         if last_try and not checked.noise:
-            kept = _keep_as_typed(draft, field_id, text)
+            as_typed = _keep_as_typed(draft, field_id, text)
             if unchecked(spec, draft.values.get(field_id, "")):  # never kept silently
                 note = _say_kept_unchecked(spec, draft.values[field_id], checked.problem)
                 return AnswerResult(field_id, accepted=True, note=note)
-            return kept
+            return as_typed
         return AnswerResult(field_id, accepted=False, problem=checked.problem)
     value = checked.value
     if spec.required == "phone_or_email" and value == UNKNOWN:
