@@ -53,7 +53,7 @@ from bot.referral import (
     summary,
     take_answer,
 )
-from bot.referral.chat import correction, is_go_back, previous_field
+from bot.referral.chat import correction, edit_request, is_go_back, previous_field
 from bot.referral.interruptions import keeps_it
 from bot.referral.opening import details_from_opening
 from bot.services import services
@@ -477,6 +477,9 @@ class ActionEditField(NeverRaise, Action):
         if draft is None:
             return [SlotSet("last_answer", "no_draft")]
         form = get_form()
+        said = edit_request(form, latest_text(tracker))
+        if said is not None:  # "change his school to X": the new value is in the message
+            return self._change(dispatcher, tracker, draft, *said)
         spec = form.find_field(latest_text(tracker))
         if spec is not None and not spec.ask_in_chat and form.parts(spec.id):
             spec = form.parts(spec.id)[0]  # "change the indicators": its parts, in turn
@@ -494,6 +497,54 @@ class ActionEditField(NeverRaise, Action):
             SlotSet("last_answer", "editing"),
             FollowupAction("vtr_form"),
         ]
+
+
+    @staticmethod
+    def _change(
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        draft: Draft,
+        field_id: str,
+        words: str,
+    ) -> list[EventType]:
+        """The field changed to `words` if they fit it (said, then the summary again, or back
+        to the form's open question); if not, the problem is said, the old answer kept, and
+        the form asks that field again."""
+        form = get_form()
+        in_form = (tracker.active_loop or {}).get("name") == "vtr_form"
+        result = take_answer(form, draft, field_id, words)
+        events: list[EventType] = [
+            SlotSet("draft_id", draft.id),
+            SlotSet("vtr_edited", None),
+            SlotSet("paused_form", None),
+        ]
+        if not result.accepted:
+            dispatcher.utter_message(response="utter_field_problem", problem=result.problem)
+            draft.editing = field_id
+            draft.status = "draft"
+            services().drafts.save(owner_id(tracker), draft)
+            return events + [
+                SlotSet(SLOT + field_id, None),
+                SlotSet("last_answer", "editing"),
+                FollowupAction("vtr_form"),
+            ]
+        draft.status = "draft"
+        services().drafts.save(owner_id(tracker), draft)
+        spec = form.field(field_id)
+        dispatcher.utter_message(
+            response="utter_vtr_corrected",
+            label=form.field(spec.part_of).label if spec.part_of else spec.label,
+            value=field_shown(form, draft, spec.part_of or spec.id),
+        )
+        events += [
+            SlotSet(SLOT + field_id, "set"),
+            SlotSet("vtr_age_group", draft.age_group()),
+            SlotSet("last_answer", f"edited:{field_id}"),
+        ]
+        if field_id == "area":
+            events.append(SlotSet("area", draft.values.get("area")))
+        # in the middle of the form: back to its open question; else the summary again
+        return events + [FollowupAction("vtr_form" if in_form else "action_vtr_summary")]
 
 
 class ActionAddMore(NeverRaise, Action):

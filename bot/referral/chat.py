@@ -126,6 +126,74 @@ def correction(form: FormSpec, draft: Draft, asked: str, text: str) -> tuple[str
     return (spec.id, value) if value else None
 
 
+#: Words before an edit: "actually,", "sorry -", "can you", "please", "I need to".
+_EDIT_LEAD = (
+    r"^\s*(?:(?:oh|oops|sorry|actually|correction|wait|hang on|my mistake|apologies|"
+    r"ok(?:ay)?|also|and|one more thing|(?:can|could|would) you(?: please)?|please|"
+    r"i (?:need|want|would like|'d like) to|(?:can|could) (?:i|we)|let'?s)\b[\s,:;.!-]*)*"
+)
+_CHANGE_TO = re.compile(r"(?:change|update|correct|amend|edit|fix|set|make)\s+", re.I)
+#: "should be", "is actually", "needs to be": the words of a change with no "change".
+_SHOULD_BE = (
+    r"\s*(?:should (?:be|read|say|have been)|needs? to (?:be|read|say)|must be|"
+    r"(?:is|'s|was) (?:actually|really|now|wrong[,:;. -]+it'?s|wrong[,:;. -]+(?:it )?should be)"
+    r"|is meant to be)\s*:?\s*"
+)
+_CUE_FIRST = re.compile(r"^\s*(?:oh,?\s*)?(?:oops|sorry|actually|correction|my mistake)\b", re.I)
+
+
+def edit_request(form: FormSpec, text: str) -> tuple[str, str] | None:
+    """A change said with its new value: (field id, the new words), or None.
+
+    "change his school to X", "update the surname to X", "actually his date of birth is X",
+    "the address should be X". The field is named at the start (after a few words such as
+    "actually", "can you"), so a story that mentions a school or an address is never read as
+    an edit; "is" alone needs a word of correction first ("sorry, her DOB is ..."). Fields
+    composed of parts (the indicators) and the concern's "anything else" are not edited
+    this way: naming them asks them again.
+    """
+    t = (text or "").replace("\u2019", "'").strip()
+    if not t or len(t) > 200 or t.startswith("/") or "\n" in t:
+        return None
+    lead = re.match(_EDIT_LEAD, t, re.I)
+    rest = t[lead.end() if lead else 0 :]
+    for spec, names in _named_fields(form):
+        name = rf"{_OWNER}(?:{names})"
+        change = re.match(rf"{_CHANGE_TO.pattern}{name}\s+(?:to(?: be)?|into|as)\s+", rest, re.I)
+        should = change or re.match(rf"{name}{_SHOULD_BE}", rest, re.I)
+        plain_is = should or (
+            _CUE_FIRST.match(t) and re.match(rf"{name}{_IS}", rest, re.I)
+        )
+        found = change or should or plain_is
+        if found is None:
+            continue
+        value = re.split(
+            r",?\s+not\s+|,?\s+instead\b|,?\s+(?:please|thanks?|thank you)\b",
+            rest[found.end() :],
+            maxsplit=1,
+            flags=re.I,
+        )[0]
+        value = value.strip().rstrip(".!").strip()
+        return (spec.id, value) if value else None
+    return None
+
+
+def _named_fields(form: FormSpec) -> list[tuple[Any, str]]:
+    """Each field that can be edited with a value, with its names as one alternation; the
+    longest names are tried first ("date of birth" before "birth", "my email" before "email")."""
+    named = []
+    for spec in form.fields:
+        if not spec.ask_in_chat or form.parts(spec.id):
+            continue
+        names = {spec.label.lower(), *(a.lower() for a in spec.aliases)}
+        named.append((max(len(n) for n in names), spec, names))
+    named.sort(key=lambda item: -item[0])
+    return [
+        (spec, "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+        for _, spec, names in named
+    ]
+
+
 def is_go_back(text: str) -> bool:
     """ "Go back", "previous question": the question before this one, asked again."""
     return bool(_GO_BACK.match(text or ""))
