@@ -33,8 +33,52 @@ _MONTHS = {
     for name in names
 }
 _MONTH = "(" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_NUMERIC_DMY = re.compile(r"(?<![\d/.\-])(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?![\d/.\-])")
-_NUMERIC_YMD = re.compile(r"(?<![\d/.\-])(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?![\d/.\-])")
+
+_UNITS = (
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
+).split()
+#: "fifth" -> 5, "twenty-first" -> 21, "thirtieth" -> 30: a day of the month in words.
+_DAY_WORDS = {word: n for n, word in enumerate(_UNITS, start=1)}
+_DAY_WORDS.update({"twentieth": 20, "thirtieth": 30})
+_DAY_WORDS.update({f"twenty {w}": 20 + n for n, w in enumerate(_UNITS[:9], start=1)})
+_DAY_WORDS.update({"thirty first": 31})
+_DAY_WORD = "(" + "|".join(
+    sorted((w.replace(" ", r"[\s-]+") for w in _DAY_WORDS), key=len, reverse=True)
+) + ")"
+#: A day in words next to a month ("the fifth of March", "March the fifth") or "the" between a
+#: month and its day in digits ("March the 5th"); away from a month, "first" is just a word.
+_DAY_WORD_BEFORE = re.compile(rf"\b(?:the\s+)?{_DAY_WORD}(?=(?:\s+of)?[\s,-]+{_MONTH}(?![a-z]))")
+_DAY_AFTER_MONTH = re.compile(
+    rf"(?<![a-z]){_MONTH}(?P<gap>[\s,-]+)(?:the\s+)?(?P<day>{_DAY_WORD}|\d{{1,2}}(?:st|nd|rd|th)?)\b"
+)
+
+
+def _day_number(words: str) -> int:
+    return _DAY_WORDS[re.sub(r"[\s-]+", " ", words.lower())]
+
+
+def day_words_as_digits(text: str) -> str:
+    """ "the fifth of March 2009" -> "5th of march 2009", "March the 5th" -> "march 5th"."""
+    t = text.lower()
+    t = _DAY_WORD_BEFORE.sub(lambda m: f"{_day_number(m.group(1))}th", t)
+
+    def after(m: re.Match[str]) -> str:
+        day = m.group("day")
+        if not day[0].isdigit():
+            day = f"{_day_number(day)}th"
+        return f"{m.group(1)}{m.group('gap')}{day}"
+
+    return _DAY_AFTER_MONTH.sub(after, t)
+
+
+#: A full stop after the date ends the sentence ("d.o.b 05.06.2010."), it is not more date.
+_NUMERIC_DMY = re.compile(
+    r"(?<![\d/.\-])(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})(?![\d/\-]|\.\d)"
+)
+_NUMERIC_YMD = re.compile(
+    r"(?<![\d/.\-])(\d{4})[/.\-](\d{1,2})[/.\-](\d{1,2})(?![\d/\-]|\.\d)"
+)
 _WORDS_DMY = re.compile(
     rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s+of)?[\s\-,]+{_MONTH}[\s\-,]+(\d{{4}})\b"
 )

@@ -19,6 +19,7 @@ import yaml
 from bot.dates import age_on
 from bot.dates import approximate_age as _find_age
 from bot.dates import day_month_without_year as _day_month_without_year
+from bot.dates import day_words_as_digits as _day_words_as_digits
 from bot.dates import find_date as _find_date
 from bot.dates import without_day_month as _without_day_month
 
@@ -303,6 +304,23 @@ def validate(spec: FieldSpec, raw: str, today: date | None = None) -> Checked:
     return checked
 
 
+#: Field types whose answers are checked (a number, an address, a date): a value kept as typed
+#: after several tries that still does not fit is shown marked "not checked", never plain.
+CHECKED_TYPES = ("phone", "email", "date_or_age", "postcode")
+
+
+def unchecked(spec: FieldSpec, value: str) -> bool:
+    """A stored answer of a checked type that does not pass its check (kept as typed)."""
+    if spec.type not in CHECKED_TYPES or not value or value == UNKNOWN:
+        return False
+    return not validate(spec, value).ok
+
+
+def marked_unchecked(value: str) -> str:
+    """The value as typed with the words that say it was not checked (messages.yml)."""
+    return str(_messages_file()["unchecked"]).format(value=value)
+
+
 #: Field types that take any words, so only the noise check stands between them and garbage.
 _FREE_TYPES = ("text", "long_text", "postcode")
 #: Punctuation people use in ordinary answers (names, addresses, narratives).
@@ -363,9 +381,10 @@ def _without_lead_in(spec: FieldSpec, text: str) -> str:
 
 def _check_date_or_age(spec: FieldSpec, text: str, today: date) -> Checked:
     """A date of birth in any common shape, or an approximate age (a range is kept)."""
+    typed, text = text, _day_words_as_digits(text)
     parsed = _find_date(text, today)
     if parsed == "invalid":
-        return Checked(problem=_say("not_a_date", text=text))
+        return Checked(problem=_say("not_a_date", text=typed))
     if isinstance(parsed, date):
         born = parsed
         if born > today:
