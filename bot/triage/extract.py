@@ -58,6 +58,8 @@ _LEAD_YES = re.compile(
     r"he has|she has|they have|he does|she does|they do|i have|i did|we have|done|already)\b"
     r"(?!,? (no|not|never|nothing|none)\b)"  # "she has no extremist views" is not a yes
 )
+#: A closing no after what explains it: "..., so no", "...; not yet", "... so not yet".
+_TRAILING_NO = re.compile(r"(,|;|\.|\bso|\bthen|\bhence)\s*(no|nope|not yet|not really)\s*[.!]*$")
 _YES = re.compile(
     r"^\s*(yes|yeah|yep|yup|yea|y|aye|correct|definitely|absolutely|certainly|sure|true|"
     r"i have|i did|i do|they have|they do|he has|she has|he does|she does|he is|she is|"
@@ -136,7 +138,9 @@ _ADULT_CONSENT = [
         "refused",
         re.compile(
             r"\b(refus\w*|said no|says no|don'?t want|doesn'?t want|won'?t|will not|"
-            r"declined|not happy|against it|objects?)\b"
+            r"declined|not happy|against it|objects?|mind (my|your|our) own business|"
+            r"(wants?|want) nothing to do with|told me to (go away|back off|leave (him|her|them) "
+            r"alone|get lost))\b"
         ),
     ),
     (
@@ -371,6 +375,8 @@ def yes_no(text: str) -> str | None:
         return "no"
     if _LEAD_YES.match(t):
         return "yes"
+    if _TRAILING_NO.search(t):
+        return "no"  # "she is off sick this week, so no"
     if _UNSURE.search(t):
         return "unsure"
     if _SENTENCE_NO.search(t) or _NO.search(t):
