@@ -13,8 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rank_bm25 import BM25Okapi
-
+from bot.guidance.bm25 import IndexedBM25
 from bot.guidance.classifier import TopicClassifier
 from bot.guidance.model import GuidanceBase, Topic
 
@@ -408,8 +407,8 @@ class GuidanceIndex:
         ]
         self._titles = [frozenset(tokens(t.title)) - _QUESTION_WORDS for t in self._topics]
         self._example_sets = [frozenset(doc) for doc in example_docs]
-        self._examples = BM25Okapi(example_docs)
-        self._texts = BM25Okapi(topic_docs)
+        self._examples = IndexedBM25(example_docs)
+        self._texts = IndexedBM25(topic_docs)
         self._vocabulary = {w for doc in example_docs + topic_docs for w in doc}
         texts = [e for t in self._topics for e in t.examples] + [t.title for t in self._topics]
         labels = list(self._example_owner) + list(range(len(self._topics)))
