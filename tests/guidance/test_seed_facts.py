@@ -54,6 +54,8 @@ def base():
         ("consent_adults", ["before taking action or sharing information"], "SET 2.4"),
         # SET 2.1: referral "will not lead to" a criminal record
         ("myth_criminal_record", ["will not lead to a criminal record"], "SET 2.1"),
+        # Home Office FAQ (Thurrock pack): the duty to secure freedom of speech, academic freedom
+        ("what_prevent_is_not", ["freedom of speech", "academic freedom"], "Thurrock myths"),
     ],
 )
 def test_the_answer_holds_the_seed_facts_with_their_source(base, topic, facts, citation):
