@@ -70,6 +70,9 @@ _DANGER_EVIDENCE = frozenset(
     }
 )
 
+#: A person and a time are all a pastoral conversation holds ("at lunch a girl said...", r15).
+_PASTORAL = frozenset({"target", "near time"})
+
 #: The model's 999 needs at least one of these in the message (r12rules; used since r12eng):
 #: a message with no means, act, target, time, danger sign or risk to life has nothing a 999
 #: call could be about, however much its wording resembles the emergencies the model was
@@ -151,6 +154,7 @@ GUARDS = (
     "calm_frame_weapon",
     "police_no_evidence",
     "concern_description",
+    "pastoral_context",
     "no_danger_evidence",
 )
 DISABLED: set[str] = set()
@@ -195,7 +199,9 @@ def _covered(sentences: list[dict[str, list[str]]], frames: frozenset[str]) -> b
         return True
     for sentence in sentences:
         kinds = set(sentence)
-        here = frames & kinds
+        # An idiom explains only its own words (r15), and those are no evidence already
+        # ("killing" in "this is killing me"): it covers nothing else in its sentence.
+        here = (frames - {"idiom"}) & kinds
         told = here and here <= (_STORY_FRAMES | {"resolved"})
         if told and _future(sentence.get("near time", ())):
             return False  # "it's been resolved, he says tonight he'll finish it"
@@ -204,10 +210,17 @@ def _covered(sentences: list[dict[str, list[str]]], frames: frozenset[str]) -> b
     return True
 
 
-def _future(times: list[str] | tuple[str, ...]) -> bool:
-    """A time still to come ("tonight", "at 3pm"), not when it was heard ("now", "today")."""
+def _future(
+    times: list[str] | tuple[str, ...], routine: list[str] | tuple[str, ...] = ()
+) -> bool:
+    """A time still to come ("tonight", "at 3pm"), not when it was heard ("now", "today").
+
+    `routine`: the routine times of the message ("at lunch", "after PE"), also when it was
+    heard, not a time still to come (r15, the pastoral-context guard).
+    """
     not_future = set(load_lexicon()["across_sentences"]["not_future"])
-    return any(t not in not_future for t in times)
+    heard = {str(w) for w in routine}
+    return any(t not in not_future and not any(t in r or r in t for r in heard) for t in times)
 
 
 #: How many recent messages `assess` remembers. The cache exists so the NLU component and
@@ -338,6 +351,16 @@ def assess(text: str) -> RiskAssessment:
         if label == "emergency" and _CONCERN_ASKS_WHEN & features:
             return _asking(found, verdict, clean)
         return found
+    if (
+        _on("pastoral_context")
+        and label == "emergency"
+        and "routine time" in features
+        and not (_ANY_DANGER_EVIDENCE - _PASTORAL) & features
+        and not _future(evidence.get("near time", ()), routine=evidence.get("routine time", ()))
+    ):
+        # "at break a lad said he misses his grandad": a person and a routine time of the
+        # day, nothing a 999 call could be about (r15). Not silence: ask, with 999 in it.
+        return _asking(found, verdict, clean)
     if _on("no_danger_evidence") and label == "emergency" and not _ANY_DANGER_EVIDENCE & features:
         # "she has gone quiet, sits on her own at lunch": nothing a 999 could be about. Not
         # silence either (the model leans to danger): ask, with 999 in the same reply.

@@ -170,6 +170,12 @@ class RiskDetector:
         self._doubt_blockers = tuple(lexicon.get("doubt", {}).get("blocked_by", ()))
         self._doubt_reason = str(lexicon.get("doubt", {}).get("reason", "{words}"))
         self._across: dict[str, Any] = dict(lexicon.get("across_sentences", {}))
+        self._grave: dict[str, Any] = dict(lexicon.get("grave_acts", {}))
+        self._literal: dict[str, Any] = dict(lexicon.get("idioms_with_a_target", {}))
+        self._talk = frozenset(str(w) for w in lexicon.get("pastoral_talk", ()))
+        clauses = dict(lexicon.get("clauses", {}))
+        self._clause_starts = frozenset(str(w) for w in clauses.get("starts", ()))
+        self._clause_frames = frozenset(str(w) for w in clauses.get("frames", ()))
         try:
             concepts: dict[str, list[str]] = dict(lexicon["concepts"])
             if "proscribed_org" in concepts:
@@ -455,7 +461,14 @@ class RiskDetector:
         weak = [h for h in weak if not any(i.start <= h.start and h.end <= i.end for i in idioms)]
         if not weak:
             return []
-        frames_here = {h.concept for h in hits if h.concept in self._frame_names}
+        clause_of = self._clauses(doc, sentence)
+        clauses = {clause_of(h.start) for h in weak}
+        frames_here = {
+            h.concept
+            for h in hits
+            if h.concept in self._frame_names
+            and (h.concept not in self._clause_frames or clause_of(h.start) in clauses)
+        }
         frames_here |= {h.concept for h in hits if h.concept in self._concept_names}
         if _is_general_question(sentence):
             frames_here.add("general_question")
@@ -548,6 +561,9 @@ class RiskDetector:
             if key not in seen and not _misread(doc, concept, start, end):
                 seen.add(key)
                 hits.append(_Hit(concept, start, end, doc[start:end].text))
+        hits = self._conversation_times(doc, hits)
+        hits = self._literal_idioms(doc, hits)
+        hits.extend(self._grave_objects(doc, hits))
         for begin, finish in doc.user_data.get("abbreviation_spans", ()):
             span = doc.char_span(begin, finish, alignment_mode="expand")
             if span is not None and self._abbreviation_in_context(doc, span):
@@ -568,6 +584,102 @@ class RiskDetector:
         )
         return hits
 
+    def _object_after(
+        self, doc: Doc, end: int, targets: list[_Hit], gap: frozenset[str], window: int
+    ) -> _Hit | None:
+        """The target that starts right after `end`, with only `gap` words between (r15)."""
+        i = end
+        for _ in range(window + 1):
+            if i >= len(doc):
+                return None
+            here = [t for t in targets if t.start == i]
+            if here:
+                return max(here, key=lambda t: t.end - t.start)
+            if doc[i].lower_ not in gap:
+                return None
+            i += 1
+        return None
+
+    def _conversation_times(self, doc: Doc, hits: list[_Hit]) -> list[_Hit]:
+        """A routine time counts only as when a conversation happened (r15, class 4).
+
+        "At break a lad said he misses his grandad": the time before someone said or told
+        something is when it was heard, a pastoral conversation. "She said she's doing it at
+        lunchtime" is a time after the telling: no `routine_time` there, it is what was said.
+        """
+        talk = [h for h in hits if h.concept == "reported"]
+        talk_words = self._talk
+        kept: list[_Hit] = []
+        for hit in hits:
+            if hit.concept == "routine_time":
+                sentence = next(s for s in _sentences(doc) if s.start <= hit.start < s.end)
+                told_after = any(hit.end <= t.start < sentence.end for t in talk) or any(
+                    doc[i].lower_ in talk_words for i in range(hit.end, sentence.end)
+                )
+                told_before = any(sentence.start <= t.start < hit.start for t in talk)
+                if not told_after or told_before:
+                    continue
+            kept.append(hit)
+        return kept
+
+    def _literal_idioms(self, doc: Doc, hits: list[_Hit]) -> list[_Hit]:
+        """An idiom followed at once by a real target is read literally (r15, class 1).
+
+        "He'll shoot the head of year", "going to attack the caretaker": the idiom ("shoot
+        the", "attack the") explains its own words, not the person named after it, so it is
+        dropped and the danger words in it count. Idioms said of oneself ("I'll kill...")
+        and idioms ending in a preposition ("kill it at the concert") stay idioms.
+        """
+        spec = self._literal
+        if not spec:
+            return hits
+        gap = frozenset(str(w) for w in self._grave.get("gap", ()))
+        first_person = frozenset(str(w) for w in spec.get("first_person", ()))
+        ends_open = frozenset(str(w) for w in spec.get("ends_open", ()))
+        window = int(spec.get("window", 2))
+        targets = [h for h in hits if h.concept in ("target", "attack_target")]
+        kept: list[_Hit] = []
+        for hit in hits:
+            if hit.concept == "idiom":
+                opens = doc[hit.start].lower_
+                if hit.start + 1 < len(doc) and doc[hit.start + 1].lower_ in {"'m", "'ll"}:
+                    opens += doc[hit.start + 1].lower_
+                closes = doc[hit.end - 1].lower_
+                if (
+                    opens not in first_person
+                    and closes not in ends_open
+                    and self._object_after(doc, hit.end, targets, gap, window) is not None
+                ):
+                    continue
+            kept.append(hit)
+        return kept
+
+    def _grave_objects(self, doc: Doc, hits: list[_Hit]) -> list[_Hit]:
+        """The person, place or vehicle right after a grave act: its `grave_object` (r15).
+
+        "Knifed the dinner lady", "blown up his stepdad's van": what follows the act, with
+        only articles, possessives and the like between, is what it was done to. A
+        preposition ends the search ("blew up at him", "stabbed in the back": the idioms),
+        and a sentence about a debate, a game or a post holds the figure of speech.
+        """
+        spec = self._grave
+        if not spec:
+            return []
+        objects = set(spec.get("objects", ()))
+        gap = frozenset(str(w) for w in spec.get("gap", ()))
+        not_with = frozenset(str(w) for w in spec.get("not_with", ()))
+        window = int(spec.get("window", 3))
+        targets = [h for h in hits if h.concept in objects]
+        found: list[_Hit] = []
+        for act in (h for h in hits if h.concept == "grave_act"):
+            sentence = next(s for s in _sentences(doc) if s.start <= act.start < s.end)
+            if any(t.lower_ in not_with for t in sentence):
+                continue
+            target = self._object_after(doc, act.end, targets, gap, window)
+            if target is not None:
+                found.append(_Hit("grave_object", target.start, target.end, target.text))
+        return found
+
     def _apply_rules(self, doc: Doc, sentence: Span, hits: list[_Hit]) -> list[RiskMatch]:
         idioms = [h for h in hits if h.concept == "idiom"]
         concept_hits: dict[str, list[_Hit]] = {}
@@ -579,13 +691,22 @@ class RiskDetector:
             if self._negated(doc, sentence, hit):
                 continue  # "he would never hurt anyone", "there is no weapon"
             concept_hits.setdefault(hit.concept, []).append(hit)
-        frames_here = {h.concept for h in hits if h.concept in self._frame_names}
-        if _is_general_question(sentence):
-            frames_here.add("general_question")
+        clause_of = self._clauses(doc, sentence)
+        frame_hits = [h for h in hits if h.concept in self._frame_names]
+        question = _is_general_question(sentence)
         matches = []
         for rule in self._rules:
             if not all(n in concept_hits for n in rule.needs):
                 continue
+            # A frame blocks a rule only from a clause that holds the rule's evidence (r15).
+            clauses = {clause_of(h.start) for n in rule.needs for h in concept_hits[n]}
+            frames_here = {
+                h.concept
+                for h in frame_hits
+                if h.concept not in self._clause_frames or clause_of(h.start) in clauses
+            }
+            if question:
+                frames_here.add("general_question")
             if self._blocked(rule, frames_here, concept_hits):
                 continue
             words = {n: _first_distinct(concept_hits[n], rule.needs) for n in rule.needs}
@@ -600,6 +721,21 @@ class RiskDetector:
                 )
             )
         return matches
+
+    def _clauses(self, doc: Doc, sentence: Span) -> Any:
+        """Which clause of the sentence a token is in: "since" and "because" start one (r15).
+
+        "He has a knife in his bag because his brother was attacked last year": the past
+        ("last year") is the reason's, not the knife's. A tense frame (lexicon `clauses`)
+        covers the clause it is in only; a calm reason ("because of the roadworks") still
+        explains the whole sentence.
+        """
+        starts = [t.i for t in sentence if t.lower_ in self._clause_starts and t.i > sentence.start]
+
+        def clause_of(index: int) -> int:
+            return sum(1 for start in starts if start <= index)
+
+        return clause_of
 
     def _blocked(
         self, rule: _Rule, frames_here: set[str], concept_hits: dict[str, list[_Hit]]
@@ -717,6 +853,9 @@ _FEATURES = {
     "risk_place": "place of danger",
     "perched": "place of danger",
     "dual_use": "dual-use material",
+    "grave_act": "act",
+    "routine_time": "routine time",
+    "grave_object": "target",
     # r12pol: evidence a police verdict of the model may rest on (no rule of their own)
     _ABBREVIATION: "proscribed organisation",
     "group_described": "group",
@@ -763,6 +902,12 @@ _FIRE_SAFETY = frozenset(
     "brigade station service officer officers escape marshal marshals blanket".split()
 )
 
+#: Past participles that do not end in "-ed": "he'd been", "she'd done" are had, not would.
+_PARTICIPLES = frozenset(
+    "been done gone got gotten taken seen had left made brought bought thrown stolen written "
+    "given known told found kept lost shot burnt".split()
+)
+
 #: Concepts that name a thing (a weapon, a device): their "-ing" forms name an event.
 _THING_CONCEPTS = frozenset({"weapon", "device"})
 
@@ -780,6 +925,13 @@ def _misread(doc: Doc, concept: str, start: int, end: int) -> bool:
         return True  # "a project on fire exits", "burning question about fire drills"
     if concept in _THING_CONCEPTS and end - start == 1 and token.lower_.endswith("ing"):
         return token.lower_ != token.lemma_
+    if concept == "intent" and token.lower_ == "'d" and end - start == 1:
+        # "he'd stabbed", "she'd been": had, not would (r15)
+        # "I'd kill for a coffee", "you'd die laughing": a first or second person's would
+        # is a hypothetical; a reported threat is someone else's ("he told them he'd...").
+        following = doc[end].lower_ if end < len(doc) else ""
+        before = doc[start - 1].lower_ if start > 0 else ""
+        return before in {"i", "we", "you"} or following.endswith("ed") or following in _PARTICIPLES
     if concept == "near_time" and token.lower_ == "now" and end - start == 1:
         following = doc[end] if end < len(doc) else None
         if following is not None and (
