@@ -99,6 +99,8 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 DEFAULT_KEY_CACHE_SIZE = 1024
+#: Tries of one save on SQLite when another connection took the row ids it read as free.
+_WRITE_ATTEMPTS = 5
 #: Plain timestamp column vs. the sealed one: equal on SQLite and PostgreSQL (double
 #: precision); the tolerance only absorbs float rendering differences.
 _TIMESTAMP_TOLERANCE = 1e-3
@@ -347,32 +349,87 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         allowed = _AllowedNames(self.domain)
         dicts = [event.as_dict() for event in events]
         forget = any(forgets_conversation(data) for data in dicts)
-        with self.session_scope() as session:
-            if forget:  # a concern's words were said: none stay in this conversation
-                self._redact_stored(session, owner, key)
+        for attempt in range(_WRITE_ATTEMPTS):
+            try:
+                with self.session_scope() as session:
+                    if forget:  # a concern's words were said: none stay in this conversation
+                        self._redact_stored(session, owner, key)
+                    rows = []
+                    for event, data in zip(events, dicts, strict=True):
+                        data = forget_one_time_secrets(data)
+                        if forget:
+                            data = redact_event(data)
+                        intent, action = allowed.plain_columns(event, data)
+                        rows.append(
+                            {
+                                "sender_id": owner,
+                                "type_name": event.type_name,
+                                "timestamp": data.get("timestamp"),
+                                "intent_name": intent,
+                                "action_name": action,
+                                "data": data,  # sealed below, once the row id is known
+                            }
+                        )
+                    self._insert_sealed(session, key, owner, rows)
+                    session.commit()
+                break
+            except sqlalchemy.exc.IntegrityError:
+                # SQLite: another connection took the ids read as free (max + 1 ...)
+                # between the read and the insert; nothing was written. Read them again.
+                if attempt + 1 >= _WRITE_ATTEMPTS or self.engine.dialect.name != "sqlite":
+                    raise
+
+        logger.debug(f"Stored {len(events)} events for sender hash {owner[:12]}…")
+
+    def _insert_sealed(
+        self, session: Session, key: bytes, owner: str, rows: list[dict[str, Any]]
+    ) -> None:
+        """Insert `rows` (``data`` still plain) with ``data`` sealed, each row written once.
+
+        The seal is bound to the row id, so the ids are taken before the insert:
+        PostgreSQL draws them from the column's own sequence (what its default would
+        have drawn, in order); SQLite gets ``max(id) + 1 ...``, which is what it assigns
+        itself to an ``INTEGER PRIMARY KEY`` without AUTOINCREMENT (a concurrent writer
+        that took them first makes the insert fail on the primary key; `save` retries).
+        Any other database keeps the old way: insert, flush for the ids, then update.
+        """
+        ids = self._take_ids(session, len(rows))
+        if ids is None:
             pending = []
-            for event, data in zip(events, dicts, strict=True):
-                data = forget_one_time_secrets(data)
-                if forget:
-                    data = redact_event(data)
-                intent, action = allowed.plain_columns(event, data)
-                # `data` is filled in once the row id (associated data) is known.
-                row = self.SQLEvent(
-                    sender_id=owner,
-                    type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=intent,
-                    action_name=action,
-                    data=None,
-                )
+            for values in rows:
+                row = self.SQLEvent(**{**values, "data": None})
                 session.add(row)
-                pending.append((row, data))
+                pending.append((row, values["data"]))
             session.flush()
             for row, data in pending:
                 row.data = self._seal_row(key, owner, row.id, data)
-            session.commit()
+            return
+        session.flush()  # rows redacted in place go first, as before
+        for row_id, values in zip(ids, rows, strict=True):
+            values["id"] = row_id
+            values["data"] = self._seal_row(key, owner, row_id, values["data"])
+        session.execute(self.SQLEvent.__table__.insert(), rows)
 
-        logger.debug(f"Stored {len(events)} events for sender hash {owner[:12]}…")
+    def _take_ids(self, session: Session, count: int) -> list[int] | None:
+        """Row ids for `count` new event rows, ascending; None where not supported."""
+        dialect = self.engine.dialect.name
+        if dialect == "postgresql":
+            drawn = session.execute(
+                sa.text(
+                    "SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                    "FROM generate_series(1, :count)"
+                ),
+                {"table": self.SQLEvent.__tablename__, "count": count},
+            ).scalars().all()
+            if not drawn or any(value is None for value in drawn):
+                return None  # `id` draws from no sequence of its own: the old way
+            return sorted(int(value) for value in drawn)
+        if dialect == "sqlite":
+            newest = session.execute(
+                sa.select(sa.func.coalesce(sa.func.max(self.SQLEvent.id), 0))
+            ).scalar_one()
+            return list(range(int(newest) + 1, int(newest) + 1 + count))
+        return None
 
     def _redact_stored(self, session: Session, owner: str, key: bytes) -> int:
         """Redact every stored event of one conversation in place (as the vault does)."""

@@ -379,6 +379,13 @@ class ProductionTrackerStore(EncryptedSQLTrackerStore):
             sealed.append((row_id, data, len(text)))
         return text
 
+    def _insert_sealed(
+        self, session: Session, key: bytes, owner: str, rows: list[dict[str, Any]]
+    ) -> None:
+        if owner in self._sealed:
+            self._sealed[owner] = []  # a retried write: only its own rows count
+        super()._insert_sealed(session, key, owner, rows)
+
     def _redact_stored(self, session: Session, owner: str, key: bytes) -> int:
         self._tracker_cache.forget(owner)  # every row rewritten: read again next turn
         self._continuing.pop(owner, None)
