@@ -20,10 +20,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.store.crypto import CryptoError, DecryptionFailed, KeyRing, WrappedKey, decrypt, encrypt
-from bot.store.db import owner_hash, session_scope, utcnow
+from bot.store.db import owner_hash, read_scope, session_scope, utcnow
 from bot.store.tables.referral import ReferralRouteRow, ReferralUpdateRow
 
 log = logging.getLogger(__name__)
@@ -106,6 +107,19 @@ def add_update(
     return int(row.id)
 
 
+#: Is any news waiting for this owner? Built once: SQLAlchemy memoises the statement's
+#: cache key, so each turn only binds the owner (building and keying it was most of the
+#: check's cost).
+_NEWS_WAITING = (
+    sa.select(ReferralUpdateRow.id)
+    .join(ReferralRouteRow, ReferralRouteRow.reference == ReferralUpdateRow.reference)
+    .where(
+        ReferralRouteRow.owner == sa.bindparam("owner"),
+        ReferralUpdateRow.delivered_at.is_(None),
+    )
+    .limit(1)
+)
+
 class ReferrerUpdates:
     """The bot's side: remember who sent what, and hand them their news."""
 
@@ -145,13 +159,25 @@ class ReferrerUpdates:
         return post_update(self._url, self._updates_key, reference, kind, **details)
 
     def take_for(self, sender_id: str, now: datetime | None = None) -> list[Update]:
-        """Undelivered news for this sender (oldest first), marked delivered as it is taken."""
+        """Undelivered news for this sender (oldest first), marked delivered as it is taken.
+
+        Asked on every turn, and almost always there is nothing: one Core query (routes
+        joined to undelivered updates, both indexed) on a pooled connection says so,
+        without an ORM session. Only when it finds news are they read and marked, as
+        before, in a transaction. Nothing is cached between turns: a route registered or
+        news posted by another process is seen on the very next turn.
+        """
+        owner = owner_hash(sender_id, self._pepper)
+        with read_scope(self._url) as connection:
+            waiting = connection.execute(_NEWS_WAITING, {"owner": owner}).first()
+        if waiting is None:
+            return []
         now = now or utcnow()
         with session_scope(self._url) as session:
             refs = [
                 r.reference
                 for r in session.query(ReferralRouteRow.reference).filter(
-                    ReferralRouteRow.owner == owner_hash(sender_id, self._pepper)
+                    ReferralRouteRow.owner == owner
                 )
             ]
             if not refs:

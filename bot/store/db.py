@@ -19,14 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
 from bot.store.schema import ensure_schema
 from bot.store.tables import Base, DraftRow, NoticeRow, utcnow
 
-__all__ = ["Base", "DraftRow", "NoticeRow", "make_engine", "owner_hash", "session_scope", "utcnow"]
+__all__ = [
+    "Base", "DraftRow", "NoticeRow", "make_engine", "owner_hash", "read_scope", "session_scope",
+    "utcnow",
+]
 
 
 def owner_hash(sender_id: str, pepper: bytes) -> str:
@@ -100,3 +103,14 @@ def session_scope(url: str) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+@contextmanager
+def read_scope(url: str) -> Iterator[Connection]:
+    """A pooled connection for one read-only Core query, without an ORM session (no
+    identity map, no commit): for the checks every turn makes that usually find nothing.
+    Rolled back (nothing to undo) when closed."""
+    engine = _factory(url).kw["bind"]
+    ensure_schema(engine, "app")
+    with engine.connect() as connection:
+        yield connection
