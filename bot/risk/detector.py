@@ -192,6 +192,14 @@ class RiskDetector:
                 )
                 for r in lexicon["rules"]
             )
+            # r15: a benign activity blocks the planning and materials rules it names.
+            benign = set(lexicon.get("benign_activity_blocks", ()))
+            self._rules = tuple(
+                _Rule(r.id, r.level, r.needs, (*r.blocked_by, "benign_activity"), r.reason)
+                if r.id in benign
+                else r
+                for r in self._rules
+            )
         except (KeyError, TypeError) as exc:
             raise LexiconError(f"risk lexicon is missing {exc}") from exc
         for rule in self._rules:
@@ -822,6 +830,7 @@ _FEATURES = {
     "terror_support": "group activity",
     "idiom": "idiom",
     "everyday": "everyday context",
+    "benign_activity": "benign activity",
     "joke": "joke",
     "discussion": "lesson or story",
     "past": "past",

@@ -184,3 +184,36 @@ PASTORAL_WITH_DANGER = [
 @pytest.mark.parametrize("text", PASTORAL_WITH_DANGER)
 def test_pastoral_context_with_real_danger_is_still_999(text: str) -> None:
     assert assess(text).level == "emergency", assess(text).as_dict()
+
+
+# -- class 5: a benign activity explains planning and materials words --------------------
+
+BENIGN_ACTIVITIES = [
+    "the allotment society ordered 25 kilos of fertiliser for the new plots",
+    "for the DofE expedition he's been researching how to build a shelter and planning routes",
+    "the orienteering club printed maps of the country park for Saturday",
+    "she's organising the chess club and recruiting year 7s for the league",
+    "for the field trip we need maps of the estuary and a list of who is coming",
+    "in gardening club they're mixing compost and weedkiller for the borders",
+]
+
+
+@pytest.mark.parametrize("text", BENIGN_ACTIVITIES)
+def test_a_benign_activity_is_no_police_case(text: str) -> None:
+    assert assess(text).level == "none", assess(text).as_dict()
+
+
+BENIGN_WORDS_WITH_A_TARGET = [
+    "he says the gardening club is cover, he's been buying kilos of fertiliser to blow up the mosque",
+    "the chess club lad is recruiting for National Action and handing out their stickers",
+]
+
+
+@pytest.mark.parametrize("text", BENIGN_WORDS_WITH_A_TARGET)
+def test_a_benign_activity_does_not_hide_a_target_group_or_act(text: str) -> None:
+    assert assess(text).level in ("police", "emergency"), assess(text).as_dict()
+
+
+def test_a_benign_place_is_not_a_benign_activity() -> None:
+    text = "he's been testing a pipe bomb down at his dad's allotment every weekend"
+    assert assess_rules(text).level in ("police", "emergency"), assess_rules(text).as_dict()
