@@ -43,6 +43,8 @@ _SUBJECTS = frozenset({"he", "she", "they", "i", "we", "you"})
 _BUILT_IN_FRAMES = frozenset({"general_question"})
 #: An abbreviation of a proscribed organisation read in context (r12pol): its hits' concept.
 _ABBREVIATION = "proscribed_abbreviation"
+#: The same, used as an organisation ("he's NA now", "the AWD lads"): a rule reads it (r15).
+_ABBREVIATION_AS_ORG = "proscribed_abbreviation_as_org"
 #: A message with more capitals than this (of its letters) is shouted: capitals say nothing.
 _SHOUTED = 0.6
 
@@ -159,7 +161,15 @@ class RiskDetector:
         self._abbreviation_window = int(in_context.get("window", 3))
         self._abbreviation_words = {
             key: frozenset(str(w).lower() for w in in_context.get(key, ()))
-            for key in ("context", "not_after", "not_before", "not_with", "verbs")
+            for key in (
+                "context",
+                "strong_context",
+                "not_after",
+                "not_before",
+                "not_with",
+                "verbs",
+                "membership_before",
+            )
         }
         self._doubt_blockers = tuple(lexicon.get("doubt", {}).get("blocked_by", ()))
         self._doubt_reason = str(lexicon.get("doubt", {}).get("reason", "{words}"))
@@ -305,30 +315,37 @@ class RiskDetector:
                 ]
         return doc
 
-    def _abbreviation_in_context(self, doc: Doc, span: Span) -> bool:
+    def _abbreviation_in_context(self, doc: Doc, span: Span) -> int:
         """ "joined NA", "an IS flag": a link word close by, and no word of another reading.
 
         Never "he IS", "IS a" (the verb), nor in a sentence about meetings or a car ("NA"
         the fellowship, "AWD" the drive); the word lists are `abbreviations_in_context`.
+        Returns 0 (not the group), 1 (a link word any body shares: "joined NA", evidence for
+        the model only) or 2 (used as the organisation: "he's NA now", "the AWD lads", "an
+        AQ magazine", r15: a rule fires on it).
         """
         words = self._abbreviation_words
         before = doc[span.start - 1].lower_ if span.start > 0 else ""
         after = doc[span.end].lower_ if span.end < len(doc) else ""
         verb = span.text.lower() in words["verbs"]
         if verb and (before in words["not_after"] or after in words["not_before"]):
-            return False
+            return 0
         sentence = next(s for s in _sentences(doc) if s.start <= span.start < s.end)
         if any(t.lower_ in words["not_with"] for t in sentence):
-            return False
+            return 0
+        if before in words["membership_before"]:
+            return 2  # "he's NA now", "officially in NA": someone is one (r15)
+        near: set[str] = set()
         for step in (-1, 1):
             i = span.start - 1 if step < 0 else span.end
             for _ in range(self._abbreviation_window):
                 if not sentence.start <= i < sentence.end or doc[i].lower_ in _CLAUSE_BREAKS:
                     break
-                if doc[i].lower_ in words["context"]:
-                    return True
+                near.add(doc[i].lower_)
                 i += step
-        return False
+        if near & words["strong_context"]:
+            return 2
+        return 1 if near & words["context"] else 0
 
     def _assess_window(self, text: str) -> tuple[list[RiskMatch], list[RiskMatch]]:
         doc = self._read(text)
@@ -561,8 +578,15 @@ class RiskDetector:
         hits.extend(self._grave_objects(doc, hits))
         for begin, finish in doc.user_data.get("abbreviation_spans", ()):
             span = doc.char_span(begin, finish, alignment_mode="expand")
-            if span is not None and self._abbreviation_in_context(doc, span):
+            if span is None or any(
+                h.concept == "proscribed_org" and h.start <= span.start < h.end for h in hits
+            ):
+                continue  # "Base" inside "The Base": the name is read whole
+            strength = self._abbreviation_in_context(doc, span)
+            if strength:
                 hits.append(_Hit(_ABBREVIATION, span.start, span.end, span.text))
+            if strength > 1:
+                hits.append(_Hit(_ABBREVIATION_AS_ORG, span.start, span.end, span.text))
         for begin, finish in doc.user_data.get("cased_spans", ()):
             span = doc.char_span(begin, finish, alignment_mode="expand")
             if span is not None and ("proscribed_org", span.start, span.end) not in seen:
@@ -855,6 +879,7 @@ _FEATURES = {
     "grave_object": "target",
     # r12pol: evidence a police verdict of the model may rest on (no rule of their own)
     _ABBREVIATION: "proscribed organisation",
+    _ABBREVIATION_AS_ORG: "proscribed organisation",
     "group_described": "group",
     "travel_to_fight": "travel",
     "target_research": "planning",

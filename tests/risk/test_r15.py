@@ -217,3 +217,35 @@ def test_a_benign_activity_does_not_hide_a_target_group_or_act(text: str) -> Non
 def test_a_benign_place_is_not_a_benign_activity() -> None:
     text = "he's been testing a pipe bomb down at his dad's allotment every weekend"
     assert assess_rules(text).level in ("police", "emergency"), assess_rules(text).as_dict()
+
+
+# -- class 6: a proscribed organisation by its abbreviation, used as an organisation ---
+
+ABBREVIATION_AS_ORGANISATION = [
+    "a year 10 keeps telling everyone he's SKD now and showing the badge",
+    "my apprentice says the AWD lads meet in the woods every other Sunday",
+    "she's started saying she's Base now and that the others will vet me",
+    "he shared an AQ magazine with the whole group chat",
+]
+
+
+@pytest.mark.parametrize("text", ABBREVIATION_AS_ORGANISATION)
+def test_an_abbreviation_used_as_an_organisation_is_police(text: str) -> None:
+    found = assess_rules(text)
+    assert found.level == "police", found.as_dict()
+    assert any("read on" in r for r in found.reasons), found.reasons
+    assert _quotes_the_message(text, found.reasons), found.reasons
+
+
+ABBREVIATION_OTHER_READING = [
+    "he's in NA now and has a sponsor, ninety days clean",
+    "the new van is AWD now, much better on the farm track",
+    "put NA in the box if the question doesn't apply",
+    "the AQA paper is on Tuesday",
+    "the base of the triangle is 6cm",
+]
+
+
+@pytest.mark.parametrize("text", ABBREVIATION_OTHER_READING)
+def test_an_abbreviation_with_another_reading_is_calm(text: str) -> None:
+    assert assess(text).level == "none", assess(text).as_dict()
