@@ -15,6 +15,7 @@ CORE_PACKAGES = [
 CORE_MODULES = [
     "bot/config.py",
     "bot/enrolment.py",
+    "bot/tfidf.py",
     "bot/channels/teams_auth.py",
     "bot/channels/telegram_auth.py",
     "bot/channels/webchat_auth.py",

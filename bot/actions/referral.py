@@ -53,8 +53,9 @@ from bot.referral import (
     summary,
     take_answer,
 )
-from bot.referral.chat import correction, is_go_back, previous_field
+from bot.referral.chat import correction, edit_request, is_go_back, previous_field
 from bot.referral.interruptions import keeps_it
+from bot.referral.opening import details_from_opening
 from bot.services import services
 from bot.wording import phrase
 
@@ -162,6 +163,8 @@ class ValidateVtrForm(FormBase[Draft]):
             log.exception("draft save failed (draft %s)", draft.short_id)
             dispatcher.utter_message(response="utter_storage_failed")
             return Retry()
+        if result.note:  # kept as typed though it did not pass its check: said, never silent
+            dispatcher.utter_message(response="utter_field_kept_unchecked", note=result.note)
         events: list[EventType] = [SlotSet(SLOT + field_id, "set")]
         if was_editing:  # the summary then answers with this field only
             events.append(SlotSet("vtr_edited", field_id))
@@ -239,9 +242,14 @@ class ActionStartReferral(NeverRaise, Action):
             others = [d for d in store.list(owner_id(tracker)) if d.status in ("draft", "ready")]
             draft = store.create(owner_id(tracker))
             remember_draft_conversation(tracker, draft.id)
+            # what the opening message says about the person ("I need to refer <name>,
+            # born <date>, he has ...") first: it is more exact than the triage's age
+            opening = details_from_opening(get_form(), latest_text(tracker))
+            for field_id, value in opening.values.items():
+                draft.set(field_id, value)
             facts = {n: tracker.get_slot(TRIAGE_PREFIX + n) for n in FACT_NAMES}
             outcome = _last_outcome(tracker)
-            prefilled = prefill_from_triage(draft, facts, outcome, get_form())
+            prefilled = [*opening.values, *prefill_from_triage(draft, facts, outcome, get_form())]
             store.save(owner_id(tracker), draft)
         except STORAGE_ERRORS:
             log.exception("could not create a draft")
@@ -254,6 +262,8 @@ class ActionStartReferral(NeverRaise, Action):
                 response="utter_referral_prefilled",
                 prefilled=", ".join(form.field(f).label.lower() for f in prefilled),
             )
+        for problem in opening.problems:  # a date of birth that does not exist: said once
+            dispatcher.utter_message(response="utter_field_problem", problem=problem)
         if others:
             dispatcher.utter_message(response="utter_referral_other_drafts", count=len(others))
         resets = [SlotSet(s, None) for s in domain.get("slots", {}) if s.startswith(SLOT)]
@@ -467,6 +477,9 @@ class ActionEditField(NeverRaise, Action):
         if draft is None:
             return [SlotSet("last_answer", "no_draft")]
         form = get_form()
+        said = edit_request(form, latest_text(tracker))
+        if said is not None:  # "change his school to X": the new value is in the message
+            return self._change(dispatcher, tracker, draft, *said)
         spec = form.find_field(latest_text(tracker))
         if spec is not None and not spec.ask_in_chat and form.parts(spec.id):
             spec = form.parts(spec.id)[0]  # "change the indicators": its parts, in turn
@@ -484,6 +497,54 @@ class ActionEditField(NeverRaise, Action):
             SlotSet("last_answer", "editing"),
             FollowupAction("vtr_form"),
         ]
+
+
+    @staticmethod
+    def _change(
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        draft: Draft,
+        field_id: str,
+        words: str,
+    ) -> list[EventType]:
+        """The field changed to `words` if they fit it (said, then the summary again, or back
+        to the form's open question); if not, the problem is said, the old answer kept, and
+        the form asks that field again."""
+        form = get_form()
+        in_form = (tracker.active_loop or {}).get("name") == "vtr_form"
+        result = take_answer(form, draft, field_id, words)
+        events: list[EventType] = [
+            SlotSet("draft_id", draft.id),
+            SlotSet("vtr_edited", None),
+            SlotSet("paused_form", None),
+        ]
+        if not result.accepted:
+            dispatcher.utter_message(response="utter_field_problem", problem=result.problem)
+            draft.editing = field_id
+            draft.status = "draft"
+            services().drafts.save(owner_id(tracker), draft)
+            return events + [
+                SlotSet(SLOT + field_id, None),
+                SlotSet("last_answer", "editing"),
+                FollowupAction("vtr_form"),
+            ]
+        draft.status = "draft"
+        services().drafts.save(owner_id(tracker), draft)
+        spec = form.field(field_id)
+        dispatcher.utter_message(
+            response="utter_vtr_corrected",
+            label=form.field(spec.part_of).label if spec.part_of else spec.label,
+            value=field_shown(form, draft, spec.part_of or spec.id),
+        )
+        events += [
+            SlotSet(SLOT + field_id, "set"),
+            SlotSet("vtr_age_group", draft.age_group()),
+            SlotSet("last_answer", f"edited:{field_id}"),
+        ]
+        if field_id == "area":
+            events.append(SlotSet("area", draft.values.get("area")))
+        # in the middle of the form: back to its open question; else the summary again
+        return events + [FollowupAction("vtr_form" if in_form else "action_vtr_summary")]
 
 
 class ActionAddMore(NeverRaise, Action):

@@ -22,6 +22,8 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.svm import LinearSVC
 
+from bot.tfidf import TfidfReader, linear_scores
+
 #: Inverse regularisation of the linear SVM (liblinear: one-vs-rest, trains in about a second
 #: on two busy cores, where a multinomial logistic regression took 15-30 s).
 C = 1.0
@@ -55,6 +57,14 @@ class TopicClassifier:
         self._model = LinearSVC(C=C, random_state=SEED)
         self._model.fit(features, list(labels))
         self._classes = [int(c) for c in self._model.classes_]
+        # Read per message from the fitted parts (bot.tfidf, issue 16): the same margins as
+        # decision_function, without scikit-learn's per-call checks (two-class models,
+        # whose decision_function is one column, keep scikit-learn's own path).
+        self._readers = (
+            (TfidfReader(self._words), TfidfReader(self._chars))
+            if len(self._classes) > 2
+            else None
+        )
 
     def _features(self, texts: Sequence[str], fit: bool = False) -> Any:
         normalised = [self._normalise(t) for t in texts]
@@ -62,9 +72,23 @@ class TopicClassifier:
             return hstack([self._words.fit_transform(texts), self._chars.fit_transform(normalised)])
         return hstack([self._words.transform(texts), self._chars.transform(normalised)])
 
+    def margins(self, text: str) -> np.ndarray:
+        """`decision_function` of the fitted SVM for one text."""
+        if self._readers is None:
+            return np.asarray(self._model.decision_function(self._features([text]))[0])
+        words, chars = self._readers
+        return linear_scores(
+            self._model.coef_,
+            self._model.intercept_,
+            [
+                (*words.transform(text), 0),
+                (*chars.transform(self._normalise(text)), len(self._words.vocabulary_)),
+            ],
+        )
+
     def probabilities(self, text: str) -> list[float]:
         """P(topic | text) for every topic index (0 for a topic with no examples)."""
-        margins = self._model.decision_function(self._features([text]))[0] * SHARPNESS
+        margins = self.margins(text) * SHARPNESS
         row = np.exp(margins - margins.max())
         out = np.zeros(self._n_classes)
         out[self._classes] = row / row.sum()

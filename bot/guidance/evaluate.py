@@ -13,7 +13,8 @@ A question file is YAML: a list (or `questions:` list) of entries with
   topic_hint, seed    optional: printed for failures instead of the question
 
 Printed: how many questions are answered (not sent to the triage, not "not sure", not
-declined as off topic), top-1
+declined as off topic), how many off-topic messages (`topic: none` or `topic_hint:
+off_topic`) are declined, top-1
 accuracy where a `topic` exists, and the key-fact pass rate (a question passes when it is
 answered and every group is met); with several files, a last table gives each file's
 figures side by side. The routing is the core's decision
@@ -52,6 +53,11 @@ class Result:
     facts_lenient_ok: bool | None = None
 
     @property
+    def off_topic(self) -> bool:
+        """A message the guidance should decline (`topic: none` or `topic_hint: off_topic`)."""
+        return self.expected == OFF_TOPIC or self.label == OFF_TOPIC_HINT
+
+    @property
     def top1_ok(self) -> bool:
         """Right topic answered (`topic` or one of `also_ok`); for `none`, not answered."""
         if self.expected == OFF_TOPIC:
@@ -61,6 +67,8 @@ class Result:
 
 #: The `topic` of a message the guidance must not answer (it should decline).
 OFF_TOPIC = "none"
+#: ... and the `topic_hint` that says the same in the blind sets (set E).
+OFF_TOPIC_HINT = "off_topic"
 
 
 #: US spellings (and the policy's own variants) folded onto the British form, per word.
@@ -167,16 +175,21 @@ def report(results: list[Result], hints_only: bool) -> dict[str, float]:
     with_facts = [r for r in results if r.facts_ok is not None]
     facts = sum(bool(r.facts_ok) for r in with_facts)
     lenient = sum(bool(r.facts_lenient_ok) for r in with_facts)
+    off_topic = [r for r in results if r.off_topic]
+    declined = sum(r.route == "declined" for r in off_topic)
     figures = {
         "answered": answered / n if n else 0.0,
         "top1": top1 / len(labelled) if labelled else float("nan"),
         "facts": facts / len(with_facts) if with_facts else float("nan"),
         "facts_lenient": lenient / len(with_facts) if with_facts else float("nan"),
+        "off_topic_declined": declined / len(off_topic) if off_topic else float("nan"),
     }
     print(f"questions: {n}")
     print(f"answered (not triage, not 'not sure'): {answered}/{n} = {figures['answered']:.3f}")
     for route in ("triage", "not_sure", "declined"):
         print(f"  {route}: {sum(r.route == route for r in results)}")
+    if off_topic:
+        print(f"off-topic declined: {declined}/{len(off_topic)}")
     if labelled:
         print(f"top-1 accuracy: {top1}/{len(labelled)} = {figures['top1']:.3f}")
     if with_facts:
@@ -231,12 +244,14 @@ def summary(per_file: list[tuple[Path, int, dict[str, float]]]) -> str:
 
     lines = [
         "== summary (facts: strict; lenient: forgiving spelling form, `fact_found`)",
-        f"{'file':<48} {'n':>4} {'answered':>8} {'top-1':>6} {'facts':>6} {'lenient':>7}",
+        f"{'file':<48} {'n':>4} {'answered':>8} {'off-dec':>7} {'top-1':>6} {'facts':>6} "
+        f"{'lenient':>7}",
     ]
     for path, n, figures in per_file:
         lines.append(
             f"{str(path)[-48:]:<48} {n:>4} {cell(figures['answered']):>8} "
-            f"{cell(figures['top1']):>6} {cell(figures['facts']):>6} "
+            f"{cell(figures['off_topic_declined']):>7} {cell(figures['top1']):>6} "
+            f"{cell(figures['facts']):>6} "
             f"{cell(figures['facts_lenient']):>7}"
         )
     return "\n".join(lines)

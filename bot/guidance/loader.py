@@ -220,12 +220,14 @@ def _load_topics(path: Path, data: Any, sources: dict[str, Source]) -> list[Topi
 EXTRA_EXAMPLES_DIR = "examples"
 
 
-def _with_extra_examples(folder: Path, topics: dict[str, Topic]) -> dict[str, Topic]:
+def _with_extra_examples(
+    folder: Path, topics: dict[str, Topic], contacts_data: Any = None
+) -> dict[str, Topic]:
     if not folder.is_dir():
         return topics
     merged = dict(topics)
     for path in sorted(folder.glob("*.yml")):
-        data = _read_yaml(path)
+        data = _with_contacts(_read_yaml(path), contacts_data, f"examples/{path.name}")
         extra = data.get("examples") if isinstance(data, dict) else None
         if not isinstance(extra, dict):
             raise GuidanceError(f"examples/{path.name}: expected an 'examples:' mapping")
@@ -279,7 +281,7 @@ def load_guidance(directory: Path) -> GuidanceBase:
             topics[topic.id] = topic
     if not topics:
         raise GuidanceError(f"no topics found in {directory}")
-    topics = _with_extra_examples(directory / EXTRA_EXAMPLES_DIR, topics)
+    topics = _with_extra_examples(directory / EXTRA_EXAMPLES_DIR, topics, contacts_data)
     for topic in topics.values():
         missing = [r for r in topic.related if r not in topics]
         if missing:

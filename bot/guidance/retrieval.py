@@ -13,8 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rank_bm25 import BM25Okapi
-
+from bot.guidance.bm25 import IndexedBM25
 from bot.guidance.classifier import TopicClassifier
 from bot.guidance.model import GuidanceBase, Topic
 
@@ -45,9 +44,13 @@ _SCHOOL_YEAR = re.compile(r"\b(?:year|yr|y)\s?(\d{1,2})s?\b")
 #: Danger that is denied ("no immediate danger", "nobody is at risk") is not about 999.
 #: Also "nobody's in danger right now" (the time words go too: "now" leans to 999), "the
 #: danger isn't immediate", and 999 denied ("not a 999 situation", "no need for 999").
+#: Doubt is not denial: "not sure whether to call 999", "don't know if he's in danger" ask
+#: about the emergency route, so the words after a doubt are never read as a denial.
+_NOT_DOUBT = r"(?!\s+(?:sure|certain|know|knowing|clear|decide|able to say|if|whether)\b)"
 _NEGATED_DANGER = re.compile(
     r"\b(?:no|not|nobody|no one|noone|isn't|is not|aren't|are not|without|never)"
-    r"(?:'s|\s+is|\s+are)?\b"
+    + _NOT_DOUBT
+    + r"(?:'s|\s+is|\s+are)?\b"
     r"(?:\s+(?:in|at|an|any|a|is|are|seems?|to be|currently|right|now|of|obvious))*"
     r"\s+(?:immediate|imminent|urgent|emergency|danger|dangerous|risk of harm)"
     r"(?:\s+(?:danger|risk|threat|harm))?\b"
@@ -55,7 +58,9 @@ _NEGATED_DANGER = re.compile(
     r"\b(?:the )?(?:danger|risk|threat)\s+(?:isn't|is not|isnt|wasn't|was not|doesn't seem)"
     r"\s+(?:to be\s+)?(?:immediate|imminent|urgent)\b|"
     r"\b(?:not|no|don't|do not|doesn't|does not|isn't|is not|never|no need (?:for|to))"
-    r"(?:\s+[\w']+){0,4}?\s+999(?:\s+(?:situation|thing|call|job|matter|case|emergency))?\b"
+    + _NOT_DOUBT
+    + r"(?:\s+(?!(?:sure|certain|know|whether|if|decide|unsure|or)\b)[\w']+){0,4}?\s+999"
+    r"(?:\s+(?:situation|thing|call|job|matter|case|emergency))?\b"
 )
 #: Questions asking for a number ("how many", "what percentage", "stats") want the figures.
 _QUANTITY = re.compile(
@@ -402,8 +407,8 @@ class GuidanceIndex:
         ]
         self._titles = [frozenset(tokens(t.title)) - _QUESTION_WORDS for t in self._topics]
         self._example_sets = [frozenset(doc) for doc in example_docs]
-        self._examples = BM25Okapi(example_docs)
-        self._texts = BM25Okapi(topic_docs)
+        self._examples = IndexedBM25(example_docs)
+        self._texts = IndexedBM25(topic_docs)
         self._vocabulary = {w for doc in example_docs + topic_docs for w in doc}
         texts = [e for t in self._topics for e in t.examples] + [t.title for t in self._topics]
         labels = list(self._example_owner) + list(range(len(self._topics)))

@@ -8,9 +8,9 @@ A message is off topic when all three hold:
 - it names none of the assistant's subjects (`guidance/scope/subjects.yml`: Prevent,
   radicalisation, a referral, a weapon, a worry, ...): anything that might be a concern is
   never declined, it goes on to the risk check, the guidance and the triage;
-- it has a content word the guidance has never seen (in any topic's title, keywords, answer
-  or examples): "is it bad?" or "what about the other thing?" are unclear, not off topic,
-  and still get "not sure" with topics to choose from;
+- it has a content word the guidance does not use (in any topic's title, keywords or answer,
+  or in several example questions): "is it bad?" or "what about the other thing?" are
+  unclear, not off topic, and still get "not sure" with topics to choose from;
 - no topic answers it confidently; or none answers it surely (`SURE`) while much of it
   (`UNKNOWN_SHARE`) is words the guidance never uses: a message about something else ("how
   many tablespoons in a cup?") can reach the answering floor on its everyday words alone
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from pathlib import Path
 
 import yaml
@@ -32,14 +33,18 @@ from bot.guidance.retrieval import tokens
 SUBJECTS_FILE = Path("scope") / "subjects.yml"
 #: The confidence a topic needs to keep a message that names no subject from being declined.
 SURE = 0.65
-#: ... when at least this share of its content words is unknown to the guidance.
-UNKNOWN_SHARE = 0.4
+#: ... when at least this share of its content words is unknown to the guidance: a quarter
+#: ("best way to get red wine out of a carpet": wine, carpet) is another subject, while a
+#: real question without a subject word is almost all the guidance's words.
+UNKNOWN_SHARE = 0.25
+#: A word the example questions use is known when this many examples use it.
+EXAMPLE_WORD_MIN = 3
 #: Unknown words shorter than this are fillers ("hmm", "lol"), not another subject.
 MIN_WORD = 4
 
 
 def load_subjects(directory: Path) -> tuple[str, ...]:
-    """The subject word starts from `guidance/scope/subjects.yml` (none if the file is absent)."""
+    """The subject words from `guidance/scope/subjects.yml` (none if the file is absent)."""
     path = directory / SUBJECTS_FILE
     if not path.is_file():
         return ()
@@ -50,14 +55,22 @@ def load_subjects(directory: Path) -> tuple[str, ...]:
     return tuple(starts + people)
 
 
+#: The regular endings a subject word is matched with ("refer" → refers; "groom" → grooming):
+#: a subject is a whole word, never the start of another ("referee", "mashed", "stable").
+_ENDINGS = (
+    r"(?:s|es|ed|d|ing|er|ers|al|als|ally|ly|ic|ism|isms|ist|ists|ish|y|ies|ful|ous|ion|ions|"
+    r"ive|ative|ment|ments)?"
+)
+
+
 @functools.lru_cache(maxsize=8)
 def _subject_pattern(subjects: tuple[str, ...]) -> re.Pattern[str]:
-    starts = [
+    words = [
         r"[\s-]+".join(map(re.escape, re.split(r"[\s-]+", s.lstrip("="))))
-        + (r"\b" if s.startswith("=") else "")
+        + ("" if s.startswith("=") else _ENDINGS)
         for s in subjects
     ]
-    return re.compile(r"\b(?:" + "|".join(starts) + ")" if starts else r"(?!x)x")
+    return re.compile(r"\b(?:" + "|".join(words) + r")\b" if words else r"(?!x)x")
 
 
 def names_a_subject(text: str, subjects: tuple[str, ...]) -> bool:
@@ -70,14 +83,19 @@ class OffTopic:
     def __init__(self, base: GuidanceBase) -> None:
         self._subjects = base.subjects
         words: set[str] = set()
+        in_examples: Counter[str] = Counter()
         for topic in base.topics.values():
             words.update(tokens(" ".join([topic.title, " ".join(topic.keywords), topic.answer])))
             for example in topic.examples:
-                words.update(tokens(example))
+                in_examples.update(set(tokens(example)))
+        # An everyday word that one or two example questions happen to use ("letter",
+        # "carpet") is not the guidance's vocabulary; one many questions use is.
+        words.update(w for w, n in in_examples.items() if n >= EXAMPLE_WORD_MIN)
         self._known = frozenset(words)
 
     def unknown_words(self, text: str) -> list[str]:
-        """The message's content words that no topic uses (title, keywords, answer, examples)."""
+        """The message's content words that no topic uses (title, keywords, answer, or
+        several example questions)."""
         return [w for w in tokens(text) if w not in self._known]
 
     def outside_scope(self, text: str) -> bool:

@@ -21,11 +21,15 @@ from bot.rasa_ext.nlu_components import _NoTraining
 GUIDANCE_INTENT = "ask_guidance"
 #: Intents that start the triage; only these are re-routed.
 TRIAGE_INTENTS = frozenset({"start_triage", "inform"})
+#: ... and the unsure ones: "not sure about my learner: is Channel voluntary?" is heard as
+#: `not_sure` (or, for a rare phrasing, `out_of_scope`), yet it asks a question the
+#: guidance answers. A bare "not sure" asks nothing and keeps its intent.
+ROUTED_INTENTS = TRIAGE_INTENTS | {"not_sure", "out_of_scope"}
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
 class GuidanceQuestionRouter(_NoTraining, IntentClassifier):
-    """Re-routes information questions from the triage intents to `ask_guidance`."""
+    """Re-routes information questions from the triage and unsure intents to `ask_guidance`."""
 
     def __init__(self) -> None:
         get_service()  # load and index guidance/ now, not on the first message
@@ -34,7 +38,7 @@ class GuidanceQuestionRouter(_NoTraining, IntentClassifier):
         for message in messages:
             text = message.get(TEXT) or ""
             intent = message.get(INTENT) or {}
-            if text.startswith("/") or intent.get("name") not in TRIAGE_INTENTS:
+            if text.startswith("/") or intent.get("name") not in ROUTED_INTENTS:
                 continue
             if not get_service().routing(text).answer_first:
                 continue

@@ -19,6 +19,8 @@ from bot.referral.form import (
     _say,
     clean_text,
     looks_like_noise,
+    marked_unchecked,
+    unchecked,
     validate,
     words_after_but,
 )
@@ -56,6 +58,8 @@ class AnswerResult:
     #: Words typed after a "no" to a yes-or-no question ("no, but ..."), added to the concern
     #: as typed while the question is asked again: the caller saves the draft.
     kept_for_concern: str = ""
+    #: Said with an accepted answer: a value kept as typed though it did not pass its check.
+    note: str = ""
 
 
 #: A few words before a question ("wait, who reads this?", "quick question: ...").
@@ -122,6 +126,74 @@ def correction(form: FormSpec, draft: Draft, asked: str, text: str) -> tuple[str
     return (spec.id, value) if value else None
 
 
+#: Words before an edit: "actually,", "sorry -", "can you", "please", "I need to".
+_EDIT_LEAD = (
+    r"^\s*(?:(?:oh|oops|sorry|actually|correction|wait|hang on|my mistake|apologies|"
+    r"ok(?:ay)?|also|and|one more thing|(?:can|could|would) you(?: please)?|please|"
+    r"i (?:need|want|would like|'d like) to|(?:can|could) (?:i|we)|let'?s)\b[\s,:;.!-]*)*"
+)
+_CHANGE_TO = re.compile(r"(?:change|update|correct|amend|edit|fix|set|make)\s+", re.I)
+#: "should be", "is actually", "needs to be": the words of a change with no "change".
+_SHOULD_BE = (
+    r"\s*(?:should (?:be|read|say|have been)|needs? to (?:be|read|say)|must be|"
+    r"(?:is|'s|was) (?:actually|really|now|wrong[,:;. -]+it'?s|wrong[,:;. -]+(?:it )?should be)"
+    r"|is meant to be)\s*:?\s*"
+)
+_CUE_FIRST = re.compile(r"^\s*(?:oh,?\s*)?(?:oops|sorry|actually|correction|my mistake)\b", re.I)
+
+
+def edit_request(form: FormSpec, text: str) -> tuple[str, str] | None:
+    """A change said with its new value: (field id, the new words), or None.
+
+    "change his school to X", "update the surname to X", "actually his date of birth is X",
+    "the address should be X". The field is named at the start (after a few words such as
+    "actually", "can you"), so a story that mentions a school or an address is never read as
+    an edit; "is" alone needs a word of correction first ("sorry, her DOB is ..."). Fields
+    composed of parts (the indicators) and the concern's "anything else" are not edited
+    this way: naming them asks them again.
+    """
+    t = (text or "").replace("\u2019", "'").strip()
+    if not t or len(t) > 200 or t.startswith("/") or "\n" in t:
+        return None
+    lead = re.match(_EDIT_LEAD, t, re.I)
+    rest = t[lead.end() if lead else 0 :]
+    for spec, names in _named_fields(form):
+        name = rf"{_OWNER}(?:{names})"
+        change = re.match(rf"{_CHANGE_TO.pattern}{name}\s+(?:to(?: be)?|into|as)\s+", rest, re.I)
+        should = change or re.match(rf"{name}{_SHOULD_BE}", rest, re.I)
+        plain_is = should or (
+            _CUE_FIRST.match(t) and re.match(rf"{name}{_IS}", rest, re.I)
+        )
+        found = change or should or plain_is
+        if found is None:
+            continue
+        value = re.split(
+            r",?\s+not\s+|,?\s+instead\b|,?\s+(?:please|thanks?|thank you)\b",
+            rest[found.end() :],
+            maxsplit=1,
+            flags=re.I,
+        )[0]
+        value = value.strip().rstrip(".!").strip()
+        return (spec.id, value) if value else None
+    return None
+
+
+def _named_fields(form: FormSpec) -> list[tuple[Any, str]]:
+    """Each field that can be edited with a value, with its names as one alternation; the
+    longest names are tried first ("date of birth" before "birth", "my email" before "email")."""
+    named = []
+    for spec in form.fields:
+        if not spec.ask_in_chat or form.parts(spec.id):
+            continue
+        names = {spec.label.lower(), *(a.lower() for a in spec.aliases)}
+        named.append((max(len(n) for n in names), spec, names))
+    named.sort(key=lambda item: -item[0])
+    return [
+        (spec, "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+        for _, spec, names in named
+    ]
+
+
 def is_go_back(text: str) -> bool:
     """ "Go back", "previous question": the question before this one, asked again."""
     return bool(_GO_BACK.match(text or ""))
@@ -157,7 +229,11 @@ def take_answer(
         return AnswerResult(field_id, accepted=False, problem=problem, kept_for_concern=kept)
     if not checked.ok:
         if last_try and not checked.noise:
-            return _keep_as_typed(draft, field_id, text)
+            as_typed = _keep_as_typed(draft, field_id, text)
+            if unchecked(spec, draft.values.get(field_id, "")):  # never kept silently
+                note = _say_kept_unchecked(spec, draft.values[field_id], checked.problem)
+                return AnswerResult(field_id, accepted=True, note=note)
+            return as_typed
         return AnswerResult(field_id, accepted=False, problem=checked.problem)
     value = checked.value
     if spec.required == "phone_or_email" and value == UNKNOWN:
@@ -215,6 +291,11 @@ def _more_concern(draft: Draft, text: str, last_try: bool) -> AnswerResult:
         return AnswerResult(CONCERN_MORE, accepted=False, problem=_say("more_or_done"))
     draft.append_concern(more)
     return AnswerResult(CONCERN_MORE, accepted=True)
+
+
+def _say_kept_unchecked(spec: Any, value: str, problem: str) -> str:
+    said = str(_messages_file()["kept_unchecked"])
+    return said.format(text=value, problem=problem.rstrip(". "), label=spec.label.lower())
 
 
 def _repeats(more: str, concern: str) -> bool:
@@ -296,6 +377,8 @@ def prefill_from_triage(
 def _shown(spec: Any, value: str) -> str:
     if value == UNKNOWN:
         return NOT_KNOWN
+    if unchecked(spec, value):
+        return marked_unchecked(value)
     if spec.type == "choice":
         return spec.choices.get(value, value)
     if spec.type in ("yes_no", "area"):

@@ -34,6 +34,21 @@ _DRAFT_REQUEST = re.compile(
     rf"|\b{_MUST}\b(?:\s+\w+){{0,2}}?\s+to\s+refer\s+(?:\w+\s+){{1,4}}?to\s+prevent\b",
     re.I,
 )
+#: "I need to refer a pupil", "we have to refer one of our students": a person, not a thing.
+_PERSON = (
+    r"(?:(?:a|an|the|my|our|this|that|one|two)\s+)?(?:(?:of\s+)?(?:my|our|the)\s+)?"
+    r"(?:(?:year\s*\d{1,2}|y\d{1,2}|\d{1,2}[- ]?(?:year|yr)s?[- ]?old|young|older|"
+    r"sixth[- ]form(?:er)?|vulnerable|female|male)\s+)*"
+    r"(?:pupil|student|learner|boy|girl|child|kid|young (?:person|man|woman)|man|woman|"
+    r"service user|client|patient|resident|tenant|teenager|lad|apprentice|trainee|person|"
+    r"adult|son|daughter|nephew|niece|neighbour|colleague|member of staff)s?\b"
+)
+_REFER_PERSON = re.compile(rf"\b{_MUST}\b(?:\s+\w+){{0,2}}?\s+to\s+refer\s+{_PERSON}", re.I)
+#: "I need to refer Aled Pritchard": "refer" then a name in capitals (case matters here).
+_REFER_NAME = re.compile(
+    rf"(?i:\b{_MUST}\b(?:\s+\w+){{0,2}}?\s+to\s+refer\s+)"
+    r"(?!(?:I|It|This|That|The|A|An|Him|Her|Them|Back|On|To)\b)[A-Z][a-z'’-]+"
+)
 #: A question, or a hedge: whether to refer is still open, so the triage (or guidance) answers.
 _OPEN = re.compile(
     r"^\s*(?:should|shall|do|does|did|is|are|can i|could i|would|how|what|where|when|why|"
@@ -48,9 +63,18 @@ _OPEN = re.compile(
 def asks_to_draft(text: str) -> bool:
     """True when the message says the speaker needs (or agreed) to make a referral now."""
     t = re.sub(r"\s+", " ", (text or "").replace("\u2019", "'")).strip()
-    if not t or len(t) > 400:
+    if not t:
         return False
-    requests = [s for s in re.split(r"(?<=[.!?])\s+", t) if _DRAFT_REQUEST.search(s)]
+    sentences = re.split(r"(?<=[.!?])\s+", t)
+    if len(t) > 400:
+        # a long message asks to draft when it opens with the request ("I need to refer a
+        # pupil. He has been ..."); one that mentions a referral later is about something else
+        sentences = sentences[:1] if len(sentences[0]) <= 400 else []
+    requests = [
+        s
+        for s in sentences
+        if _DRAFT_REQUEST.search(s) or _REFER_PERSON.search(s) or _REFER_NAME.search(s)
+    ]
     return any(
         not _OPEN.search(s) or (_HELP_ME.match(s) and not _WHETHER.search(s)) for s in requests
     )

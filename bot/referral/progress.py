@@ -7,7 +7,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from bot.referral.form import UNKNOWN, FieldSpec, FormSpec, age_from_date_or_age, validate
+from bot.referral.form import (
+    UNKNOWN,
+    FieldSpec,
+    FormSpec,
+    age_from_date_or_age,
+    unchecked,
+    validate,
+)
 
 STATUSES = ("draft", "ready", "sealed", "sent")
 #: Pseudo-field asked after the concern: "anything else to add?" (more messages append).
@@ -96,8 +103,10 @@ def missing_required(form: FormSpec, draft: Draft) -> list[str]:
     )
     if not names_known and not draft.values.get("concern"):
         missing.append("forename")
-    contact_known = any(
-        draft.values.get(f) not in (None, "", UNKNOWN) for f in ("referrer_phone", "referrer_email")
+    contact_known = any(  # a number or address kept unchecked reaches no one for sure
+        draft.values.get(f) not in (None, "", UNKNOWN)
+        and not unchecked(form.field(f), draft.values[f])
+        for f in ("referrer_phone", "referrer_email")
     )
     if not contact_known:
         missing.append("referrer_phone")

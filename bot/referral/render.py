@@ -37,7 +37,16 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from bot.referral.form import AREAS, UNKNOWN, FieldSpec, FormSpec, Section, _messages_file
+from bot.referral.form import (
+    AREAS,
+    UNKNOWN,
+    FieldSpec,
+    FormSpec,
+    Section,
+    _messages_file,
+    marked_unchecked,
+    unchecked,
+)
 from bot.referral.progress import Draft, applies
 
 DOCUMENT_TITLE = "Vulnerable to Radicalisation (VTR) referral"
@@ -124,6 +133,8 @@ def display_value(spec: FieldSpec, value: Any) -> str:
         return ""
     if text == UNKNOWN:
         return NOT_KNOWN
+    if unchecked(spec, text):  # kept as typed after several tries: the team sees it marked
+        return marked_unchecked(text)
     if spec.type == "choice":
         return spec.choices.get(text, text)
     if spec.type == "yes_no":

@@ -47,6 +47,9 @@ _ABBREVIATION = "proscribed_abbreviation"
 _ABBREVIATION_AS_ORG = "proscribed_abbreviation_as_org"
 #: A message with more capitals than this (of its letters) is shouted: capitals say nothing.
 _SHOUTED = 0.6
+#: How many texts' parses the detector keeps (`RiskDetector._parsed`): one message's check
+#: reads its text, its windows and its reading without denials.
+_RECENT_PARSES = 16
 
 
 @dataclass(frozen=True)
@@ -147,6 +150,9 @@ class RiskDetector:
 
     def __init__(self, lexicon: dict[str, Any]) -> None:
         self._nlp = _make_nlp()
+        #: The parse and hits of the last few texts: one check asks several questions of
+        #: the same message (issue 16). A few turns' worth only: no store of what was typed.
+        self._parsed = functools.lru_cache(maxsize=_RECENT_PARSES)(self._parse)
         proscribed = load_proscribed()
         self._format_extras = {"read_on": proscribed["read_on"]}
         self._cased = [
@@ -294,6 +300,15 @@ class RiskDetector:
 
     # -- internals ------------------------------------------------------------------------
 
+    def _parse(self, text: str) -> tuple[Doc, list[_Hit]]:
+        """`_read` and `_hits` of one text; called through the cache `_parsed`.
+
+        Callers only read the doc and the hits (`_hits` sets `own_negators` once, from the
+        hits alone), so sharing them between the questions of one check changes nothing.
+        """
+        doc = self._read(text)
+        return doc, self._hits(doc)
+
     def _read(self, text: str) -> Doc:
         """The lower-cased doc, with where names that count only with capitals are.
 
@@ -348,8 +363,7 @@ class RiskDetector:
         return 1 if near & words["context"] else 0
 
     def _assess_window(self, text: str) -> tuple[list[RiskMatch], list[RiskMatch]]:
-        doc = self._read(text)
-        hits = self._hits(doc)
+        doc, hits = self._parsed(text)
         found: list[RiskMatch] = []
         doubts: list[RiskMatch] = []
         for sentence in _sentences(doc):
@@ -540,8 +554,7 @@ class RiskDetector:
         a knife in his bag now" (issue 12, r12gen). The guards in `bot.risk.combined` read
         this to decide what a frame covers.
         """
-        doc = self._read(normalise(text or "")[:_WINDOW_CHARS])
-        hits = self._hits(doc)
+        doc, hits = self._parsed(normalise(text or "")[:_WINDOW_CHARS])
         out: list[dict[str, list[str]]] = []
         idioms = [h for h in hits if h.concept == "idiom"]
         for sentence in _sentences(doc):
@@ -803,8 +816,7 @@ class RiskDetector:
         and a negation that is part of a known phrase ("won't wake up") is evidence itself.
         """
         clean = normalise(text or "")[:_WINDOW_CHARS]
-        doc = self._read(clean)
-        hits = self._hits(doc)
+        doc, hits = self._parsed(clean)
         drop: set[int] = set()
         denied: list[str] = []
         for sentence in _sentences(doc):

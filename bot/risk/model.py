@@ -20,12 +20,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import yaml
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
 
 from bot.config import PROJECT_ROOT
+from bot.tfidf import TfidfReader, linear_scores
 
 LABELS = ("emergency", "police", "calm")
 RISK_INTENTS = {"report_emergency", "report_terrorism"}
@@ -98,11 +100,45 @@ class RiskModel:
             label: classifier.coef_[self._classes.index(label)][n_chars:]
             for label in ("emergency", "police")
         }
+        # The fitted parts, read directly per message (issue 16): the pipeline's
+        # predict_proba spends more on validation and joblib than on the arithmetic.
+        chars = self._pipeline.named_steps["features"].transformer_list[0][1]
+        self._char_features = TfidfReader(chars)
+        self._word_features = TfidfReader(self._words)
+        self._coefficients = classifier.coef_
+        self._intercept = classifier.intercept_
+        self._n_chars = n_chars
+        if not self._multinomial(classifier):  # it is, with 3 classes and lbfgs
+            raise ValueError("RiskModel expects a multinomial logistic regression")
+
+    @staticmethod
+    def _multinomial(classifier: LogisticRegression) -> bool:
+        multi = classifier.multi_class
+        return multi == "multinomial" or (
+            multi == "auto" and len(classifier.classes_) > 2 and classifier.solver != "liblinear"
+        )
+
+    def probabilities(self, text: str) -> np.ndarray:
+        """`predict_proba` of the fitted pipeline for one text already read (`_reading`).
+
+        The same tf-idf features (each block l2-normalised), the same linear scores and the
+        same softmax, in the order of `self._classes`.
+        """
+        scores = linear_scores(
+            self._coefficients,
+            self._intercept,
+            [
+                (*self._char_features.transform(text), 0),
+                (*self._word_features.transform(text), self._n_chars),
+            ],
+        )
+        scores = np.exp(scores - scores.max())
+        return scores / scores.sum()
 
     def verdict(self, text: str) -> ModelVerdict:
         """The most likely risky label and its probability ("calm" when neither is likely)."""
         text = _reading(text)
-        probabilities = self._pipeline.predict_proba([text])[0]
+        probabilities = self.probabilities(text)
         for label in ("emergency", "police"):
             p = float(probabilities[self._classes.index(label)])
             if p >= THRESHOLDS[label]:
@@ -114,12 +150,12 @@ class RiskModel:
 
     def _top_words(self, text: str, label: str, k: int = 3) -> tuple[str, ...]:
         """The word n-grams that pushed hardest towards `label` (for the explanation)."""
-        vector = self._words.transform([text]).tocoo()
+        cols, values = self._word_features.transform(text)
         weights = self._word_coefficients[label]
         scored = sorted(
             (
                 (value * weights[col], col)
-                for col, value in zip(vector.col, vector.data, strict=True)
+                for col, value in zip(cols.tolist(), values.tolist(), strict=True)
             ),
             reverse=True,
         )

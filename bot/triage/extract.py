@@ -16,6 +16,14 @@ from typing import Any
 
 import yaml
 
+from bot.dates import (
+    BIRTHDAY_WORDS,
+    age_on,
+    approximate_age,
+    day_month_without_year,
+    find_date,
+    without_day_month,
+)
 from bot.risk.detector import get_detector
 from bot.triage.facts import ADULT_AGE
 
@@ -95,7 +103,6 @@ _AGE_PATTERNS = [
 ]
 _BARE_NUMBER = re.compile(r"^\D{0,20}?(\d{1,3})\D{0,40}$")
 _SCHOOL_YEAR = re.compile(r"\b(?:year|yr|y)\s*(\d{1,2})\b")
-_DATE = re.compile(r"\b(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})\b")
 _CHILD_WORDS = re.compile(
     r"\b(child|children|kid|boy|girl|pupil in year|primary|teenager|teen|young person "
     r"under 18|under 18|minor|son|daughter|a child)\b"
@@ -117,7 +124,12 @@ _NO_DANGER = re.compile(
     r"\b(no|not in( any)?|nobody is in|no one is in|isn'?t in|aren'?t in) "
     r"(immediate |any )?(danger|risk)\b|\bnot (urgent|an emergency)\b"
     r"|\bno immediate (danger|risk)\b"
+    # "he's upset but safe", "she is safe at home", "they're both safe now"
+    r"|\b(?<!not )(?<!n't )(?<!never )(is|are|'s|'re|but|and|both|all|now|currently|feels?) "
+    r"(now |currently |completely |perfectly |totally |both |all )?safe\b(?! to)"
 )
+#: "He's not safe", "she isn't safe at home": a yes to the danger question, never a no.
+_NOT_SAFE = re.compile(r"\b(not|isn'?t|aren'?t|never|no longer) (\w+ )?safe\b|\bunsafe\b")
 _ADULT_CONSENT = [
     (
         "refused",
@@ -353,23 +365,26 @@ def statement_reading(text: str) -> str | None:
 
 
 def age_from_text(text: str, today: date | None = None, bare_number: bool = False) -> int | None:
-    """An age in years from "14 year old", "aged 14", "she's 15", a date of birth or "year 9"."""
+    """An age in years from "14 year old", "aged 14", "she's 15", a date of birth or "year 9".
+
+    Dates are read by bot/dates.py, as in the referral form: a date of birth in any shape
+    ("3rd March 2011", "14/02/2012") when the text says it is one, answers the age question
+    or is little more than the date; a birthday with no year is never an age ("15, born 5th
+    November" is 15, "born 5th November" alone is no age at all).
+    """
     t = _normal(text)
+    today = today or date.today()
+    # A date in a longer message may be when something happened ("on 12/03/2025 he posted")
+    if bare_number or BIRTHDAY_WORDS.search(t) or len(t.split()) <= 5:
+        born = find_date(t, today)
+        if isinstance(born, date) and born <= today and age_on(born, today) <= 120:
+            return age_on(born, today)
+    if day_month_without_year(t):
+        t = without_day_month(t)
     for pattern in _AGE_PATTERNS:
         match = pattern.search(t)
         if match and 0 < int(match.group(1)) <= 120:
             return int(match.group(1))
-    match = _DATE.search(t)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-        year += 2000 if year < 100 else 0
-        try:
-            born = date(year, month, day)
-        except ValueError:
-            born = None
-        today = today or date.today()
-        if born and born <= today:
-            return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
     match = _SCHOOL_YEAR.search(t)
     if match and 1 <= int(match.group(1)) <= 13:
         return int(match.group(1)) + 4  # UK school year N: pupils turn N+5 during it
@@ -385,6 +400,13 @@ def _age_facts(text: str, asked: bool) -> dict[str, Any]:
     age = age_from_text(t, bare_number=asked)
     if age is not None:
         return {"age": age, "age_group": "adult" if age >= ADULT_AGE else "child"}
+    if asked:
+        # "14-15", "15 or 16", "late twenties": the form's reader of approximate ages
+        span = [int(n) for n in re.findall(r"\d+", approximate_age(t) or "")]
+        if span:
+            if max(span) < ADULT_AGE:
+                return {"age_group": "child"}
+            return {"age_group": "adult" if min(span) >= ADULT_AGE else "unsure"}
     if re.search(r"\bsixth[- ]form(er)?\b", t):
         return {"age_group": "child"}
     if _ADULT_WORDS.search(t):
@@ -456,11 +478,13 @@ def mentioned_facts(text: str) -> dict[str, Any]:
         facts["ideology"] = "yes"
     elif _mentions("ideology_denial", t, respect_negation=False):
         facts["ideology"] = "no"
+    elif not _mentions("ideology", t) and _lawful_activity(t):
+        facts["ideology"] = "no"  # lawful, peaceful protest or politics alone (SET 1.2)
     if _mentions("other_safeguarding", t) or exploited:
         facts["other_safeguarding"] = "yes"
     elif _mentions("other_safeguarding_none", t, respect_negation=False):
         facts["other_safeguarding"] = "no"
-    if _NO_DANGER.search(t):
+    if _NO_DANGER.search(t) and not _NOT_SAFE.search(t):
         facts["immediate_risk"] = "no"
     dsl = _dsl_fact(t)
     if dsl:
@@ -472,44 +496,18 @@ def mentioned_facts(text: str) -> dict[str, Any]:
     return facts
 
 
-_AREAS = (
-    (
-        "southend",
-        re.compile(
-            r"\b(southend|leigh[- ]on[- ]sea|westcliff|shoeburyness|thorpe bay|prittlewell|"
-            r"eastwood)\b"
-        ),
-    ),
-    (
-        "thurrock",
-        re.compile(
-            r"\b(thurrock|grays|tilbury|purfleet|stanford[- ]le[- ]hope|corringham|"
-            r"chafford hundred|south ockendon|aveley|east tilbury)\b"
-        ),
-    ),
-    (
-        "essex",
-        re.compile(
-            r"\b(essex(?! police)|chelmsford|colchester|basildon|harlow|braintree|brentwood|"
-            r"billericay|clacton|witham|maldon|rayleigh|wickford|epping|loughton|canvey|"
-            r"harwich|saffron walden|halstead|rochford|benfleet|southminster|"
-            r"burnham[- ]on[- ]crouch)\b"
-        ),
-    ),
-)
+def area_from_text(text: str, base: Any = None) -> str | None:
+    """The area a message says the user works in ("a school in Southend", "Catford"), if any.
 
-
-def area_from_text(text: str) -> str | None:
-    """The SET area a message names ("a school in Southend", "Thurrock", "Essex"), if any.
-
-    Southend and Thurrock come before Essex: "Southend, Essex" is Southend's contacts
-    (SET Annex B lists each area's own leads).
+    One source for places: `guidance/contacts.yml` (`places`), read by bot/guidance/areas.py,
+    whose rules also give Southend before Essex ("Southend, Essex": SET Annex B lists each
+    area's own leads) and skip "Essex Police" or "from Essex". `base` is the loaded guidance
+    (the process's own by default).
     """
-    t = _normal(text)
-    for area, pattern in _AREAS:
-        if pattern.search(t):
-            return area
-    return None
+    from bot.guidance import get_guidance
+    from bot.guidance.areas import named_area
+
+    return named_area(_normal(text), base if base is not None else get_guidance())
 
 
 #: What counts as an answer to each question, beyond the fact itself.
@@ -584,7 +582,10 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     if asked == "terrorism" and reading == "yes" and facts.get("terrorism") != "yes":
         if _HEDGED.search(t):
             reading = "unsure"  # "she did mention living abroad, but nothing specific"
-    if asked == "immediate_risk" and reading == "yes" and not _DANGER_YES.match(t):
+    if asked == "immediate_risk" and _NOT_SAFE.search(t):
+        facts.pop("immediate_risk", None)
+        reading = "yes"  # "he's not safe at home" is never "no danger"
+    elif asked == "immediate_risk" and reading == "yes" and not _DANGER_YES.match(t):
         reading = None  # "He has also been sharing videos": more of the story, not a yes
     if asked == "immediate_risk" and reading is None and facts.get("immediate_risk"):
         reading = facts["immediate_risk"]
@@ -613,8 +614,16 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     return facts
 
 
-#: A bare leading answer word ("no", "nope"), with what separates it from the rest.
-_LEAD_ANSWER_WORD = re.compile(r"^\s*(no|nope|nah)\b[\s,.;:!-]*")
+#: A leading "no", bare or soft ("not really", "not that I know of", "I don't think so"),
+#: with what separates it from the rest: the words after it are read as the answer's content.
+_LEAD_ANSWER_WORD = re.compile(
+    r"^\s*(no|nope|nah|not really|not exactly|not as such|not directly|not yet|"
+    r"not (that|as far as) (i|we)('m| am|'ve| have)? ?(know|knew|know of|am aware|'m aware|"
+    r"aware|are aware|'re aware|can (see|tell)|seen|noticed|heard)( of)?|"
+    r"not to (my|our) knowledge|(i|we) don'?t think so|(i|we) doubt it|probably not|"
+    r"hopefully not|i wouldn'?t (say|think) so|not (much|massively|hugely|obviously|openly))"
+    r"(?=[\s,.;:!-]|$)[\s,.;:!-]*"
+)
 #: Kinds of words the risk rules know (bot.risk.detector) that make a statement after a
 #: leading "no" a description of harm, not more of the story ("he does get angry in PE").
 _DESCRIBED_HARM = frozenset(
@@ -656,6 +665,29 @@ _LAWFUL = re.compile(
     r"legal (march|marches|protests?|demonstrations?|campaign\w*)|through (protests? and )?voting|"
     r"by voting|the ballot box|petitions?|writing to (his|her|their) mp|democratic(ally)?)\b"
 )
+
+
+#: Lawful, peaceful protest or mainstream politics named in a message ("a peaceful march",
+#: "a petition to her MP", "joined the Green Party"): with no view of concern and no sign,
+#: not extremism (SET 1.2 defines it as opposition to democracy and the rule of law; "the
+#: right to free speech and protest are cornerstones of British democracy", Thurrock pack).
+_LAWFUL_ACTIVITY = re.compile(
+    r"\b((peaceful|lawful|legal|legitimate|non[- ]violent|authorised|permitted) (\w+ ){0,2}"
+    r"(protests?|march|marches|demos?|demonstrations?|sit[- ]ins?|vigils?|rally|rallies|"
+    r"campaign\w*|strikes?|walk[- ]?outs?|petitions?|boycotts?)|petitions?|signatures for|"
+    r"writ\w+ to (his|her|their|the|an?|our|a local|local) (mp|councillor|council)|"
+    r"(joined|member of|canvass\w*|campaign\w* for|volunteer\w* for|leaflet\w* for) (the )?"
+    r"(labour|conservatives?|tory|tories|lib ?dems?|liberal democrats?|green|greens|reform|snp|"
+    r"plaid cymru)( party)?)\b"
+)
+
+
+def _lawful_activity(text: str) -> bool:
+    """Whether a message names lawful protest or politics outside a negated clause."""
+    return any(
+        not _NEGATORS.search(_clause_before(text, m.start()))
+        for m in _LAWFUL_ACTIVITY.finditer(text)
+    )
 
 
 #: A yes to "is anyone in immediate danger?" says yes (or names the danger); "he has ...",

@@ -21,17 +21,45 @@ from tests.conftest import SHARED
 pytestmark = pytest.mark.servers
 
 HERE = Path(__file__).resolve().parent
-RUNNER = SHARED / "eval" / "scenarios.py"
+#: The shared folder beside the repository (a worktree under wt/<name> has it two up).
+RUNNER = next(
+    (
+        p / "eval" / "scenarios.py"
+        for p in (SHARED, SHARED.parent.parent / "shared")
+        if (p / "eval" / "scenarios.py").exists()
+    ),
+    SHARED / "eval" / "scenarios.py",
+)
+
+
+class ScenariosFailed(Exception):
+    """The runner ran and some scenario failed (not: the runner is missing or broke)."""
 
 
 def test_varied_scenarios_pass(assistant):
+    _passes(assistant, "scenarios_t13b.yml")
+
+
+# r12eng (triage replies with everyday idioms that borrow danger words): 2 of 3 pass; the
+# third gets the risk model's 999 on "her"/"him" beside "knocked out of" (bot/risk, open in
+# the file itself). Run here so it is seen; not strict, so a fix there passes it quietly.
+@pytest.mark.xfail(
+    reason="r12eng-tri-knocked-out-groomed-online: the risk model's 999 (bot/risk)",
+    raises=ScenariosFailed,
+    strict=False,
+)
+def test_idiom_triage_scenarios_pass(assistant):
+    _passes(assistant, "scenarios_r12eng.yml")
+
+
+def _passes(assistant, scenarios: str) -> None:
     runner = RUNNER
     assert runner.exists(), f"scenario runner not found at {runner}"
     result = subprocess.run(
         [
             sys.executable,
             str(runner),
-            str(HERE / "scenarios_t13b.yml"),
+            str(HERE / scenarios),
             "--url",
             assistant.rest_url,
             "--show",
@@ -40,4 +68,5 @@ def test_varied_scenarios_pass(assistant):
         text=True,
         timeout=900,
     )
-    assert result.returncode == 0, result.stdout[-8000:]
+    if result.returncode != 0:
+        raise ScenariosFailed(result.stdout[-8000:])

@@ -120,6 +120,20 @@ def test_an_area_does_not_take_over_a_question_that_is_not_about_contacts(servic
         ("referring someone who lives outside essex", None),
         ("Middlesbrough", "middlesbrough"),
         ("nothing about places here", None),
+        # a place used as a place
+        ("I'm at a school in Southend, who do I ask?", "southend"),
+        ("we're in Basildon", "essex"),
+        ("our academy is near Grays", "thurrock"),
+        # a place inside a name or title is not where the user is
+        ("Mr Birmingham in year 9 said something odd", None),
+        ("Mrs Essex, our head, wants to know about WRAP", None),
+        ("Dr. Lewisham asked me about Channel", None),
+        ("we watched a Clint Eastwood film in class", None),
+        ("Is West Ham or Southend United better for a school football trip?", None),
+        ("Colchester United FC are visiting the school", None),
+        ("Essex Police's leaflet on Prevent", None),
+        # an organisation of the area still places the user there
+        ("Thurrock Council's leaflet says to email the panel", "thurrock"),
     ],
 )
 def test_named_area_reads_where_the_user_is(service, text, area_id):

@@ -50,3 +50,21 @@ def test_denied_danger_or_999_is_not_the_999_answer(service, message):
 )
 def test_reported_danger_and_the_999_question_still_find_the_999_answer(service, message):
     assert service.search(message).best.topic.id == "emergency_999", message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "not sure whether to call 999 or the police prevent team",
+        "I'm not sure if I should ring 999 or make a referral",
+        "don't know whether this needs 999 or the DSL",
+        "I can't decide if it's a 999 matter or a referral",
+        "not certain it's an emergency, should it be 999?",
+        "i'm not sure if anyone is in immediate danger",
+    ],
+)
+def test_doubt_about_999_is_not_denial_and_keeps_the_999_answer(service, message):
+    """Doubt isn't denial: "not sure whether to call 999" asks about the emergency route;
+    only a plain "no" ("not a 999 situation") drops it (safety first, SET 2.5)."""
+    best = service.search(message).best
+    assert best is not None and best.topic.id == "emergency_999", message

@@ -145,3 +145,18 @@ def test_both_key_fact_figures_are_reported(capsys):
     assert figures["facts"] == 0.0 and figures["facts_lenient"] == 1.0
     out = capsys.readouterr().out
     assert "key facts (strict)" in out and "key facts (lenient)" in out
+
+
+def test_off_topic_messages_declined_are_counted(capsys):
+    """`topic: none` or `topic_hint: off_topic` marks a message the guidance should decline:
+    the figure is how many of those it declined (not merely left unanswered)."""
+    service = GuidanceService(load_guidance(ROOT / "guidance"), 0.45)
+    questions = [
+        {"question": "how do I convert fahrenheit to celsius for the oven", "topic": "none"},
+        {"question": "what's the capital of australia", "topic_hint": "off_topic"},
+        {"question": "what is channel?", "topic_hint": "off_topic"},
+        {"question": "what is channel?", "topic_hint": "what_is_channel"},
+    ]
+    figures = report(evaluate(service, questions), hints_only=True)
+    assert abs(figures["off_topic_declined"] - 2 / 3) < 1e-9
+    assert "off-topic declined: 2/3" in capsys.readouterr().out

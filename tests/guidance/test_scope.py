@@ -82,3 +82,41 @@ def test_unclear_messages_and_possible_concerns_are_not_declined(service, text):
 def test_a_message_about_a_person_or_a_harm_is_never_declined(service, text):
     # review 6: these were declined as off topic ("I can only help with Prevent ...")
     assert not service.declines(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a subject word inside another word is not the subject ("referee", "mashed",
+        # "stable", "countertop", "reference")
+        "who was the referee in the cup final",
+        "mashed potato recipe for thirty people",
+        "what's a stable way to stack the hall chairs",
+        "best cleaner for a granite countertop",
+        "can you write a reference letter for my neighbour's new job",
+        # everyday words the guidance happens to use do not make it a question for it
+        "what's the quickest way to get chewing gum off a carpet",
+        "which team won the rugby league grand final",
+        "can you explain long multiplication with the grid method",
+    ],
+)
+def test_off_topic_with_a_subject_inside_another_word_or_everyday_words_is_declined(
+    service, text
+):
+    assert service.declines(text), text
+
+
+@pytest.mark.parametrize(
+    "word_form",
+    [
+        "is radicalisation always online?",
+        "what counts as extremist material",
+        "are referrals recorded anywhere",
+        "explain the counter-terrorism strategy",
+        "what do jihadists believe",
+        "is misogynistic content covered",
+        "who safeguards adults",
+    ],
+)
+def test_subject_word_forms_still_count_as_the_subject(service, word_form):
+    assert not service.declines(word_form), word_form

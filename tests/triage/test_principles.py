@@ -767,3 +767,42 @@ def test_funding_a_proscribed_group_or_preparing_a_poison_is_terrorism(text):
 )
 def test_money_to_family_or_a_school_project_on_poison_is_not_terrorism(text):
     assert mentioned_facts(text).get("terrorism") is None
+
+
+# -- one source for places: guidance/contacts.yml via bot/guidance/areas.py ------------------
+
+
+def _places():
+    from tests.triage._play import BASE
+
+    return [(a.id, p) for a in BASE.areas.values() for p in a.places]
+
+
+@pytest.mark.parametrize(("area_id", "place"), _places())
+def test_every_place_in_the_contacts_data_names_its_area_in_the_triage(area_id, place):
+    """The triage reads places from the contacts data (one source per fact), so a place the
+    data lists is never missed nor read as another area."""
+    from bot.triage.extract import mentioned_facts
+
+    assert mentioned_facts(f"I work at a school in {place.title()} and I'm worried").get(
+        "area"
+    ) == area_id
+
+
+def test_a_place_that_names_something_else_is_not_the_users_area():
+    from bot.triage.extract import mentioned_facts
+
+    facts = mentioned_facts("I'm in Lewisham; his cousin from Essex sent him a flag")
+    assert facts.get("area") == "lewisham"
+    assert mentioned_facts("I rang Essex Police yesterday").get("area") is None
+
+
+def test_a_place_only_the_contacts_data_lists_is_the_conversations_area():
+    """Catford is in the contacts data only (no triage list of its own): the conversation's
+    area follows it. (Which contact a non-SET area gets is bot/guidance's `Base.area`.)"""
+    _, conv, _ = outcome_of(
+        "I teach at a school in Catford. A 14 year old has a swastika tattoo",
+        {"dsl_consulted": "no"},
+        default_area="essex",
+    )
+    assert conv.area == "lewisham"
