@@ -669,7 +669,8 @@ class RiskDetector:
         first_person = frozenset(str(w) for w in spec.get("first_person", ()))
         ends_open = frozenset(str(w) for w in spec.get("ends_open", ()))
         window = int(spec.get("window", 2))
-        targets = [h for h in hits if h.concept in ("target", "attack_target")]
+        kinds = set(spec.get("targets", ("target", "attack_target")))
+        targets = [h for h in hits if h.concept in kinds]
         kept: list[_Hit] = []
         for hit in hits:
             if hit.concept == "idiom":

@@ -249,3 +249,30 @@ ABBREVIATION_OTHER_READING = [
 @pytest.mark.parametrize("text", ABBREVIATION_OTHER_READING)
 def test_an_abbreviation_with_another_reading_is_calm(text: str) -> None:
     assert assess(text).level == "none", assess(text).as_dict()
+
+
+# -- class 6b: travel to join a group, phrased without a known travel verb ----------------
+
+TRAVEL_TO_JOIN = [
+    "my nephew says he's heading out to fight with the mujahideen once he has the money",
+    "he's been talking about going over to fight for the Taliban when he's old enough",
+    "her boyfriend wants her to move out to Idlib to live with the fighters",
+]
+
+
+@pytest.mark.parametrize("text", TRAVEL_TO_JOIN)
+def test_travel_to_join_a_group_without_a_travel_verb_is_police(text: str) -> None:
+    found = assess_rules(text)
+    assert found.level in ("police", "emergency"), found.as_dict()
+    assert _quotes_the_message(text, found.reasons), found.reasons
+
+
+TRAVEL_ORDINARY = [
+    "he's heading out to Leeds to fight for his place in the first team",
+    "she wants to move out to Bristol to live with her cousins",
+]
+
+
+@pytest.mark.parametrize("text", TRAVEL_ORDINARY)
+def test_ordinary_travel_is_calm(text: str) -> None:
+    assert assess(text).level == "none", assess(text).as_dict()
