@@ -276,3 +276,23 @@ TRAVEL_ORDINARY = [
 @pytest.mark.parametrize("text", TRAVEL_ORDINARY)
 def test_ordinary_travel_is_calm(text: str) -> None:
     assert assess(text).level == "none", assess(text).as_dict()
+
+
+# -- class 6c: calm messages that borrowed danger words (games, trends, pictures) ---------
+
+CALM_BORROWED = [
+    "the year 8s keep yelling 'defuse the bomb' while playing Counter-Strike in the IT suite at lunch",
+    "there's a new 'grenade' dance trend on TikTok and they want to do it at the talent show tonight",
+    "a year 3 drew a picture of a soldier with a rifle for his Remembrance project",
+    "in art she painted a knight holding a sword with a dragon behind him",
+]
+
+
+@pytest.mark.parametrize("text", CALM_BORROWED)
+def test_games_trends_and_pictures_are_calm(text: str) -> None:
+    assert assess_rules(text).level == "none", assess_rules(text).as_dict()
+
+
+def test_a_real_weapon_next_to_a_picture_is_still_999() -> None:
+    text = "he drew a picture of the head and now he's in her office with a knife"
+    assert assess(text).level == "emergency", assess(text).as_dict()
