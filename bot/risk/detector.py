@@ -964,9 +964,9 @@ def _misread(doc: Doc, concept: str, start: int, end: int) -> bool:
         # "he'd stabbed", "she'd been": had, not would (r15)
         # "I'd kill for a coffee", "you'd die laughing": a first or second person's would
         # is a hypothetical; a reported threat is someone else's ("he told them he'd...").
-        following = doc[end].lower_ if end < len(doc) else ""
+        next_word = doc[end].lower_ if end < len(doc) else ""
         before = doc[start - 1].lower_ if start > 0 else ""
-        return before in {"i", "we", "you"} or following.endswith("ed") or following in _PARTICIPLES
+        return before in {"i", "we", "you"} or next_word.endswith("ed") or next_word in _PARTICIPLES
     if concept == "near_time" and token.lower_ == "now" and end - start == 1:
         following = doc[end] if end < len(doc) else None
         if following is not None and (
