@@ -14,7 +14,11 @@ from tests.helpers.postgres import PostgresUnavailable, running_postgres
 from tests.helpers.servers import Assistant, running_assistant, trained_model
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+#: The shared folder beside the repository (a worktree under wt/<name> has it two levels up).
+SHARED = next(
+    (p for p in (ROOT.parent / "shared", ROOT.parent.parent / "shared") if (p / "eval").is_dir()),
+    ROOT.parent / "shared",
+)
 PG_URL_VAR = "PREVENT_TEST_TRACKER_PG_URL"
 # Test databases are throwaway: each process migrates a fresh one on first use
 # (bot/store/schema.py) instead of refusing with "run make migrate"; servers inherit it.

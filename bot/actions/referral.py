@@ -7,6 +7,7 @@ and `referral_forms/`; sentences live in `domain/referral.yml`.
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timezone
 from typing import Any
 
@@ -478,6 +479,10 @@ class ActionEditField(NeverRaise, Action):
             return [SlotSet("last_answer", "no_draft")]
         form = get_form()
         said = edit_request(form, latest_text(tracker))
+        story = _story_asked(tracker)
+        if said is not None and story and not _CHANGE_VERB.match(latest_text(tracker)):
+            # "The school should be told ..." answering a story question is its answer
+            return self._story_answer(dispatcher, tracker, draft, story)
         if said is not None:  # "change his school to X": the new value is in the message
             return self._change(dispatcher, tracker, draft, *said)
         spec = form.find_field(latest_text(tracker))
@@ -498,6 +503,17 @@ class ActionEditField(NeverRaise, Action):
             FollowupAction("vtr_form"),
         ]
 
+
+    @staticmethod
+    def _story_answer(
+        dispatcher: CollectingDispatcher, tracker: Tracker, draft: Draft, field_id: str
+    ) -> list[EventType]:
+        result = take_answer(get_form(), draft, field_id, latest_text(tracker))
+        events: list[EventType] = [SlotSet("draft_id", draft.id), SlotSet("vtr_retries", 0)]
+        if result.accepted:
+            services().drafts.save(owner_id(tracker), draft)
+            events.append(SlotSet(SLOT + field_id, "set"))
+        return events + [FollowupAction("vtr_form")]
 
     @staticmethod
     def _change(
@@ -545,6 +561,24 @@ class ActionEditField(NeverRaise, Action):
             events.append(SlotSet("area", draft.values.get("area")))
         # in the middle of the form: back to its open question; else the summary again
         return events + [FollowupAction("vtr_form" if in_form else "action_vtr_summary")]
+
+
+#: An edit said with a verb of change ("change ...", "update ..."), not a story's words.
+_CHANGE_VERB = re.compile(r"^\W*(?:please\s+)?(?:change|update|correct|amend|edit|fix)\b", re.I)
+
+
+def _story_asked(tracker: Tracker) -> str | None:
+    """The story field (long text, or "anything else to add?") the open form question asks."""
+    if (tracker.active_loop or {}).get("name") != "vtr_form":
+        return None
+    requested = tracker.get_slot("requested_slot") or ""
+    field_id = requested[len(SLOT) :] if requested.startswith(SLOT) else ""
+    if field_id == CONCERN_MORE:
+        return field_id
+    try:
+        return field_id if get_form().field(field_id).type == "long_text" else None
+    except KeyError:
+        return None
 
 
 class ActionAddMore(NeverRaise, Action):

@@ -300,9 +300,13 @@ def load_guidance(directory: Path) -> GuidanceBase:
     )
 
 
-@functools.lru_cache(maxsize=4)
 def get_guidance(directory: Path | None = None) -> GuidanceBase:
-    """The process-wide knowledge base (loaded once)."""
+    """The process-wide knowledge base (loaded once per folder, however it is named)."""
     from bot.config import get_config
 
-    return load_guidance(directory or get_config().guidance_dir)
+    return _loaded(Path(directory or get_config().guidance_dir))
+
+
+@functools.lru_cache(maxsize=4)
+def _loaded(directory: Path) -> GuidanceBase:
+    return load_guidance(directory)

@@ -122,6 +122,10 @@ class GuidanceBase:
             return area
         return next(a for a in self.areas.values() if a.set_policy)
 
+    def any_area(self, area_id: str | None) -> Area | None:
+        """Any area by id, inside the SET policy or not (Lewisham has its own route)."""
+        return self.areas.get((area_id or "").lower())
+
     def area_topic(self, topic_id: str, area_id: str) -> Topic | None:
         """The area's contacts topic, when it should answer in place of `topic_id`."""
         area = self.areas.get(area_id.lower())

@@ -968,9 +968,9 @@ def _misread(doc: Doc, concept: str, start: int, end: int) -> bool:
         before = doc[start - 1].lower_ if start > 0 else ""
         return before in {"i", "we", "you"} or next_word.endswith("ed") or next_word in _PARTICIPLES
     if concept == "near_time" and token.lower_ == "now" and end - start == 1:
-        following = doc[end] if end < len(doc) else None
-        if following is not None and (
-            following.like_num or following.lower_ in {"aged", "age", "in", "year", "yr"}
+        next_token = doc[end] if end < len(doc) else None
+        if next_token is not None and (
+            next_token.like_num or next_token.lower_ in {"aged", "age", "in", "year", "yr"}
         ):
             return True
     return False

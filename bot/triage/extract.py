@@ -58,6 +58,8 @@ _LEAD_YES = re.compile(
     r"he has|she has|they have|he does|she does|they do|i have|i did|we have|done|already)\b"
     r"(?!,? (no|not|never|nothing|none)\b)"  # "she has no extremist views" is not a yes
 )
+#: A closing no after what explains it: "..., so no", "...; not yet", "... so not yet".
+_TRAILING_NO = re.compile(r"(,|;|\.|\bso|\bthen|\bhence)\s*(no|nope|not yet|not really)\s*[.!]*$")
 _YES = re.compile(
     r"^\s*(yes|yeah|yep|yup|yea|y|aye|correct|definitely|absolutely|certainly|sure|true|"
     r"i have|i did|i do|they have|they do|he has|she has|he does|she does|he is|she is|"
@@ -124,6 +126,7 @@ _NO_DANGER = re.compile(
     r"\b(no|not in( any)?|nobody is in|no one is in|isn'?t in|aren'?t in) "
     r"(immediate |any )?(danger|risk)\b|\bnot (urgent|an emergency)\b"
     r"|\bno immediate (danger|risk)\b"
+    r"|\bnothing (to (suggest|indicate|say)|suggests|indicates|immediate|urgent|imminent)\b"
     # "he's upset but safe", "she is safe at home", "they're both safe now"
     r"|\b(?<!not )(?<!n't )(?<!never )(is|are|'s|'re|but|and|both|all|now|currently|feels?) "
     r"(now |currently |completely |perfectly |totally |both |all )?safe\b(?! to)"
@@ -135,7 +138,9 @@ _ADULT_CONSENT = [
         "refused",
         re.compile(
             r"\b(refus\w*|said no|says no|don'?t want|doesn'?t want|won'?t|will not|"
-            r"declined|not happy|against it|objects?)\b"
+            r"declined|not happy|against it|objects?|mind (my|your|our) own business|"
+            r"(wants?|want) nothing to do with|told me to (go away|back off|leave (him|her|them) "
+            r"alone|get lost))\b"
         ),
     ),
     (
@@ -175,7 +180,8 @@ PROSCRIBED_FILE = (
 )
 _JOINS = (
     r"(member|members|recruiter) of|joined|joining|join|recruited (into|by)|fight(ing)? for|"
-    r"fought for|pledged allegiance to|signed up (to|with|for)|(is|was) part of|"
+    r"fought for|pledged allegiance to|signed up (to|with|for)|(is|was|are|were) part of|"
+    r"(he|she|they|who)('s|'re) (a member of|members of|part of)|"
     r"(funding|financing|sending money to|raising money for)"
 )
 
@@ -196,6 +202,34 @@ def proscribed_pattern(path: Path = PROSCRIBED_FILE) -> re.Pattern[str] | None:
         return None
     alternatives = "|".join(sorted(names, key=len, reverse=True))
     return re.compile(rf"(?<![\w-])({_JOINS}) (the )?({alternatives})(?![\w-])")
+
+
+@functools.lru_cache(maxsize=2)
+def proscribed_names(path: Path = PROSCRIBED_FILE) -> re.Pattern[str] | None:
+    """Any name or alias on the proscribed-organisations list (None without the list)."""
+    if not path.exists():
+        return None
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    names = {
+        re.escape(_normal(str(name)))
+        for org in data.get("organisations") or []
+        for name in [org.get("name"), *(org.get("aliases") or [])]
+        if name and len(str(name)) >= 3
+    }
+    if not names:
+        return None
+    return re.compile(rf"(?<![\w-])({'|'.join(sorted(names, key=len, reverse=True))})(?![\w-])")
+
+
+def _names_a_proscribed_group(text: str) -> bool:
+    """A short reply that names a group on the proscribed list, outside a negated clause
+    ("National Action.", "Hamas, he says"): the group the worry is about."""
+    pattern = proscribed_names()
+    if pattern is None or len(text.split()) > 8:
+        return False
+    return any(
+        not _NEGATORS.search(_clause_before(text, m.start())) for m in pattern.finditer(text)
+    )
 
 
 def _normal(text: str) -> str:
@@ -341,6 +375,8 @@ def yes_no(text: str) -> str | None:
         return "no"
     if _LEAD_YES.match(t):
         return "yes"
+    if _TRAILING_NO.search(t):
+        return "no"  # "she is off sick this week, so no"
     if _UNSURE.search(t):
         return "unsure"
     if _SENTENCE_NO.search(t) or _NO.search(t):
@@ -589,6 +625,9 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
         reading = None  # "He has also been sharing videos": more of the story, not a yes
     if asked == "immediate_risk" and reading is None and facts.get("immediate_risk"):
         reading = facts["immediate_risk"]
+    if asked in ("ideology", "engagement") and reading is None and _names_a_proscribed_group(t):
+        facts["ideology"] = "yes"
+        reading = "yes"  # "National Action.": the group is named (SET 2.3: support for a group)
     if asked == "ideology":
         if _LAWFUL.search(t) and not any(facts.get(k) == "yes" for k in ("intent", "terrorism")):
             facts.pop("ideology", None)

@@ -26,6 +26,12 @@ class AreaContact:
     police_inbox: str
     #: The date caveat of guidance/contacts.yml: Annex B is from April 2019.
     contacts_dated: str = ""
+    #: False for an area outside the SET policy (Lewisham, Birmingham, Middlesbrough): the SET
+    #: inbox, phone and Annex B contacts do not apply there; its own seed's route does.
+    set_policy: bool = True
+    #: Outside SET: where that area's own seed sends referrals ("" when it names none).
+    area_inbox: str = ""
+    area_citation: str = ""
 
 
 def area_contact(base: Any, area_id: str | None, inbox: str, default_area: str) -> AreaContact:
@@ -33,8 +39,20 @@ def area_contact(base: Any, area_id: str | None, inbox: str, default_area: str) 
     configured inbox, with the Annex B date caveat (SET Annex B, SET 2.5).
 
     `base` is the loaded guidance (bot.guidance.GuidanceBase): its contacts.yml is the one
-    place contacts live.
+    place contacts live. An area outside the SET policy keeps its own route: a Lewisham
+    teacher is never told Essex's inbox or phone.
     """
+    named = base.any_area(area_id)
+    if named is not None and not named.set_policy:
+        return AreaContact(
+            area_name=named.name,
+            area_contact="",
+            police_phone="",
+            police_inbox="",
+            set_policy=False,
+            area_inbox=named.prevent_inbox,
+            area_citation=named.citation,
+        )
     area = base.area((area_id or default_area).lower())
     first = next((c for c in area.contacts if c.email), None)
     return AreaContact(
@@ -67,6 +85,10 @@ class TriageOutcome:
         }
 
 
+#: Placeholders that name the SET routes: a step using one does not apply outside SET.
+_SET_ROUTE_FIELDS = ("police_inbox", "police_phone", "area_contact")
+
+
 @dataclass(frozen=True)
 class TriageWording:
     outcomes: dict[str, dict[str, Any]]
@@ -74,6 +96,8 @@ class TriageWording:
     dimensions: dict[str, str]
     notes: dict[str, str]
     note_citations: dict[str, list[str]]
+    #: The route for an area outside the SET policy, in place of the SET inbox and phone.
+    outside_set: dict[str, str]
 
 
 @functools.lru_cache(maxsize=2)
@@ -90,6 +114,7 @@ def load_wording(path: Path) -> TriageWording:
         dimensions=data["dimensions"],
         notes=data["notes"],
         note_citations=data.get("note_citations", {}),
+        outside_set=data["outside_set"],
     )
 
 
@@ -172,7 +197,7 @@ class Triage:
             row_id=row.id,
             headline=spec["headline"].format(**values),
             reasons=tuple(reasons),
-            steps=tuple(s.format(**values) for s in spec["steps"]),
+            steps=self._steps(spec["steps"], contact, values),
             notes=tuple(notes),
             citations=citations,
         )
@@ -180,7 +205,30 @@ class Triage:
     def area_update(self, contact: AreaContact) -> str:
         """What to say when the area is given after an outcome: its contact (SET Annex B),
         without going through the questions again."""
+        if not contact.set_policy:
+            return self._outside_set_route(contact)
         return self.wording.notes["area_updated"].format(**contact.__dict__).strip()
+
+    def _steps(
+        self, steps: Sequence[str], contact: AreaContact, values: dict[str, Any]
+    ) -> tuple[str, ...]:
+        """The outcome's steps; outside the SET policy, each step naming a SET route (its
+        inbox, phone or Annex B contact) gives way to that area's own route, said once."""
+        out: list[str] = []
+        for step in steps:
+            if not contact.set_policy and any(f"{{{k}}}" in step for k in _SET_ROUTE_FIELDS):
+                step = self._outside_set_route(contact)
+                if step in out:
+                    continue
+                out.append(step)
+                continue
+            out.append(step.format(**values))
+        return tuple(out)
+
+    def _outside_set_route(self, contact: AreaContact) -> str:
+        routes = self.wording.outside_set
+        key = "with_inbox" if contact.area_inbox else "without_inbox"
+        return routes[key].format(**contact.__dict__).strip()
 
     def _notes(self, facts: TriageFacts, outcome: str) -> tuple[list[str], list[str]]:
         keys: list[str] = []

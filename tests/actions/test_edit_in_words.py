@@ -89,3 +89,21 @@ def test_naming_the_field_alone_still_asks_it_again(var: Path):
     events, _ = run(ActionEditField(), tracker)
     assert _followup(events) == "vtr_form"
     assert _values(draft_id)["date_of_birth"] == "03/04/2010"
+
+
+def test_a_story_question_keeps_a_reply_that_reads_like_should_be(var: Path):
+    """ "The school should be told ..." answering "what has been done about it?" is that
+    answer, not a change of the school field."""
+    draft_id = _draft()
+    typed = "the school should be keeping a closer eye on his phone use at lunch"
+    tracker = user_turn(
+        typed,
+        "edit_field",
+        slots={"draft_id": draft_id, "requested_slot": "vtr_action_taken"},
+        active_loop="vtr_form",
+    )
+    events, _ = run(ActionEditField(), tracker)
+    values = _values(draft_id)
+    assert values["school"] == "Old School"
+    assert values["action_taken"] == typed
+    assert _followup(events) == "vtr_form"

@@ -57,3 +57,31 @@ def test_opening_details_kept_then_edits_in_own_words_from_the_summary(assistant
     assert "31/02/2010" in told and "isn't a real date" in told, told
     fixed = text_of(assistant.say(sender, "01/02/2012"))  # under 16: no new question applies
     assert "01/02/2012" in fixed, fixed
+
+
+def test_a_long_message_that_opens_with_the_request_starts_the_draft(assistant):
+    sender = f"dsl-{uuid.uuid4().hex[:8]}"
+    story = (
+        "Over the last term he has been sharing memes from a far-right channel in the form "
+        "group chat, and last week his tutor saw a symbol linked to the group drawn on his "
+        "planner and on the cover of his exercise books. He told another pupil that people like "
+        "her family should be sent back, and he has stopped sitting with his old friends at "
+        "lunch; he now spends break on his phone watching long videos by the same speaker."
+    )
+    opening = f"I need to refer a pupil, Tobiah Marchetti. {story}"
+    assert len(opening) > 400
+    reply = text_of(assistant.say(sender, opening)).lower()
+    assert "let's draft" in reply, reply
+    answers = {k: v for k, v in VTR_ANSWERS.items() if k not in ("first name", "surname")}
+    answers.pop("in your own words")  # the story is the concern: asking for it fails
+    summary, _ = _to_summary_from(assistant, sender, reply, answers)
+    assert "Tobiah" in summary and "stopped sitting with his old friends" in summary
+
+
+def _to_summary_from(assistant, sender: str, last: str, answers: dict[str, str]):
+    replies = [last]
+    for _ in range(45):
+        if "summary of the draft" in replies[-1].lower():
+            return replies[-1], replies
+        replies.append(text_of(assistant.say(sender, answer_for(replies[-1], answers))))
+    raise AssertionError(f"no summary: {replies[-1][-400:]}")

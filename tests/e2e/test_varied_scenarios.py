@@ -21,15 +21,7 @@ from tests.conftest import SHARED
 pytestmark = pytest.mark.servers
 
 HERE = Path(__file__).resolve().parent
-#: The shared folder beside the repository (a worktree under wt/<name> has it two up).
-RUNNER = next(
-    (
-        p / "eval" / "scenarios.py"
-        for p in (SHARED, SHARED.parent.parent / "shared")
-        if (p / "eval" / "scenarios.py").exists()
-    ),
-    SHARED / "eval" / "scenarios.py",
-)
+RUNNER = SHARED / "eval" / "scenarios.py"
 
 
 class ScenariosFailed(Exception):

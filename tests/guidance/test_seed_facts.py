@@ -44,6 +44,18 @@ def base():
             ],
             "SET 2.4",
         ),
+        # SET 2.8: earlier and lower-level responses are more likely to be effective; a
+        # mentor is a suitable adult as a role model; the risks posed to the provider
+        ("risk_and_intervention", ["more likely to be effective"], "SET 2.8"),
+        ("intervention_providers", ["role model", "risks posed to the provider"], "SET 2.8"),
+        # SET 2.3: another group as threatening what they stand for, blamed for all ills
+        ("indicators_intent", ["threatening what they stand for", "blaming"], "SET 2.3"),
+        # SET 2.4: an adult's consent before taking action or sharing information
+        ("consent_adults", ["before taking action or sharing information"], "SET 2.4"),
+        # SET 2.1: referral "will not lead to" a criminal record
+        ("myth_criminal_record", ["will not lead to a criminal record"], "SET 2.1"),
+        # Home Office FAQ (Thurrock pack): the duty to secure freedom of speech, academic freedom
+        ("what_prevent_is_not", ["freedom of speech", "academic freedom"], "Thurrock myths"),
     ],
 )
 def test_the_answer_holds_the_seed_facts_with_their_source(base, topic, facts, citation):

@@ -9,8 +9,6 @@ inputs, and faster.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from bot.config import PROJECT_ROOT
@@ -70,19 +68,14 @@ def test_top_words_unchanged(texts: list[str]) -> None:
         assert model._top_words(reading, "emergency") == expected, text
 
 
-def test_verdict_faster_than_the_pipeline(texts: list[str]) -> None:
+def test_verdict_never_takes_the_pipelines_slow_path(texts: list[str], monkeypatch) -> None:
+    """The speed comes from not calling Pipeline.predict_proba per message (its input
+    validation costs more than the arithmetic); timings are for `make bench`, not asserts."""
     model = get_model()
-    sample = [_reading(t) for t in texts[:100]]
 
-    def best(run) -> float:  # the best of 3: the machine is shared
-        times = []
-        for _ in range(3):
-            t0 = time.perf_counter()
-            for text in sample:
-                run(text)
-            times.append(time.perf_counter() - t0)
-        return min(times)
+    def slow_path(*args, **kwargs):
+        raise AssertionError("Pipeline.predict_proba called on the per-message path")
 
-    direct = best(model.probabilities)
-    pipeline = best(lambda t: model._pipeline.predict_proba([t]))
-    assert direct * 2 < pipeline, (direct, pipeline)
+    monkeypatch.setattr(type(model._pipeline), "predict_proba", slow_path)
+    for text in texts[:50]:
+        model.probabilities(_reading(text))

@@ -22,6 +22,11 @@ def _texts() -> list[tuple[str, str]]:
     out += [(f"reason.{k}", v) for k, v in w.reasons.items()]
     out += [(f"note.{k}", v) for k, v in w.notes.items()]
     out += [(f"why.{k}", v.text) for k, v in TRIAGE.whys.items()]
+    # Outside SET, the area's own seed is the source ({area_citation} is its citation).
+    out += [
+        (f"outside_set.{k}", v.replace("{area_citation}", "Lewisham"))
+        for k, v in w.outside_set.items()
+    ]
     return out
 
 
