@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import DDL, event
 from sqlalchemy.orm import Session
 
@@ -34,7 +35,7 @@ from bot.concerns.rows import Org
 from bot.concerns.staff import DSL, Staff, StaffDirectory, StaffRoute, StaffRow
 from bot.delivery.pickup import PickupRow  # exported records: deleted with their concern
 from bot.store.crypto import CryptoError, KeyRing, WrappedKey, decrypt, encrypt
-from bot.store.db import session_scope, utcnow
+from bot.store.db import read_scope, session_scope, utcnow
 from bot.store.tables.concerns import (
     ConcernAlertRow,
     ConcernAuditRow,
@@ -189,6 +190,17 @@ def pseudonym(staff_hash: str, role: str) -> str:
         return "the assistant"
     return f"{role or 'staff'} {staff_hash[:8]}"
 
+
+
+#: Is any alert waiting for this recipient? Built once (SQLAlchemy memoises its cache key).
+_ALERT_WAITING = (
+    sa.select(ConcernAlertRow.id)
+    .where(
+        ConcernAlertRow.recipient == sa.bindparam("recipient"),
+        ConcernAlertRow.delivered_at.is_(None),
+    )
+    .limit(1)
+)
 
 class Concerns:
     """The concern service: every step checks who is asking (their school and role).
@@ -517,8 +529,16 @@ class Concerns:
         return Alert(int(alert.id), alert.kind, row.ref, row.id, data.get("text", ""))
 
     def take_alerts(self, owner: str, now: datetime | None = None) -> list[Alert]:
-        """Undelivered alerts for this member of staff, marked delivered as they are taken."""
+        """Undelivered alerts for this member of staff, marked delivered as they are taken.
+
+        Asked on every turn: one prebuilt Core query on a pooled connection says "none"
+        without an ORM session (as `ReferrerUpdates.take_for`); nothing is cached, so an
+        alert written by another process is seen on the next turn.
+        """
         staff_hash = self.staff.hash_of(owner)
+        with read_scope(self._url) as connection:
+            if connection.execute(_ALERT_WAITING, {"recipient": staff_hash}).first() is None:
+                return []
         with session_scope(self._url) as session:
             rows = (
                 session.query(ConcernAlertRow)
