@@ -29,6 +29,16 @@ from tests.store.test_tracker_store import (
 keys, domain, backend = base.keys, base.domain, base.backend
 
 
+
+@pytest.fixture(autouse=True)
+def _no_rasa_wide_patches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The production store patches Rasa process-wide when built (`speedups.apply`); not
+    needed to count writes, and it would leak into later tests of this process
+    (tests/runtime/test_action_payload compares with Rasa's unpatched action call)."""
+    import bot.runtime.tracker_store as production
+
+    monkeypatch.setattr(production, "apply_speedups", lambda: None)
+
 def _turn(n: int) -> list:
     return [
         UserUttered(f"message {n}", intent={"name": "greet", "confidence": 0.9},
