@@ -54,7 +54,13 @@ from bot.referral import (
     summary,
     take_answer,
 )
-from bot.referral.chat import correction, edit_request, is_go_back, previous_field
+from bot.referral.chat import (
+    correction,
+    edit_answer,
+    edit_request,
+    is_go_back,
+    previous_field,
+)
 from bot.referral.interruptions import keeps_it
 from bot.referral.opening import details_from_opening
 from bot.services import services
@@ -167,7 +173,8 @@ class ValidateVtrForm(FormBase[Draft]):
         if result.note:  # kept as typed though it did not pass its check: said, never silent
             dispatcher.utter_message(response="utter_field_kept_unchecked", note=result.note)
         events: list[EventType] = [SlotSet(SLOT + field_id, "set")]
-        if was_editing:  # the summary then answers with this field only
+        if was_editing and not fields_to_ask(form, draft):
+            # the summary then answers with this field only (unless it made a question apply)
             events.append(SlotSet("vtr_edited", field_id))
         if field_id == "date_of_birth":
             events.append(SlotSet("vtr_age_group", draft.age_group()))
@@ -528,7 +535,8 @@ class ActionEditField(NeverRaise, Action):
         the form asks that field again."""
         form = get_form()
         in_form = (tracker.active_loop or {}).get("name") == "vtr_form"
-        result = take_answer(form, draft, field_id, words)
+        edited = edit_answer(form, draft, field_id, words)
+        result = edited.result
         events: list[EventType] = [
             SlotSet("draft_id", draft.id),
             SlotSet("vtr_edited", None),
@@ -559,8 +567,11 @@ class ActionEditField(NeverRaise, Action):
         ]
         if field_id == "area":
             events.append(SlotSet("area", draft.values.get("area")))
-        # in the middle of the form: back to its open question; else the summary again
-        return events + [FollowupAction("vtr_form" if in_form else "action_vtr_summary")]
+        # answers to questions that no longer apply are gone; those that now apply are asked
+        events += [SlotSet(SLOT + f, None) for f in edited.dropped + edited.ask]
+        # in the middle of the form, or a question now applies: the form; else the summary
+        to_form = in_form or bool(edited.ask)
+        return events + [FollowupAction("vtr_form" if to_form else "action_vtr_summary")]
 
 
 #: An edit said with a verb of change ("change ...", "update ..."), not a story's words.

@@ -24,7 +24,7 @@ from bot.referral.form import (
     validate,
     words_after_but,
 )
-from bot.referral.progress import CONCERN_MORE, Draft, applies, missing_required
+from bot.referral.progress import CONCERN_MORE, Draft, applies, fields_to_ask, missing_required
 
 NOT_KNOWN = "Not known"
 
@@ -250,9 +250,54 @@ def take_answer(
         return AnswerResult(field_id, accepted=False, problem=_say("required"))
     draft.set(field_id, value)
     compose_parts(form, draft, spec.part_of)
+    drop_not_applying(form, draft)
     return AnswerResult(
         field_id, accepted=True, emergency=(field_id == "imminent_risk" and value == "yes")
     )
+
+
+def drop_not_applying(form: FormSpec, draft: Draft) -> list[str]:
+    """Answers to questions that no longer apply to this person (capacity once the date of
+    birth says under 16) are removed, so they are neither shown nor sent; returns their ids."""
+    dropped = [
+        spec.id
+        for spec in form.fields
+        if spec.when and spec.id in draft.values and not applies(spec, draft)
+    ]
+    for field_id in dropped:
+        draft.values.pop(field_id, None)
+        if draft.editing == field_id:
+            draft.editing = None
+    return dropped
+
+
+@dataclass(frozen=True)
+class EditResult:
+    """An edit from the summary: the answer taken (or its problem), the questions that now
+    apply and are still to ask (asked before the summary is shown again), and the answers
+    dropped because their questions no longer apply."""
+
+    result: AnswerResult
+    ask: list[str]
+    dropped: list[str]
+
+
+def edit_answer(form: FormSpec, draft: Draft, field_id: str, words: str) -> EditResult:
+    """Change one answer from the summary ("actually his date of birth is ...").
+
+    Why: a changed date of birth can make a question apply that was never asked (capacity
+    from 16, SET 2.4) or stop one applying; the summary must not be shown with the first
+    unasked or the second still in it.
+    """
+    applied = {s.id for s in form.fields if s.ask_in_chat and applies(s, draft)}
+    kept = set(draft.values)
+    result = take_answer(form, draft, field_id, words)
+    if not result.accepted:
+        return EditResult(result, [], [])
+    dropped = sorted(k for k in kept if k not in draft.values and k != field_id)
+    dropped += drop_not_applying(form, draft)
+    ask = [f for f in fields_to_ask(form, draft) if f not in applied and f != field_id]
+    return EditResult(result, ask, dropped)
 
 
 def _keep_for_concern(draft: Draft, words: str) -> str:

@@ -1,0 +1,68 @@
+"""A date of birth changed in words from the summary: a question that now applies (capacity
+from 16) is asked before the summary; an answer that no longer applies is dropped."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from bot.actions._common import owner_id
+from bot.actions.referral import ActionEditField
+from bot.services import services
+from tests.actions.conftest import responses, run, slots_set, user_turn
+
+
+def _born(years: int) -> str:
+    today = date.today()
+    day = 1 if (today.month, today.day) == (2, 29) else today.day
+    return f"{day:02d}/{today.month:02d}/{today.year - years}"
+
+
+def _draft(years: int, capacity: str = "") -> str:
+    store = services().drafts
+    owner = owner_id(user_turn("x"))
+    draft = store.create(owner)
+    draft.values.update({"forename": "Zebedee", "surname": "Quill", "date_of_birth": _born(years)})
+    if capacity:
+        draft.values["capacity"] = capacity
+    store.save(owner, draft)
+    return draft.id
+
+
+def _followup(events: list[dict]) -> str | None:
+    return next((e["name"] for e in events if e.get("event") == "followup"), None)
+
+
+def test_a_dob_now_16_plus_goes_to_the_form_for_the_capacity_question(var: Path):
+    draft_id = _draft(14)
+    tracker = user_turn(
+        f"actually his date of birth is {_born(17)}", "edit_field", slots={"draft_id": draft_id}
+    )
+    events, messages = run(ActionEditField(), tracker)
+    assert "utter_vtr_corrected" in responses(messages)
+    assert _followup(events) == "vtr_form"  # the new question first, then the summary
+    assert slots_set(events).get("vtr_capacity", "absent") is None
+
+
+def test_a_dob_now_under_16_drops_capacity_and_shows_the_summary(var: Path):
+    draft_id = _draft(17, capacity="Some doubt about his capacity.")
+    tracker = user_turn(
+        f"change his date of birth to {_born(15)}", "edit_field", slots={"draft_id": draft_id}
+    )
+    events, _ = run(ActionEditField(), tracker)
+    values = services().drafts.get(owner_id(tracker), draft_id).values
+    assert "capacity" not in values
+    assert _followup(events) == "action_vtr_summary"
+    assert slots_set(events).get("vtr_capacity", "absent") is None
+
+
+def test_crossing_18_keeps_capacity_and_shows_the_summary(var: Path):
+    draft_id = _draft(17, capacity="Some doubt about his capacity.")
+    tracker = user_turn(
+        f"change his date of birth to {_born(19)}", "edit_field", slots={"draft_id": draft_id}
+    )
+    events, _ = run(ActionEditField(), tracker)
+    values = services().drafts.get(owner_id(tracker), draft_id).values
+    assert values["capacity"] == "Some doubt about his capacity."
+    assert _followup(events) == "action_vtr_summary"
+    assert slots_set(events)["vtr_age_group"] == "adult"
