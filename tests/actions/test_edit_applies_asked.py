@@ -7,7 +7,9 @@ from datetime import date
 from pathlib import Path
 
 from bot.actions._common import owner_id
-from bot.actions.referral import ActionEditField
+from bot.actions.referral import ActionEditField, ValidateVtrForm
+from bot.referral import Draft, get_form
+from bot.referral.progress import applies
 from bot.services import services
 from tests.actions.conftest import responses, run, slots_set, user_turn
 
@@ -66,3 +68,38 @@ def test_crossing_18_keeps_capacity_and_shows_the_summary(var: Path):
     assert values["capacity"] == "Some doubt about his capacity."
     assert _followup(events) == "action_vtr_summary"
     assert slots_set(events)["vtr_age_group"] == "adult"
+
+
+def _complete(years: int) -> str:
+    """A draft at the summary: every question that applies answered."""
+    store = services().drafts
+    owner = owner_id(user_turn("x"))
+    draft = store.create(owner)
+    probe = Draft(values={"date_of_birth": _born(years)})
+    draft.values["date_of_birth"] = _born(years)
+    for spec in get_form().fields:
+        if spec.ask_in_chat and applies(spec, probe) and not draft.answered(spec.id):
+            draft.values[spec.id] = "yes" if spec.type == "yes_no" else "unknown"
+    draft.values.update(referrer_phone="01702 123456", forename="Zebedee")
+    draft.concern_done = True
+    draft.editing = "date_of_birth"  # "change the date of birth": the form asks it again
+    store.save(owner, draft)
+    return draft.id
+
+
+def test_change_the_dob_then_the_form_asks_the_new_question_and_the_whole_summary(var: Path):
+    draft_id = _complete(14)
+    slots = {"draft_id": draft_id, "requested_slot": "vtr_date_of_birth"}
+    events, _ = run(ValidateVtrForm(), user_turn(_born(17), slots=slots, active_loop="vtr_form"))
+    set_ = slots_set(events)
+    assert set_["requested_slot"] == "vtr_capacity"
+    assert not set_.get("vtr_edited")  # the summary afterwards is the whole summary
+
+
+def test_change_the_dob_with_nothing_new_to_ask_shows_that_field_changed(var: Path):
+    draft_id = _complete(17)
+    slots = {"draft_id": draft_id, "requested_slot": "vtr_date_of_birth"}
+    events, _ = run(ValidateVtrForm(), user_turn(_born(19), slots=slots, active_loop="vtr_form"))
+    set_ = slots_set(events)
+    assert set_.get("requested_slot") is None
+    assert set_["vtr_edited"] == "date_of_birth"
