@@ -59,6 +59,7 @@ from bot.referral.chat import (
     edit_answer,
     edit_request,
     is_go_back,
+    name_given,
     previous_field,
 )
 from bot.referral.interruptions import keeps_it
@@ -153,6 +154,16 @@ class ValidateVtrForm(FormBase[Draft]):
             corrected = self._correct(dispatcher, tracker, draft, *fix)
             if corrected is not None:
                 return corrected
+        named = name_given(form, draft, field_id, text)
+        if named:  # "His name is ..." in place of this answer: kept, said, ours asked again
+            if not self._saved(dispatcher, tracker, draft):
+                return Retry()
+            dispatcher.utter_message(response="utter_field_kept_unchecked", note=named)
+            kept = [f for f in ("forename", "surname", "date_of_birth") if draft.answered(f)]
+            return Taken(
+                [SlotSet(SLOT + f, "set") for f in kept]
+                + [SlotSet("vtr_age_group", draft.age_group())]
+            )
         was_editing = draft.editing == field_id
         result = take_answer(form, draft, field_id, text, last_try=last_try)
         if not result.accepted and self.retries(tracker) >= GIVE_UP_AFTER:

@@ -24,6 +24,7 @@ from bot.referral.form import (
     validate,
     words_after_but,
 )
+from bot.referral.opening import name_in_message
 from bot.referral.progress import CONCERN_MORE, Draft, applies, fields_to_ask, missing_required
 
 NOT_KNOWN = "Not known"
@@ -208,6 +209,30 @@ def previous_field(form: FormSpec, draft: Draft, asked: str) -> str | None:
         if spec.ask_in_chat and applies(spec, draft) and draft.answered(spec.id):
             before = spec.id
     return before
+
+
+def name_given(form: FormSpec, draft: Draft, asked: str, text: str) -> str:
+    """A name given in place of another answer ("His name is <Name Surname>" while the form
+    asks about danger): kept as the first name and surname (and an age said with it, if no
+    date of birth is known); returns what to say (the question is then asked again), or "".
+
+    Why: after "I need to refer a pupil" people often give the name next, whatever the first
+    question is; rejecting it ("Please answer yes or no") lost the name.
+    """
+    if asked in ("forename", "surname", CONCERN_MORE) or draft.answered("forename"):
+        return ""
+    if form.field(asked).type == "long_text":
+        return ""
+    found = name_in_message(text)
+    if found is None:
+        return ""
+    tokens, age = found
+    draft.values["forename"] = tokens[0]
+    if len(tokens) > 1:
+        draft.values["surname"] = " ".join(tokens[1:])
+    if age and not draft.answered("date_of_birth"):
+        draft.values["date_of_birth"] = f"about {age}"
+    return _say("kept_name", name=" ".join(tokens))
 
 
 def take_answer(

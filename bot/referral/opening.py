@@ -3,7 +3,8 @@ age, and the concern ("I need to refer a pupil, <name>, born <date>, he has been
 
 Why: the draft started empty and the form asked for all of it again. Only what is said
 plainly is taken: a name in capitals after "refer" / "a referral for" (or on its own between
-commas, or after "called", "his name is", "the pupil is" when it is no describing word), a date of birth after "born" / "DOB" / "date of birth" (or an
+commas, or after "called", "his name is", "the pupil is" when it is no describing word),
+a date of birth after "born" / "DOB" / "date of birth" (or an
 age: "he's 15", "aged 15"), and the rest of the message from the first clause that is
 neither as the concern, as typed. Each value goes through the field's own validation; a
 date of birth that does not fit is not kept and its problem is returned to be said (the
@@ -268,3 +269,26 @@ def details_from_opening(form: FormSpec, text: str) -> Opening:
             if checked.ok:
                 opening.values["concern"] = checked.value
     return opening
+
+
+def name_in_message(text: str) -> tuple[list[str], str] | None:
+    """A short message that only gives the person's name (and maybe an age): "His name is
+    <Name Surname>", "The pupil is <Name>, 15". The name's words and the age ("" if none)."""
+    text = clean_text(text)
+    if not text or len(text) > 150:
+        return None
+    clauses = _clauses(text)
+    given = _name_clause(clauses[0][1]) if clauses else None
+    if given is None:
+        return None
+    tokens, after = given
+    rest = [after.strip().lstrip(",;").strip()] + [c.strip() for _, c in clauses[1:]]
+    age = ""
+    for words in (w.rstrip(".!") for w in rest):
+        if not words:
+            continue
+        found = _AND_AGE.match(words) or _BARE_AGE.match(words) or _AGE_CLAUSE.match(words)
+        if found is None or age:
+            return None  # more than a name and an age: an answer to something, not taken here
+        age = found.group(1)
+    return tokens, age

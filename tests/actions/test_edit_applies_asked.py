@@ -103,3 +103,20 @@ def test_change_the_dob_with_nothing_new_to_ask_shows_that_field_changed(var: Pa
     set_ = slots_set(events)
     assert set_.get("requested_slot") is None
     assert set_["vtr_edited"] == "date_of_birth"
+
+
+def test_a_name_in_place_of_the_first_answer_is_kept_and_the_question_asked_again(var: Path):
+    store = services().drafts
+    owner = owner_id(user_turn("x"))
+    draft = store.create(owner)
+    store.save(owner, draft)
+    slots = {"draft_id": draft.id, "requested_slot": "vtr_imminent_risk"}
+    events, messages = run(
+        ValidateVtrForm(), user_turn("His name is Kofi Mensah", slots=slots, active_loop="vtr_form")
+    )
+    values = store.get(owner, draft.id).values
+    assert values["forename"] == "Kofi" and values["surname"] == "Mensah"
+    said = responses(messages)
+    assert "utter_field_problem" not in said
+    assert "Kofi Mensah" in messages[said.index("utter_field_kept_unchecked")]["note"]
+    assert slots_set(events)["requested_slot"] == "vtr_imminent_risk"
