@@ -174,7 +174,7 @@ def _name_clause(clause: str) -> tuple[list[str], str] | None:
     if lead is None:
         return None
     rest = stripped[lead.end() :]
-    tokens = _name_at_start(rest)
+    tokens = _name_at_start(rest) or (_lower_name(rest) if given else [])
     if copula is not None:
         if any(t.lower() in _DESCRIBING for t in tokens):
             return None
@@ -184,6 +184,36 @@ def _name_clause(clause: str) -> tuple[list[str], str] | None:
     if copula is not None and len(tokens) == 1 and not _AFTER_ONE_NAME.match(after):
         return None
     return tokens, after
+
+
+_CALLED_BEFORE = re.compile(r"\b(?:called|named|name is)\s*$", re.I)
+#: Words that end a name typed in small letters ("his name is sam jones and he ...").
+_NOT_LOWER_NAME = _NOT_NAMES | _DESCRIBING | {
+    "is", "was", "not", "unknown", "known", "sure", "who", "which", "but", "aged", "age",
+    "has", "had", "have", "does", "did", "lives", "goes", "attends", "from", "with", "by",
+    "for", "to", "as", "so", "or", "nor", "yet", "then", "too", "just", "only", "something",
+    "anything", "nothing", "someone", "withheld", "confidential", "redacted", "tbc", "tbd",
+    "name", "names", "things", "different", "various", "bad", "horrible", "nasty", "rude",
+}  # fmt: skip
+_AFTER_LOWER_NAME = re.compile(r"^\s*(?:$|[.!?,;]|aged?\b|\(?\d|who\b|and\b)", re.I)
+
+
+def _lower_name(words: str) -> list[str]:
+    """A name typed in small letters after words that give it outright ("his name is sam
+    jones", "called sam"): one to three words, none a common word, ending the clause or
+    before an age, "who" or "and"; kept as typed. [] when that does not fit."""
+    tokens: list[str] = []
+    end = 0
+    for match in _NAME_TOKEN.finditer(words):
+        if words[end : match.start()].strip() or len(tokens) == 3:
+            break
+        if match.group(0).lower() in _NOT_LOWER_NAME:
+            break
+        tokens.append(match.group(0))
+        end = match.end()
+    if not tokens or not _AFTER_LOWER_NAME.match(words[end:]):
+        return []
+    return tokens
 
 
 def _name_end(words: str, tokens: list[str]) -> int:
@@ -216,7 +246,10 @@ def details_from_opening(form: FormSpec, text: str) -> Opening:
             request = _REFER.search(clause)
             if request:
                 after = clause[request.end() :]
-                name = _name_at_start(after[_PERSON_WORDS.match(after).end() :])  # type: ignore[union-attr]
+                words = after[_PERSON_WORDS.match(after).end() :]  # type: ignore[union-attr]
+                name = _name_at_start(words)
+                if not name and _CALLED_BEFORE.search(after[: len(after) - len(words)]):
+                    name = _lower_name(words)  # "a student called sam jones": as typed
                 after_name = bool(name)
             if age := _AGE_IN_REQUEST.search(clause):
                 dob = dob or f"about {age.group(1)}"

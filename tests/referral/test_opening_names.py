@@ -71,3 +71,35 @@ def test_a_describing_word_is_never_a_name(text: str):
     values = details_from_opening(FORM, text).values
     assert "forename" not in values and "surname" not in values
     assert values.get("concern")  # what was said is still kept, as typed
+
+
+@pytest.mark.parametrize(
+    "text, forename, surname",
+    [
+        ("i need to refer a pupil. his name is kofi mensah and he is 15", "kofi", "mensah"),
+        ("need to refer a student called ilona nowak, she keeps talking about a race war",
+         "ilona", "nowak"),
+        ("I need to refer a pupil, her name's amara, she has been watching videos at break",
+         "amara", ""),
+    ],
+)
+def test_a_name_typed_in_small_letters_after_his_name_is_is_kept_as_typed(
+    text: str, forename: str, surname: str
+):
+    values = details_from_opening(FORM, text).values
+    assert values.get("forename") == forename
+    assert values.get("surname", "") == surname
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I need to refer a pupil. His name is not known yet, he joined last week.",
+        "I need to refer a pupil. His name is withheld for now and he keeps quoting a preacher.",
+        "I need to refer a pupil who is called names by others and has gone quiet lately.",
+        "I need to refer a pupil. The pupil is quiet and keeps to himself.",
+    ],
+)
+def test_small_words_after_name_cues_are_no_names(text: str):
+    values = details_from_opening(FORM, text).values
+    assert "forename" not in values and "surname" not in values
