@@ -60,6 +60,7 @@ from bot.referral.chat import (
     edit_request,
     is_go_back,
     name_given,
+    not_applying,
     previous_field,
 )
 from bot.referral.interruptions import keeps_it
@@ -509,6 +510,9 @@ class ActionEditField(NeverRaise, Action):
         if spec is None or not spec.ask_in_chat:
             dispatcher.utter_message(response="utter_which_field")
             return [SlotSet("last_answer", "which_field"), SlotSet("draft_id", draft.id)]
+        if said_why := not_applying(form, draft, spec.id):  # capacity for a 14-year-old
+            dispatcher.utter_message(response="utter_field_kept_unchecked", note=said_why)
+            return [SlotSet("last_answer", "not_applying"), SlotSet("draft_id", draft.id)]
         draft.editing = spec.id
         draft.status = "draft"
         services().drafts.save(owner_id(tracker), draft)

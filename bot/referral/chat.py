@@ -296,6 +296,15 @@ def drop_not_applying(form: FormSpec, draft: Draft) -> list[str]:
     return dropped
 
 
+def not_applying(form: FormSpec, draft: Draft, field_id: str) -> str:
+    """What to say when asked to change a question that does not apply to this person
+    ("change the capacity" for a 14-year-old), or "" when it applies."""
+    spec = form.field(field_id)
+    if applies(spec, draft):
+        return ""
+    return _say("not_applying", label=spec.label)
+
+
 @dataclass(frozen=True)
 class EditResult:
     """An edit from the summary: the answer taken (or its problem), the questions that now

@@ -120,3 +120,12 @@ def test_a_name_in_place_of_the_first_answer_is_kept_and_the_question_asked_agai
     assert "utter_field_problem" not in said
     assert "Kofi Mensah" in messages[said.index("utter_field_kept_unchecked")]["note"]
     assert slots_set(events)["requested_slot"] == "vtr_imminent_risk"
+
+
+def test_change_capacity_for_a_younger_person_says_why_and_asks_nothing(var: Path):
+    draft_id = _draft(14)
+    tracker = user_turn("change the capacity", "edit_field", slots={"draft_id": draft_id})
+    events, messages = run(ActionEditField(), tracker)
+    assert "utter_field_kept_unchecked" in responses(messages)
+    assert _followup(events) is None
+    assert services().drafts.get(owner_id(tracker), draft_id).editing is None

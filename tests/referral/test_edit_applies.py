@@ -111,3 +111,13 @@ def test_an_answer_taken_by_the_form_also_drops_what_no_longer_applies():
     draft.editing = "date_of_birth"
     assert take_answer(FORM, draft, "date_of_birth", _born_years_ago(17)).accepted
     assert fields_to_ask(FORM, draft) == ["capacity"]
+
+
+def test_changing_a_question_that_does_not_apply_says_why():
+    from bot.referral.chat import not_applying
+
+    draft = _complete_draft(14)
+    said = not_applying(FORM, draft, "capacity")
+    assert "Capacity" in said and "change the date of birth" in said
+    assert not_applying(FORM, _complete_draft(17), "capacity") == ""
+    assert not_applying(FORM, draft, "school") == ""

@@ -21,7 +21,7 @@ NEXT_STEP = re.compile(
     re.I,
 )
 FILLED = {"question": "Is anyone in danger right now?", "text": "31/02/2010", "words": "x",
-          "length": 2500, "max": 2000, "day_month": "14/02", "options": "Yes, No", "name": "A B"}  # fmt: skip
+          "length": 2500, "max": 2000, "day_month": "14/02", "options": "Yes, No", "name": "A B", "label": "Capacity"}  # fmt: skip
 
 
 @pytest.mark.parametrize("key", sorted(PROBLEMS))
