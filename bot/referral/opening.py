@@ -65,6 +65,8 @@ _DESCRIBING = {
     "roma", "traveller", "ehcp", "adhd", "asd", "autistic", "lgbt", "lgbtq", "lac", "cla",
     "cic", "in", "on", "at", "of", "and", "also", "very", "quite", "really", "not", "always",
     "often", "currently", "now", "still", "new", "known", "year", "yr", "sixth", "form",
+    "head", "deputy", "prefect", "captain", "looked", "child", "care", "carer", "young", "eal",
+    "fsm", "pp", "sen", "send", "vulnerable", "my", "our", "your", "their",
 }  # fmt: skip
 _PERSON = (
     r"(?:pupil|student|learner|boy|girl|lad|child|kid|teen(?:ager)?|young (?:person|man|woman|"

@@ -65,6 +65,8 @@ def test_a_name_after_the_request_is_kept(
         "I need to refer a pupil. The pupil is In Year 10 and very withdrawn lately.",
         "I need to refer a pupil. The pupil is SEN and has an EHCP, he repeats slogans.",
         "I need to refer a pupil. The pupil is Also in my form group and keeps quoting a preacher.",
+        "I need to refer a pupil. The pupil is Head Boy and has started quoting a preacher.",
+        "I need to refer a student. The student is EAL, she arrived in March and is isolated.",
     ],
 )
 def test_a_describing_word_is_never_a_name(text: str):
