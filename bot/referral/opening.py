@@ -178,7 +178,7 @@ def _name_clause(clause: str) -> tuple[list[str], str] | None:
     rest = stripped[lead.end() :]
     tokens = _name_at_start(rest) or (_lower_name(rest) if given else [])
     if copula is not None:
-        if any(t.lower() in _DESCRIBING for t in tokens):
+        if tokens and tokens[0].lower() in _DESCRIBING:  # "White British", not "Sam White"
             return None
     if not tokens:
         return None

@@ -31,6 +31,8 @@ FORM = get_form()
          "his planner again.", "Rhys", "Evans", "about 14", "He drew symbols"),
         ("I need to refer a pupil. He is called Dev Patel-Shah, he has been saying odd "
          "things about the mosque fire.", "Dev", "Patel-Shah", "", "he has been saying"),
+        ("I need to refer a pupil. The pupil is Sam Young, 15, he has been sharing posters from "
+         "a banned group.", "Sam", "Young", "about 15", "he has been sharing"),
         ("I'd like to refer a student called Oisin Byrne who is 15.", "Oisin", "Byrne",
          "about 15", None),
         ("Can I refer a pupil? The pupil is Jude Okafor who has been sharing posters from a "
