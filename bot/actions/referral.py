@@ -61,6 +61,7 @@ from bot.referral.chat import (
     is_go_back,
     name_given,
     not_applying,
+    now_applies_note,
     previous_field,
 )
 from bot.referral.interruptions import keeps_it
@@ -582,6 +583,8 @@ class ActionEditField(NeverRaise, Action):
         ]
         if field_id == "area":
             events.append(SlotSet("area", draft.values.get("area")))
+        if said := now_applies_note(form, edited.ask):  # why a question comes before the summary
+            dispatcher.utter_message(response="utter_field_kept_unchecked", note=said)
         # answers to questions that no longer apply are gone; those that now apply are asked
         events += [SlotSet(SLOT + f, None) for f in edited.dropped + edited.ask]
         # in the middle of the form, or a question now applies: the form; else the summary

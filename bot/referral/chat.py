@@ -305,6 +305,23 @@ def not_applying(form: FormSpec, draft: Draft, field_id: str) -> str:
     return _say("not_applying", label=spec.label)
 
 
+def now_applies_note(form: FormSpec, ask: list[str]) -> str:
+    """What to say before the questions an edit made apply ("" when there are none)."""
+    if not ask:
+        return ""
+    labels = [f"“{form.field(f).label}”" for f in ask if f != CONCERN_MORE]
+    if not labels:
+        return ""
+    questions = " and ".join(labels)
+    one = len(labels) == 1
+    return _say(
+        "now_applies",
+        questions=f"the question {questions}" if one else f"the questions {questions}",
+        apply="applies" if one else "apply",
+        them="it" if one else "them",
+    )
+
+
 @dataclass(frozen=True)
 class EditResult:
     """An edit from the summary: the answer taken (or its problem), the questions that now

@@ -43,6 +43,8 @@ def test_a_dob_now_16_plus_goes_to_the_form_for_the_capacity_question(var: Path)
     events, messages = run(ActionEditField(), tracker)
     assert "utter_vtr_corrected" in responses(messages)
     assert _followup(events) == "vtr_form"  # the new question first, then the summary
+    note = messages[responses(messages).index("utter_field_kept_unchecked")]["note"]
+    assert "Capacity" in note
     assert slots_set(events).get("vtr_capacity", "absent") is None
 
 

@@ -121,3 +121,11 @@ def test_changing_a_question_that_does_not_apply_says_why():
     assert "Capacity" in said and "change the date of birth" in said
     assert not_applying(FORM, _complete_draft(17), "capacity") == ""
     assert not_applying(FORM, draft, "school") == ""
+
+
+def test_the_questions_that_now_apply_are_announced():
+    from bot.referral.chat import now_applies_note
+
+    said = now_applies_note(FORM, ["capacity"])
+    assert "Capacity concerns (16+)" in said and "applies" in said and "summary" in said
+    assert now_applies_note(FORM, []) == ""
