@@ -55,6 +55,7 @@ from bot.referral import (
     take_answer,
 )
 from bot.referral.chat import (
+    applying,
     correction,
     edit_answer,
     edit_request,
@@ -167,6 +168,7 @@ class ValidateVtrForm(FormBase[Draft]):
                 + [SlotSet("vtr_age_group", draft.age_group())]
             )
         was_editing = draft.editing == field_id
+        applied_before = applying(form, draft)
         result = take_answer(form, draft, field_id, text, last_try=last_try)
         if not result.accepted and self.retries(tracker) >= GIVE_UP_AFTER:
             # Still no answer that can be kept (noise is never kept): "not known", listed as
@@ -186,6 +188,10 @@ class ValidateVtrForm(FormBase[Draft]):
         if result.note:  # kept as typed though it did not pass its check: said, never silent
             dispatcher.utter_message(response="utter_field_kept_unchecked", note=result.note)
         events: list[EventType] = [SlotSet(SLOT + field_id, "set")]
+        if was_editing and (said := now_applies_note(
+            form, [f for f in fields_to_ask(form, draft) if f not in applied_before]
+        )):  # "change the date of birth" made a question apply: said before it is asked
+            dispatcher.utter_message(response="utter_field_kept_unchecked", note=said)
         if was_editing and not fields_to_ask(form, draft):
             # the summary then answers with this field only (unless it made a question apply)
             events.append(SlotSet("vtr_edited", field_id))

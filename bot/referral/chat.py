@@ -333,6 +333,11 @@ class EditResult:
     dropped: list[str]
 
 
+def applying(form: FormSpec, draft: Draft) -> set[str]:
+    """The chat's questions that apply to this person now (to compare after a change)."""
+    return {s.id for s in form.fields if s.ask_in_chat and applies(s, draft)}
+
+
 def edit_answer(form: FormSpec, draft: Draft, field_id: str, words: str) -> EditResult:
     """Change one answer from the summary ("actually his date of birth is ...").
 
@@ -340,7 +345,7 @@ def edit_answer(form: FormSpec, draft: Draft, field_id: str, words: str) -> Edit
     from 16, SET 2.4) or stop one applying; the summary must not be shown with the first
     unasked or the second still in it.
     """
-    applied = {s.id for s in form.fields if s.ask_in_chat and applies(s, draft)}
+    applied = applying(form, draft)
     kept = set(draft.values)
     result = take_answer(form, draft, field_id, words)
     if not result.accepted:

@@ -92,9 +92,13 @@ def _complete(years: int) -> str:
 def test_change_the_dob_then_the_form_asks_the_new_question_and_the_whole_summary(var: Path):
     draft_id = _complete(14)
     slots = {"draft_id": draft_id, "requested_slot": "vtr_date_of_birth"}
-    events, _ = run(ValidateVtrForm(), user_turn(_born(17), slots=slots, active_loop="vtr_form"))
+    events, messages = run(
+        ValidateVtrForm(), user_turn(_born(17), slots=slots, active_loop="vtr_form")
+    )
     set_ = slots_set(events)
     assert set_["requested_slot"] == "vtr_capacity"
+    note = messages[responses(messages).index("utter_field_kept_unchecked")]["note"]
+    assert "Capacity" in note
     assert not set_.get("vtr_edited")  # the summary afterwards is the whole summary
 
 
