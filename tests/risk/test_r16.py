@@ -66,3 +66,14 @@ STILL_POLICE = [
 @pytest.mark.parametrize("text", STILL_POLICE)
 def test_a_plan_or_a_target_beside_a_figure_is_not_calm(text: str) -> None:
     assert assess(text).level in {"police", "emergency"}
+
+
+NEGATED_REPORTED_INTENT = [
+    "a lad of 16 with a framed poster of Oswald Mosley above his bed, his gran is worried about him",
+]
+
+
+@pytest.mark.parametrize("text", NEGATED_REPORTED_INTENT)
+def test_no_intent_said_or_a_figure_on_a_wall_is_calm(text: str) -> None:
+    result = assess(text)
+    assert result.level == "none", [m.reason for m in result.matches]
