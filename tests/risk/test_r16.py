@@ -77,3 +77,19 @@ NEGATED_REPORTED_INTENT = [
 def test_no_intent_said_or_a_figure_on_a_wall_is_calm(text: str) -> None:
     result = assess(text)
     assert result.level == "none", [m.reason for m in result.matches]
+
+
+DRAWN_FIGURES = [
+    "a year 2 drew a soldier holding a gun next to his house and coloured it in red",
+    "my reception child drew a stick man with a knife and said it was daddy's friend",
+]
+
+
+@pytest.mark.parametrize("text", DRAWN_FIGURES)
+def test_a_figure_drawn_with_a_weapon_is_no_weapon_at_hand(text: str) -> None:
+    assert assess_rules(text).level == "none", assess_rules(text).as_dict()
+    assert assess(text).level != "emergency"
+
+
+def test_drawing_a_knife_on_someone_is_still_999() -> None:
+    assert assess("a lad just drew a knife on the caretaker in the car park").level == "emergency"
