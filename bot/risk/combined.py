@@ -377,9 +377,13 @@ def assess(text: str) -> RiskAssessment:
         and label == "emergency"
         and "means" in features
         and not _DEPICTION_OVERRULED_BY & features
-        and "near time" not in features  # "...and now he's in her office with a knife"
+        and not _future(evidence.get("near time", ()))
         and all(
-            "material or depiction" in s for s in sentences if _COVERED_EVIDENCE & set(s)
+            # "...and now he's in her office with a knife": "now" beside it lifts the frame;
+            # "What now?" in a sentence of its own does not
+            "material or depiction" in s and "near time" not in s
+            for s in sentences
+            if _COVERED_EVIDENCE & set(s)
         )
     ):
         # "a poster of a fighter with a rifle on his wall": the weapon is in a picture or a

@@ -93,3 +93,8 @@ def test_a_figure_drawn_with_a_weapon_is_no_weapon_at_hand(text: str) -> None:
 
 def test_drawing_a_knife_on_someone_is_still_999() -> None:
     assert assess("a lad just drew a knife on the caretaker in the car park").level == "emergency"
+
+
+def test_a_question_what_now_does_not_make_a_drawing_an_emergency() -> None:
+    text = "A year 3 girl drew a soldier with a rifle shooting at a house. Her brother told her to. What now?"
+    assert assess(text).level != "emergency"
