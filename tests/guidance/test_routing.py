@@ -332,3 +332,45 @@ def test_requests_and_questions_after_a_comma_are_answered_first(service, messag
 
 def test_a_decision_after_a_comma_stays_with_the_triage(service):
     assert not service.routing("my student has a swastika on his bag, do I refer him?").answer_first
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        (
+            "If something on my commute looks like it could be linked to terrorism, who should I "
+            "report it to?",
+            "anti_terrorist_hotline",
+        ),
+        ("A neighbour seems to be stockpiling chemicals - who do we report that to?", None),
+    ],
+)
+def test_who_or_where_to_report_it_to_asks_for_a_route_not_a_decision(service, message, topic):
+    """ "Who do I report it to?" asks for the route (information); "do I report it?" alone is
+    the triage's question."""
+    asked = route(message)
+    assert asked.asks_information and not asked.asks_decision
+    if topic:
+        routing = service.routing(message)
+        assert routing.answer_first
+        assert routing.result.best.topic.id == topic
+
+
+def test_do_i_report_him_is_still_a_decision():
+    assert route("my tutee praises attacks online, do I report him?").asks_decision
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my pupil's mum seems to share his extremist views, should we speak to the parents "
+        "before anything else?",
+        "a 13 year old repeats his uncle's racist views - should I tell his mum first?",
+    ],
+)
+def test_whether_to_talk_to_the_family_first_is_a_question_about_the_steps(service, message):
+    """Whether to tell the family first is a question about procedure the guidance answers
+    (SET 2.4, family implicated); the triage only decides whether to refer."""
+    routing = service.routing(message)
+    assert routing.answer_first and routing.offer_triage
+    assert routing.result.best.topic.id in {"family_implicated", "consent_children"}
