@@ -171,6 +171,14 @@ _PHRASES = (
     ),
     (re.compile(r"\bteaching assistants?\b|\btas\b"), " teacher "),
     (re.compile(r"\bdesistance and disengagement programme\b"), " ddp "),
+    # "bad enough to report", "serious enough for a referral": the referral threshold
+    (
+        re.compile(
+            r"\b(?:serious|bad|big|worrying|concerning|significant|severe) enough (?:to|for|that) "
+            r"(?:\w+ )?(?:refer|referral|report|prevent|channel)\w*"
+        ),
+        " threshold referral ",
+    ),
     (re.compile(r"\b(\w{3,})iz(e|ed|es|ing|ation|ations|ers?)\b"), r"\1is\2"),
     # "do you reckon ...?" is "do you think": not the "day of reckoning" in a threat
     (re.compile(r"\breckon(?:s|ed)?\b"), " think "),

@@ -226,8 +226,10 @@ def route(text: str) -> Route:
     previous = ""
     person = False
     referral = False
+    previous_asks = False
     for clause in clauses(text):
-        for part in _split_and(clause):
+        parts = _split_and(clause)
+        for index, part in enumerate(parts):
             decides = _asks_decision(part)
             asks = (_is_info_clause(part) or bool(_TAIL_QUESTION.search(part))) and not decides
             person |= bool((_PARTICULAR_PERSON if asks else _PERSON).search(part))
@@ -243,9 +245,16 @@ def route(text: str) -> Route:
                     _POINTS_BACK.match(part)
                     or _NO_SUBJECT.match(part)
                     or (len(part.split()) <= _SHORT and _PRONOUN.search(part))
+                    # "is terrorism defined in law, or is it just a word?": one question
+                    # in two halves, the pronoun names the first half's subject.
+                    or (
+                        index > 0
+                        and not previous_asks
+                        and _PRONOUN.match(part.split(maxsplit=1)[-1])
+                    )
                 )
                 info.append(f"{previous} {part}" if points_back else part)
-            previous = part
+            previous, previous_asks = part, asks
     focus = " ".join(info) if info else text
     if info:
         ages = [m.group(0) for m in _AGE_CONTEXT.finditer(text) if m.group(0) not in focus]

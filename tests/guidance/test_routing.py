@@ -374,3 +374,28 @@ def test_whether_to_talk_to_the_family_first_is_a_question_about_the_steps(servi
     routing = service.routing(message)
     assert routing.answer_first and routing.offer_triage
     assert routing.result.best.topic.id in {"family_implicated", "consent_children"}
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        ("when is a worry bad enough to report to Prevent?", "when_to_refer"),
+        ("how can I tell whether a concern is serious enough for a Channel referral", "when_to_refer"),
+    ],
+)
+def test_serious_enough_to_refer_asks_for_the_threshold(service, message, topic):
+    routing = service.routing(message)
+    assert routing.answer_first
+    assert routing.result.best.topic.id == topic
+
+
+def test_a_question_in_two_halves_keeps_the_first_half_the_pronoun_points_to(service):
+    """ "is X ... or is it ...?": the second half's pronoun is the first half's subject."""
+    message = "is radicalisation a legal term or is it more of a description professionals use?"
+    focus = route(message).focus
+    assert "radicalisation a legal term" in focus
+    assert service.routing(message).result.best.topic.id in {
+        "radicalisation_extremism_definitions",
+        "counter_radicalisation_definition",
+        "terrorism_definition",
+    }
