@@ -70,6 +70,8 @@ def base():
         # Thurrock handbook (the Prevent Duty): health bodies are under the duty; nurses and
         # teachers are trained in the signs and the referral process
         ("schools_role", ["health", "nurses"], "Thurrock handbook"),
+        # SET 2.5: consult the Prevent/Safeguarding Leads, who support the decision to refer
+        ("where_to_send", ["Prevent or safeguarding lead"], "SET 2.5"),
     ],
 )
 def test_the_answer_holds_the_seed_facts_with_their_source(base, topic, facts, citation):
