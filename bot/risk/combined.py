@@ -70,6 +70,12 @@ _DANGER_EVIDENCE = frozenset(
     }
 )
 
+#: What a benign activity (a club, a trip, a garden) cannot explain (r15): a target place, a
+#: group or organisation, a violent act, travel to fight or a warning.
+_BENIGN_OVERRULED_BY = frozenset(
+    {"target place", "group", "proscribed organisation", "act", "travel", "warning"}
+)
+
 #: A person and a time are all a pastoral conversation holds ("at lunch a girl said...", r15).
 _PASTORAL = frozenset({"target", "near time"})
 
@@ -153,6 +159,7 @@ GUARDS = (
     "referral_description",
     "calm_frame_weapon",
     "police_no_evidence",
+    "benign_activity",
     "concern_description",
     "pastoral_context",
     "no_danger_evidence",
@@ -338,6 +345,15 @@ def assess(text: str) -> RiskAssessment:
         return found
     if _on("police_no_evidence") and label == "police" and not _POLICE_EVIDENCE & features:
         return found  # no means, act, plan, travel or group: the model alone is not evidence
+    if (
+        _on("benign_activity")
+        and label == "police"
+        and not _BENIGN_OVERRULED_BY & features
+        and _covered(sentences, frozenset({"benign activity"}))
+    ):
+        # "for the DofE expedition he's been researching how to build a shelter": a club, a
+        # trip or a garden explains planning and materials words in its sentences (r15).
+        return found
     if (
         _on("concern_description")
         and "Prevent concern" in features

@@ -43,6 +43,8 @@ _SUBJECTS = frozenset({"he", "she", "they", "i", "we", "you"})
 _BUILT_IN_FRAMES = frozenset({"general_question"})
 #: An abbreviation of a proscribed organisation read in context (r12pol): its hits' concept.
 _ABBREVIATION = "proscribed_abbreviation"
+#: The same, used as an organisation ("he's NA now", "the AWD lads"): a rule reads it (r15).
+_ABBREVIATION_AS_ORG = "proscribed_abbreviation_as_org"
 #: A message with more capitals than this (of its letters) is shouted: capitals say nothing.
 _SHOUTED = 0.6
 #: How many texts' parses the detector keeps (`RiskDetector._parsed`): one message's check
@@ -165,7 +167,15 @@ class RiskDetector:
         self._abbreviation_window = int(in_context.get("window", 3))
         self._abbreviation_words = {
             key: frozenset(str(w).lower() for w in in_context.get(key, ()))
-            for key in ("context", "not_after", "not_before", "not_with", "verbs")
+            for key in (
+                "context",
+                "strong_context",
+                "not_after",
+                "not_before",
+                "not_with",
+                "verbs",
+                "membership_before",
+            )
         }
         self._doubt_blockers = tuple(lexicon.get("doubt", {}).get("blocked_by", ()))
         self._doubt_reason = str(lexicon.get("doubt", {}).get("reason", "{words}"))
@@ -197,6 +207,14 @@ class RiskDetector:
                     reason=r["reason"],
                 )
                 for r in lexicon["rules"]
+            )
+            # r15: a benign activity blocks the planning and materials rules it names.
+            benign = set(lexicon.get("benign_activity_blocks", ()))
+            self._rules = tuple(
+                _Rule(r.id, r.level, r.needs, (*r.blocked_by, "benign_activity"), r.reason)
+                if r.id in benign
+                else r
+                for r in self._rules
             )
         except (KeyError, TypeError) as exc:
             raise LexiconError(f"risk lexicon is missing {exc}") from exc
@@ -312,30 +330,37 @@ class RiskDetector:
                 ]
         return doc
 
-    def _abbreviation_in_context(self, doc: Doc, span: Span) -> bool:
+    def _abbreviation_in_context(self, doc: Doc, span: Span) -> int:
         """ "joined NA", "an IS flag": a link word close by, and no word of another reading.
 
         Never "he IS", "IS a" (the verb), nor in a sentence about meetings or a car ("NA"
         the fellowship, "AWD" the drive); the word lists are `abbreviations_in_context`.
+        Returns 0 (not the group), 1 (a link word any body shares: "joined NA", evidence for
+        the model only) or 2 (used as the organisation: "he's NA now", "the AWD lads", "an
+        AQ magazine", r15: a rule fires on it).
         """
         words = self._abbreviation_words
         before = doc[span.start - 1].lower_ if span.start > 0 else ""
         after = doc[span.end].lower_ if span.end < len(doc) else ""
         verb = span.text.lower() in words["verbs"]
         if verb and (before in words["not_after"] or after in words["not_before"]):
-            return False
+            return 0
         sentence = next(s for s in _sentences(doc) if s.start <= span.start < s.end)
         if any(t.lower_ in words["not_with"] for t in sentence):
-            return False
+            return 0
+        if before in words["membership_before"]:
+            return 2  # "he's NA now", "officially in NA": someone is one (r15)
+        near: set[str] = set()
         for step in (-1, 1):
             i = span.start - 1 if step < 0 else span.end
             for _ in range(self._abbreviation_window):
                 if not sentence.start <= i < sentence.end or doc[i].lower_ in _CLAUSE_BREAKS:
                     break
-                if doc[i].lower_ in words["context"]:
-                    return True
+                near.add(doc[i].lower_)
                 i += step
-        return False
+        if near & words["strong_context"]:
+            return 2
+        return 1 if near & words["context"] else 0
 
     def _assess_window(self, text: str) -> tuple[list[RiskMatch], list[RiskMatch]]:
         doc, hits = self._parsed(text)
@@ -566,8 +591,15 @@ class RiskDetector:
         hits.extend(self._grave_objects(doc, hits))
         for begin, finish in doc.user_data.get("abbreviation_spans", ()):
             span = doc.char_span(begin, finish, alignment_mode="expand")
-            if span is not None and self._abbreviation_in_context(doc, span):
+            if span is None or any(
+                h.concept == "proscribed_org" and h.start <= span.start < h.end for h in hits
+            ):
+                continue  # "Base" inside "The Base": the name is read whole
+            strength = self._abbreviation_in_context(doc, span)
+            if strength:
                 hits.append(_Hit(_ABBREVIATION, span.start, span.end, span.text))
+            if strength > 1:
+                hits.append(_Hit(_ABBREVIATION_AS_ORG, span.start, span.end, span.text))
         for begin, finish in doc.user_data.get("cased_spans", ()):
             span = doc.char_span(begin, finish, alignment_mode="expand")
             if span is not None and ("proscribed_org", span.start, span.end) not in seen:
@@ -637,7 +669,8 @@ class RiskDetector:
         first_person = frozenset(str(w) for w in spec.get("first_person", ()))
         ends_open = frozenset(str(w) for w in spec.get("ends_open", ()))
         window = int(spec.get("window", 2))
-        targets = [h for h in hits if h.concept in ("target", "attack_target")]
+        kinds = set(spec.get("targets", ("target", "attack_target")))
+        targets = [h for h in hits if h.concept in kinds]
         kept: list[_Hit] = []
         for hit in hits:
             if hit.concept == "idiom":
@@ -834,6 +867,7 @@ _FEATURES = {
     "terror_support": "group activity",
     "idiom": "idiom",
     "everyday": "everyday context",
+    "benign_activity": "benign activity",
     "joke": "joke",
     "discussion": "lesson or story",
     "past": "past",
@@ -858,6 +892,7 @@ _FEATURES = {
     "grave_object": "target",
     # r12pol: evidence a police verdict of the model may rest on (no rule of their own)
     _ABBREVIATION: "proscribed organisation",
+    _ABBREVIATION_AS_ORG: "proscribed organisation",
     "group_described": "group",
     "travel_to_fight": "travel",
     "target_research": "planning",
@@ -929,9 +964,9 @@ def _misread(doc: Doc, concept: str, start: int, end: int) -> bool:
         # "he'd stabbed", "she'd been": had, not would (r15)
         # "I'd kill for a coffee", "you'd die laughing": a first or second person's would
         # is a hypothetical; a reported threat is someone else's ("he told them he'd...").
-        following = doc[end].lower_ if end < len(doc) else ""
+        next_word = doc[end].lower_ if end < len(doc) else ""
         before = doc[start - 1].lower_ if start > 0 else ""
-        return before in {"i", "we", "you"} or following.endswith("ed") or following in _PARTICIPLES
+        return before in {"i", "we", "you"} or next_word.endswith("ed") or next_word in _PARTICIPLES
     if concept == "near_time" and token.lower_ == "now" and end - start == 1:
         next_token = doc[end] if end < len(doc) else None
         if next_token is not None and (

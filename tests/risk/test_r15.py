@@ -184,3 +184,115 @@ PASTORAL_WITH_DANGER = [
 @pytest.mark.parametrize("text", PASTORAL_WITH_DANGER)
 def test_pastoral_context_with_real_danger_is_still_999(text: str) -> None:
     assert assess(text).level == "emergency", assess(text).as_dict()
+
+
+# -- class 5: a benign activity explains planning and materials words --------------------
+
+BENIGN_ACTIVITIES = [
+    "the allotment society ordered 25 kilos of fertiliser for the new plots",
+    "for the DofE expedition he's been researching how to build a shelter and planning routes",
+    "the orienteering club printed maps of the country park for Saturday",
+    "she's organising the chess club and recruiting year 7s for the league",
+    "for the field trip we need maps of the estuary and a list of who is coming",
+    "in gardening club they're mixing compost and weedkiller for the borders",
+]
+
+
+@pytest.mark.parametrize("text", BENIGN_ACTIVITIES)
+def test_a_benign_activity_is_no_police_case(text: str) -> None:
+    assert assess(text).level == "none", assess(text).as_dict()
+
+
+BENIGN_WORDS_WITH_A_TARGET = [
+    "he says the gardening club is cover, he's been buying kilos of fertiliser to blow up the mosque",
+    "the chess club lad is recruiting for National Action and handing out their stickers",
+]
+
+
+@pytest.mark.parametrize("text", BENIGN_WORDS_WITH_A_TARGET)
+def test_a_benign_activity_does_not_hide_a_target_group_or_act(text: str) -> None:
+    assert assess(text).level in ("police", "emergency"), assess(text).as_dict()
+
+
+def test_a_benign_place_is_not_a_benign_activity() -> None:
+    text = "he's been testing a pipe bomb down at his dad's allotment every weekend"
+    assert assess_rules(text).level in ("police", "emergency"), assess_rules(text).as_dict()
+
+
+# -- class 6: a proscribed organisation by its abbreviation, used as an organisation ---
+
+ABBREVIATION_AS_ORGANISATION = [
+    "a year 10 keeps telling everyone he's SKD now and showing the badge",
+    "my apprentice says the AWD lads meet in the woods every other Sunday",
+    "she's started saying she's Base now and that the others will vet me",
+    "he shared an AQ magazine with the whole group chat",
+]
+
+
+@pytest.mark.parametrize("text", ABBREVIATION_AS_ORGANISATION)
+def test_an_abbreviation_used_as_an_organisation_is_police(text: str) -> None:
+    found = assess_rules(text)
+    assert found.level == "police", found.as_dict()
+    assert any("read on" in r for r in found.reasons), found.reasons
+    assert _quotes_the_message(text, found.reasons), found.reasons
+
+
+ABBREVIATION_OTHER_READING = [
+    "he's in NA now and has a sponsor, ninety days clean",
+    "the new van is AWD now, much better on the farm track",
+    "put NA in the box if the question doesn't apply",
+    "the AQA paper is on Tuesday",
+    "the base of the triangle is 6cm",
+]
+
+
+@pytest.mark.parametrize("text", ABBREVIATION_OTHER_READING)
+def test_an_abbreviation_with_another_reading_is_calm(text: str) -> None:
+    assert assess(text).level == "none", assess(text).as_dict()
+
+
+# -- class 6b: travel to join a group, phrased without a known travel verb ----------------
+
+TRAVEL_TO_JOIN = [
+    "my nephew says he's heading out to fight with the mujahideen once he has the money",
+    "he's been talking about going over to fight for the Taliban when he's old enough",
+    "her boyfriend wants her to move out to Idlib to live with the fighters",
+]
+
+
+@pytest.mark.parametrize("text", TRAVEL_TO_JOIN)
+def test_travel_to_join_a_group_without_a_travel_verb_is_police(text: str) -> None:
+    found = assess_rules(text)
+    assert found.level in ("police", "emergency"), found.as_dict()
+    assert _quotes_the_message(text, found.reasons), found.reasons
+
+
+TRAVEL_ORDINARY = [
+    "he's heading out to Leeds to fight for his place in the first team",
+    "she wants to move out to Bristol to live with her cousins",
+]
+
+
+@pytest.mark.parametrize("text", TRAVEL_ORDINARY)
+def test_ordinary_travel_is_calm(text: str) -> None:
+    assert assess(text).level == "none", assess(text).as_dict()
+
+
+# -- class 6c: calm messages that borrowed danger words (games, trends, pictures) ---------
+
+CALM_BORROWED = [
+    "the year 8s keep yelling 'defuse the bomb' while playing Counter-Strike in the IT suite at lunch",
+    "there's a new 'grenade' dance trend on TikTok and they want to do it at the talent show tonight",
+    "a year 3 drew a picture of a soldier with a rifle for his Remembrance project",
+    "in art she painted a knight holding a sword with a dragon behind him",
+]
+
+
+@pytest.mark.parametrize("text", CALM_BORROWED)
+def test_games_trends_and_pictures_are_calm(text: str) -> None:
+    assert assess_rules(text).level == "none", assess_rules(text).as_dict()
+
+
+def test_a_real_weapon_next_to_a_picture_is_still_999() -> None:
+    text = "he drew a picture of the head and now he's in her office with a knife"
+    assert assess(text).level == "emergency", assess(text).as_dict()
