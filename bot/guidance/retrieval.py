@@ -94,6 +94,10 @@ _NO_SECURE = re.compile(
     r"isn't|aren't|unable to)\b(?:\s+[\w.']+){0,5}?\s+(?:egress|cjsm|nhs\.?net|pnn|"
     r"secure (?:e-?mail|account|system))\b"
 )
+#: ... and the systems they lack are not what they ask about: the way round them is.
+_SECURE_SYSTEM = re.compile(r"\b(?:egress|cjsm|nhs\.?net|pnn)\b")
+
+
 #: "what kind of kid gets radicalised?", "a typical ...", "from their background" ask for a
 #: profile of who is radicalised (there is none), not for what radicalisation is.
 _PROFILE = re.compile(
@@ -316,7 +320,8 @@ def _rewrite(text: str) -> str:
     text = _MUST_TAKE_PART.sub(" voluntary ", text)
     text = _BREVITY.sub(" ", text)
     text = _RUN_HIDE_TELL.sub(" run hide tell incident ", text)
-    text = _NO_SECURE.sub(r"\g<0> no secure email ", text)
+    if _NO_SECURE.search(text):
+        text = _SECURE_SYSTEM.sub(" ", text) + " no secure email "
     text = _PROFILE.sub(r"\g<0> single profile ", text)
     text = _MOVES.sub(r"\g<0> moves area ", text)
     text = _FOLLOWS_THEM.sub(r"\g<0> criminal record ", text)

@@ -399,3 +399,15 @@ def test_a_question_in_two_halves_keeps_the_first_half_the_pronoun_points_to(ser
         "counter_radicalisation_definition",
         "terrorism_definition",
     }
+
+
+def test_naming_every_secure_system_one_lacks_still_asks_for_the_way_round(service):
+    """Listing the systems one lacks ("no pnn, Egress or nhs.net") must not pull the answer to
+    the topic that lists them (where_to_send): the question is what to do without them."""
+    for message in (
+        "our nursery has no pnn, Egress or nhs.net account - how do we get a form in?",
+        "we can't use pnn, cjsm or egress at our school, how else can the form go?",
+    ):
+        first, second = service.routing(message).result.ranked[:2]
+        assert first.topic.id == "no_secure_email"
+        assert first.score > 1.5 * second.score, message
