@@ -54,7 +54,17 @@ from bot.referral import (
     summary,
     take_answer,
 )
-from bot.referral.chat import correction, edit_request, is_go_back, previous_field
+from bot.referral.chat import (
+    applying,
+    correction,
+    edit_answer,
+    edit_request,
+    is_go_back,
+    name_given,
+    not_applying,
+    now_applies_note,
+    previous_field,
+)
 from bot.referral.interruptions import keeps_it
 from bot.referral.opening import details_from_opening
 from bot.services import services
@@ -147,7 +157,18 @@ class ValidateVtrForm(FormBase[Draft]):
             corrected = self._correct(dispatcher, tracker, draft, *fix)
             if corrected is not None:
                 return corrected
+        named = name_given(form, draft, field_id, text)
+        if named:  # "His name is ..." in place of this answer: kept, said, ours asked again
+            if not self._saved(dispatcher, tracker, draft):
+                return Retry()
+            dispatcher.utter_message(response="utter_field_kept_unchecked", note=named)
+            kept = [f for f in ("forename", "surname", "date_of_birth") if draft.answered(f)]
+            return Taken(
+                [SlotSet(SLOT + f, "set") for f in kept]
+                + [SlotSet("vtr_age_group", draft.age_group())]
+            )
         was_editing = draft.editing == field_id
+        applied_before = applying(form, draft)
         result = take_answer(form, draft, field_id, text, last_try=last_try)
         if not result.accepted and self.retries(tracker) >= GIVE_UP_AFTER:
             # Still no answer that can be kept (noise is never kept): "not known", listed as
@@ -167,7 +188,12 @@ class ValidateVtrForm(FormBase[Draft]):
         if result.note:  # kept as typed though it did not pass its check: said, never silent
             dispatcher.utter_message(response="utter_field_kept_unchecked", note=result.note)
         events: list[EventType] = [SlotSet(SLOT + field_id, "set")]
-        if was_editing:  # the summary then answers with this field only
+        if was_editing and (said := now_applies_note(
+            form, [f for f in fields_to_ask(form, draft) if f not in applied_before]
+        )):  # "change the date of birth" made a question apply: said before it is asked
+            dispatcher.utter_message(response="utter_field_kept_unchecked", note=said)
+        if was_editing and not fields_to_ask(form, draft):
+            # the summary then answers with this field only (unless it made a question apply)
             events.append(SlotSet("vtr_edited", field_id))
         if field_id == "date_of_birth":
             events.append(SlotSet("vtr_age_group", draft.age_group()))
@@ -491,6 +517,9 @@ class ActionEditField(NeverRaise, Action):
         if spec is None or not spec.ask_in_chat:
             dispatcher.utter_message(response="utter_which_field")
             return [SlotSet("last_answer", "which_field"), SlotSet("draft_id", draft.id)]
+        if said_why := not_applying(form, draft, spec.id):  # capacity for a 14-year-old
+            dispatcher.utter_message(response="utter_field_kept_unchecked", note=said_why)
+            return [SlotSet("last_answer", "not_applying"), SlotSet("draft_id", draft.id)]
         draft.editing = spec.id
         draft.status = "draft"
         services().drafts.save(owner_id(tracker), draft)
@@ -528,7 +557,8 @@ class ActionEditField(NeverRaise, Action):
         the form asks that field again."""
         form = get_form()
         in_form = (tracker.active_loop or {}).get("name") == "vtr_form"
-        result = take_answer(form, draft, field_id, words)
+        edited = edit_answer(form, draft, field_id, words)
+        result = edited.result
         events: list[EventType] = [
             SlotSet("draft_id", draft.id),
             SlotSet("vtr_edited", None),
@@ -559,8 +589,13 @@ class ActionEditField(NeverRaise, Action):
         ]
         if field_id == "area":
             events.append(SlotSet("area", draft.values.get("area")))
-        # in the middle of the form: back to its open question; else the summary again
-        return events + [FollowupAction("vtr_form" if in_form else "action_vtr_summary")]
+        if said := now_applies_note(form, edited.ask):  # why a question comes before the summary
+            dispatcher.utter_message(response="utter_field_kept_unchecked", note=said)
+        # answers to questions that no longer apply are gone; those that now apply are asked
+        events += [SlotSet(SLOT + f, None) for f in edited.dropped + edited.ask]
+        # in the middle of the form, or a question now applies: the form; else the summary
+        to_form = in_form or bool(edited.ask)
+        return events + [FollowupAction("vtr_form" if to_form else "action_vtr_summary")]
 
 
 #: An edit said with a verb of change ("change ...", "update ..."), not a story's words.

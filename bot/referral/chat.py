@@ -24,7 +24,8 @@ from bot.referral.form import (
     validate,
     words_after_but,
 )
-from bot.referral.progress import CONCERN_MORE, Draft, applies, missing_required
+from bot.referral.opening import name_in_message
+from bot.referral.progress import CONCERN_MORE, Draft, applies, fields_to_ask, missing_required
 
 NOT_KNOWN = "Not known"
 
@@ -210,6 +211,30 @@ def previous_field(form: FormSpec, draft: Draft, asked: str) -> str | None:
     return before
 
 
+def name_given(form: FormSpec, draft: Draft, asked: str, text: str) -> str:
+    """A name given in place of another answer ("His name is <Name Surname>" while the form
+    asks about danger): kept as the first name and surname (and an age said with it, if no
+    date of birth is known); returns what to say (the question is then asked again), or "".
+
+    Why: after "I need to refer a pupil" people often give the name next, whatever the first
+    question is; rejecting it ("Please answer yes or no") lost the name.
+    """
+    if asked in ("forename", "surname", CONCERN_MORE) or draft.answered("forename"):
+        return ""
+    if form.field(asked).type == "long_text":
+        return ""
+    found = name_in_message(text)
+    if found is None:
+        return ""
+    tokens, age = found
+    draft.values["forename"] = tokens[0]
+    if len(tokens) > 1:
+        draft.values["surname"] = " ".join(tokens[1:])
+    if age and not draft.answered("date_of_birth"):
+        draft.values["date_of_birth"] = f"about {age}"
+    return _say("kept_name", name=" ".join(tokens))
+
+
 def take_answer(
     form: FormSpec, draft: Draft, field_id: str, text: str, last_try: bool = False
 ) -> AnswerResult:
@@ -250,9 +275,85 @@ def take_answer(
         return AnswerResult(field_id, accepted=False, problem=_say("required"))
     draft.set(field_id, value)
     compose_parts(form, draft, spec.part_of)
+    drop_not_applying(form, draft)
     return AnswerResult(
         field_id, accepted=True, emergency=(field_id == "imminent_risk" and value == "yes")
     )
+
+
+def drop_not_applying(form: FormSpec, draft: Draft) -> list[str]:
+    """Answers to questions that no longer apply to this person (capacity once the date of
+    birth says under 16) are removed, so they are neither shown nor sent; returns their ids."""
+    dropped = [
+        spec.id
+        for spec in form.fields
+        if spec.when and spec.id in draft.values and not applies(spec, draft)
+    ]
+    for field_id in dropped:
+        draft.values.pop(field_id, None)
+        if draft.editing == field_id:
+            draft.editing = None
+    return dropped
+
+
+def not_applying(form: FormSpec, draft: Draft, field_id: str) -> str:
+    """What to say when asked to change a question that does not apply to this person
+    ("change the capacity" for a 14-year-old), or "" when it applies."""
+    spec = form.field(field_id)
+    if applies(spec, draft):
+        return ""
+    return _say("not_applying", label=spec.label)
+
+
+def now_applies_note(form: FormSpec, ask: list[str]) -> str:
+    """What to say before the questions an edit made apply ("" when there are none)."""
+    if not ask:
+        return ""
+    labels = [f"“{form.field(f).label}”" for f in ask if f != CONCERN_MORE]
+    if not labels:
+        return ""
+    questions = " and ".join(labels)
+    one = len(labels) == 1
+    return _say(
+        "now_applies",
+        questions=f"the question {questions}" if one else f"the questions {questions}",
+        apply="applies" if one else "apply",
+        them="it" if one else "them",
+    )
+
+
+@dataclass(frozen=True)
+class EditResult:
+    """An edit from the summary: the answer taken (or its problem), the questions that now
+    apply and are still to ask (asked before the summary is shown again), and the answers
+    dropped because their questions no longer apply."""
+
+    result: AnswerResult
+    ask: list[str]
+    dropped: list[str]
+
+
+def applying(form: FormSpec, draft: Draft) -> set[str]:
+    """The chat's questions that apply to this person now (to compare after a change)."""
+    return {s.id for s in form.fields if s.ask_in_chat and applies(s, draft)}
+
+
+def edit_answer(form: FormSpec, draft: Draft, field_id: str, words: str) -> EditResult:
+    """Change one answer from the summary ("actually his date of birth is ...").
+
+    Why: a changed date of birth can make a question apply that was never asked (capacity
+    from 16, SET 2.4) or stop one applying; the summary must not be shown with the first
+    unasked or the second still in it.
+    """
+    applied = applying(form, draft)
+    kept = set(draft.values)
+    result = take_answer(form, draft, field_id, words)
+    if not result.accepted:
+        return EditResult(result, [], [])
+    dropped = sorted(k for k in kept if k not in draft.values and k != field_id)
+    dropped += drop_not_applying(form, draft)
+    ask = [f for f in fields_to_ask(form, draft) if f not in applied and f != field_id]
+    return EditResult(result, ask, dropped)
 
 
 def _keep_for_concern(draft: Draft, words: str) -> str:

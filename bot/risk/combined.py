@@ -126,6 +126,10 @@ _NOW_EVIDENCE = frozenset(
 #: the message also holds one of these: something happening now, a danger sign, a place.
 _CONCERN_ASKS_WHEN = frozenset({"near time", "sign of danger", "place of danger", "risk to life"})
 
+#: What a drawing, poster or document of a weapon cannot explain (r16): a risk to life, a
+#: place of danger, a warning, an act or harm going on.
+_DEPICTION_OVERRULED_BY = frozenset({"risk to life", "place of danger", "warning", "act"})
+
 _TERROR_EVIDENCE = frozenset({"group", "proscribed organisation", "planning"})
 _STORY_FRAMES = frozenset({"lesson or story", "past", "joke"})
 
@@ -161,6 +165,7 @@ GUARDS = (
     "police_no_evidence",
     "benign_activity",
     "concern_description",
+    "depiction",
     "pastoral_context",
     "no_danger_evidence",
 )
@@ -367,6 +372,23 @@ def assess(text: str) -> RiskAssessment:
         if label == "emergency" and _CONCERN_ASKS_WHEN & features:
             return _asking(found, verdict, clean)
         return found
+    if (
+        _on("depiction")
+        and label == "emergency"
+        and "means" in features
+        and not _DEPICTION_OVERRULED_BY & features
+        and not _future(evidence.get("near time", ()))
+        and all(
+            # "...and now he's in her office with a knife": "now" beside it lifts the frame;
+            # "What now?" in a sentence of its own does not
+            "material or depiction" in s and "near time" not in s
+            for s in sentences
+            if _COVERED_EVIDENCE & set(s)
+        )
+    ):
+        # "a poster of a fighter with a rifle on his wall": the weapon is in a picture or a
+        # document, not at hand (r16). Not silence: ask, with 999 in the same reply.
+        return _asking(found, verdict, clean)
     if (
         _on("pastoral_context")
         and label == "emergency"

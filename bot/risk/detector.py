@@ -870,6 +870,7 @@ _FEATURES = {
     "benign_activity": "benign activity",
     "joke": "joke",
     "discussion": "lesson or story",
+    "material": "material or depiction",
     "past": "past",
     "resolved": "resolved",
     "description": "referral description",
