@@ -94,6 +94,10 @@ _NO_SECURE = re.compile(
     r"isn't|aren't|unable to)\b(?:\s+[\w.']+){0,5}?\s+(?:egress|cjsm|nhs\.?net|pnn|"
     r"secure (?:e-?mail|account|system))\b"
 )
+#: ... and the systems they lack are not what they ask about: the way round them is.
+_SECURE_SYSTEM = re.compile(r"\b(?:egress|cjsm|nhs\.?net|pnn)\b")
+
+
 #: "what kind of kid gets radicalised?", "a typical ...", "from their background" ask for a
 #: profile of who is radicalised (there is none), not for what radicalisation is.
 _PROFILE = re.compile(
@@ -171,6 +175,14 @@ _PHRASES = (
     ),
     (re.compile(r"\bteaching assistants?\b|\btas\b"), " teacher "),
     (re.compile(r"\bdesistance and disengagement programme\b"), " ddp "),
+    # "bad enough to report", "serious enough for a referral": the referral threshold
+    (
+        re.compile(
+            r"\b(?:serious|bad|big|worrying|concerning|significant|severe) enough (?:to|for|that) "
+            r"(?:\w+ )?(?:refer|referral|report|prevent|channel)\w*"
+        ),
+        " threshold referral ",
+    ),
     (re.compile(r"\b(\w{3,})iz(e|ed|es|ing|ation|ations|ers?)\b"), r"\1is\2"),
     # "do you reckon ...?" is "do you think": not the "day of reckoning" in a threat
     (re.compile(r"\breckon(?:s|ed)?\b"), " think "),
@@ -308,7 +320,8 @@ def _rewrite(text: str) -> str:
     text = _MUST_TAKE_PART.sub(" voluntary ", text)
     text = _BREVITY.sub(" ", text)
     text = _RUN_HIDE_TELL.sub(" run hide tell incident ", text)
-    text = _NO_SECURE.sub(r"\g<0> no secure email ", text)
+    if _NO_SECURE.search(text):
+        text = _SECURE_SYSTEM.sub(" ", text) + " no secure email "
     text = _PROFILE.sub(r"\g<0> single profile ", text)
     text = _MOVES.sub(r"\g<0> moves area ", text)
     text = _FOLLOWS_THEM.sub(r"\g<0> criminal record ", text)

@@ -145,11 +145,26 @@ _NO_SUBJECT = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE = re.compile(r"(?<=[.?!;:])\s+|\s+-\s+|\n+")
+#: Not a decision on the case: asking who or where to report to ("who do I report it to?")
+#: asks for the route; whether to tell the family first asks about the steps (SET 2.4).
+_FAMILY = r"(?:family|families|parents?|mum|mother|dad|father|carers?|guardians?)"
+_TELL_FAMILY = (
+    r"(?:should|shall|do|must|can) (?:i|we) (?:\w+ )?(?:talk|speak|tell|inform|contact|ask|"
+    r"approach|involve|let) (?:to |with )?(?:the |his |her |their |my |our )?(?:\w+ )?"
+    + _FAMILY
+    + r"\b"
+)
+_NOT_A_DECISION = re.compile(
+    r"\b(?:who|whom|where)\b(?:\s+\w+){0,3}?\s+(?:should|shall|do|must|can|would) (?:i|we) "
+    r"(?:\w+ )?(?:refer|report|send|pass|flag|escalate)\w*(?: (?:it|this|that|him|her|them))?"
+    r"(?: on)? to\b|" + _TELL_FAMILY,
+    re.IGNORECASE,
+)
 #: A question tacked on after a comma ("he's 16 and into bomb-making videos, where do I send
 #: the form?"): the clause asks for information, and keeps its context for retrieval.
 _TAIL_QUESTION = re.compile(
     r",\s+(?:where|what|how|who|when|why|which|is there|are there|do i|do we|can i|can we|"
-    r"could i|could you|any (?:advice|guidance|tips))\b",
+    r"could i|could you|any (?:advice|guidance|tips))\b|,\s+" + _TELL_FAMILY,
     re.IGNORECASE,
 )
 
@@ -185,6 +200,7 @@ def clauses(text: str) -> list[str]:
 
 
 def _asks_decision(clause: str) -> bool:
+    clause = _NOT_A_DECISION.sub(" ", clause)
     return bool(_DECISION.search(clause) or _REFER_DECISION.match(clause))
 
 
@@ -210,8 +226,10 @@ def route(text: str) -> Route:
     previous = ""
     person = False
     referral = False
+    previous_asks = False
     for clause in clauses(text):
-        for part in _split_and(clause):
+        parts = _split_and(clause)
+        for index, part in enumerate(parts):
             decides = _asks_decision(part)
             asks = (_is_info_clause(part) or bool(_TAIL_QUESTION.search(part))) and not decides
             person |= bool((_PARTICULAR_PERSON if asks else _PERSON).search(part))
@@ -227,9 +245,16 @@ def route(text: str) -> Route:
                     _POINTS_BACK.match(part)
                     or _NO_SUBJECT.match(part)
                     or (len(part.split()) <= _SHORT and _PRONOUN.search(part))
+                    # "is terrorism defined in law, or is it just a word?": one question
+                    # in two halves, the pronoun names the first half's subject.
+                    or (
+                        index > 0
+                        and not previous_asks
+                        and _PRONOUN.match(part.split(maxsplit=1)[-1])
+                    )
                 )
                 info.append(f"{previous} {part}" if points_back else part)
-            previous = part
+            previous, previous_asks = part, asks
     focus = " ".join(info) if info else text
     if info:
         ages = [m.group(0) for m in _AGE_CONTEXT.finditer(text) if m.group(0) not in focus]

@@ -332,3 +332,82 @@ def test_requests_and_questions_after_a_comma_are_answered_first(service, messag
 
 def test_a_decision_after_a_comma_stays_with_the_triage(service):
     assert not service.routing("my student has a swastika on his bag, do I refer him?").answer_first
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        (
+            "If something on my commute looks like it could be linked to terrorism, who should I "
+            "report it to?",
+            "anti_terrorist_hotline",
+        ),
+        ("A neighbour seems to be stockpiling chemicals - who do we report that to?", None),
+    ],
+)
+def test_who_or_where_to_report_it_to_asks_for_a_route_not_a_decision(service, message, topic):
+    """ "Who do I report it to?" asks for the route (information); "do I report it?" alone is
+    the triage's question."""
+    asked = route(message)
+    assert asked.asks_information and not asked.asks_decision
+    if topic:
+        routing = service.routing(message)
+        assert routing.answer_first
+        assert routing.result.best.topic.id == topic
+
+
+def test_do_i_report_him_is_still_a_decision():
+    assert route("my tutee praises attacks online, do I report him?").asks_decision
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my pupil's mum seems to share his extremist views, should we speak to the parents "
+        "before anything else?",
+        "a 13 year old repeats his uncle's racist views - should I tell his mum first?",
+    ],
+)
+def test_whether_to_talk_to_the_family_first_is_a_question_about_the_steps(service, message):
+    """Whether to tell the family first is a question about procedure the guidance answers
+    (SET 2.4, family implicated); the triage only decides whether to refer."""
+    routing = service.routing(message)
+    assert routing.answer_first and routing.offer_triage
+    assert routing.result.best.topic.id in {"family_implicated", "consent_children"}
+
+
+@pytest.mark.parametrize(
+    ("message", "topic"),
+    [
+        ("when is a worry bad enough to report to Prevent?", "when_to_refer"),
+        ("how can I tell whether a concern is serious enough for a Channel referral", "when_to_refer"),
+    ],
+)
+def test_serious_enough_to_refer_asks_for_the_threshold(service, message, topic):
+    routing = service.routing(message)
+    assert routing.answer_first
+    assert routing.result.best.topic.id == topic
+
+
+def test_a_question_in_two_halves_keeps_the_first_half_the_pronoun_points_to(service):
+    """ "is X ... or is it ...?": the second half's pronoun is the first half's subject."""
+    message = "is radicalisation a legal term or is it more of a description professionals use?"
+    focus = route(message).focus
+    assert "radicalisation a legal term" in focus
+    assert service.routing(message).result.best.topic.id in {
+        "radicalisation_extremism_definitions",
+        "counter_radicalisation_definition",
+        "terrorism_definition",
+    }
+
+
+def test_naming_every_secure_system_one_lacks_still_asks_for_the_way_round(service):
+    """Listing the systems one lacks ("no pnn, Egress or nhs.net") must not pull the answer to
+    the topic that lists them (where_to_send): the question is what to do without them."""
+    for message in (
+        "our nursery has no pnn, Egress or nhs.net account - how do we get a form in?",
+        "we can't use pnn, cjsm or egress at our school, how else can the form go?",
+    ):
+        first, second = service.routing(message).result.ranked[:2]
+        assert first.topic.id == "no_secure_email"
+        assert first.score > 1.5 * second.score, message

@@ -56,6 +56,22 @@ def base():
         ("myth_criminal_record", ["will not lead to a criminal record"], "SET 2.1"),
         # Home Office FAQ (Thurrock pack): the duty to secure freedom of speech, academic freedom
         ("what_prevent_is_not", ["freedom of speech", "academic freedom"], "Thurrock myths"),
+        # SET 1.1: Protect is "to strengthen our protection against a terrorist attack"
+        ("contest", ["strengthen our", "protection against a terrorist attack"], "SET 1.1"),
+        # SET 1.2: "We also include in our definition of extremism calls for the death of
+        # members of the armed forces"
+        ("radicalisation_extremism_definitions", ["armed forces", "included in the definition"],
+         "SET 1.2"),
+        # SET 2.5: significant harm -> a referral to children's or adult social care
+        ("referral_urgency", ["significant harm", "children's or adult social care"], "SET 2.5"),
+        # SET 2.7 flowchart: no conflict or major risk -> local authority Prevent lead; the
+        # adult lead reviews adults, the families lead children
+        ("after_referral", ["local authority Prevent lead", "families lead"], "SET 2.7"),
+        # Thurrock handbook (the Prevent Duty): health bodies are under the duty; nurses and
+        # teachers are trained in the signs and the referral process
+        ("schools_role", ["health", "nurses"], "Thurrock handbook"),
+        # SET 2.5: consult the Prevent/Safeguarding Leads, who support the decision to refer
+        ("where_to_send", ["Prevent or safeguarding lead"], "SET 2.5"),
     ],
 )
 def test_the_answer_holds_the_seed_facts_with_their_source(base, topic, facts, citation):
