@@ -563,6 +563,35 @@ def answers_question(asked: str, facts: dict[str, Any]) -> bool:
     return any(k in facts for k in _ANSWERED_BY.get(asked, ()))
 
 
+#: Facts that answer a question of their own (family, age, the DSL): a reply to another
+#: question that says only one of these is about that, and its "yes" or "no" goes with it.
+_OTHER_QUESTION_FACTS = ("family_aware", "family_implicated", "dsl_consulted", "age")
+#: Facts about the person's views and behaviour: any of them in the reply is an answer.
+_CONCERN_FACTS = (
+    "ideology", "engagement", "intent", "capability", "terrorism", "immediate_risk",
+    "other_safeguarding", "denial",
+)
+
+
+#: A reply with a second clause ("yes, he threatened a boy, and his mum knows") says more
+#: than another question's answer: its yes stays with the question asked.
+_SECOND_CLAUSE = re.compile(r"[,;]|\b(and|but|also|though|plus)\b")
+_LEADING_YES_NO = re.compile(r"^\W*(yes|yeah|yep|yup|no|nope|nah)\b\W*")
+
+
+def _about_another_question(asked: str, facts: dict[str, Any], text: str) -> bool:
+    """The reply speaks only of another question's subject (its family, the DSL, an age):
+    one short clause after its yes or no, and no fact about the person's behaviour."""
+    if asked not in ("engagement", "intent", "capability", "other_safeguarding", "terrorism"):
+        return False
+    rest = _LEADING_YES_NO.sub("", text)
+    if _SECOND_CLAUSE.search(rest) or len(rest.split()) > 8:
+        return False
+    return any(k in facts for k in _OTHER_QUESTION_FACTS) and not any(
+        k in facts for k in _CONCERN_FACTS
+    )
+
+
 def answer_facts(asked: str, text: str) -> dict[str, Any]:
     """The facts a reply gives: first as an answer to `asked`, then anything else it says."""
     t = _normal(text)
@@ -598,8 +627,12 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
         return facts
     reading = yes_no(t)
     about_dsl = "dsl_consulted" in facts and bool(_DSL_WORDS.search(t))
-    if about_dsl:
-        reading = None  # "yes, I spoke to our DSL": the yes is about the DSL, not the question
+    if about_dsl or _about_another_question(asked, facts, t):
+        # "yes, I spoke to our DSL", "yes his mum knows", "yes he's 15": the yes answers
+        # another question (what the reply is about), not this one; its facts are kept and
+        # this question is asked again rather than answered "yes" by a word about the family.
+        about_dsl = True
+        reading = None
     if asked in ("engagement", "intent", "capability", "other_safeguarding", "terrorism"):
         described = _described_after_no(t) if reading == "no" else None
         if described is not None:
