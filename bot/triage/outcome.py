@@ -191,7 +191,11 @@ class Triage:
             reasons.append(w.reasons["unsure_answers"].format(**values))
         notes, note_citations = self._notes(facts, row.outcome)
         spec = w.outcomes[_wording_key(row.outcome, facts, w)]
-        citations = tuple(dict.fromkeys([*row.citations, *note_citations]))
+        cited = [*row.citations, *note_citations]
+        if not contact.set_policy:
+            # Outside SET the area's own seed gives the route, not the SET Annex B contacts.
+            cited = [c for c in cited if c != "SET Annex B"] + [contact.area_citation]
+        citations = tuple(dict.fromkeys(c for c in cited if c))
         return TriageOutcome(
             outcome=row.outcome,
             row_id=row.id,

@@ -36,6 +36,10 @@ def _outcome_text(facts: dict, area_id: str) -> tuple[str, str]:
     contact = area_contact(BASE, area_id, INBOX, "essex")
     result = TRIAGE.decide(TriageFacts.from_mapping(facts), contact)
     assert result is not None, facts
+    if not contact.set_policy:
+        # The sources listed under the outcome name the area's seed, not SET Annex B.
+        assert "SET Annex B" not in result.citations
+        assert contact.area_citation in result.citations
     return result.outcome, "\n".join([result.headline, *result.steps])
 
 
