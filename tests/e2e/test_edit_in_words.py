@@ -46,8 +46,12 @@ def test_opening_details_kept_then_edits_in_own_words_from_the_summary(assistant
     assert "School, college or employer: Riverside Free School" in changed, changed
     assert "summary of the draft" in changed.lower()
 
+    # 16 now: the capacity question newly applies, so it is said and asked before the summary.
     changed = text_of(assistant.say(sender, "actually his date of birth is 4/5/2010"))
-    assert "04/05/2010" in changed and "summary of the draft" in changed.lower(), changed
+    assert "04/05/2010" in changed and "now applies" in changed, changed
+    assert "capacity" in changed.lower() and "summary of the draft" not in changed.lower()
+    changed = text_of(assistant.say(sender, "no"))
+    assert "summary of the draft" in changed.lower() and "04/05/2010" in changed, changed
 
     changed = text_of(assistant.say(sender, "the address should be 4 Elm Row, Basildon SS14 1AA"))
     assert "4 Elm Row, Basildon SS14 1AA" in changed, changed
