@@ -10,6 +10,7 @@ danger?" ended at 999, markup was echoed in the summary).
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,10 @@ RUNNER = SHARED / "eval" / "scenarios.py"
 class ScenariosFailed(Exception):
     """The runner ran and some scenario failed (not: the runner is missing or broke)."""
 
+    def __init__(self, output: str) -> None:
+        super().__init__(output[-8000:])
+        self.output = output
+
 
 def test_varied_scenarios_pass(assistant):
     _passes(assistant, "scenarios_t13b.yml")
@@ -34,14 +39,19 @@ def test_varied_scenarios_pass(assistant):
 
 # r12eng (triage replies with everyday idioms that borrow danger words): 2 of 3 pass; the
 # third gets the risk model's 999 on "her"/"him" beside "knocked out of" (bot/risk, open in
-# the file itself). Run here so it is seen; not strict, so a fix there passes it quietly.
-@pytest.mark.xfail(
-    reason="r12eng-tri-knocked-out-groomed-online: the risk model's 999 (bot/risk)",
-    raises=ScenariosFailed,
-    strict=False,
-)
+# the file itself). Run here so it is seen: any other scenario failing fails the test; a fix
+# in bot/risk passes it quietly.
+KNOWN_OPEN = {"r12eng-tri-knocked-out-groomed-online"}
+
+
 def test_idiom_triage_scenarios_pass(assistant):
-    _passes(assistant, "scenarios_r12eng.yml")
+    try:
+        _passes(assistant, "scenarios_r12eng.yml")
+    except ScenariosFailed as failed:
+        failing = set(re.findall(r"^FAIL\s+(\S+)", failed.output, re.M))
+        assert failing, failed.output[-2000:]
+        assert failing <= KNOWN_OPEN, f"newly failing: {sorted(failing - KNOWN_OPEN)}"
+        pytest.xfail(f"{sorted(failing)}: the risk model's 999 (bot/risk)")
 
 
 def _passes(assistant, scenarios: str) -> None:
@@ -61,4 +71,4 @@ def _passes(assistant, scenarios: str) -> None:
         timeout=900,
     )
     if result.returncode != 0:
-        raise ScenariosFailed(result.stdout[-8000:])
+        raise ScenariosFailed(result.stdout)
