@@ -161,3 +161,21 @@ def test_no_question_of_the_dev_sets_is_declined(service):
     results = evaluate(service, questions)
     declined = [r.question for r in results if not r.off_topic and r.route == "declined"]
     assert not declined
+
+
+def test_an_area_replacing_an_unknown_topic_stops_loading(tmp_path):
+    import shutil
+
+    from bot.guidance.loader import GuidanceError
+
+    copy = tmp_path / "guidance"
+    shutil.copytree(ROOT / "guidance", copy)
+    contacts = copy / "contacts.yml"
+    contacts.write_text(
+        contacts.read_text(encoding="utf-8").replace(
+            "replaces: [emergency_999]", "replaces: [no_such_topic]"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(GuidanceError, match="no_such_topic"):
+        load_guidance(copy)
