@@ -18,7 +18,7 @@ from bot.guidance.model import (
     Source,
     Topic,
 )
-from bot.guidance.scope import load_subjects
+from bot.guidance.scope import load_elsewhere, load_subjects
 from bot.wording import WordingError, fill_contacts_in
 
 SOURCES_FILE = "sources.yml"
@@ -301,6 +301,7 @@ def load_guidance(directory: Path) -> GuidanceBase:
         files=tuple(files),
         **_area_topics(directory / CONTACTS_FILE, topics, areas),
         subjects=load_subjects(directory),
+        elsewhere=load_elsewhere(directory),
     )
 
 

@@ -115,6 +115,9 @@ class GuidanceBase:
     area_topics_outside_set: frozenset[str] = frozenset()
     #: Word starts naming what the assistant is about (guidance/scope/subjects.yml).
     subjects: tuple[str, ...] = ()
+    #: Words naming another subject (pay and leave, IT, lesson content, travel, leisure):
+    #: a message naming one of them and none of `subjects` is off topic (subjects.yml).
+    elsewhere: tuple[str, ...] = ()
 
     def topic(self, topic_id: str) -> Topic:
         return self.topics[topic_id]
