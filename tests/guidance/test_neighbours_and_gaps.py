@@ -201,3 +201,15 @@ def test_retrieval_rewrites_for_the_neighbours(service, text, topics):
     # panel must be told of; child or adult decides who reviews the referral (SET 2.7-2.9).
     answer = _answer(service, text)
     assert answer.topic_id in topics, (text, answer.topic_id)
+
+
+def test_the_evaluator_answers_as_the_action_does_with_the_named_area(service):
+    # The guidance action answers with answer_from (an area named in the message brings its
+    # own topic); the evaluator must score that answer, not the bare retrieval's.
+    question = {
+        "question": "We're a Lewisham school and a pupil is in immediate danger - what first?",
+        "key_facts": [["child protection procedures"], ["999"]],
+    }
+    (result,) = evaluate(service, [question])
+    assert result.topic == "emergency_999"  # top-1 scores the retrieval
+    assert result.facts_ok  # the facts, the answer shown (Lewisham's own procedure)
