@@ -213,3 +213,22 @@ def test_the_evaluator_answers_as_the_action_does_with_the_named_area(service):
     (result,) = evaluate(service, [question])
     assert result.topic == "emergency_999"  # top-1 scores the retrieval
     assert result.facts_ok  # the facts, the answer shown (Lewisham's own procedure)
+
+
+@pytest.mark.parametrize(
+    ("topic", "facts"),
+    [
+        # Lewisham: grooming by family members or friends with influence over the child
+        ("family_implicated", ["family members or friends", "influence"]),
+        # Middlesbrough: isolation and disempowerment are what extremists target
+        ("how_children_are_radicalised", ["isolation", "disempowerment"]),
+        # SET 2.10: each local authority makes sure a panel exists and chairs it
+        ("lewisham_route", ["chair", "bespoke"]),
+        # SET 2.12's own links, named where the later changes are listed
+        ("guidance_updates", ["preventreferrals", "channelawareness"]),
+    ],
+)
+def test_answers_carry_the_seed_facts_of_their_neighbours(service, topic, facts):
+    answer = service.topic_answer(topic)
+    text = f"{answer.answer} {answer.dated}"
+    assert all(f in text for f in facts), (topic, text)
