@@ -178,7 +178,7 @@ _PHRASES = (
     # A change in the life of someone on Channel is what the panel must be told of.
     (
         re.compile(
-            r"\b(?:on|in|receiving|getting|supported by)\s+channel\b[^.?!]*?"
+            r"\b(?:on|in|receiving|getting|supported by)\s+channel\b[^.?!]{0,120}?"
             r"\b(?:situation|circumstances?|home life|living arrangements?)\s+"
             r"(?:has|have|had)?\s*changed\b"
         ),

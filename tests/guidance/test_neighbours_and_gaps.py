@@ -232,3 +232,14 @@ def test_answers_carry_the_seed_facts_of_their_neighbours(service, topic, facts)
     answer = service.topic_answer(topic)
     text = f"{answer.answer} {answer.dated}"
     assert all(f in text for f in facts), (topic, text)
+
+
+def test_the_new_rewrites_stay_linear_on_hostile_text():
+    import time
+
+    from bot.guidance.retrieval import tokens
+
+    for text in ("on channel " * 2000, "in channel and " * 2000, "child or " * 3000):
+        start = time.perf_counter()
+        tokens(text)
+        assert time.perf_counter() - start < 0.5, text[:30]
