@@ -90,3 +90,16 @@ def test_the_same_words_in_an_ordinary_message_are_no_999(text: str) -> None:
     result = assess(text)
     assert result.level != "emergency", [m.reason for m in result.matches]
 
+
+# The r12eng scenario class: a change of friends said with a sports idiom beside "her" and
+# "him" is a Prevent concern (refer / DSL), not a 999 (tests/e2e/scenarios_r12eng.yml).
+FRIENDS_CHANGED = [
+    "since the team lost the final she has stopped seeing her usual mates and spends every evening messaging him",
+    "after being knocked out of the chess league he's dropped his old friends and is online with them all the time",
+]
+
+
+@pytest.mark.parametrize("text", FRIENDS_CHANGED)
+def test_a_change_of_friends_is_no_999(text: str) -> None:
+    result = assess(text)
+    assert result.level == "none", [m.reason for m in result.matches]
