@@ -894,6 +894,12 @@ _FEATURES = {
     "grave_act": "act",
     "routine_time": "routine time",
     "grave_object": "target",
+    # r18: situations and attack plans read from state, target and means
+    "unattended": "sign of danger",
+    "helpless": "sign of danger",
+    "self_harm_act": "sign of danger",
+    "booby_trap": "means",
+    "trap_people": "planning",
     # r12pol: evidence a police verdict of the model may rest on (no rule of their own)
     _ABBREVIATION: "proscribed organisation",
     _ABBREVIATION_AS_ORG: "proscribed organisation",
