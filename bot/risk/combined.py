@@ -131,6 +131,15 @@ _CONCERN_ASKS_WHEN = frozenset({"near time", "sign of danger", "place of danger"
 _DEPICTION_OVERRULED_BY = frozenset({"risk to life", "place of danger", "warning", "act"})
 
 _TERROR_EVIDENCE = frozenset({"group", "proscribed organisation", "planning"})
+
+#: A group named with its media and nothing else (r17): watching, keeping or passing on a
+#: group's videos, songs or propaganda is a sign of ENGAGEMENT (SET 2.3: "possession of
+#: material or symbols associated with an extremist cause"; "communications with others that
+#: suggest identification with a group"), for the DSL and a referral (SET 2.5). The police
+#: are for terrorism-related activity (SET 2.1): membership, contact, promoting or recruiting,
+#: funding, instructions, a plan, travel. Any of these in the message keeps the verdict.
+_MEDIA_ONLY_EVIDENCE = frozenset({"group", "proscribed organisation"})
+_MEDIA_OVERRULED_BY = frozenset({"link with a group", "group activity"})
 _STORY_FRAMES = frozenset({"lesson or story", "past", "joke"})
 
 _CALM_FRAMES = frozenset(
@@ -165,6 +174,7 @@ GUARDS = (
     "police_no_evidence",
     "benign_activity",
     "concern_description",
+    "group_media",
     "depiction",
     "pastoral_context",
     "no_danger_evidence",
@@ -371,6 +381,18 @@ def assess(text: str) -> RiskAssessment:
         # him now") is not silence: ask, with 999 in the same reply (review 6).
         if label == "emergency" and _CONCERN_ASKS_WHEN & features:
             return _asking(found, verdict, clean)
+        return found
+    if (
+        _on("group_media")
+        and label == "police"
+        and {"group media", "search"} & features
+        and _POLICE_EVIDENCE & features <= _MEDIA_ONLY_EVIDENCE
+        and not _MEDIA_OVERRULED_BY & features
+        and not _future(evidence.get("near time", ()))
+    ):
+        # "he watches Islamic State clips on his tablet", "sends IS nasheeds to the group
+        # chat", "googled how to join ISIS": engagement (SET 2.3), the DSL's; "...and tells
+        # them to join", a recruiter, travel or materials keep police.
         return found
     if (
         _on("depiction")

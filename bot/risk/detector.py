@@ -587,6 +587,7 @@ class RiskDetector:
                 seen.add(key)
                 hits.append(_Hit(concept, start, end, doc[start:end].text))
         hits = self._conversation_times(doc, hits)
+        hits = self._overlap_drops(hits)
         hits = self._literal_idioms(doc, hits)
         hits.extend(self._grave_objects(doc, hits))
         for begin, finish in doc.user_data.get("abbreviation_spans", ()):
@@ -615,6 +616,26 @@ class RiskDetector:
             if doc[i].lower_ in self._negators
         )
         return hits
+
+    def _overlap_drops(self, hits: list[_Hit]) -> list[_Hit]:
+        """Hits a frame of scope `overlap` names in `drops`, inside that frame's words (r17).
+
+        "googled how to join ISIS": "join" is what was searched for, not a link with the
+        group, so the link words inside the search are dropped; everything else (travel,
+        contact, materials, the group's name) is read as before.
+        """
+        spans = [
+            (h.start, h.end, set(self._frame_behaviour[h.concept].get("drops", ())))
+            for h in hits
+            if self._frame_behaviour.get(h.concept, {}).get("drops")
+        ]
+        if not spans:
+            return hits
+        return [
+            h
+            for h in hits
+            if not any(s <= h.start and h.end <= e and h.concept in drops for s, e, drops in spans)
+        ]
 
     def _object_after(
         self, doc: Doc, end: int, targets: list[_Hit], gap: frozenset[str], window: int
@@ -900,6 +921,12 @@ _FEATURES = {
     "group_funding": "planning",
     "precursor": "dual-use material",
     "instructions_shared": "instructions",
+    # r17: a group's media (SET 2.3: material, engagement) and a link with a group
+    # (membership, contact, promotion, funding: SET 2.1, police); the guard `group_media`
+    # (combined.py) tells the two apart.
+    "group_media": "group media",
+    "search_topic": "search",
+    "org_link": "link with a group",
 }
 
 #: A second, narrower kind for some concepts: "target" also holds any person ("him", "a
