@@ -98,15 +98,22 @@ WHERE_SEEN = [
 
 
 @pytest.mark.parametrize("text", WHERE_SEEN)
-@pytest.mark.xfail(reason="r17: not fixed yet (next commit)")
 def test_the_device_or_room_where_it_was_seen_is_not_a_target_place(text: str) -> None:
     result = assess(text)
     assert result.level == "none", [m.reason for m in result.matches]
 
 
-def test_a_school_that_is_the_target_is_still_a_target() -> None:
-    result = assess("he says he will attack the school one day and has been researching guns")
-    assert result.level in ("police", "emergency")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he says he will attack the school one day and has been researching guns",
+        "he has been searching how to attack the school on the school laptop",
+        # the real evidence (a home and a routine gathered) is read, not the laptop's "school"
+        "his search history on the school computer has the home address of our MP and pictures of his house",
+    ],
+)
+def test_a_school_that_is_the_target_is_still_a_target(text: str) -> None:
+    assert assess(text).level in ("police", "emergency")
 
 
 # -- 4. a child repeating what an adult at home says ---------------------------------------
