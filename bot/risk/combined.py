@@ -175,6 +175,7 @@ GUARDS = (
     "benign_activity",
     "concern_description",
     "group_media",
+    "ended_link",
     "depiction",
     "pastoral_context",
     "no_danger_evidence",
@@ -393,6 +394,15 @@ def assess(text: str) -> RiskAssessment:
         # "he watches Islamic State clips on his tablet", "sends IS nasheeds to the group
         # chat", "googled how to join ISIS": engagement (SET 2.3), the DSL's; "...and tells
         # them to join", a recruiter, travel or materials keep police.
+        return found
+    if (
+        _on("ended_link")
+        and label == "police"
+        and not _future(evidence.get("near time", ()))
+        and _covered(sentences, frozenset({"ended"}))
+    ):
+        # "years ago a pupil joined National Action and was convicted; I use it in training":
+        # every sentence with a group or a plan in it tells a case that has ended (r17).
         return found
     if (
         _on("depiction")

@@ -926,6 +926,7 @@ _FEATURES = {
     # (combined.py) tells the two apart.
     "group_media": "group media",
     "search_topic": "search",
+    "ended_link": "ended",
     "org_link": "link with a group",
 }
 
@@ -986,6 +987,8 @@ def _misread(doc: Doc, concept: str, start: int, end: int) -> bool:
     token = doc[start]
     if doc[end - 1].lower_ == "fire" and end < len(doc) and doc[end].lower_ in _FIRE_SAFETY:
         return True  # "a project on fire exits", "burning question about fire drills"
+    if concept == "org_link" and end - start == 1 and token.lower_ == "back":
+        return True  # "a few years back": "backs" and "backing" are links, "back" is not (r17)
     if concept in _THING_CONCEPTS and end - start == 1 and token.lower_.endswith("ing"):
         return token.lower_ != token.lemma_
     if concept == "intent" and token.lower_ == "'d" and end - start == 1:

@@ -158,8 +158,28 @@ def test_making_explosives_outside_a_lesson_is_still_police() -> None:
 
 # -- 6. a membership that is over and was dealt with ---------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="r17: not fixed yet (next commit)")
-def test_a_conviction_years_ago_used_for_training_is_no_alarm() -> None:
-    text = "Years ago a former pupil joined National Action and was convicted; I'm writing it up as a training case study"
+ENDED = [
+    "Years ago a former pupil joined National Action and was convicted; I'm writing it up as a training case study",
+    "A few years back one of our leavers joined National Action and went to prison for it. We tell his story in assemblies",
+]
+
+
+@pytest.mark.parametrize("text", ENDED)
+def test_a_membership_that_ended_in_a_conviction_is_a_case_told(text: str) -> None:
     result = assess(text)
     assert result.level == "none", [m.reason for m in result.matches]
+
+
+STILL_LINKED = [
+    "he joined National Action last year and still goes to their meetings",
+    "his brother was convicted of being in National Action and now he's joined too",
+    "he was convicted of a public order offence and has since joined National Action",
+]
+
+
+@pytest.mark.parametrize("text", STILL_LINKED)
+def test_a_link_that_goes_on_is_still_police(text: str) -> None:
+    result = assess(text)
+    assert result.level == "police", [m.reason for m in result.matches]
+    # "years back" is no link: a reason quotes only real evidence
+    assert all("'back'" not in r for r in result.reasons)
