@@ -145,15 +145,31 @@ LESSONS = [
 
 
 @pytest.mark.parametrize("text", LESSONS)
-@pytest.mark.xfail(reason="r17: not fixed yet (next commit)")
 def test_a_question_in_a_lesson_is_no_alarm(text: str) -> None:
     result = assess(text)
     assert result.level == "none", [m.reason for m in result.matches]
 
 
-def test_making_explosives_outside_a_lesson_is_still_police() -> None:
-    result = assess("after chemistry he asked the technician how much ammonium nitrate he would need for a bomb")
-    assert result.level in ("police", "emergency")
+@pytest.mark.parametrize(
+    "text",
+    [
+        "after chemistry he asked the technician how much ammonium nitrate he would need for a bomb",
+        "a year 12 asked in chemistry how to make a pipe bomb at home and said he will try it on the mosque",
+    ],
+)
+def test_making_explosives_is_still_police_in_or_out_of_a_lesson(text: str) -> None:
+    assert assess(text).level in ("police", "emergency")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "in chemistry he said he would make a bomb and blow up the school tomorrow",
+        "in physics a lad told his mate he has a knife in his bag",
+    ],
+)
+def test_a_threat_or_weapon_told_in_a_lesson_is_still_999(text: str) -> None:
+    assert assess(text).level == "emergency"
 
 
 # -- 6. a membership that is over and was dealt with ---------------------------------------
