@@ -140,6 +140,28 @@ _TERROR_EVIDENCE = frozenset({"group", "proscribed organisation", "planning"})
 #: funding, instructions, a plan, travel. Any of these in the message keeps the verdict.
 _MEDIA_ONLY_EVIDENCE = frozenset({"group", "proscribed organisation"})
 _MEDIA_OVERRULED_BY = frozenset({"link with a group", "group activity"})
+
+#: A child repeating a relative's view ("my mummy says we should kill all the ..."), r17:
+#: the adult's view told by a child, a concern for the DSL (SET 2.3: views; SET 2.4: the
+#: family may be implicated), not a 999. Any of these keeps the model's verdict: the means,
+#: a plan, travel, a link with a group, instructions, a warning, a risk to life, a danger
+#: sign, a place of danger or a place attacks are aimed at.
+_RELAYED_OVERRULED_BY = frozenset(
+    {
+        "means",
+        "planning",
+        "travel",
+        "link with a group",
+        "group activity",
+        "instructions",
+        "warning",
+        "risk to life",
+        "sign of danger",
+        "place of danger",
+        "target place",
+        "dual-use material",
+    }
+)
 _STORY_FRAMES = frozenset({"lesson or story", "past", "joke"})
 
 _CALM_FRAMES = frozenset(
@@ -175,6 +197,7 @@ GUARDS = (
     "benign_activity",
     "concern_description",
     "group_media",
+    "relayed_view",
     "ended_link",
     "depiction",
     "pastoral_context",
@@ -394,6 +417,18 @@ def assess(text: str) -> RiskAssessment:
         # "he watches Islamic State clips on his tablet", "sends IS nasheeds to the group
         # chat", "googled how to join ISIS": engagement (SET 2.3), the DSL's; "...and tells
         # them to join", a recruiter, travel or materials keep police.
+        return found
+    if (
+        _on("relayed_view")
+        and not _RELAYED_OVERRULED_BY & features
+        and not _future(evidence.get("near time", ()))
+        and all(
+            {"relayed view", "view"} <= set(s) for s in sentences if _COVERED_EVIDENCE & set(s)
+        )
+        and any({"relayed view", "view"} <= set(s) for s in sentences)
+    ):
+        # "a reception child said 'my daddy says we need to kill the ...'": a view repeated
+        # from home, for the DSL (r17). Every sentence with an act in it is the relayed view.
         return found
     if (
         _on("ended_link")

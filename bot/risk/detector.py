@@ -927,6 +927,8 @@ _FEATURES = {
     "group_media": "group media",
     "search_topic": "search",
     "ended_link": "ended",
+    "relayed_view": "relayed view",
+    "view_modal": "view",
     "org_link": "link with a group",
 }
 
@@ -972,6 +974,13 @@ _PARTICIPLES = frozenset(
     "given known told found kept lost shot burnt".split()
 )
 
+#: "his lunch", "her tea": a meal someone eats, not the time something happens (r17).
+_MEALS = frozenset("lunch dinner breakfast tea supper snack".split())
+_POSSESSIVES = frozenset("his her their my your our its".split())
+_ROLES_AFTER_A_TIME = frozenset(
+    "supervisor supervisors assistant assistants staff lady ladies club clubs duty".split()
+)
+
 #: Concepts that name a thing (a weapon, a device): their "-ing" forms name an event.
 _THING_CONCEPTS = frozenset({"weapon", "device"})
 
@@ -998,6 +1007,11 @@ def _misread(doc: Doc, concept: str, start: int, end: int) -> bool:
         next_word = doc[end].lower_ if end < len(doc) else ""
         before = doc[start - 1].lower_ if start > 0 else ""
         return before in {"i", "we", "you"} or next_word.endswith("ed") or next_word in _PARTICIPLES
+    if concept == "near_time" and token.lower_ in _MEALS and end - start == 1 and start > 0:
+        if doc[start - 1].lower_ in _POSSESSIVES:
+            return True  # "while eating his lunch": a meal someone has, not a time (r17)
+    if concept == "near_time" and end < len(doc) and doc[end].lower_ in _ROLES_AFTER_A_TIME:
+        return True  # "a lunchtime supervisor", "breakfast club": who or what, not when (r17)
     if concept == "near_time" and token.lower_ == "now" and end - start == 1:
         next_token = doc[end] if end < len(doc) else None
         if next_token is not None and (

@@ -122,6 +122,10 @@ RELAYED_VIEWS = [
     "a reception child told her friend that her mummy says the immigrants should all be killed",
     "a year 2 boy keeps repeating that his uncle says we need to get rid of the muslims, he doesn't know what it means",
     "at circle time a 5 year old said my daddy says the jews should be shot, the other children were upset",
+    'Year 1 girl said at snack time "my mummy says we should kill all the foreigners". She\'s only 5. I\'ve told her class teacher.',
+    # "her lunch" is the meal she was eating, not a time something will happen
+    "A nursery child announced that her grandad says the foreigners need to be killed, while she was eating her lunch. She is 4.",
+    'Lunchtime supervisor here. A small girl in reception said "my mummy says we need to kill the foreigners" as she ate her lunch. I\'ve told her teacher.',
 ]
 
 
@@ -131,9 +135,15 @@ def test_a_young_child_repeating_a_relatives_view_is_for_the_dsl(text: str) -> N
     assert result.level == "none", [m.reason for m in result.matches]
 
 
-def test_a_child_telling_of_an_adults_threat_happening_now_is_still_999() -> None:
-    result = assess("my daddy says he's going to stab mummy tonight and he has got the big knife out now")
-    assert result.level == "emergency"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my daddy says he's going to stab mummy tonight and he has got the big knife out now",
+        "my dad says we should kill them all and he's got a gun in the shed, he's going to the mosque tomorrow",
+    ],
+)
+def test_a_child_telling_of_an_adults_threat_with_means_or_time_is_still_999(text: str) -> None:
+    assert assess(text).level == "emergency"
 
 
 # -- 5. lessons: a question asked in chemistry, RE or history -----------------------------
