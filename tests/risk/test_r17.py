@@ -31,6 +31,8 @@ MEDIA_ENGAGEMENT = [
     "a learner downloaded some Hamas propaganda clips onto his laptop and watches them in the evenings",
     "he has been sharing National Action videos with a couple of mates on Snapchat",
     "she listens to IS nasheeds on her headphones at break and hums them in class",
+    # the group's people in its media ("clips of ... fighters") are no support for them
+    "a year 9 girl has been posting clips of Islamic State fighters in her form group chat, says she likes the songs",
 ]
 
 
@@ -48,6 +50,8 @@ MEDIA_WITH_PROMOTION = [
     "he posts Atomwaffen videos every night calling them heroes and saying everyone should back them",
     "he told me he is a member of National Action and goes to their meetings",
     "he has been sending money to Hamas fighters through a link someone shared with him",
+    "he is raising money for ISIS fighters on a gaming site",
+    "he wants to go and join the ISIS fighters in Syria",
     # making the group's media is producing for it (promotion), not watching it
     "a boy in year 9 has been making videos in a mask with an Islamic State flag behind him",
 ]
