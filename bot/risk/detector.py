@@ -999,6 +999,9 @@ def _misread(doc: Doc, concept: str, start: int, end: int) -> bool:
     token = doc[start]
     if doc[end - 1].lower_ == "fire" and end < len(doc) and doc[end].lower_ in _FIRE_SAFETY:
         return True  # "a project on fire exits", "burning question about fire drills"
+    if concept == "terror_support" and token.lemma_ == "give" and end < len(doc):
+        if doc[end].lower_ in {"me", "us"}:
+            return True  # "give me the gist of why...": a request, not giving to a group (r17)
     if concept == "org_link" and end - start == 1 and token.lower_ == "back":
         return True  # "a few years back": "backs" and "backing" are links, "back" is not (r17)
     if concept in _THING_CONCEPTS and end - start == 1 and token.lower_.endswith("ing"):

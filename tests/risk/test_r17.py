@@ -213,3 +213,15 @@ def test_a_link_that_goes_on_is_still_police(text: str) -> None:
     assert result.level == "police", [m.reason for m in result.matches]
     # "years back" is no link: a reason quotes only real evidence
     assert all("'back'" not in r for r in result.reasons)
+
+
+# -- 7. "give me" is a request to the assistant, not giving to a group ---------------------
+
+def test_asking_the_assistant_to_give_an_outline_of_a_banned_group_is_no_alarm() -> None:
+    text = "please give us the background on why Atomwaffen Division is on the banned list, it's for an assembly"
+    result = assess(text)
+    assert result.level == "none", [m.reason for m in result.matches]
+
+
+def test_giving_to_a_group_is_still_support() -> None:
+    assert assess("he keeps giving his wages to Hamas fighters").level == "police"
