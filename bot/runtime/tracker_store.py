@@ -32,6 +32,7 @@ import sqlalchemy as sa
 import sqlalchemy.exc
 import sqlalchemy.orm
 import sqlalchemy.pool
+from rasa.core.tracker_store import create_engine_kwargs as rasa_engine_kwargs
 from rasa.shared.core.events import (
     ActionExecuted,
     BotUttered,
@@ -299,12 +300,25 @@ class ProductionTrackerStore(EncryptedSQLTrackerStore):
         return marker, int(count), int(length), int(newest), key_row, ids
 
     def _autocommit(self) -> sa.engine.Engine:
-        """This store's engine with its connections in autocommit (same pool)."""
+        """An engine on this store's database whose connections stay in autocommit: a
+        pool of its own (switching a pooled connection in and out of autocommit costs a
+        `SET default_transaction_isolation` round trip each time on PostgreSQL)."""
         found = getattr(self, "_autocommit_engine", None)
-        if found is None or found.engine is not self.engine:
-            found = self.engine.execution_options(isolation_level="AUTOCOMMIT")
-            self._autocommit_engine = found
-        return found
+        if found is None or found[0] is not self.engine:
+            old = self.engine
+            if old.dialect.name == "sqlite" and old.url.database in (None, "", ":memory:"):
+                return old  # one private database per connection pool: keep it
+            options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"}
+            if old.dialect.name == "sqlite":
+                options.update(poolclass=sa.pool.QueuePool, pool_size=4, max_overflow=8,
+                               connect_args={"check_same_thread": False})
+            elif old.dialect.name == "postgresql":
+                options.update(rasa_engine_kwargs(old.url))
+            engine = sa.create_engine(old.url, **options)
+            if old.dialect.name == "sqlite":
+                sa.event.listen(engine, "connect", _sqlite_secure_delete)
+            found = self._autocommit_engine = (old, engine)
+        return found[1]
 
     def _append_from_cache(self, tracker: DialogueStateTracker, owner: str) -> bool:
         """Save a turn's new events in two round trips (PostgreSQL), when the cache says

@@ -206,11 +206,12 @@ class _Statements:
     """Statements sent to the database, each with whether its connection was in
     autocommit (a statement in a transaction also costs its BEGIN and COMMIT/ROLLBACK)."""
 
-    def __init__(self, engine) -> None:
+    def __init__(self, *engines) -> None:
         import sqlalchemy as sa
 
         self.seen: list[tuple[str, bool]] = []
-        sa.event.listen(engine, "before_cursor_execute", self._seen)
+        for engine in set(engines):
+            sa.event.listen(engine, "before_cursor_execute", self._seen)
 
     def _seen(self, conn, _cursor, statement: str, *_args) -> None:
         self.seen.append((" ".join(statement.split())[:60], bool(conn.connection.autocommit)))
@@ -226,7 +227,7 @@ def test_a_turn_served_from_the_cache_is_three_round_trips(domain, backend) -> N
     store = cached(domain, backend)
     run(store.save(conversation(domain)))
     continue_conversation(store, SENDER, *turn(0))  # the entry is made
-    statements = _Statements(store.engine)
+    statements = _Statements(store.engine, store._autocommit())
     continue_conversation(store, SENDER, *turn(1))
     assert [kind.split()[0] for kind, _ in statements.seen] == ["SELECT", "SELECT", "INSERT"]
     assert all(autocommit for _, autocommit in statements.seen), statements.seen
