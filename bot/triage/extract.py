@@ -305,16 +305,44 @@ _CONFUSED = re.compile(
 )
 
 
+#: Someone from a named group in contact with the person ("a recruiter from National Action
+#: has been chatting with him"): contact with a proscribed organisation (SET 1.3).
+_CONTACT_PEOPLE = (
+    r"(someone|somebody|a man|a woman|a guy|a lad|an older (man|woman|lad|guy)|people|"
+    r"a member|members|a recruiter|recruiters|men|women|a contact|contacts|a handler)"
+)
+#: Money on its way to a named group or its fighters, in plain words ("the cash she raises
+#: ends up with ... fighters", "the donations are really for ...": funding, SET 1.3).
+_MONEY = r"(money|cash|funds|donations?|collections?|proceeds|takings|savings)"
+_TOWARDS = r"(go(es|ing)?|went|gone|ends? up|end(ed|ing) up|sent|sends|sending|for|to|with)"
+
+
+@functools.lru_cache(maxsize=2)
+def _proscribed_acts(path: Path = PROSCRIBED_FILE) -> tuple[re.Pattern[str], ...]:
+    names = proscribed_names(path)
+    if names is None:
+        return ()
+    group = names.pattern.removeprefix(r"(?<![\w-])").removesuffix(r"(?![\w-])")
+    return (
+        re.compile(rf"(?<![\w-]){_CONTACT_PEOPLE} (from|of|in|linked to|belonging to) (the )?{group}(?![\w-])"),
+        re.compile(
+            rf"(?<![\w-]){_MONEY}\b[^.;]{{0,60}}?\b{_TOWARDS}\b[^.;]{{0,25}}?"
+            rf"(the )?(fighters (of|from|for|with) (the )?)?{group}(?![\w-])"
+        ),
+    )
+
+
 def _names_proscribed(text: str) -> str | None:
-    """Joining, membership of or funding a proscribed organisation on the data list: the
-    words that say so, or None (negated, or only read or watched about)."""
+    """Joining, membership of, contact with or funding a proscribed organisation on the data
+    list: the words that say so, or None (negated, or only read or watched about)."""
     pattern = proscribed_pattern()
     if pattern is None:
         return None
-    for match in pattern.finditer(text):
-        if _NEGATORS.search(_clause_before(text, match.start())) or not _own_act(text, match):
-            continue
-        return match.group(0).strip()
+    for candidate in (pattern, *_proscribed_acts()):
+        for match in candidate.finditer(text):
+            if _NEGATORS.search(_clause_before(text, match.start())) or not _own_act(text, match):
+                continue
+            return match.group(0).strip()
     return None
 
 
@@ -323,6 +351,12 @@ def _names_proscribed(text: str) -> str | None:
 _HEDGED = re.compile(
     r"\b(but|though|although|however|except)\b[^.;]*\b(no|not|nothing|never|none|\w+n't|"
     r"don'?t know|not sure|unsure|no idea|can'?t (say|tell)|unclear|vague)\b"
+)
+# When is not known: a plan with no date yet is still a plan ("planning it, but no date").
+_NO_DATE = re.compile(
+    r"[,;-]?\s*\b(but |though |although |just )?((there'?s|there is|with) (just |still )?)?"
+    r"(no|not a|not any) (set |fixed )?(date|day|time|timescale|timeline)( set| fixed| yet| that i know of)*"
+    r"|[,;-]?\s*\b(but |though )?(i |we )?(don'?t|do not) know when\b|\bnot sure when\b|\bno idea when\b"
 )
 # Views said to be held: "those are his views", "it's his own beliefs" (outside a negated
 # clause). Only words for views and hatred: "cynical about politics" is not one.
@@ -648,8 +682,10 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             reading = "unsure"  # their own account answers nothing about what was seen
         if reading is None and asked != "terrorism" and not about_dsl:
             reading = statement_reading(t)
+    if asked == "terrorism" and reading != "no" and _mentions("terrorism_answer_yes", t):
+        reading = "yes"  # "he's planning it, no date yet": the person's own planning
     if asked == "terrorism" and reading == "yes" and facts.get("terrorism") != "yes":
-        if _HEDGED.search(t):
+        if _HEDGED.search(_NO_DATE.sub("", t)):
             reading = "unsure"  # "she did mention living abroad, but nothing specific"
     if asked == "immediate_risk" and _NOT_SAFE.search(t):
         facts.pop("immediate_risk", None)
