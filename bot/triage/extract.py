@@ -324,12 +324,48 @@ def _proscribed_acts(path: Path = PROSCRIBED_FILE) -> tuple[re.Pattern[str], ...
         return ()
     group = names.pattern.removeprefix(r"(?<![\w-])").removesuffix(r"(?![\w-])")
     return (
-        re.compile(rf"(?<![\w-]){_CONTACT_PEOPLE} (from|of|in|linked to|belonging to) (the )?{group}(?![\w-])"),
+        re.compile(
+            rf"(?<![\w-]){_CONTACT_PEOPLE} (from|of|in|linked to|belonging to) (the )?"
+            rf"{group}(?![\w-])"
+        ),
         re.compile(
             rf"(?<![\w-]){_MONEY}\b[^.;]{{0,60}}?\b{_TOWARDS}\b[^.;]{{0,25}}?"
             rf"(the )?(fighters (of|from|for|with) (the )?)?{group}(?![\w-])"
         ),
     )
+
+
+@functools.lru_cache(maxsize=2)
+def _cased_acts(path: Path = PROSCRIBED_FILE) -> tuple[re.Pattern[str], ...]:
+    """Joining or contact with a group whose name is a common phrase unless capitalised
+    ("The Base"; the list's `cased` names), read on the text as typed."""
+    if not path.exists():
+        return ()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    orgs = data.get("organisations") or []
+    cased = {re.escape(str(n)) for org in orgs for n in org.get("cased") or []}
+    if not cased:
+        return ()
+    group = "(" + "|".join(sorted(cased, key=len, reverse=True)) + ")"
+    return (
+        re.compile(rf"(?<![\w-])(?i:{_CONTACT_PEOPLE} (from|of|in|linked to|belonging to) )"
+                   rf"{group}(?![\w-])"),
+        re.compile(rf"(?<![\w-])(?i:{_JOINS}) {group}(?![\w-])"),
+    )
+
+
+def _names_cased_proscribed(typed: str) -> str | None:
+    """`_names_proscribed` for the list's capitalised names, on the text as typed."""
+    text = re.sub(r"\s+", " ", (typed or "").replace("\u2019", "'")).strip()
+    lowered = text.lower()
+    for pattern in _cased_acts():
+        for match in pattern.finditer(text):
+            if _NEGATORS.search(_clause_before(lowered, match.start())):
+                continue
+            if not _own_act(lowered, match):
+                continue
+            return match.group(0).strip()
+    return None
 
 
 def _names_proscribed(text: str) -> str | None:
@@ -355,8 +391,10 @@ _HEDGED = re.compile(
 # When is not known: a plan with no date yet is still a plan ("planning it, but no date").
 _NO_DATE = re.compile(
     r"[,;-]?\s*\b(but |though |although |just )?((there'?s|there is|with) (just |still )?)?"
-    r"(no|not a|not any) (set |fixed )?(date|day|time|timescale|timeline)( set| fixed| yet| that i know of)*"
-    r"|[,;-]?\s*\b(but |though )?(i |we )?(don'?t|do not) know when\b|\bnot sure when\b|\bno idea when\b"
+    r"(no|not a|not any) (set |fixed )?(date|day|time|timescale|timeline)"
+    r"( set| fixed| yet| that i know of)*"
+    r"|[,;-]?\s*\b(but |though )?(i |we )?(don'?t|do not) know when\b"
+    r"|\bnot sure when\b|\bno idea when\b"
 )
 # Views said to be held: "those are his views", "it's his own beliefs" (outside a negated
 # clause). Only words for views and hatred: "cynical about politics" is not one.
@@ -537,7 +575,7 @@ def mentioned_facts(text: str) -> dict[str, Any]:
         facts.pop("engagement", None)
     if _mentions("appearance", t) and _mentions("ideology", t):
         facts["engagement"] = "yes"  # dressing "to accord with the group" (SET 2.3), not faith
-    if _mentions("terrorism", t) or _names_proscribed(t):
+    if _mentions("terrorism", t) or _names_proscribed(t) or _names_cased_proscribed(text):
         facts["terrorism"] = "yes"
     elif _mentions("terrorism_none", t, respect_negation=False):
         facts["terrorism"] = "no"  # "no plan that we know of" in the opening
@@ -629,7 +667,7 @@ def _about_another_question(asked: str, facts: dict[str, Any], text: str) -> boo
 def answer_facts(asked: str, text: str) -> dict[str, Any]:
     """The facts a reply gives: first as an answer to `asked`, then anything else it says."""
     t = _normal(text)
-    facts = mentioned_facts(t)
+    facts = mentioned_facts(text)  # as typed: a capitalised name is read as one ("The Base")
     if _CONFUSED.search(t):
         return facts  # a question about the question: answered by "why?", then asked again
     if asked == "age_group":

@@ -36,6 +36,7 @@ from tests.triage._play import play
         # 2. contact with a named proscribed group
         "She's been messaging a man from Atomwaffen who wants her to film the substation.",
         "A recruiter from National Action has been chatting with him on Discord every night.",
+        "He's in a private chat with a man from The Base who wants pictures of the rail depot.",
         # 3. plan or target research
         "He has written down a plan to shoot worshippers at the gurdwara once he's ready.",
         "She keeps searching for the layout of the church and the times it's most crowded.",
@@ -59,6 +60,7 @@ def test_the_persons_own_terrorist_activity_is_read_in_plain_words(text):
         "He's flying to Turkey with his family for a holiday at half term.",
         "She looked at the layout of the cathedral for her art project on gothic buildings.",
         "There's no sign he's been in contact with anyone from a banned group.",
+        "She chatted to some people from the base at the RAF open day about apprenticeships.",
     ],
 )
 def test_study_a_charity_a_holiday_or_a_denial_is_not_terrorism(text):
