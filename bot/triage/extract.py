@@ -432,6 +432,27 @@ def _views_held(text: str) -> str | None:
     return None
 
 
+#: Where a reply's clauses part ("he's on discord with him, he's dropped his friends and ...").
+_REPLY_CLAUSES = re.compile(r"[,;.!?]| - | but | and | though | although | so ")
+
+
+def _negation_answers(text: str) -> bool:
+    """Whether a "no" in a reply answers the question: it is in the reply's first clause of
+    some length ("He doesn't hold any views like that", "honestly, he hasn't said anything"),
+    not in a later clause of a description ("he's on discord with him, he's dropped his
+    friends and doesn't want to play football": what was seen, in the person's own words)."""
+    start = 0
+    for match in [*_REPLY_CLAUSES.finditer(text), None]:
+        end = match.start() if match else len(text)
+        clause = text[start:end]
+        if _SENTENCE_NO.search(clause) or _NO.search(clause.strip()):
+            return True
+        if len(clause.split()) >= 3:
+            return False  # a statement came first: a later "doesn't" describes, not answers
+        start = match.end() if match else end
+    return False
+
+
 def yes_no(text: str) -> str | None:
     """A yes / no / not-sure reading of a reply, or None if it isn't one.
 
@@ -451,7 +472,7 @@ def yes_no(text: str) -> str | None:
         return "no"  # "she is off sick this week, so no"
     if _UNSURE.search(t):
         return "unsure"
-    if _SENTENCE_NO.search(t) or _NO.search(t):
+    if _negation_answers(t):
         return "no"
     if _YES.search(t):
         return "yes"
