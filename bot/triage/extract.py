@@ -741,6 +741,14 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             reading = "unsure"  # their own account answers nothing about what was seen
         if reading is None and asked != "terrorism" and not about_dsl:
             reading = statement_reading(t)
+        if (
+            asked == "engagement"
+            and reading == "yes"
+            and facts.get("engagement") != "yes"
+            and _mentions("lawful_service", t)
+            and not _mentions("ideology", t)
+        ):
+            reading = "no"  # "she wants to join the RAF": a lawful service, not a cause
     if asked == "terrorism" and reading != "no" and _mentions("terrorism_answer_yes", t):
         reading = "yes"  # "he's planning it, no date yet": the person's own planning
     if asked == "terrorism" and reading == "yes" and facts.get("terrorism") != "yes":
