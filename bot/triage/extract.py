@@ -524,8 +524,67 @@ def age_from_text(text: str, today: date | None = None, bare_number: bool = Fals
     return None
 
 
+_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_UNIT_WORDS = {w: n for n, w in enumerate(
+    "one two three four five six seven eight nine".split(), start=1)}
+_NUMBER_WORDS = {**{w: n for n, w in enumerate(_TEENS, start=10)}, **_TENS}
+_NUMBER_WORD = re.compile(
+    r"\b(?:(" + "|".join(_TENS) + r")(?:[\s-]+(" + "|".join(_UNIT_WORDS) + r"))?|("
+    + "|".join(_TEENS) + r"))\b"
+    r"|\b(" + "|".join(list(_UNIT_WORDS)[4:]) + r")(?=[\s-]*years?[\s-]*old)"
+)
+
+
+def _number_words_as_digits(text: str) -> str:
+    """ "fifteen" -> "15", "twenty-three" -> "23"; five to nine only as "... years old"
+    ("five years at the school" is no age)."""
+
+    def digits(match: re.Match[str]) -> str:
+        if match.group(4):
+            return str(_UNIT_WORDS[match.group(4)])
+        if match.group(3):
+            return str(_NUMBER_WORDS[match.group(3)])
+        return str(_TENS[match.group(1)] + (_UNIT_WORDS[match.group(2)] if match.group(2) else 0))
+
+    return _NUMBER_WORD.sub(digits, text)
+
+
+#: A bound rather than an age: "under 18" is a child, never an adult of 18 (SET 2.4).
+_UNDER = re.compile(r"\b(under|below|younger than|less than|not yet) (\d{1,2})\b")
+_OVER = re.compile(
+    r"\b(over|above|older than|at least|more than) (\d{1,2})\b|\b(\d{1,2}) ?(or over|or older|"
+    r"and over|and older|\+)"
+)
+#: A birthday to come: "he'll be 18 in March", "nearly 18" is still 17.
+_AGE_TO_COME = re.compile(
+    r"\b(will be|'ll be|turns|turning|is turning|nearly|almost|about to turn|soon to be) "
+    r"(\d{1,2})\b"
+)
+#: Life stages that say adult without an age.
+_ADULT_STAGE = re.compile(
+    r"\b((university|uni) student|undergrad\w*|postgrad\w*|at (uni|university)|"
+    r"(first|second|third|final) year (at|of) (uni|university)|"
+    r"grand(mother|father|parent|ma|pa|mum|dad)s?)\b"
+)
+
+
 def _age_facts(text: str, asked: bool) -> dict[str, Any]:
-    t = _normal(text)
+    t = _number_words_as_digits(_normal(text))
+    under, over, to_come = _UNDER.search(t), _OVER.search(t), _AGE_TO_COME.search(t)
+
+    def an_age(n: int) -> bool:  # "less than 10 minutes" in an opening is no age
+        return asked or n in (16, 17, 18, 21)
+
+    if under and int(under.group(2)) <= ADULT_AGE and an_age(int(under.group(2))):
+        return {"age_group": "child"}
+    if over and int(over.group(2) or over.group(3)) >= ADULT_AGE:
+        if an_age(int(over.group(2) or over.group(3))):
+            return {"age_group": "adult"}
+    if to_come and 0 < int(to_come.group(2)) <= 120 and an_age(int(to_come.group(2))):
+        age = int(to_come.group(2)) - 1
+        return {"age": age, "age_group": "adult" if age >= ADULT_AGE else "child"}
     age = age_from_text(t, bare_number=asked)
     if age is not None:
         return {"age": age, "age_group": "adult" if age >= ADULT_AGE else "child"}
@@ -538,7 +597,7 @@ def _age_facts(text: str, asked: bool) -> dict[str, Any]:
             return {"age_group": "adult" if min(span) >= ADULT_AGE else "unsure"}
     if re.search(r"\bsixth[- ]form(er)?\b", t):
         return {"age_group": "child"}
-    if _ADULT_WORDS.search(t):
+    if _ADULT_WORDS.search(t) or _ADULT_STAGE.search(t):
         return {"age_group": "adult"}
     if _CHILD_WORDS.search(t):
         return {"age_group": "child"}
