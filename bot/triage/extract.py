@@ -583,8 +583,8 @@ def _age_facts(text: str, asked: bool) -> dict[str, Any]:
         if an_age(int(over.group(2) or over.group(3))):
             return {"age_group": "adult"}
     if to_come and 0 < int(to_come.group(2)) <= 120 and an_age(int(to_come.group(2))):
-        age = int(to_come.group(2)) - 1
-        return {"age": age, "age_group": "adult" if age >= ADULT_AGE else "child"}
+        coming = int(to_come.group(2)) - 1
+        return {"age": coming, "age_group": "adult" if coming >= ADULT_AGE else "child"}
     age = age_from_text(t, bare_number=asked)
     if age is not None:
         return {"age": age, "age_group": "adult" if age >= ADULT_AGE else "child"}
