@@ -29,15 +29,35 @@ from bot.triage.facts import ADULT_AGE
 
 _LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
 
+#: Doubt in the person's own words ("hard to tell", "can't be certain", "I'd need to check").
+_DOUBT = (
+    r"(it'?s |it is )?(hard|difficult|tricky|impossible) to (tell|say|know|judge)|"
+    r"(i )?(can'?t|cannot|couldn'?t) be (certain|sure)|(i'?m |i am )?not 100 ?%? (sure|certain)|"
+    r"(i'?m |i am )?not (completely|totally|entirely|fully|absolutely) (sure|certain)|"
+    r"(i )?(haven'?t|have not) (got )?a clue|(i'?d|i would|i'?ll|i) (need|have) to (check|ask)|"
+    r"need to check"
+)
+#: "I'd say no", "I reckon yes": the words after the lead-in are the answer.
+_LEAD_IN = re.compile(
+    r"^\s*(i'?d say|i would say|i'?d guess|i guess|i reckon|i think|i believe|honestly|"
+    r"to be honest|tbh|well|um+|erm+|hmm+)[,\s]+"
+    r"(?=(yes|yeah|yep|no|nope|not|probably|definitely)\b)"
+)
+#: A hedged yes: "probably", "sort of", "I reckon so" (a careful yes is still a yes).
+_HEDGED_YES = (
+    r"(i )?(reckon|guess|suppose|suspect) so|(i'?d|i would) (say|think) so|probably|"
+    r"(most |very )?likely|kind of|sort of|kinda|sorta|somewhat|partly|in a way|to some extent"
+)
 _UNSURE = re.compile(
-    r"\b(not sure|unsure|(i )?(don'?t|do not|dont) know(?! of)|no idea|not certain|maybe|"
+    r"\b(" + _DOUBT + r"|not sure|unsure|(i )?(don'?t|do not|dont) know(?! of)|no idea|"
+    r"not certain|maybe|"
     r"possibly|perhaps|can'?t say|cannot say|idk|dunno|unclear|hard to say|might be|"
     r"not (totally|really|entirely) sure|can'?t tell|couldn'?t say|no clue)\b"
 )
 # A reply's first words decide it: "Yes, he said ..., though he hasn't threatened anyone" is
 # a yes to the question asked; what follows is read for other facts, not as the answer.
 _LEAD_UNSURE = re.compile(
-    r"^\s*(not sure|unsure|(i'?m |i am )?(not (\w+ )?sure|unsure)|"
+    r"^\s*(" + _DOUBT + r"|not sure|unsure|(i'?m |i am )?(not (\w+ )?sure|unsure)|"
     r"(i )?(don'?t|do not|dont) know(?! of)|no idea|not certain|maybe|possibly|perhaps|"
     r"idk|dunno|hard to say|can'?t say|"
     r"no clue|unclear)\b"
@@ -55,7 +75,9 @@ _LEAD_YES = re.compile(
     r"^\s*(yes|yeah|yep|yup|yea|y|aye|correct|definitely|absolutely|certainly|sure|true|"
     r"i think so|i believe so|it seems so|looks like it|a (bit|little)|a few times|"
     r"sometimes|once or twice|unfortunately,? yes|sadly,? yes|he did|she did|they did|"
-    r"he has|she has|they have|he does|she does|they do|i have|i did|we have|done|already)\b"
+    r"he has|she has|they have|he does|she does|they do|i have|i did|we have|done|already|"
+    + _HEDGED_YES
+    + r")\b"
     r"(?!,? (no|not|never|nothing|none)\b)"  # "she has no extremist views" is not a yes
 )
 #: A closing no after what explains it: "..., so no", "...; not yet", "... so not yet".
@@ -459,7 +481,7 @@ def yes_no(text: str) -> str | None:
     The first words decide ("Yes, though he hasn't threatened anyone" is a yes); only when
     they say nothing does the rest of the sentence count.
     """
-    t = _normal(text)
+    t = _LEAD_IN.sub("", _normal(text))
     if not t or _CONFUSED.search(t):
         return None  # "I don't understand the question" is not a "no"
     if _LEAD_UNSURE.match(t):
@@ -927,7 +949,10 @@ def _lawful_activity(text: str) -> bool:
 #: A yes to "is anyone in immediate danger?" says yes (or names the danger); "he has ...",
 #: "she did ..." at the start of a reply are more of the story, not an answer (t13b).
 _DANGER_YES = re.compile(
-    r"^\s*(yes|yeah|yep|yup|yea|y|aye|correct|definitely|absolutely|certainly|sure|true|"
+    r"^\s*((i'?d say|i would say|i think|i reckon|honestly|to be honest)[,\s]+)?"
+    r"(yes|yeah|yep|yup|yea|y|aye|correct|definitely|absolutely|certainly|sure|true|"
+    + _HEDGED_YES
+    + r"|"
     r"i think so|i believe so|it seems so|looks like it|unfortunately,? yes|sadly,? yes|"
     r"(someone|somebody|anyone|he|she|they)('s| is| are| could be| might be| may be) "
     r"(in danger|at risk|going to (get )?hurt)|(he|she|they) (could|might|may|will) (hurt|harm))\b"
