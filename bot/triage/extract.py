@@ -124,7 +124,17 @@ _AGE_PATTERNS = [
         r"(?:only\s*|about\s*|around\s*)?(\d{1,3})\b"
     ),
     re.compile(r"\b(?:about|around|roughly|approximately)\s*(\d{1,3})\b"),
+    # "my colleague's son (14)", "their boy (12)": an age in brackets after the person
+    re.compile(
+        r"\b(?:son|daughter|child|kid|boy|girl|pupil|student|learner|lad|lass|teen|teenager|"
+        r"man|woman|person|he|she|they|stepson|stepdaughter|grandson|granddaughter)"
+        r"\s*\(\s*(\d{1,3})\s*\)"
+    ),
 ]
+#: Someone's child ("a colleague's son"): the colleague is the adult, not the person.
+_CHILD_OF = re.compile(
+    r"'s (step)?(son|daughter|child|kid|boy|girl|grandson|granddaughter|little (boy|girl))\b"
+)
 _BARE_NUMBER = re.compile(r"^\D{0,20}?(\d{1,3})\D{0,40}$")
 _SCHOOL_YEAR = re.compile(r"\b(?:year|yr|y)\s*(\d{1,2})\b")
 _CHILD_WORDS = re.compile(
@@ -618,6 +628,8 @@ def _age_facts(text: str, asked: bool) -> dict[str, Any]:
                 return {"age_group": "child"}
             return {"age_group": "adult" if min(span) >= ADULT_AGE else "unsure"}
     if re.search(r"\bsixth[- ]form(er)?\b", t):
+        return {"age_group": "child"}
+    if _CHILD_OF.search(t):
         return {"age_group": "child"}
     if _ADULT_WORDS.search(t) or _ADULT_STAGE.search(t):
         return {"age_group": "adult"}

@@ -71,3 +71,18 @@ def test_an_age_in_words_in_the_opening_is_kept():
 )
 def test_other_numbers_in_words_are_not_ages(text):
     assert mentioned_facts(text).get("age") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "age", "group"),
+    [
+        ("My colleague's son (14) has been drawing swastikas", 14, "child"),
+        ("A neighbour's daughter keeps sharing far-right memes", None, "child"),
+        ("A parent told me their boy (12) watches beheading videos", 12, "child"),
+        ("A colleague in the science department shares extremist posts", None, "adult"),
+    ],
+)
+def test_whose_child_it_is_does_not_make_them_an_adult(text, age, group):
+    facts = mentioned_facts(text)
+    assert facts.get("age") == age
+    assert facts.get("age_group") == group
