@@ -525,6 +525,10 @@ def statement_reading(text: str) -> str | None:
     return None
 
 
+#: The youngest age a date with no birthday word is read as (Reception starts at 4).
+_YOUNGEST_FROM_A_BARE_DATE = 4
+
+
 def age_from_text(text: str, today: date | None = None, bare_number: bool = False) -> int | None:
     """An age in years from "14 year old", "aged 14", "she's 15", a date of birth or "year 9".
 
@@ -536,9 +540,13 @@ def age_from_text(text: str, today: date | None = None, bare_number: bool = Fals
     t = _normal(text)
     today = today or date.today()
     # A date in a longer message may be when something happened ("on 12/03/2025 he posted")
-    if bare_number or BIRTHDAY_WORDS.search(t) or len(t.split()) <= 5:
+    said_birthday = bool(BIRTHDAY_WORDS.search(t))
+    if bare_number or said_birthday or len(t.split()) <= 5:
         born = find_date(t, today)
-        if isinstance(born, date) and born <= today and age_on(born, today) <= 120:
+        # Without a birthday word a recent date is when something happened ("posted it 3
+        # March 2024" is no 2-year-old): it is an age only at school age or over (S3-3).
+        youngest = 0 if said_birthday else _YOUNGEST_FROM_A_BARE_DATE
+        if isinstance(born, date) and born <= today and youngest <= age_on(born, today) <= 120:
             return age_on(born, today)
     if day_month_without_year(t):
         t = without_day_month(t)
@@ -700,7 +708,11 @@ def mentioned_facts(text: str) -> dict[str, Any]:
         facts["ideology"] = "yes"
     elif _mentions("ideology_denial", t, respect_negation=False):
         facts["ideology"] = "no"
-    elif not _mentions("ideology", t) and _lawful_activity(t):
+    elif (
+        not _mentions("ideology", t)
+        and not _mentions("aim_against_people", t, respect_negation=False)
+        and _lawful_activity(t)
+    ):
         facts["ideology"] = "no"  # lawful, peaceful protest or politics alone (SET 1.2)
     if _mentions("other_safeguarding", t) or exploited:
         facts["other_safeguarding"] = "yes"
@@ -858,9 +870,17 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
         facts["ideology"] = "yes"
         reading = "yes"  # "National Action.": the group is named (SET 2.3: support for a group)
     if asked == "ideology":
-        if _LAWFUL.search(t) and not any(facts.get(k) == "yes" for k in ("intent", "terrorism")):
+        if (
+            _LAWFUL.search(t)
+            and not any(facts.get(k) == "yes" for k in ("intent", "terrorism"))
+            and not _mentions("aim_against_people", t, respect_negation=False)
+        ):
             facts.pop("ideology", None)
             reading = "no"  # peaceful, lawful campaigning for a cause is not extremism
+        elif "yes" not in (reading, facts.get("ideology")) and _mentions(
+            "aim_against_people", t, respect_negation=False
+        ):
+            reading = "unsure"  # a lawful form with an aim against people: not a no (S3-4)
         elif facts.get("ideology") == "yes":
             reading = "yes"  # what the reply describes counts ("no group, but a Nazi flag")
         elif _UNCLEAR_IDEOLOGY.search(t) and reading != "yes":
