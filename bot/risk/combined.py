@@ -128,7 +128,11 @@ _CONCERN_ASKS_WHEN = frozenset({"near time", "sign of danger", "place of danger"
 
 #: What a drawing, poster or document of a weapon cannot explain (r16): a risk to life, a
 #: place of danger, a warning, an act or harm going on.
-_DEPICTION_OVERRULED_BY = frozenset({"risk to life", "place of danger", "warning", "act"})
+#: rv1 (review S1-2): nor a place or people attacks are aimed at; and every weapon, threat
+#: or act of the message must be the thing drawn (`RiskDetector.depicted`).
+_DEPICTION_OVERRULED_BY = frozenset(
+    {"risk to life", "place of danger", "warning", "act", "target place"}
+)
 
 _TERROR_EVIDENCE = frozenset({"group", "proscribed organisation", "planning"})
 _STORY_FRAMES = frozenset({"lesson or story", "past", "joke"})
@@ -385,6 +389,8 @@ def assess(text: str) -> RiskAssessment:
             for s in sentences
             if _COVERED_EVIDENCE & set(s)
         )
+        # rv1: the weapon is the thing drawn, and no threat or real weapon is beside it
+        and get_detector().depicted(clean)
     ):
         # "a poster of a fighter with a rifle on his wall": the weapon is in a picture or a
         # document, not at hand (r16). Not silence: ask, with 999 in the same reply.
