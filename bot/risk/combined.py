@@ -232,11 +232,14 @@ def _future(
     """A time still to come ("tonight", "at 3pm"), not when it was heard ("now", "today").
 
     `routine`: the routine times of the message ("at lunch", "after PE"), also when it was
-    heard, not a time still to come (r15, the pastoral-context guard).
+    heard, not a time still to come (r15, the pastoral-context guard). Only the same phrase
+    is the same time (rv1, review S3-1): "today" is not "later today", "lunch" is not "at
+    lunch". The guard passes the near times outside the conversation's spans instead
+    (`RiskDetector.pastoral_times`).
     """
     not_future = set(load_lexicon()["across_sentences"]["not_future"])
     heard = {str(w) for w in routine}
-    return any(t not in not_future and not any(t in r or r in t for r in heard) for t in times)
+    return any(t not in not_future and t not in heard for t in times)
 
 
 #: How many recent messages `assess` remembers. The cache exists so the NLU component and
@@ -400,7 +403,18 @@ def assess(text: str) -> RiskAssessment:
         and label == "emergency"
         and "routine time" in features
         and not (_ANY_DANGER_EVIDENCE - _PASTORAL) & features
-        and not _future(evidence.get("near time", ()), routine=evidence.get("routine time", ()))
+        # rv1: a time outside the conversation's own span is the threat's ("at break he
+        # told me his dad is going to batter his mum today"), and a threat told is no talk
+        and not _future(
+            [
+                t
+                for t in get_detector().pastoral_times(clean)[0]
+                if t not in load_lexicon().get("pastoral_same_day", ())
+            ]
+        )
+        and not set(get_detector().pastoral_times(clean)[0])
+        & set(load_lexicon().get("pastoral_same_day", ()))
+        and not get_detector().pastoral_times(clean)[1]
     ):
         # "at break a lad said he misses his grandad": a person and a routine time of the
         # day, nothing a 999 call could be about (r15). Not silence: ask, with 999 in it.

@@ -192,6 +192,12 @@ class RiskDetector:
             tuple(t.lower_ for t in self._nlp.make_doc(str(w).lower()))
             for w in depiction.get("real", ())
         )
+        self._past_verbs = frozenset(str(w) for w in lexicon.get("pastoral_past", ()))
+        self._same_day = frozenset(str(w) for w in lexicon.get("pastoral_same_day", ()))
+        self._pastoral_threat = tuple(
+            tuple(t.lower_ for t in self._nlp.make_doc(str(w).lower()))
+            for w in lexicon.get("pastoral_threat", ())
+        )
         clauses = dict(lexicon.get("clauses", {}))
         self._clause_starts = frozenset(str(w) for w in clauses.get("starts", ()))
         self._clause_frames = frozenset(str(w) for w in clauses.get("frames", ()))
@@ -865,6 +871,48 @@ class RiskDetector:
             if here and not self._depicts(doc, sentence, hits, here):
                 return False
         return True
+
+    def pastoral_times(self, text: str) -> tuple[list[str], bool]:
+        """The near times of a message outside its conversation times, and a threat told.
+
+        For the guard `pastoral_context` (rv1, review S1-3): a near time counts as when a
+        conversation was heard only when it is the very span of a kept `routine_time` hit
+        ("at lunch" in "at lunch a girl said..."), never by its letters ("today" in "at
+        break he told me ... today"). The flag says a `pastoral_threat` word ("going to",
+        "'ll") follows a telling word: a threat told, not pastoral talk.
+        """
+        doc, hits = self._parsed(normalise(text or "")[:_WINDOW_CHARS])
+        heard = [h for h in hits if h.concept == "routine_time"]
+        times: list[str] = []
+        for sentence in _sentences(doc):
+            for hit in hits:
+                if hit.concept != "near_time" or not sentence.start <= hit.start < sentence.end:
+                    continue
+                if any(r.start <= hit.start and hit.end <= r.end for r in heard):
+                    continue
+                if hit.text in self._same_day and any(
+                    t.lower_ not in self._talk
+                    and (
+                        t.lower_ in self._past_verbs
+                        or (len(t) > 4 and t.lower_.endswith("ed") and not t.lower_.endswith("eed"))
+                    )
+                    for t in doc[sentence.start : hit.start]
+                ):
+                    continue  # "she had a row with her mum this morning": what happened
+                if not self._negated(doc, sentence, hit) and hit.text not in times:
+                    times.append(hit.text)
+        told = [h.end for h in hits if h.concept == "reported"] + [
+            t.i + 1 for t in doc if t.lower_ in self._talk
+        ]
+        threat = False
+        if told:
+            words = [t.lower_ for t in doc]
+            first = min(told)
+            for cue in self._pastoral_threat:
+                n = len(cue)
+                if any(tuple(words[i : i + n]) == cue for i in range(first, len(words) - n + 1)):
+                    threat = True
+        return times, threat
 
     def _clauses(self, doc: Doc, sentence: Span) -> Any:
         """Which clause of the sentence a token is in: "since" and "because" start one (r15).

@@ -81,14 +81,30 @@ def test_a_same_day_threat_told_at_a_routine_time_is_not_downgraded(text: str) -
     assert result.level == "emergency", result.as_dict()
 
 
-def test_future_compares_hit_spans_not_strings() -> None:
+def test_future_compares_phrases_not_letters() -> None:
     from bot.risk.combined import _future
 
-    # "today" as the threat's time is a time still to come even if a routine time of
-    # the same letters was heard elsewhere; only the very routine span is "heard".
-    assert _future(["today"], routine=["at lunch"])
-    assert _future(["later today"], routine=["after school"])
-    assert _future(["lunch"], routine=["at lunch"])
+    # only the same phrase is the same time: "later today" is not "today" (review S3-1)
+    assert _future(["later today"], routine=["today"])
+    assert _future(["at 3pm"], routine=["after school"])
+    assert not _future(["at lunch"], routine=["at lunch"])
+
+
+def test_pastoral_times_are_read_by_span() -> None:
+    from bot.risk.detector import get_detector
+
+    detector = get_detector()
+    times, threat = detector.pastoral_times("at lunch a girl said she misses her nan")
+    assert "at lunch" not in times and not threat
+    times, _ = detector.pastoral_times("at lunch he told me they'll get him at lunch tomorrow")
+    assert times  # the second "at lunch" is what was said, not when it was heard
+    _, threat = detector.pastoral_times("at break a lad told me his dad is going to batter his mum")
+    assert threat
+
+
+def test_a_same_day_time_told_without_a_threat_word_is_not_pastoral() -> None:
+    result = assess("At break a year 9 told me her stepdad's battering her mum today")
+    assert result.level == "emergency" or result.doubts, result.as_dict()
 
 
 def test_actions_are_not_telling_words() -> None:
