@@ -108,8 +108,24 @@ def without_day_month(text: str) -> str:
     for pattern in (_NUMERIC_DM, _WORDS_DM, _WORDS_MD):
         rest = pattern.sub(" ", rest)
     rest = BIRTHDAY_WORDS.sub(" ", rest)
-    rest = re.sub(r"(?:\s*(?:,|;|and|but|-|–|\(|\)|\.)\s*)+$", "", rest.strip())
+    rest = _without_trailing_links(rest)
     return re.sub(r"\s+", " ", rest).strip(" ,;.-")
+
+
+#: One trailing separator or linking word, with the spaces before it. Anchored and with no
+#: nested repetition, so it is linear on any input (the old `(?:\s*X\s*)+$` backtracked 2^n).
+_TRAILING_LINK = re.compile(r"(?:[\s,;\-–().]|\b(?:and|but))$")
+
+
+def _without_trailing_links(text: str) -> str:
+    """The text without the separators and "and"/"but" left dangling at its end once a
+    birthday was taken out ("15 and born on 05/11 -" -> "15")."""
+    rest = text.rstrip()
+    while True:
+        shorter = _TRAILING_LINK.sub("", rest).rstrip()
+        if shorter == rest:
+            return rest
+        rest = shorter
 
 
 def day_month_without_year(text: str) -> str:

@@ -309,17 +309,13 @@ def now_applies_note(form: FormSpec, ask: list[str]) -> str:
     """What to say before the questions an edit made apply ("" when there are none)."""
     if not ask:
         return ""
-    labels = [f"“{form.field(f).label}”" for f in ask if f != CONCERN_MORE]
+    labels = [form.field(f).label for f in ask if f != CONCERN_MORE]
     if not labels:
         return ""
-    questions = " and ".join(labels)
-    one = len(labels) == 1
-    return _say(
-        "now_applies",
-        questions=f"the question {questions}" if one else f"the questions {questions}",
-        apply="applies" if one else "apply",
-        them="it" if one else "them",
-    )
+    if len(labels) == 1:
+        return _say("now_applies", label=labels[0])
+    listed = _say("list_join").join(_say("question_in_list", label=label) for label in labels)
+    return _say("now_apply", questions=listed)
 
 
 @dataclass(frozen=True)

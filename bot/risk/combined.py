@@ -12,10 +12,9 @@ model leans towards an emergency without reaching its threshold, the assessment 
 
 from __future__ import annotations
 
-import functools
-
 from bot.risk.detector import RiskAssessment, RiskMatch, get_detector, load_lexicon, normalise
 from bot.risk.model import DOUBT_THRESHOLD, ModelVerdict, get_model
+from bot.risk.recent import recent
 
 _ORDER = {"none": 0, "police": 1, "emergency": 2}
 #: A police verdict of the model needs evidence of one of these kinds in the message: a
@@ -248,13 +247,13 @@ def _future(
 RECENT_MESSAGES = 64
 
 
-@functools.lru_cache(maxsize=RECENT_MESSAGES)
+@recent(maxsize=RECENT_MESSAGES)
 def assess(text: str) -> RiskAssessment:
     """The risk of one message: the higher of the rules' and the model's verdicts.
 
-    Cached by text for the last `RECENT_MESSAGES` messages only: the NLU component and the
-    safety-net policy both ask about the same message, and the answer for the same words is
-    always the same.
+    Cached by text for the last `RECENT_MESSAGES` messages and for one turn's time only
+    (`bot.risk.recent`): the NLU component and the safety-net policy both ask about the same
+    message, and the answer for the same words is always the same.
 
     The model's verdict then passes the guards (`GUARDS`). Their limits (r12gen, issue 12):
     a calm frame cancels only the evidence it covers (`_covered`: its own sentences, tense

@@ -22,6 +22,8 @@ import yaml
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from bot.risk.recent import RecentMemo
+
 RiskLevel = Literal["emergency", "police", "none"]
 
 _LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
@@ -151,8 +153,9 @@ class RiskDetector:
     def __init__(self, lexicon: dict[str, Any]) -> None:
         self._nlp = _make_nlp()
         #: The parse and hits of the last few texts: one check asks several questions of
-        #: the same message (issue 16). A few turns' worth only: no store of what was typed.
-        self._parsed = functools.lru_cache(maxsize=_RECENT_PARSES)(self._parse)
+        #: the same message (issue 16). One turn's time only (`bot.risk.recent`): no store of what
+        #: was typed.
+        self._parsed = RecentMemo(self._parse, maxsize=_RECENT_PARSES)
         proscribed = load_proscribed()
         self._format_extras = {"read_on": proscribed["read_on"]}
         self._cased = [

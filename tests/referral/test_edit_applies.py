@@ -129,3 +129,15 @@ def test_the_questions_that_now_apply_are_announced():
     said = now_applies_note(FORM, ["capacity"])
     assert "Capacity concerns (16+)" in said and "applies" in said and "summary" in said
     assert now_applies_note(FORM, []) == ""
+
+
+def test_several_questions_that_now_apply_are_listed_in_the_plural():
+    """The wording of one and of several questions lives in referral_forms/messages.yml."""
+    from bot.referral.chat import now_applies_note
+
+    many = [f.id for f in FORM.fields if f.id != "capacity"][:1] + ["capacity"]
+    said = now_applies_note(FORM, many)
+    assert "questions" in said and " apply " in said and "them" in said, said
+    assert all(f"“{FORM.field(f).label}”" in said for f in many), said
+    one = now_applies_note(FORM, ["capacity"])
+    assert "the question “" in one and "applies" in one and "ask it" in one, one

@@ -22,13 +22,14 @@ NEXT_STEP = re.compile(
 )
 FILLED = {"question": "Is anyone in danger right now?", "text": "31/02/2010", "words": "x",
           "length": 2500, "max": 2000, "day_month": "14/02", "options": "Yes, No", "name": "A B", "label": "Capacity",
-          "questions": "the question “Capacity”", "them": "it",
-          "apply": "applies"}  # fmt: skip
+          "questions": "“Capacity” and “Consent”"}  # fmt: skip
 
 
 @pytest.mark.parametrize("key", sorted(PROBLEMS))
 def test_each_problem_says_what_to_do_next(key: str):
-    if key in ("kept_for_concern", "kept_name", "now_applies"):  # said before a question
+    if key in ("question_in_list", "list_join"):  # parts of now_apply, not said alone
+        return
+    if key in ("kept_for_concern", "kept_name", "now_applies", "now_apply"):  # before a question
         assert "kept" in PROBLEMS[key] or "ask" in PROBLEMS[key]
         return
     said = PROBLEMS[key].format(**FILLED)

@@ -15,7 +15,7 @@ import uuid
 import pytest
 
 from bot.risk import assess
-from bot.risk.detector import load_lexicon
+from bot.risk.detector import get_detector, load_lexicon
 from bot.risk.in_context import (
     AskedQuestion,
     assess_reply,
@@ -149,8 +149,9 @@ def test_no_reply_text_is_kept_after_reading_it() -> None:
     reply = f"no, {sentinel} has a knife in his bag"
     read_reply(reply, DANGER)
     assess_reply(reply, MEANS)
-    assess.cache_clear()  # bot.risk.combined's own cache is not this module's
-    del reply
+    assess.cache_clear()  # bot.risk.combined's own cache is not this module's,
+    get_detector()._parsed.cache_clear()  # nor the detector's (both forget within a turn's
+    del reply  # time: tests/risk/test_recent.py)
     gc.collect()
     for obj in gc.get_objects():
         if isinstance(obj, (list, tuple, dict)):

@@ -33,6 +33,7 @@ class _CountingNlp:
 
 @pytest.fixture
 def counting(monkeypatch: pytest.MonkeyPatch) -> _CountingNlp:
+    combined.assess.__wrapped__("warm up")  # loads the model: not part of a turn's check
     detector = get_detector()
     nlp = _CountingNlp(detector._nlp)
     monkeypatch.setattr(detector, "_nlp", nlp)
