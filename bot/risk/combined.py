@@ -75,6 +75,9 @@ _BENIGN_OVERRULED_BY = frozenset(
     {"target place", "group", "proscribed organisation", "act", "travel", "warning"}
 )
 
+#: The concepts a benign activity never explains (rv1): a weapon or a device.
+_WEAPONS = frozenset({"weapon", "device"})
+
 #: A person and a time are all a pastoral conversation holds ("at lunch a girl said...", r15).
 _PASTORAL = frozenset({"target", "near time"})
 
@@ -361,6 +364,8 @@ def assess(text: str) -> RiskAssessment:
         and label == "police"
         and not _BENIGN_OVERRULED_BY & features
         and _covered(sentences, frozenset({"benign activity"}))
+        # rv1 (review S2-3): getting a weapon or a device is no club's or trip's business
+        and not get_detector().mentions(clean, _WEAPONS)
     ):
         # "for the DofE expedition he's been researching how to build a shelter": a club, a
         # trip or a garden explains planning and materials words in its sentences (r15).

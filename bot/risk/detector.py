@@ -875,6 +875,20 @@ class RiskDetector:
                 return False
         return True
 
+    def mentions(self, text: str, concepts: frozenset[str]) -> bool:
+        """A hit of one of `concepts`, not denied and not inside an idiom (rv1)."""
+        doc, hits = self._parsed(normalise(text or "")[:_WINDOW_CHARS])
+        idioms = [h for h in hits if h.concept == "idiom"]
+        for sentence in _sentences(doc):
+            for hit in hits:
+                if hit.concept not in concepts or not sentence.start <= hit.start < sentence.end:
+                    continue
+                if any(i.start <= hit.start and hit.end <= i.end for i in idioms):
+                    continue
+                if not self._negated(doc, sentence, hit):
+                    return True
+        return False
+
     def pastoral_times(self, text: str) -> tuple[list[str], bool]:
         """The near times of a message outside its conversation times, and a threat told.
 
