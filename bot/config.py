@@ -23,6 +23,20 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
+
+def _policy_inbox(contacts: Path = PROJECT_ROOT / "guidance" / "contacts.yml") -> str:
+    """Where referrals go unless `PREVENT_INBOX_ADDRESS` says otherwise: the Police Prevent
+    Team's inbox as `guidance/contacts.yml` gives it (SET 2.5), its one home, so a changed
+    address is changed once (review S3-7: it was written in four modules)."""
+    import yaml
+
+    with contacts.open(encoding="utf-8") as fh:
+        return str(yaml.safe_load(fh)["police_prevent_team"]["inbox"])
+
+
+#: The SET policy's Prevent inbox (the Essex Police Prevent Team, for all three areas).
+POLICY_INBOX = _policy_inbox()
+
 #: The channels' credentials that may come from the environment when credentials.yml leaves
 #: them blank (Rasa refuses unset `${VARS}` there): handed to the channels as one mapping.
 CHANNEL_VARIABLES = (
@@ -68,7 +82,7 @@ class Config:
     draft_warning_days: int
     #: PEM files of the Prevent inbox certificate(s); none configured: sealing is off.
     inbox_certificates: tuple[Path, ...] = ()
-    inbox_address: str = "prevent@essex.pnn.police.uk"
+    inbox_address: str = POLICY_INBOX
     #: The From address of referrals (`PREVENT_SMTP_SENDER`), also the SMTP envelope sender.
     inbox_sender: str = "prevent-assistant@localhost"
     secure_domains_extra: tuple[str, ...] = ()
@@ -162,7 +176,7 @@ class Config:
             inbox_certificates=tuple(
                 Path(p).expanduser() for p in env.list("PREVENT_INBOX_CERTS")
             ),
-            inbox_address=environ.get("PREVENT_INBOX_ADDRESS", "prevent@essex.pnn.police.uk"),
+            inbox_address=environ.get("PREVENT_INBOX_ADDRESS", POLICY_INBOX),
             inbox_sender=environ.get("PREVENT_SMTP_SENDER", "prevent-assistant@localhost"),
             secure_domains_extra=env.list("PREVENT_SECURE_DOMAINS"),
             public_url=(

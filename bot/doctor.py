@@ -115,9 +115,10 @@ def check_certificates(env: Mapping[str, str]) -> list[Finding]:
 
 
 def check_inbox_address(env: Mapping[str, str]) -> list[Finding]:
+    from bot.config import POLICY_INBOX
     from bot.delivery.domains import InsecureAddress, check_secure_address
 
-    address = env.get("PREVENT_INBOX_ADDRESS", "prevent@essex.pnn.police.uk")
+    address = env.get("PREVENT_INBOX_ADDRESS", POLICY_INBOX)
     extra = tuple(d.strip() for d in env.get("PREVENT_SECURE_DOMAINS", "").split(",") if d.strip())
     try:
         check_secure_address(address, extra)

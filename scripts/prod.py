@@ -392,7 +392,20 @@ frontend rasa
     bind 127.0.0.1:{self.rasa_port}
     default_backend rasa
 backend rasa
-    balance roundrobin
+    # Each conversation to one replica (its tracker is in that replica's cache: another
+    # replica would first read and decrypt the turns it has not seen). Only an affinity:
+    # the Redis turn lock orders the turns and the tracker store checks the database
+    # every turn, so a conversation moved (a replica down) is served right, not stale.
+    # The conversation: REST's sender, Telegram's chat, Teams' conversation, the web
+    # chat's session token; a request naming none is balanced round robin.
+    option http-buffer-request
+    acl named var(txn.conv) -m found
+    http-request set-var(txn.conv) req.body,json_query('$.sender')
+    http-request set-var(txn.conv) req.body,json_query('$.message.chat.id') if !named
+    http-request set-var(txn.conv) req.body,json_query('$.conversation.id') if !named
+    http-request set-var(txn.conv) req.hdr(authorization) if !named
+    balance hash var(txn.conv)
+    hash-type consistent
     option httpchk GET /webhooks/ops/ready
 {rasa}
 frontend actions

@@ -135,3 +135,25 @@ def test_key_files_are_made_when_first_needed_never_before(tmp_path):
     ring = deps.keyring
     assert (tmp_path / "keys" / "master.key").exists() and deps.keyring is ring
     assert len(deps.pepper) == 32 and (tmp_path / "keys" / "owner.pepper").exists()
+
+
+def test_the_policy_inbox_has_one_home_in_the_guidance_contacts() -> None:
+    """The default Prevent inbox is read from guidance/contacts.yml, never written in code
+    (review S3-7: the address was in four modules besides contacts.yml)."""
+    import re
+
+    import yaml
+
+    from bot.config import POLICY_INBOX
+
+    contacts = yaml.safe_load((ROOT / "guidance" / "contacts.yml").read_text(encoding="utf-8"))
+    assert POLICY_INBOX == contacts["police_prevent_team"]["inbox"]
+    assert Config.from_env({"PREVENT_VAR_DIR": "/tmp/x"}).inbox_address == POLICY_INBOX
+    address = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.(?:uk|com|org|net)\b", re.I)
+    written = [
+        f"{path.relative_to(ROOT)}: {match.group(0)}"
+        for path in sorted((ROOT / "bot").rglob("*.py"))
+        for match in address.finditer(path.read_text(encoding="utf-8"))
+        if "police.uk" in match.group(0) or "gov.uk" in match.group(0)
+    ]
+    assert not written, written

@@ -35,7 +35,7 @@ from typing import Any
 import yaml
 
 from bot.guidance.loader import load_guidance
-from bot.guidance.service import GuidanceService
+from bot.guidance.service import GuidanceAnswer, GuidanceService
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,13 @@ def _route(service: GuidanceService, text: str) -> tuple[str, str, str]:
     best = routing.result.best
     if not routing.result.confident or best is None:
         return "not_sure", best.topic.id if best else "", ""
-    topic = best.topic
-    return "answered", topic.id, f"{topic.answer} {topic.dated}"
+    # Top-1 scores the retrieval's topic; the key facts the answer the guidance action
+    # shows (answer_from: an area named in the message brings its own topic, e.g. a
+    # Lewisham 999 question gets Lewisham's own procedure).
+    answer = service.answer_from(text, routing.result)
+    if not isinstance(answer, GuidanceAnswer):
+        return "not_sure", best.topic.id, ""
+    return "answered", best.topic.id, f"{answer.answer} {answer.dated}"
 
 
 def evaluate(service: GuidanceService, questions: list[dict[str, Any]]) -> list[Result]:

@@ -18,7 +18,7 @@ from bot.guidance.model import (
     Source,
     Topic,
 )
-from bot.guidance.scope import load_subjects
+from bot.guidance.scope import load_elsewhere, load_subjects
 from bot.wording import WordingError, fill_contacts_in
 
 SOURCES_FILE = "sources.yml"
@@ -123,6 +123,7 @@ def _load_contacts(
             places=tuple(p.lower() for p in _strings(entry.get("places"), where, "places")),
             within=str(entry.get("within") or "").lower(),
             set_policy=bool(set_policy),
+            replaces=_strings(entry.get("replaces"), where, "replaces"),
         )
     if not any(a.set_policy for a in areas.values()):
         raise GuidanceError(f"{path.name}: at least one area must follow the SET policy")
@@ -149,6 +150,9 @@ def _area_topics(path: Path, topics: dict[str, Topic], areas: dict[str, Area]) -
     for area in areas.values():
         if area.topic and area.topic not in topics:
             raise GuidanceError(f"{path.name}, area {area.id!r}: unknown topic {area.topic!r}")
+        unknown = [t for t in area.replaces if t not in topics]
+        if unknown:
+            raise GuidanceError(f"{path.name}, area {area.id!r}: 'replaces' unknown {unknown}")
         if area.within and area.within not in areas:
             raise GuidanceError(f"{path.name}, area {area.id!r}: unknown 'within' {area.within!r}")
     return out
@@ -297,6 +301,7 @@ def load_guidance(directory: Path) -> GuidanceBase:
         files=tuple(files),
         **_area_topics(directory / CONTACTS_FILE, topics, areas),
         subjects=load_subjects(directory),
+        elsewhere=load_elsewhere(directory),
     )
 
 

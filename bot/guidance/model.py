@@ -69,6 +69,10 @@ class Area:
         places: lower-case words that name the area in a message.
         within: an area this one lies inside (Southend in Essex): naming both means this one.
         set_policy: the SET policy's routes (police team, inbox) apply here.
+        replaces: topics the area's own contacts topic answers in its place, because the
+            area's own document puts its own procedure first (Lewisham: a 999 question gets
+            "follow your own child protection procedures without delay; 999 if a child is
+            at immediate risk", from Lewisham's page).
     """
 
     id: str
@@ -81,6 +85,7 @@ class Area:
     places: tuple[str, ...] = ()
     within: str = ""
     set_policy: bool = True
+    replaces: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,6 +115,9 @@ class GuidanceBase:
     area_topics_outside_set: frozenset[str] = frozenset()
     #: Word starts naming what the assistant is about (guidance/scope/subjects.yml).
     subjects: tuple[str, ...] = ()
+    #: Words naming another subject (pay and leave, IT, lesson content, travel, leisure):
+    #: a message naming one of them and none of `subjects` is off topic (subjects.yml).
+    elsewhere: tuple[str, ...] = ()
 
     def topic(self, topic_id: str) -> Topic:
         return self.topics[topic_id]
@@ -131,7 +139,7 @@ class GuidanceBase:
         area = self.areas.get(area_id.lower())
         if area is None or area.topic not in self.topics:
             return None
-        if topic_id in self.area_topics_any or (
+        if topic_id in area.replaces or topic_id in self.area_topics_any or (
             not area.set_policy and topic_id in self.area_topics_outside_set
         ):
             return self.topics[area.topic]

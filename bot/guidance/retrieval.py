@@ -165,6 +165,35 @@ _PHRASES = (
     (re.compile(r"\bworkshops? to raise awareness of prevent\b"), " wrap "),
     (re.compile(r"\bcounter[- ]?terrorism local profiles?\b|\bctltp\b"), " ctlp "),
     (re.compile(r"\bno further action\b"), " nfa "),
+    # Leaving Channel is its exit ("come off", "signed off", "leave" Channel): the case
+    # review topic, not the rising-risk one (issue 13, g17).
+    (
+        re.compile(
+            r"\b(?:come|comes|coming|came|taken|signed|sign|step|stepped)\s+off\s+"
+            r"(?:of\s+)?(?:the\s+)?(?:channel|support|programme)\b|"
+            r"\b(?:leaves?|leaving|left|finish(?:es|ing)?)\s+(?:the\s+)?channel\b"
+        ),
+        r"\g<0> exit channel case review ",
+    ),
+    # A change in the life of someone on Channel is what the panel must be told of.
+    (
+        re.compile(
+            r"\b(?:on|in|receiving|getting|supported by)\s+channel\b[^.?!]{0,120}?"
+            r"\b(?:situation|circumstances?|home life|living arrangements?)\s+"
+            r"(?:has|have|had)?\s*changed\b"
+        ),
+        r"\g<0> relevant changes in circumstances notify panel ",
+    ),
+    # "a child rather than an adult" / "adult or child" referral: who reviews it (the SET
+    # flowchart's families lead and adult lead).
+    (
+        re.compile(
+            r"\b(?:child|pupil|young person|under[- ]18)\s+(?:rather than|instead of|not|or)\s+"
+            r"(?:an?\s+)?adult\b|\badult\s+(?:rather than|instead of|or)\s+(?:a\s+)?"
+            r"(?:child|pupil|young person)\b"
+        ),
+        r"\g<0> families lead adult lead ",
+    ),
     (
         re.compile(r"\bvulnerable to radicali[sz]ation (?:referral )?forms?\b|\bvtr forms?\b"),
         " vtr ",

@@ -15,7 +15,19 @@ A message is off topic when all three hold:
   (`UNKNOWN_SHARE`) is words the guidance never uses: a message about something else ("how
   many tablespoons in a cup?") can reach the answering floor on its everyday words alone
   ("how many" meets the Channel figures), while a real question with one unusual word ("his
-  nan rang in tears ...") is mostly the guidance's own words.
+  nan rang in tears ...") is mostly the guidance's own words. Place names are left out of
+  that share: they say where, not what ("what time does the Southend pier train run?").
+
+Two refinements (issue 13, g17):
+- a person who is only the audience of a task ("summarise Macbeth for year 10", "translate
+  this for a new EAL pupil") does not make the message about that person; "my student who
+  wants to ..." or "a pupil in year 8 keeps ..." still does;
+- a message naming another subject (`elsewhere` in subjects.yml: pay and leave, IT, lesson
+  content, travel, leisure) and none of the assistant's is declined however confidently
+  its everyday words meet a topic ("how do I book annual leave" meets the training
+  refresher on "annual").
+The check never sees a message that describes a concern (the caller asks first) nor an
+emergency (the risk check runs before any guidance).
 """
 
 from __future__ import annotations
@@ -27,6 +39,7 @@ from pathlib import Path
 
 import yaml
 
+from bot.guidance.areas import without_places
 from bot.guidance.model import GuidanceBase
 from bot.guidance.retrieval import tokens
 
@@ -53,6 +66,28 @@ def load_subjects(directory: Path) -> tuple[str, ...]:
     # whole words ("he", "my son"): a message about a person may be a concern, never declined
     people = [f"={str(p).lower().strip()}" for p in data.get("people") or [] if str(p).strip()]
     return tuple(starts + people)
+
+
+def load_elsewhere(directory: Path) -> tuple[str, ...]:
+    """The words naming another subject (`elsewhere` in `guidance/scope/subjects.yml`)."""
+    path = directory / SUBJECTS_FILE
+    if not path.is_file():
+        return ()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return tuple(str(s).lower().strip() for s in data.get("elsewhere") or [] if str(s).strip())
+
+
+#: A person named only as the audience of a task: "for year 10", "for a new EAL pupil",
+#: "for my class" (not "for a pupil who ...", which is about the person).
+_AUDIENCE = re.compile(
+    r"\bfor\s+(?:(?:a|an|the|my|our|some|all)\s+)?(?:[\w'-]+\s+){0,2}?"
+    r"(?:year\s*\d+|yr\s*\d+|pupils?|students?|learners?|kids|children|class(?:es)?)\b"
+    r"(?!\s+(?:who|that|whose|which)\b)"
+)
+
+
+def without_audience(text: str) -> str:
+    return _AUDIENCE.sub(" ", text.lower().replace("\u2019", "'"))
 
 
 #: The regular endings a subject word is matched with ("refer" → refers; "groom" → grooming):
@@ -82,6 +117,8 @@ class OffTopic:
 
     def __init__(self, base: GuidanceBase) -> None:
         self._subjects = base.subjects
+        self._elsewhere = base.elsewhere
+        self._base = base
         words: set[str] = set()
         in_examples: Counter[str] = Counter()
         for topic in base.topics.values():
@@ -106,16 +143,23 @@ class OffTopic:
         """
         if text.lstrip().startswith("/"):
             return False
-        return not names_a_subject(text, self._subjects) and any(
+        if names_a_subject(without_audience(text), self._subjects):
+            return False
+        return self.names_elsewhere(text) or any(
             len(w) >= MIN_WORD for w in self.unknown_words(text)
         )
+
+    def names_elsewhere(self, text: str) -> bool:
+        """It names another subject (pay, leave, IT, lesson content, travel, leisure)."""
+        return bool(self._elsewhere) and names_a_subject(text, self._elsewhere)
 
     def declines(self, text: str, confident: bool, confidence: float) -> bool:
         """All three conditions, given the best topic's retrieval confidence."""
         if not self.outside_scope(text):
             return False
-        if not confident:
+        if not confident or self.names_elsewhere(text):
             return True
-        words = tokens(text)
-        share = len(self.unknown_words(text)) / len(words) if words else 0.0
+        rest = without_places(text, self._base)
+        words = tokens(rest)
+        share = len(self.unknown_words(rest)) / len(words) if words else 0.0
         return confidence < SURE and share >= UNKNOWN_SHARE

@@ -137,6 +137,37 @@ _DEPICTION_OVERRULED_BY = frozenset(
 )
 
 _TERROR_EVIDENCE = frozenset({"group", "proscribed organisation", "planning"})
+
+#: A group named with its media and nothing else (r17): watching, keeping or passing on a
+#: group's videos, songs or propaganda is a sign of ENGAGEMENT (SET 2.3: "possession of
+#: material or symbols associated with an extremist cause"; "communications with others that
+#: suggest identification with a group"), for the DSL and a referral (SET 2.5). The police
+#: are for terrorism-related activity (SET 2.1): membership, contact, promoting or recruiting,
+#: funding, instructions, a plan, travel. Any of these in the message keeps the verdict.
+_MEDIA_ONLY_EVIDENCE = frozenset({"group", "proscribed organisation"})
+_MEDIA_OVERRULED_BY = frozenset({"link with a group", "group activity"})
+
+#: A child repeating a relative's view ("my mummy says we should kill all the ..."), r17:
+#: the adult's view told by a child, a concern for the DSL (SET 2.3: views; SET 2.4: the
+#: family may be implicated), not a 999. Any of these keeps the model's verdict: the means,
+#: a plan, travel, a link with a group, instructions, a warning, a risk to life, a danger
+#: sign, a place of danger or a place attacks are aimed at.
+_RELAYED_OVERRULED_BY = frozenset(
+    {
+        "means",
+        "planning",
+        "travel",
+        "link with a group",
+        "group activity",
+        "instructions",
+        "warning",
+        "risk to life",
+        "sign of danger",
+        "place of danger",
+        "target place",
+        "dual-use material",
+    }
+)
 _STORY_FRAMES = frozenset({"lesson or story", "past", "joke"})
 
 _CALM_FRAMES = frozenset(
@@ -171,6 +202,9 @@ GUARDS = (
     "police_no_evidence",
     "benign_activity",
     "concern_description",
+    "group_media",
+    "relayed_view",
+    "ended_link",
     "depiction",
     "pastoral_context",
     "no_danger_evidence",
@@ -382,6 +416,39 @@ def assess(text: str) -> RiskAssessment:
         # him now") is not silence: ask, with 999 in the same reply (review 6).
         if label == "emergency" and _CONCERN_ASKS_WHEN & features:
             return _asking(found, verdict, clean)
+        return found
+    if (
+        _on("group_media")
+        and label == "police"
+        and {"group media", "search"} & features
+        and _POLICE_EVIDENCE & features <= _MEDIA_ONLY_EVIDENCE
+        and not _MEDIA_OVERRULED_BY & features
+        and not _future(evidence.get("near time", ()))
+    ):
+        # "he watches Islamic State clips on his tablet", "sends IS nasheeds to the group
+        # chat", "googled how to join ISIS": engagement (SET 2.3), the DSL's; "...and tells
+        # them to join", a recruiter, travel or materials keep police.
+        return found
+    if (
+        _on("relayed_view")
+        and not _RELAYED_OVERRULED_BY & features
+        and not _future(evidence.get("near time", ()))
+        and all(
+            {"relayed view", "view"} <= set(s) for s in sentences if _COVERED_EVIDENCE & set(s)
+        )
+        and any({"relayed view", "view"} <= set(s) for s in sentences)
+    ):
+        # "a reception child said 'my daddy says we need to kill the ...'": a view repeated
+        # from home, for the DSL (r17). Every sentence with an act in it is the relayed view.
+        return found
+    if (
+        _on("ended_link")
+        and label == "police"
+        and not _future(evidence.get("near time", ()))
+        and _covered(sentences, frozenset({"ended"}))
+    ):
+        # "years ago a pupil joined National Action and was convicted; I use it in training":
+        # every sentence with a group or a plan in it tells a case that has ended (r17).
         return found
     if (
         _on("depiction")

@@ -605,6 +605,7 @@ class RiskDetector:
                 seen.add(key)
                 hits.append(_Hit(concept, start, end, doc[start:end].text))
         hits = self._conversation_times(doc, hits)
+        hits = self._overlap_drops(hits)
         hits = self._literal_idioms(doc, hits)
         hits.extend(self._grave_objects(doc, hits))
         for begin, finish in doc.user_data.get("abbreviation_spans", ()):
@@ -633,6 +634,26 @@ class RiskDetector:
             if doc[i].lower_ in self._negators
         )
         return hits
+
+    def _overlap_drops(self, hits: list[_Hit]) -> list[_Hit]:
+        """Hits a frame of scope `overlap` names in `drops`, inside that frame's words (r17).
+
+        "googled how to join ISIS": "join" is what was searched for, not a link with the
+        group, so the link words inside the search are dropped; everything else (travel,
+        contact, materials, the group's name) is read as before.
+        """
+        spans = [
+            (h.start, h.end, set(self._frame_behaviour[h.concept].get("drops", ())))
+            for h in hits
+            if self._frame_behaviour.get(h.concept, {}).get("drops")
+        ]
+        if not spans:
+            return hits
+        return [
+            h
+            for h in hits
+            if not any(s <= h.start and h.end <= e and h.concept in drops for s, e, drops in spans)
+        ]
 
     def _object_after(
         self, doc: Doc, end: int, targets: list[_Hit], gap: frozenset[str], window: int
@@ -1083,6 +1104,12 @@ _FEATURES = {
     "grave_act": "act",
     "routine_time": "routine time",
     "grave_object": "target",
+    # r18: situations and attack plans read from state, target and means
+    "unattended": "sign of danger",
+    "helpless": "sign of danger",
+    "self_harm_act": "sign of danger",
+    "booby_trap": "means",
+    "trap_people": "planning",
     # r12pol: evidence a police verdict of the model may rest on (no rule of their own)
     _ABBREVIATION: "proscribed organisation",
     _ABBREVIATION_AS_ORG: "proscribed organisation",
@@ -1092,6 +1119,15 @@ _FEATURES = {
     "group_funding": "planning",
     "precursor": "dual-use material",
     "instructions_shared": "instructions",
+    # r17: a group's media (SET 2.3: material, engagement) and a link with a group
+    # (membership, contact, promotion, funding: SET 2.1, police); the guard `group_media`
+    # (combined.py) tells the two apart.
+    "group_media": "group media",
+    "search_topic": "search",
+    "ended_link": "ended",
+    "relayed_view": "relayed view",
+    "view_modal": "view",
+    "org_link": "link with a group",
 }
 
 #: A second, narrower kind for some concepts: "target" also holds any person ("him", "a
@@ -1136,6 +1172,13 @@ _PARTICIPLES = frozenset(
     "given known told found kept lost shot burnt".split()
 )
 
+#: "his lunch", "her tea": a meal someone eats, not the time something happens (r17).
+_MEALS = frozenset("lunch dinner breakfast tea supper snack".split())
+_POSSESSIVES = frozenset("his her their my your our its".split())
+_ROLES_AFTER_A_TIME = frozenset(
+    "supervisor supervisors assistant assistants staff lady ladies club clubs duty".split()
+)
+
 #: Concepts that name a thing (a weapon, a device): their "-ing" forms name an event.
 _THING_CONCEPTS = frozenset({"weapon", "device"})
 
@@ -1151,6 +1194,11 @@ def _misread(doc: Doc, concept: str, start: int, end: int) -> bool:
     token = doc[start]
     if doc[end - 1].lower_ == "fire" and end < len(doc) and doc[end].lower_ in _FIRE_SAFETY:
         return True  # "a project on fire exits", "burning question about fire drills"
+    if concept == "terror_support" and token.lemma_ == "give" and end < len(doc):
+        if doc[end].lower_ in {"me", "us"}:
+            return True  # "give me the gist of why...": a request, not giving to a group (r17)
+    if concept == "org_link" and end - start == 1 and token.lower_ == "back":
+        return True  # "a few years back": "backs" and "backing" are links, "back" is not (r17)
     if concept in _THING_CONCEPTS and end - start == 1 and token.lower_.endswith("ing"):
         return token.lower_ != token.lemma_
     if concept == "intent" and token.lower_ == "'d" and end - start == 1:
@@ -1160,6 +1208,11 @@ def _misread(doc: Doc, concept: str, start: int, end: int) -> bool:
         next_word = doc[end].lower_ if end < len(doc) else ""
         before = doc[start - 1].lower_ if start > 0 else ""
         return before in {"i", "we", "you"} or next_word.endswith("ed") or next_word in _PARTICIPLES
+    if concept == "near_time" and token.lower_ in _MEALS and end - start == 1 and start > 0:
+        if doc[start - 1].lower_ in _POSSESSIVES:
+            return True  # "while eating his lunch": a meal someone has, not a time (r17)
+    if concept == "near_time" and end < len(doc) and doc[end].lower_ in _ROLES_AFTER_A_TIME:
+        return True  # "a lunchtime supervisor", "breakfast club": who or what, not when (r17)
     if concept == "near_time" and token.lower_ == "now" and end - start == 1:
         next_token = doc[end] if end < len(doc) else None
         if next_token is not None and (

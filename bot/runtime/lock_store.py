@@ -102,38 +102,45 @@ class TurnLockStore(LockStore):
             else:
                 self._memory[conversation_id] = lock
             return lock
-        import redis
-
         key = KEY_PREFIX + conversation_id
-        with self.red.pipeline() as pipe:
-            while True:
-                try:
-                    pipe.watch(key)
-                    raw = pipe.get(key)
-                    lock = change(TicketLock.from_dict(json.loads(raw)) if raw else None)
-                    pipe.multi()
-                    if lock is None:
-                        pipe.delete(key)
-                    else:
-                        pipe.set(key, lock.dumps(), ex=_ttl(lock))
-                    pipe.execute()
-                    return lock
-                except redis.WatchError:
-                    continue  # another replica changed it meanwhile: read again
+        while True:
+            raw = self.red.get(key)
+            lock = change(TicketLock.from_dict(json.loads(raw)) if raw else None)
+            new = "" if lock is None else lock.dumps()
+            ttl = 0 if lock is None else _ttl(lock)
+            if self._swap(keys=[key], args=[raw or b"", new, ttl]):
+                return lock
+            # another replica changed it meanwhile: read again
+
+    @property
+    def _swap(self) -> Any:
+        """A compare-and-set in Redis (one Lua script, so atomic): the lock is replaced
+        (or deleted) only if it is still what was read. Two round trips per change (GET,
+        then this), where WATCH, GET and MULTI/SET/EXEC took three."""
+        script = getattr(self, "_swap_script", None)
+        if script is None:
+            script = self._swap_script = self.red.register_script(_COMPARE_AND_SET)
+        return script
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        return self._issue(conversation_id, lock_lifetime)[0]
+
+    def _issue(self, conversation_id: str, lifetime: float) -> tuple[int, TicketLock | None]:
+        """A new ticket, and the lock if that ticket was first in line as it was issued
+        (then it is this turn's until released or lapsed: later tickets are higher)."""
         issued: list[int] = []
 
         def take(lock: TicketLock | None) -> TicketLock:
             lock = lock or TicketLock(conversation_id)
-            issued[:] = [lock.issue_ticket(lock_lifetime)]
+            issued[:] = [lock.issue_ticket(lifetime)]
             return lock
 
         try:
-            self._change(conversation_id, take)
+            lock = self._change(conversation_id, take)
         except Exception as exc:  # noqa: BLE001 - any failure to reach the store
             raise self._refused(exc) from exc
-        return issued[0]
+        first = lock is not None and not lock.is_locked(issued[0])
+        return issued[0], lock if first else None
 
     def update_lock(self, conversation_id: str) -> None:
         def expire(lock: TicketLock | None) -> TicketLock | None:
@@ -175,11 +182,14 @@ class TurnLockStore(LockStore):
         every 50 ms, not every second.
         """
         lifetime = self.lifetime
-        ticket = self.issue_ticket(conversation_id, lifetime)
+        ticket, acquired = self._issue(conversation_id, lifetime)
         renewal = asyncio.ensure_future(self._renew(conversation_id, ticket, lifetime))
         try:
             try:
-                acquired = await self._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
+                if acquired is None:  # others are before it: wait for its turn
+                    acquired = await self._acquire_lock(
+                        conversation_id, ticket, wait_time_in_seconds
+                    )
             except LockError:
                 raise
             except Exception as exc:  # noqa: BLE001 - Redis went away while waiting
@@ -211,6 +221,17 @@ class TurnLockStore(LockStore):
             type(exc).__name__,
         )
         return TurnRefused(f"lock store unreachable: {type(exc).__name__}")
+
+
+#: KEYS[1] the lock; ARGV: what was read ("" for none), the new value ("" deletes), its TTL.
+_COMPARE_AND_SET = """
+local current = redis.call('GET', KEYS[1])
+if current == false then current = '' end
+if current ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1])
+else redis.call('SET', KEYS[1], ARGV[2], 'EX', tonumber(ARGV[3])) end
+return 1
+"""
 
 
 def _ttl(lock: TicketLock) -> int:

@@ -32,6 +32,7 @@ import sqlalchemy as sa
 import sqlalchemy.exc
 import sqlalchemy.orm
 import sqlalchemy.pool
+from rasa.core.tracker_store import create_engine_kwargs as rasa_engine_kwargs
 from rasa.shared.core.events import (
     ActionExecuted,
     BotUttered,
@@ -45,10 +46,12 @@ from bot.metrics import count_outcome
 from bot.rasa_ext.tracker_store import (
     ConversationKeyRow,
     EncryptedSQLTrackerStore,
+    _AllowedNames,
     _sqlite_secure_delete,
 )
 from bot.runtime.speedups import apply as apply_speedups
 from bot.runtime.speedups import clone_tracker
+from bot.store.conversations import forget_one_time_secrets, forgets_conversation
 
 if TYPE_CHECKING:
     from rasa.shared.core.events import Event
@@ -228,6 +231,13 @@ class ProductionTrackerStore(EncryptedSQLTrackerStore):
         if fetch_events_from_all_sessions or not self._tracker_cache.size or not self.domain:
             return await super()._retrieve(sender_id, fetch_events_from_all_sessions)
         owner = self.sender_hash(sender_id)
+        entry = self._tracker_cache.get(owner)
+        if entry is not None:
+            marker, count, length, newest, _, _ = self._probe(owner)
+            if (marker, newest, count, length) == (
+                entry.key_marker, entry.last_id, entry.count, entry.length
+            ):
+                return clone_tracker(entry.tracker, sender_id)  # nothing written elsewhere
         with self.session_scope() as session:
             key_row = session.get(ConversationKeyRow, owner)
             marker = (key_row.key_version, bytes(key_row.wrapped_key)) if key_row else None
@@ -250,6 +260,120 @@ class ProductionTrackerStore(EncryptedSQLTrackerStore):
                     return None
                 self._tracker_cache.put(owner, entry)
         return clone_tracker(entry.tracker, sender_id)
+
+    def _probe(
+        self, owner: str, draw: int = 0
+    ) -> tuple[tuple[str, bytes] | None, int, int, int, ConversationKeyRow | None, list[int]]:
+        """In one statement, in autocommit (one round trip: no BEGIN, no ROLLBACK): the
+        key row's marker, the conversation's row count, total ciphertext length and newest
+        id, the key row itself, and `draw` new row ids from the events' sequence
+        (PostgreSQL only). What a turn served from the cache asks of the database."""
+        events, keys = self.SQLEvent.__table__, ConversationKeyRow.__table__
+        totals = (
+            sa.select(
+                sa.func.count(events.c.id).label("count"),
+                sa.func.coalesce(sa.func.sum(sa.func.length(events.c.data)), 0).label("length"),
+                sa.func.coalesce(sa.func.max(events.c.id), 0).label("newest"),
+            )
+            .where(events.c.sender_id == owner)
+            .subquery()
+        )
+        columns = [totals.c.count, totals.c.length, totals.c.newest, keys.c.key_version,
+                   keys.c.wrapped_key]
+        if draw:
+            columns.append(sa.text(
+                "ARRAY(SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                "FROM generate_series(1, :draw))"
+            ).bindparams(table=events.name, draw=draw))
+        statement = sa.select(*columns).select_from(
+            totals.outerjoin(keys, keys.c.sender_hash == sa.literal(owner))
+        )
+        with self._autocommit().connect() as connection:
+            row = connection.execute(statement).one()
+        count, length, newest, version, wrapped = row[:5]
+        key_row = marker = None
+        if version is not None:
+            marker = (version, bytes(wrapped))
+            key_row = ConversationKeyRow(sender_hash=owner, key_version=version,
+                                         wrapped_key=bytes(wrapped))
+        ids = sorted(int(i) for i in row[5]) if draw else []
+        return marker, int(count), int(length), int(newest), key_row, ids
+
+    def _autocommit(self) -> sa.engine.Engine:
+        """An engine on this store's database whose connections stay in autocommit: a
+        pool of its own (switching a pooled connection in and out of autocommit costs a
+        `SET default_transaction_isolation` round trip each time on PostgreSQL)."""
+        found = getattr(self, "_autocommit_engine", None)
+        if found is None or found[0] is not self.engine:
+            old = self.engine
+            if old.dialect.name == "sqlite" and old.url.database in (None, "", ":memory:"):
+                return old  # one private database per connection pool: keep it
+            options: dict[str, Any] = {"isolation_level": "AUTOCOMMIT"}
+            if old.dialect.name == "sqlite":
+                options.update(poolclass=sa.pool.QueuePool, pool_size=4, max_overflow=8,
+                               connect_args={"check_same_thread": False})
+            elif old.dialect.name == "postgresql":
+                options.update(rasa_engine_kwargs(old.url))
+            engine = sa.create_engine(old.url, **options)
+            if old.dialect.name == "sqlite":
+                sa.event.listen(engine, "connect", _sqlite_secure_delete)
+            found = self._autocommit_engine = (old, engine)
+        return found[1]
+
+    def _append_from_cache(self, tracker: DialogueStateTracker, owner: str) -> bool:
+        """Save a turn's new events in two round trips (PostgreSQL), when the cache says
+        which they are: one probe (the key row, the rows stored, the new ids) and one
+        INSERT of the sealed rows. False, with nothing written, when this is not the
+        plain case (no entry, another process wrote meanwhile, a new session, a turn
+        that redacts the conversation, the key changed): `save` then goes the long way.
+        """
+        entry = self._tracker_cache.get(owner)
+        if (
+            entry is None
+            or self.engine.dialect.name != "postgresql"
+            or entry.session_rows > len(tracker.events)
+        ):
+            return False
+        new = list(itertools.islice(tracker.events, entry.session_rows, None))
+        if not new:
+            return False
+        dicts = [event.as_dict() for event in new]
+        if any(
+            forgets_conversation(data) or data.get("event") == SessionStarted.type_name
+            for data in dicts
+        ):
+            return False
+        marker, count, length, newest, key_row, ids = self._probe(owner, draw=len(new))
+        if key_row is None or (marker, newest, count, length) != (
+            entry.key_marker, entry.last_id, entry.count, entry.length
+        ):
+            return False  # the drawn ids stay unused (a sequence may have gaps)
+        key = self._unwrap(key_row)
+        allowed = _AllowedNames(self.domain)
+        rows, stored = [], []
+        for row_id, event, data in zip(ids, new, dicts, strict=True):
+            data = forget_one_time_secrets(data)
+            intent, action = allowed.plain_columns(event, data)
+            sealed = EncryptedSQLTrackerStore._seal_row(key, owner, row_id, data)
+            rows.append({
+                "id": row_id, "sender_id": owner, "type_name": event.type_name,
+                "timestamp": data.get("timestamp"), "intent_name": intent,
+                "action_name": action, "data": sealed,
+            })
+            stored.append((data, len(sealed)))
+        engine = self._autocommit() if len(rows) <= 500 else self.engine  # one statement
+        with engine.begin() as connection:
+            connection.execute(self.SQLEvent.__table__.insert(), rows)
+        for outcome in outcomes(new):
+            count_outcome(outcome)
+        for event in deserialise_events([data for data, _ in stored]):
+            entry.tracker.update(event)
+        entry.tracker.applied_events()
+        _keep_replay_snapshot(tracker, entry.tracker)
+        entry.last_id, entry.count = ids[-1], entry.count + len(rows)
+        entry.length += sum(size for _, size in stored)
+        entry.session_rows += len(rows)
+        return True
 
     def _totals(self, session: Session, owner: str) -> tuple[int, int, int]:
         """Rows of the conversation, the total length of their ciphertext, newest id."""
@@ -344,6 +468,13 @@ class ProductionTrackerStore(EncryptedSQLTrackerStore):
         """The parent's save; then the rows just stored are applied to the cached tracker
         (when the cache was up to date before them), as they were stored."""
         owner = self.sender_hash(tracker.sender_id)
+        try:
+            if self._append_from_cache(tracker, owner):
+                await self.stream_events(tracker)
+                return
+        except BaseException:
+            self._tracker_cache.forget(owner)
+            raise
         self._sealed[owner] = []
         self._continuing.pop(owner, None)
         try:

@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 
+from bot.config import POLICY_INBOX
 from bot.triage.conversation import TriageConversation
 from bot.triage.outcome import Triage, area_contact
 
@@ -158,7 +159,7 @@ def evaluate(
     cases: list[Case],
     use_risk: bool = True,
     guidance_dir: Path = ROOT / "guidance",
-    inbox: str = "prevent@essex.pnn.police.uk",
+    inbox: str = POLICY_INBOX,
     default_area: str = "essex",
 ) -> list[Result]:
     from bot.guidance import load_guidance

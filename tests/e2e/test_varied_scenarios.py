@@ -37,11 +37,11 @@ def test_varied_scenarios_pass(assistant):
     _passes(assistant, "scenarios_t13b.yml")
 
 
-# r12eng (triage replies with everyday idioms that borrow danger words): 2 of 3 pass; the
-# third gets the risk model's 999 on "her"/"him" beside "knocked out of" (bot/risk, open in
-# the file itself). Run here so it is seen: any other scenario failing fails the test; a fix
-# in bot/risk passes it quietly.
-KNOWN_OPEN = {"r12eng-tri-knocked-out-groomed-online"}
+# r12eng (triage replies with everyday idioms that borrow danger words). The third scenario
+# ("knocked out of" beside "her"/"him") was open until r18 taught the risk model that a
+# change of friends is a concern, not a 999 (data/risk/train_r18.yml, tests/risk/test_r18.py).
+# Run here so it is seen: any scenario failing fails the test.
+KNOWN_OPEN: set[str] = set()
 
 
 def test_idiom_triage_scenarios_pass(assistant):

@@ -57,6 +57,7 @@ def test_no_example_is_a_near_copy_of_an_evaluation_question():
     files = [
         DEV,
         DEV.with_name("holdout_paraphrases.yml"),
+        DEV.with_name("neighbour_paraphrases.yml"),
         *sorted(ROOT.glob("eval/guidance/*.yml")),
     ]
     questions = [str(q.get("question") or q.get("text")) for f in files for q in load_questions(f)]

@@ -43,8 +43,12 @@ def test_held_out_phrasings_find_their_topic(service):
 
 
 def test_most_off_topic_questions_are_declined(service):
+    # Not answered: unsure, or declined by the off-topic check (bot.guidance.scope), which
+    # came after this test and is how the assistant declines ("canteen" is outside scope).
     off_topic = [q["text"] for q in HELDOUT if q["topic"] == "none"]
-    declined = sum(not service.search(text).confident for text in off_topic)
+    declined = sum(
+        not service.search(text).confident or service.declines(text) for text in off_topic
+    )
     assert declined / len(off_topic) >= 0.75
 
 

@@ -90,7 +90,9 @@ def test_a_model_police_verdict_with_evidence_of_the_class_is_kept(police_model,
 BOTH_DIRECTIONS = [
     (
         "IS in context / IS the verb, in capitals",
-        "his older cousin posts IS propaganda videos every night",
+        # r17: "posts IS propaganda videos" alone is now engagement (SET 2.3, the DSL's:
+        # tests/risk/test_r17.py); recruiting with them is still a link with the group
+        "his older cousin posts IS recruiting videos every night",
         "WHAT IS going on with him, he IS always late to join the class",
     ),
     (

@@ -99,3 +99,31 @@ def test_a_dead_replicas_ticket_lapses_and_a_live_long_turn_keeps_its_place(redi
     # the long turn (2.5 s, over twice the lifetime) is not overtaken while it runs
     assert order == ["long start", "long end", "next start", "next end"]
     assert took < 5  # the dead ticket lapsed after about a second
+
+
+def _commands(store: TurnLockStore) -> dict[str, int]:
+    stats = store.red.info("commandstats")
+    return {name.removeprefix("cmdstat_"): v["calls"] for name, v in stats.items()}
+
+
+def test_a_turn_nobody_waits_for_is_four_round_trips_to_redis(redis) -> None:
+    """Take the ticket (GET, then a compare-and-set script), find it first in line as
+    issued (no further read), release it (GET, compare-and-set). Before: WATCH, GET,
+    MULTI, SET, EXEC to take it, a GET to see it was first, and WATCH, GET, MULTI, DEL,
+    EXEC to release it: eleven commands in seven round trips, each one holding up the
+    Rasa server's event loop. Still one transaction per change (the tests above)."""
+    store = TurnLockStore(url=redis.url)
+
+    async def turn() -> None:
+        async with store.lock("conv-6"):
+            pass
+
+    asyncio.run(turn())  # the script is loaded into Redis once
+    before = _commands(store)
+    asyncio.run(turn())
+    after = _commands(store)
+    used = {k: after.get(k, 0) - before.get(k, 0) for k in after}
+    used = {k: n for k, n in used.items() if n and k != "info"}
+    # Redis counts the commands the script runs too: its GET each time, SET, then DEL
+    assert used == {"get": 2 + 2, "evalsha": 2, "set": 1, "del": 1}, used
+    assert store.get_lock("conv-6") is None  # released: nobody waits

@@ -200,3 +200,37 @@ def test_a_rewritten_row_is_not_served_from_the_cache(domain, backend) -> None:
     )
     with pytest.raises(TrackerIntegrityError):
         run(store.retrieve(SENDER))
+
+
+class _Statements:
+    """Statements sent to the database, each with whether its connection was in
+    autocommit (a statement in a transaction also costs its BEGIN and COMMIT/ROLLBACK)."""
+
+    def __init__(self, *engines) -> None:
+        import sqlalchemy as sa
+
+        self.seen: list[tuple[str, bool]] = []
+        for engine in set(engines):
+            sa.event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, conn, _cursor, statement: str, *_args) -> None:
+        self.seen.append((" ".join(statement.split())[:60], bool(conn.connection.autocommit)))
+
+
+@pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
+def test_a_turn_served_from_the_cache_is_three_round_trips(domain, backend) -> None:
+    """Read: one statement (the key row and the rows' totals); save: one statement (the
+    same, and the new row ids), then one INSERT; each in autocommit (no BEGIN, COMMIT or
+    ROLLBACK around it). Before: about fourteen round trips, each one holding up the
+    Rasa server's event loop. What is read and stored is unchanged (same as the plain
+    store; another replica's rows still seen: the tests above)."""
+    store = cached(domain, backend)
+    run(store.save(conversation(domain)))
+    continue_conversation(store, SENDER, *turn(0))  # the entry is made
+    statements = _Statements(store.engine, store._autocommit())
+    continue_conversation(store, SENDER, *turn(1))
+    assert [kind.split()[0] for kind, _ in statements.seen] == ["SELECT", "SELECT", "INSERT"]
+    assert all(autocommit for _, autocommit in statements.seen), statements.seen
+    same_as_database(store, domain, backend)
+    continue_conversation(cached(domain, backend), SENDER, *turn(2))  # another replica
+    same_as_database(store, domain, backend)
