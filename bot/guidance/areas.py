@@ -98,6 +98,12 @@ def named_area(text: str, base: GuidanceBase) -> str | None:
     return (inner or here)[-1]
 
 
+def set_areas(base: GuidanceBase) -> dict[str, str]:
+    """The areas where the SET policy's routes apply (the VTR form's areas), id to name, in
+    the order of `guidance/contacts.yml`: the one list of areas, no other is kept in code."""
+    return {area.id: area.name for area in base.areas.values() if area.set_policy}
+
+
 def without_places(text: str, base: GuidanceBase) -> str:
     """The message with its place names taken out: what it asks, wherever the user is."""
     return re.sub(r"\s{2,}", " ", _pattern(base).sub(" ", text.lower())).strip()

@@ -35,7 +35,21 @@ FIELD_TYPES = {
     "yes_no",
     "area",
 }
-AREAS = {"southend": "Southend", "essex": "Essex", "thurrock": "Thurrock"}
+
+
+def form_areas() -> dict[str, str]:
+    """The areas the form takes, id to name: the SET areas of `guidance/contacts.yml`, read
+    through bot/guidance/areas.py (the one list; tests/referral/test_one_area_list.py)."""
+    from bot.guidance import get_guidance
+    from bot.guidance.areas import set_areas
+
+    return set_areas(get_guidance())
+
+
+def area_name(area_id: str) -> str:
+    """An area's name as the contacts give it (the id itself when it is not one of them)."""
+    return form_areas().get(area_id, area_id)
+
 
 _UNKNOWN_ANSWER = re.compile(
     r"^\s*(i\s+)?(don'?t|do not|dont) know\b|^\s*(not (sure|known)|unknown|no idea|n/?a|"
@@ -486,10 +500,14 @@ def _check_yes_no(spec: FieldSpec, text: str, today: date) -> Checked:
 
 
 def _check_area(spec: FieldSpec, text: str, today: date) -> Checked:
-    lowered = text.lower()
-    for key in AREAS:
-        if key in lowered:
-            return Checked(key)
+    """The area named by any of its places ("Basildon" is Essex; "Southend, Essex" is
+    Southend), when the form goes there (contacts.yml, read by bot/guidance/areas.py)."""
+    from bot.guidance import get_guidance
+    from bot.guidance.areas import named_area
+
+    area = named_area(text, get_guidance())
+    if area is not None and area in form_areas():
+        return Checked(area)
     return Checked(problem=_say("area"))
 
 

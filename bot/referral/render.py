@@ -38,12 +38,12 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from bot.referral.form import (
-    AREAS,
     UNKNOWN,
     FieldSpec,
     FormSpec,
     Section,
     _messages_file,
+    area_name,
     marked_unchecked,
     unchecked,
 )
@@ -94,7 +94,7 @@ class RenderMeta:
         return cls(
             reference=f"VTR-{draft.short_id}",
             referral_date=today.strftime("%d/%m/%Y"),
-            area_name=AREAS.get(area, "" if area == UNKNOWN else area),
+            area_name="" if area == UNKNOWN else area_name(area),
         )
 
     @classmethod
@@ -140,7 +140,7 @@ def display_value(spec: FieldSpec, value: Any) -> str:
     if spec.type == "yes_no":
         return _YES_NO.get(text.lower(), text)
     if spec.type == "area":
-        return AREAS.get(text, text)
+        return area_name(text)
     return text
 
 

@@ -29,15 +29,35 @@ from bot.triage.facts import ADULT_AGE
 
 _LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
 
+#: Doubt in the person's own words ("hard to tell", "can't be certain", "I'd need to check").
+_DOUBT = (
+    r"(it'?s |it is )?(hard|difficult|tricky|impossible) to (tell|say|know|judge)|"
+    r"(i )?(can'?t|cannot|couldn'?t) be (certain|sure)|(i'?m |i am )?not 100 ?%? (sure|certain)|"
+    r"(i'?m |i am )?not (completely|totally|entirely|fully|absolutely) (sure|certain)|"
+    r"(i )?(haven'?t|have not) (got )?a clue|(i'?d|i would|i'?ll|i) (need|have) to (check|ask)|"
+    r"need to check"
+)
+#: "I'd say no", "I reckon yes": the words after the lead-in are the answer.
+_LEAD_IN = re.compile(
+    r"^\s*(i'?d say|i would say|i'?d guess|i guess|i reckon|i think|i believe|honestly|"
+    r"to be honest|tbh|well|um+|erm+|hmm+)[,\s]+"
+    r"(?=(yes|yeah|yep|no|nope|not|probably|definitely)\b)"
+)
+#: A hedged yes: "probably", "sort of", "I reckon so" (a careful yes is still a yes).
+_HEDGED_YES = (
+    r"(i )?(reckon|guess|suppose|suspect) so|(i'?d|i would) (say|think) so|probably|"
+    r"(most |very )?likely|kind of|sort of|kinda|sorta|somewhat|partly|in a way|to some extent"
+)
 _UNSURE = re.compile(
-    r"\b(not sure|unsure|(i )?(don'?t|do not|dont) know(?! of)|no idea|not certain|maybe|"
+    r"\b(" + _DOUBT + r"|not sure|unsure|(i )?(don'?t|do not|dont) know(?! of)|no idea|"
+    r"not certain|maybe|"
     r"possibly|perhaps|can'?t say|cannot say|idk|dunno|unclear|hard to say|might be|"
     r"not (totally|really|entirely) sure|can'?t tell|couldn'?t say|no clue)\b"
 )
 # A reply's first words decide it: "Yes, he said ..., though he hasn't threatened anyone" is
 # a yes to the question asked; what follows is read for other facts, not as the answer.
 _LEAD_UNSURE = re.compile(
-    r"^\s*(not sure|unsure|(i'?m |i am )?(not (\w+ )?sure|unsure)|"
+    r"^\s*(" + _DOUBT + r"|not sure|unsure|(i'?m |i am )?(not (\w+ )?sure|unsure)|"
     r"(i )?(don'?t|do not|dont) know(?! of)|no idea|not certain|maybe|possibly|perhaps|"
     r"idk|dunno|hard to say|can'?t say|"
     r"no clue|unclear)\b"
@@ -55,7 +75,9 @@ _LEAD_YES = re.compile(
     r"^\s*(yes|yeah|yep|yup|yea|y|aye|correct|definitely|absolutely|certainly|sure|true|"
     r"i think so|i believe so|it seems so|looks like it|a (bit|little)|a few times|"
     r"sometimes|once or twice|unfortunately,? yes|sadly,? yes|he did|she did|they did|"
-    r"he has|she has|they have|he does|she does|they do|i have|i did|we have|done|already)\b"
+    r"he has|she has|they have|he does|she does|they do|i have|i did|we have|done|already|"
+    + _HEDGED_YES
+    + r")\b"
     r"(?!,? (no|not|never|nothing|none)\b)"  # "she has no extremist views" is not a yes
 )
 #: A closing no after what explains it: "..., so no", "...; not yet", "... so not yet".
@@ -102,7 +124,17 @@ _AGE_PATTERNS = [
         r"(?:only\s*|about\s*|around\s*)?(\d{1,3})\b"
     ),
     re.compile(r"\b(?:about|around|roughly|approximately)\s*(\d{1,3})\b"),
+    # "my colleague's son (14)", "their boy (12)": an age in brackets after the person
+    re.compile(
+        r"\b(?:son|daughter|child|kid|boy|girl|pupil|student|learner|lad|lass|teen|teenager|"
+        r"man|woman|person|he|she|they|stepson|stepdaughter|grandson|granddaughter)"
+        r"\s*\(\s*(\d{1,3})\s*\)"
+    ),
 ]
+#: Someone's child ("a colleague's son"): the colleague is the adult, not the person.
+_CHILD_OF = re.compile(
+    r"'s (step)?(son|daughter|child|kid|boy|girl|grandson|granddaughter|little (boy|girl))\b"
+)
 _BARE_NUMBER = re.compile(r"^\D{0,20}?(\d{1,3})\D{0,40}$")
 _SCHOOL_YEAR = re.compile(r"\b(?:year|yr|y)\s*(\d{1,2})\b")
 _CHILD_WORDS = re.compile(
@@ -335,16 +367,80 @@ _CONFUSED = re.compile(
 )
 
 
+#: Someone from a named group in contact with the person ("a recruiter from National Action
+#: has been chatting with him"): contact with a proscribed organisation (SET 1.3).
+_CONTACT_PEOPLE = (
+    r"(someone|somebody|a man|a woman|a guy|a lad|an older (man|woman|lad|guy)|people|"
+    r"a member|members|a recruiter|recruiters|men|women|a contact|contacts|a handler)"
+)
+#: Money on its way to a named group or its fighters, in plain words ("the cash she raises
+#: ends up with ... fighters", "the donations are really for ...": funding, SET 1.3).
+_MONEY = r"(money|cash|funds|donations?|collections?|proceeds|takings|savings)"
+_TOWARDS = r"(go(es|ing)?|went|gone|ends? up|end(ed|ing) up|sent|sends|sending|for|to|with)"
+
+
+@functools.lru_cache(maxsize=2)
+def _proscribed_acts(path: Path = PROSCRIBED_FILE) -> tuple[re.Pattern[str], ...]:
+    names = proscribed_names(path)
+    if names is None:
+        return ()
+    group = names.pattern.removeprefix(r"(?<![\w-])").removesuffix(r"(?![\w-])")
+    return (
+        re.compile(
+            rf"(?<![\w-]){_CONTACT_PEOPLE} (from|of|in|linked to|belonging to) (the )?"
+            rf"{group}(?![\w-])"
+        ),
+        re.compile(
+            rf"(?<![\w-]){_MONEY}\b[^.;]{{0,60}}?\b{_TOWARDS}\b[^.;]{{0,25}}?"
+            rf"(the )?(fighters (of|from|for|with) (the )?)?{group}(?![\w-])"
+        ),
+    )
+
+
+@functools.lru_cache(maxsize=2)
+def _cased_acts(path: Path = PROSCRIBED_FILE) -> tuple[re.Pattern[str], ...]:
+    """Joining or contact with a group whose name is a common phrase unless capitalised
+    ("The Base"; the list's `cased` names), read on the text as typed."""
+    if not path.exists():
+        return ()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    orgs = data.get("organisations") or []
+    cased = {re.escape(str(n)) for org in orgs for n in org.get("cased") or []}
+    if not cased:
+        return ()
+    group = "(" + "|".join(sorted(cased, key=len, reverse=True)) + ")"
+    return (
+        re.compile(rf"(?<![\w-])(?i:{_CONTACT_PEOPLE} (from|of|in|linked to|belonging to) )"
+                   rf"{group}(?![\w-])"),
+        re.compile(rf"(?<![\w-])(?i:{_JOINS}) {group}(?![\w-])"),
+    )
+
+
+def _names_cased_proscribed(typed: str) -> str | None:
+    """`_names_proscribed` for the list's capitalised names, on the text as typed."""
+    text = re.sub(r"\s+", " ", (typed or "").replace("\u2019", "'")).strip()
+    lowered = text.lower()
+    for pattern in _cased_acts():
+        for match in pattern.finditer(text):
+            if _NEGATORS.search(_clause_before(lowered, match.start())):
+                continue
+            if not _own_act(lowered, match):
+                continue
+            return match.group(0).strip()
+    return None
+
+
 def _names_proscribed(text: str) -> str | None:
-    """Joining, membership of or funding a proscribed organisation on the data list: the
-    words that say so, or None (negated, or only read or watched about)."""
+    """Joining, membership of, contact with or funding a proscribed organisation on the data
+    list: the words that say so, or None (negated, or only read or watched about)."""
     pattern = proscribed_pattern()
     if pattern is None:
         return None
-    for match in pattern.finditer(text):
-        if _NEGATORS.search(_clause_before(text, match.start())) or not _own_act(text, match):
-            continue
-        return match.group(0).strip()
+    for candidate in (pattern, *_proscribed_acts()):
+        for match in candidate.finditer(text):
+            if _NEGATORS.search(_clause_before(text, match.start())) or not _own_act(text, match):
+                continue
+            return match.group(0).strip()
     return None
 
 
@@ -353,6 +449,14 @@ def _names_proscribed(text: str) -> str | None:
 _HEDGED = re.compile(
     r"\b(but|though|although|however|except)\b[^.;]*\b(no|not|nothing|never|none|\w+n't|"
     r"don'?t know|not sure|unsure|no idea|can'?t (say|tell)|unclear|vague)\b"
+)
+# When is not known: a plan with no date yet is still a plan ("planning it, but no date").
+_NO_DATE = re.compile(
+    r"[,;-]?\s*\b(but |though |although |just )?((there'?s|there is|with) (just |still )?)?"
+    r"(no|not a|not any) (set |fixed )?(date|day|time|timescale|timeline)"
+    r"( set| fixed| yet| that i know of)*"
+    r"|[,;-]?\s*\b(but |though )?(i |we )?(don'?t|do not) know when\b"
+    r"|\bnot sure when\b|\bno idea when\b"
 )
 # Views said to be held: "those are his views", "it's his own beliefs" (outside a negated
 # clause). Only words for views and hatred: "cynical about politics" is not one.
@@ -390,13 +494,34 @@ def _views_held(text: str) -> str | None:
     return None
 
 
+#: Where a reply's clauses part ("he's on discord with him, he's dropped his friends and ...").
+_REPLY_CLAUSES = re.compile(r"[,;.!?]| - | but | and | though | although | so ")
+
+
+def _negation_answers(text: str) -> bool:
+    """Whether a "no" in a reply answers the question: it is in the reply's first clause of
+    some length ("He doesn't hold any views like that", "honestly, he hasn't said anything"),
+    not in a later clause of a description ("he's on discord with him, he's dropped his
+    friends and doesn't want to play football": what was seen, in the person's own words)."""
+    start = 0
+    for match in [*_REPLY_CLAUSES.finditer(text), None]:
+        end = match.start() if match else len(text)
+        clause = text[start:end]
+        if _SENTENCE_NO.search(clause) or _NO.search(clause.strip()):
+            return True
+        if len(clause.split()) >= 3:
+            return False  # a statement came first: a later "doesn't" describes, not answers
+        start = match.end() if match else end
+    return False
+
+
 def yes_no(text: str) -> str | None:
     """A yes / no / not-sure reading of a reply, or None if it isn't one.
 
     The first words decide ("Yes, though he hasn't threatened anyone" is a yes); only when
     they say nothing does the rest of the sentence count.
     """
-    t = _normal(text)
+    t = _LEAD_IN.sub("", _normal(text))
     if not t or _CONFUSED.search(t):
         return None  # "I don't understand the question" is not a "no"
     if _LEAD_UNSURE.match(t):
@@ -409,7 +534,7 @@ def yes_no(text: str) -> str | None:
         return "no"  # "she is off sick this week, so no"
     if _UNSURE.search(t):
         return "unsure"
-    if _SENTENCE_NO.search(t) or _NO.search(t):
+    if _negation_answers(t):
         return "no"
     if _YES.search(t):
         return "yes"
@@ -461,8 +586,67 @@ def age_from_text(text: str, today: date | None = None, bare_number: bool = Fals
     return None
 
 
+_TEENS = "ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen".split()
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
+_UNIT_WORDS = {w: n for n, w in enumerate(
+    "one two three four five six seven eight nine".split(), start=1)}
+_NUMBER_WORDS = {**{w: n for n, w in enumerate(_TEENS, start=10)}, **_TENS}
+_NUMBER_WORD = re.compile(
+    r"\b(?:(" + "|".join(_TENS) + r")(?:[\s-]+(" + "|".join(_UNIT_WORDS) + r"))?|("
+    + "|".join(_TEENS) + r"))\b"
+    r"|\b(" + "|".join(list(_UNIT_WORDS)[4:]) + r")(?=[\s-]*years?[\s-]*old)"
+)
+
+
+def _number_words_as_digits(text: str) -> str:
+    """ "fifteen" -> "15", "twenty-three" -> "23"; five to nine only as "... years old"
+    ("five years at the school" is no age)."""
+
+    def digits(match: re.Match[str]) -> str:
+        if match.group(4):
+            return str(_UNIT_WORDS[match.group(4)])
+        if match.group(3):
+            return str(_NUMBER_WORDS[match.group(3)])
+        return str(_TENS[match.group(1)] + (_UNIT_WORDS[match.group(2)] if match.group(2) else 0))
+
+    return _NUMBER_WORD.sub(digits, text)
+
+
+#: A bound rather than an age: "under 18" is a child, never an adult of 18 (SET 2.4).
+_UNDER = re.compile(r"\b(under|below|younger than|less than|not yet) (\d{1,2})\b")
+_OVER = re.compile(
+    r"\b(over|above|older than|at least|more than) (\d{1,2})\b|\b(\d{1,2}) ?(or over|or older|"
+    r"and over|and older|\+)"
+)
+#: A birthday to come: "he'll be 18 in March", "nearly 18" is still 17.
+_AGE_TO_COME = re.compile(
+    r"\b(will be|'ll be|turns|turning|is turning|nearly|almost|about to turn|soon to be) "
+    r"(\d{1,2})\b"
+)
+#: Life stages that say adult without an age.
+_ADULT_STAGE = re.compile(
+    r"\b((university|uni) student|undergrad\w*|postgrad\w*|at (uni|university)|"
+    r"(first|second|third|final) year (at|of) (uni|university)|"
+    r"grand(mother|father|parent|ma|pa|mum|dad)s?)\b"
+)
+
+
 def _age_facts(text: str, asked: bool) -> dict[str, Any]:
-    t = _normal(text)
+    t = _number_words_as_digits(_normal(text))
+    under, over, to_come = _UNDER.search(t), _OVER.search(t), _AGE_TO_COME.search(t)
+
+    def an_age(n: int) -> bool:  # "less than 10 minutes" in an opening is no age
+        return asked or n in (16, 17, 18, 21)
+
+    if under and int(under.group(2)) <= ADULT_AGE and an_age(int(under.group(2))):
+        return {"age_group": "child"}
+    if over and int(over.group(2) or over.group(3)) >= ADULT_AGE:
+        if an_age(int(over.group(2) or over.group(3))):
+            return {"age_group": "adult"}
+    if to_come and 0 < int(to_come.group(2)) <= 120 and an_age(int(to_come.group(2))):
+        coming = int(to_come.group(2)) - 1
+        return {"age": coming, "age_group": "adult" if coming >= ADULT_AGE else "child"}
     age = age_from_text(t, bare_number=asked)
     if age is not None:
         return {"age": age, "age_group": "adult" if age >= ADULT_AGE else "child"}
@@ -475,7 +659,9 @@ def _age_facts(text: str, asked: bool) -> dict[str, Any]:
             return {"age_group": "adult" if min(span) >= ADULT_AGE else "unsure"}
     if re.search(r"\bsixth[- ]form(er)?\b", t):
         return {"age_group": "child"}
-    if _ADULT_WORDS.search(t):
+    if _CHILD_OF.search(t):
+        return {"age_group": "child"}
+    if _ADULT_WORDS.search(t) or _ADULT_STAGE.search(t):
         return {"age_group": "adult"}
     if _CHILD_WORDS.search(t):
         return {"age_group": "child"}
@@ -533,7 +719,7 @@ def mentioned_facts(text: str) -> dict[str, Any]:
         facts.pop("engagement", None)
     if _mentions("appearance", t) and _mentions("ideology", t):
         facts["engagement"] = "yes"  # dressing "to accord with the group" (SET 2.3), not faith
-    if _mentions("terrorism", t) or _names_proscribed(t):
+    if _mentions("terrorism", t) or _names_proscribed(t) or _names_cased_proscribed(text):
         facts["terrorism"] = "yes"
     elif _mentions("terrorism_none", t, respect_negation=False):
         facts["terrorism"] = "no"  # "no plan that we know of" in the opening
@@ -625,7 +811,7 @@ def _about_another_question(asked: str, facts: dict[str, Any], text: str) -> boo
 def answer_facts(asked: str, text: str) -> dict[str, Any]:
     """The facts a reply gives: first as an answer to `asked`, then anything else it says."""
     t = _normal(text)
-    facts = mentioned_facts(t)
+    facts = mentioned_facts(text)  # as typed: a capitalised name is read as one ("The Base")
     if _CONFUSED.search(t):
         return facts  # a question about the question: answered by "why?", then asked again
     if asked == "age_group":
@@ -678,8 +864,18 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             reading = "unsure"  # their own account answers nothing about what was seen
         if reading is None and asked != "terrorism" and not about_dsl:
             reading = statement_reading(t)
+        if (
+            asked == "engagement"
+            and reading == "yes"
+            and facts.get("engagement") != "yes"
+            and _mentions("lawful_service", t)
+            and not _mentions("ideology", t)
+        ):
+            reading = "no"  # "she wants to join the RAF": a lawful service, not a cause
+    if asked == "terrorism" and reading != "no" and _mentions("terrorism_answer_yes", t):
+        reading = "yes"  # "he's planning it, no date yet": the person's own planning
     if asked == "terrorism" and reading == "yes" and facts.get("terrorism") != "yes":
-        if _HEDGED.search(t):
+        if _HEDGED.search(_NO_DATE.sub("", t)):
             reading = "unsure"  # "she did mention living abroad, but nothing specific"
     if asked == "immediate_risk" and _NOT_SAFE.search(t):
         facts.pop("immediate_risk", None)
@@ -795,7 +991,10 @@ def _lawful_activity(text: str) -> bool:
 #: A yes to "is anyone in immediate danger?" says yes (or names the danger); "he has ...",
 #: "she did ..." at the start of a reply are more of the story, not an answer (t13b).
 _DANGER_YES = re.compile(
-    r"^\s*(yes|yeah|yep|yup|yea|y|aye|correct|definitely|absolutely|certainly|sure|true|"
+    r"^\s*((i'?d say|i would say|i think|i reckon|honestly|to be honest)[,\s]+)?"
+    r"(yes|yeah|yep|yup|yea|y|aye|correct|definitely|absolutely|certainly|sure|true|"
+    + _HEDGED_YES
+    + r"|"
     r"i think so|i believe so|it seems so|looks like it|unfortunately,? yes|sadly,? yes|"
     r"(someone|somebody|anyone|he|she|they)('s| is| are| could be| might be| may be) "
     r"(in danger|at risk|going to (get )?hurt)|(he|she|they) (could|might|may|will) (hurt|harm))\b"

@@ -122,7 +122,17 @@ class TriageFacts:
 
     @property
     def any_indicator(self) -> bool:
-        return "yes" in (self.engagement, self.intent, self.capability)
+        """A sign seen on one of the three dimensions (SET 2.2/2.3). A skill alone (cadets,
+        chemistry, a shooting club) is a sign only while a link to extremism is not ruled
+        out: SET 2.3's capability indicators are about contributing to terrorism."""
+        if "yes" in (self.engagement, self.intent):
+            return True
+        return self.capability == "yes" and self.ideology != "no"
+
+    @property
+    def engagement_or_intent(self) -> bool:
+        """Something seen or said on engagement or intent: the extremism link is evident."""
+        return "yes" in (self.engagement, self.intent)
 
     @property
     def any_indicator_unsure(self) -> bool:

@@ -28,12 +28,13 @@ def remaining(facts: TriageFacts) -> list[str]:
     if facts.age is None and facts.age_group is None:
         todo.append("age_group")
     extremism_possible = facts.ideology != "no" or facts.any_indicator
-    if facts.ideology is None and not facts.any_indicator:
-        todo.append("ideology")
+    if facts.ideology is None and not facts.engagement_or_intent:
+        todo.append("ideology")  # a skill alone does not say whether extremism is involved
     if extremism_possible:
         for dimension in ("engagement", "intent", "capability"):
             need(dimension)
-    if "unsure" in (facts.intent, facts.capability) or "yes" in (facts.intent, facts.capability):
+    capability_counts = facts.capability in ("yes", "unsure") and facts.ideology != "no"
+    if facts.intent in ("yes", "unsure") or capability_counts:
         # Intent or capability seen: is anything being planned? (SET 2.4, Thurrock pack)
         need("terrorism")
     indicators_known = None not in (facts.engagement, facts.intent, facts.capability)
