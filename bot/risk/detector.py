@@ -806,7 +806,7 @@ class RiskDetector:
         listed verb follows it: "she's sketching and he's hiding ... with a machete" is two parts,
         "drawings of guns and knives" one.
         """
-        starts = []
+        starts: list[int] = []
         for token in sentence:
             if token.lower_ not in self._depiction_breaks or token.i == sentence.start:
                 continue
