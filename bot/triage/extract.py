@@ -159,12 +159,42 @@ _NO_DANGER = re.compile(
     r"(immediate |any )?(danger|risk)\b|\bnot (urgent|an emergency)\b"
     r"|\bno immediate (danger|risk)\b"
     r"|\bnothing (to (suggest|indicate|say)|suggests|indicates|immediate|urgent|imminent)\b"
-    # "he's upset but safe", "she is safe at home", "they're both safe now"
-    r"|\b(?<!not )(?<!n't )(?<!never )(is|are|'s|'re|but|and|both|all|now|currently|feels?) "
+)
+#: rv1 (review S2-1): "safe" is a no only as a plain statement about the person, at the
+#: start of a clause: "she is safe at home", "they're both safe now", "he's upset but safe".
+_SAFE_SUBJECT = (
+    r"(he|she|they|we|everyone|everybody|both of them|all of them|the (pupil|child|student|"
+    r"young person|boy|girl|learner|family|kids|children|baby))"
+)
+_SAFE_STATEMENT = re.compile(
+    rf"(^|[.,;!]\s*|\b(and|so|yes|yeah|yep|ok|okay)\s+){_SAFE_SUBJECT}"
+    r"('s|'re| is| are| feels?| seems?| looks?)( \w+ but)? "
     r"(now |currently |completely |perfectly |totally |both |all )?safe\b(?! to)"
 )
+#: Anything that makes a "safe" clause a doubt, not a no: a hedge, a question, "if" or
+#: "whether", "nobody is safe", a contrast ("he's safe but his sister isn't").
+_SAFE_DOUBT = re.compile(
+    r"\b(don'?t|do not|doesn'?t|didn'?t|can'?t|cannot|not) (think|believe|feel|know|say|sure)\b"
+    r"|\bdoubt|\bunsure\b|\bnot certain\b|\bwhether\b|\bif\b|\?"
+    r"|\b(no ?one|nobody|none of)\b(\W+\w+){0,6}\W+(is |are |'s |'re )?(\w+ )?safe\b"
+    r"|\bsafe\b[^.;!?]{0,120}\bbut\b[^.;!?]{0,120}\b(not|isn'?t|aren'?t|unsafe|danger)\b"
+)
 #: "He's not safe", "she isn't safe at home": a yes to the danger question, never a no.
-_NOT_SAFE = re.compile(r"\b(not|isn'?t|aren'?t|never|no longer) (\w+ )?safe\b|\bunsafe\b")
+#: rv1: so are "nobody is safe around him", "I don't think he's safe", "he's safe but his
+#: sister isn't".
+_NOT_SAFE = re.compile(
+    r"\b(not|isn'?t|aren'?t|never|no longer) (\w+ )?safe\b|\bunsafe\b"
+    r"|\b(no ?one|nobody|none of)\b(\W+\w+){0,6}\W+(is |are |'s |'re )?(\w+ )?safe\b"
+    r"|\b(don'?t|do not|doubt) (think|feel|believe)?\s*(\w+\W*){0,3}safe\b"
+    r"|\bsafe\b[^.;!?]{0,120}\bbut\b[^.;!?]{0,120}\b(isn'?t|aren'?t|is not|are not|not)\b"
+)
+
+
+def _says_safe(t: str) -> bool:
+    """A plain "no danger" (rv1): "no immediate danger", or a clear "she is safe"."""
+    if _NO_DANGER.search(t):
+        return True
+    return bool(_SAFE_STATEMENT.search(t)) and not _SAFE_DOUBT.search(t)
 _ADULT_CONSENT = [
     (
         "refused",
@@ -718,7 +748,7 @@ def mentioned_facts(text: str) -> dict[str, Any]:
         facts["other_safeguarding"] = "yes"
     elif _mentions("other_safeguarding_none", t, respect_negation=False):
         facts["other_safeguarding"] = "no"
-    if _NO_DANGER.search(t) and not _NOT_SAFE.search(t):
+    if _says_safe(t) and not _NOT_SAFE.search(t):
         facts["immediate_risk"] = "no"
     dsl = _dsl_fact(t)
     if dsl:
