@@ -178,6 +178,7 @@ class RiskDetector:
                 "not_with",
                 "verbs",
                 "membership_before",
+                "names_a_thing",
             )
         }
         self._doubt_blockers = tuple(lexicon.get("doubt", {}).get("blocked_by", ()))
@@ -351,7 +352,7 @@ class RiskDetector:
         sentence = next(s for s in _sentences(doc) if s.start <= span.start < s.end)
         if any(t.lower_ in words["not_with"] for t in sentence):
             return 0
-        if before in words["membership_before"]:
+        if before in words["membership_before"] and after not in words["names_a_thing"]:
             return 2  # "he's NA now", "officially in NA": someone is one (r15)
         near: set[str] = set()
         for step in (-1, 1):

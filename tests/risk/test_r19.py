@@ -1,0 +1,66 @@
+"""Issue 12, r19: a Prevent concern's symbols, songs and slogans are the DSL's, not the police's.
+
+Every sentence here was written for this file (none comes from an evaluation set). Each
+class below failed on the code before its fix; the "still" lists keep the same words where
+they are real evidence and must keep their alarm.
+
+Policy (SET PREVENT Policy and Guidance, section 2.3, "Example indicators that an individual
+is engaged with an extremist group, cause or ideology"): "Possession of material or symbols
+associated with an extremist cause" and "Communications with others that suggest
+identification with a group/cause/ideology" are signs of ENGAGEMENT, for the DSL and a
+referral (SET 2.5). r17 read a group's media that way (tests/risk/test_r17.py); the same
+section names symbols, so a flag, badge, patch, tattoo or logo worn, drawn or shown, and a
+song or slogan played or shared, with no act, go the same route. Membership, contact,
+recruiting or promoting, funding, instructions and plans (SET 2.1) stay police.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.risk import assess, assess_rules
+
+# -- 1. a group's symbol or song worn, shown or shared, with no act: engagement (SET 2.3) --
+
+SYMBOL_ENGAGEMENT = [
+    "A year 9 lad has drawn the IS flag on the cover of his planner and says it's just a cool design.",
+    "Her lock screen is an ISIS flag and she shrugged when I asked her about it.",
+    "An apprentice has a National Action logo tattooed on his forearm.",
+    "He has an Atomwaffen badge on his coat and says he thinks it looks cool.",
+    "The songs he keeps playing on the minibus are IS nasheeds.",
+    "The videos are IS propaganda and she has sent several to her friends.",
+    "she says it's only a picture, but it's the IS flag and it has been on her phone for months",
+]
+
+
+@pytest.mark.parametrize("text", SYMBOL_ENGAGEMENT)
+def test_a_groups_symbol_or_song_with_no_act_is_for_the_dsl(text: str) -> None:
+    rules = assess_rules(text)
+    assert rules.level == "none", [m.reason for m in rules.matches]
+    result = assess(text)
+    assert result.level == "none", [m.reason for m in result.matches]
+
+
+SYMBOL_WITH_ACT = [
+    "He's been handing out IS flags at the mosque gates and telling the year 7s to join.",
+    "He wears a Sonnenrad badge and goes to meetings with National Action members every week.",
+    "he says he's IS now and shows everyone the flag",
+    "she has been selling National Action badges to raise money for the group",
+    "he told me he is a member of National Action and wears their patch",
+]
+
+
+@pytest.mark.parametrize("text", SYMBOL_WITH_ACT)
+def test_still_police_with_membership_promotion_or_funding(text: str) -> None:
+    assert assess(text).level in ("police", "emergency"), text
+
+
+SYMBOL_WITH_MEMBERSHIP_OR_CHANNEL = [
+    "a year 10 says he's in National Action now and wears their badge on his blazer",
+    "her wallpaper is the Islamic State flag and she has been sending her friends a channel where they post attack footage",
+]
+
+
+@pytest.mark.parametrize("text", SYMBOL_WITH_MEMBERSHIP_OR_CHANNEL)
+def test_a_symbol_beside_membership_or_the_groups_channel_stays_police(text: str) -> None:
+    assert assess(text).level in ("police", "emergency"), text
