@@ -938,6 +938,7 @@ _FEATURES = {
     "search_topic": "search",
     "ended_link": "ended",
     "relayed_view": "relayed view",
+    "religious_practice": "religious practice",
     "view_modal": "view",
     "org_link": "link with a group",
 }

@@ -64,3 +64,30 @@ SYMBOL_WITH_MEMBERSHIP_OR_CHANNEL = [
 @pytest.mark.parametrize("text", SYMBOL_WITH_MEMBERSHIP_OR_CHANNEL)
 def test_a_symbol_beside_membership_or_the_groups_channel_stays_police(text: str) -> None:
     assert assess(text).level in ("police", "emergency"), text
+
+
+# -- 2. a religious practice taken up is never a 999 or police matter on its own -----------
+# Faith alone is not a sign (SET 2.3 lists views, behaviour and links, not practice).
+
+PRACTICE = [
+    "One of my year 9 girls has begun wearing a headscarf and fasts during Ramadan. She prays at break.",
+    "A student has become much more religious, prays at lunch in the quiet room and has stopped going to the disco.",
+]
+
+
+@pytest.mark.parametrize("text", PRACTICE)
+def test_a_religious_practice_with_a_person_and_a_time_of_day_is_no_alarm(text: str) -> None:
+    result = assess(text)
+    assert result.level == "none", [m.reason for m in result.matches]
+
+
+PRACTICE_WITH_DANGER = [
+    "She has started wearing a hijab and told me she will hurt herself tonight.",
+    "He prays at lunch and has a knife in his bag now.",
+    "he has started going to the mosque and says he is a member of National Action",
+]
+
+
+@pytest.mark.parametrize("text", PRACTICE_WITH_DANGER)
+def test_a_religious_practice_does_not_hide_danger(text: str) -> None:
+    assert assess(text).level in ("police", "emergency"), text
