@@ -91,3 +91,30 @@ PRACTICE_WITH_DANGER = [
 @pytest.mark.parametrize("text", PRACTICE_WITH_DANGER)
 def test_a_religious_practice_does_not_hide_danger(text: str) -> None:
     assert assess(text).level in ("police", "emergency"), text
+
+
+# -- 3. an us-and-them view and being kept apart from others: a concern, not a 999 ---------
+# SET 2.3 (ideology: us and them); the people named are the subject of a view, not a target.
+
+US_AND_THEM = [
+    "Her uncle told her that the infidels are the enemy and she must keep away from the other children.",
+    "A lad in year 8 keeps saying the kafirs are our enemies and he has been told to stay away from other boys.",
+]
+
+
+@pytest.mark.parametrize("text", US_AND_THEM)
+def test_an_us_and_them_view_is_a_concern_not_an_emergency(text: str) -> None:
+    result = assess(text)
+    assert result.level == "none", [m.reason for m in result.matches]
+
+
+US_AND_THEM_WITH_DANGER = [
+    "He said the infidels are the enemy and he will stab them at the carol concert tonight.",
+    "keep away from the town centre tomorrow, something is going to happen",
+    "she was told to stay away from other girls and now she's been taken by a man in a van",
+]
+
+
+@pytest.mark.parametrize("text", US_AND_THEM_WITH_DANGER)
+def test_a_view_or_a_separation_does_not_hide_a_threat(text: str) -> None:
+    assert assess(text).level in ("police", "emergency"), text
