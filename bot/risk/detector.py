@@ -385,10 +385,13 @@ class RiskDetector:
         doc, hits = self._parsed(text)
         found: list[RiskMatch] = []
         doubts: list[RiskMatch] = []
-        for sentence in _sentences(doc):
+        sentences = list(_sentences(doc))
+        for n, sentence in enumerate(sentences):
             in_sentence = [h for h in hits if sentence.start <= h.start < sentence.end]
             if not in_sentence:
                 continue
+            if n + 1 < len(sentences):
+                in_sentence += self._named_after(doc, sentences[n + 1], hits)
             found.extend(self._apply_rules(doc, sentence, in_sentence))
             doubts.extend(self._weak_signs(doc, sentence, in_sentence))
         found.extend(self._across_sentences(doc, hits, found))
@@ -752,6 +755,24 @@ class RiskDetector:
             if target is not None:
                 found.append(_Hit("grave_object", target.start, target.end, target.text))
         return found
+
+    def _named_after(self, doc: Doc, following: Span, hits: list[_Hit]) -> list[_Hit]:
+        """The game the talk came from, named in the next sentence (r19).
+
+        "They keep talking about 'blowing people up'. I'm pretty sure it's Call of Duty.": a
+        sentence that only says what "it" is (a game, an everyday context) and holds no
+        danger word and no negation explains the talk just before it. Its `everyday` frame
+        then counts for that sentence too. "It's not Fortnite, he means it" does not.
+        """
+        tokens = {t.lower_ for t in following}
+        if not tokens & {"it", "it's", "its", "that", "that's", "thats"} or tokens & (
+            self._negators | {"n't"}
+        ):
+            return []
+        here = [h for h in hits if following.start <= h.start < following.end]
+        if any(h.concept in self._concept_names and h.concept != "target" for h in here):
+            return []
+        return [h for h in here if h.concept == "everyday"]
 
     def _apply_rules(self, doc: Doc, sentence: Span, hits: list[_Hit]) -> list[RiskMatch]:
         idioms = [h for h in hits if h.concept == "idiom"]

@@ -118,3 +118,28 @@ US_AND_THEM_WITH_DANGER = [
 @pytest.mark.parametrize("text", US_AND_THEM_WITH_DANGER)
 def test_a_view_or_a_separation_does_not_hide_a_threat(text: str) -> None:
     assert assess(text).level in ("police", "emergency"), text
+
+
+# -- 4. the game named in the next sentence explains the talk just before it ---------------
+
+GAME_NAMED_AFTER = [
+    "A group of year 6s keep talking about 'killing people' and 'headshots'. I think it's Minecraft or Roblox.",
+    "Some lads in my form keep going on about 'shooting everyone on sight'. Pretty sure it's Warzone.",
+]
+
+
+@pytest.mark.parametrize("text", GAME_NAMED_AFTER)
+def test_a_game_named_in_the_next_sentence_explains_the_talk(text: str) -> None:
+    result = assess(text)
+    assert result.level == "none", [m.reason for m in result.matches]
+
+
+GAME_DENIED_OR_ELSEWHERE = [
+    "He said he'll blow people up at the match tomorrow. It's not Fortnite, he means it.",
+    "He keeps saying he will kill the people in his form. It's every day now and he has a knife.",
+]
+
+
+@pytest.mark.parametrize("text", GAME_DENIED_OR_ELSEWHERE)
+def test_a_game_denied_or_a_danger_word_after_keeps_the_alarm(text: str) -> None:
+    assert assess(text).level in ("police", "emergency"), text
