@@ -170,6 +170,17 @@ _RELAYED_OVERRULED_BY = frozenset(
         "dual-use material",
     }
 )
+#: A religious practice taken up (r19: a hijab, prayer, fasting, the mosque) is never a
+#: sign on its own (SET 2.3 names views, behaviour and links, not faith). With a person and
+#: the time of day only, the model's verdict is dropped; any of these keeps it.
+_PRACTICE_OVERRULED_BY = (_ANY_DANGER_EVIDENCE - {"target", "near time"}) | {
+    "place of danger",
+    "instructions",
+    "link with a group",
+    "group media",
+    "dual-use material",
+}
+
 _STORY_FRAMES = frozenset({"lesson or story", "past", "joke"})
 
 # review2 (S1-1..3): a guard that lowers a verdict explains only what it is about. What a
@@ -236,6 +247,7 @@ GUARDS = (
     "concern_description",
     "group_media",
     "relayed_view",
+    "religious_practice",
     "ended_link",
     "depiction",
     "pastoral_context",
@@ -475,6 +487,20 @@ def assess(text: str) -> RiskAssessment:
     ):
         # "a reception child said 'my daddy says we need to kill the ...'": a view repeated
         # from home, for the DSL (r17). Every sentence with an act in it is the relayed view.
+        return found
+    if (
+        _on("religious_practice")
+        and "religious practice" in features
+        and not _PRACTICE_OVERRULED_BY & features
+        and all(
+            {"religious practice", "routine time"} & set(s)
+            for s in sentences
+            if "near time" in s
+        )
+    ):
+        # "has started wearing a hijab and prays at lunch": faith, a person and the time of
+        # day; nothing a 999 call or the police could act on (r19). A time of its own
+        # ("...and tonight") or any danger word keeps the model's verdict.
         return found
     if (
         _on("ended_link")
