@@ -202,14 +202,6 @@ def deliver_notices(dispatcher: Any, tracker: Tracker, reminders: bool = True) -
     return shown + deliver_concern_alerts(dispatcher, tracker)
 
 
-@functools.lru_cache(maxsize=8)
-def _combined(clauses: tuple[Any, ...]) -> Any:
-    """One SELECT of these prebuilt checks (built once: building is most of its cost)."""
-    import sqlalchemy as sa
-
-    return sa.select(*clauses)
-
-
 def _waiting(owner: str, reminders: bool) -> tuple[bool, bool, bool]:
     """Whether (reminders, news, concern alerts) wait for this owner: asked of the three
     stores in one SELECT, one round trip to the database on every turn (separately, each
@@ -229,13 +221,11 @@ def _waiting(owner: str, reminders: bool) -> tuple[bool, bool, bool]:
     ]
     asked = [check for check in checks if check is not None]
     answers: list[bool] = []
-    if len({url for url, _, _ in asked}) == 1:
-        params = {name: value for _, _, given in asked for name, value in given.items()}
-        row = read_row(asked[0][0], _combined(tuple(clause for _, clause, _ in asked)), params)
+    if len({url for url, _ in asked}) == 1:
+        row = read_row(asked[0][0], sa.select(*(clause for _, clause in asked)))
         answers = [bool(value) for value in row]
     else:
-        answers = [bool(read_row(url, sa.select(clause), given)[0])
-                   for url, clause, given in asked]
+        answers = [bool(read_row(url, sa.select(clause))[0]) for url, clause in asked]
     it = iter(answers)
     return tuple(next(it) if check is not None else False for check in checks)  # type: ignore[return-value]
 

@@ -202,9 +202,6 @@ _ALERT_WAITING = (
     .limit(1)
 )
 
-_ALERT_EXISTS = _ALERT_WAITING.exists()
-
-
 class Concerns:
     """The concern service: every step checks who is asking (their school and role).
 
@@ -559,11 +556,10 @@ class Concerns:
                     taken.append(alert)
             return taken
 
-    def alerts_waiting(self, owner: str) -> tuple[str, sa.ColumnElement, dict[str, str]]:
-        """(database URL, a prebuilt boolean SQL expression: an alert waits for this
-        member of staff, its parameters), for a caller that asks several stores in one
-        statement."""
-        return self._url, _ALERT_EXISTS, {"recipient": self.staff.hash_of(owner)}
+    def alerts_waiting(self, owner: str) -> tuple[str, sa.ColumnElement]:
+        """(database URL, a boolean SQL expression: an alert waits for this member of
+        staff), for a caller that asks several stores in one statement."""
+        return self._url, _ALERT_WAITING.params(recipient=self.staff.hash_of(owner)).exists()
 
     def pending_count(self, owner: str) -> int:
         """How many alerts wait for this member of staff (told as a count when they sign in)."""

@@ -49,11 +49,6 @@ class PurgeReport:
     purged: int
 
 
-_NOTICE_EXISTS = (
-    sa.select(NoticeRow.id).where(NoticeRow.owner == sa.bindparam("notice_owner")).exists()
-)
-
-
 class DraftStore:
     """The only code that reads or writes draft rows."""
 
@@ -205,11 +200,11 @@ class DraftStore:
                 warned += 1
         return PurgeReport(warned=warned, purged=purged)
 
-    def notices_waiting(self, sender_id: str) -> tuple[str, sa.ColumnElement, dict[str, str]]:
-        """(database URL, a prebuilt boolean SQL expression: a notice waits for this
-        owner, its parameters), for a caller that asks several stores in one statement
-        (`bot.actions._common`)."""
-        return self._url, _NOTICE_EXISTS, {"notice_owner": self.owner(sender_id)}
+    def notices_waiting(self, sender_id: str) -> tuple[str, sa.ColumnElement]:
+        """(database URL, a boolean SQL expression: a notice waits for this owner), for a
+        caller that asks several stores in one statement (`bot.actions._common`)."""
+        owner = self.owner(sender_id)
+        return self._url, sa.select(NoticeRow.id).where(NoticeRow.owner == owner).exists()
 
     def take_notices(self, sender_id: str) -> builtins.list[tuple[str, str, datetime | None]]:
         """Notices for this owner (kind, draft short id, due date), removed once taken."""

@@ -120,9 +120,6 @@ _NEWS_WAITING = (
     .limit(1)
 )
 
-_NEWS_EXISTS = _NEWS_WAITING.exists()
-
-
 class ReferrerUpdates:
     """The bot's side: remember who sent what, and hand them their news."""
 
@@ -175,11 +172,11 @@ class ReferrerUpdates:
             return []
         return self._take(owner, now)
 
-    def waiting(self, sender_id: str) -> tuple[str, sa.ColumnElement, dict[str, str]]:
-        """(database URL, a prebuilt boolean SQL expression: news waits for this sender,
-        its parameters), for a caller that asks several stores in one statement
-        (`bot.actions._common`)."""
-        return self._url, _NEWS_EXISTS, {"owner": owner_hash(sender_id, self._pepper)}
+    def waiting(self, sender_id: str) -> tuple[str, sa.ColumnElement]:
+        """(database URL, a boolean SQL expression: news waits for this sender), for a
+        caller that asks several stores in one statement (`bot.actions._common`)."""
+        owner = owner_hash(sender_id, self._pepper)
+        return self._url, _NEWS_WAITING.params(owner=owner).exists()
 
     def _take(self, owner: str, now: datetime | None) -> list[Update]:
         now = now or utcnow()

@@ -71,32 +71,3 @@ def test_what_waits_is_still_shown_once(var: Path):
     assert deliver_notices(dispatcher, tracker, reminders=False) == 1
     assert len(dispatcher.messages) == 1
     assert deliver_notices(CollectingDispatcher(), tracker, reminders=False) == 0
-
-
-def test_each_kind_waiting_is_found_by_the_one_read(var: Path):
-    """Reminders, news and alerts are each seen by the combined check (owner hashes and
-    tables as their stores use them), and only what waits is taken."""
-    from bot.actions._common import _waiting
-    from bot.referral.draft_store import PURGE_NOTICE
-    from bot.store.db import session_scope
-    from bot.store.tables.concerns import ConcernAlertRow
-    from bot.store.tables.referral import NoticeRow
-
-    found = services()
-    owner = f"{CHANNEL}:{SENDER}"
-    assert _waiting(owner, True) == (False, False, False)
-    url = found.config.database_url
-    with session_scope(url) as session:
-        session.add(NoticeRow(owner=found.drafts.owner(owner), kind=PURGE_NOTICE))
-    assert _waiting(owner, True) == (True, False, False)
-    assert _waiting(owner, False) == (False, False, False)  # guidance: no reminders
-    assert deliver_notices(CollectingDispatcher(), user_turn("hi"), reminders=True) == 1
-    assert _waiting(owner, True) == (False, False, False)
-    found.updates.register("VTR-BBBB2222", owner, CHANNEL, "essex")
-    post_update(url, found.updates_key, "VTR-BBBB2222", SENT)
-    assert _waiting(owner, True) == (False, True, False)
-    with session_scope(url) as session:
-        session.add(ConcernAlertRow(recipient=found.concerns.staff.hash_of(owner),
-                                    concern_id="c-1", kind="new", body=b"x"))
-    assert _waiting(owner, False) == (False, True, True)
-    assert _waiting(f"{CHANNEL}:someone-else", True) == (False, False, False)
