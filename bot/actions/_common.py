@@ -175,11 +175,9 @@ def deliver_notices(dispatcher: Any, tracker: Tracker, reminders: bool = True) -
     from bot.services import services
 
     shown = 0
-    owner = owner_id(tracker)
     try:
-        notices_due, news_due, alerts_due = _waiting(owner, reminders)
-        notices = services().drafts.take_notices(owner) if notices_due else []
-        news = services().updates.take_for(owner) if news_due else []
+        notices = services().drafts.take_notices(owner_id(tracker)) if reminders else []
+        news = services().updates.take_for(owner_id(tracker))
     except Exception as exc:  # noqa: BLE001 - a reminder must never break an answer
         _log.warning("notices could not be read: %s", type(exc).__name__)
         return 0
@@ -195,39 +193,9 @@ def deliver_notices(dispatcher: Any, tracker: Tracker, reminders: bool = True) -
     for update in news:
         dispatcher.utter_message(**news_message(update))
         shown += 1
-    if not alerts_due:
-        return shown
     from bot.actions.concerns import deliver_concern_alerts  # concerns for staff (DSLs)
 
     return shown + deliver_concern_alerts(dispatcher, tracker)
-
-
-def _waiting(owner: str, reminders: bool) -> tuple[bool, bool, bool]:
-    """Whether (reminders, news, concern alerts) wait for this owner: asked of the three
-    stores in one SELECT, one round trip to the database on every turn (separately, each
-    check was a connection checkout with its ping, BEGIN, SELECT and ROLLBACK). Only what
-    waits is then taken, each by its store, as before. Stores on different databases are
-    asked one by one."""
-    import sqlalchemy as sa
-
-    from bot.services import services
-    from bot.store.db import read_row
-
-    found = services()
-    checks = [
-        found.drafts.notices_waiting(owner) if reminders else None,
-        found.updates.waiting(owner),
-        found.concerns.alerts_waiting(owner),
-    ]
-    asked = [check for check in checks if check is not None]
-    answers: list[bool] = []
-    if len({url for url, _ in asked}) == 1:
-        row = read_row(asked[0][0], sa.select(*(clause for _, clause in asked)))
-        answers = [bool(value) for value in row]
-    else:
-        answers = [bool(read_row(url, sa.select(clause))[0]) for url, clause in asked]
-    it = iter(answers)
-    return tuple(next(it) if check is not None else False for check in checks)  # type: ignore[return-value]
 
 
 def news_message(update: Any) -> dict[str, Any]:

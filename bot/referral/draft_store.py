@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.referral.progress import Draft, touch
@@ -199,12 +198,6 @@ class DraftStore:
                 )
                 warned += 1
         return PurgeReport(warned=warned, purged=purged)
-
-    def notices_waiting(self, sender_id: str) -> tuple[str, sa.ColumnElement]:
-        """(database URL, a boolean SQL expression: a notice waits for this owner), for a
-        caller that asks several stores in one statement (`bot.actions._common`)."""
-        owner = self.owner(sender_id)
-        return self._url, sa.select(NoticeRow.id).where(NoticeRow.owner == owner).exists()
 
     def take_notices(self, sender_id: str) -> builtins.list[tuple[str, str, datetime | None]]:
         """Notices for this owner (kind, draft short id, due date), removed once taken."""

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.store.crypto import CryptoError, DecryptionFailed, KeyRing, WrappedKey, decrypt, encrypt
-from bot.store.db import owner_hash, read_row, session_scope, utcnow
+from bot.store.db import owner_hash, read_scope, session_scope, utcnow
 from bot.store.tables.referral import ReferralRouteRow, ReferralUpdateRow
 
 log = logging.getLogger(__name__)
@@ -168,17 +168,10 @@ class ReferrerUpdates:
         news posted by another process is seen on the very next turn.
         """
         owner = owner_hash(sender_id, self._pepper)
-        if read_row(self._url, _NEWS_WAITING, {"owner": owner}) is None:
+        with read_scope(self._url) as connection:
+            waiting = connection.execute(_NEWS_WAITING, {"owner": owner}).first()
+        if waiting is None:
             return []
-        return self._take(owner, now)
-
-    def waiting(self, sender_id: str) -> tuple[str, sa.ColumnElement]:
-        """(database URL, a boolean SQL expression: news waits for this sender), for a
-        caller that asks several stores in one statement (`bot.actions._common`)."""
-        owner = owner_hash(sender_id, self._pepper)
-        return self._url, _NEWS_WAITING.params(owner=owner).exists()
-
-    def _take(self, owner: str, now: datetime | None) -> list[Update]:
         now = now or utcnow()
         with session_scope(self._url) as session:
             refs = [
