@@ -101,6 +101,21 @@ logger = logging.getLogger(__name__)
 DEFAULT_KEY_CACHE_SIZE = 1024
 #: Tries of one save on SQLite when another connection took the row ids it read as free.
 _WRITE_ATTEMPTS = 5
+
+
+def ids_taken_meanwhile(exc: sqlalchemy.exc.DBAPIError) -> bool:
+    """Whether a failed SQLite save only lost the race for its row ids, so reading them
+    again and retrying is right (review S3-5).
+
+    A clash on the events table's primary key is that race as pysqlite runs it today (no
+    BEGIN before the read). Were a BEGIN ever sent first, the read would hold a snapshot and
+    the race would surface as "database is locked" instead: retried too. Anything else (a
+    NOT NULL or foreign key failure, a missing table) is a real error and is raised at once.
+    """
+    message = str(exc.orig or exc).lower()
+    if isinstance(exc, sqlalchemy.exc.IntegrityError):
+        return "unique constraint failed" in message and "events.id" in message
+    return "database is locked" in message
 #: Plain timestamp column vs. the sealed one: equal on SQLite and PostgreSQL (double
 #: precision); the tolerance only absorbs float rendering differences.
 _TIMESTAMP_TOLERANCE = 1e-3
@@ -373,10 +388,14 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
                     self._insert_sealed(session, key, owner, rows)
                     session.commit()
                 break
-            except sqlalchemy.exc.IntegrityError:
+            except (sqlalchemy.exc.IntegrityError, sqlalchemy.exc.OperationalError) as exc:
                 # SQLite: another connection took the ids read as free (max + 1 ...)
                 # between the read and the insert; nothing was written. Read them again.
-                if attempt + 1 >= _WRITE_ATTEMPTS or self.engine.dialect.name != "sqlite":
+                if (
+                    attempt + 1 >= _WRITE_ATTEMPTS
+                    or self.engine.dialect.name != "sqlite"
+                    or not ids_taken_meanwhile(exc)
+                ):
                     raise
 
         logger.debug(f"Stored {len(events)} events for sender hash {owner[:12]}…")

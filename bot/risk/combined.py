@@ -75,6 +75,9 @@ _BENIGN_OVERRULED_BY = frozenset(
     {"target place", "group", "proscribed organisation", "act", "travel", "warning"}
 )
 
+#: The concepts a benign activity never explains (rv1): a weapon or a device.
+_WEAPONS = frozenset({"weapon", "device"})
+
 #: A person and a time are all a pastoral conversation holds ("at lunch a girl said...", r15).
 _PASTORAL = frozenset({"target", "near time"})
 
@@ -127,7 +130,11 @@ _CONCERN_ASKS_WHEN = frozenset({"near time", "sign of danger", "place of danger"
 
 #: What a drawing, poster or document of a weapon cannot explain (r16): a risk to life, a
 #: place of danger, a warning, an act or harm going on.
-_DEPICTION_OVERRULED_BY = frozenset({"risk to life", "place of danger", "warning", "act"})
+#: rv1 (review S1-2): nor a place or people attacks are aimed at; and every weapon, threat
+#: or act of the message must be the thing drawn (`RiskDetector.depicted`).
+_DEPICTION_OVERRULED_BY = frozenset(
+    {"risk to life", "place of danger", "warning", "act", "target place"}
+)
 
 _TERROR_EVIDENCE = frozenset({"group", "proscribed organisation", "planning"})
 
@@ -261,11 +268,14 @@ def _future(
     """A time still to come ("tonight", "at 3pm"), not when it was heard ("now", "today").
 
     `routine`: the routine times of the message ("at lunch", "after PE"), also when it was
-    heard, not a time still to come (r15, the pastoral-context guard).
+    heard, not a time still to come (r15, the pastoral-context guard). Only the same phrase
+    is the same time (rv1, review S3-1): "today" is not "later today", "lunch" is not "at
+    lunch". The guard passes the near times outside the conversation's spans instead
+    (`RiskDetector.pastoral_times`).
     """
     not_future = set(load_lexicon()["across_sentences"]["not_future"])
     heard = {str(w) for w in routine}
-    return any(t not in not_future and not any(t in r or r in t for r in heard) for t in times)
+    return any(t not in not_future and t not in heard for t in times)
 
 
 #: How many recent messages `assess` remembers. The cache exists so the NLU component and
@@ -388,6 +398,8 @@ def assess(text: str) -> RiskAssessment:
         and label == "police"
         and not _BENIGN_OVERRULED_BY & features
         and _covered(sentences, frozenset({"benign activity"}))
+        # rv1 (review S2-3): getting a weapon or a device is no club's or trip's business
+        and not get_detector().mentions(clean, _WEAPONS)
     ):
         # "for the DofE expedition he's been researching how to build a shelter": a club, a
         # trip or a garden explains planning and materials words in its sentences (r15).
@@ -451,6 +463,8 @@ def assess(text: str) -> RiskAssessment:
             for s in sentences
             if _COVERED_EVIDENCE & set(s)
         )
+        # rv1: the weapon is the thing drawn, and no threat or real weapon is beside it
+        and get_detector().depicted(clean)
     ):
         # "a poster of a fighter with a rifle on his wall": the weapon is in a picture or a
         # document, not at hand (r16). Not silence: ask, with 999 in the same reply.
@@ -460,7 +474,18 @@ def assess(text: str) -> RiskAssessment:
         and label == "emergency"
         and "routine time" in features
         and not (_ANY_DANGER_EVIDENCE - _PASTORAL) & features
-        and not _future(evidence.get("near time", ()), routine=evidence.get("routine time", ()))
+        # rv1: a time outside the conversation's own span is the threat's ("at break he
+        # told me his dad is going to batter his mum today"), and a threat told is no talk
+        and not _future(
+            [
+                t
+                for t in get_detector().pastoral_times(clean)[0]
+                if t not in load_lexicon().get("pastoral_same_day", ())
+            ]
+        )
+        and not set(get_detector().pastoral_times(clean)[0])
+        & set(load_lexicon().get("pastoral_same_day", ()))
+        and not get_detector().pastoral_times(clean)[1]
     ):
         # "at break a lad said he misses his grandad": a person and a routine time of the
         # day, nothing a 999 call could be about (r15). Not silence: ask, with 999 in it.

@@ -186,6 +186,21 @@ class RiskDetector:
         self._grave: dict[str, Any] = dict(lexicon.get("grave_acts", {}))
         self._literal: dict[str, Any] = dict(lexicon.get("idioms_with_a_target", {}))
         self._talk = frozenset(str(w) for w in lexicon.get("pastoral_talk", ()))
+        depiction = dict(lexicon.get("depiction_scope", {}))
+        self._depiction_breaks = frozenset(str(w) for w in depiction.get("breaks", ()))
+        self._depiction_subjects = frozenset(str(w) for w in depiction.get("subjects", ()))
+        self._depiction_verbs = frozenset(str(w) for w in depiction.get("verbs", ()))
+        self._depiction_skip = frozenset(str(w) for w in depiction.get("skip", ()))
+        self._depiction_real = tuple(
+            tuple(t.lower_ for t in self._nlp.make_doc(str(w).lower()))
+            for w in depiction.get("real", ())
+        )
+        self._past_verbs = frozenset(str(w) for w in lexicon.get("pastoral_past", ()))
+        self._same_day = frozenset(str(w) for w in lexicon.get("pastoral_same_day", ()))
+        self._pastoral_threat = tuple(
+            tuple(t.lower_ for t in self._nlp.make_doc(str(w).lower()))
+            for w in lexicon.get("pastoral_threat", ())
+        )
         clauses = dict(lexicon.get("clauses", {}))
         self._clause_starts = frozenset(str(w) for w in clauses.get("starts", ()))
         self._clause_frames = frozenset(str(w) for w in clauses.get("frames", ()))
@@ -764,6 +779,11 @@ class RiskDetector:
             }
             if question:
                 frames_here.add("general_question")
+            if "material" in frames_here and not self._depicts(
+                doc, sentence, hits, [h for n in rule.needs for h in concept_hits[n]]
+            ):
+                # rv1: a drawing covers the weapon drawn, not one held, hidden or real
+                frames_here.discard("material")
             if self._blocked(rule, frames_here, concept_hits):
                 continue
             words = {n: _first_distinct(concept_hits[n], rule.needs) for n in rule.needs}
@@ -778,6 +798,159 @@ class RiskDetector:
                 )
             )
         return matches
+
+    def _depiction_parts(self, doc: Doc, sentence: Span) -> Any:
+        """Which part of the sentence a token is in, for a drawing's scope (rv1).
+
+        A `depiction_scope` break ("and", "but", ",") starts a new part when a subject or a
+        listed verb follows it: "she's sketching and he's hiding ... with a machete" is two parts,
+        "drawings of guns and knives" one.
+        """
+        starts: list[int] = []
+        for token in sentence:
+            if token.lower_ not in self._depiction_breaks or token.i == sentence.start:
+                continue
+            j = token.i + 1
+            while j < sentence.end and doc[j].lower_ in self._depiction_skip:
+                j += 1
+            if j < sentence.end and (
+                doc[j].lower_ in self._depiction_subjects or doc[j].lower_ in self._depiction_verbs
+            ):
+                starts.append(token.i)
+
+        def part_of(index: int) -> int:
+            return sum(1 for start in starts if start <= index)
+
+        return part_of
+
+    def _real_after(self, doc: Doc, begin: int, end: int) -> bool:
+        """A word saying a weapon is at hand ("in his bag", "real") in doc[begin:end]."""
+        words = [t.lower_ for t in doc[begin:end]]
+        for cue in self._depiction_real:
+            n = len(cue)
+            if any(tuple(words[i : i + n]) == cue for i in range(len(words) - n + 1)):
+                return True
+        return False
+
+    def _depicts(self, doc: Doc, sentence: Span, hits: list[_Hit], evidence: list[_Hit]) -> bool:
+        """True when a drawing, poster or document covers every hit in `evidence` (rv1).
+
+        A weapon or device is covered only as the thing drawn: after a `material` word in
+        the same part of the sentence, or right before it ("bomb diagrams"). Any other
+        evidence is covered when it is in a part with a `material` word. A part with a word
+        that says the weapon is real, held or hidden after the drawing word covers nothing.
+        """
+        drawings = [
+            h for h in hits if h.concept == "material" and sentence.start <= h.start < sentence.end
+        ]
+        if not drawings:
+            return False
+        part_of = self._depiction_parts(doc, sentence)
+        part_end: dict[int, int] = {}
+        for token in sentence:
+            part_end[part_of(token.i)] = token.i + 1
+
+        def covers(drawing: _Hit, hit: _Hit) -> bool:
+            part = part_of(hit.start)
+            if part_of(drawing.start) != part:
+                return False
+            if self._real_after(doc, drawing.end, part_end[part]):
+                return False
+            if hit.concept not in _DRAWN_KINDS:
+                return True
+            if drawing.start <= hit.start:
+                return True
+            between = doc[hit.end : drawing.start]
+            return len(between) <= 2 and all(t.is_alpha or t.text == "-" for t in between)
+
+        return all(
+            any(covers(d, h) for d in drawings)
+            for h in evidence
+            if sentence.start <= h.start < sentence.end
+        )
+
+    def depicted(self, text: str) -> bool:
+        """Every weapon, threat or act in the message is in a drawing or document (rv1).
+
+        What the guard `depiction` (bot.risk.combined) asks: there is a weapon or device,
+        and each one, each threat, act or place of the message is covered by a drawing
+        word of its own sentence (`_depicts`).
+        """
+        doc, hits = self._parsed(normalise(text or "")[:_WINDOW_CHARS])
+        idioms = [h for h in hits if h.concept == "idiom"]
+        evidence = [
+            h
+            for h in hits
+            if h.concept in _DEPICTION_EVIDENCE
+            and not any(i.start <= h.start and h.end <= i.end for i in idioms)
+        ]
+        if not any(h.concept in _DRAWN_KINDS for h in evidence):
+            return False
+        for sentence in _sentences(doc):
+            here = [
+                h
+                for h in evidence
+                if sentence.start <= h.start < sentence.end and not self._negated(doc, sentence, h)
+            ]
+            if here and not self._depicts(doc, sentence, hits, here):
+                return False
+        return True
+
+    def mentions(self, text: str, concepts: frozenset[str]) -> bool:
+        """A hit of one of `concepts`, not denied and not inside an idiom (rv1)."""
+        doc, hits = self._parsed(normalise(text or "")[:_WINDOW_CHARS])
+        idioms = [h for h in hits if h.concept == "idiom"]
+        for sentence in _sentences(doc):
+            for hit in hits:
+                if hit.concept not in concepts or not sentence.start <= hit.start < sentence.end:
+                    continue
+                if any(i.start <= hit.start and hit.end <= i.end for i in idioms):
+                    continue
+                if not self._negated(doc, sentence, hit):
+                    return True
+        return False
+
+    def pastoral_times(self, text: str) -> tuple[list[str], bool]:
+        """The near times of a message outside its conversation times, and a threat told.
+
+        For the guard `pastoral_context` (rv1, review S1-3): a near time counts as when a
+        conversation was heard only when it is the very span of a kept `routine_time` hit
+        ("at lunch" in "at lunch a girl said..."), never by its letters ("today" in "at
+        break he told me ... today"). The flag says a `pastoral_threat` word ("going to",
+        "'ll") follows a telling word: a threat told, not pastoral talk.
+        """
+        doc, hits = self._parsed(normalise(text or "")[:_WINDOW_CHARS])
+        heard = [h for h in hits if h.concept == "routine_time"]
+        times: list[str] = []
+        for sentence in _sentences(doc):
+            for hit in hits:
+                if hit.concept != "near_time" or not sentence.start <= hit.start < sentence.end:
+                    continue
+                if any(r.start <= hit.start and hit.end <= r.end for r in heard):
+                    continue
+                if hit.text in self._same_day and any(
+                    t.lower_ not in self._talk
+                    and (
+                        t.lower_ in self._past_verbs
+                        or (len(t) > 4 and t.lower_.endswith("ed") and not t.lower_.endswith("eed"))
+                    )
+                    for t in doc[sentence.start : hit.start]
+                ):
+                    continue  # "she had a row with her mum this morning": what happened
+                if not self._negated(doc, sentence, hit) and hit.text not in times:
+                    times.append(hit.text)
+        told = [h.end for h in hits if h.concept == "reported"] + [
+            t.i + 1 for t in doc if t.lower_ in self._talk
+        ]
+        threat = False
+        if told:
+            words = [t.lower_ for t in doc]
+            first = min(told)
+            for cue in self._pastoral_threat:
+                n = len(cue)
+                if any(tuple(words[i : i + n]) == cue for i in range(first, len(words) - n + 1)):
+                    threat = True
+        return times, threat
 
     def _clauses(self, doc: Doc, sentence: Span) -> Any:
         """Which clause of the sentence a token is in: "since" and "because" start one (r15).
@@ -868,6 +1041,22 @@ class RiskDetector:
         # spaCy splits "wouldn't" into "would" + "n't": both forms count.
         return frozenset(words | {"n't", "nt"})
 
+
+#: What a drawing covers only as the thing drawn (rv1, `_depicts`).
+_DRAWN_KINDS = frozenset({"weapon", "device", "means", "components"})
+#: The evidence a drawing must cover for the guard `depiction` (rv1): the weapons, and the
+#: threats, acts, places and presence words beside them.
+_DEPICTION_EVIDENCE = _DRAWN_KINDS | {
+    "presence",
+    "held",
+    "intent",
+    "threat_words",
+    "violent_act",
+    "grave_act",
+    "harm_in_progress",
+    "attack_target",
+    "built",
+}
 
 #: Concepts that count as evidence when the model speaks: what kind of evidence each is.
 _FEATURES = {

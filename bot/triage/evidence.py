@@ -51,8 +51,8 @@ def _span(fact: str, value: str, text: str) -> str | None:
             return extract._mention(fact, t)
     if value == "no":
         if fact == "immediate_risk":
-            match = extract._NO_DANGER.search(t)
-            return match.group(0) if match else None
+            match = extract._NO_DANGER.search(t) or extract._SAFE_STATEMENT.search(t)
+            return match.group(0).strip(" .,;!") if match else None
         if fact == "other_safeguarding":
             return extract._mention("other_safeguarding_none", t, respect_negation=False)
         if fact == "ideology":

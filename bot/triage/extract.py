@@ -159,12 +159,42 @@ _NO_DANGER = re.compile(
     r"(immediate |any )?(danger|risk)\b|\bnot (urgent|an emergency)\b"
     r"|\bno immediate (danger|risk)\b"
     r"|\bnothing (to (suggest|indicate|say)|suggests|indicates|immediate|urgent|imminent)\b"
-    # "he's upset but safe", "she is safe at home", "they're both safe now"
-    r"|\b(?<!not )(?<!n't )(?<!never )(is|are|'s|'re|but|and|both|all|now|currently|feels?) "
+)
+#: rv1 (review S2-1): "safe" is a no only as a plain statement about the person, at the
+#: start of a clause: "she is safe at home", "they're both safe now", "he's upset but safe".
+_SAFE_SUBJECT = (
+    r"(he|she|they|we|everyone|everybody|both of them|all of them|the (pupil|child|student|"
+    r"young person|boy|girl|learner|family|kids|children|baby))"
+)
+_SAFE_STATEMENT = re.compile(
+    rf"(^|[.,;!]\s*|\b(and|so|yes|yeah|yep|ok|okay)\s+){_SAFE_SUBJECT}"
+    r"('s|'re| is| are| feels?| seems?| looks?)( \w+ but)? "
     r"(now |currently |completely |perfectly |totally |both |all )?safe\b(?! to)"
 )
+#: Anything that makes a "safe" clause a doubt, not a no: a hedge, a question, "if" or
+#: "whether", "nobody is safe", a contrast ("he's safe but his sister isn't").
+_SAFE_DOUBT = re.compile(
+    r"\b(don'?t|do not|doesn'?t|didn'?t|can'?t|cannot|not) (think|believe|feel|know|say|sure)\b"
+    r"|\bdoubt|\bunsure\b|\bnot certain\b|\bwhether\b|\bif\b|\?"
+    r"|\b(no ?one|nobody|none of)\b(\W+\w+){0,6}\W+(is |are |'s |'re )?(\w+ )?safe\b"
+    r"|\bsafe\b[^.;!?]{0,120}\bbut\b[^.;!?]{0,120}\b(not|isn'?t|aren'?t|unsafe|danger)\b"
+)
 #: "He's not safe", "she isn't safe at home": a yes to the danger question, never a no.
-_NOT_SAFE = re.compile(r"\b(not|isn'?t|aren'?t|never|no longer) (\w+ )?safe\b|\bunsafe\b")
+#: rv1: so are "nobody is safe around him", "I don't think he's safe", "he's safe but his
+#: sister isn't".
+_NOT_SAFE = re.compile(
+    r"\b(not|isn'?t|aren'?t|never|no longer) (\w+ )?safe\b|\bunsafe\b"
+    r"|\b(no ?one|nobody|none of)\b(\W+\w+){0,6}\W+(is |are |'s |'re )?(\w+ )?safe\b"
+    r"|\b(don'?t|do not|doubt) (think|feel|believe)?\s*(\w+\W*){0,3}safe\b"
+    r"|\bsafe\b[^.;!?]{0,120}\bbut\b[^.;!?]{0,120}\b(isn'?t|aren'?t|is not|are not|not)\b"
+)
+
+
+def _says_safe(t: str) -> bool:
+    """A plain "no danger" (rv1): "no immediate danger", or a clear "she is safe"."""
+    if _NO_DANGER.search(t):
+        return True
+    return bool(_SAFE_STATEMENT.search(t)) and not _SAFE_DOUBT.search(t)
 _ADULT_CONSENT = [
     (
         "refused",
@@ -525,6 +555,10 @@ def statement_reading(text: str) -> str | None:
     return None
 
 
+#: The youngest age a date with no birthday word is read as (Reception starts at 4).
+_YOUNGEST_FROM_A_BARE_DATE = 4
+
+
 def age_from_text(text: str, today: date | None = None, bare_number: bool = False) -> int | None:
     """An age in years from "14 year old", "aged 14", "she's 15", a date of birth or "year 9".
 
@@ -536,9 +570,13 @@ def age_from_text(text: str, today: date | None = None, bare_number: bool = Fals
     t = _normal(text)
     today = today or date.today()
     # A date in a longer message may be when something happened ("on 12/03/2025 he posted")
-    if bare_number or BIRTHDAY_WORDS.search(t) or len(t.split()) <= 5:
+    said_birthday = bool(BIRTHDAY_WORDS.search(t))
+    if bare_number or said_birthday or len(t.split()) <= 5:
         born = find_date(t, today)
-        if isinstance(born, date) and born <= today and age_on(born, today) <= 120:
+        # Without a birthday word a recent date is when something happened ("posted it 3
+        # March 2024" is no 2-year-old): it is an age only at school age or over (S3-3).
+        youngest = 0 if said_birthday else _YOUNGEST_FROM_A_BARE_DATE
+        if isinstance(born, date) and born <= today and youngest <= age_on(born, today) <= 120:
             return age_on(born, today)
     if day_month_without_year(t):
         t = without_day_month(t)
@@ -700,13 +738,17 @@ def mentioned_facts(text: str) -> dict[str, Any]:
         facts["ideology"] = "yes"
     elif _mentions("ideology_denial", t, respect_negation=False):
         facts["ideology"] = "no"
-    elif not _mentions("ideology", t) and _lawful_activity(t):
+    elif (
+        not _mentions("ideology", t)
+        and not _mentions("aim_against_people", t, respect_negation=False)
+        and _lawful_activity(t)
+    ):
         facts["ideology"] = "no"  # lawful, peaceful protest or politics alone (SET 1.2)
     if _mentions("other_safeguarding", t) or exploited:
         facts["other_safeguarding"] = "yes"
     elif _mentions("other_safeguarding_none", t, respect_negation=False):
         facts["other_safeguarding"] = "no"
-    if _NO_DANGER.search(t) and not _NOT_SAFE.search(t):
+    if _says_safe(t) and not _NOT_SAFE.search(t):
         facts["immediate_risk"] = "no"
     dsl = _dsl_fact(t)
     if dsl:
@@ -858,9 +900,17 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
         facts["ideology"] = "yes"
         reading = "yes"  # "National Action.": the group is named (SET 2.3: support for a group)
     if asked == "ideology":
-        if _LAWFUL.search(t) and not any(facts.get(k) == "yes" for k in ("intent", "terrorism")):
+        if (
+            _LAWFUL.search(t)
+            and not any(facts.get(k) == "yes" for k in ("intent", "terrorism"))
+            and not _mentions("aim_against_people", t, respect_negation=False)
+        ):
             facts.pop("ideology", None)
             reading = "no"  # peaceful, lawful campaigning for a cause is not extremism
+        elif "yes" not in (reading, facts.get("ideology")) and _mentions(
+            "aim_against_people", t, respect_negation=False
+        ):
+            reading = "unsure"  # a lawful form with an aim against people: not a no (S3-4)
         elif facts.get("ideology") == "yes":
             reading = "yes"  # what the reply describes counts ("no group, but a Nazi flag")
         elif _UNCLEAR_IDEOLOGY.search(t) and reading != "yes":
