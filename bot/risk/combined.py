@@ -12,6 +12,8 @@ model leans towards an emergency without reaching its threshold, the assessment 
 
 from __future__ import annotations
 
+import re
+
 from bot.risk.detector import RiskAssessment, RiskMatch, get_detector, load_lexicon, normalise
 from bot.risk.model import DOUBT_THRESHOLD, ModelVerdict, get_model
 from bot.risk.recent import recent
@@ -168,7 +170,48 @@ _RELAYED_OVERRULED_BY = frozenset(
         "dual-use material",
     }
 )
+#: A religious practice taken up (r19: a hijab, prayer, fasting, the mosque) is never a
+#: sign on its own (SET 2.3 names views, behaviour and links, not faith). With a person and
+#: the time of day only, the model's verdict is dropped; any of these keeps it.
+_PRACTICE_OVERRULED_BY = (_ANY_DANGER_EVIDENCE - {"target", "near time"}) | {
+    "place of danger",
+    "instructions",
+    "link with a group",
+    "group media",
+    "dual-use material",
+}
+
 _STORY_FRAMES = frozenset({"lesson or story", "past", "joke"})
+
+# review2 (S1-1..3): a guard that lowers a verdict explains only what it is about. What a
+# message says beyond it keeps the verdict: these are the words that go beyond.
+#: A relayed view followed by someone's state or act now ("..., he's locked her in", "and
+#: he's waiting outside", "and mummy's at home with her"): the adult is acting, not talking.
+_SOMEONE_NOW = re.compile(
+    r"(?:,|;|\band\b|\bbut\b|\bso\b)\s*(?:he|she|they|daddy|mummy|dad|mum|mam|mom|mommy|"
+    r"uncle|auntie|aunt|brother|sister|cousin|grandad|grandpa|nan|nanna|stepdad|stepmum)"
+    r"(?:'s|'re| is| are| has| have|'ve| was| were| got)\b"
+)
+#: A group's media with more than watching or keeping it: a threat or martyrdom, money,
+#: travel, or passing it on as promotion (distributing, uploading, a channel). Sharing in a
+#: chat stays engagement (r17, SET 2.3).
+_MEDIA_AND_MORE = re.compile(
+    r"\b(?:martyr\w*|shahee?d|next|deserve\w*|money|paid|pay(?:s|ing)?|fund\w*|donat\w*|"
+    r"syria|iraq|afghanistan|somalia|travel\w*|fly(?:ing)?|flights?|get(?:ting)? (?:to|out) there|"
+    r"distribut\w*|upload\w*|channel|spread\w*|recruit\w*|convert\w*|"
+    r"kill\w*|behead\w*|attack\w*|die|dying|bomb\w*|to (?:other|all|the other) "
+    r"(?:students|pupils|kids|children|boys|girls|people))\b"
+)
+_MEDIA_BEYOND_FEATURES = frozenset(
+    {"view", "question", "target place", "travel", "planning", "means", "warning",
+     "instructions", "near time"}
+)
+#: An ended link that goes on, or something new beside it ("but she still messages...").
+_GOES_ON = re.compile(
+    r"\b(?:still|again|now|currently|these days|every (?:day|night|week|weekend)|keeps?|"
+    r"continues?|carries on|plans?|planning)\b"
+)
+_ENDED_BEYOND_FEATURES = frozenset({"travel", "planning", "means", "instructions", "near time"})
 
 _CALM_FRAMES = frozenset(
     {"idiom", "joke", "lesson or story", "past", "resolved", "everyday context"}
@@ -204,6 +247,7 @@ GUARDS = (
     "concern_description",
     "group_media",
     "relayed_view",
+    "religious_practice",
     "ended_link",
     "depiction",
     "pastoral_context",
@@ -423,6 +467,8 @@ def assess(text: str) -> RiskAssessment:
         and {"group media", "search"} & features
         and _POLICE_EVIDENCE & features <= _MEDIA_ONLY_EVIDENCE
         and not _MEDIA_OVERRULED_BY & features
+        and not _MEDIA_BEYOND_FEATURES & features
+        and not _MEDIA_AND_MORE.search(clean)
         and not _future(evidence.get("near time", ()))
     ):
         # "he watches Islamic State clips on his tablet", "sends IS nasheeds to the group
@@ -432,7 +478,8 @@ def assess(text: str) -> RiskAssessment:
     if (
         _on("relayed_view")
         and not _RELAYED_OVERRULED_BY & features
-        and not _future(evidence.get("near time", ()))
+        and "near time" not in features  # "now" too: the adult may be acting (review2)
+        and not _SOMEONE_NOW.search(clean)
         and all(
             {"relayed view", "view"} <= set(s) for s in sentences if _COVERED_EVIDENCE & set(s)
         )
@@ -442,9 +489,25 @@ def assess(text: str) -> RiskAssessment:
         # from home, for the DSL (r17). Every sentence with an act in it is the relayed view.
         return found
     if (
+        _on("religious_practice")
+        and "religious practice" in features
+        and not _PRACTICE_OVERRULED_BY & features
+        and all(
+            {"religious practice", "routine time"} & set(s)
+            for s in sentences
+            if "near time" in s
+        )
+    ):
+        # "has started wearing a hijab and prays at lunch": faith, a person and the time of
+        # day; nothing a 999 call or the police could act on (r19). A time of its own
+        # ("...and tonight") or any danger word keeps the model's verdict.
+        return found
+    if (
         _on("ended_link")
         and label == "police"
         and not _future(evidence.get("near time", ()))
+        and not _ENDED_BEYOND_FEATURES & features
+        and not _GOES_ON.search(clean)
         and _covered(sentences, frozenset({"ended"}))
     ):
         # "years ago a pupil joined National Action and was convicted; I use it in training":

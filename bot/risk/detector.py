@@ -178,6 +178,7 @@ class RiskDetector:
                 "not_with",
                 "verbs",
                 "membership_before",
+                "names_a_thing",
             )
         }
         self._doubt_blockers = tuple(lexicon.get("doubt", {}).get("blocked_by", ()))
@@ -366,7 +367,7 @@ class RiskDetector:
         sentence = next(s for s in _sentences(doc) if s.start <= span.start < s.end)
         if any(t.lower_ in words["not_with"] for t in sentence):
             return 0
-        if before in words["membership_before"]:
+        if before in words["membership_before"] and after not in words["names_a_thing"]:
             return 2  # "he's NA now", "officially in NA": someone is one (r15)
         near: set[str] = set()
         for step in (-1, 1):
@@ -384,10 +385,13 @@ class RiskDetector:
         doc, hits = self._parsed(text)
         found: list[RiskMatch] = []
         doubts: list[RiskMatch] = []
-        for sentence in _sentences(doc):
+        sentences = list(_sentences(doc))
+        for n, sentence in enumerate(sentences):
             in_sentence = [h for h in hits if sentence.start <= h.start < sentence.end]
             if not in_sentence:
                 continue
+            if n + 1 < len(sentences):
+                in_sentence += self._named_after(doc, sentences[n + 1], hits)
             found.extend(self._apply_rules(doc, sentence, in_sentence))
             doubts.extend(self._weak_signs(doc, sentence, in_sentence))
         found.extend(self._across_sentences(doc, hits, found))
@@ -751,6 +755,24 @@ class RiskDetector:
             if target is not None:
                 found.append(_Hit("grave_object", target.start, target.end, target.text))
         return found
+
+    def _named_after(self, doc: Doc, following: Span, hits: list[_Hit]) -> list[_Hit]:
+        """The game the talk came from, named in the next sentence (r19).
+
+        "They keep talking about 'blowing people up'. I'm pretty sure it's Call of Duty.": a
+        sentence that only says what "it" is (a game, an everyday context) and holds no
+        danger word and no negation explains the talk just before it. Its `everyday` frame
+        then counts for that sentence too. "It's not Fortnite, he means it" does not.
+        """
+        tokens = {t.lower_ for t in following}
+        if not tokens & {"it", "it's", "its", "that", "that's", "thats"} or tokens & (
+            self._negators | {"n't"}
+        ):
+            return []
+        here = [h for h in hits if following.start <= h.start < following.end]
+        if any(h.concept in self._concept_names and h.concept != "target" for h in here):
+            return []
+        return [h for h in here if h.concept == "everyday"]
 
     def _apply_rules(self, doc: Doc, sentence: Span, hits: list[_Hit]) -> list[RiskMatch]:
         idioms = [h for h in hits if h.concept == "idiom"]
@@ -1126,6 +1148,7 @@ _FEATURES = {
     "search_topic": "search",
     "ended_link": "ended",
     "relayed_view": "relayed view",
+    "religious_practice": "religious practice",
     "view_modal": "view",
     "org_link": "link with a group",
 }

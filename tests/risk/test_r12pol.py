@@ -97,7 +97,9 @@ BOTH_DIRECTIONS = [
     ),
     (
         "IS in context / Is at the start of a question",
-        "he showed his friends an IS flag he had bought online",
+        # r19: showing a group's flag alone is a symbol shown, engagement (SET 2.3, the
+        # DSL's: tests/risk/test_r19.py); telling friends to join is promoting the group
+        "he showed his friends an IS flag and told them all to join",
         "Is he allowed to join the after-school club if he is late",
     ),
     (
