@@ -85,6 +85,10 @@ class GuidanceService:
         the message's search when already made (the routing's)."""
         if not self._off_topic.outside_scope(text):
             return False
+        from bot.triage import names_a_sign
+
+        if names_a_sign(text):  # "national action stickers on the school printer" (review2)
+            return False  # a sign of concern is never another subject, whatever else it names
         result = result or self.search(text)
         confidence = result.best.confidence if result.best else 0.0
         return self._off_topic.declines(text, result.confident, confidence)

@@ -7,6 +7,7 @@ from bot.triage.extract import (
     area_from_text,
     describes_concern,
     mentioned_facts,
+    names_a_sign,
     yes_no,
 )
 from bot.triage.facts import TriageFacts
@@ -31,6 +32,7 @@ __all__ = [
     "get_triage",
     "indicator_state",
     "mentioned_facts",
+    "names_a_sign",
     "next_question",
     "read_reply",
     "remaining",

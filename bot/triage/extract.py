@@ -1075,6 +1075,13 @@ def describes_concern(text: str) -> bool:
 _SIGNS = ("engagement", "intent", "capability", "ideology", "other_safeguarding", "terrorism")
 
 
+def names_a_sign(text: str) -> bool:
+    """Whether a message tells of a sign of concern (a view, symbol or group of concern,
+    intent, capability, a plan: SET 2.3), whatever else it is about."""
+    facts = mentioned_facts(text)
+    return any(facts.get(k) == "yes" for k in _SIGNS)
+
+
 def raises_concern(text: str) -> bool:
     """Whether a message asks what to do about someone or tells of a sign of concern
     ("should I refer ...?", "I'm worried", "she keeps praising the Taliban")."""

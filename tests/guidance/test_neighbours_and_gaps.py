@@ -243,3 +243,22 @@ def test_the_new_rewrites_stay_linear_on_hostile_text():
         start = time.perf_counter()
         tokens(text)
         assert time.perf_counter() - start < 0.5, text[:30]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "someone printed national action stickers on the school printer",
+        "one of the parents at parents evening was wearing a national action badge",
+        "someone left a britain first leaflet in the staffroom printer",
+    ],
+)
+def test_a_sign_of_concern_is_never_declined_as_another_subject(service, text):
+    """Second review: an 'elsewhere' word (printer, parents evening) beside a sign of
+    concern declined the message as off topic."""
+    assert not service.declines(text)
+
+
+@pytest.mark.parametrize("text", ["how do I fix the staffroom printer", "can you book the minibus"])
+def test_other_subjects_are_still_declined(service, text):
+    assert service.declines(text)
