@@ -8,33 +8,16 @@ the old code never finishes at this size, the new one is linear.
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
 
 from bot.dates import without_day_month
-
-
-@contextmanager
-def _must_finish_within(seconds: int) -> Iterator[None]:
-    def _stuck(*_: object) -> None:
-        raise TimeoutError("bot.dates did not finish: catastrophic backtracking")
-
-    previous = signal.signal(signal.SIGALRM, _stuck)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+from tests.helpers.deadline import must_finish_within
 
 
 @pytest.mark.parametrize("separator", [" .", " -", " ,", " and", " ( )", " ;"])
 def test_a_run_of_separators_before_more_words_is_read_quickly(separator: str) -> None:
     text = "his birthday is 5th march" + separator * 300 + " not sure of the year"
-    with _must_finish_within(20):
+    with must_finish_within(20):
         rest = without_day_month(text)
     assert rest.endswith("not sure of the year")
 
