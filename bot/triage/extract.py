@@ -147,6 +147,26 @@ _ADULT_WORDS = re.compile(
     r"in (his|her|their) (early |mid |late )?(twenties|thirties|forties|fifties|sixties|"
     r"seventies|20s|30s|40s|50s|60s|70s))\b"
 )
+#: Words before "a man" / "a woman" that make them someone else in the story ("chats to a
+#: man on telegram", "meets an older man at the gym"), not the person the worry is about.
+_SOMEONE_ELSE_BEFORE = re.compile(
+    r"\b(to|with|by|from|for|about|at|of|than|meets?|met|meeting|messag\w*|texting|knows?|"
+    r"follows?|online|another|other|older|some)\s+(an?\s+|the\s+|some\s+|this\s+|that\s+)?"
+    r"(\w+\s+)?$"
+)
+
+
+def _adult_word(text: str) -> bool:
+    """Whether a word for an adult describes the person, not someone else in the story."""
+    for match in _ADULT_WORDS.finditer(text):
+        if match.group(1) in ("man", "woman") and _SOMEONE_ELSE_BEFORE.search(
+            text[max(0, match.start() - 40) : match.start()]
+        ):
+            continue
+        return True
+    return False
+
+
 _DSL_WORDS = re.compile(
     r"\b(dsl|designated safeguarding lead|safeguarding lead|prevent lead|head of safeguarding|"
     r"safeguarding team|designated (safeguarding )?(person|teacher|officer))\b"
@@ -168,8 +188,19 @@ _SAFE_SUBJECT = (
 )
 _SAFE_STATEMENT = re.compile(
     rf"(^|[.,;!]\s*|\b(and|so|yes|yeah|yep|ok|okay)\s+){_SAFE_SUBJECT}"
-    r"('s|'re| is| are| feels?| seems?| looks?)( \w+ but)? "
+    r"('s|'re| is| are| feels?| seems?| looks?)( \w+ but| ([\w']+ ){1,4}and)? "
     r"(now |currently |completely |perfectly |totally |both |all )?safe\b(?! to)"
+)
+#: The time of the worry said to be far off ("the concert is months away", "not until next
+#: term"): no danger now, unless a contrast brings it near ("weeks away, but he said tonight").
+_FAR_OFF = re.compile(
+    r"\b(weeks|months|days|a week|a month|a fortnight|a few weeks|ages) away\b"
+    r"|\bnot (until|till|for|before) (next (week|month|term|year|summer|half[- ]term)|"
+    r"(a few|several|\w+) (weeks|months))\b"
+)
+_BROUGHT_NEAR = re.compile(
+    r"\b(but|though|although|however|except)\b[^.;!?]*\b(tonight|today|now|soon|tomorrow|"
+    r"this (morning|afternoon|evening)|minutes?|hours?|outside|knife|gun|weapon|waiting)\b"
 )
 #: Anything that makes a "safe" clause a doubt, not a no: a hedge, a question, "if" or
 #: "whether", "nobody is safe", a contrast ("he's safe but his sister isn't").
@@ -178,6 +209,8 @@ _SAFE_DOUBT = re.compile(
     r"|\bdoubt|\bunsure\b|\bnot certain\b|\bwhether\b|\bif\b|\?"
     r"|\b(no ?one|nobody|none of)\b(\W+\w+){0,6}\W+(is |are |'s |'re )?(\w+ )?safe\b"
     r"|\bsafe\b[^.;!?]{0,120}\bbut\b[^.;!?]{0,120}\b(not|isn'?t|aren'?t|unsafe|danger)\b"
+    r"|\bsafe\b[^.;!?]{0,120}\b(but|though|except|apart from)\b[^.;!?]{0,120}\b(knife|knives|"
+    r"gun|weapon|outside|waiting|coming|threat\w*|hurt|harm|kill\w*|tonight|later|still)\b"
 )
 #: "He's not safe", "she isn't safe at home": a yes to the danger question, never a no.
 #: rv1: so are "nobody is safe around him", "I don't think he's safe", "he's safe but his
@@ -193,6 +226,8 @@ _NOT_SAFE = re.compile(
 def _says_safe(t: str) -> bool:
     """A plain "no danger" (rv1): "no immediate danger", or a clear "she is safe"."""
     if _NO_DANGER.search(t):
+        return True
+    if _FAR_OFF.search(t) and not _BROUGHT_NEAR.search(t):
         return True
     return bool(_SAFE_STATEMENT.search(t)) and not _SAFE_DOUBT.search(t)
 _ADULT_CONSENT = [
@@ -669,7 +704,7 @@ def _age_facts(text: str, asked: bool) -> dict[str, Any]:
         return {"age_group": "child"}
     if _CHILD_OF.search(t):
         return {"age_group": "child"}
-    if _ADULT_WORDS.search(t) or _ADULT_STAGE.search(t):
+    if _adult_word(t) or _ADULT_STAGE.search(t):
         return {"age_group": "adult"}
     if _CHILD_WORDS.search(t):
         return {"age_group": "child"}
@@ -902,7 +937,7 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     if asked == "ideology":
         if (
             _LAWFUL.search(t)
-            and not any(facts.get(k) == "yes" for k in ("intent", "terrorism"))
+            and not any(facts.get(k) == "yes" for k in ("intent", "terrorism", "engagement"))
             and not _mentions("aim_against_people", t, respect_negation=False)
         ):
             facts.pop("ideology", None)
@@ -980,6 +1015,9 @@ _CONTRAST = re.compile(r"\b(but|though|although|however|except|apart from|other 
 #: as opposition to democracy, the rule of law, liberty, respect and tolerance).
 _LAWFUL = re.compile(
     r"\b(nothing extreme|not extreme|not extremist|nothing extremist|peaceful(ly)?|lawful(ly)?|"
+    r"mainstream|respectful(ly)?|polite(ly)?|"
+    r"(against|opposes|opposed to|rejects|condemns) violence|"
+    r"no extremist (\w+ )?(material|content|views|symbols|ideas|links|groups?)|"
     r"legal (march|marches|protests?|demonstrations?|campaign\w*)|through (protests? and )?voting|"
     r"by voting|the ballot box|petitions?|writing to (his|her|their) mp|democratic(ally)?)\b"
 )
