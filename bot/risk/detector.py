@@ -41,6 +41,8 @@ _WINDOW_OVERLAP = 300
 _GAP_WORDS = 5
 #: A subject pronoun starts a new clause: a negation before it does not reach past it.
 _SUBJECTS = frozenset({"he", "she", "they", "i", "we", "you"})
+#: The speaker: "I haven't said he has a knife" denies the telling, not the knife (r21).
+_FIRST_PERSON = frozenset({"i", "we"})
 #: Frames computed in code rather than listed in the lexicon.
 _BUILT_IN_FRAMES = frozenset({"general_question"})
 #: An abbreviation of a proscribed organisation read in context (r12pol): its hits' concept.
@@ -1008,17 +1010,30 @@ class RiskDetector:
 
     def _negator_of(self, doc: Doc, sentence: Span, hit: _Hit) -> int | None:
         """The index of the "not"/"never"/"no" that denies this hit, if one does."""
-        window = int(self._frame_behaviour.get("negation", {}).get("window", 4))
+        negation = self._frame_behaviour.get("negation", {})
+        window = int(negation.get("window", 4))
+        said = frozenset(str(w) for w in negation.get("reaches_through", ()))
         negators = self._negators
         i = hit.start - 1
         steps = 0
+        through = False
         while i >= sentence.start and steps < window:
             token = doc[i]
             if token.lower_ in _CLAUSE_BREAKS:
                 return None
             if token.lower_ in negators and i not in doc.user_data.get("own_negators", ()):
+                if through and any(
+                    t.lower_ in _FIRST_PERSON for t in doc[max(sentence.start, i - 2) : i]
+                ):
+                    return None  # "I haven't said he has a knife": the speaker's own telling
                 return i
             if token.lower_ in _SUBJECTS:
+                if not through and i - 1 >= sentence.start and doc[i - 1].lower_ in said:
+                    # r21: "he hasn't said he wants to hurt anyone": what someone did not
+                    # say is what is denied; the reported clause is not a new clause.
+                    through = True
+                    i -= 2
+                    continue
                 return None  # "if Reform doesn't win he'll take out…": a new clause began
             i -= 1
             steps += 1
