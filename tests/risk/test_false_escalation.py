@@ -18,7 +18,8 @@ The classes (data in bot/risk/lexicon.yml and guidance/risk/answers.yml):
    talk a view, not a threat (`endorses_violence`, `no_threat_made`, negation `reaches_through`);
 5. a joke about a bomb, watching videos about weapons, a firearms career: no device, no
    practice, no threat (`joke_about`, `watched_about`, `joke`, `everyday`);
-6. an answer that denies a list ("nothing about X, any Y or Z") denies every item of it.
+6. pages made by fans of attackers ("school shooter fan pages") name no act (`attacker_fandom`);
+7. an answer that denies a list ("nothing about X, any Y or Z") denies every item of it.
 """
 
 from __future__ import annotations
@@ -55,6 +56,11 @@ CALM = [
     "a lad made a bomb joke at the bus stop and his mates laughed, he apologised straight away",
     "she watches youtube videos about tanks and rifles all the time, no politics, no threats",
     "year 13 girl wants to be a firearms officer and asked where the nearest shooting range is",
+    # 6. pages made by fans of attackers: a fascination and material, not an act
+    "a year 10 boy follows mass shooter fan accounts on tiktok and has made edits of them, "
+    "he went quiet when I asked",
+    "college learner spends hours on school shooter fan accounts and has drawn the attackers "
+    "in his sketchbook",
     # the issue's own classes, in fresh words
     "one of my pupils keeps trying to get people to join the chess club",
     "Referral form summary: he's in a group chat that glorifies the Christchurch attack, "
@@ -85,6 +91,7 @@ EMERGENCY_TWINS = [
     "he made a bomb joke and then showed me a real bomb in his bag",
     # the speaker's own not-telling does not deny the knife
     "I haven't said he has a knife in his bag",
+    "he runs a school shooter fan page and says he'll shoot up the school on friday",
 ]
 
 
@@ -102,6 +109,7 @@ POLICE_TWINS = [
     # supporting an attack on a named place of worship keeps the threat rule
     "he said he'd support anyone who bombs the synagogue",
     "he watches videos about how to make pipe bombs",
+    "she follows attacker tribute pages and told me she wants to be the next school shooter",
 ]
 
 
