@@ -39,6 +39,10 @@ _LEVEL_ORDER = {"emergency": 2, "police": 1, "none": 0}
 _WINDOW_CHARS = 4000
 _WINDOW_OVERLAP = 300
 _GAP_WORDS = 5
+#: A gap in a phrase: " * " any five words, " ~ " three words of the same clause (r21).
+_GAP = re.compile(r" ([*~]) ")
+_TIGHT_GAP_WORDS = 3
+_GAP_STOPS = frozenset({"and", "then", "but", "or", "so", "because", "before", "after", "now"})
 #: A subject pronoun starts a new clause: a negation before it does not reach past it.
 _SUBJECTS = frozenset({"he", "she", "they", "i", "we", "you"})
 #: The speaker: "I haven't said he has a knife" denies the telling, not the knife (r21).
@@ -262,8 +266,8 @@ class RiskDetector:
         self._lemmas = PhraseMatcher(self._nlp.vocab, attr="LEMMA")
         self._patterns = Matcher(self._nlp.vocab)
         for name, phrases in {**concepts, **frames}.items():
-            plain = [str(p).lower() for p in phrases if " * " not in f" {p} "]
-            gapped = [str(p).lower() for p in phrases if " * " in f" {p} "]
+            plain = [str(p).lower() for p in phrases if not _GAP.search(f" {p} ")]
+            gapped = [str(p).lower() for p in phrases if _GAP.search(f" {p} ")]
             docs = [self._nlp(p) for p in plain]
             self._phrases.add(name, docs)
             single = [d for d in docs if len(d) == 1]
@@ -289,11 +293,21 @@ class RiskDetector:
         )
 
     def _gap_pattern(self, phrase: str) -> list[dict[str, Any]]:
-        """'drive * into' matches 'drive his brother's van into': up to five words in the gap."""
+        """'drive * into' matches 'drive his brother's van into': up to five words in the gap.
+
+        'read ~ manifesto' (r21) allows up to three words that are not punctuation and
+        not a word that starts a new clause ("and", "then"): "reading the Unabomber's
+        manifesto", never "read it, then wrote a manifesto".
+        """
         pattern: list[dict[str, Any]] = []
-        for i, word in enumerate(phrase.split(" * ")):
+        pieces = _GAP.split(f" {phrase} ")
+        for i, word in enumerate(pieces[0::2]):
             if i:
-                pattern.extend({"OP": "?"} for _ in range(_GAP_WORDS))
+                if pieces[2 * i - 1] == "~":
+                    tight = {"IS_PUNCT": False, "LOWER": {"NOT_IN": sorted(_GAP_STOPS)}}
+                    pattern.extend({**tight, "OP": "?"} for _ in range(_TIGHT_GAP_WORDS))
+                else:
+                    pattern.extend({"OP": "?"} for _ in range(_GAP_WORDS))
             for j, token in enumerate(self._nlp(word.strip())):
                 key = "LEMMA" if i == 0 and j == 0 else "LOWER"
                 pattern.append({key: token.lemma_ if key == "LEMMA" else token.lower_})

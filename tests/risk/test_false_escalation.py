@@ -19,7 +19,8 @@ The classes (data in bot/risk/lexicon.yml and guidance/risk/answers.yml):
 5. a joke about a bomb, watching videos about weapons, a firearms career: no device, no
    practice, no threat (`joke_about`, `watched_about`, `joke`, `everyday`);
 6. pages made by fans of attackers ("school shooter fan pages") name no act (`attacker_fandom`);
-7. an answer that denies a list ("nothing about X, any Y or Z") denies every item of it.
+7. why people in general join a group is a view or a question (`asks_why_join`);
+8. an answer that denies a list ("nothing about X, any Y or Z") denies every item of it.
 """
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ CALM = [
     "society is finished",
     "a sixth former keeps quoting a shooter's manifesto in his essays and thinks civil war "
     "is inevitable",
+    "he's been looking at the Unabomber manifesto for his philosophy A level",
     # 3. harm wished on people
+    "a girl in year 8 said travellers should all be gassed, she says her uncle says it",
     "an older resident keeps saying asylum seekers should be shot at the border, he posts "
     "about it on facebook",
     # 4. support for violence stated generally, with the hedge
@@ -61,6 +64,9 @@ CALM = [
     "he went quiet when I asked",
     "college learner spends hours on school shooter fan accounts and has drawn the attackers "
     "in his sketchbook",
+    # why people in general join a group: a view or a question
+    "she says she understands why people join ISIS and thinks the west hates Muslims",
+    "he asked me why young men join Daesh, is that a worry?",
     # the issue's own classes, in fresh words
     "one of my pupils keeps trying to get people to join the chess club",
     "Referral form summary: he's in a group chat that glorifies the Christchurch attack, "
@@ -92,6 +98,7 @@ EMERGENCY_TWINS = [
     # the speaker's own not-telling does not deny the knife
     "I haven't said he has a knife in his bag",
     "he runs a school shooter fan page and says he'll shoot up the school on friday",
+    "he's being strangled in the toilets right now",
 ]
 
 
@@ -110,6 +117,11 @@ POLICE_TWINS = [
     "he said he'd support anyone who bombs the synagogue",
     "he watches videos about how to make pipe bombs",
     "she follows attacker tribute pages and told me she wants to be the next school shooter",
+    # a gap of "~" stays in its clause: reading, then writing his own
+    "he read it, then wrote a manifesto",
+    "he reads the manifestos and has written his own manifesto naming the mosque",
+    "she understands why people join ISIS and has asked her cousin how to get to Syria to "
+    "join them",
 ]
 
 
