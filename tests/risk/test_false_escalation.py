@@ -20,7 +20,8 @@ The classes (data in bot/risk/lexicon.yml and guidance/risk/answers.yml):
    practice, no threat (`joke_about`, `watched_about`, `joke`, `everyday`);
 6. pages made by fans of attackers ("school shooter fan pages") name no act (`attacker_fandom`);
 7. why people in general join a group is a view or a question (`asks_why_join`);
-8. an answer that denies a list ("nothing about X, any Y or Z") denies every item of it.
+8. a story written about a bomb, a wish to see harm (`wrote_about`, `wish_to_see`);
+9. an answer that denies a list ("nothing about X, any Y or Z") denies every item of it.
 """
 
 from __future__ import annotations
@@ -64,6 +65,10 @@ CALM = [
     "he went quiet when I asked",
     "college learner spends hours on school shooter fan accounts and has drawn the attackers "
     "in his sketchbook",
+    # a story written about a bomb; a wish to see harm
+    "she wrote a song about a boy who bombs his school, she says it's about bullying",
+    "for her drama piece she wrote about a woman who bombs a cinema, it's made up",
+    "he told his mate he'd love to see the college burn down, he was angry about his grades",
     # why people in general join a group: a view or a question
     "she says she understands why people join ISIS and thinks the west hates Muslims",
     "he asked me why young men join Daesh, is that a worry?",
@@ -99,6 +104,8 @@ EMERGENCY_TWINS = [
     "I haven't said he has a knife in his bag",
     "he runs a school shooter fan page and says he'll shoot up the school on friday",
     "he's being strangled in the toilets right now",
+    "he'd love to see the mosque burn down and he's going to torch it tonight",
+    "he's made a pipe bomb and it's in his locker",
 ]
 
 
@@ -117,6 +124,7 @@ POLICE_TWINS = [
     "he said he'd support anyone who bombs the synagogue",
     "he watches videos about how to make pipe bombs",
     "she follows attacker tribute pages and told me she wants to be the next school shooter",
+    "he wrote instructions for making a pipe bomb in his notebook",
     # a gap of "~" stays in its clause: reading, then writing his own
     "he read it, then wrote a manifesto",
     "he reads the manifestos and has written his own manifesto naming the mosque",
