@@ -54,6 +54,7 @@ CALM = [
     "though she hasn't threatened anyone herself",
     "He told the class he backs anyone who kills paedophiles, he hasn't threatened anyone. "
     "Should I refer?",
+    "she shares posts saying gay people should be attacked but says she'd never do it herself",
     "She's obsessed with incel forums. She hasn't said she wants to hurt anyone, and there's "
     "no group I know of.",
     # 5. a joke, watching videos about weapons, a firearms career
@@ -125,6 +126,8 @@ POLICE_TWINS = [
     "he watches videos about how to make pipe bombs",
     "she follows attacker tribute pages and told me she wants to be the next school shooter",
     "he wrote instructions for making a pipe bomb in his notebook",
+    # "never do it" without "himself" is no act of someone else's: the threat stands
+    "he said he'll hurt his stepdad, though he'd never do it really",
     # a gap of "~" stays in its clause: reading, then writing his own
     "he read it, then wrote a manifesto",
     "he reads the manifestos and has written his own manifesto naming the mosque",
