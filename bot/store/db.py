@@ -43,12 +43,23 @@ def private_sqlite_file(database: str | None) -> None:
     Created 0600 before SQLite opens it (SQLite gives its -wal and -shm files the database
     file's mode), and an existing file with looser modes is tightened: the umask (often 022)
     would otherwise leave every row readable to every local account.
+
+    An existing file is never opened here, only stat'ed and chmod'ed: SQLite's locks are
+    POSIX locks, which a process loses on a file as soon as it closes *any* descriptor of
+    that file. Opening and closing it while this process already had it open through
+    SQLite (a second engine on the same database) dropped them; the next process to close
+    the database then found itself alone, checkpointed and deleted the WAL, and every
+    later commit of this process went into the deleted WAL, seen by no other process (the
+    purge worker redacted a stale conversation: tests/store/test_sqlite_locks.py).
     """
     if not database or database == ":memory:" or database.startswith("file:"):
         return
     path = Path(database)
     path.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # not ours to open: see above
     for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         try:
             if name.stat().st_mode & 0o077:
