@@ -8,6 +8,7 @@ Usage::
         driver.get(url)
         save_screenshot(driver, "my-page")   # -> test-artifacts/screenshots/my-page.png
         driver.get_log("browser")            # console messages, CSP violations included
+        wait_until_replaced(driver, old_html)  # after a click that loads a new page
 
 `chrome_driver()` skips the test when chromium or chromedriver is missing (and fails instead
 when the CI environment variable is set), so a machine without a browser still runs the rest.
@@ -88,3 +89,32 @@ def save_screenshot(driver: object, name: str) -> Path:
     if not driver.save_screenshot(str(path)):  # type: ignore[attr-defined]
         raise RuntimeError(f"could not save a screenshot to {path}")
     return path
+
+
+# Chromium reports an element of a page that has just been replaced in two ways: as a stale
+# element, or, while the new document is being attached, as an inspector error naming a node
+# that "does not belong to the document" (a CI run failed on the second). Both mean "gone".
+_GONE_MESSAGES = ("does not belong to the document", "no node with given id")
+
+
+def wait_until_replaced(driver: object, old_element: object, timeout: float = 15) -> None:
+    """Wait until `old_element` (e.g. the old page's <html>) is no longer in the document.
+
+    Selenium's `staleness_of` only knows StaleElementReferenceException; any other WebDriver
+    error that says the node is gone counts too, and every other error is raised as it is.
+    """
+    from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def replaced(_driver: object) -> bool:
+        try:
+            old_element.is_enabled()  # type: ignore[attr-defined]
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as exc:
+            if any(text in str(exc).lower() for text in _GONE_MESSAGES):
+                return True
+            raise
+        return False
+
+    WebDriverWait(driver, timeout).until(replaced)

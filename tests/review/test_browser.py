@@ -23,7 +23,7 @@ from bot.review.app_key import derive
 from bot.review.audit import ANONYMOUS, AuditLog
 from bot.sealing import Sealer
 from bot.store.crypto import KeyRing
-from tests.helpers.browser import chrome_driver, save_screenshot
+from tests.helpers.browser import chrome_driver, save_screenshot, wait_until_replaced
 from tests.helpers.servers import free_port, wait_http
 from tests.review.factories import (
     CHEAP_SCRYPT,
@@ -154,12 +154,10 @@ def review_process(tmp_path):
 def _click_and_wait(driver, selector: str, by: str = "css selector") -> None:
     """Click something that loads a new page, and wait until the new page is there."""
     from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
-    from selenium.webdriver.support.ui import WebDriverWait
 
     old_page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(by, selector).click()
-    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old_page))
+    wait_until_replaced(driver, old_page)
 
 
 def _sign_in(driver, base: str, username: str) -> None:

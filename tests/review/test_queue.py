@@ -145,15 +145,14 @@ def test_opened_counts_openings_not_reloads_and_history_has_the_messages(queue_a
 def test_queue_in_chromium_by_keyboard_with_labelled_filters(queue_app):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
-    from selenium.webdriver.support import expected_conditions
     from selenium.webdriver.support.ui import Select, WebDriverWait
 
-    from tests.helpers.browser import chrome_driver, save_screenshot
+    from tests.helpers.browser import chrome_driver, save_screenshot, wait_until_replaced
 
     base, _, _ = queue_app
 
     def wait_new_page(driver, old) -> None:
-        WebDriverWait(driver, 15).until(expected_conditions.staleness_of(old))
+        wait_until_replaced(driver, old)
 
     with chrome_driver() as driver:
         from tests.review.test_browser import _sign_in  # password, then the second factor
