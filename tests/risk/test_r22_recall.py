@@ -154,3 +154,26 @@ def test_a_device_history_is_no_lesson(text: str) -> None:
 def test_a_history_lesson_is_still_a_lesson() -> None:
     features = get_detector().features("in history we looked at the gunpowder plot")
     assert "lesson or story" in features, features
+
+
+# -- 7. a device's filling, a target and a close time, without the word "bomb": 999 ---------
+
+
+def test_match_heads_ground_up_with_a_target_and_a_close_time_is_999() -> None:
+    text = (
+        "my nephew has been scraping match heads into a jar and packed it into a pipe, "
+        "he keeps talking about the church fete tomorrow"
+    )
+    found = assess_rules(text)
+    assert found.level == "emergency", [m.reason for m in found.matches]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "we did a science demo on why match heads catch fire",
+        "year 5 were grinding up matches for the volcano experiment in science today",
+    ],
+)
+def test_match_heads_in_a_lesson_stay_calm(text: str) -> None:
+    assert assess(text).level == "none", [m.reason for m in assess(text).matches]
