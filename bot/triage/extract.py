@@ -975,7 +975,8 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
         reading = "yes"  # "he's not safe at home" is never "no danger"
     elif asked == "immediate_risk" and reading == "yes" and not _DANGER_YES.match(t):
         reading = None  # "He has also been sharing videos": more of the story, not a yes
-    if asked == "immediate_risk" and reading != "yes" and _imminent_harm(t):
+    plain_no = bool(_LEAD_NO.match(_LEAD_IN.sub("", t))) and not _CONTRAST.search(t)
+    if asked == "immediate_risk" and reading != "yes" and not plain_no and _imminent_harm(t):
         facts.pop("immediate_risk", None)
         reading = "yes"  # "I've just had a call: he's on the roof right now saying he'll jump"
     if asked == "immediate_risk" and reading is None and facts.get("immediate_risk"):

@@ -41,6 +41,7 @@ def test_harm_close_at_hand_told_in_a_story_is_a_yes(reply: str) -> None:
         "not tonight, he's calm now; he did talk about stabbing someone last month",
         "she's in lessons today, but she spoke of an attack at the festival next year",
         "no, nobody will be hurt today",
+        "no, he's in class today, he was cautioned for carrying a knife last year",
         "the march he wants to disrupt is months away, though he mentioned it today",
     ],
 )
