@@ -115,6 +115,8 @@ def test_other_harms_told_plainly_are_a_safeguarding_worry(text: str) -> None:
         "at her cousin's wedding she doesn't want to be a bridesmaid",
         "he controls the ball well in midfield",
         "she checks the register every morning",
+        "he checks his phone all through lessons",
+        "she keeps her phone in her blazer pocket",
     ],
 )
 def test_ordinary_life_is_not_a_harm(text: str) -> None:
