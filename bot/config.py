@@ -140,6 +140,10 @@ class Config:
     db_retry_seconds: float = 10.0
     #: Conversations whose decrypted events one Rasa process keeps (the tracker cache).
     tracker_cache_size: int = 512
+    #: Seconds a conversation's decrypted tracker may stay in that cache after it was read
+    #: from the database (then it is dropped and read again): personal data in memory for
+    #: a bounded time, however busy or idle the conversation. 0 or less: the cache is off.
+    tracker_cache_seconds: float = 600.0
     #: Seconds a turn's ticket lives without renewal (the turn lock store).
     turn_lock_seconds: float = 10.0
     #: Redis for the turn lock store; None: locks in memory (one replica).
@@ -225,6 +229,7 @@ class Config:
             ),
             db_retry_seconds=env.number("PREVENT_DB_RETRY_SECONDS", 10),
             tracker_cache_size=int(env.number("PREVENT_TRACKER_CACHE_SIZE", 512)),
+            tracker_cache_seconds=env.number("PREVENT_TRACKER_CACHE_SECONDS", 600),
             turn_lock_seconds=env.number("PREVENT_TURN_LOCK_SECONDS", 10),
             redis_url=_redis_url(env),
             rasa_url=environ.get("RASA_URL")

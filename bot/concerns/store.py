@@ -35,7 +35,7 @@ from bot.concerns.rows import Org
 from bot.concerns.staff import DSL, Staff, StaffDirectory, StaffRoute, StaffRow
 from bot.delivery.pickup import PickupRow  # exported records: deleted with their concern
 from bot.store.crypto import CryptoError, KeyRing, WrappedKey, decrypt, encrypt
-from bot.store.db import read_scope, session_scope, utcnow
+from bot.store.db import read_row, session_scope, utcnow
 from bot.store.tables.concerns import (
     ConcernAlertRow,
     ConcernAuditRow,
@@ -201,6 +201,9 @@ _ALERT_WAITING = (
     )
     .limit(1)
 )
+
+_ALERT_EXISTS = _ALERT_WAITING.exists()
+
 
 class Concerns:
     """The concern service: every step checks who is asking (their school and role).
@@ -536,9 +539,8 @@ class Concerns:
         alert written by another process is seen on the next turn.
         """
         staff_hash = self.staff.hash_of(owner)
-        with read_scope(self._url) as connection:
-            if connection.execute(_ALERT_WAITING, {"recipient": staff_hash}).first() is None:
-                return []
+        if read_row(self._url, _ALERT_WAITING, {"recipient": staff_hash}) is None:
+            return []
         with session_scope(self._url) as session:
             rows = (
                 session.query(ConcernAlertRow)
@@ -556,6 +558,12 @@ class Concerns:
                 if alert is not None:
                     taken.append(alert)
             return taken
+
+    def alerts_waiting(self, owner: str) -> tuple[str, sa.ColumnElement, dict[str, str]]:
+        """(database URL, a prebuilt boolean SQL expression: an alert waits for this
+        member of staff, its parameters), for a caller that asks several stores in one
+        statement."""
+        return self._url, _ALERT_EXISTS, {"recipient": self.staff.hash_of(owner)}
 
     def pending_count(self, owner: str) -> int:
         """How many alerts wait for this member of staff (told as a count when they sign in)."""

@@ -118,6 +118,8 @@ class GuidanceBase:
     #: Words naming another subject (pay and leave, IT, lesson content, travel, leisure):
     #: a message naming one of them and none of `subjects` is off topic (subjects.yml).
     elsewhere: tuple[str, ...] = ()
+    #: Messages about other things, for the off-topic classifier (scope/off_topic_examples.yml).
+    off_topic_examples: tuple[str, ...] = ()
 
     def topic(self, topic_id: str) -> Topic:
         return self.topics[topic_id]

@@ -391,7 +391,7 @@ BM25_SHARE = 0.4
 CLASSIFIER_SURE = 0.5
 
 
-def _normalise(text: str) -> str:
+def normalise(text: str) -> str:
     """What the character n-grams read: lower case, rewrites applied, stop words kept."""
     return _rewrite(text.lower().replace("\u2019", "'"))
 
@@ -454,7 +454,7 @@ class GuidanceIndex:
         self._vocabulary = {w for doc in example_docs + topic_docs for w in doc}
         texts = [e for t in self._topics for e in t.examples] + [t.title for t in self._topics]
         labels = list(self._example_owner) + list(range(len(self._topics)))
-        self._classifier = TopicClassifier(texts, labels, len(self._topics), tokens, _normalise)
+        self._classifier = TopicClassifier(texts, labels, len(self._topics), tokens, normalise)
 
     def search(self, query: str, limit: int = 3) -> SearchResult:
         """Rank topics for a free-text query.

@@ -26,6 +26,13 @@ Two refinements (issue 13, g17):
   content, travel, leisure) and none of the assistant's is declined however confidently
   its everyday words meet a topic ("how do I book annual leave" meets the training
   refresher on "annual").
+A third (issue 13, session 8): a small classifier (`OffTopicClassifier`) learns every topic's
+example questions against a pool of messages about other things
+(`guidance/scope/off_topic_examples.yml`, written independently), and a message that names
+no subject and that it reads as another subject is declined even when its everyday words
+meet a topic ("how many inset days do schools get?" meets the statistics on "how many";
+"write a reference for a year 13 applying to nursing" meets nothing the seeds say).
+
 The check never sees a message that describes a concern (the caller asks first) nor an
 emergency (the risk check runs before any guidance).
 """
@@ -37,6 +44,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 from bot.guidance.areas import without_places
@@ -44,6 +52,10 @@ from bot.guidance.model import GuidanceBase
 from bot.guidance.retrieval import tokens
 
 SUBJECTS_FILE = Path("scope") / "subjects.yml"
+OFF_TOPIC_FILE = Path("scope") / "off_topic_examples.yml"
+#: The classifier's margin above which a message reads as another subject. 0 is the SVM's own
+#: boundary; a little above it keeps a real question with few guidance words answered.
+ELSEWHERE_MARGIN = 0.0
 #: The confidence a topic needs to keep a message that names no subject from being declined.
 SURE = 0.65
 #: ... when at least this share of its content words is unknown to the guidance: a quarter
@@ -66,6 +78,15 @@ def load_subjects(directory: Path) -> tuple[str, ...]:
     # whole words ("he", "my son"): a message about a person may be a concern, never declined
     people = [f"={str(p).lower().strip()}" for p in data.get("people") or [] if str(p).strip()]
     return tuple(starts + people)
+
+
+def load_off_topic_examples(directory: Path) -> tuple[str, ...]:
+    """The messages about other things (`guidance/scope/off_topic_examples.yml`), if any."""
+    path = directory / OFF_TOPIC_FILE
+    if not path.is_file():
+        return ()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return tuple(str(s).strip() for s in data.get("off_topic") or [] if str(s).strip())
 
 
 def load_elsewhere(directory: Path) -> tuple[str, ...]:
@@ -129,6 +150,7 @@ class OffTopic:
         # "carpet") is not the guidance's vocabulary; one many questions use is.
         words.update(w for w, n in in_examples.items() if n >= EXAMPLE_WORD_MIN)
         self._known = frozenset(words)
+        self._classifier = OffTopicClassifier.from_base(base)
 
     def unknown_words(self, text: str) -> list[str]:
         """The message's content words that no topic uses (title, keywords, answer, or
@@ -159,7 +181,48 @@ class OffTopic:
             return False
         if not confident or self.names_elsewhere(text):
             return True
+        if self._classifier is not None and self._classifier.reads_as_elsewhere(text):
+            return True
         rest = without_places(text, self._base)
         words = tokens(rest)
         share = len(self.unknown_words(rest)) / len(words) if words else 0.0
         return confidence < SURE and share >= UNKNOWN_SHARE
+
+
+class OffTopicClassifier:
+    """In scope or another subject: a linear SVM over every topic's example questions and
+    titles (in scope) against `guidance/scope/off_topic_examples.yml` (another subject).
+
+    Why beside the word rules: the rules ask whether the guidance knows a message's words,
+    and everyday words ("how many", "policy", "days") are known; the classifier learns what
+    questions about other things look like as a whole. It only ever adds declines among
+    messages that already name no subject (`OffTopic.outside_scope`), so a concern is never
+    declined by it.
+    """
+
+    def __init__(self, in_scope: list[str], elsewhere: list[str]) -> None:
+        from bot.guidance.classifier import TopicClassifier
+        from bot.guidance.retrieval import normalise
+
+        self._model = TopicClassifier(
+            in_scope + elsewhere,
+            [0] * len(in_scope) + [1] * len(elsewhere),
+            2,
+            tokens,
+            normalise,
+        )
+
+    @classmethod
+    def from_base(cls, base: GuidanceBase) -> OffTopicClassifier | None:
+        """None when the base has no off-topic pool (the rules alone decide)."""
+        if not base.off_topic_examples:
+            return None
+        in_scope = [e for t in base.topics.values() for e in (t.title, *t.examples)]
+        return cls(in_scope, list(base.off_topic_examples))
+
+    def margin(self, text: str) -> float:
+        """Positive: reads as another subject; negative: reads as the guidance's."""
+        return float(np.ravel(self._model.margins(text))[0])
+
+    def reads_as_elsewhere(self, text: str) -> bool:
+        return self.margin(text) > ELSEWHERE_MARGIN

@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.referral.progress import Draft, touch
@@ -46,6 +47,11 @@ class DraftSummary:
 class PurgeReport:
     warned: int
     purged: int
+
+
+_NOTICE_EXISTS = (
+    sa.select(NoticeRow.id).where(NoticeRow.owner == sa.bindparam("notice_owner")).exists()
+)
 
 
 class DraftStore:
@@ -198,6 +204,12 @@ class DraftStore:
                 )
                 warned += 1
         return PurgeReport(warned=warned, purged=purged)
+
+    def notices_waiting(self, sender_id: str) -> tuple[str, sa.ColumnElement, dict[str, str]]:
+        """(database URL, a prebuilt boolean SQL expression: a notice waits for this
+        owner, its parameters), for a caller that asks several stores in one statement
+        (`bot.actions._common`)."""
+        return self._url, _NOTICE_EXISTS, {"notice_owner": self.owner(sender_id)}
 
     def take_notices(self, sender_id: str) -> builtins.list[tuple[str, str, datetime | None]]:
         """Notices for this owner (kind, draft short id, due date), removed once taken."""

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.store.crypto import CryptoError, DecryptionFailed, KeyRing, WrappedKey, decrypt, encrypt
-from bot.store.db import owner_hash, read_scope, session_scope, utcnow
+from bot.store.db import owner_hash, read_row, session_scope, utcnow
 from bot.store.tables.referral import ReferralRouteRow, ReferralUpdateRow
 
 log = logging.getLogger(__name__)
@@ -120,6 +120,9 @@ _NEWS_WAITING = (
     .limit(1)
 )
 
+_NEWS_EXISTS = _NEWS_WAITING.exists()
+
+
 class ReferrerUpdates:
     """The bot's side: remember who sent what, and hand them their news."""
 
@@ -168,10 +171,17 @@ class ReferrerUpdates:
         news posted by another process is seen on the very next turn.
         """
         owner = owner_hash(sender_id, self._pepper)
-        with read_scope(self._url) as connection:
-            waiting = connection.execute(_NEWS_WAITING, {"owner": owner}).first()
-        if waiting is None:
+        if read_row(self._url, _NEWS_WAITING, {"owner": owner}) is None:
             return []
+        return self._take(owner, now)
+
+    def waiting(self, sender_id: str) -> tuple[str, sa.ColumnElement, dict[str, str]]:
+        """(database URL, a prebuilt boolean SQL expression: news waits for this sender,
+        its parameters), for a caller that asks several stores in one statement
+        (`bot.actions._common`)."""
+        return self._url, _NEWS_EXISTS, {"owner": owner_hash(sender_id, self._pepper)}
+
+    def _take(self, owner: str, now: datetime | None) -> list[Update]:
         now = now or utcnow()
         with session_scope(self._url) as session:
             refs = [

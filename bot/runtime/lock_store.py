@@ -5,9 +5,10 @@ With one Rasa process the in-memory store is enough; with N replicas behind a lo
 balancer every replica must see the same tickets, so they live in Redis. Rasa's own
 `RedisLockStore` reads a lock, changes it and writes it back in separate commands: two
 replicas taking a ticket at the same moment can overwrite each other's ticket and then
-serve two turns of one conversation at once. Here every change is one Redis transaction
-(WATCH/MULTI: retried if the lock changed meanwhile), and each lock expires on its own
-(a replica that dies holding one cannot block its conversation for good).
+serve two turns of one conversation at once. Here every change is one compare-and-set
+in Redis (retried if the lock changed meanwhile, after an exponential pause with jitter,
+for at most two seconds), and each lock expires on its own (a replica that dies holding
+one cannot block its conversation for good).
 
 When Redis cannot be reached a turn is refused (`TurnRefused`, logged in one clear line)
 rather than served without the lock, where it could overtake an earlier turn. Rasa's
@@ -26,6 +27,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import random
 import time
 from collections.abc import AsyncGenerator, Callable
 from contextlib import asynccontextmanager
@@ -42,10 +44,23 @@ KEY_PREFIX = "prevent:lock:"
 #: A lock key outlives its newest ticket by this much, then Redis drops it.
 _KEY_GRACE_SECONDS = 60
 _SOCKET_TIMEOUT = 2.0
+#: A compare-and-set that lost to another replica is retried after a pause: the first
+#: about `_BACKOFF_FIRST` seconds, each next one up to twice as long (at most
+#: `_BACKOFF_CAP`), half of it fixed and half random (replicas that collided do not
+#: collide again in step, and no retry is immediate); after `_CHANGE_DEADLINE` seconds of
+#: losing, the change is given up (`LockContended`).
+_BACKOFF_FIRST = 0.002
+_BACKOFF_CAP = 0.05
+_CHANGE_DEADLINE = 2.0
 
 
 class TurnRefused(LockError):
     """The lock store is unreachable: this turn is not served (it could be out of order)."""
+
+
+class LockContended(TurnRefused):
+    """A lock kept changing under this replica for `_CHANGE_DEADLINE` seconds: the turn is
+    refused (as when Redis is away) rather than retried without end."""
 
 
 class TurnLockStore(LockStore):
@@ -57,6 +72,10 @@ class TurnLockStore(LockStore):
         configured = url or (endpoint_config.url if endpoint_config else None) or config.redis_url
         self._memory: dict[str, TicketLock] = {}
         self.red: Any = None
+        # The pauses between compare-and-set retries (tests replace them).
+        self._sleep: Callable[[float], None] = time.sleep
+        self._clock: Callable[[], float] = time.monotonic
+        self._random: Callable[[], float] = random.random
         if configured:
             import redis
 
@@ -103,6 +122,8 @@ class TurnLockStore(LockStore):
                 self._memory[conversation_id] = lock
             return lock
         key = KEY_PREFIX + conversation_id
+        deadline = self._clock() + _CHANGE_DEADLINE
+        lost = 0
         while True:
             raw = self.red.get(key)
             lock = change(TicketLock.from_dict(json.loads(raw)) if raw else None)
@@ -110,7 +131,24 @@ class TurnLockStore(LockStore):
             ttl = 0 if lock is None else _ttl(lock)
             if self._swap(keys=[key], args=[raw or b"", new, ttl]):
                 return lock
-            # another replica changed it meanwhile: read again
+            # another replica changed it meanwhile: pause, then read again
+            lost += 1
+            left = deadline - self._clock()
+            if left <= 0:
+                logger.error(
+                    "Turn refused: a turn lock kept changing under this replica "
+                    "(%d tries in %.1f s).", lost, _CHANGE_DEADLINE
+                )
+                raise LockContended(f"turn lock contended: {lost} tries")
+            self._sleep(min(left, self._pause(lost)))
+
+    def _pause(self, lost: int) -> float:
+        """The pause after losing `lost` compare-and-sets in a row: exponential, capped,
+        half of it random. These methods are synchronous (Rasa's lock store interface),
+        so the pause holds up this replica's event loop; it is milliseconds, and bounded
+        in all by the deadline, like a Redis round trip that times out."""
+        bound = min(_BACKOFF_CAP, _BACKOFF_FIRST * 2 ** min(lost - 1, 32))
+        return bound / 2 + self._random() * bound / 2
 
     @property
     def _swap(self) -> Any:
@@ -137,6 +175,8 @@ class TurnLockStore(LockStore):
 
         try:
             lock = self._change(conversation_id, take)
+        except TurnRefused:
+            raise
         except Exception as exc:  # noqa: BLE001 - any failure to reach the store
             raise self._refused(exc) from exc
         first = lock is not None and not lock.is_locked(issued[0])

@@ -123,25 +123,54 @@ class _Cached:
 
 
 class _TrackerCache:
-    """A bounded LRU of `_Cached` by sender hash, per process."""
+    """A bounded, expiring LRU of `_Cached` by sender hash, per process.
 
-    def __init__(self, size: int) -> None:
-        self.size = max(0, size)
-        self._entries: OrderedDict[str, _Cached] = OrderedDict()
+    Bounded in two ways: at most `size` conversations (the least recently used goes
+    first), and each for at most `seconds` after it was put (read from the database):
+    an older entry is dropped when it is asked for, and every older one is swept out
+    whenever another is put. So a decrypted tracker is never served past that age, one
+    nobody asks about again does not wait for the LRU to push it out (the next put of
+    any conversation drops it), and a busy one is read afresh from the database now and
+    then rather than only ever extended. Rows saved here extend an entry but do not make
+    it younger. `clock` is injectable for tests (monotonic seconds).
+    """
+
+    def __init__(
+        self, size: int, seconds: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.size = max(0, size) if seconds > 0 else 0
+        self.seconds = seconds
+        self._clock = clock
+        #: owner -> (when it was put, the entry); in least- to most-recently used order.
+        self._entries: OrderedDict[str, tuple[float, _Cached]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    def _expired(self, put_at: float, now: float) -> bool:
+        return now - put_at >= self.seconds
 
     def get(self, owner: str) -> _Cached | None:
         with self._lock:
-            entry = self._entries.get(owner)
-            if entry is not None:
-                self._entries.move_to_end(owner)
-            return entry
+            found = self._entries.get(owner)
+            if found is None:
+                return None
+            if self._expired(found[0], self._clock()):
+                del self._entries[owner]
+                return None
+            self._entries.move_to_end(owner)
+            return found[1]
 
     def put(self, owner: str, entry: _Cached) -> None:
         if not self.size:
             return
         with self._lock:
-            self._entries[owner] = entry
+            now = self._clock()
+            for stale in [o for o, (at, _) in self._entries.items() if self._expired(at, now)]:
+                del self._entries[stale]
+            self._entries[owner] = (now, entry)
             self._entries.move_to_end(owner)
             while len(self._entries) > self.size:
                 self._entries.popitem(last=False)
@@ -170,7 +199,8 @@ class ProductionTrackerStore(EncryptedSQLTrackerStore):
     Rasa reads the latest session back for every turn and rebuilds the tracker by
     replaying every event; the encrypted store fetched, authenticated and decrypted every
     row again. Here each process keeps, per conversation (bounded LRU,
-    `PREVENT_TRACKER_CACHE_SIZE` conversations, 512; 0 turns it off), the tracker of the
+    `PREVENT_TRACKER_CACHE_SIZE` conversations, 512; 0 turns it off; each for at most
+    `PREVENT_TRACKER_CACHE_SECONDS`, 600, after it was read), the tracker of the
     latest session as stored, and hands each turn a copy of it. On each turn it asks the
     database, in one aggregate query, for the conversation's row count, total ciphertext
     length and newest id, and reads the conversation's key row: rows another replica
@@ -185,7 +215,10 @@ class ProductionTrackerStore(EncryptedSQLTrackerStore):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         apply_speedups()
-        self._tracker_cache = _TrackerCache(get_config().tracker_cache_size)
+        config = get_config()
+        self._tracker_cache = _TrackerCache(
+            config.tracker_cache_size, config.tracker_cache_seconds
+        )
         # Per conversation during one save: the rows sealed, and the entry they extend.
         self._sealed: dict[str, list[tuple[int, dict[str, Any], int]]] = {}
         self._continuing: dict[str, _Cached] = {}

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -27,8 +28,8 @@ from bot.store.schema import ensure_schema
 from bot.store.tables import Base, DraftRow, NoticeRow, utcnow
 
 __all__ = [
-    "Base", "DraftRow", "NoticeRow", "make_engine", "owner_hash", "read_scope", "session_scope",
-    "utcnow",
+    "Base", "DraftRow", "NoticeRow", "make_engine", "owner_hash", "read_row", "read_scope",
+    "session_scope", "utcnow",
 ]
 
 
@@ -43,12 +44,23 @@ def private_sqlite_file(database: str | None) -> None:
     Created 0600 before SQLite opens it (SQLite gives its -wal and -shm files the database
     file's mode), and an existing file with looser modes is tightened: the umask (often 022)
     would otherwise leave every row readable to every local account.
+
+    An existing file is never opened here, only stat'ed and chmod'ed: SQLite's locks are
+    POSIX locks, which a process loses on a file as soon as it closes *any* descriptor of
+    that file. Opening and closing it while this process already had it open through
+    SQLite (a second engine on the same database) dropped them; the next process to close
+    the database then found itself alone, checkpointed and deleted the WAL, and every
+    later commit of this process went into the deleted WAL, seen by no other process (the
+    purge worker redacted a stale conversation: tests/store/test_sqlite_locks.py).
     """
     if not database or database == ":memory:" or database.startswith("file:"):
         return
     path = Path(database)
     path.parent.mkdir(parents=True, exist_ok=True)
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass  # not ours to open: see above
     for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
         try:
             if name.stat().st_mode & 0o077:
@@ -57,7 +69,7 @@ def private_sqlite_file(database: str | None) -> None:
             continue
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pre_ping: bool = True, autocommit: bool = False) -> Engine:
     if url.startswith("sqlite"):
         private_sqlite_file(make_url(url).database)
     pooled: dict[str, Any] = {}
@@ -66,7 +78,9 @@ def make_engine(url: str) -> Engine:
         # ran the pragmas below and closed it (a fifth of the action server's CPU under
         # load). A small pool keeps a few open; SQLite still has one writer at a time.
         pooled = {"poolclass": QueuePool, "connect_args": {"check_same_thread": False}}
-    engine = create_engine(url, future=True, pool_pre_ping=True, **pooled)
+    if autocommit:
+        pooled["isolation_level"] = "AUTOCOMMIT"
+    engine = create_engine(url, future=True, pool_pre_ping=pre_ping, **pooled)
     if url.startswith("sqlite"):
 
         @event.listens_for(engine, "connect")
@@ -107,10 +121,36 @@ def session_scope(url: str) -> Iterator[Session]:
 
 @contextmanager
 def read_scope(url: str) -> Iterator[Connection]:
-    """A pooled connection for one read-only Core query, without an ORM session (no
-    identity map, no commit): for the checks every turn makes that usually find nothing.
-    Rolled back (nothing to undo) when closed."""
+    """A pooled connection for read-only Core queries, without an ORM session (no
+    identity map, no commit). Rolled back (nothing to undo) when closed."""
     engine = _factory(url).kw["bind"]
     ensure_schema(engine, "app")
     with engine.connect() as connection:
         yield connection
+
+
+@functools.lru_cache(maxsize=4)
+def _read_engine(url: str) -> Engine:
+    return make_engine(url, pre_ping=False, autocommit=True)
+
+
+def read_row(url: str, statement: Any, params: dict[str, Any] | None = None) -> Any:
+    """The first row of one read-only Core statement (None if none): the checks every
+    turn makes, which almost always find nothing.
+
+    One round trip to the database: the connection is in autocommit (no BEGIN, no
+    ROLLBACK around a lone SELECT) and is not pinged at checkout (`pool_pre_ping` costs
+    a `SELECT 1` each time). A connection the server dropped (a restart) fails the
+    statement instead; SQLAlchemy then discards the pool, and the statement is tried
+    once more on a new connection. Nothing is cached: what another process wrote is
+    seen on the next call."""
+    ensure_schema(_factory(url).kw["bind"], "app")
+    engine = _read_engine(url)
+    for attempt in (1, 2):
+        try:
+            with engine.connect() as connection:
+                return connection.execute(statement, params or {}).first()
+        except DBAPIError as exc:
+            if attempt == 2 or not exc.connection_invalidated:
+                raise
+    return None  # not reached

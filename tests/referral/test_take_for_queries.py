@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from bot.referral.updates import SENT, STATUS, ReferrerUpdates, post_update
 from bot.store.crypto import KeyRing
-from bot.store.db import _factory
+from bot.store.db import _factory, _read_engine
 
 UPDATES_KEY = secrets.token_bytes(32)
 PEPPER = b"pepper" * 6
@@ -41,7 +41,8 @@ def ring() -> KeyRing:
 class _Statements:
     def __init__(self, url: str) -> None:
         self.seen: list[str] = []
-        sa.event.listen(_factory(url).kw["bind"], "before_cursor_execute", self._seen)
+        for engine in (_factory(url).kw["bind"], _read_engine(url)):
+            sa.event.listen(engine, "before_cursor_execute", self._seen)
 
     def _seen(self, _conn, _cursor, statement: str, *_args) -> None:
         self.seen.append(" ".join(statement.split()).upper())

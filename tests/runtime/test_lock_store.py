@@ -4,11 +4,20 @@ replicas at once, turns refused while Redis is down and served again when it is 
 from __future__ import annotations
 
 import asyncio
+import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from bot.runtime.lock_store import TurnLockStore, TurnRefused
+from bot.runtime.lock_store import (
+    _BACKOFF_CAP,
+    _CHANGE_DEADLINE,
+    _COMPARE_AND_SET,
+    LockContended,
+    TurnLockStore,
+    TurnRefused,
+)
 from tests.helpers.settings import reread_settings
 from tests.prod.services import require, running_redis
 
@@ -127,3 +136,114 @@ def test_a_turn_nobody_waits_for_is_four_round_trips_to_redis(redis) -> None:
     # Redis counts the commands the script runs too: its GET each time, SET, then DEL
     assert used == {"get": 2 + 2, "evalsha": 2, "set": 1, "del": 1}, used
     assert store.get_lock("conv-6") is None  # released: nobody waits
+
+
+# --- a compare-and-set that loses is retried after a growing pause, within a deadline ----------
+
+
+class _Recorded:
+    """A store's compare-and-set results and the pauses it asked for (slept for real
+    unless `clock` is given: then the pause only moves that clock)."""
+
+    def __init__(self, store: TurnLockStore, clock: list[float] | None = None) -> None:
+        self.swaps: list[int] = []
+        self.pauses: list[float] = []
+        script = store.red.register_script(_COMPARE_AND_SET)
+
+        def swap(**kwargs) -> int:
+            result = int(script(**kwargs))
+            self.swaps.append(result)
+            return result
+
+        def sleep(seconds: float) -> None:
+            self.pauses.append(seconds)
+            if clock is None:
+                time.sleep(seconds)
+            else:
+                clock[0] += seconds
+
+        store._swap_script = swap
+        store._sleep = sleep
+        if clock is not None:
+            store._clock = lambda: clock[0]
+
+    @property
+    def lost(self) -> int:
+        return self.swaps.count(0)
+
+
+def _meddling(store: TurnLockStore, other: TurnLockStore, times: int):
+    """`store`'s changes, each of the first `times` overtaken by a change `other` makes
+    between `store`'s read and its compare-and-set (another replica at that instant)."""
+    original = store._change
+    left = [times]
+
+    def change(conversation_id, apply):
+        def overtaken(lock):
+            if left[0] > 0:
+                left[0] -= 1
+                other.issue_ticket(conversation_id)
+            return apply(lock)
+
+        return original(conversation_id, overtaken)
+
+    store._change = change
+
+
+def test_a_contender_that_loses_pauses_longer_each_time_and_then_proceeds(redis) -> None:
+    one, two = TurnLockStore(url=redis.url), TurnLockStore(url=redis.url)
+    seen_one, seen_two = _Recorded(one), _Recorded(two)
+    one._random = lambda: 1.0  # the longest pause each time: the bound itself
+    _meddling(one, two, times=4)
+    ticket = one.issue_ticket("conv-7")
+    assert ticket == 4  # both proceeded: the other's four tickets, then this one
+    assert sorted(t.number for t in one.get_lock("conv-7").tickets) == [0, 1, 2, 3, 4]
+    assert seen_one.swaps == [0, 0, 0, 0, 1]
+    assert seen_one.pauses == [0.002, 0.004, 0.008, 0.016]  # one pause per loss, doubling
+    assert seen_two.swaps == [1, 1, 1, 1] and seen_two.pauses == []
+    one._random = lambda: 0.0
+    assert one._pause(1) == 0.001 and one._pause(30) == 0.025  # never 0, at most the cap
+
+
+def test_two_contenders_on_one_conversation_both_proceed_and_never_spin(redis) -> None:
+    """Two replicas taking and releasing tickets as fast as they can: every ticket is
+    given once, and every lost compare-and-set is followed by one pause (none retried
+    at once)."""
+    stores = [TurnLockStore(url=redis.url) for _ in range(2)]
+    seen = [_Recorded(store) for store in stores]
+    start = threading.Barrier(2)
+
+    def work(store: TurnLockStore) -> list[int]:
+        start.wait()
+        taken = []
+        for _ in range(40):
+            taken.append(store.issue_ticket("conv-8"))
+            store.update_lock("conv-8")
+        return taken
+
+    with ThreadPoolExecutor(2) as pool:
+        tickets = [t for batch in pool.map(work, stores) for t in batch]
+    assert sorted(tickets) == list(range(80))
+    for each in seen:
+        assert len(each.pauses) == each.lost  # a pause after every loss, none otherwise
+        assert all(pause > 0 for pause in each.pauses)
+
+
+def test_a_lock_that_never_stops_changing_refuses_the_turn_at_the_deadline(redis, caplog) -> None:
+    clock = [0.0]  # moved only by the pauses: no real waiting
+    one, two = TurnLockStore(url=redis.url), TurnLockStore(url=redis.url)
+    seen = _Recorded(one, clock)
+    _meddling(one, two, times=500)  # more than the deadline allows
+
+    async def turn() -> None:
+        async with one.lock("conv-9"):
+            pass
+
+    with pytest.raises(LockContended):
+        asyncio.run(turn())
+    assert isinstance(LockContended(), TurnRefused)  # answered as a refused turn
+    assert "Turn refused: a turn lock kept changing" in caplog.text
+    assert seen.lost == len(seen.pauses) + 1  # no pause after the last loss
+    assert sum(seen.pauses) == pytest.approx(_CHANGE_DEADLINE)  # the last one cut short
+    assert 20 < seen.lost < 200  # capped pauses: neither a spin nor one long wait
+    assert max(seen.pauses) <= _BACKOFF_CAP

@@ -234,3 +234,115 @@ def test_a_turn_served_from_the_cache_is_three_round_trips(domain, backend) -> N
     same_as_database(store, domain, backend)
     continue_conversation(cached(domain, backend), SENDER, *turn(2))  # another replica
     same_as_database(store, domain, backend)
+
+
+# --- the time limit: a decrypted tracker is dropped once it is older than its time -------------
+
+
+class _Clock:
+    """A monotonic clock the test moves by hand (no sleeps)."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _entry(n: int):
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.runtime.tracker_store import _Cached
+
+    return _Cached(last_id=n, count=n, length=n, key_marker=None, session_rows=n,
+                   tracker=DialogueStateTracker(f"s{n}", []))
+
+
+def test_an_entry_is_served_until_its_time_and_dropped_when_read_after() -> None:
+    from bot.runtime.tracker_store import _TrackerCache
+
+    clock = _Clock()
+    cache = _TrackerCache(8, 60, clock)
+    cache.put("a", _entry(1))
+    clock.now += 59.9
+    assert cache.get("a") is not None  # reading does not make it younger...
+    clock.now += 0.1
+    assert cache.get("a") is None  # ...60 s after it was put it is gone
+    assert len(cache) == 0
+    cache.put("a", _entry(2))  # read from the database again: a fresh minute
+    clock.now += 59
+    assert cache.get("a").last_id == 2
+
+
+def test_expired_entries_nobody_asks_for_are_swept_out_when_another_is_put() -> None:
+    from bot.runtime.tracker_store import _TrackerCache
+
+    clock = _Clock()
+    cache = _TrackerCache(8, 60, clock)
+    cache.put("old", _entry(1))
+    cache.put("older", _entry(2))
+    clock.now += 30
+    cache.put("recent", _entry(3))
+    clock.now += 31  # "old" and "older" are 61 s old, "recent" 31 s
+    cache.put("new", _entry(4))
+    assert len(cache) == 2
+    assert cache._entries.keys() == {"recent", "new"}
+
+
+def test_the_size_bound_still_drops_the_least_recently_used() -> None:
+    from bot.runtime.tracker_store import _TrackerCache
+
+    clock = _Clock()
+    cache = _TrackerCache(2, 60, clock)
+    cache.put("a", _entry(1))
+    cache.put("b", _entry(2))
+    assert cache.get("a") is not None  # "b" is now the least recently used
+    cache.put("c", _entry(3))
+    assert (cache.get("a") is not None, cache.get("b"), cache.get("c") is not None) == (
+        True, None, True
+    )
+    assert not _TrackerCache(8, 0, clock).size  # no time allowed: the cache is off
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)
+def test_the_store_takes_the_time_from_the_settings(domain, backend) -> None:
+    from dataclasses import replace
+
+    from bot.config import Config, get_config, use_config
+
+    assert Config.from_env({"PREVENT_TRACKER_CACHE_SECONDS": "45"}).tracker_cache_seconds == 45
+    assert Config.from_env({}).tracker_cache_seconds == 600
+    with use_config(replace(get_config(), tracker_cache_seconds=45, tracker_cache_size=7)):
+        store = cached(domain, backend)
+    assert (store._tracker_cache.size, store._tracker_cache.seconds) == (7, 45)
+
+
+def test_after_its_time_the_store_reads_the_conversation_from_the_database_again(
+    domain, backend, monkeypatch
+) -> None:
+    """Turns saved here extend the entry but do not make it younger: once it is older
+    than its time, every row is read and decrypted again (and the tracker is the same as
+    the database's); before that, none is."""
+    from bot.runtime.tracker_store import _TrackerCache
+
+    clock = _Clock()
+    store = cached(domain, backend)
+    store._tracker_cache = _TrackerCache(512, 60, clock)
+    run(store.save(conversation(domain)))
+    opened: list[int] = []
+    original = store._open_row
+    monkeypatch.setattr(store, "_open_row", lambda row, *a: opened.append(row.id) or original(row, *a))
+    run(store.retrieve(SENDER))  # cold: the entry is made now
+    rows = len(opened)
+    assert rows
+    for n in range(3):  # 20 s between turns: the last one is 40 s after the entry was made
+        opened.clear()
+        continue_conversation(store, SENDER, *turn(n))
+        assert opened == []
+        clock.now += 20
+    opened.clear()
+    run(store.retrieve(SENDER))  # 60 s: too old to be served
+    assert len(opened) == rows + 3 * 5
+    opened.clear()
+    same_as_database(store, domain, backend)  # and cached afresh
+    assert opened == []
