@@ -141,8 +141,9 @@ class Config:
     #: Conversations whose decrypted events one Rasa process keeps (the tracker cache).
     tracker_cache_size: int = 512
     #: Seconds a conversation's decrypted tracker may stay in that cache after it was read
-    #: from the database (then it is dropped and read again): personal data in memory for
-    #: a bounded time, however busy or idle the conversation. 0 or less: the cache is off.
+    #: from the database (then it is dropped and read again): never served after that, and
+    #: dropped from memory at the cache's next read or write for any conversation (a
+    #: process that serves no turn at all keeps it until then). 0 or less: the cache is off.
     tracker_cache_seconds: float = 600.0
     #: Seconds a turn's ticket lives without renewal (the turn lock store).
     turn_lock_seconds: float = 10.0

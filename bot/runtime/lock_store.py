@@ -48,10 +48,12 @@ _SOCKET_TIMEOUT = 2.0
 #: about `_BACKOFF_FIRST` seconds, each next one up to twice as long (at most
 #: `_BACKOFF_CAP`), half of it fixed and half random (replicas that collided do not
 #: collide again in step, and no retry is immediate); after `_CHANGE_DEADLINE` seconds of
-#: losing, the change is given up (`LockContended`).
+#: losing, the change is given up (`LockContended`). The pauses block the replica's event
+#: loop (Rasa's lock store interface is synchronous), so the deadline is kept short: with
+#: haproxy's per-conversation affinity two replicas rarely touch one lock at all.
 _BACKOFF_FIRST = 0.002
 _BACKOFF_CAP = 0.05
-_CHANGE_DEADLINE = 2.0
+_CHANGE_DEADLINE = 0.25
 
 
 class TurnRefused(LockError):

@@ -152,13 +152,18 @@ class _TrackerCache:
     def _expired(self, put_at: float, now: float) -> bool:
         return now - put_at >= self.seconds
 
+    def _sweep(self, now: float) -> None:
+        """Drop every expired entry (the caller holds the lock). Run on every read and
+        write, so a conversation that has gone quiet leaves memory at the next turn of any
+        other (review of s18: sweeping only on a miss kept quiet ones while hits went on)."""
+        for stale in [o for o, (at, _) in self._entries.items() if self._expired(at, now)]:
+            del self._entries[stale]
+
     def get(self, owner: str) -> _Cached | None:
         with self._lock:
+            self._sweep(self._clock())
             found = self._entries.get(owner)
             if found is None:
-                return None
-            if self._expired(found[0], self._clock()):
-                del self._entries[owner]
                 return None
             self._entries.move_to_end(owner)
             return found[1]
@@ -168,8 +173,7 @@ class _TrackerCache:
             return
         with self._lock:
             now = self._clock()
-            for stale in [o for o, (at, _) in self._entries.items() if self._expired(at, now)]:
-                del self._entries[stale]
+            self._sweep(now)
             self._entries[owner] = (now, entry)
             self._entries.move_to_end(owner)
             while len(self._entries) > self.size:

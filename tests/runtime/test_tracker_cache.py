@@ -289,6 +289,21 @@ def test_expired_entries_nobody_asks_for_are_swept_out_when_another_is_put() -> 
     assert cache._entries.keys() == {"recent", "new"}
 
 
+def test_a_quiet_conversation_leaves_memory_while_another_is_served_from_the_cache() -> None:
+    # Review of s18: sweeping only when an entry is put kept a quiet conversation's decrypted
+    # events for as long as the busy ones kept hitting the cache.
+    from bot.runtime.tracker_store import _TrackerCache
+
+    clock = _Clock()
+    cache = _TrackerCache(8, 60, clock)
+    cache.put("quiet", _entry(1))
+    clock.now += 30
+    cache.put("busy", _entry(2))
+    clock.now += 31  # "quiet" is past its minute, "busy" is not
+    assert cache.get("busy") is not None  # a hit, no put
+    assert len(cache) == 1  # "quiet" is gone from memory, not just never served
+
+
 def test_the_size_bound_still_drops_the_least_recently_used() -> None:
     from bot.runtime.tracker_store import _TrackerCache
 
