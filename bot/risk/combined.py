@@ -117,6 +117,9 @@ _CONCERN_OVERRULED_BY = (_ANY_DANGER_EVIDENCE - {"target", "near time"}) | {
     "target place",
     "place of danger",
     "instructions",
+    # r22: making or gathering a precursor ("making napalm", "concentrated acids") is more
+    # than a concern described; the model's police verdict on it stands
+    "dual-use material",
 }
 
 #: When the model's 999 rests on terrorism-related evidence only (a group, a plan, travel),

@@ -39,8 +39,14 @@ _LEVEL_ORDER = {"emergency": 2, "police": 1, "none": 0}
 _WINDOW_CHARS = 4000
 _WINDOW_OVERLAP = 300
 _GAP_WORDS = 5
+#: A gap in a phrase: " * " any five words, " ~ " three words of the same clause (r21).
+_GAP = re.compile(r" ([*~]) ")
+_TIGHT_GAP_WORDS = 3
+_GAP_STOPS = frozenset({"and", "then", "but", "or", "so", "because", "before", "after", "now"})
 #: A subject pronoun starts a new clause: a negation before it does not reach past it.
 _SUBJECTS = frozenset({"he", "she", "they", "i", "we", "you"})
+#: The speaker: "I haven't said he has a knife" denies the telling, not the knife (r21).
+_FIRST_PERSON = frozenset({"i", "we"})
 #: Frames computed in code rather than listed in the lexicon.
 _BUILT_IN_FRAMES = frozenset({"general_question"})
 #: An abbreviation of a proscribed organisation read in context (r12pol): its hits' concept.
@@ -260,8 +266,8 @@ class RiskDetector:
         self._lemmas = PhraseMatcher(self._nlp.vocab, attr="LEMMA")
         self._patterns = Matcher(self._nlp.vocab)
         for name, phrases in {**concepts, **frames}.items():
-            plain = [str(p).lower() for p in phrases if " * " not in f" {p} "]
-            gapped = [str(p).lower() for p in phrases if " * " in f" {p} "]
+            plain = [str(p).lower() for p in phrases if not _GAP.search(f" {p} ")]
+            gapped = [str(p).lower() for p in phrases if _GAP.search(f" {p} ")]
             docs = [self._nlp(p) for p in plain]
             self._phrases.add(name, docs)
             single = [d for d in docs if len(d) == 1]
@@ -287,11 +293,21 @@ class RiskDetector:
         )
 
     def _gap_pattern(self, phrase: str) -> list[dict[str, Any]]:
-        """'drive * into' matches 'drive his brother's van into': up to five words in the gap."""
+        """'drive * into' matches 'drive his brother's van into': up to five words in the gap.
+
+        'read ~ manifesto' (r21) allows up to three words that are not punctuation and
+        not a word that starts a new clause ("and", "then"): "reading the Unabomber's
+        manifesto", never "read it, then wrote a manifesto".
+        """
         pattern: list[dict[str, Any]] = []
-        for i, word in enumerate(phrase.split(" * ")):
+        pieces = _GAP.split(f" {phrase} ")
+        for i, word in enumerate(pieces[0::2]):
             if i:
-                pattern.extend({"OP": "?"} for _ in range(_GAP_WORDS))
+                if pieces[2 * i - 1] == "~":
+                    tight = {"IS_PUNCT": False, "LOWER": {"NOT_IN": sorted(_GAP_STOPS)}}
+                    pattern.extend({**tight, "OP": "?"} for _ in range(_TIGHT_GAP_WORDS))
+                else:
+                    pattern.extend({"OP": "?"} for _ in range(_GAP_WORDS))
             for j, token in enumerate(self._nlp(word.strip())):
                 key = "LEMMA" if i == 0 and j == 0 else "LOWER"
                 pattern.append({key: token.lemma_ if key == "LEMMA" else token.lower_})
@@ -1008,17 +1024,30 @@ class RiskDetector:
 
     def _negator_of(self, doc: Doc, sentence: Span, hit: _Hit) -> int | None:
         """The index of the "not"/"never"/"no" that denies this hit, if one does."""
-        window = int(self._frame_behaviour.get("negation", {}).get("window", 4))
+        negation = self._frame_behaviour.get("negation", {})
+        window = int(negation.get("window", 4))
+        said = frozenset(str(w) for w in negation.get("reaches_through", ()))
         negators = self._negators
         i = hit.start - 1
         steps = 0
+        through = False
         while i >= sentence.start and steps < window:
             token = doc[i]
             if token.lower_ in _CLAUSE_BREAKS:
                 return None
             if token.lower_ in negators and i not in doc.user_data.get("own_negators", ()):
+                if through and any(
+                    t.lower_ in _FIRST_PERSON for t in doc[max(sentence.start, i - 2) : i]
+                ):
+                    return None  # "I haven't said he has a knife": the speaker's own telling
                 return i
             if token.lower_ in _SUBJECTS:
+                if not through and i - 1 >= sentence.start and doc[i - 1].lower_ in said:
+                    # r21: "he hasn't said he wants to hurt anyone": what someone did not
+                    # say is what is denied; the reported clause is not a new clause.
+                    through = True
+                    i -= 2
+                    continue
                 return None  # "if Reform doesn't win he'll take out…": a new clause began
             i -= 1
             steps += 1

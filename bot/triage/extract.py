@@ -223,6 +223,24 @@ _NOT_SAFE = re.compile(
 )
 
 
+#: Where the parts of a reply to the danger question part: an act and its time must be told
+#: in one part ("he's in school today, but talked of an attack at Eid" is two).
+_DANGER_PARTS = re.compile(r"[.;!?]|\b(but|though|although|however|whereas)\b")
+
+
+def _imminent_harm(t: str) -> bool:
+    """Whether a reply tells, in its own words, of harm close at hand: an act of harm and a
+    near time in the same part, neither negated ("he's outside the mosque with a machete,
+    the caption says 'doing it now'"). A far-off date is never near (`_FAR_OFF`)."""
+    if _FAR_OFF.search(t) and not _BROUGHT_NEAR.search(t):
+        return False
+    return any(
+        _mentions("imminent_time", part) and _mentions("imminent_act", part)
+        for part in _DANGER_PARTS.split(t)
+        if part
+    )
+
+
 def _says_safe(t: str) -> bool:
     """A plain "no danger" (rv1): "no immediate danger", or a clear "she is safe"."""
     if _NO_DANGER.search(t):
@@ -279,7 +297,14 @@ _JOINS = (
     r"(member|members|recruiter) of|joined|joining|join|recruited (into|by)|fight(ing)? for|"
     r"fought for|pledged allegiance to|signed up (to|with|for)|(is|was|are|were) part of|"
     r"(he|she|they|who)('s|'re) (a member of|members of|part of)|"
-    r"(funding|financing|sending money to|raising money for)"
+    r"(funding|financing|sending money to|raising money for)|"
+    # Recruiting for a group, handing out its leaflets, swearing allegiance to it: inviting
+    # support for a proscribed organisation is itself an offence (SET 1.3; Thurrock pack).
+    r"recruit(s|ing|ed)? (\w+ ){0,3}for|recruiters? for|"
+    r"(handing out|hands out|handed out|giving out|gives out|gave out|giving|gives|gave|"
+    r"distribut\w+|passing round|spreading) (\w+ ){0,3}(leaflets?|flyers?|pamphlets?|"
+    r"literature|propaganda) (for|from|of|by)|"
+    r"(pledg\w+|swor?e|swearing|sworn) (his |her |their )?(allegiance|loyalty|bay'?ah) to"
 )
 
 
@@ -378,7 +403,8 @@ _MATERIAL_BEFORE = re.compile(
     r"(people|those|men|women|others|fighters|terrorists|someone|somebody) who|"
     r"how (they|the \w+|those \w+)|what (they|the \w+) did|"
     r"how \w+ (recruited|planned|plotted|made|built|carried out|travelled|traveled|got)|"
-    r"asked (me|us|the teacher|his teacher|her teacher|their teacher|a teacher|staff|in class))\b"
+    r"asked (me|us|staff|in class|(the|his|her|their|a|an|our|my) (\w+ )?(teacher|tutor|"
+    r"lecturer|teaching assistant|member of staff)))\b"
 )
 # A trip to family or on holiday is not travel to join a group.
 _ORDINARY_TRIP_AFTER = re.compile(
@@ -428,6 +454,13 @@ def _proscribed_acts(path: Path = PROSCRIBED_FILE) -> tuple[re.Pattern[str], ...
         re.compile(
             rf"(?<![\w-]){_MONEY}\b[^.;]{{0,60}}?\b{_TOWARDS}\b[^.;]{{0,25}}?"
             rf"(the )?(fighters (of|from|for|with) (the )?)?{group}(?![\w-])"
+        ),
+        # The group named first, then "pledged allegiance to them" in the same sentence
+        # ("posts Islamic State propaganda and says he's sworn allegiance to them").
+        re.compile(
+            rf"(?<![\w-]){group}(?![\w-])[^.;!?]{{0,80}}?\b((pledg\w+|swor?e|swearing|sworn) "
+            r"(his |her |their )?(allegiance|loyalty|bay'?ah) to|recruit(s|ing|ed)? for|"
+            r"joined|(is|'s|are|'re) (a )?members? of) (them|it|the group|that group)\b"
         ),
     )
 
@@ -517,7 +550,20 @@ _JUST_SOMETHING_ELSE = re.compile(
     r"^\s*((i'?d say|i think|honestly|to be honest|well|really|tbh),? )?"
     r"((it'?s|it is|that'?s|this is|he'?s|she'?s|they'?re|he is|she is|they are) )?"
     r"(just|only|simply|purely|more|mostly) "
+    # "just that comment", "only the one phrase": how much was seen, not another kind of
+    # worry; what was said is still the worry (read as "not sure", never "no").
+    r"(?!((that|the|this|those|these|a|one)( one| single| same| odd)? (comment|remark|phrase|"
+    r"words?|saying|slogan|chant|statement|post|message|line|drawing|picture|thing (he|she|they) "
+    r"(said|says|wrote|posted))s?|once|twice|what (he|she|they) (said|wrote|posted))\b)"
 )
+#: "It's coursework", "it was the homework on ...": the practitioner placing what was read
+#: or searched in set work (the study words are `study_context` in lexicon.yml).
+_SET_WORK_ANSWER = re.compile(
+    r"^\s*(no,? )?(it'?s|it is|it was|that'?s|that is|this is|that was|all|all of it was|"
+    r"they were|the searches were) (all |just |only |part of |for )?(a |an |the |his |her |their )?"
+)
+#: The person's own account ("he says it's for a project"): recorded as denial, never "no".
+_THEIR_ACCOUNT = re.compile(r"\b(says|said|claims|claimed|insists|insisted|reckons|told me)\b")
 
 
 def _views_held(text: str) -> str | None:
@@ -929,6 +975,10 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
         reading = "yes"  # "he's not safe at home" is never "no danger"
     elif asked == "immediate_risk" and reading == "yes" and not _DANGER_YES.match(t):
         reading = None  # "He has also been sharing videos": more of the story, not a yes
+    plain_no = bool(_LEAD_NO.match(_LEAD_IN.sub("", t))) and not _CONTRAST.search(t)
+    if asked == "immediate_risk" and reading != "yes" and not plain_no and _imminent_harm(t):
+        facts.pop("immediate_risk", None)
+        reading = "yes"  # "I've just had a call: he's on the roof right now saying he'll jump"
     if asked == "immediate_risk" and reading is None and facts.get("immediate_risk"):
         reading = facts["immediate_risk"]
     if asked in ("ideology", "engagement") and reading is None and _names_a_proscribed_group(t):
@@ -952,6 +1002,15 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             reading = "unsure"  # mixed or unclear is not "no" (SET 2.3)
         elif not _LEAD_NO.match(t) and not _LEAD_UNSURE.match(t) and _views_held(t):
             reading = "yes"  # "those are his views; I don't know of any group behind him"
+        elif (
+            reading in (None, "unsure")
+            and _SET_WORK_ANSWER.match(t)
+            and _mentions("study_context", t, respect_negation=False)
+            and not _THEIR_ACCOUNT.search(t)
+            and not _CONTRAST.search(t)
+            and not _views_held(t)
+        ):
+            reading = "no"  # "it's coursework from the reading list" (Thurrock pack myths)
         elif reading is None and _JUST_SOMETHING_ELSE.match(t):
             reading = "no"  # the practitioner's own "it's just teenage edginess" (SET 2.3)
         if reading is None and facts.get("ideology"):
