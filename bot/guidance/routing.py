@@ -43,6 +43,12 @@ _INFO_START = re.compile(
     r"people|social|consent|referrals?|information|mum|dad|carers?|teachers?|colleges?)\b",
     re.IGNORECASE,
 )
+#: "do they need Prevent training?" asks about staff training, not whether a case needs
+#: Prevent: "prevent" or "channel" followed by one of these words is not a referral.
+_NOT_THE_CASE = (
+    r"(?!\s+(?:training|trained|awareness|e-?learning|courses?|sessions?|workshops?|modules?|"
+    r"duty|leads?|policy|policies)\b)"
+)
 #: A question about what to do with this particular case: that is the triage's job.
 _DECISION = re.compile(
     r"\b(?:should (?:i|we) (?:refer|report|flag|escalate|be (?:worried|concerned)|tell|do|act|"
@@ -54,7 +60,8 @@ _DECISION = re.compile(
     r"danger|being radicali[sz]|being groomed)|"
     r"(?:does|do|would|will) (?:he|she|they|this|that|it|this (?:pupil|student|child|person|"
     r"case)|my (?:pupil|student|learner|client|patient)) (?:need|needs|require|warrant|merit)s? "
-    r"(?:a |an |to be )?(?:prevent |channel )?(?:referr|report|prevent|channel|flagg|escalat)|"
+    r"(?:a |an |to be )?(?:prevent |channel )?(?:referr|report|flagg|escalat|"
+    rf"prevent{_NOT_THE_CASE}|channel{_NOT_THE_CASE})|"
     r"does (?:this|that|it) (?:meet|sound|count|warrant)|"
     r"(?:am i|are we) (?:over ?reacting|overthinking|right to be)|"
     r"is (?:this|that|it) enough|"
@@ -99,7 +106,8 @@ _REFER_THIS = re.compile(
     r"make a referral)\b|"
     r"(?:does|do|would|will) (?:he|she|they|this|that|it|this (?:pupil|student|child|person|"
     r"case)|my (?:pupil|student|learner|client|patient)) (?:need|needs|require|warrant|merit)s? "
-    r"(?:a |an |to be )?(?:prevent |channel )?(?:referr|report|prevent|channel|flagg|escalat)",
+    r"(?:a |an |to be )?(?:prevent |channel )?(?:referr|report|flagg|escalat|"
+    rf"prevent{_NOT_THE_CASE}|channel{_NOT_THE_CASE})",
     re.IGNORECASE,
 )
 #: ... not inside a question asking who, where or how ("who do we refer them to?").

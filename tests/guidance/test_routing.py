@@ -411,3 +411,25 @@ def test_naming_every_secure_system_one_lacks_still_asks_for_the_way_round(servi
         first, second = service.routing(message).result.ranked[:2]
         assert first.topic.id == "no_secure_email"
         assert first.score > 1.5 * second.score, message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "our cleaners and lunchtime supervisors - do they need prevent training too?",
+        "we have new governors this term. do they need prevent awareness training?",
+    ],
+)
+def test_do_they_need_prevent_training_asks_about_training_not_a_case(service, message):
+    """Issue 13: "do they need Prevent training?" is about staff, not "does he need
+    Prevent?": answered (training topics), never sent to the should-I-refer triage."""
+    routing = service.routing(message)
+    assert routing.answer_first and not routing.start_triage
+    assert "training" in routing.result.best.topic.id or routing.result.best.topic.id in {
+        "elected_members_role",
+        "governors_role",
+    }
+
+
+def test_does_he_need_prevent_still_goes_to_the_triage(service):
+    assert not service.routing("he's 15 and into beheading videos. does he need prevent?").answer_first
