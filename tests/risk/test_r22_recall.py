@@ -177,3 +177,20 @@ def test_match_heads_ground_up_with_a_target_and_a_close_time_is_999() -> None:
 )
 def test_match_heads_in_a_lesson_stay_calm(text: str) -> None:
     assert assess(text).level == "none", [m.reason for m in assess(text).matches]
+
+
+# Praise alone is a view for the DSL (SET 2.3: "a hero" is what the person thinks); a call
+# to follow or repeat the attack is police (tests/triage/own_cases.yml own-hedged-planning).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my year 12 keeps telling people the Bataclan gunmen were heroes",
+        "she posted that the London Bridge attacker was a hero",
+    ],
+)
+def test_praise_of_an_attacker_alone_is_not_police(text: str) -> None:
+    assert assess(text).level == "none"
+
+
+def test_praise_with_a_call_to_follow_is_police() -> None:
+    assert assess("he says the Christchurch shooter was a hero and others should follow him").level == "police"
