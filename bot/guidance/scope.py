@@ -53,8 +53,8 @@ from bot.guidance.retrieval import tokens
 
 SUBJECTS_FILE = Path("scope") / "subjects.yml"
 OFF_TOPIC_FILE = Path("scope") / "off_topic_examples.yml"
-#: The classifier's margin above which a message reads as another subject. 0 is the SVM's own
-#: boundary; a little above it keeps a real question with few guidance words answered.
+#: The classifier's margin above which a message reads as another subject: the SVM's own
+#: boundary (no real question of the dev sets or topic examples is declined at 0).
 ELSEWHERE_MARGIN = 0.0
 #: The confidence a topic needs to keep a message that names no subject from being declined.
 SURE = 0.65

@@ -127,10 +127,10 @@ class _TrackerCache:
 
     Bounded in two ways: at most `size` conversations (the least recently used goes
     first), and each for at most `seconds` after it was put (read from the database):
-    an older entry is dropped when it is asked for, and every older one is swept out
-    whenever another is put. So a decrypted tracker is never served past that age, one
-    nobody asks about again does not wait for the LRU to push it out (the next put of
-    any conversation drops it), and a busy one is read afresh from the database now and
+    every older entry is swept out whenever the cache is read or written. So a decrypted
+    tracker is never served past that age, one nobody asks about again does not wait for
+    the LRU to push it out (the next read or put of any conversation drops it), and a
+    busy one is read afresh from the database now and
     then rather than only ever extended. Rows saved here extend an entry but do not make
     it younger. `clock` is injectable for tests (monotonic seconds).
     """
