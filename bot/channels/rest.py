@@ -7,7 +7,9 @@ id as a Telegram user's, `bot.actions._common.owner_id`) or set a push address. 
 
 * accepts only ``{"sender": str|int, "message": str}`` (400 with a JSON error otherwise);
 * is always the channel ``rest``: `input_channel` and `metadata` in the body are ignored;
-* never logs what was said, only that handling failed.
+* never logs what was said, only that handling failed;
+* a refused turn (the assistant busy: `bot.channels.refusals`) answers 503 with
+  ``Retry-After`` and the "please send it again" sentence, not an empty 200.
 
 It has no authentication by design: never publish it (credentials.production.yml leaves it
 out; `make run` binds 127.0.0.1). Same URL and reply format as Rasa's channel.
@@ -25,6 +27,9 @@ from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, Us
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from bot.channels.refusals import BUSY, REFUSED, retry_after_headers
+from bot.wording import phrase
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +67,30 @@ class RestInput(InputChannel):
     def name(cls) -> str:
         return "rest"
 
+    async def handle(
+        self, body: bytes, on_new_message: Callable[[UserMessage], Awaitable[Any]]
+    ) -> tuple[int, Any, dict[str, str]]:
+        """One POST: (HTTP status, JSON body, extra headers). Without a web server, so
+        that tests drive it directly (as `TelegramInput.handle` and `TeamsInput.handle`)."""
+        parsed = parse_body(body)
+        if isinstance(parsed, str):
+            return 400, {"error": parsed}, {}
+        sender, text = parsed
+        collector = CollectingOutputChannel()
+        try:
+            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
+        except REFUSED as exc:
+            log.error("rest: a turn was refused (%s)", type(exc).__name__)
+            if not collector.messages:
+                busy = [{"recipient_id": sender, "text": phrase(BUSY)}]
+                return 503, busy, retry_after_headers()
+        except asyncio.CancelledError:
+            log.error("rest: handling a message timed out")
+            raise
+        except Exception as exc:  # noqa: BLE001 - never log the text, only what failed
+            log.error("rest: handling a message failed (%s)", type(exc).__name__)
+        return 200, collector.messages, {}
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         bp = Blueprint("prevent_rest_webhook", __name__)
 
@@ -71,20 +100,7 @@ class RestInput(InputChannel):
 
         @bp.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            parsed = parse_body(request.body)
-            if isinstance(parsed, str):
-                return response.json({"error": parsed}, status=400)
-            sender, text = parsed
-            collector = CollectingOutputChannel()
-            try:
-                await on_new_message(
-                    UserMessage(text, collector, sender, input_channel=self.name())
-                )
-            except asyncio.CancelledError:
-                log.error("rest: handling a message timed out")
-                raise
-            except Exception as exc:  # noqa: BLE001 - never log the text, only what failed
-                log.error("rest: handling a message failed (%s)", type(exc).__name__)
-            return response.json(collector.messages)
+            status, replies, headers = await self.handle(request.body, on_new_message)
+            return response.json(replies, status=status, headers=headers)
 
         return bp

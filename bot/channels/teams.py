@@ -36,6 +36,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels import adaptive_cards as cards
+from bot.channels.refusals import REFUSED, failure_key
 from bot.channels.rendering import link_of
 from bot.channels.teams_auth import (
     HTTP_TIMEOUT_SECONDS,
@@ -395,9 +396,9 @@ class TeamsInput(InputChannel):
         )
         try:
             await on_new_message(message)
-        except Exception as exc:  # noqa: BLE001 - the user must hear something
+        except (Exception, *REFUSED) as exc:  # noqa: BLE001 - the user must hear something
             log.error("teams: handling a message failed (%s)", type(exc).__name__)
-            await output.send_text_message(message.sender_id, phrase("common.failed"))
+            await output.send_text_message(message.sender_id, phrase(failure_key(exc)))
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         bp = Blueprint("teams_webhook", __name__)

@@ -44,6 +44,7 @@ from sanic.response import HTTPResponse
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.error import Forbidden, InvalidToken, RetryAfter, TelegramError
 
+from bot.channels.refusals import FAILED, REFUSED, failure_key
 from bot.channels.rendering import clean_text, link_of, split_text, utf16_len
 from bot.channels.telegram_auth import SECRET_HEADER, SECRET_SHAPE, refusal
 from bot.channels.telegram_auth import secret_matches as secret_matches  # re-exported
@@ -69,7 +70,6 @@ TEXT_ONLY = "channels.telegram.text_only"
 EDITED = "channels.telegram.edited"
 PRIVATE_ONLY = "channels.telegram.private_only"
 BUTTON_EXPIRED = "channels.telegram.button_expired"
-FAILED = "common.failed"
 
 #: Telegram's own commands, as this assistant's intents (anything else is passed as typed).
 COMMANDS = {"/start": "/greet", "/help": "/bot_capabilities"}
@@ -493,9 +493,9 @@ class TelegramInput(InputChannel):
             await on_new_message(
                 UserMessage(as_rasa_text(text or ""), out, sender, input_channel=CHANNEL)
             )
-        except Exception as exc:  # noqa: BLE001 - the user hears something, the log gets the type
+        except (Exception, *REFUSED) as exc:  # noqa: BLE001 - the user hears something
             log.error("telegram: handling an update failed: %s", type(exc).__name__)
-            await self._apologise(out, chat)
+            await self._apologise(out, chat, failure_key(exc))
 
     async def _gate(self, sender: str, inbound: Inbound) -> str | None:
         """The reply (a wording id) that ends this update here, or None to pass it to Rasa.
@@ -549,9 +549,9 @@ class TelegramInput(InputChannel):
             log.info("telegram: answerCallbackQuery failed: %s", type(exc).__name__)
 
     @staticmethod
-    async def _apologise(out: TelegramOutput, chat: str) -> None:
+    async def _apologise(out: TelegramOutput, chat: str, key: str = FAILED) -> None:
         try:
-            await out.send_text_message(chat, phrase(FAILED))
+            await out.send_text_message(chat, phrase(key))
         except Exception as exc:  # noqa: BLE001 - Telegram itself is failing: nothing to do
             log.error("telegram: could not send the apology either: %s", type(exc).__name__)
 

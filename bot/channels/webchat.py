@@ -68,6 +68,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.channels.refusals import REFUSED, retry_after_headers
 from bot.channels.webchat_auth import CHANNEL, WebChatAuth
 from bot.ratelimit import RateLimiter, client_address, parse_rate
 from bot.wording import fields_of, phrase, section
@@ -383,6 +384,11 @@ class WebChatHandler:
             await self._on_new_message(
                 UserMessage(text, collector, sender_id, input_channel=CHANNEL, metadata=None)
             )
+        except REFUSED as exc:
+            log.error("webchat: a turn was refused (%s)", type(exc).__name__)
+            if not collector.messages:
+                headers = retry_after_headers()
+                return WebResponse.error(503, "busy", _message("busy"), **headers)
         except asyncio.CancelledError:
             log.error("webchat: handling a message timed out")
             raise

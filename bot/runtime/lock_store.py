@@ -11,8 +11,9 @@ for at most two seconds), and each lock expires on its own (a replica that dies 
 one cannot block its conversation for good).
 
 When Redis cannot be reached a turn is refused (`TurnRefused`, logged in one clear line)
-rather than served without the lock, where it could overtake an earlier turn. Rasa's
-REST channel then answers an empty list; the web chat says "please try again".
+rather than served without the lock, where it could overtake an earlier turn. The
+channels then tell the person the assistant is busy and to send the message again, and
+answer HTTP callers 503 with Retry-After (`bot.channels.refusals`).
 
 endpoints.yml::
 

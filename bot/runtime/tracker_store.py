@@ -12,8 +12,9 @@ about storage and keys. What it adds:
   of a referral would be greeted as a stranger, and that turn kept only in one replica's
   memory). Here a database error is retried for `PREVENT_DB_RETRY_SECONDS` (10), and then
   the turn is refused with `TrackerDatabaseUnavailable`, which the fail-safe wrapper does
-  not catch (it derives from `asyncio.CancelledError`, like a timed-out turn, which the
-  channels already answer with nothing or "please try again").
+  not catch (it derives from `asyncio.CancelledError`, like a timed-out turn); the
+  channels tell the person the assistant is busy and to send it again
+  (`bot.channels.refusals`).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from rasa.core.channels.channel import UserMessage
 
+from bot.channels.refusals import RETRY_AFTER_SECONDS
 from bot.channels.webchat import (
     MAX_BODY_BYTES,
     MAX_MESSAGE_CHARS,
@@ -27,6 +28,8 @@ from bot.channels.webchat import (
 from bot.channels.webchat_auth import CHANNEL, WebChatAuth
 from bot.enrolment import Enrolment
 from bot.ratelimit import RateLimiter
+from bot.runtime.lock_store import TurnRefused
+from bot.runtime.tracker_store import TrackerDatabaseUnavailable
 from bot.wording import phrase
 
 PEPPER = b"pepper" * 6
@@ -37,10 +40,12 @@ class Rasa:
 
     def __init__(self) -> None:
         self.received: list[UserMessage] = []
-        self.fail = False
+        self.fail: bool | BaseException = False
 
     async def __call__(self, message: UserMessage) -> None:
         self.received.append(message)
+        if isinstance(self.fail, BaseException):
+            raise self.fail
         if self.fail:
             raise RuntimeError("the model is not loaded")
         await message.output_channel.send_response(
@@ -191,6 +196,18 @@ def test_when_the_assistant_fails_the_page_hears_it_and_no_text_is_lost(chat):
         "assistant_error",
         phrase("channels.webchat.errors.assistant_error"),
     )
+
+
+def test_a_refused_turn_is_503_busy_with_retry_after_not_something_went_wrong(chat):
+    """The lock store refused the turn: nothing of the message was taken, so the page is
+    told to send it again (it is still in the box), not that something broke."""
+    token = chat.sign_in(chat.enrolment.issue(CHANNEL).code)["token"]
+    for refused in (TurnRefused("lock store away"), TrackerDatabaseUnavailable("a read")):
+        chat.rasa.fail = refused
+        answer = chat.call("message", {"message": "hello"}, token)
+        assert error(answer) == (503, "busy", phrase("channels.webchat.errors.busy"))
+        assert answer.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
+        assert "999" in answer.json()["message"]
 
 
 def test_sign_in_attempts_are_limited_per_client(tmp_path):

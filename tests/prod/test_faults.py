@@ -31,6 +31,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from bot.wording import phrase
 from tests.helpers.pki import make_inbox
 from tests.helpers.servers import free_port
 from tests.helpers.smtp import RecordingInbox
@@ -204,13 +205,18 @@ def test_redis_down_refuses_turns_and_serves_them_when_back(prod) -> None:
     assert client.say(sender, "what is prevent?")
     prod.redis.stop()
     try:
-        refused = []
+        refused: list[tuple[int, str]] = []
         for _ in range(3):
             try:
-                refused.append(client.say(sender, "what is channel?", timeout=30))
-            except urllib.error.HTTPError as exc:  # haproxy: no replica ready (503)
-                refused.append(exc.code)
-        assert all(r in ([], 503) for r in refused), refused
+                refused.append((200, json.dumps(client.say(sender, "what is channel?", 30))))
+            except urllib.error.HTTPError as exc:
+                refused.append((exc.code, exc.read().decode("utf-8", "replace")))
+        # 503 every time: from a replica, which refused the turn and says "busy, send it
+        # again" (bot.channels.refusals), or from haproxy once no replica is ready
+        assert [status for status, _ in refused] == [503, 503, 503], refused
+        busy = phrase("common.busy")
+        from_replicas = [json.loads(body) for _, body in refused if body.startswith("[")]
+        assert all(body == [{"recipient_id": sender, "text": busy}] for body in from_replicas)
     finally:
         prod.redis.start()
         prod.redis.wait_ready(20)

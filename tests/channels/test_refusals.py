@@ -1,0 +1,126 @@
+"""A refused turn is "busy, send it again" on every channel; any other failure is not.
+
+`bot.channels.refusals`: when the lock store refuses a turn (Redis away, or a lock that
+kept changing) nothing of the message was taken, so the person must be told to send it
+again, with the 999 line, and HTTP callers get 503 with Retry-After. Each channel's handler
+is driven without a web server; Telegram's replies go through python-telegram-bot to the
+Bot API stand-in on loopback, Teams' through the Bot Framework stand-in (JWTs checked).
+The web chat's own case is in test_webchat_handler.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from rasa.core.channels.channel import UserMessage
+
+from bot.channels import refusals
+from bot.channels.rest import RestInput
+from bot.channels.teams import TeamsInput
+from bot.channels.teams_auth import settings_from
+from bot.channels.telegram import TelegramInput, TelegramSettings
+from bot.enrolment import Enrolment
+from bot.runtime.lock_store import LockContended, TurnRefused
+from bot.runtime.tracker_store import TrackerDatabaseUnavailable
+from bot.wording import phrase
+from tests.helpers.bot_framework import BotFramework
+from tests.helpers.telegram_api import FakeTelegram, running_fake_telegram
+
+TOKEN = "123456789:TEST-refusals-token"
+SECRET = "refusals-secret_1"
+STAFF = "5b1f0d2e-0000-4000-8000-00000000b5e1"
+BUSY, FAILED = phrase(refusals.BUSY), phrase(refusals.FAILED)
+
+FAILURES: dict[str, tuple[BaseException, str]] = {
+    "redis-away": (TurnRefused("lock store unreachable: ConnectionError"), BUSY),
+    "lock-contended": (LockContended("turn lock contended: 40 tries"), BUSY),
+    # a CancelledError underneath (Rasa's fail-safe tracker store must let it through)
+    "database-away": (TrackerDatabaseUnavailable("reading a tracker"), BUSY),
+    "anything-else": (RuntimeError("the model is not loaded"), FAILED),
+}
+
+
+def raising(exc: BaseException) -> Any:
+    async def on_new_message(message: UserMessage) -> None:
+        raise exc
+
+    return on_new_message
+
+
+def test_the_busy_sentence_says_send_it_again_and_keeps_the_999_line():
+    assert "send it again" in BUSY and "999" in BUSY
+    assert BUSY != FAILED and "999" in FAILED
+    assert refusals.failure_key(LockContended()) == refusals.BUSY
+    assert refusals.failure_key(ValueError()) == refusals.FAILED
+
+
+def test_rest_answers_a_refused_turn_503_busy_with_retry_after_and_other_failures_200():
+    body = json.dumps({"sender": "s1", "message": "hello"}).encode()
+    channel = RestInput()
+    refused = asyncio.run(channel.handle(body, raising(FAILURES["redis-away"][0])))
+    assert refused == (
+        503,
+        [{"recipient_id": "s1", "text": BUSY}],
+        {"Retry-After": str(refusals.RETRY_AFTER_SECONDS)},
+    )
+    database = asyncio.run(channel.handle(body, raising(FAILURES["database-away"][0])))
+    assert database[0] == 503 and database[1][0]["text"] == BUSY
+    other = asyncio.run(channel.handle(body, raising(FAILURES["anything-else"][0])))
+    assert other == (200, [], {})  # Rasa's own format: nothing was said
+
+    async def answers(message: UserMessage) -> None:
+        await message.output_channel.send_text_message(message.sender_id, "hi")
+
+    assert asyncio.run(channel.handle(body, answers))[:2] == (
+        200,
+        [{"recipient_id": "s1", "text": "hi"}],
+    )
+
+
+@pytest.fixture(scope="module")
+def telegram() -> Iterator[FakeTelegram]:
+    with running_fake_telegram(TOKEN) as fake:
+        yield fake
+
+
+@pytest.mark.parametrize("case", FAILURES)
+def test_telegram_tells_the_person_busy_or_failed(telegram, tmp_path, case):
+    exc, expected = FAILURES[case]
+    enrolment = Enrolment(f"sqlite:///{tmp_path / 'prevent.db'}", b"p" * 32)
+    channel = TelegramInput(TelegramSettings(TOKEN, SECRET, telegram.base_url), lambda: enrolment)
+    user = 777_100_000 + list(FAILURES).index(case)
+    code = enrolment.issue("telegram").code
+
+    async def run() -> int:
+        for text in (code, "hello"):
+            update = json.dumps(telegram.text_update(user, text)).encode()
+            status, _ = await channel.handle(SECRET, update, raising(exc))
+        await channel._output().bot.shutdown()
+        return status
+
+    assert asyncio.run(run()) == 200  # Telegram must not re-deliver it
+    assert [m["text"] for m in telegram.messages_to(user)][-1] == expected
+
+
+@pytest.fixture(scope="module")
+def bf() -> Iterator[BotFramework]:
+    with BotFramework() as stub:
+        yield stub
+
+
+@pytest.mark.parametrize("case", FAILURES)
+def test_teams_tells_the_person_busy_or_failed(bf, case):
+    exc, expected = FAILURES[case]
+    settings = settings_from(None, env=bf.env(TEAMS_ALLOWED_USERS=STAFF))
+    channel = TeamsInput(settings)
+    conversation = f"a:{uuid.uuid4().hex}"
+    activity = bf.activity("hello", user=STAFF, conversation_id=conversation)
+    body = json.dumps(activity).encode()
+    status, _ = asyncio.run(channel.handle(f"Bearer {bf.token()}", body, raising(exc)))
+    assert status == 200
+    assert [r.text for r in bf.replies(conversation)] == [expected]
