@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from alembic import context
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the project root: bot.*
 config = context.config
@@ -58,7 +58,9 @@ def run_migrations_offline() -> None:
 
 
 def run_migrations_online() -> None:
-    engine = create_engine(_url(), future=True)
+    from bot.store.db import open_engine  # a SQLite file made 0600, whatever the umask
+
+    engine = open_engine(_url(), future=True)
     try:
         with engine.connect() as connection:
             context.configure(

@@ -31,7 +31,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from bot.store.crypto import KeyRing, WrappedKey, decrypt, encrypt
-from bot.store.db import owner_hash
+from bot.store.db import open_engine, owner_hash
 from bot.store.tables.referral import DraftConversationRow
 
 log = logging.getLogger("bot.store.conversations")
@@ -320,7 +320,7 @@ class ConversationVault:
 
 @functools.lru_cache(maxsize=4)
 def _engine(url: str) -> Engine:
-    engine = sa.create_engine(url, future=True, pool_pre_ping=True)
+    engine = open_engine(url, future=True, pool_pre_ping=True)
     if url.startswith("sqlite"):
 
         @sa.event.listens_for(engine, "connect")

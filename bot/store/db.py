@@ -69,9 +69,19 @@ def private_sqlite_file(database: str | None) -> None:
             continue
 
 
-def make_engine(url: str, pre_ping: bool = True, autocommit: bool = False) -> Engine:
+def open_engine(url: str, **options: Any) -> Engine:
+    """`sqlalchemy.create_engine`, but a SQLite file is first made 0600 (`private_sqlite_file`).
+
+    Why one door: every engine on the project's own databases (stores, migrations, the
+    migration status command) opens through here, so none can create a database under the
+    umask, readable by every local account (tests/security/test_secret_files.py checks
+    that no other module calls `create_engine` on them)."""
     if url.startswith("sqlite"):
         private_sqlite_file(make_url(url).database)
+    return create_engine(url, **options)
+
+
+def make_engine(url: str, pre_ping: bool = True, autocommit: bool = False) -> Engine:
     pooled: dict[str, Any] = {}
     if url.startswith("sqlite") and make_url(url).database not in (None, "", ":memory:"):
         # SQLAlchemy 1.4 gives a SQLite file no pool: every session opened a connection,
@@ -80,7 +90,7 @@ def make_engine(url: str, pre_ping: bool = True, autocommit: bool = False) -> En
         pooled = {"poolclass": QueuePool, "connect_args": {"check_same_thread": False}}
     if autocommit:
         pooled["isolation_level"] = "AUTOCOMMIT"
-    engine = create_engine(url, future=True, pool_pre_ping=pre_ping, **pooled)
+    engine = open_engine(url, future=True, pool_pre_ping=pre_ping, **pooled)
     if url.startswith("sqlite"):
 
         @event.listens_for(engine, "connect")

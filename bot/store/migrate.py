@@ -19,9 +19,10 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine
+
 from sqlalchemy.engine import URL, make_url
 
+from bot.store.db import open_engine
 from bot.store.schema import MIGRATIONS, TARGETS, VERSION_TABLES, current_revisions
 
 
@@ -105,7 +106,7 @@ def upgrade(url: str, target: str = "app", revision: str = "heads") -> None:
 
 
 def show(url: str, target: str) -> str:
-    engine = create_engine(url, future=True)
+    engine = open_engine(url, future=True)
     try:
         current = sorted(current_revisions(engine, target)) or ["none"]
     finally:

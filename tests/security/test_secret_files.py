@@ -99,3 +99,34 @@ def test_sqlite_databases_and_the_audit_head_are_0600(tmp_path, loose_umask):
     assert _mode(loose) == 0o600
     for extra in loose.parent.glob("old.db-*"):
         assert _mode(extra) == 0o600
+
+
+def test_every_way_into_a_sqlite_database_makes_it_0600(tmp_path, loose_umask):
+    """Not only `make_engine`: the conversation vault, the migrations and `migrate show`
+    each opened their own engine, and a database they created first was left 0644."""
+    from bot.store.conversations import ConversationVault
+    from bot.store.migrate import show, upgrade
+
+    vault_db, migrated, shown = (tmp_path / n for n in ("vault.db", "migrated.db", "shown.db"))
+    ConversationVault(f"sqlite:///{vault_db}", crypto.KeyRing({"k1": b"k" * 32}, "k1"), b"p" * 32)
+    upgrade(f"sqlite:///{migrated}")
+    show(f"sqlite:///{shown}", "app")
+    for database in (vault_db, migrated, shown):
+        assert database.exists() and _mode(database) == 0o600, database
+
+
+def test_no_module_opens_its_own_engine_around_the_one_door():
+    """`bot.store.db.open_engine` is the one place an engine on the project's databases is
+    made (so a SQLite file is always 0600). Allowed elsewhere: the tracker store's engines,
+    made from the engine Rasa opened on a file already made 0600
+    (bot/rasa_ext/tracker_store.py), and the PostgreSQL-only leader lock."""
+    root = Path(__file__).resolve().parents[2]
+    allowed = {"bot/store/db.py", "bot/runtime/tracker_store.py", "bot/store/leader.py"}
+    offenders = [
+        str(path.relative_to(root))
+        for folder in ("bot", "migrations", "scripts")
+        for path in sorted((root / folder).rglob("*.py"))
+        if "create_engine(" in path.read_text(encoding="utf-8")
+        and str(path.relative_to(root)) not in allowed
+    ]
+    assert offenders == []
