@@ -19,7 +19,6 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-
 from sqlalchemy.engine import URL, make_url
 
 from bot.store.db import open_engine
