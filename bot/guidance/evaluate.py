@@ -54,21 +54,24 @@ class Result:
 
     @property
     def off_topic(self) -> bool:
-        """A message the guidance should decline (`topic: none` or `topic_hint: off_topic`)."""
-        return self.expected == OFF_TOPIC or self.label == OFF_TOPIC_HINT
+        """A message the guidance should decline (`topic: none` or `topic: off_topic`, or
+        `topic_hint: off_topic`)."""
+        return self.expected in OFF_TOPIC_IDS or self.label == OFF_TOPIC_HINT
 
     @property
     def top1_ok(self) -> bool:
-        """Right topic answered (`topic` or one of `also_ok`); for `none`, not answered."""
-        if self.expected == OFF_TOPIC:
+        """Right topic answered (`topic` or one of `also_ok`); off topic: not answered."""
+        if self.expected in OFF_TOPIC_IDS:
             return self.route != "answered"
         return self.route == "answered" and self.topic in (self.expected, *self.also_ok)
 
 
 #: The `topic` of a message the guidance must not answer (it should decline).
 OFF_TOPIC = "none"
-#: ... and the `topic_hint` that says the same in the blind sets (set E).
+#: ... and the `topic_hint` that says the same in the blind sets (set E), also written
+#: as the `topic` itself (sets J and later).
 OFF_TOPIC_HINT = "off_topic"
+OFF_TOPIC_IDS = (OFF_TOPIC, OFF_TOPIC_HINT)
 
 
 #: US spellings (and the policy's own variants) folded onto the British form, per word.

@@ -90,10 +90,14 @@ def test_also_ok_topics_count_as_top1_and_none_means_decline(capsys):
         {"question": "where do I email the VTR form?", "topic": "contest", "also_ok": answered},
         {"question": "what's the capital of australia", "topic": "none"},
         {"question": "where do I email the VTR form?", "topic": "none"},
+        # sets J and later write the same as `topic: off_topic`
+        {"question": "what's the capital of australia", "topic": "off_topic"},
+        {"question": "where do I email the VTR form?", "topic": "off_topic"},
     ]
     results = evaluate(service, questions)
-    assert [r.top1_ok for r in results] == [True, False, True, True, False]
-    assert report(results, hints_only=False)["top1"] == 0.6
+    assert [r.top1_ok for r in results] == [True, False, True, True, False, True, False]
+    assert [r.off_topic for r in results] == [False] * 3 + [True] * 4
+    assert abs(report(results, hints_only=False)["top1"] - 4 / 7) < 1e-9
 
 
 def test_several_files_end_with_a_per_file_summary(tmp_path, capsys):
