@@ -137,12 +137,8 @@ class TurnLockStore(LockStore):
             # another replica changed it meanwhile: pause, then read again
             lost += 1
             left = deadline - self._clock()
-            if left <= 0:
-                logger.error(
-                    "Turn refused: a turn lock kept changing under this replica "
-                    "(%d tries in %.1f s).", lost, _CHANGE_DEADLINE
-                )
-                raise LockContended(f"turn lock contended: {lost} tries")
+            if left <= 0:  # logged by the caller: a refused turn, or a lock left to lapse
+                raise LockContended(f"{lost} tries in {_CHANGE_DEADLINE:.2f} s")
             self._sleep(min(left, self._pause(lost)))
 
     def _pause(self, lost: int) -> float:
@@ -178,6 +174,9 @@ class TurnLockStore(LockStore):
 
         try:
             lock = self._change(conversation_id, take)
+        except LockContended as exc:
+            self._log_contended(exc)
+            raise
         except TurnRefused:
             raise
         except Exception as exc:  # noqa: BLE001 - any failure to reach the store
@@ -233,6 +232,9 @@ class TurnLockStore(LockStore):
                     acquired = await self._acquire_lock(
                         conversation_id, ticket, wait_time_in_seconds
                     )
+            except LockContended as exc:
+                self._log_contended(exc)
+                raise
             except LockError:
                 raise
             except Exception as exc:  # noqa: BLE001 - Redis went away while waiting
@@ -255,6 +257,12 @@ class TurnLockStore(LockStore):
                 self._change(conversation_id, extend)
             except Exception as exc:  # noqa: BLE001 - it lapses; the turn may be overtaken
                 logger.error("could not renew a turn lock (%s)", type(exc).__name__)
+
+    @staticmethod
+    def _log_contended(exc: LockContended) -> None:
+        """A turn refused because its lock kept changing: logged here, where it is a turn
+        (a release or renewal that gives up is logged as such by its own caller)."""
+        logger.error("Turn refused: a turn lock kept changing under this replica (%s).", exc)
 
     def _refused(self, exc: Exception) -> TurnRefused:
         logger.error(

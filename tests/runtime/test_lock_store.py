@@ -212,6 +212,20 @@ def test_two_contenders_on_one_conversation_both_proceed_and_never_spin(redis) -
     stores = [TurnLockStore(url=redis.url) for _ in range(2)]
     seen = [_Recorded(store) for store in stores]
     start = threading.Barrier(2)
+    # The first `collisions` compare-and-sets of the two meet at a barrier, both having
+    # read the lock: in each such round at least one of them loses (without this the
+    # test could pass with no collision at all, and so prove nothing about the pauses).
+    collisions, together = 5, threading.Barrier(2, timeout=10)
+    for store in stores:
+        recorded_swap, calls = store._swap_script, [0]
+
+        def colliding(recorded_swap=recorded_swap, calls=calls, **kwargs) -> int:
+            calls[0] += 1
+            if calls[0] <= collisions:
+                together.wait()
+            return recorded_swap(**kwargs)
+
+        store._swap_script = colliding
 
     def work(store: TurnLockStore) -> list[int]:
         start.wait()
@@ -224,6 +238,7 @@ def test_two_contenders_on_one_conversation_both_proceed_and_never_spin(redis) -
     with ThreadPoolExecutor(2) as pool:
         tickets = [t for batch in pool.map(work, stores) for t in batch]
     assert sorted(tickets) == list(range(80))
+    assert sum(each.lost for each in seen) >= collisions
     for each in seen:
         assert len(each.pauses) == each.lost  # a pause after every loss, none otherwise
         assert all(pause > 0 for pause in each.pauses)
@@ -247,3 +262,18 @@ def test_a_lock_that_never_stops_changing_refuses_the_turn_at_the_deadline(redis
     assert sum(seen.pauses) == pytest.approx(_CHANGE_DEADLINE)  # the last one cut short
     assert 5 < seen.lost < 100  # capped pauses: neither a spin nor one long wait
     assert max(seen.pauses) <= _BACKOFF_CAP
+
+
+def test_a_release_that_gives_up_is_logged_as_a_release_not_as_a_refused_turn(
+    redis, caplog
+) -> None:
+    """The served turn's release lost to other replicas until the deadline: its ticket
+    lapses on its own. The log must say that, not "Turn refused" (no turn was)."""
+    clock = [0.0]
+    one, two = TurnLockStore(url=redis.url), TurnLockStore(url=redis.url)
+    ticket = one.issue_ticket("conv-10")
+    _Recorded(one, clock)
+    _meddling(one, two, times=500)
+    one.cleanup("conv-10", ticket)  # gives up quietly: the turn was served
+    assert "could not release a turn lock (LockContended)" in caplog.text
+    assert "Turn refused" not in caplog.text
