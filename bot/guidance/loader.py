@@ -18,7 +18,12 @@ from bot.guidance.model import (
     Source,
     Topic,
 )
-from bot.guidance.scope import load_elsewhere, load_off_topic_examples, load_subjects
+from bot.guidance.scope import (
+    load_elsewhere,
+    load_off_topic_examples,
+    load_shared,
+    load_subjects,
+)
 from bot.wording import WordingError, fill_contacts_in
 
 SOURCES_FILE = "sources.yml"
@@ -302,6 +307,7 @@ def load_guidance(directory: Path) -> GuidanceBase:
         **_area_topics(directory / CONTACTS_FILE, topics, areas),
         subjects=load_subjects(directory),
         elsewhere=load_elsewhere(directory),
+        shared_subjects=load_shared(directory),
         off_topic_examples=load_off_topic_examples(directory),
     )
 

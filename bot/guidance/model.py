@@ -118,6 +118,9 @@ class GuidanceBase:
     #: Words naming another subject (pay and leave, IT, lesson content, travel, leisure):
     #: a message naming one of them and none of `subjects` is off topic (subjects.yml).
     elsewhere: tuple[str, ...] = ()
+    #: Subject words other subjects use too ("referral", "duty", "policy"): they do not keep
+    #: a message that names another subject in scope (subjects.yml `shared`).
+    shared_subjects: tuple[str, ...] = ()
     #: Messages about other things, for the off-topic classifier (scope/off_topic_examples.yml).
     off_topic_examples: tuple[str, ...] = ()
 

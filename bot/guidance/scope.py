@@ -80,6 +80,15 @@ def load_subjects(directory: Path) -> tuple[str, ...]:
     return tuple(starts + people)
 
 
+def load_shared(directory: Path) -> tuple[str, ...]:
+    """The subject words other subjects use too (`shared` in `guidance/scope/subjects.yml`)."""
+    path = directory / SUBJECTS_FILE
+    if not path.is_file():
+        return ()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return tuple(str(s).lower().strip() for s in data.get("shared") or [] if str(s).strip())
+
+
 def load_off_topic_examples(directory: Path) -> tuple[str, ...]:
     """The messages about other things (`guidance/scope/off_topic_examples.yml`), if any."""
     path = directory / OFF_TOPIC_FILE
@@ -99,10 +108,12 @@ def load_elsewhere(directory: Path) -> tuple[str, ...]:
 
 
 #: A person named only as the audience of a task: "for year 10", "for a new EAL pupil",
-#: "for my class" (not "for a pupil who ...", which is about the person).
+#: "for my class" (not "for a pupil who ...", which is about the person); a whole year group
+#: or class a lesson is with ("an icebreaker with year 7"), never one pupil ("with a pupil").
 _AUDIENCE = re.compile(
-    r"\bfor\s+(?:(?:a|an|the|my|our|some|all)\s+)?(?:[\w'-]+\s+){0,2}?"
+    r"(?:\bfor\s+(?:(?:a|an|the|my|our|some|all)\s+)?(?:[\w'-]+\s+){0,2}?"
     r"(?:year\s*\d+|yr\s*\d+|pupils?|students?|learners?|kids|children|class(?:es)?)\b"
+    r"|\bwith\s+(?:(?:the|my|our)\s+)?(?:year|yr)\s*\d+(?:\s+class(?:es)?|\s+group)?\b)"
     r"(?!\s+(?:who|that|whose|which)\b)"
 )
 
@@ -133,12 +144,19 @@ def names_a_subject(text: str, subjects: tuple[str, ...]) -> bool:
     return bool(_subject_pattern(subjects).search(text.lower().replace("\u2019", "'")))
 
 
+def subjects_named(text: str, subjects: tuple[str, ...]) -> list[str]:
+    """The subject words a message names, as written ("referral", "duty")."""
+    text = text.lower().replace("\u2019", "'")
+    return [m.group(0) for m in _subject_pattern(subjects).finditer(text)]
+
+
 class OffTopic:
     """The off-topic check of one guidance base (its vocabulary is built once)."""
 
     def __init__(self, base: GuidanceBase) -> None:
         self._subjects = base.subjects
         self._elsewhere = base.elsewhere
+        self._shared = base.shared_subjects
         self._base = base
         words: set[str] = set()
         in_examples: Counter[str] = Counter()
@@ -165,11 +183,18 @@ class OffTopic:
         """
         if text.lstrip().startswith("/"):
             return False
-        if names_a_subject(without_audience(text), self._subjects):
-            return False
+        named = subjects_named(without_audience(text), self._subjects)
+        if named:
+            # "how do I make a LADO referral", "the mandatory reporting duty for FGM", "our
+            # uniform policy": the only subject words are ones other subjects use too, and
+            # the message names another subject: it is about that subject (issue 13, g20).
+            return self.names_elsewhere(text) and all(self._is_shared(w) for w in named)
         return self.names_elsewhere(text) or any(
             len(w) >= MIN_WORD for w in self.unknown_words(text)
         )
+
+    def _is_shared(self, word: str) -> bool:
+        return bool(self._shared) and bool(_subject_pattern(self._shared).fullmatch(word))
 
     def names_elsewhere(self, text: str) -> bool:
         """It names another subject (pay, leave, IT, lesson content, travel, leisure)."""

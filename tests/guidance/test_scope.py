@@ -153,3 +153,34 @@ def test_the_classifier_never_declines_a_message_naming_a_subject(service):
         "where do I find the statistics on prevent referrals from schools",
     ):
         assert not service.declines(text), text
+
+
+# Issue 13 (g20): another safeguarding procedure or school business, named with only the
+# subject words it shares with Prevent (a referral, a duty, a panel, consent), is that
+# subject's question; naming Prevent, a person, a harm or the DSL keeps a message in scope.
+# Written for this test, not taken from any evaluation set.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's the timescale for a LADO referral after an allegation",
+        "is there a duty to report upskirting to the head",
+        "does the fire drill need consent forms signed",
+        "plan an icebreaker with year 8 for the first lesson",
+    ],
+)
+def test_another_subject_with_only_shared_subject_words_is_declined(service, text):
+    assert service.declines(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is a LADO referral the same as a Prevent referral?",
+        "does the Prevent duty say anything about sexting?",
+        "my pupil has been sexting a man who sends him extremist videos",
+        "our DSL is off on maternity leave, who handles referrals?",
+        "a lesson with a pupil who keeps praising a terrorist",
+    ],
+)
+def test_prevent_a_person_or_the_dsl_keep_another_subject_in_scope(service, text):
+    assert not service.declines(text), text
