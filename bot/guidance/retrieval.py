@@ -62,11 +62,12 @@ _NEGATED_DANGER = re.compile(
     + r"(?:\s+(?!(?:sure|certain|know|whether|if|decide|unsure|or)\b)[\w']+){0,4}?\s+999"
     r"(?:\s+(?:situation|thing|call|job|matter|case|emergency))?\b"
 )
-#: Questions asking for a number ("how many", "what percentage", "stats") want the figures.
+#: Questions asking for a number ("how many", "what percentage", "stats", "what % of")
+#: want the figures.
 _QUANTITY = re.compile(
     r"\b(?:how many|how much|how young|how common|what percentage|what proportion|"
     r"what share|where do most|stats|percentages?|national (?:numbers|figures|data)|"
-    r"(?:numbers|figures) (?:for|on) (?:channel|prevent|referrals))\b"
+    r"(?:numbers|figures) (?:for|on) (?:channel|prevent|referrals))\b|%"
 )
 #: "what is Prevent NOT?" asks for the list of what Prevent is not, not what it is.
 _PREVENT_NOT = re.compile(r"\bprevent\s+(?:is\s+)?not\b|\bisn't\s+prevent\b(?=\s*(?:\?|$))")

@@ -23,6 +23,11 @@ _CHATTER = re.compile(
     r"another question|quick question|sorry|perfect|lovely|brilliant)\b[\s,.!:;-]*)+",
     re.IGNORECASE,
 )
+#: The routes a concern can take, for "prevent referral or police?".
+_ROUTE = (
+    r"(?:(?:prevent|channel)(?: referral)?|referral|police|999|social care|early help|mash|"
+    r"the anti-terrorist hotline|hotline)"
+)
 #: A clause that opens like a request for information.
 _INFO_START = re.compile(
     r"^(?:what|what's|whats|how|why|when|where|who|whom|whose|which|"
@@ -33,6 +38,9 @@ _INFO_START = re.compile(
     r"i need to know|i wonder|wondering|any idea|any (?:advice|guidance|tips|help|info|"
     r"information|pointers|resources) (?:on|about|for|with|re)|(?:advice|guidance|tips) on|"
     r"please (?:explain|tell|describe|define|remind|clarify)|can i (?:get|have|ask))\b"
+    # Which of two routes ("prevent referral or police?", "999 or a referral?"): a question
+    # about the routes, answered from the guidance (issue 13, g20).
+    rf"|^(?:(?:is it|is this|so)\s+)?(?:a\s+)?{_ROUTE}\s+or\s+(?:a\s+|the\s+)?{_ROUTE}\W*$"
     # A yes/no question about anyone or anything ("do his parents need to agree?", "can she
     # decide herself?", "could the referral stay on his record?"): "should I refer?" and
     # "is he radicalised?" are caught by _DECISION first.
@@ -162,10 +170,17 @@ _TELL_FAMILY = (
     + _FAMILY
     + r"\b"
 )
+#: How fast to refer asks about the timescale (SET 2.5, "without delay"), not whether to:
+#: "how quickly do I need to refer if ...?" (issue 13, g20).
+_HOW_SOON = (
+    r"\bhow (?:fast|quickly|soon|urgently|long|much time)\b(?:\s+\w+){0,3}?\s+"
+    r"(?:should|shall|do|must|can|would|have) (?:i|we) (?:\w+ )?(?:to )?"
+    r"(?:refer|report|make a referral|send)\w*"
+)
 _NOT_A_DECISION = re.compile(
     r"\b(?:who|whom|where)\b(?:\s+\w+){0,3}?\s+(?:should|shall|do|must|can|would) (?:i|we) "
     r"(?:\w+ )?(?:refer|report|send|pass|flag|escalate)\w*(?: (?:it|this|that|him|her|them))?"
-    r"(?: on)? to\b|" + _TELL_FAMILY,
+    r"(?: on)? to\b|" + _HOW_SOON + "|" + _TELL_FAMILY,
     re.IGNORECASE,
 )
 #: A question tacked on after a comma ("he's 16 and into bomb-making videos, where do I send

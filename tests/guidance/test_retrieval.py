@@ -87,3 +87,11 @@ def test_gibberish_gets_not_sure_with_suggestions_and_a_contact(service):
 def test_a_button_topic_id_answers_that_topic_and_an_unknown_id_falls_back(service):
     assert service.answer("", topic_id="contest").topic_id == "contest"
     assert isinstance(service.answer("", topic_id="../../etc/passwd"), NotSure)
+
+
+def test_a_percent_sign_asks_for_the_figures():
+    # Issue 13 (g20): "what % of ..." asks for a number as "what percentage" does.
+    from bot.guidance.retrieval import normalise
+
+    assert "statistics" in normalise("what % of channel cases were about the far right")
+    assert "statistics" not in normalise("what is channel")

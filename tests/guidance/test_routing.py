@@ -433,3 +433,24 @@ def test_do_they_need_prevent_training_asks_about_training_not_a_case(service, m
 
 def test_does_he_need_prevent_still_goes_to_the_triage(service):
     assert not service.routing("he's 15 and into beheading videos. does he need prevent?").answer_first
+
+
+# Issue 13 (g20): how fast to refer, and which of two routes, ask for information even when
+# the message tells of a case; "should I refer him?" still asks for a decision. Written for
+# this test, not taken from any evaluation set.
+@pytest.mark.parametrize(
+    "message",
+    [
+        "how soon do we have to refer once we suspect a risk of serious harm?",
+        "her uncle is planning to fight for a banned group overseas. police or a prevent referral?",
+        "is it 999 or a referral?",
+    ],
+)
+def test_how_soon_and_which_route_questions_are_information(message):
+    asked = route(message)
+    assert asked.asks_information and not asked.asks_decision, message
+
+
+def test_whether_to_refer_is_still_a_decision():
+    assert route("should we refer her?").asks_decision
+    assert route("do I need to refer him or not").asks_decision
