@@ -306,6 +306,10 @@ _SYNONYMS = {
 }
 
 
+#: "who's" is "who is", not a possessive: kept as it was read before.
+_CONTRACTIONS = frozenset("who's where's how's when's why's let's here's".split())
+
+
 def tokens(text: str) -> list[str]:
     """Lower-cased content words with everyday synonyms folded onto the policy's words."""
     words = _WORD.findall(_rewrite(text.lower().replace("\u2019", "'")))
@@ -313,6 +317,11 @@ def tokens(text: str) -> list[str]:
     for word in words:
         if word in _STOP:
             continue
+        # A possessive names the word itself ("Middlesbrough's", "leon's", "the child's").
+        if word.endswith("'s") and word not in _CONTRACTIONS:
+            word = word[:-2]
+            if word in _STOP:
+                continue
         word = _SYNONYMS.get(word, word)
         out.append(_stem(word))
     return out
