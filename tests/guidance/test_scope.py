@@ -156,7 +156,7 @@ def test_the_classifier_never_declines_a_message_naming_a_subject(service):
 
 
 # Issue 13 (g20): another safeguarding procedure or school business, named with only the
-# subject words it shares with Prevent (a referral, a duty, a panel, consent), is that
+# subject words it shares with Prevent (a referral, a duty, consent), is that
 # subject's question; naming Prevent, a person, a harm or the DSL keeps a message in scope.
 # Written for this test, not taken from any evaluation set.
 @pytest.mark.parametrize(
@@ -180,6 +180,7 @@ def test_another_subject_with_only_shared_subject_words_is_declined(service, tex
         "my pupil has been sexting a man who sends him extremist videos",
         "our DSL is off on maternity leave, who handles referrals?",
         "a lesson with a pupil who keeps praising a terrorist",
+        "is attendance at the panel compulsory for the referrer?",
     ],
 )
 def test_prevent_a_person_or_the_dsl_keep_another_subject_in_scope(service, text):
