@@ -203,7 +203,10 @@ _MEDIA_AND_MORE = re.compile(
     r"syria|iraq|afghanistan|somalia|travel\w*|fly(?:ing)?|flights?|get(?:ting)? (?:to|out) there|"
     r"distribut\w*|upload\w*|channel|spread\w*|recruit\w*|convert\w*|"
     r"kill\w*|behead\w*|attack\w*|die|dying|bomb\w*|to (?:other|all|the other) "
-    r"(?:students|pupils|kids|children|boys|girls|people))\b"
+    r"(?:students|pupils|kids|children|boys|girls|people)|"
+    # r23: recommending or leading is promotion and membership, not engagement (SET 2.1)
+    r"recommend\w*|promot\w*|(?:cell )?leader|with (?:younger|other) "
+    r"(?:students|pupils|kids|children|boys|girls))\b"
 )
 _MEDIA_BEYOND_FEATURES = frozenset(
     {"view", "question", "target place", "travel", "planning", "means", "warning",
