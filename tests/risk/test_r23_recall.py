@@ -14,7 +14,9 @@ Classes:
 6. money for a group described as banned rather than named (police);
 7. a young child (Year 3 or 4) unaccounted for (999);
 8. the means, a place where people gather and a close time: a dining hall (999);
-9. a plan with weapons where the teller says no date is known: police, not 999.
+9. a plan with weapons where the teller says no date is known: police, not 999;
+10. a possession cue ("with the", "has a") that holds another thing (a logo, a group, a
+    list), not the weapon named after it: police, not 999; a weapon it does hold stays 999.
 """
 
 from __future__ import annotations
@@ -38,6 +40,17 @@ POLICE = [
     "a volunteer has a terrorist lone wolf manual saved on her phone and has been reading bits of it out to the group",
     # 6. money for a banned group
     "a teaching assistant has been raising funds for a group that was banned in the summer using the staff lottery",
+    # 10. the cue holds a logo or the lads, not the weapon
+    "a year 11 shares a video with the Islamic State logo that shows how to make a bomb, and tells others to watch it",
+    "he meets up with the lads from a banned group for knife training in the woods every month",
+]
+
+#: 10, the other way: the cue does hold the weapon, or "and" adds it as a second object.
+WEAPON_HELD = [
+    "he's in the park with his mates and a knife and says he'll stab someone",
+    "a man with a group of lads has a machete outside the gates",
+    "he's walking round the field with his dad's shotgun",
+    "a pupil has got a gun in his locker",
 ]
 
 EMERGENCY = [
@@ -76,6 +89,12 @@ def test_terrorism_related_without_a_near_time_is_police(text: str) -> None:
 @pytest.mark.parametrize("text", EMERGENCY)
 def test_a_life_at_risk_now_is_999(text: str) -> None:
     found = assess(text)
+    assert found.level == "emergency", found.reasons
+
+
+@pytest.mark.parametrize("text", WEAPON_HELD)
+def test_a_weapon_the_cue_holds_is_still_999(text: str) -> None:
+    found = assess_rules(text)
     assert found.level == "emergency", found.reasons
 
 
