@@ -284,6 +284,30 @@ _COVERED_EVIDENCE = frozenset(
 )
 
 
+#: r23 (issue 12, recall): at or below this calm probability the model is sure a message is
+#: not calm even when neither risky class reaches its threshold ("planning a hit on the
+#: centre, no date yet": 999 0.61, police 0.38). With terrorism-related evidence (below) it
+#: is read as a police verdict, which then passes every guard a police verdict passes.
+_NOT_CALM = 0.15
+_SPLIT_EVIDENCE = frozenset(
+    {
+        "group",
+        "proscribed organisation",
+        "planning",
+        "instructions",
+        "dual-use material",
+    }
+)
+
+
+def _risky_but_split(verdict: ModelVerdict, features: set[str]) -> bool:
+    return (
+        verdict.label == "calm"
+        and verdict.probability <= _NOT_CALM
+        and bool(_SPLIT_EVIDENCE & features)
+    )
+
+
 def _on(guard: str) -> bool:
     return guard not in DISABLED
 
@@ -369,6 +393,10 @@ def assess(text: str) -> RiskAssessment:
     sentences = get_detector().sentence_features(clean)
     evidence = get_detector().features(clean)
     features = set(evidence)
+    if _risky_but_split(verdict, features) and found.level == "none":
+        # r23: the model is sure it is not calm but splits between 999 and police, and the
+        # message holds terrorism-related evidence: police (the guards below still apply)
+        verdict = ModelVerdict("police", 1.0 - verdict.probability, verdict.words)
     if verdict.label == "calm" or _ORDER[verdict.label] <= _ORDER[found.level]:
         if (
             found.level == "none"

@@ -16,7 +16,9 @@ Classes:
 8. the means, a place where people gather and a close time: a dining hall (999);
 9. a plan with weapons where the teller says no date is known: police, not 999;
 10. a possession cue ("with the", "has a") that holds another thing (a logo, a group, a
-    list), not the weapon named after it: police, not 999; a weapon it does hold stays 999.
+    list), not the weapon named after it: police, not 999; a weapon it does hold stays 999;
+11. the model sure a message is not calm but split between 999 and police, with a plan or
+    a group in it: police (the guards still apply).
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ POLICE = [
     # 10. the cue holds a logo or the lads, not the weapon
     "a year 11 shares a video with the Islamic State logo that shows how to make a bomb, and tells others to watch it",
     "he meets up with the lads from a banned group for knife training in the woods every month",
+    # 11. split between 999 and police, with a plan in it
+    "a year 13 and his cousin keep talking about a hit on the mosque, they're still working out when",
 ]
 
 #: 10, the other way: the cue does hold the weapon, or "and" adds it as a second object.
@@ -77,6 +81,8 @@ CALM = [
     "we are planning the year 4 trip to the canal next week, who does the risk assessment?",
     "the dining hall is closed after registration today for the exams",
     "we practised using an epipen trainer in the staff first aid course",
+    "two lads from the boxing gym say they are planning a surprise party for their coach but there is no date yet",
+    "the planning meeting for the carnival float is in August, can the year 8s help?",
 ]
 
 
