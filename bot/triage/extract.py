@@ -926,6 +926,15 @@ _CONCERN_FACTS = (
 )
 
 
+#: "Prevent referral or police?", "DSL or ring the police": the practitioner asking which
+#: route, not the person joining the police; a reply made of it answers nothing.
+ROUTE_QUESTION = re.compile(
+    r"\b((prevent|channel)( referral)?|(a |the )?referral|refer(ring)?( (him|her|them))?|"
+    r"(the )?dsl|999|(the |a )?(vtr )?form)\s+or\s+(ring |call |phone |tell |go to |contact )?"
+    r"(the )?police\b|\bpolice\s+or\s+(a |the )?(prevent|channel|referral|refer|dsl|vtr)\b"
+)
+
+
 #: A reply with a second clause ("yes, he threatened a boy, and his mum knows") says more
 #: than another question's answer: its yes stays with the question asked.
 _SECOND_CLAUSE = re.compile(r"[,;]|\b(and|but|also|though|plus)\b")
@@ -1005,7 +1014,7 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             asked == "engagement"
             and reading == "yes"
             and facts.get("engagement") != "yes"
-            and _mentions("lawful_service", t)
+            and _mentions("lawful_service", ROUTE_QUESTION.sub(" ", t))
             and not _mentions("ideology", t)
         ):
             reading = "no"  # "she wants to join the RAF": a lawful service, not a cause

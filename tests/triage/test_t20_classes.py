@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.triage.conversation import TriageConversation, read_reply
 from bot.triage.extract import answer_facts, mentioned_facts
-from tests.triage._play import play
+from bot.triage.outcome import area_contact
+from tests.triage._play import BASE, INBOX, TRIAGE, play
 
 # -- study material in the opening ---------------------------------------------------------
 
@@ -145,3 +147,28 @@ def test_travel_to_join_a_group_by_its_short_name_is_the_police_route(opening: s
 )
 def test_the_word_is_or_study_of_travellers_is_not_the_police_route(text: str) -> None:
     assert mentioned_facts(text).get("terrorism") != "yes", text
+
+
+# -- "Prevent referral or police?" asked in the middle of the questions --------------------
+
+
+@pytest.mark.parametrize(
+    "reply", ["prevent referral or police", "so is it the dsl or ring the police", "police or channel"]
+)
+def test_asking_which_route_answers_no_question(reply: str) -> None:
+    reading = read_reply("engagement", reply)
+    assert reading.how == "none" and "engagement" not in reading.values, reading
+
+
+def test_asking_which_route_does_not_turn_a_described_sign_into_lawful_service() -> None:
+    reply = "she said she'd go and join them next summer, prevent or police"
+    assert answer_facts("engagement", reply).get("engagement") == "yes"
+
+
+def test_the_triage_goes_on_after_the_route_question() -> None:
+    conv = TriageConversation(TRIAGE, lambda area: area_contact(BASE, area, INBOX, "essex"))
+    conv.start("A year 10 boy keeps saying Muslims should all be deported. Should I refer?")
+    conv.reply("no")  # the danger question
+    asked = conv.asked
+    assert conv.reply("prevent referral or police") is False  # asked again, nothing lost
+    assert conv.asked == asked and conv.facts.intent == "yes"
