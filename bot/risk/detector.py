@@ -1278,6 +1278,13 @@ _ROLES_AFTER_A_TIME = frozenset(
 
 #: Concepts that name a thing (a weapon, a device): their "-ing" forms name an event.
 _THING_CONCEPTS = frozenset({"weapon", "device"})
+#: "support" before one of these is a role or a service (r24), never support for a group.
+_SUPPORT_ROLES = frozenset(
+    "worker workers officer officers staff assistant assistants team teams services service "
+    "plan plans package session sessions hub line".split()
+)
+#: "arrested for drugs": the words before "for" that name what someone was dealt with for.
+_OFFENCE_STEMS = ("arrest", "charg", "convict", "exclud", "expel", "caught", "sentenc", "jail")
 #: A day or week after "last" is gone ("last Friday"); "the last 10 minutes" is not (r24).
 _DAYS_GONE = frozenset(
     "monday tuesday wednesday thursday friday saturday sunday week weekend".split()
@@ -1308,6 +1315,11 @@ def _misread(doc: Doc, concept: str, start: int, end: int) -> bool:
             return True  # r24: "when I'm ready", "he must be ready": a person, not a weapon
     if concept in _SHAPED_CONCEPTS and start > 0 and doc[start - 1].lower_ in {"word", "words"}:
         return True  # r24: "the word petrol written next to it": a word written, no petrol
+    if token.lower_ == "support" and after[:1] and after[0] in _SUPPORT_ROLES:
+        return True  # r24: "our family support worker": a job, not support for a group
+    if concept == "danger_hint" and start > 1 and doc[start - 1].lower_ == "for":
+        if doc[start - 2].lower_.startswith(_OFFENCE_STEMS):
+            return True  # r24: "arrested for drugs", "excluded for a knife": an offence named
     if concept == "presence" and token.lower_ == "found" and after[:1] == ["out"]:
         return True  # r24: "I found out he is buying knives": learning of it, not a find
     if (

@@ -16,7 +16,9 @@ Classes:
 6. toys and things shaped like weapons;
 7. police, not 999: a document, a contact or a group named after "has a" or "with a";
 8. everyday errands: a van or a minibus's fuel for a trip;
-9. a form description with the practitioner's hedge ("no threats or mention of weapons").
+9. a form description with the practitioner's hedge ("no threats or mention of weapons");
+10. a job title: "family support worker" is no support for a proscribed group;
+11. an offence named: "arrested for drugs" is no one taking drugs now.
 """
 
 from __future__ import annotations
@@ -40,6 +42,9 @@ CALM = [
     "we had a bomb hoax phoned in last Tuesday, police checked the building and nothing was found",
     # 6. toys and shapes
     "a year 4 has a grenade-shaped rubber from a museum gift shop in his pencil case",
+    # 10. a job title is no link with a group
+    "the school's family support worker says a boy has been reading about Hezbollah's history for his coursework and condemns them, is that ok?",
+    "our pastoral support officer says a girl's been watching documentaries about al-Qaeda's history because her dad was in the army",
     # 8. everyday errands
     "we've hired a van to take the scenery to the theatre on Friday, the cast are so excited",
     "use the fuel card to fill it up, the minibus needs fuel for the away match at the school on Saturday",
@@ -56,6 +61,9 @@ ASKED = [
     "we're taking year 8 up to the clifftop path tomorrow, staff will keep them well back from the edge",
     "the technician needs to go on the roof with a harness to fix the aerial this afternoon",
     "does our forest school need a risk assessment for using bow saws and knives with year 5?",
+    # 11. an offence someone was dealt with for, named
+    "he hates the police since his dad got arrested for drugs, is that a Prevent thing?",
+    "her brother was jailed for drugs and she's been really withdrawn this term",
     # 9. the practitioner's hedge
     "for the referral form: he has been sharing antisemitic memes in the class group chat, no threats or mention of weapons",
 ]
@@ -79,6 +87,7 @@ EMERGENCY_TWINS = [
 ]
 
 POLICE_TWINS = [
+    "he has been giving support to Islamic State online and sending them money",
     "he's got a contact who sells converted pistols and is saving up to buy one, says the race war is coming",
     "a sixth former is making a bomb in his garage from instructions a contact sent him",
     "he has a list of the mosques in town and says he will burn one down one day",
