@@ -18,7 +18,8 @@ Classes:
 8. everyday errands: a van or a minibus's fuel for a trip;
 9. a form description with the practitioner's hedge ("no threats or mention of weapons");
 10. a job title: "family support worker" is no support for a proscribed group;
-11. an offence named: "arrested for drugs" is no one taking drugs now.
+11. an offence named: "arrested for drugs" is no one taking drugs now;
+12. someone else's manifesto searched for or kept: material for the DSL, not a plan.
 """
 
 from __future__ import annotations
@@ -45,6 +46,9 @@ CALM = [
     # 10. a job title is no link with a group
     "the school's family support worker says a boy has been reading about Hezbollah's history for his coursework and condemns them, is that ok?",
     "our pastoral support officer says a girl's been watching documentaries about al-Qaeda's history because her dad was in the army",
+    # 12. someone else's manifesto searched for or kept is material (SET 2.3), not a plan
+    "she searched for an eco-fascist group's manifesto after the news and says she was only curious",
+    "he keeps an incel manifesto and memes on his phone and says it's all a joke",
     # 8. everyday errands
     "we've hired a van to take the scenery to the theatre on Friday, the cast are so excited",
     "use the fuel card to fill it up, the minibus needs fuel for the away match at the school on Saturday",
@@ -87,6 +91,7 @@ EMERGENCY_TWINS = [
 ]
 
 POLICE_TWINS = [
+    "he has been writing his own manifesto about which mosques should be attacked first",
     "he has been giving support to Islamic State online and sending them money",
     "he's got a contact who sells converted pistols and is saving up to buy one, says the race war is coming",
     "a sixth former is making a bomb in his garage from instructions a contact sent him",
