@@ -1,48 +1,63 @@
-"""What a channel says when the assistant could not take a message.
+"""What a channel says when the assistant could not take, or could not keep, a message.
 
-Two different failures, two different things to tell the person:
+Three failures, three different things to tell the person (`bot.runtime.turn_errors`):
 
-* A **refused turn** (`bot.runtime.lock_store.TurnRefused`: the lock store cannot be
-  reached, or a conversation's lock kept changing under this replica;
-  `bot.runtime.tracker_store.TrackerDatabaseUnavailable`: the tracker database did not
-  answer within its retry window). The message was not kept: nothing of it was stored,
-  so it must be sent again, and it is safe to do so at once. The person hears "busy,
-  please send it again"; HTTP callers get 503 with ``Retry-After`` (the load balancer
-  and any client may retry; a plain 500 or an empty 200 would read as "answered with
-  nothing").
+* **Refused before the turn** (the lock store cannot be reached, a conversation's lock kept
+  changing or vanished, or the tracker database did not answer while the conversation was
+  read). Nothing of the message was taken, so it must be sent again, and that is safe: the
+  person hears "busy, please send it again"; HTTP callers get 503 with ``Retry-After``.
+  (haproxy retries only connection failures, never a 503: turns are not idempotent, and a
+  refused one is for the person or client to send again.)
+* **Not saved after the turn** (`TrackerNotSaved`): every action ran and every reply went
+  out, but the conversation could not be stored. The replies stand, followed by "I may not
+  remember that last message"; nobody is told to send it again, which could repeat what
+  the turn did (a confirm, say).
 * **Anything else** failed while handling the message: "something went wrong".
 
-Both sentences end with the 999 line: a refused message may have been the one that said
+Every sentence ends with the 999 line: a failed message may have been the one that said
 someone is in danger. The words live in guidance/interface.yml (``common.busy``,
-``common.failed``); channels only choose between them.
+``common.not_saved``, ``common.failed``); channels only choose between them.
 """
 
 from __future__ import annotations
 
-from bot.runtime.lock_store import TurnRefused
-from bot.runtime.tracker_store import TrackerDatabaseUnavailable
+from bot.runtime.turn_errors import (
+    REFUSED_BEFORE_THE_TURN,
+    TrackerDatabaseUnavailable,
+    TrackerNotSaved,
+)
 
 #: Seconds an HTTP caller is told to wait before sending a refused message again: long
 #: enough for a contended lock to settle, short enough that nobody gives up.
 RETRY_AFTER_SECONDS = 2
 
-#: What a refused turn raises. `TrackerDatabaseUnavailable` is an `asyncio.CancelledError`
-#: (so that Rasa's fail-safe tracker store lets it through): channels catch these by name,
-#: ahead of their "timed out" handling.
-REFUSED: tuple[type[BaseException], ...] = (TurnRefused, TrackerDatabaseUnavailable)
+#: What channels catch by name, ahead of their "timed out" handling: the tracker errors are
+#: `asyncio.CancelledError`s (so that Rasa's fail-safe tracker store lets them through).
+TURN_ERRORS: tuple[type[BaseException], ...] = (
+    *REFUSED_BEFORE_THE_TURN,
+    TrackerDatabaseUnavailable,
+)
 
 BUSY = "common.busy"
+NOT_SAVED = "common.not_saved"
 FAILED = "common.failed"
 
 
 def was_refused(exc: BaseException) -> bool:
     """True when the message was refused before any of it was handled (send it again)."""
-    return isinstance(exc, REFUSED)
+    return isinstance(exc, REFUSED_BEFORE_THE_TURN)
+
+
+def was_not_saved(exc: BaseException) -> bool:
+    """True when the turn ran and answered but could not be stored."""
+    return isinstance(exc, TrackerNotSaved)
 
 
 def failure_key(exc: BaseException) -> str:
     """The interface phrase key for a message whose handling raised `exc`."""
-    return BUSY if was_refused(exc) else FAILED
+    if was_refused(exc):
+        return BUSY
+    return NOT_SAVED if was_not_saved(exc) else FAILED
 
 
 def retry_after_headers() -> dict[str, str]:

@@ -8,8 +8,9 @@ id as a Telegram user's, `bot.actions._common.owner_id`) or set a push address. 
 * accepts only ``{"sender": str|int, "message": str}`` (400 with a JSON error otherwise);
 * is always the channel ``rest``: `input_channel` and `metadata` in the body are ignored;
 * never logs what was said, only that handling failed;
-* a refused turn (the assistant busy: `bot.channels.refusals`) answers 503 with
-  ``Retry-After`` and the "please send it again" sentence, not an empty 200.
+* a turn refused before it ran (the assistant busy: `bot.channels.refusals`) answers 503
+  with ``Retry-After`` and the "please send it again" sentence, not an empty 200; a turn
+  that ran but was not saved keeps its replies and adds "I may not remember that".
 
 It has no authentication by design: never publish it (credentials.production.yml leaves it
 out; `make run` binds 127.0.0.1). Same URL and reply format as Rasa's channel.
@@ -28,7 +29,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.refusals import BUSY, REFUSED, retry_after_headers
+from bot.channels.refusals import (
+    BUSY,
+    NOT_SAVED,
+    TURN_ERRORS,
+    retry_after_headers,
+    was_not_saved,
+    was_refused,
+)
 from bot.wording import phrase
 
 log = logging.getLogger(__name__)
@@ -79,11 +87,13 @@ class RestInput(InputChannel):
         collector = CollectingOutputChannel()
         try:
             await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
-        except REFUSED as exc:
-            log.error("rest: a turn was refused (%s)", type(exc).__name__)
-            if not collector.messages:
+        except TURN_ERRORS as exc:
+            log.error("rest: a turn was refused or not saved (%s)", type(exc).__name__)
+            if was_refused(exc) and not collector.messages:
                 busy = [{"recipient_id": sender, "text": phrase(BUSY)}]
                 return 503, busy, retry_after_headers()
+            if was_not_saved(exc):
+                await collector.send_text_message(sender, phrase(NOT_SAVED))
         except asyncio.CancelledError:
             log.error("rest: handling a message timed out")
             raise

@@ -36,7 +36,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels import adaptive_cards as cards
-from bot.channels.refusals import REFUSED, failure_key
+from bot.channels.refusals import TURN_ERRORS, failure_key
 from bot.channels.rendering import link_of
 from bot.channels.teams_auth import (
     HTTP_TIMEOUT_SECONDS,
@@ -396,7 +396,7 @@ class TeamsInput(InputChannel):
         )
         try:
             await on_new_message(message)
-        except (Exception, *REFUSED) as exc:  # noqa: BLE001 - the user must hear something
+        except (Exception, *TURN_ERRORS) as exc:  # noqa: BLE001 - the user must hear something
             log.error("teams: handling a message failed (%s)", type(exc).__name__)
             await output.send_text_message(message.sender_id, phrase(failure_key(exc)))
 

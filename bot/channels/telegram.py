@@ -44,7 +44,7 @@ from sanic.response import HTTPResponse
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Update
 from telegram.error import Forbidden, InvalidToken, RetryAfter, TelegramError
 
-from bot.channels.refusals import FAILED, REFUSED, failure_key
+from bot.channels.refusals import FAILED, TURN_ERRORS, failure_key
 from bot.channels.rendering import clean_text, link_of, split_text, utf16_len
 from bot.channels.telegram_auth import SECRET_HEADER, SECRET_SHAPE, refusal
 from bot.channels.telegram_auth import secret_matches as secret_matches  # re-exported
@@ -493,7 +493,7 @@ class TelegramInput(InputChannel):
             await on_new_message(
                 UserMessage(as_rasa_text(text or ""), out, sender, input_channel=CHANNEL)
             )
-        except (Exception, *REFUSED) as exc:  # noqa: BLE001 - the user hears something
+        except (Exception, *TURN_ERRORS) as exc:  # noqa: BLE001 - the user hears something
             log.error("telegram: handling an update failed: %s", type(exc).__name__)
             await self._apologise(out, chat, failure_key(exc))
 

@@ -68,7 +68,13 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.refusals import REFUSED, retry_after_headers
+from bot.channels.refusals import (
+    NOT_SAVED,
+    TURN_ERRORS,
+    retry_after_headers,
+    was_not_saved,
+    was_refused,
+)
 from bot.channels.webchat_auth import CHANNEL, WebChatAuth
 from bot.ratelimit import RateLimiter, client_address, parse_rate
 from bot.wording import fields_of, phrase, section
@@ -384,11 +390,15 @@ class WebChatHandler:
             await self._on_new_message(
                 UserMessage(text, collector, sender_id, input_channel=CHANNEL, metadata=None)
             )
-        except REFUSED as exc:
-            log.error("webchat: a turn was refused (%s)", type(exc).__name__)
-            if not collector.messages:
+        except TURN_ERRORS as exc:
+            log.error("webchat: a turn was refused or not saved (%s)", type(exc).__name__)
+            if was_refused(exc) and not collector.messages:
                 headers = retry_after_headers()
                 return WebResponse.error(503, "busy", _message("busy"), **headers)
+            if was_not_saved(exc):
+                await collector.send_response(sender_id, {"text": phrase(NOT_SAVED)})
+            elif not collector.messages:
+                return WebResponse.error(500, "assistant_error", _message("assistant_error"))
         except asyncio.CancelledError:
             log.error("webchat: handling a message timed out")
             raise

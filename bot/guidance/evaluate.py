@@ -13,8 +13,8 @@ A question file is YAML: a list (or `questions:` list) of entries with
   topic_hint, seed    optional: printed for failures instead of the question
 
 Printed: how many questions are answered (not sent to the triage, not "not sure", not
-declined as off topic), how many off-topic messages (`topic: none` or `topic_hint:
-off_topic`) are declined, top-1
+declined as off topic), how many off-topic messages (`topic: none` or `off_topic`, or
+`topic_hint: off_topic`) are declined, top-1
 accuracy where a `topic` exists, and the key-fact pass rate (a question passes when it is
 answered and every group is met); with several files, a last table gives each file's
 figures side by side. The routing is the core's decision

@@ -271,6 +271,10 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
             DEFAULT_KEY_CACHE_SIZE if cache_size is None else int(cache_size)
         )
 
+        if (_blank_to_none(dialect) or "sqlite") == "sqlite":
+            from bot.store.db import private_sqlite_file  # 0600 before Rasa creates it
+
+            private_sqlite_file(_blank_to_none(db) or "rasa.db")
         super().__init__(
             domain=domain,
             dialect=_blank_to_none(dialect) or "sqlite",
@@ -286,7 +290,7 @@ class EncryptedSQLTrackerStore(SQLTrackerStore):
         )
 
         if self.engine.dialect.name == "sqlite":
-            from bot.store.db import private_sqlite_file  # 0600, whatever the umask
+            from bot.store.db import private_sqlite_file  # and its -wal/-shm, made since
 
             private_sqlite_file(self.engine.url.database)
             # Overwrite freed pages, so that rows rewritten by `encrypt_legacy_rows`

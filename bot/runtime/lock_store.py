@@ -39,6 +39,9 @@ from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
 
 from bot.config import get_config
+from bot.runtime.turn_errors import LockContended, TurnRefused
+
+__all__ = ["LockContended", "TurnLockStore", "TurnRefused"]
 
 logger = logging.getLogger(__name__)
 KEY_PREFIX = "prevent:lock:"
@@ -55,15 +58,6 @@ _SOCKET_TIMEOUT = 2.0
 _BACKOFF_FIRST = 0.002
 _BACKOFF_CAP = 0.05
 _CHANGE_DEADLINE = 0.25
-
-
-class TurnRefused(LockError):
-    """The lock store is unreachable: this turn is not served (it could be out of order)."""
-
-
-class LockContended(TurnRefused):
-    """A lock kept changing under this replica for `_CHANGE_DEADLINE` seconds: the turn is
-    refused (as when Redis is away) rather than retried without end."""
 
 
 class TurnLockStore(LockStore):

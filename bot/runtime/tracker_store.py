@@ -11,10 +11,11 @@ about storage and keys. What it adds:
   which on any error serves the turn from an empty in-memory tracker (a DSL in the middle
   of a referral would be greeted as a stranger, and that turn kept only in one replica's
   memory). Here a database error is retried for `PREVENT_DB_RETRY_SECONDS` (10), and then
-  the turn is refused with `TrackerDatabaseUnavailable`, which the fail-safe wrapper does
-  not catch (it derives from `asyncio.CancelledError`, like a timed-out turn); the
-  channels tell the person the assistant is busy and to send it again
-  (`bot.channels.refusals`).
+  given up with a `TrackerDatabaseUnavailable`, which the fail-safe wrapper does not catch
+  (it derives from `asyncio.CancelledError`, like a timed-out turn): `TrackerNotRead`
+  before the turn (refused: the channels say the assistant is busy, send it again) or
+  `TrackerNotSaved` after it ran (the channels say it may not be remembered;
+  `bot.channels.refusals`, `bot.runtime.turn_errors`).
 """
 
 from __future__ import annotations
@@ -52,6 +53,11 @@ from bot.rasa_ext.tracker_store import (
 )
 from bot.runtime.speedups import apply as apply_speedups
 from bot.runtime.speedups import clone_tracker
+from bot.runtime.turn_errors import (  # re-exported: where the store raises them
+    TrackerDatabaseUnavailable,
+    TrackerNotRead,
+    TrackerNotSaved,
+)
 from bot.store.conversations import forget_one_time_secrets, forgets_conversation
 
 if TYPE_CHECKING:
@@ -82,15 +88,15 @@ def outcomes(events: list[Event]) -> list[str]:
     ]
 
 
-class TrackerDatabaseUnavailable(asyncio.CancelledError):
-    """The tracker database did not answer within the retry window: the turn is refused."""
-
-
 def _retry_seconds() -> float:
     return get_config().db_retry_seconds
 
 
-async def _with_retry(what: str, call: Callable[[], Awaitable[T]]) -> T:
+async def _with_retry(
+    what: str, call: Callable[[], Awaitable[T]], gives_up: type[TrackerDatabaseUnavailable]
+) -> T:
+    """`call`, retried for `PREVENT_DB_RETRY_SECONDS` on a lost database; then `gives_up`
+    (`TrackerNotRead` refuses the turn before it runs, `TrackerNotSaved` says it ran)."""
     deadline = time.monotonic() + _retry_seconds()
     while True:
         try:
@@ -98,11 +104,12 @@ async def _with_retry(what: str, call: Callable[[], Awaitable[T]]) -> T:
         except (sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError) as exc:
             if time.monotonic() >= deadline:
                 logger.error(
-                    "Turn refused: the tracker database cannot be reached (%s while %s).",
+                    "%s: the tracker database cannot be reached (%s while %s).",
+                    "Turn refused" if gives_up is TrackerNotRead else "Turn not saved",
                     type(exc).__name__,
                     what,
                 )
-                raise TrackerDatabaseUnavailable(what) from exc
+                raise gives_up(what) from exc
             await asyncio.sleep(0.5)
 
 
@@ -493,14 +500,14 @@ class ProductionTrackerStore(EncryptedSQLTrackerStore):
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         return await _with_retry("reading", lambda: super(ProductionTrackerStore, self)
-                                 .retrieve(sender_id))
+                                 .retrieve(sender_id), TrackerNotRead)
 
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         return await _with_retry("reading", lambda: super(ProductionTrackerStore, self)
-                                 .retrieve_full_tracker(conversation_id))
+                                 .retrieve_full_tracker(conversation_id), TrackerNotRead)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        await _with_retry("saving", lambda: self._save_and_remember(tracker))
+        await _with_retry("saving", lambda: self._save_and_remember(tracker), TrackerNotSaved)
 
     async def _save_and_remember(self, tracker: DialogueStateTracker) -> None:
         """The parent's save; then the rows just stored are applied to the cached tracker

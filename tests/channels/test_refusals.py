@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from rasa.core.channels.channel import UserMessage
+from rasa.core.lock_store import LockError
 
 from bot.channels import refusals
 from bot.channels.rest import RestInput
@@ -25,8 +26,7 @@ from bot.channels.teams import TeamsInput
 from bot.channels.teams_auth import settings_from
 from bot.channels.telegram import TelegramInput, TelegramSettings
 from bot.enrolment import Enrolment
-from bot.runtime.lock_store import LockContended, TurnRefused
-from bot.runtime.tracker_store import TrackerDatabaseUnavailable
+from bot.runtime.turn_errors import LockContended, TrackerNotRead, TrackerNotSaved, TurnRefused
 from bot.wording import phrase
 from tests.helpers.bot_framework import BotFramework
 from tests.helpers.telegram_api import FakeTelegram, running_fake_telegram
@@ -35,18 +35,26 @@ TOKEN = "123456789:TEST-refusals-token"
 SECRET = "refusals-secret_1"
 STAFF = "5b1f0d2e-0000-4000-8000-00000000b5e1"
 BUSY, FAILED = phrase(refusals.BUSY), phrase(refusals.FAILED)
+NOT_SAVED = phrase(refusals.NOT_SAVED)
 
 FAILURES: dict[str, tuple[BaseException, str]] = {
     "redis-away": (TurnRefused("lock store unreachable: ConnectionError"), BUSY),
     "lock-contended": (LockContended("turn lock contended: 40 tries"), BUSY),
+    "lock-vanished": (LockError("Could not acquire lock"), BUSY),  # Rasa's own, while waiting
     # a CancelledError underneath (Rasa's fail-safe tracker store must let it through)
-    "database-away": (TrackerDatabaseUnavailable("reading a tracker"), BUSY),
+    "database-away": (TrackerNotRead("reading"), BUSY),
+    "not-saved": (TrackerNotSaved("saving"), NOT_SAVED),
     "anything-else": (RuntimeError("the model is not loaded"), FAILED),
 }
 
 
-def raising(exc: BaseException) -> Any:
+def raising(exc: BaseException, answered: str | None = None) -> Any:
+    """Rasa's handler failing with `exc`; having first replied `answered` (a turn that
+    ran, then could not be saved)."""
+
     async def on_new_message(message: UserMessage) -> None:
+        if answered is not None:
+            await message.output_channel.send_text_message(message.sender_id, answered)
         raise exc
 
     return on_new_message
@@ -55,7 +63,10 @@ def raising(exc: BaseException) -> Any:
 def test_the_busy_sentence_says_send_it_again_and_keeps_the_999_line():
     assert "send it again" in BUSY and "999" in BUSY
     assert BUSY != FAILED and "999" in FAILED
+    assert "again" not in NOT_SAVED and "999" in NOT_SAVED  # resending could repeat a confirm
     assert refusals.failure_key(LockContended()) == refusals.BUSY
+    assert refusals.failure_key(LockError()) == refusals.BUSY
+    assert refusals.failure_key(TrackerNotSaved()) == refusals.NOT_SAVED
     assert refusals.failure_key(ValueError()) == refusals.FAILED
 
 
@@ -68,8 +79,16 @@ def test_rest_answers_a_refused_turn_503_busy_with_retry_after_and_other_failure
         [{"recipient_id": "s1", "text": BUSY}],
         {"Retry-After": str(refusals.RETRY_AFTER_SECONDS)},
     )
-    database = asyncio.run(channel.handle(body, raising(FAILURES["database-away"][0])))
-    assert database[0] == 503 and database[1][0]["text"] == BUSY
+    for case in ("lock-vanished", "database-away"):
+        answer = asyncio.run(channel.handle(body, raising(FAILURES[case][0])))
+        assert answer[0] == 503 and answer[1][0]["text"] == BUSY, case
+    # it ran and answered, then could not be saved: the answer stands, and is qualified
+    ran = asyncio.run(channel.handle(body, raising(TrackerNotSaved("saving"), "Sent: VTR-1")))
+    assert ran == (
+        200,
+        [{"recipient_id": "s1", "text": "Sent: VTR-1"}, {"recipient_id": "s1", "text": NOT_SAVED}],
+        {},
+    )
     other = asyncio.run(channel.handle(body, raising(FAILURES["anything-else"][0])))
     assert other == (200, [], {})  # Rasa's own format: nothing was said
 

@@ -28,8 +28,7 @@ from bot.channels.webchat import (
 from bot.channels.webchat_auth import CHANNEL, WebChatAuth
 from bot.enrolment import Enrolment
 from bot.ratelimit import RateLimiter
-from bot.runtime.lock_store import TurnRefused
-from bot.runtime.tracker_store import TrackerDatabaseUnavailable
+from bot.runtime.turn_errors import TrackerNotRead, TrackerNotSaved, TurnRefused
 from bot.wording import phrase
 
 PEPPER = b"pepper" * 6
@@ -202,12 +201,20 @@ def test_a_refused_turn_is_503_busy_with_retry_after_not_something_went_wrong(ch
     """The lock store refused the turn: nothing of the message was taken, so the page is
     told to send it again (it is still in the box), not that something broke."""
     token = chat.sign_in(chat.enrolment.issue(CHANNEL).code)["token"]
-    for refused in (TurnRefused("lock store away"), TrackerDatabaseUnavailable("a read")):
+    for refused in (TurnRefused("lock store away"), TrackerNotRead("reading")):
         chat.rasa.fail = refused
         answer = chat.call("message", {"message": "hello"}, token)
         assert error(answer) == (503, "busy", phrase("channels.webchat.errors.busy"))
         assert answer.headers["Retry-After"] == str(RETRY_AFTER_SECONDS)
         assert "999" in answer.json()["message"]
+
+
+def test_a_turn_that_ran_but_was_not_saved_is_answered_and_says_so(chat):
+    token = chat.sign_in(chat.enrolment.issue(CHANNEL).code)["token"]
+    chat.rasa.fail = TrackerNotSaved("saving")
+    answer = chat.call("message", {"message": "hello"}, token)
+    assert answer.status == 200  # not 503 "send it again": that could repeat the turn
+    assert answer.json() == [{"text": phrase("common.not_saved")}]
 
 
 def test_sign_in_attempts_are_limited_per_client(tmp_path):

@@ -7,10 +7,12 @@ moment; SQLite databases and the audit head were created with the umask (often 0
 
 from __future__ import annotations
 
+import ast
 import base64
 import os
 import stat
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -115,18 +117,78 @@ def test_every_way_into_a_sqlite_database_makes_it_0600(tmp_path, loose_umask):
         assert database.exists() and _mode(database) == 0o600, database
 
 
-def test_no_module_opens_its_own_engine_around_the_one_door():
+#: Calls that open a database connection or engine, by the name called.
+_OPENERS = {"create_engine", "create_async_engine", "engine_from_config", "connect"}
+#: (file, function) allowed to call one: the one door; the tracker store's engines, made
+#: from the engine Rasa opened on a file already made 0600 (bot/rasa_ext/tracker_store.py);
+#: the PostgreSQL-only leader lock and `make prod`'s database creation.
+_ALLOWED_OPENERS = {
+    ("bot/store/db.py", "open_engine"),
+    ("bot/runtime/tracker_store.py", "_pool_sqlite"),
+    ("bot/runtime/tracker_store.py", "_autocommit"),
+    ("bot/store/leader.py", "_lead_postgres"),
+    ("scripts/prod.py", "_create_database"),  # PostgreSQL's own `postgres` database
+}
+
+
+def _openers(path: Path) -> Iterator[tuple[str, str]]:
+    """(function, name called) for every call to an opener in `path`'s source; `connect`
+    only as `sqlite3.connect`/`psycopg2.connect` (an engine's own `.connect()` is fine)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+
+    def visit(node: ast.AST, function: str) -> Iterator[tuple[str, str]]:
+        for child in ast.iter_child_nodes(node):
+            inside = function
+            if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                inside = child.name
+            if isinstance(child, ast.Call):
+                func = child.func
+                name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+                owner = getattr(getattr(func, "value", None), "id", "")
+                if name in _OPENERS and (name != "connect" or owner in {"sqlite3", "psycopg2"}):
+                    yield inside, name
+            yield from visit(child, inside)
+
+    yield from visit(tree, "<module>")
+
+
+def test_no_function_opens_its_own_engine_around_the_one_door():
     """`bot.store.db.open_engine` is the one place an engine on the project's databases is
-    made (so a SQLite file is always 0600). Allowed elsewhere: the tracker store's engines,
-    made from the engine Rasa opened on a file already made 0600
-    (bot/rasa_ext/tracker_store.py), and the PostgreSQL-only leader lock."""
+    made (so a SQLite file is always 0600); the few others are named, by function."""
     root = Path(__file__).resolve().parents[2]
-    allowed = {"bot/store/db.py", "bot/runtime/tracker_store.py", "bot/store/leader.py"}
-    offenders = [
-        str(path.relative_to(root))
+    found = {
+        (str(path.relative_to(root)), function, name)
         for folder in ("bot", "migrations", "scripts")
         for path in sorted((root / folder).rglob("*.py"))
-        if "create_engine(" in path.read_text(encoding="utf-8")
-        and str(path.relative_to(root)) not in allowed
-    ]
-    assert offenders == []
+        for function, name in _openers(path)
+    }
+    offenders = {f for f in found if f[:2] not in _ALLOWED_OPENERS}
+    assert offenders == set()
+    assert {f[:2] for f in found} == _ALLOWED_OPENERS  # none allowed that no longer is
+
+
+def test_the_tracker_database_is_0600_before_rasa_creates_its_tables(
+    tmp_path, loose_umask, monkeypatch
+):
+    """Rasa's SQLTrackerStore creates the file and its tables in its constructor: a file
+    made there under the umask could be opened by another account before a later chmod."""
+    from rasa.core.tracker_store import SQLTrackerStore
+    from rasa.shared.core.domain import Domain
+
+    from bot.config import Config, use_config
+    from bot.rasa_ext.tracker_store import EncryptedSQLTrackerStore
+
+    tracker_db = tmp_path / "tracker.db"
+    modes_on_entry: list[int | None] = []
+    rasa_init = SQLTrackerStore.__init__
+
+    def recording_init(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        modes_on_entry.append(_mode(tracker_db) if tracker_db.exists() else None)
+        rasa_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(SQLTrackerStore, "__init__", recording_init)
+    keys = "v1:" + base64.b64encode(b"t" * 32).decode()
+    with use_config(Config.from_env({**os.environ, "PREVENT_MASTER_KEYS": keys})):
+        EncryptedSQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=str(tracker_db))
+    assert modes_on_entry == [0o600]
+    assert _mode(tracker_db) == 0o600
