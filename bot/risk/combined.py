@@ -203,7 +203,10 @@ _MEDIA_AND_MORE = re.compile(
     r"syria|iraq|afghanistan|somalia|travel\w*|fly(?:ing)?|flights?|get(?:ting)? (?:to|out) there|"
     r"distribut\w*|upload\w*|channel|spread\w*|recruit\w*|convert\w*|"
     r"kill\w*|behead\w*|attack\w*|die|dying|bomb\w*|to (?:other|all|the other) "
-    r"(?:students|pupils|kids|children|boys|girls|people))\b"
+    r"(?:students|pupils|kids|children|boys|girls|people)|"
+    # r23: recommending or leading is promotion and membership, not engagement (SET 2.1)
+    r"recommend\w*|promot\w*|(?:cell )?leader|with (?:younger|other) "
+    r"(?:students|pupils|kids|children|boys|girls))\b"
 )
 _MEDIA_BEYOND_FEATURES = frozenset(
     {"view", "question", "target place", "travel", "planning", "means", "warning",
@@ -279,6 +282,30 @@ _COVERED_EVIDENCE = frozenset(
         "attack named",
     }
 )
+
+
+#: r23 (issue 12, recall): at or below this calm probability the model is sure a message is
+#: not calm even when neither risky class reaches its threshold ("planning a hit on the
+#: centre, no date yet": 999 0.61, police 0.38). With terrorism-related evidence (below) it
+#: is read as a police verdict, which then passes every guard a police verdict passes.
+_NOT_CALM = 0.15
+_SPLIT_EVIDENCE = frozenset(
+    {
+        "group",
+        "proscribed organisation",
+        "planning",
+        "instructions",
+        "dual-use material",
+    }
+)
+
+
+def _risky_but_split(verdict: ModelVerdict, features: set[str]) -> bool:
+    return (
+        verdict.label == "calm"
+        and verdict.probability <= _NOT_CALM
+        and bool(_SPLIT_EVIDENCE & features)
+    )
 
 
 def _on(guard: str) -> bool:
@@ -366,6 +393,10 @@ def assess(text: str) -> RiskAssessment:
     sentences = get_detector().sentence_features(clean)
     evidence = get_detector().features(clean)
     features = set(evidence)
+    if _risky_but_split(verdict, features) and found.level == "none":
+        # r23: the model is sure it is not calm but splits between 999 and police, and the
+        # message holds terrorism-related evidence: police (the guards below still apply)
+        verdict = ModelVerdict("police", 1.0 - verdict.probability, verdict.words)
     if verdict.label == "calm" or _ORDER[verdict.label] <= _ORDER[found.level]:
         if (
             found.level == "none"

@@ -198,6 +198,10 @@ class RiskDetector:
         self._depiction_subjects = frozenset(str(w) for w in depiction.get("subjects", ()))
         self._depiction_verbs = frozenset(str(w) for w in depiction.get("verbs", ()))
         self._depiction_skip = frozenset(str(w) for w in depiction.get("skip", ()))
+        possession = dict(lexicon.get("possession_cues", {}))
+        self._possession_cues = frozenset(str(w) for w in possession.get("cues", ()))
+        self._possessed_other = frozenset(str(w) for w in possession.get("other_things", ()))
+        self._possession_window = int(possession.get("window", 2))
         self._depiction_real = tuple(
             tuple(t.lower_ for t in self._nlp.make_doc(str(w).lower()))
             for w in depiction.get("real", ())
@@ -637,6 +641,7 @@ class RiskDetector:
         hits = self._literal_idioms(doc, hits)
         hits = self._company_and_storage(doc, hits)
         hits.extend(self._grave_objects(doc, hits))
+        hits = self._possessing_something_else(doc, hits)
         for begin, finish in doc.user_data.get("abbreviation_spans", ()):
             span = doc.char_span(begin, finish, alignment_mode="expand")
             if span is None or any(
@@ -816,6 +821,48 @@ class RiskDetector:
             if target is not None:
                 found.append(_Hit("grave_object", target.start, target.end, target.text))
         return found
+
+    def _possessing_something_else(self, doc: Doc, hits: list[_Hit]) -> list[_Hit]:
+        """A bare possession cue ("has a", "with the") is presence of what it possesses (r23).
+
+        "He has a list of weapons he wants", "a video with the Daesh logo", "he's got a
+        contact selling pistols": the cue holds a list, a logo or a contact, not the weapon
+        named later, so it is no sign the weapon is there now (police, not 999). Dropped only
+        when one of the words right after the cue is such another thing and no weapon or
+        device starts there ("has a knife", "with a big kitchen knife" keep their cue).
+        """
+        if not self._possession_cues or not self._possessed_other:
+            return hits
+        starts = {h.start for h in hits if h.concept in ("weapon", "device", "means")}
+        kept = []
+        for hit in hits:
+            if hit.concept == "presence" and hit.text.lower() in self._possession_cues:
+                if self._holds_other_thing(doc, hit.end, starts):
+                    continue
+            kept.append(hit)
+        return kept
+
+    def _holds_other_thing(self, doc: Doc, end: int, weapon_starts: set[int]) -> bool:
+        """True when what the cue ending at `end` possesses is another thing, not a weapon.
+
+        A weapon right after the cue is possessed ("has a big knife"); one after another
+        thing is that thing's content ("a list of weapons", "a video ... how to make a
+        bomb"), unless "and" or a comma brings a weapon in as a second object ("with his
+        mates and a knife"). The sentence's end or a clause's stops the reading.
+        """
+        other = False
+        for i in range(end, min(end + self._possession_window, len(doc))):
+            word = doc[i].lower_
+            if word in _SENTENCE_BREAKS:
+                break
+            if other and word in ("and", ",", "plus"):
+                # a second object: "his mates and a knife", "a list, a knife"
+                return not any(j in weapon_starts for j in range(i + 1, i + 4))
+            if i in weapon_starts and not other:
+                return False
+            if word in self._possessed_other:
+                other = True
+        return other
 
     def _named_after(self, doc: Doc, following: Span, hits: list[_Hit]) -> list[_Hit]:
         """The game the talk came from, named in the next sentence (r19).

@@ -10,7 +10,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.triage.extract import _CONFUSED, answer_facts, answers_question, mentioned_facts
+from bot.triage.extract import (
+    _CONFUSED,
+    ROUTE_QUESTION,
+    answer_facts,
+    answers_question,
+    mentioned_facts,
+)
 from bot.triage.facts import TriageFacts
 from bot.triage.outcome import AreaContact, Triage, TriageOutcome
 from bot.triage.questions import next_question
@@ -48,6 +54,7 @@ def _own_words(text: str) -> bool:
         and not t.endswith("?")
         and not _CONFUSED.search(t)
         and not _ASKS.match(t)
+        and not (ROUTE_QUESTION.search(t) and len(_WORD.findall(t)) <= 10)
     )
 
 

@@ -46,7 +46,11 @@ def _span(fact: str, value: str, text: str) -> str | None:
         if fact == "denial":
             return extract._mention("account_denial", t, respect_negation=False)
         if fact == "engagement":
-            return extract._mention(fact, t) or extract._mention("engagement_generic", t)
+            return (
+                extract._mention(fact, t)
+                or extract._mention("engagement_material", t)
+                or extract._mention("engagement_generic", t)
+            )
         if fact in ("intent", "capability"):
             return extract._mention(fact, t)
     if value == "no":

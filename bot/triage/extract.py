@@ -474,20 +474,32 @@ def _cased_acts(path: Path = PROSCRIBED_FILE) -> tuple[re.Pattern[str], ...]:
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     orgs = data.get("organisations") or []
     cased = {re.escape(str(n)) for org in orgs for n in org.get("cased") or []}
+    # Abbreviations that are also ordinary words ("IS"), as typed, only straight after a
+    # word of joining ("to join IS", "fighting for IS"): never after contact words.
+    short = {re.escape(str(n)) for org in orgs for n in org.get("in_context") or []}
     if not cased:
         return ()
     group = "(" + "|".join(sorted(cased, key=len, reverse=True)) + ")"
-    return (
+    patterns = [
         re.compile(rf"(?<![\w-])(?i:{_CONTACT_PEOPLE} (from|of|in|linked to|belonging to) )"
                    rf"{group}(?![\w-])"),
         re.compile(rf"(?<![\w-])(?i:{_JOINS}) {group}(?![\w-])"),
-    )
+    ]
+    if short:  # not before another word in capitals ("to join IS NOT easy": emphasis)
+        abbreviation = "(" + "|".join(sorted(short, key=len, reverse=True)) + ")"
+        patterns.append(
+            re.compile(rf"(?<![\w-])(?i:{_JOINS}) {abbreviation}(?![\w-])(?!\s+[A-Z]{{2,}}\b)")
+        )
+    return tuple(patterns)
 
 
 def _names_cased_proscribed(typed: str) -> str | None:
     """`_names_proscribed` for the list's capitalised names, on the text as typed."""
     text = re.sub(r"\s+", " ", (typed or "").replace("\u2019", "'")).strip()
     lowered = text.lower()
+    letters = [c for c in text if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > len(letters) / 2:
+        return None  # typed in capitals: a capital says nothing about a name
     for pattern in _cased_acts():
         for match in pattern.finditer(text):
             if _NEGATORS.search(_clause_before(lowered, match.start())):
@@ -560,15 +572,42 @@ _JUST_SOMETHING_ELSE = re.compile(
 #: or searched in set work (the study words are `study_context` in lexicon.yml).
 _SET_WORK_ANSWER = re.compile(
     r"^\s*(no,? )?(it'?s|it is|it was|that'?s|that is|this is|that was|all|all of it was|"
-    r"they were|the searches were) (all |just |only |part of |for )?(a |an |the |his |her |their )?"
+    r"they were|the searches were|(the|his|her|their) \w+ (is|are|was|were)) "
+    r"(all |just |only |part of |for )?(a |an |the |his |her |their )?"
 )
 #: The person's own account ("he says it's for a project"): recorded as denial, never "no".
 _THEIR_ACCOUNT = re.compile(r"\b(says|said|claims|claimed|insists|insisted|reckons|told me)\b")
 
 
-def _views_held(text: str) -> str | None:
-    """The words of a reply that say views are held, outside a negated clause."""
+#: Spreading material (sharing, posting, handing it out) is not studying it, whatever the
+#: project: the material then counts as a sign as usual.
+_SPREADS = re.compile(
+    r"\b(shar(e|es|ed|ing)|post(s|ed|ing)?|hand(s|ed|ing)? (it |them )?out|giv(es|ing) out|"
+    r"gave out|distribut\w+|put(s|ting)? up|send(s|ing)?|sent|forward\w*|airdrop\w*|spread\w*)\b"
+)
+#: Words for material rather than views held: in set work they name what was studied.
+_MATERIAL_WORDS = frozenset({"propaganda"})
+
+
+def _set_work(text: str) -> bool:
+    """Whether the practitioner places what a message names in set work or study ("a history
+    project on Nazi propaganda", "researching extremism for her coursework", a question in an
+    RE lesson), in their own words: not the person's account of it ("he says it's for a
+    project"), and nothing spread to others. Such material is asked about, not taken as a
+    sign: a topic studied is not a view held (SET 2.3; Thurrock pack, myths)."""
+    return (
+        _mentions("study_context", text, respect_negation=False)
+        and not _THEIR_ACCOUNT.search(text)
+        and not _SPREADS.search(text)
+    )
+
+
+def _views_held(text: str, studying: bool = False) -> str | None:
+    """The words of a reply that say views are held, outside a negated clause (in set work,
+    words for material, such as "propaganda", name what was studied, not a view)."""
     for match in _VIEWS_HELD.finditer(text):
+        if studying and match.group(0) in _MATERIAL_WORDS:
+            continue
         clause = _CLAUSE_BREAK.split(text[: match.start()])[-1]
         if not _NEGATORS.search(clause):
             return clause.strip() + " " + match.group(0)
@@ -797,9 +836,14 @@ def mentioned_facts(text: str) -> dict[str, Any]:
     for dimension in ("engagement", "intent", "capability"):
         if _mentions(dimension, t):
             facts[dimension] = "yes"
+    # Material or symbols placed in set work by the practitioner are asked about, not taken
+    # as a sign; with intent alongside, or the person's own account, they count (SET 2.3).
+    studying = _set_work(t) and facts.get("intent") != "yes" and facts.get("denial") != "yes"
+    if not studying and _mentions("engagement_material", t):
+        facts["engagement"] = "yes"  # a swastika, extremist material (SET 2.3)
     cause_named = _mentions("ideology", t) or facts.get("intent") == "yes"
     explained_away = facts.get("denial") == "yes"  # "a flag, he says it means nothing"
-    if (cause_named or explained_away) and _mentions("engagement_generic", t):
+    if (cause_named or explained_away) and not studying and _mentions("engagement_generic", t):
         facts["engagement"] = "yes"  # a badge or new friends with a cause named (SET 2.3)
     # Exploitation told in plain words (money from older men, carrying packages): with no
     # cause named, its "older friends" are not engagement with a group (lexicon.yml).
@@ -817,7 +861,7 @@ def mentioned_facts(text: str) -> dict[str, Any]:
     seen = signs or (_mentions("ideology", t) and not studied)
     if seen:
         facts["ideology"] = "yes"
-    elif _mentions("ideology_denial", t, respect_negation=False):
+    elif _mentions("ideology_denial", t, respect_negation=False) and not _THEIR_ACCOUNT.search(t):
         facts["ideology"] = "no"
     elif (
         not _mentions("ideology", t)
@@ -879,6 +923,15 @@ _OTHER_QUESTION_FACTS = ("family_aware", "family_implicated", "dsl_consulted", "
 _CONCERN_FACTS = (
     "ideology", "engagement", "intent", "capability", "terrorism", "immediate_risk",
     "other_safeguarding", "denial",
+)
+
+
+#: "Prevent referral or police?", "DSL or ring the police": the practitioner asking which
+#: route, not the person joining the police; a reply made of it answers nothing.
+ROUTE_QUESTION = re.compile(
+    r"\b((prevent|channel)( referral)?|(a |the )?referral|refer(ring)?( (him|her|them))?|"
+    r"(the )?dsl|999|(the |a )?(vtr )?form)\s+or\s+(ring |call |phone |tell |go to |contact )?"
+    r"(the )?police\b|\bpolice\s+or\s+(a |the )?(prevent|channel|referral|refer|dsl|vtr)\b"
 )
 
 
@@ -961,7 +1014,7 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             asked == "engagement"
             and reading == "yes"
             and facts.get("engagement") != "yes"
-            and _mentions("lawful_service", t)
+            and _mentions("lawful_service", ROUTE_QUESTION.sub(" ", t))
             and not _mentions("ideology", t)
         ):
             reading = "no"  # "she wants to join the RAF": a lawful service, not a cause
@@ -985,6 +1038,7 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
         facts["ideology"] = "yes"
         reading = "yes"  # "National Action.": the group is named (SET 2.3: support for a group)
     if asked == "ideology":
+        studying = _set_work(t)
         if (
             _LAWFUL.search(t)
             and not any(facts.get(k) == "yes" for k in ("intent", "terrorism", "engagement"))
@@ -1000,15 +1054,16 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             reading = "yes"  # what the reply describes counts ("no group, but a Nazi flag")
         elif _UNCLEAR_IDEOLOGY.search(t) and reading != "yes":
             reading = "unsure"  # mixed or unclear is not "no" (SET 2.3)
-        elif not _LEAD_NO.match(t) and not _LEAD_UNSURE.match(t) and _views_held(t):
+        elif facts.get("ideology") == "no" and reading in (None, "unsure"):
+            reading = "no"  # the practitioner's "she's critical of the ideology" (lexicon.yml)
+        elif not _LEAD_NO.match(t) and not _LEAD_UNSURE.match(t) and _views_held(t, studying):
             reading = "yes"  # "those are his views; I don't know of any group behind him"
         elif (
             reading in (None, "unsure")
             and _SET_WORK_ANSWER.match(t)
-            and _mentions("study_context", t, respect_negation=False)
-            and not _THEIR_ACCOUNT.search(t)
+            and studying
             and not _CONTRAST.search(t)
-            and not _views_held(t)
+            and not _views_held(t, studying)
         ):
             reading = "no"  # "it's coursework from the reading list" (Thurrock pack myths)
         elif reading is None and _JUST_SOMETHING_ELSE.match(t):
