@@ -252,6 +252,7 @@ class RiskDetector:
         self._company_words = frozenset(str(w) for w in presence_spec.get("opens", ()))
         self._company_window = int(presence_spec.get("window", 3))
         self._owning_ends = frozenset(str(w) for w in presence_spec.get("ends", ()))
+        self._containers = frozenset(str(w) for w in presence_spec.get("containers", ()))
         held_spec = dict(lexicon.get("held_things", {}))
         self._kept_things = frozenset(str(w) for w in held_spec.get("concepts", ()))
         self._stores = frozenset(str(w) for w in held_spec.get("stores", ()))
@@ -691,6 +692,8 @@ class RiskDetector:
                     or doc[hit.end - 1].lower_ in self._owning_ends
                 )
                 and not any(hit.start < a.start <= hit.end + self._company_window for a in arms)
+                # "with a bag he says is full of explosives": a container holds the weapon
+                and not (hit.end < len(doc) and doc[hit.end].lower_ in self._containers)
             ):
                 continue
             if (
