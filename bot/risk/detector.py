@@ -245,8 +245,17 @@ class RiskDetector:
                 else r
                 for r in self._rules
             )
+            self._rules = _with_frame_blocks(self._rules, lexicon.get("frame_blocks", {}))
         except (KeyError, TypeError) as exc:
             raise LexiconError(f"risk lexicon is missing {exc}") from exc
+        presence_spec = dict(lexicon.get("presence_in_company", {}))
+        self._company_words = frozenset(str(w) for w in presence_spec.get("opens", ()))
+        self._company_window = int(presence_spec.get("window", 3))
+        self._owning_ends = frozenset(str(w) for w in presence_spec.get("ends", ()))
+        self._containers = frozenset(str(w) for w in presence_spec.get("containers", ()))
+        held_spec = dict(lexicon.get("held_things", {}))
+        self._kept_things = frozenset(str(w) for w in held_spec.get("concepts", ()))
+        self._stores = frozenset(str(w) for w in held_spec.get("stores", ()))
         for rule in self._rules:
             unknown = [n for n in rule.needs if n not in concepts]
             unknown += [
@@ -631,6 +640,7 @@ class RiskDetector:
         hits = self._conversation_times(doc, hits)
         hits = self._overlap_drops(hits)
         hits = self._literal_idioms(doc, hits)
+        hits = self._company_and_storage(doc, hits)
         hits.extend(self._grave_objects(doc, hits))
         hits = self._possessing_something_else(doc, hits)
         for begin, finish in doc.user_data.get("abbreviation_spans", ()):
@@ -659,6 +669,44 @@ class RiskDetector:
             if doc[i].lower_ in self._negators
         )
         return hits
+
+    def _company_and_storage(self, doc: Doc, hits: list[_Hit]) -> list[_Hit]:
+        """Presence and "held" words that are about company or storage, not danger (r24).
+
+        - "with a", "with the" say a weapon is at hand only when the weapon follows them
+          ("a man with a knife"): "testing devices and sharing the videos with a group",
+          "whittling with knives ... with the year 4s" name who someone is with. So do
+          "has a", "'s got a": "he's got a contact selling pistols" has a contact.
+        - "keeping * locked", "locked * in the" hold a person only when no thing is what
+          is kept and no store is named: "keeps the acids in a locked cabinet" is a store
+          (lexicon `held_things`: the concepts that name a thing, and the stores).
+        """
+        things = [h for h in hits if h.concept in self._kept_things]
+        arms = [h for h in hits if h.concept in _THING_CONCEPTS]
+        kept: list[_Hit] = []
+        for hit in hits:
+            if (
+                hit.concept == "presence"
+                and (
+                    doc[hit.start].lower_ in self._company_words
+                    or doc[hit.end - 1].lower_ in self._owning_ends
+                )
+                and not any(hit.start < a.start <= hit.end + self._company_window for a in arms)
+                # "with a bag he says is full of explosives": a container holds the weapon
+                and not (hit.end < len(doc) and doc[hit.end].lower_ in self._containers)
+            ):
+                continue
+            if (
+                hit.concept == "held"
+                and hit.end - hit.start > 2
+                and (
+                    any(hit.start < t.start and t.end <= hit.end for t in things)
+                    or any(t.lower_ in self._stores for t in doc[hit.start : hit.end])
+                )
+            ):
+                continue
+            kept.append(hit)
+        return kept
 
     def _overlap_drops(self, hits: list[_Hit]) -> list[_Hit]:
         """Hits a frame of scope `overlap` names in `drops`, inside that frame's words (r17).
@@ -1280,6 +1328,19 @@ _ROLES_AFTER_A_TIME = frozenset(
 
 #: Concepts that name a thing (a weapon, a device): their "-ing" forms name an event.
 _THING_CONCEPTS = frozenset({"weapon", "device"})
+#: "support" before one of these is a role or a service (r24), never support for a group.
+_SUPPORT_ROLES = frozenset(
+    "worker workers officer officers staff assistant assistants team teams services service "
+    "plan plans package session sessions hub line".split()
+)
+#: "arrested for drugs": the words before "for" that name what someone was dealt with for.
+_OFFENCE_STEMS = ("arrest", "charg", "convict", "exclud", "expel", "caught", "sentenc", "jail")
+#: A day or week after "last" is gone ("last Friday"); "the last 10 minutes" is not (r24).
+_DAYS_GONE = frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday week weekend".split()
+)
+#: Concepts read as a shape or a topic before "-shaped" / "-making" (r24).
+_SHAPED_CONCEPTS = frozenset({"weapon", "device", "means", "danger_hint", "violent_act"})
 
 
 def _misread(doc: Doc, concept: str, start: int, end: int) -> bool:
@@ -1291,6 +1352,33 @@ def _misread(doc: Doc, concept: str, start: int, end: int) -> bool:
       tells who someone is, not when something will happen.
     """
     token = doc[start]
+    after = [t.lower_ for t in doc[end : end + 2]]
+    if concept in _SHAPED_CONCEPTS and (
+        after[:1] in (["shaped"], ["making"]) or after in (["-", "shaped"], ["-", "making"])
+    ):
+        # r24: "a grenade-shaped rubber", "bomb-making guides": the shape of a thing or the
+        # topic of a guide, not a weapon at hand (the guide is read as research all the same)
+        return True
+    if concept == "built" and token.lower_ == "ready" and end - start == 1:
+        ahead = [t.lower_ for t in doc[max(0, start - 2) : start]]
+        if ahead[-1:] in (["'m"], ["am"], ["get"], ["getting"]) or ahead == ["must", "be"]:
+            return True  # r24: "when I'm ready", "he must be ready": a person, not a weapon
+    if concept in _SHAPED_CONCEPTS and start > 0 and doc[start - 1].lower_ in {"word", "words"}:
+        return True  # r24: "the word petrol written next to it": a word written, no petrol
+    if token.lower_ == "support" and after[:1] and after[0] in _SUPPORT_ROLES:
+        return True  # r24: "our family support worker": a job, not support for a group
+    if concept == "danger_hint" and start > 1 and doc[start - 1].lower_ == "for":
+        if doc[start - 2].lower_.startswith(_OFFENCE_STEMS):
+            return True  # r24: "arrested for drugs", "excluded for a knife": an offence named
+    if concept == "presence" and token.lower_ == "found" and after[:1] == ["out"]:
+        return True  # r24: "I found out he is buying knives": learning of it, not a find
+    if (
+        concept == "near_time"
+        and start > 0
+        and doc[start - 1].lower_ == "last"
+        and token.lower_ in _DAYS_GONE
+    ):
+        return True  # r24: "last Friday", "last Tuesday": a day gone, not a time to come
     if doc[end - 1].lower_ == "fire" and end < len(doc) and doc[end].lower_ in _FIRE_SAFETY:
         return True  # "a project on fire exits", "burning question about fire drills"
     if concept == "terror_support" and token.lemma_ == "give" and end < len(doc):
@@ -1319,6 +1407,33 @@ def _misread(doc: Doc, concept: str, start: int, end: int) -> bool:
         ):
             return True
     return False
+
+
+def _with_frame_blocks(rules: tuple[_Rule, ...], spec: dict[str, Any]) -> tuple[_Rule, ...]:
+    """Rules with the frames of lexicon `frame_blocks` added to what blocks them (r24).
+
+    `frame_blocks` maps a frame to the rule ids it blocks, or to "all": a policy question
+    about storing knives, a slang word explained, a safety precaution explain every rule
+    of their sentence, and listing them once keeps the rules themselves as they were.
+    """
+    ids = {r.id for r in rules}
+    extra: dict[str, list[str]] = {}
+    for frame, names in spec.items():
+        # A rule id the lexicon has not got blocks nothing (tests build smaller lexicons);
+        # tests/risk/test_r24_precision.py checks that each one names a rule of lexicon.yml.
+        targets = sorted(ids) if names == "all" else [str(n) for n in names if n in ids]
+        for name in targets:
+            extra.setdefault(name, []).append(str(frame))
+    return tuple(
+        _Rule(
+            r.id,
+            r.level,
+            r.needs,
+            (*r.blocked_by, *(f for f in extra.get(r.id, ()) if f not in r.blocked_by)),
+            r.reason,
+        )
+        for r in rules
+    )
 
 
 def _first_distinct(hits: list[_Hit], _needs: Sequence[str]) -> str:
@@ -1359,11 +1474,43 @@ def _make_nlp() -> spacy.language.Language:
 
 @functools.lru_cache(maxsize=1)
 def load_lexicon(path: Path = _LEXICON_PATH) -> dict[str, Any]:
+    """The lexicon, with the files of `_EXTRA_LEXICONS` beside it merged in (r24).
+
+    Each extra file holds additions only: its lists extend the lexicon's lists of the same
+    key, its mappings merge key by key. Kept apart so work on precision (false alarms) and
+    on recall can change the lexicon at the same time without editing the same lines.
+    """
     with path.open(encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     if not isinstance(data, dict):
         raise LexiconError(f"{path} does not hold a mapping")
+    if path == _LEXICON_PATH:
+        for name in _EXTRA_LEXICONS:
+            extra_path = path.with_name(name)
+            if extra_path.exists():
+                with extra_path.open(encoding="utf-8") as fh:
+                    extra = yaml.safe_load(fh) or {}
+                if not isinstance(extra, dict):
+                    raise LexiconError(f"{extra_path} does not hold a mapping")
+                _merge_into(data, extra, name)
     return data
+
+
+#: Additions to `lexicon.yml`, merged in by `load_lexicon` (r24, issue 12: false alarms).
+_EXTRA_LEXICONS = ("lexicon_precision.yml",)
+
+
+def _merge_into(base: dict[str, Any], extra: dict[str, Any], where: str) -> None:
+    """Add `extra` to `base`: lists extend (no repeats), mappings merge, new keys are added."""
+    for key, value in extra.items():
+        if key not in base:
+            base[key] = value
+        elif isinstance(base[key], dict) and isinstance(value, dict):
+            _merge_into(base[key], value, f"{where}:{key}")
+        elif isinstance(base[key], list) and isinstance(value, list):
+            base[key].extend(v for v in value if v not in base[key])
+        else:
+            raise LexiconError(f"{where}: {key!r} would replace the lexicon's own value")
 
 
 @functools.lru_cache(maxsize=1)

@@ -24,7 +24,9 @@ PLANS = AskedQuestion(frozenset({"planning"}), ("triage_terrorism",))
 #: Each one an alarm when read alone (T1: a case `assess` already reads as calm could not
 #: fail if `assess_reply` returned `assess(text)`; those were replaced).
 DENIALS_WITH_CONTEXT = [
-    "No, she's sitting in the library with her form tutor at the moment",
+    # r24: "...in the library with her form tutor..." is calm read alone since r24's calm
+    # answers (precision, issue 12), so it could no longer fail here; replaced
+    "No, she's in the sports hall with her PE teacher right now",
     "no, he's at home tonight with his brother",
     "no, he hasn't got a knife on him right now",
 ]
