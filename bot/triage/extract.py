@@ -585,6 +585,16 @@ _SPREADS = re.compile(
     r"\b(shar(e|es|ed|ing)|post(s|ed|ing)?|hand(s|ed|ing)? (it |them )?out|giv(es|ing) out|"
     r"gave out|distribut\w+|put(s|ting)? up|send(s|ing)?|sent|forward\w*|airdrop\w*|spread\w*)\b"
 )
+#: Material kept, watched, worn or displayed as the person's own (on a phone, a locker, at
+#: home; "obsessed"; printing it for the project is not): beside set work, it is still a
+#: sign, never erased by the project (SET 2.3; a cold review: "his RE homework was covered in swastikas and he watches
+#: far-right videos at home").
+_OWN_USE = re.compile(
+    r"\b(keeps?|kept|keeping|watch(es|ing|ed)?|putting|covered in|"
+    r"at home|bedroom|on (his|her|their) (phone|locker|laptop|bag|books?|desk|wall|"
+    r"planner|pencil case|arm|hand)|obsess\w*|doodl\w*|draws?|drawing|drew|tattoo\w*|"
+    r"wears?|wearing|wore)\b"
+)
 #: Words for material rather than views held: in set work they name what was studied.
 _MATERIAL_WORDS = frozenset({"propaganda"})
 
@@ -593,12 +603,14 @@ def _set_work(text: str) -> bool:
     """Whether the practitioner places what a message names in set work or study ("a history
     project on Nazi propaganda", "researching extremism for her coursework", a question in an
     RE lesson), in their own words: not the person's account of it ("he says it's for a
-    project"), and nothing spread to others. Such material is asked about, not taken as a
+    project"), nothing spread to others, and nothing kept, watched, drawn or worn as their
+    own (`_OWN_USE`). Such material is asked about, not taken as a
     sign: a topic studied is not a view held (SET 2.3; Thurrock pack, myths)."""
     return (
         _mentions("study_context", text, respect_negation=False)
         and not _THEIR_ACCOUNT.search(text)
         and not _SPREADS.search(text)
+        and not _OWN_USE.search(text)
     )
 
 

@@ -172,3 +172,22 @@ def test_the_triage_goes_on_after_the_route_question() -> None:
     asked = conv.asked
     assert conv.reply("prevent referral or police") is False  # asked again, nothing lost
     assert conv.asked == asked and conv.facts.intent == "yes"
+
+
+#: Set work named beside material the person keeps, watches, draws or wears as their own
+#: (a cold review of t20): what staff saw is a sign, the project does not erase it.
+OWN_USE_BESIDE_SET_WORK = [
+    "His RE homework was covered in swastikas and he has far-right propaganda videos he "
+    "watches at home.",
+    "She has been examining how the attackers chose their targets and has nazi propaganda "
+    "on her phone.",
+    "His history project on Nazi propaganda included swastikas he has been putting on his "
+    "locker.",
+    "She is printing far-right propaganda for her coursework and keeps it in her bedroom, "
+    "she's obsessed.",
+]
+
+
+@pytest.mark.parametrize("opening", OWN_USE_BESIDE_SET_WORK)
+def test_material_kept_as_their_own_beside_set_work_is_still_a_sign(opening: str) -> None:
+    assert mentioned_facts(opening.lower()).get("engagement") == "yes", opening
