@@ -587,8 +587,8 @@ _SPREADS = re.compile(
 )
 #: Material kept, watched, worn or displayed as the person's own (on a phone, a locker, at
 #: home; "obsessed"; printing it for the project is not): beside set work, it is still a
-#: sign, never erased by the project (SET 2.3; a cold review: "his RE homework was covered in swastikas and he watches
-#: far-right videos at home").
+#: sign, never erased by the project (SET 2.3; a cold review: "his RE homework was
+#: covered in swastikas and he watches far-right videos at home").
 _OWN_USE = re.compile(
     r"\b(keeps?|kept|keeping|watch(es|ing|ed)?|putting|covered in|"
     r"at home|bedroom|on (his|her|their) (phone|locker|laptop|bag|books?|desk|wall|"
