@@ -21,11 +21,18 @@ someone is in danger. The words live in guidance/interface.yml (``common.busy``,
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
 from bot.runtime.turn_errors import (
     REFUSED_BEFORE_THE_TURN,
     TrackerDatabaseUnavailable,
     TrackerNotSaved,
 )
+
+log = logging.getLogger(__name__)
 
 #: Seconds an HTTP caller is told to wait before sending a refused message again: long
 #: enough for a contended lock to settle, short enough that nobody gives up.
@@ -63,3 +70,37 @@ def failure_key(exc: BaseException) -> str:
 def retry_after_headers() -> dict[str, str]:
     """The headers of a 503 for a refused message."""
     return {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+async def run_turn(turn: Awaitable[Any], channel: str) -> str | None:
+    """Await one turn: None when it went through, else the phrase key of what went wrong.
+
+    The one place where the channels that answer in the HTTP response (REST, the web chat)
+    tell the three failures apart and log them: by type only, never the text. A timeout
+    (a plain `asyncio.CancelledError`) is not a failure of the turn to report here: it is
+    raised on, so the web server answers it as Rasa does.
+    """
+    try:
+        await turn
+    except TURN_ERRORS as exc:
+        log.error("%s: a turn was refused or not saved (%s)", channel, type(exc).__name__)
+        return failure_key(exc)
+    except asyncio.CancelledError:
+        log.error("%s: handling a message timed out", channel)
+        raise
+    except Exception as exc:  # noqa: BLE001 - never log the text, only what failed
+        log.error("%s: handling a message failed (%s)", channel, type(exc).__name__)
+        return FAILED
+    return None
+
+
+def phrase_after_replies(key: str | None, answered: bool) -> str | None:
+    """The phrase key to add after a turn's replies, if any, once it ended with `key`.
+
+    A turn not saved keeps its replies and says so; a turn that failed or was refused
+    without a word said gets its sentence (each ends with the 999 line), so nobody is left
+    with silence; one that had already answered stands as it is.
+    """
+    if key == NOT_SAVED:
+        return NOT_SAVED
+    return key if key is not None and not answered else None

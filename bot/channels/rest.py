@@ -7,10 +7,13 @@ id as a Telegram user's, `bot.actions._common.owner_id`) or set a push address. 
 
 * accepts only ``{"sender": str|int, "message": str}`` (400 with a JSON error otherwise);
 * is always the channel ``rest``: `input_channel` and `metadata` in the body are ignored;
-* never logs what was said, only that handling failed;
+* never logs what was said, only that handling failed (`bot.channels.refusals.run_turn`);
 * a turn refused before it ran (the assistant busy: `bot.channels.refusals`) answers 503
   with ``Retry-After`` and the "please send it again" sentence, not an empty 200; a turn
-  that ran but was not saved keeps its replies and adds "I may not remember that".
+  that ran but was not saved keeps its replies and adds "I may not remember that"; any
+  other failure with nothing said answers "something went wrong" with the 999 line, where
+  Rasa's channel answers an empty list (silence, to someone who may have typed an
+  emergency).
 
 It has no authentication by design: never publish it (credentials.production.yml leaves it
 out; `make run` binds 127.0.0.1). Same URL and reply format as Rasa's channel.
@@ -18,9 +21,7 @@ out; `make run` binds 127.0.0.1). Same URL and reply format as Rasa's channel.
 
 from __future__ import annotations
 
-import asyncio
 import json
-import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -29,17 +30,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels.refusals import (
-    BUSY,
-    NOT_SAVED,
-    TURN_ERRORS,
-    retry_after_headers,
-    was_not_saved,
-    was_refused,
-)
+from bot.channels.refusals import BUSY, phrase_after_replies, retry_after_headers, run_turn
 from bot.wording import phrase
-
-log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 256 * 1024
 MAX_SENDER_CHARS = 256
@@ -85,20 +77,12 @@ class RestInput(InputChannel):
             return 400, {"error": parsed}, {}
         sender, text = parsed
         collector = CollectingOutputChannel()
-        try:
-            await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
-        except TURN_ERRORS as exc:
-            log.error("rest: a turn was refused or not saved (%s)", type(exc).__name__)
-            if was_refused(exc) and not collector.messages:
-                busy = [{"recipient_id": sender, "text": phrase(BUSY)}]
-                return 503, busy, retry_after_headers()
-            if was_not_saved(exc):
-                await collector.send_text_message(sender, phrase(NOT_SAVED))
-        except asyncio.CancelledError:
-            log.error("rest: handling a message timed out")
-            raise
-        except Exception as exc:  # noqa: BLE001 - never log the text, only what failed
-            log.error("rest: handling a message failed (%s)", type(exc).__name__)
+        message = UserMessage(text, collector, sender, input_channel=self.name())
+        key = await run_turn(on_new_message(message), self.name())
+        if key == BUSY and not collector.messages:
+            return 503, [{"recipient_id": sender, "text": phrase(BUSY)}], retry_after_headers()
+        if (closing := phrase_after_replies(key, bool(collector.messages))) is not None:
+            await collector.send_text_message(sender, phrase(closing))
         return 200, collector.messages, {}
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:

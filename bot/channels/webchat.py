@@ -69,11 +69,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.channels.refusals import (
+    BUSY,
     NOT_SAVED,
-    TURN_ERRORS,
+    phrase_after_replies,
     retry_after_headers,
-    was_not_saved,
-    was_refused,
+    run_turn,
 )
 from bot.channels.webchat_auth import CHANNEL, WebChatAuth
 from bot.ratelimit import RateLimiter, client_address, parse_rate
@@ -386,26 +386,15 @@ class WebChatHandler:
             too_long = phrase("common.too_long", limit=f"{MAX_MESSAGE_CHARS:,}")
             return WebResponse.error(413, "too_large", too_long)
         collector = WebChatCollector()
-        try:
-            await self._on_new_message(
-                UserMessage(text, collector, sender_id, input_channel=CHANNEL, metadata=None)
-            )
-        except TURN_ERRORS as exc:
-            log.error("webchat: a turn was refused or not saved (%s)", type(exc).__name__)
-            if was_refused(exc) and not collector.messages:
-                headers = retry_after_headers()
-                return WebResponse.error(503, "busy", _message("busy"), **headers)
-            if was_not_saved(exc):
-                await collector.send_response(sender_id, {"text": phrase(NOT_SAVED)})
-            elif not collector.messages:
-                return WebResponse.error(500, "assistant_error", _message("assistant_error"))
-        except asyncio.CancelledError:
-            log.error("webchat: handling a message timed out")
-            raise
-        except Exception as exc:  # never log the text, only what went wrong
-            log.error("webchat: handling a message failed (%s)", type(exc).__name__)
-            if not collector.messages:
-                return WebResponse.error(500, "assistant_error", _message("assistant_error"))
+        message = UserMessage(text, collector, sender_id, input_channel=CHANNEL, metadata=None)
+        key = await run_turn(self._on_new_message(message), CHANNEL)
+        closing = phrase_after_replies(key, bool(collector.messages))
+        if closing == BUSY:
+            return WebResponse.error(503, "busy", _message("busy"), **retry_after_headers())
+        if closing == NOT_SAVED:
+            await collector.send_response(sender_id, {"text": phrase(NOT_SAVED)})
+        elif closing is not None:
+            return WebResponse.error(500, "assistant_error", _message("assistant_error"))
         return WebResponse.of_json(collector.messages)
 
     async def forget(self, authorization: str | None) -> WebResponse:

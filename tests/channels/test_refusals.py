@@ -70,6 +70,26 @@ def test_the_busy_sentence_says_send_it_again_and_keeps_the_999_line():
     assert refusals.failure_key(ValueError()) == refusals.FAILED
 
 
+def test_run_turn_names_each_failure_and_lets_a_timeout_through():
+    async def went_through() -> None:
+        return None
+
+    assert asyncio.run(refusals.run_turn(went_through(), "test")) is None
+    for exc, _ in FAILURES.values():
+        key = asyncio.run(refusals.run_turn(raising(exc)(None), "test"))
+        assert key == refusals.failure_key(exc)
+
+    async def timed_out() -> None:
+        raise asyncio.CancelledError
+
+    with pytest.raises(asyncio.CancelledError):
+        asyncio.run(refusals.run_turn(timed_out(), "test"))
+    after = refusals.phrase_after_replies
+    assert after(None, False) is None and after(refusals.FAILED, True) is None
+    assert after(refusals.BUSY, False) == refusals.BUSY
+    assert after(refusals.NOT_SAVED, True) == refusals.NOT_SAVED
+
+
 def test_rest_answers_a_refused_turn_503_busy_with_retry_after_and_other_failures_200():
     body = json.dumps({"sender": "s1", "message": "hello"}).encode()
     channel = RestInput()
@@ -90,7 +110,10 @@ def test_rest_answers_a_refused_turn_503_busy_with_retry_after_and_other_failure
         {},
     )
     other = asyncio.run(channel.handle(body, raising(FAILURES["anything-else"][0])))
-    assert other == (200, [], {})  # Rasa's own format: nothing was said
+    assert other == (200, [{"recipient_id": "s1", "text": FAILED}], {})  # never silence
+    # a failure after an answer: the answer stands, with nothing added
+    late = asyncio.run(channel.handle(body, raising(FAILURES["anything-else"][0], "hello!")))
+    assert late == (200, [{"recipient_id": "s1", "text": "hello!"}], {})
 
     async def answers(message: UserMessage) -> None:
         await message.output_channel.send_text_message(message.sender_id, "hi")
