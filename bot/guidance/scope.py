@@ -26,17 +26,17 @@ Two refinements (issue 13, g17):
   content, travel, leisure) and none of the assistant's is declined however confidently
   its everyday words meet a topic ("how do I book annual leave" meets the training
   refresher on "annual").
-A fourth (session 10): a person named beside another subject's own name (the LADO, a vaccine, an
-EHCP) does not keep the message in scope (people count as `shared` there), and a message
-about another country's system, the facts of a past attack or content for a lesson or club
-(`beyond`) is declined though it names terrorism, unless it names the Prevent process itself
-or a person.
 A third (issue 13, session 8): a small classifier (`OffTopicClassifier`) learns every topic's
 example questions against a pool of messages about other things
 (`guidance/scope/off_topic_examples.yml`, written independently), and a message that names
 no subject and that it reads as another subject is declined even when its everyday words
 meet a topic ("how many inset days do schools get?" meets the statistics on "how many";
 "write a reference for a year 13 applying to nursing" meets nothing the seeds say).
+A fourth (session 10): a person named beside another subject's own name (the LADO, a vaccine, an
+EHCP) does not keep the message in scope (people count as `shared` there), and a message
+about another country's system, the facts of a past attack or content for a lesson or club
+(`beyond`) is declined though it names terrorism, unless it names the Prevent process itself
+or a person.
 
 The check never sees a message that describes a concern (the caller asks first) nor an
 emergency (the risk check runs before any guidance).
