@@ -269,6 +269,7 @@ def load_guidance(directory: Path) -> GuidanceBase:
     if not directory.is_dir():
         raise GuidanceError(f"guidance folder not found: {directory}")
     sources = _load_sources(directory / SOURCES_FILE)
+    beyond, keeps_in_scope = load_beyond(directory)
     areas, police, contacts_citation, contacts_dated = _load_contacts(
         directory / CONTACTS_FILE, sources
     )
@@ -310,8 +311,8 @@ def load_guidance(directory: Path) -> GuidanceBase:
         elsewhere=load_elsewhere(directory),
         shared_subjects=load_shared(directory),
         off_topic_examples=load_off_topic_examples(directory),
-        beyond=load_beyond(directory)[0],
-        process_subjects=load_beyond(directory)[1],
+        beyond=beyond,
+        keeps_in_scope=keeps_in_scope,
     )
 
 

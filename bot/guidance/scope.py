@@ -32,11 +32,11 @@ example questions against a pool of messages about other things
 no subject and that it reads as another subject is declined even when its everyday words
 meet a topic ("how many inset days do schools get?" meets the statistics on "how many";
 "write a reference for a year 13 applying to nursing" meets nothing the seeds say).
-A fourth (session 10): a person named beside another subject's own name (the LADO, a vaccine, an
-EHCP) does not keep the message in scope (people count as `shared` there), and a message
-about another country's system, the facts of a past attack or content for a lesson or club
-(`beyond`) is declined though it names terrorism, unless it names the Prevent process itself
-or a person.
+A fourth (session 10): a message that names terrorism or extremism but asks about another
+country's system, the facts of a past attack or content for a lesson or a club (`beyond` in
+subjects.yml) is declined, unless it names a person or matches `keeps_in_scope` (a word of
+the Prevent process, someone here or a class, or something that happened: "racist stickers
+in the French department", "the attack in France has scared my class").
 
 The check never sees a message that describes a concern (the caller asks first) nor an
 emergency (the risk check runs before any guidance).
@@ -86,32 +86,26 @@ def load_subjects(directory: Path) -> tuple[str, ...]:
 
 
 def load_shared(directory: Path) -> tuple[str, ...]:
-    """The subject words other subjects use too (`shared` in `guidance/scope/subjects.yml`),
-    and the words naming a person (`people`): every other subject is about people as well
-    ("can her parents withdraw my daughter from the HPV jab?", "a TA grabbed a pupil, do I
-    ring the LADO?"), so a person named beside another subject's own name does not keep the
-    message in scope; a person named alone still does."""
+    """The subject words other subjects use too (`shared` in `guidance/scope/subjects.yml`)."""
     path = directory / SUBJECTS_FILE
     if not path.is_file():
         return ()
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    shared = [str(s).lower().strip() for s in data.get("shared") or [] if str(s).strip()]
-    people = [f"={str(p).lower().strip()}" for p in data.get("people") or [] if str(p).strip()]
-    return tuple(shared + people)
+    return tuple(str(s).lower().strip() for s in data.get("shared") or [] if str(s).strip())
 
 
 def load_beyond(directory: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The patterns of questions beyond the seeds on their own subject, and the process words
-    that keep a message in scope anyway (`beyond` and `process` in subjects.yml)."""
+    """The patterns of questions beyond the seeds on their own subject, and the patterns that
+    keep a message in scope anyway (`beyond` and `keeps_in_scope` in subjects.yml)."""
     path = directory / SUBJECTS_FILE
     if not path.is_file():
         return (), ()
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     beyond = tuple(str(s) for s in data.get("beyond") or [] if str(s).strip())
-    process = tuple(str(s).lower().strip() for s in data.get("process") or [] if str(s).strip())
-    for pattern in beyond:
+    keeps = tuple(str(s) for s in data.get("keeps_in_scope") or [] if str(s).strip())
+    for pattern in beyond + keeps:
         re.compile(pattern)  # a broken pattern fails at load, not at the first question
-    return beyond, process
+    return beyond, keeps
 
 
 def load_off_topic_examples(directory: Path) -> tuple[str, ...]:
@@ -186,7 +180,9 @@ class OffTopic:
         self._beyond = (
             re.compile("|".join(f"(?:{p})" for p in base.beyond)) if base.beyond else None
         )
-        self._process = base.process_subjects
+        keeps = base.keeps_in_scope
+        self._keeps = re.compile("|".join(f"(?:{p})" for p in keeps)) if keeps else None
+        self._people = _subject_pattern(tuple(s for s in base.subjects if s.startswith("=")))
         words: set[str] = set()
         in_examples: Counter[str] = Counter()
         for topic in base.topics.values():
@@ -213,8 +209,8 @@ class OffTopic:
         if text.lstrip().startswith("/"):
             return False
         named = subjects_named(without_audience(text), self._subjects)
-        if named and self.is_beyond(text) and not self._names_process_or_person(named):
-            return True  # "how many died in the Manchester Arena attack?", "the FBI's approach"
+        if named and self._beyond_named(text, named):
+            return True  # "how many died in the Omagh bombing?", "the FBI's approach"
         if named:
             # "how do I make a LADO referral", "the mandatory reporting duty for FGM", "our
             # uniform policy": the only subject words are ones other subjects use too, and
@@ -225,16 +221,18 @@ class OffTopic:
         )
 
     def is_beyond(self, text: str) -> bool:
-        """Another country's system, a past attack's facts, content for a lesson or a club."""
+        """Another country's system, a past attack's facts, content for a lesson or a club
+        (`beyond`), with nothing that keeps it in scope: no word of the Prevent process
+        (`process`), no person and nothing that happened here (`keeps_in_scope`)."""
         lowered = text.lower().replace("\u2019", "'")
-        return self._beyond is not None and bool(self._beyond.search(lowered))
+        if self._beyond is None or not self._beyond.search(lowered):
+            return False
+        return not (self._keeps is not None and self._keeps.search(lowered))
 
-    def _names_process_or_person(self, named: list[str]) -> bool:
-        process = _subject_pattern(self._process) if self._process else None
-        people = _subject_pattern(tuple(s for s in self._shared if s.startswith("=")))
-        return any(
-            (process is not None and process.fullmatch(w)) or people.fullmatch(w) for w in named
-        )
+    def _beyond_named(self, text: str, named: list[str]) -> bool:
+        """A message naming a subject, but beyond the seeds (`is_beyond`) and no person."""
+        people = self._people
+        return self.is_beyond(text) and not any(people.fullmatch(w) for w in named)
 
     def _is_shared(self, word: str) -> bool:
         return bool(self._shared) and bool(_subject_pattern(self._shared).fullmatch(word))
@@ -247,8 +245,11 @@ class OffTopic:
         """All three conditions, given the best topic's retrieval confidence."""
         if not self.outside_scope(text):
             return False
-        if not confident or self.names_elsewhere(text) or self.is_beyond(text):
+        if not confident or self.names_elsewhere(text):
             return True
+        named = subjects_named(without_audience(text), self._subjects)
+        if named and self._beyond_named(text, named):
+            return True  # beyond the seeds, however confidently its words meet a topic
         if self._classifier is not None and self._classifier.reads_as_elsewhere(text):
             return True
         rest = without_places(text, self._base)

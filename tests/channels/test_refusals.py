@@ -90,6 +90,15 @@ def test_run_turn_names_each_failure_and_lets_a_timeout_through():
     assert after(refusals.NOT_SAVED, True) == refusals.NOT_SAVED
 
 
+def test_run_turn_logs_what_failed_never_what_was_said(caplog):
+    said = "my pupil Jordan Example said he will hurt someone"
+    with caplog.at_level("DEBUG"):
+        for exc in (ValueError(said), TrackerNotSaved(said), TurnRefused(said)):
+            asyncio.run(refusals.run_turn(raising(exc)(None), "test"))
+    assert caplog.records and "Jordan" not in caplog.text and "hurt" not in caplog.text
+    assert "ValueError" in caplog.text
+
+
 def test_rest_answers_a_refused_turn_503_busy_with_retry_after_and_other_failures_200():
     body = json.dumps({"sender": "s1", "message": "hello"}).encode()
     channel = RestInput()

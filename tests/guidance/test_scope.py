@@ -139,10 +139,9 @@ def test_off_topic_with_the_guidance_s_everyday_words_is_declined_by_the_classif
     assert [t for t in _KNOWN_WORDS_OFF_TOPIC if not service.declines(t)] == []
     # The classifier does the work: without it the word rules keep most of them.
     rules_only = GuidanceService(
-        dataclasses.replace(service.base, off_topic_examples=()), FLOOR
+        dataclasses.replace(service.base, off_topic_examples=(), beyond=()), FLOOR
     )
-    # (the book club's novel is content for a club, declined by the rules since session 10)
-    assert sum(not rules_only.declines(t) for t in _KNOWN_WORDS_OFF_TOPIC) >= 2
+    assert sum(not rules_only.declines(t) for t in _KNOWN_WORDS_OFF_TOPIC) >= 3
 
 
 def test_the_classifier_never_declines_a_message_naming_a_subject(service):
@@ -191,20 +190,17 @@ def test_prevent_a_person_or_the_dsl_keep_another_subject_in_scope(service, text
 @pytest.mark.parametrize(
     "text",
     [
-        # session 10: a person named beside another subject's own name (a procedure of its
-        # own) is about that subject; the decline points to the DSL and 999
-        "can a mum stop her son having the flu vaccination at school?",
-        "the senco wants to know if a boy in year 5 needs an ehcp",
-        "do I need to keep a body map for the girl who came in with a grazed knee",
-        "a dad asked for a subject access request on his son's file, what's the deadline",
+        # session 10: another subject's own name, with only shared subject words
+        "is the flu vaccination at school a consent thing for the nurse to sort",
+        "what's the deadline for answering a subject access request",
         # another country's system, the facts of a past attack, content for a lesson or club,
         # though they name terrorism or extremism
-        "how do the Americans run counter-terrorism in schools",
+        "how do the Americans deal with terrorism in schools",
         "how does the FBI decide which groups it investigates",
         "how many people were killed in the Omagh bombing",
-        "what year was the Oklahoma City bombing",
+        "what year was the Oklahoma City bombing in America",
         "who carried out the Hyde Park bombing",
-        "can you recommend a documentary about terrorism for our sixth form film club",
+        "can you recommend a documentary about terrorism for our film club",
         "give me a debate motion on whether terrorism can ever be justified",
     ],
 )
@@ -223,6 +219,20 @@ def test_other_procedures_and_questions_beyond_the_seeds_are_declined(service, t
         "my student keeps asking how many people died in terror attacks and seems excited by it",
         "do I need a parent's consent before a Prevent referral for her son?",
         "where can I find resources for a lesson on extremism?",
+        # cold review (session 10): a person beside another subject's name, a department or
+        # a country's adjective, a letter, the process's own meetings: never declined
+        "a boy in detention drew the school on fire with people inside",
+        "a student refused the HPV vaccine because his dad says it's a government plot",
+        "racist graffiti in the German department toilets",
+        "someone wrote the word terrorist on the French teacher's car",
+        "the video of the New Zealand mosque attack is circulating among year 11s",
+        "can a visiting speaker from Canada with hateful views talk at assembly?",
+        "the terrorist attack in France has scared my class, how do I talk about it?",
+        "do I need to write a letter to parents after the terror threat?",
+        "what happened at the WRAP session last week?",
+        "which year did the duty come in for schools?",
+        "what year was the counter terrorism and security act",
+        "our safeguarding lead wants to know what year the terrorism act changed",
     ],
 )
 def test_the_prevent_process_or_a_person_keeps_such_questions_in_scope(service, text):
