@@ -1286,10 +1286,15 @@ class RiskDetector:
             own[frame] |= {
                 c for c in range(last) if self._told_in_past(doc, sentence, clause_of, c)
             }
-        contrasts = {
+        reasons = {
             clause_of(t.i)
             for t in sentence
-            if t.lower_ in self._calm_words["always"] or t.lower_ in self._clause_starts
+            if t.lower_ in self._clause_starts and t.i > sentence.start
+        }
+        contrasts = reasons | {
+            clause_of(t.i)
+            for t in sentence
+            if t.lower_ in self._calm_words["always"] and t.i > sentence.start
         }
         for frame in own.keys() & self._calm_reaches_forward:
             # an everyday event sets the scene up to a contrast (`reaches_forward`)
@@ -1299,6 +1304,14 @@ class RiskDetector:
                 while nxt in every and nxt not in contrasts:
                     following.add(nxt)
                     nxt += 1
+                if clause in reasons:
+                    # a calm reason ("because of the roadworks") explains what it follows
+                    before = clause - 1
+                    while before >= 0:
+                        following.add(before)
+                        if before in contrasts:
+                            break
+                        before -= 1
             own[frame] |= following
         for frame in own.keys() & self._calm_reaches_past:
             # a time gone dates every clause told in the past (`reaches_past`)
