@@ -193,6 +193,12 @@ class RiskDetector:
         self._grave: dict[str, Any] = dict(lexicon.get("grave_acts", {}))
         self._literal: dict[str, Any] = dict(lexicon.get("idioms_with_a_target", {}))
         self._talk = frozenset(str(w) for w in lexicon.get("pastoral_talk", ()))
+        #: One-word telling words of the `reported` concept ("said", "threatened"), r25.
+        self._told_words = frozenset(
+            str(w).lower()
+            for w in lexicon.get("concepts", {}).get("reported", ())
+            if " " not in str(w)
+        )
         depiction = dict(lexicon.get("depiction_scope", {}))
         self._depiction_breaks = frozenset(str(w) for w in depiction.get("breaks", ()))
         self._depiction_subjects = frozenset(str(w) for w in depiction.get("subjects", ()))
@@ -215,6 +221,31 @@ class RiskDetector:
         clauses = dict(lexicon.get("clauses", {}))
         self._clause_starts = frozenset(str(w) for w in clauses.get("starts", ()))
         self._clause_frames = frozenset(str(w) for w in clauses.get("frames", ()))
+        calm = dict(lexicon.get("calm_clauses", {}))
+        #: r25: calm frames that calm only their own clause (`_calm_clauses`, `_calmed_by`).
+        self._calm_frames = frozenset(str(w) for w in calm.get("frames", ()))
+        self._calm_words = {
+            key: frozenset(str(w).lower() for w in calm.get(key, ()))
+            for key in (
+                "always",
+                "breaks",
+                "skip",
+                "subjects",
+                "determiners",
+                "verbs",
+                "relatives",
+                "past_words",
+                "present_words",
+                "present_after",
+            )
+        }
+        self._calm_window = int(calm.get("window", 4))
+        self._calm_reaches_told = frozenset(str(w) for w in calm.get("reaches_told", ()))
+        self._calm_reaches_back = frozenset(str(w) for w in calm.get("reaches_back", ()))
+        self._calm_reaches_past = frozenset(str(w) for w in calm.get("reaches_past", ()))
+        self._calm_reaches_forward = frozenset(
+            str(w) for w in calm.get("reaches_forward", ())
+        )
         try:
             concepts: dict[str, list[str]] = dict(lexicon["concepts"])
             if "proscribed_org" in concepts:
@@ -256,6 +287,9 @@ class RiskDetector:
         held_spec = dict(lexicon.get("held_things", {}))
         self._kept_things = frozenset(str(w) for w in held_spec.get("concepts", ()))
         self._stores = frozenset(str(w) for w in held_spec.get("stores", ()))
+        self._passive_held = frozenset(str(w) for w in held_spec.get("passive", ()))
+        self._people = frozenset(str(w) for w in held_spec.get("people", ()))
+        self._passive_window = int(held_spec.get("passive_window", 6))
         for rule in self._rules:
             unknown = [n for n in rule.needs if n not in concepts]
             unknown += [
@@ -539,12 +573,15 @@ class RiskDetector:
             return []
         clause_of = self._clauses(doc, sentence)
         clauses = {clause_of(h.start) for h in weak}
+        frame_hits = [h for h in hits if h.concept in self._frame_names]
         frames_here = {
             h.concept
-            for h in hits
-            if h.concept in self._frame_names
+            for h in frame_hits
+            if h.concept not in self._calm_frames
             and (h.concept not in self._clause_frames or clause_of(h.start) in clauses)
         }
+        # r25: "all sorted" in one clause asks nothing of a sign in another
+        frames_here |= self._calmed_by(doc, sentence, frame_hits, {"danger_hint": weak})
         frames_here |= {h.concept for h in hits if h.concept in self._concept_names}
         if _is_general_question(sentence):
             frames_here.add("general_question")
@@ -696,6 +733,8 @@ class RiskDetector:
                 and not (hit.end < len(doc) and doc[hit.end].lower_ in self._containers)
             ):
                 continue
+            if hit.concept in self._passive_held and self._thing_kept(doc, hit, hits):
+                continue
             if (
                 hit.concept == "held"
                 and hit.end - hit.start > 2
@@ -707,6 +746,24 @@ class RiskDetector:
                 continue
             kept.append(hit)
         return kept
+
+    def _thing_kept(self, doc: Doc, held: _Hit, hits: list[_Hit]) -> bool:
+        """ "Knives are kept in a locked cabinet": a thing is the subject of the keeping (r25).
+
+        True when a `held_things` concept (a weapon, a substance) starts in the few words
+        before the "held" phrase, in its clause, and no person does: the thing is kept, no
+        one is held ("the child is kept locked in the cupboard" keeps its person).
+        """
+        begin = held.start
+        while begin > 0 and held.start - begin < self._passive_window:
+            word = doc[begin - 1].lower_
+            if word in _CLAUSE_BREAKS or word in _SENTENCE_BREAKS or word == "and":
+                break
+            begin -= 1
+        before = [h for h in hits if begin <= h.start < held.start]
+        return any(h.concept in self._kept_things for h in before) and not any(
+            h.concept in self._people for h in before
+        )
 
     def _overlap_drops(self, hits: list[_Hit]) -> list[_Hit]:
         """Hits a frame of scope `overlap` names in `drops`, inside that frame's words (r17).
@@ -908,8 +965,13 @@ class RiskDetector:
             frames_here = {
                 h.concept
                 for h in frame_hits
-                if h.concept not in self._clause_frames or clause_of(h.start) in clauses
+                if h.concept not in self._calm_frames
+                and (h.concept not in self._clause_frames or clause_of(h.start) in clauses)
             }
+            # r25: a precaution, an incident over or a joke calms its own clause only
+            frames_here |= self._calmed_by(
+                doc, sentence, frame_hits, {n: concept_hits[n] for n in rule.needs}
+            )
             if question:
                 frames_here.add("general_question")
             if "material" in frames_here and not self._depicts(
@@ -1099,6 +1161,172 @@ class RiskDetector:
             return sum(1 for start in starts if start <= index)
 
         return clause_of
+
+    def _calm_clauses(self, doc: Doc, sentence: Span, frames: Iterable[int] = ()) -> Any:
+        """Which clause of the sentence a token is in, for the calm frames (r25, issue 12).
+
+        "Risk assessment done, but a man is in reception with a gun"; "one child found safe
+        but another still missing by the river": a precaution, a policy question, an incident
+        over, "all sorted" or a joke calm the danger signs of their own clause only. A clause
+        starts at a lexicon `calm_clauses` `always` word ("but"), or at a `breaks` word ("and",
+        a comma) when a new subject follows: a subject word ("he", "there"), or a determiner
+        with a verb close after it ("and a parent has just turned up"). A list ("knives,
+        saws and glue guns are kept in a locked cabinet") stays one clause. A calm frame
+        right after a break starts one too ("..., all sorted"): `frames` are their starts.
+        """
+        words = self._calm_words
+        frame_starts = set(frames)
+        starts: list[int] = []
+        for token in sentence:
+            if token.i == sentence.start:
+                continue
+            word = token.lower_
+            if (
+                word in words["always"]
+                or word in self._clause_starts
+                or (word in words["relatives"] and self._doing_now(doc, token.i + 1, sentence.end))
+            ):
+                starts.append(token.i)
+                continue
+            if word not in words["breaks"]:
+                continue
+            j = token.i + 1
+            while j < sentence.end and doc[j].lower_ in words["skip"]:
+                j += 1
+            if j >= sentence.end:
+                continue
+            if (
+                doc[j].lower_ in words["subjects"]
+                or j in frame_starts
+                or (j + 1 in frame_starts and doc[j].lower_ in words["determiners"])
+                or (
+                    doc[j].lower_ in words["determiners"]
+                    and self._verb_within(doc, j + 1, sentence.end)
+                )
+            ):
+                starts.append(token.i)
+
+        def clause_of(index: int) -> int:
+            return sum(1 for start in starts if start <= index)
+
+        return clause_of
+
+    def _told_in_past(self, doc: Doc, sentence: Span, clause_of: Any, clause: int) -> bool:
+        """Clause `clause` of the sentence tells something in the past, nothing now (r25)."""
+        words = self._calm_words
+        tokens = [t for t in sentence if clause_of(t.i) == clause]
+        past = False
+        for token in tokens:
+            word = token.lower_
+            before = doc[token.i - 1].lower_ if token.i > sentence.start else ""
+            if word in words["present_words"] or (
+                word == "'s" and before in words["present_after"]
+            ):
+                return False
+            if word in words["past_words"] or (
+                len(word) > 3 and word.endswith("ed") and not word.endswith("eed")
+            ):
+                past = True
+        return past
+
+    def _doing_now(self, doc: Doc, begin: int, end: int) -> bool:
+        """ "who is holding", "who's waving": a relative clause of someone doing it now (r25)."""
+        if begin + 1 >= end or doc[begin].lower_ not in {"is", "are", "'s", "'re"}:
+            return False
+        return doc[begin + 1].lower_.endswith("ing")
+
+    def _verb_within(self, doc: Doc, begin: int, end: int) -> bool:
+        """A `calm_clauses` verb ("is", "has", "turned") within the window from `begin`."""
+        stop = min(begin + self._calm_window, end)
+        return any(self._is_verb(doc[k].lower_) for k in range(begin, stop))
+
+    def _is_verb(self, word: str) -> bool:
+        """A `calm_clauses` verb, a listed past form or an "-ed" word (r25)."""
+        words = self._calm_words
+        return (
+            word in words["verbs"]
+            or word in words["past_words"]
+            or (len(word) > 3 and word.endswith("ed") and not word.endswith("eed"))
+        )
+
+    def _calmed_by(
+        self,
+        doc: Doc,
+        sentence: Span,
+        frame_hits: list[_Hit],
+        evidence: dict[str, list[_Hit]],
+    ) -> set[str]:
+        """The calm frames (`calm_clauses`) that calm this evidence: no sign left elsewhere.
+
+        A frame calms the hits of its own clauses. It counts for a rule only when some
+        concept the rule needs has no hit outside those clauses: otherwise the rule still
+        reads its evidence in another clause, which the frame does not explain (r25).
+        """
+        calm = [h for h in frame_hits if h.concept in self._calm_frames]
+        if not calm:
+            return set()
+        clause_of = self._calm_clauses(doc, sentence, (h.start for h in calm))
+        own: dict[str, set[int]] = {}
+        every = set(range(clause_of(sentence.end - 1) + 1))
+        for hit in calm:
+            if sentence.start <= hit.start < sentence.end:
+                own.setdefault(hit.concept, set()).add(clause_of(hit.start))
+            else:  # named in the next sentence ("It's Call of Duty", `_named_after`)
+                own.setdefault(hit.concept, set()).update(every)
+        told = {
+            clause_of(t.i)
+            for t in sentence
+            if t.lower_ in self._talk or t.lower_ in self._told_words
+        }
+        for frame in own.keys() & self._calm_reaches_told:
+            own[frame] |= told  # a joke is about what was said (lexicon `reaches_told`)
+        for frame in own.keys() & self._calm_reaches_back:
+            # an incident over ends what was told before it, in the past (`reaches_back`)
+            last = max(own[frame])
+            own[frame] |= {
+                c for c in range(last) if self._told_in_past(doc, sentence, clause_of, c)
+            }
+        reasons = {
+            clause_of(t.i)
+            for t in sentence
+            if t.lower_ in self._clause_starts and t.i > sentence.start
+        }
+        contrasts = reasons | {
+            clause_of(t.i)
+            for t in sentence
+            if t.lower_ in self._calm_words["always"] and t.i > sentence.start
+        }
+        for frame in own.keys() & self._calm_reaches_forward:
+            # an everyday event sets the scene up to a contrast (`reaches_forward`)
+            following = set()
+            for clause in sorted(own[frame]):
+                nxt = clause + 1
+                while nxt in every and nxt not in contrasts:
+                    following.add(nxt)
+                    nxt += 1
+                if clause in reasons:
+                    # a calm reason ("because of the roadworks") explains what it follows
+                    before = clause - 1
+                    while before >= 0:
+                        following.add(before)
+                        if before in contrasts:
+                            break
+                        before -= 1
+            own[frame] |= following
+        for frame in own.keys() & self._calm_reaches_past:
+            # a time gone dates every clause told in the past (`reaches_past`)
+            own[frame] |= {
+                c
+                for c in range(clause_of(sentence.end - 1) + 1)
+                if self._told_in_past(doc, sentence, clause_of, c)
+            }
+        return {
+            frame
+            for frame, clauses in own.items()
+            if any(
+                all(clause_of(h.start) in clauses for h in hits) for hits in evidence.values()
+            )
+        }
 
     def _blocked(
         self, rule: _Rule, frames_here: set[str], concept_hits: dict[str, list[_Hit]]

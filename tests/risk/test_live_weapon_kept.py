@@ -1,8 +1,10 @@
 """A weapon at hand now keeps 999, whatever calm frame shares its sentence (issue 12).
 
 The precision frames of this session (an incident over, a precaution, a policy question,
-"all sorted") cover a whole sentence; a cold review found live weapons told after a "but"
-or a comma in such a sentence silenced. Each frame now lists `live_weapon` in `unless`.
+"all sorted") covered a whole sentence; a cold review found live weapons told after a "but"
+or a comma in such a sentence silenced. They now calm only the danger signs of their own
+clause (lexicon_precision.yml `calm_clauses`, r25); this test is the guard that the
+`live_weapon` patch they listed in `unless` is no longer needed.
 Sentences written for the review, not taken from any evaluation set.
 """
 
