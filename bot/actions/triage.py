@@ -116,13 +116,16 @@ class ValidateTriageForm(NeverRaise, FormValidationAction):
         reading = read_reply(asked, text, not_sure=intent == "not_sure")
         found = dict(reading.values)
         if reading.how != "answer":
-            own_words = reading.how == "own_words" or (
+            own_words = reading.how in ("own_words", "again") or (
                 asked == "immediate_risk" and _own_words(text)  # more of the story: not a question
-            )
+            )  # "should I make a Prevent referral?" is the triage's question, not guidance's
             if interrupts("triage_form", intent, text, own_words):  # bot.referral.interruptions
                 return []  # a question or a request: the form pauses for a rule to answer it
             if intent == "resume":  # "continue" while the form is open: ask again
                 return [SlotSet("triage_retries", 0)]
+            if reading.how == "again":  # "should I refer?" again: the same triage goes on
+                dispatcher.utter_message(text=phrase("actions.triage.carry_on"))
+                return _fact_events(facts, found) + [SlotSet("triage_retries", 0)]
             if reading.how == "none":
                 return self._retry(dispatcher, tracker, facts, asked, found)
         return _fact_events(facts, found) + [SlotSet("triage_retries", 0)]
@@ -144,7 +147,8 @@ class ValidateTriageForm(NeverRaise, FormValidationAction):
 
 
 class ActionStartTriage(NeverRaise, Action):
-    """Starts a fresh triage: forgets the facts of any earlier one in this conversation."""
+    """Starts a triage: a fresh one (the facts of an earlier, finished one forgotten), or,
+    while one is under way, the same one carried on (`begin_triage`)."""
 
     def name(self) -> str:
         return "action_start_triage"
@@ -161,7 +165,34 @@ class ActionStartTriage(NeverRaise, Action):
                 SlotSet("last_answer", "vtr_summary_again"),
                 FollowupAction("action_vtr_summary"),
             ]
+        return begin_triage(dispatcher, tracker)
+
+
+def triage_under_way(tracker: Tracker) -> bool:
+    """A triage's question is open and no outcome given: the form is running, or paused by
+    an interruption such as the safety check (its name in `paused_form`). "Stop" closes
+    the question (`ActionStopForm`), and an outcome ends the triage."""
+    requested = tracker.get_slot("requested_slot") or ""
+    if not requested.startswith(PREFIX) or tracker.get_slot("last_answer") == OUTCOME_GIVEN:
+        return False
+    form = (tracker.active_loop or {}).get("name")
+    return "triage_form" in (form, tracker.get_slot("paused_form"))
+
+
+def begin_triage(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """ "Should I refer?": a new triage, or while one is under way the same one carried on,
+    its facts kept and the message's new ones added (`TriageConversation.start`)."""
+    if not triage_under_way(tracker):
         return start_triage(dispatcher)
+    dispatcher.utter_message(text=phrase("actions.triage.carry_on"))
+    facts = facts_from_tracker(tracker)
+    # requested_slot None: the form, run next, reads this message as an opening (adding
+    # what it says) and asks the next open question.
+    return _fact_events(facts, opening_facts(latest_text(tracker))) + [
+        SlotSet("triage_retries", 0),
+        SlotSet("paused_form", None),
+        SlotSet("requested_slot", None),
+    ]
 
 
 def at_summary(tracker: Tracker) -> bool:
