@@ -172,7 +172,18 @@ _DSL_WORDS = re.compile(
     r"safeguarding team|designated (safeguarding )?(person|teacher|officer))\b"
 )
 _DSL_NOT_YET = re.compile(
-    r"\b(haven'?t|have not|hasn'?t|not yet|didn'?t|not spoken|not talked|no)\b"
+    r"\b(haven'?t|have not|hasn'?t|not yet|didn'?t|not spoken|not talked|no)\b|"
+    # "I mentioned it to my head of year but not the DSL yet"
+    r"\bnot (to |with )?(the |our |my |a )?(dsl|designated safeguarding lead|safeguarding lead|"
+    r"prevent lead|safeguarding team)\b"
+)
+#: A wish or threat to harm oneself (other_safeguarding), told as the reply about intent.
+_SELF_HARM_ONLY = re.compile(
+    r"\b(hurt|harm|kill|cut|hurting|harming|killing|cutting)\w* (him|her|them|my|your)sel(f|ves)\b"
+)
+_NOBODY_ELSE = re.compile(
+    r"\b(not|never|nor|rather than) (\w+ )?(anyone|anybody|others|other people|someone|somebody)"
+    r"( else)?\b|\b(nobody|no one|no-one) else\b"
 )
 _NO_DANGER = re.compile(
     r"\b(no|not in( any)?|nobody is in|no one is in|isn'?t in|aren'?t in) "
@@ -1022,6 +1033,10 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             reading = "unsure"  # their own account answers nothing about what was seen
         if reading is None and asked != "terrorism" and not about_dsl:
             reading = statement_reading(t)
+            if reading == "yes" and asked == "intent" and _SELF_HARM_ONLY.search(t):
+                # "he wants to hurt himself, not anyone else": a harm to the person (kept as
+                # other_safeguarding), not an intent to harm others (SET 2.3)
+                reading = "no" if _NOBODY_ELSE.search(t) else "unsure"
         if (
             asked == "engagement"
             and reading == "yes"
