@@ -263,7 +263,8 @@ _ADULT_CONSENT = [
     (
         "refused",
         re.compile(
-            r"\b(refus\w*|said no|says no|don'?t want|doesn'?t want|won'?t|will not|"
+            r"\b(refus\w*|said no|says no|doesn'?t want|won'?t|will not|"
+            r"don'?t want(?! to (ask|raise|tell|mention|upset|worry))|"
             r"declined|not happy|against it|objects?|mind (my|your|our) own business|"
             r"(wants?|want) nothing to do with|told me to (go away|back off|leave (him|her|them) "
             r"alone|get lost))\b"
@@ -283,7 +284,11 @@ _ADULT_CONSENT = [
         "not_asked",
         re.compile(
             r"\b(not (yet )?asked|haven'?t asked|have not asked|didn'?t ask|not sought|"
-            r"no,? not yet|not yet)\b"
+            r"no,? not yet|not yet|"
+            # "I'd rather not ask him", "I don't want to ask her": not asked (yet)
+            r"(rather|prefer) not (to )?(ask|raise it with|tell|mention it to)|"
+            r"(don'?t|do not|wouldn'?t|would not) (want|like|dare) to (ask|raise it with|tell)|"
+            r"(can'?t|cannot|couldn'?t) (ask|raise it with) (him|her|them))\b"
         ),
     ),
 ]

@@ -140,3 +140,33 @@ def test_a_young_carer_is_another_safeguarding_worry() -> None:
         "other_safeguarding", "she looks after her nan most nights, she is a young carer"
     )
     assert reading.values["other_safeguarding"] == "yes"
+
+
+def test_the_lead_who_sent_the_person_here_has_been_consulted() -> None:
+    from bot.triage.conversation import read_reply
+
+    for text in ("our safeguarding lead suggested I run it past you", "the DSL asked me to check"):
+        reading = read_reply("dsl_consulted", text)
+        assert reading.how == "answer" and reading.values["dsl_consulted"] == "yes", text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'd rather not ask him just yet, he'd be upset",
+        "I don't want to ask her until I know more",
+        "I can't ask them, they've stopped coming in",
+    ],
+)
+def test_not_wanting_to_ask_the_adult_is_not_asked_not_refused(text: str) -> None:
+    from bot.triage.conversation import read_reply
+
+    reading = read_reply("adult_consent", text)
+    assert reading.how == "answer" and reading.values["adult_consent"] == "not_asked"
+
+
+def test_travel_to_fight_in_plain_words_answers_the_planning_question_yes() -> None:
+    from bot.triage.conversation import read_reply
+
+    reading = read_reply("terrorism", "she says she wants to get out there and fight")
+    assert reading.values["terrorism"] == "yes"
