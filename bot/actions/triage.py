@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -169,14 +169,26 @@ class ActionStartTriage(NeverRaise, Action):
 
 
 def triage_under_way(tracker: Tracker) -> bool:
-    """A triage's question is open and no outcome given: the form is running, or paused by
-    an interruption such as the safety check (its name in `paused_form`). "Stop" closes
-    the question (`ActionStopForm`), and an outcome ends the triage."""
-    requested = tracker.get_slot("requested_slot") or ""
-    if not requested.startswith(PREFIX) or tracker.get_slot("last_answer") == OUTCOME_GIVEN:
+    """A triage holds facts and has given no outcome, and its form is running or was paused
+    by an interruption: the safety check's 999 reply pauses it (`paused_form`, with
+    `requested_slot` cleared). "Stop" (`action_stop_form`) ends it: a request after that
+    starts afresh, as one after an outcome does."""
+    if tracker.get_slot("triage_outcome") or facts_from_tracker(tracker) == TriageFacts():
         return False
-    form = (tracker.active_loop or {}).get("name")
-    return "triage_form" in (form, tracker.get_slot("paused_form"))
+    if (tracker.active_loop or {}).get("name") == "triage_form":
+        return True
+    return tracker.get_slot("paused_form") == "triage_form" and not _stopped(tracker.events)
+
+
+def _stopped(events: list[dict[str, Any]]) -> bool:
+    """ "Stop" was said since the latest triage started."""
+    stopped = False
+    for event in events:
+        if event.get("event") == "action" and event.get("name") == "action_start_triage":
+            stopped = False
+        elif event.get("event") == "action" and event.get("name") == "action_stop_form":
+            stopped = True
+    return stopped
 
 
 def begin_triage(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -186,13 +198,24 @@ def begin_triage(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[Eve
         return start_triage(dispatcher)
     dispatcher.utter_message(text=phrase("actions.triage.carry_on"))
     facts = facts_from_tracker(tracker)
+    events: list[EventType] = []
+    paused = (tracker.active_loop or {}).get("name") != "triage_form"
+    if paused and facts.immediate_risk is not None:
+        # Paused by the safety check's 999 reply: the earlier "nobody is in danger" may no
+        # longer hold, so the danger question is asked again first; the rest is kept.
+        facts = replace(facts, immediate_risk=None)
+        events.append(SlotSet(PREFIX + "immediate_risk", None))
     # requested_slot None: the form, run next, reads this message as an opening (adding
     # what it says) and asks the next open question.
-    return _fact_events(facts, opening_facts(latest_text(tracker))) + [
-        SlotSet("triage_retries", 0),
-        SlotSet("paused_form", None),
-        SlotSet("requested_slot", None),
-    ]
+    return (
+        events
+        + _fact_events(facts, opening_facts(latest_text(tracker)))
+        + [
+            SlotSet("triage_retries", 0),
+            SlotSet("paused_form", None),
+            SlotSet("requested_slot", None),
+        ]
+    )
 
 
 def at_summary(tracker: Tracker) -> bool:
