@@ -57,3 +57,24 @@ def test_asking_again_carries_on_with_the_facts_kept(assistant, again: str) -> N
     outcomes, said = _to_the_end(assistant, sender, replies)
     assert outcomes and outcomes[0] in ("consult_dsl", "refer"), said
     assert "how old" not in said.lower()  # the age from the opening was kept
+
+
+def test_after_a_999_reply_asking_again_keeps_the_facts_and_asks_about_danger_first(
+    assistant,
+) -> None:
+    sender = _sender()
+    assistant.say(sender, OPENING)
+    assistant.say(sender, "no")
+    emergency = assistant.say(
+        sender, "he has just pulled a knife on a boy in the playground and says he'll stab him"
+    )
+    assert "999" in _text(emergency)
+    replies = assistant.say(sender, "should I refer?")
+    text = _text(replies)
+    assert CARRY_ON in text
+    assert "immediate danger" in text.lower()  # the danger question again, first
+    intro = "Let's work out the next step together"
+    assert intro not in text
+    outcomes, said = _to_the_end(assistant, sender, assistant.say(sender, "no, police have him"))
+    assert "how old" not in said.lower()  # the age from the opening was kept
+    assert outcomes, said
