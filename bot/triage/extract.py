@@ -1108,9 +1108,19 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             facts.pop("ideology", None)
         if reading is None and facts.get("other_safeguarding") == "yes":
             reading = "no"  # "it's about mate crime": a different kind of worry
+    if asked == "public_interest" and reading in (None, "unsure") and _RISK_TO_OTHERS.search(t):
+        reading = "yes"  # "I'm worried he could hurt someone": a risk to others (SET 2.4)
     if reading:
         facts[asked] = reading
     return facts
+
+
+#: A risk to others told in plain words, as the answer about sharing without consent.
+_RISK_TO_OTHERS = re.compile(
+    r"\b(could|might|may|would|will|is going to|'s going to|is likely to|capable of)\s+"
+    r"(\w+ )?(hurt|harm|attack|injure|kill|be a (danger|risk|threat) to|put (\w+ ){0,3}at risk)"
+    r"\b(?!\s+(him|her|them)sel(f|ves))"
+)
 
 
 #: A leading "no", bare or soft ("not really", "not that I know of", "I don't think so"),

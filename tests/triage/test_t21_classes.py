@@ -170,3 +170,26 @@ def test_travel_to_fight_in_plain_words_answers_the_planning_question_yes() -> N
 
     reading = read_reply("terrorism", "she says she wants to get out there and fight")
     assert reading.values["terrorism"] == "yes"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'm honestly worried she could hurt somebody", "he could put the little ones at risk"],
+)
+def test_a_risk_to_others_in_plain_words_answers_the_public_interest_question(text: str) -> None:
+    from bot.triage.conversation import read_reply
+
+    reading = read_reply("public_interest", text)
+    assert reading.how == "answer" and reading.values["public_interest"] == "yes"
+
+
+def test_a_risk_to_oneself_or_a_no_is_not_a_risk_to_others() -> None:
+    from bot.triage.conversation import read_reply
+
+    assert read_reply("public_interest", "no, I don't think he'd harm anyone").values == {
+        "public_interest": "no"
+    }
+    assert (
+        read_reply("public_interest", "she might hurt herself").values.get("public_interest")
+        != "yes"
+    )
