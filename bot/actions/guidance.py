@@ -16,7 +16,7 @@ from bot.actions._common import (
     latest_text,
     user_area,
 )
-from bot.actions.triage import start_triage
+from bot.actions.triage import begin_triage
 from bot.guidance import GuidanceAnswer, get_service
 from bot.guidance.areas import named_area
 from bot.wording import phrase
@@ -62,7 +62,7 @@ class ActionAnswerGuidance(NeverRaise, Action):
         if routing and routing.start_triage and not in_form:
             # "Should I refer a kid who keeps saying ...?", "should he be referred?" are a
             # triage, not a policy question.
-            return [*start_triage(dispatcher), FollowupAction("triage_form")]
+            return [*begin_triage(dispatcher, tracker), FollowupAction("triage_form")]
         area_events = _area_named(text, tracker)
         area, known_area = user_area(tracker), tracker.get_slot("area") or ""
         # one search per turn: the routing's result is the answer's

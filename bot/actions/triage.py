@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields
+from dataclasses import fields, replace
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -116,13 +116,16 @@ class ValidateTriageForm(NeverRaise, FormValidationAction):
         reading = read_reply(asked, text, not_sure=intent == "not_sure")
         found = dict(reading.values)
         if reading.how != "answer":
-            own_words = reading.how == "own_words" or (
+            own_words = reading.how in ("own_words", "again") or (
                 asked == "immediate_risk" and _own_words(text)  # more of the story: not a question
-            )
+            )  # "should I make a Prevent referral?" is the triage's question, not guidance's
             if interrupts("triage_form", intent, text, own_words):  # bot.referral.interruptions
                 return []  # a question or a request: the form pauses for a rule to answer it
             if intent == "resume":  # "continue" while the form is open: ask again
                 return [SlotSet("triage_retries", 0)]
+            if reading.how == "again":  # "should I refer?" again: the same triage goes on
+                dispatcher.utter_message(text=phrase("actions.triage.carry_on"))
+                return _fact_events(facts, found) + [SlotSet("triage_retries", 0)]
             if reading.how == "none":
                 return self._retry(dispatcher, tracker, facts, asked, found)
         return _fact_events(facts, found) + [SlotSet("triage_retries", 0)]
@@ -144,7 +147,8 @@ class ValidateTriageForm(NeverRaise, FormValidationAction):
 
 
 class ActionStartTriage(NeverRaise, Action):
-    """Starts a fresh triage: forgets the facts of any earlier one in this conversation."""
+    """Starts a triage: a fresh one (the facts of an earlier, finished one forgotten), or,
+    while one is under way, the same one carried on (`begin_triage`)."""
 
     def name(self) -> str:
         return "action_start_triage"
@@ -161,7 +165,57 @@ class ActionStartTriage(NeverRaise, Action):
                 SlotSet("last_answer", "vtr_summary_again"),
                 FollowupAction("action_vtr_summary"),
             ]
+        return begin_triage(dispatcher, tracker)
+
+
+def triage_under_way(tracker: Tracker) -> bool:
+    """A triage holds facts and has given no outcome, and its form is running or was paused
+    by an interruption: the safety check's 999 reply pauses it (`paused_form`, with
+    `requested_slot` cleared). "Stop" (`action_stop_form`) ends it: a request after that
+    starts afresh, as one after an outcome does."""
+    if tracker.get_slot("triage_outcome") or facts_from_tracker(tracker) == TriageFacts():
+        return False
+    if (tracker.active_loop or {}).get("name") == "triage_form":
+        return True
+    return tracker.get_slot("paused_form") == "triage_form" and not _stopped(tracker.events)
+
+
+def _stopped(events: list[dict[str, Any]]) -> bool:
+    """ "Stop" was said since the latest triage started."""
+    stopped = False
+    for event in events:
+        if event.get("event") == "action" and event.get("name") == "action_start_triage":
+            stopped = False
+        elif event.get("event") == "action" and event.get("name") == "action_stop_form":
+            stopped = True
+    return stopped
+
+
+def begin_triage(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    """ "Should I refer?": a new triage, or while one is under way the same one carried on,
+    its facts kept and the message's new ones added (`TriageConversation.start`)."""
+    if not triage_under_way(tracker):
         return start_triage(dispatcher)
+    dispatcher.utter_message(text=phrase("actions.triage.carry_on"))
+    facts = facts_from_tracker(tracker)
+    events: list[EventType] = []
+    paused = (tracker.active_loop or {}).get("name") != "triage_form"
+    if paused and facts.immediate_risk is not None:
+        # Paused by the safety check's 999 reply: the earlier "nobody is in danger" may no
+        # longer hold, so the danger question is asked again first; the rest is kept.
+        facts = replace(facts, immediate_risk=None)
+        events.append(SlotSet(PREFIX + "immediate_risk", None))
+    # requested_slot None: the form, run next, reads this message as an opening (adding
+    # what it says) and asks the next open question.
+    return (
+        events
+        + _fact_events(facts, opening_facts(latest_text(tracker)))
+        + [
+            SlotSet("triage_retries", 0),
+            SlotSet("paused_form", None),
+            SlotSet("requested_slot", None),
+        ]
+    )
 
 
 def at_summary(tracker: Tracker) -> bool:

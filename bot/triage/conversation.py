@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.guidance.routing import route
 from bot.triage.extract import (
     _CONFUSED,
     ROUTE_QUESTION,
@@ -33,13 +34,43 @@ _ASKS = re.compile(
 )
 
 
+#: The triage's own question asked in other words ("should I make a Prevent referral?",
+#: "so do I refer him or not?", "help me decide whether to refer"): what started it.
+_ASKS_AGAIN = re.compile(
+    r"\b(?:should|shall|do|must|can|would) (?:i|we) (?:still |now |then |just |actually )?"
+    r"(?:need to |have to )?(?:refer|report|make (?:a |the )?(?:prevent |channel )?referral)\b|"
+    r"\bwhether (?:or not )?(?:i |we )?(?:should |need to |ought to )?(?:to )?"
+    r"(?:refer|report|make (?:a |the )?(?:prevent |channel )?referral)\b|"
+    r"\bif (?:i|we) (?:should|need to|ought to|have to) "
+    r"(?:refer|report|make (?:a |the )?(?:prevent |channel )?referral)\b|"
+    r"\b(?:refer|report)(?: (?:him|her|them|this|it))? or not\b|"
+    r"\b(?:start|begin|run|do) (?:the |a )?(?:triage|should[- ]i[- ]refer)\b"
+)
+#: ... never a question asking how, who or where ("how do I make a referral?"): information.
+_WH = re.compile(r"^\W*(?:what|what's|whats|who|whom|where|how|when|which|why)\b")
+
+
+def asks_again(text: str) -> bool:
+    """Whether a message asks the triage's own question again ("should I refer?" in the
+    middle of the questions): a request to carry on with this case, not an answer to the
+    question open (nor a new triage that would drop what was said)."""
+    t = (text or "").strip().lower().replace("\u2019", "'")
+    if not t:
+        return False
+    if route(t).asks_referral:
+        return True
+    return any(not _WH.match(c) and _ASKS_AGAIN.search(c) for c in re.split(r"[.?!;]+", t))
+
+
 @dataclass(frozen=True)
 class Reading:
     """What a reply gave: facts, and how it answered the question asked.
 
     how: "answer" (it answers), "own_words" (a sentence in the person's own words that
     answers nothing recognisable: taken as "not sure" rather than asked again, as long as no
-    other meaning, such as a question, is found for it) or "none" (not an answer).
+    other meaning, such as a question, is found for it), "again" (the triage's own question
+    asked again, "should I refer?": its facts are kept and the open question is asked
+    again, with no retry counted) or "none" (not an answer).
     """
 
     values: dict[str, Any]
@@ -65,6 +96,8 @@ def read_reply(asked: str, text: str, not_sure: bool = False) -> Reading:
         return Reading(values, "answer")
     if not_sure:
         return Reading({**values, asked: "unsure"}, "answer")
+    if asks_again(text):
+        return Reading({**mentioned_facts(text), **values}, "again")
     if _own_words(text) and asked != "immediate_risk":
         return Reading({**values, asked: "unsure"}, "own_words")
     # More of the story in place of "is anyone in danger?": its facts are kept and the
@@ -105,8 +138,21 @@ class TriageConversation:
         self.facts = self.facts.combined(values)
         self.asked = next_question(self.facts)
 
+    @property
+    def under_way(self) -> bool:
+        """A triage has started and a question is still open (no outcome yet)."""
+        return bool(self.turns) and self.asked is not None
+
     def start(self, text: str) -> None:
+        """Start a triage; while one is under way, a request to start ("should I refer?"
+        again) carries it on: the facts given are kept and the new message's added."""
+        if self.under_way:
+            self.turns.append((None, text))
+            self.retries = 0
+            self._take(opening_facts(text))
+            return
         self.facts = TriageFacts()
+        self.area = None
         self.turns = [(None, text)]
         self._take(opening_facts(text))
 
@@ -117,6 +163,10 @@ class TriageConversation:
         self.turns.append((self.asked, text))
         reading = read_reply(self.asked, text, not_sure=not_sure)
         values = dict(reading.values)
+        if reading.how == "again":  # "should I refer?" again: the same triage goes on
+            self.retries = 0
+            self._take(values)
+            return True
         if reading.how == "none":
             self.retries += 1
             self.not_understood += 1

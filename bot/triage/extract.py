@@ -172,7 +172,18 @@ _DSL_WORDS = re.compile(
     r"safeguarding team|designated (safeguarding )?(person|teacher|officer))\b"
 )
 _DSL_NOT_YET = re.compile(
-    r"\b(haven'?t|have not|hasn'?t|not yet|didn'?t|not spoken|not talked|no)\b"
+    r"\b(haven'?t|have not|hasn'?t|not yet|didn'?t|not spoken|not talked|no)\b|"
+    # "I mentioned it to my head of year but not the DSL yet"
+    r"\bnot (to |with )?(the |our |my |a )?(dsl|designated safeguarding lead|safeguarding lead|"
+    r"prevent lead|safeguarding team)\b"
+)
+#: A wish or threat to harm oneself (other_safeguarding), told as the reply about intent.
+_SELF_HARM_ONLY = re.compile(
+    r"\b(hurt|harm|kill|cut|hurting|harming|killing|cutting)\w* (him|her|them|my|your)sel(f|ves)\b"
+)
+_NOBODY_ELSE = re.compile(
+    r"\b(not|never|nor|rather than) (\w+ )?(anyone|anybody|others|other people|someone|somebody)"
+    r"( else)?\b|\b(nobody|no one|no-one) else\b"
 )
 _NO_DANGER = re.compile(
     r"\b(no|not in( any)?|nobody is in|no one is in|isn'?t in|aren'?t in) "
@@ -252,7 +263,8 @@ _ADULT_CONSENT = [
     (
         "refused",
         re.compile(
-            r"\b(refus\w*|said no|says no|don'?t want|doesn'?t want|won'?t|will not|"
+            r"\b(refus\w*|said no|says no|doesn'?t want|won'?t|will not|"
+            r"don'?t want(?! to (ask|raise|tell|mention|upset|worry))|"
             r"declined|not happy|against it|objects?|mind (my|your|our) own business|"
             r"(wants?|want) nothing to do with|told me to (go away|back off|leave (him|her|them) "
             r"alone|get lost))\b"
@@ -272,7 +284,11 @@ _ADULT_CONSENT = [
         "not_asked",
         re.compile(
             r"\b(not (yet )?asked|haven'?t asked|have not asked|didn'?t ask|not sought|"
-            r"no,? not yet|not yet)\b"
+            r"no,? not yet|not yet|"
+            # "I'd rather not ask him", "I don't want to ask her": not asked (yet)
+            r"(rather|prefer) not (to )?(ask|raise it with|tell|mention it to)|"
+            r"(don'?t|do not|wouldn'?t|would not) (want|like|dare) to (ask|raise it with|tell)|"
+            r"(can'?t|cannot|couldn'?t) (ask|raise it with) (him|her|them))\b"
         ),
     ),
 ]
@@ -1022,6 +1038,10 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             reading = "unsure"  # their own account answers nothing about what was seen
         if reading is None and asked != "terrorism" and not about_dsl:
             reading = statement_reading(t)
+            if reading == "yes" and asked == "intent" and _SELF_HARM_ONLY.search(t):
+                # "he wants to hurt himself, not anyone else": a harm to the person (kept as
+                # other_safeguarding), not an intent to harm others (SET 2.3)
+                reading = "no" if _NOBODY_ELSE.search(t) else "unsure"
         if (
             asked == "engagement"
             and reading == "yes"
@@ -1088,9 +1108,19 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             facts.pop("ideology", None)
         if reading is None and facts.get("other_safeguarding") == "yes":
             reading = "no"  # "it's about mate crime": a different kind of worry
+    if asked == "public_interest" and reading in (None, "unsure") and _RISK_TO_OTHERS.search(t):
+        reading = "yes"  # "I'm worried he could hurt someone": a risk to others (SET 2.4)
     if reading:
         facts[asked] = reading
     return facts
+
+
+#: A risk to others told in plain words, as the answer about sharing without consent.
+_RISK_TO_OTHERS = re.compile(
+    r"\b(could|might|may|would|will|is going to|'s going to|is likely to|capable of)\s+"
+    r"(\w+ )?(hurt|harm|attack|injure|kill|be a (danger|risk|threat) to|put (\w+ ){0,3}at risk)"
+    r"\b(?!\s+(him|her|them)sel(f|ves))"
+)
 
 
 #: A leading "no", bare or soft ("not really", "not that I know of", "I don't think so"),
