@@ -143,6 +143,17 @@ _MIXED = re.compile(
     r"\b(?:flip(?:s|ping)?|switch(?:es|ing)?|jump(?:s|ing)?|chop(?:s|ping)? and chang\w*|"
     r"bounc(?:es|ing)) between\b|\bpick(?:s|ing)? and mix\w*|\ba bit of everything\b"
 )
+#: A role that meets people but is not a teaching or safeguarding one ("our caretaker",
+#: "receptionists", "school governors", "dinner ladies"), asked about beside training, asks
+#: how much training that role needs: the toolkit's tiered approach (issue 13, g21).
+_ROLE = re.compile(
+    r"\b(?:caretakers?|site (?:staff|managers?|team)|receptionists?|reception staff|office "
+    r"staff|admin(?:istrative)? staff|administrators?|cleaners?|cleaning staff|governors?|"
+    r"trustees|lunchtime (?:staff|supervisors?)|midday (?:staff|supervisors?)|dinner ladies|"
+    r"kitchen staff|catering staff|volunteers?|support staff|non-teaching staff|contractors?|"
+    r"bus drivers?|drivers?|librarians?|technicians?|all staff|every member of staff)\b"
+)
+_TRAINING = re.compile(r"\b(?:train(?:ing|ed)?|wrap|e-?learning|courses?)\b")
 #: "he was referred on Monday" asks what happens after a referral.
 _WAS_REFERRED = re.compile(r"\b(?:was|were|got|has been|had been|is being) (?:\w+ )?referred\b")
 #: 999 named beside another route ("999 or a prevent referral?") is the 999 question.
@@ -205,6 +216,33 @@ _PHRASES = (
     ),
     (re.compile(r"\bteaching assistants?\b|\btas\b"), " teacher "),
     (re.compile(r"\bdesistance and disengagement programme\b"), " ddp "),
+    # "under 18", "a minor" are how people say child (the policy's word for who needs a
+    # parent's consent: SET 2.4); the age pattern below only reads "N years old" (issue 13,
+    # g21). "Over 18" is left as it is: the adult consent topic already owns "18".
+    (
+        re.compile(
+            r"\b(?:under|below|younger than|less than)[- ](?:18|eighteen)s?\b|"
+            r"\bminors?\b|\bnot yet (?:18|eighteen)\b"
+        ),
+        r"\g<0> child ",
+    ),
+    # Support for people already involved in terrorism or convicted ("what's there for
+    # people who've already been involved in terrorism?", "does prevent work with people
+    # after they've offended?") is the Desistance and Disengagement Programme, not Channel
+    # (issue 13, g21). "What if I think he is involved?" (a suspicion) stays the police's.
+    (
+        re.compile(
+            r"\b(?:(?:for|with|to)\s+(?:people|those|someone|somebody|anyone|offenders|"
+            r"individuals|adults|young people)\s+(?:who(?:'ve| have| has|'s| are| were)?\s+)?|"
+            r"(?:people|those|individuals|offenders)\s+who(?:'ve| have| has|'s| are| were)?\s+)"
+            r"(?:already\s+)?(?:been\s+)?(?:involved in terror\w*|engaged in terror\w*|"
+            r"offended|convicted|released|in prison|committed (?:a )?terror\w*)|"
+            r"\bafter (?:they|he|she)(?:'ve| have| has|'s)?\s+(?:already\s+)?(?:offended|"
+            r"been convicted|served|been released|left prison)\b|"
+            r"\b(?:ex-?offenders|terrorist offenders|convicted terrorists?)\b"
+        ),
+        r"\g<0> ddp desistance disengagement ",
+    ),
     # "bad enough to report", "serious enough for a referral": the referral threshold
     (
         re.compile(
@@ -366,6 +404,8 @@ def _rewrite(text: str) -> str:
     text = _FOLLOWS_THEM.sub(r"\g<0> criminal record ", text)
     text = _DSL_BEFORE.sub(r"\g<0> dsl first ", text)
     text = _MIXED.sub(r"\g<0> mixed unclear ideology ", text)
+    if _TRAINING.search(text):
+        text = _ROLE.sub(r"\g<0> tiered levels training ", text)
     text = _WAS_REFERRED.sub(r"\g<0> referral happens next ", text)
     text = _999.sub(" 999 emergency ", text)
     text = _WHAT_AGE.sub(r"\g<0> capacity consent ", text)
