@@ -141,7 +141,11 @@ _DSL_BEFORE = re.compile(
 #: Switching between causes week to week is a mixed, unclear or unstable ideology.
 _MIXED = re.compile(
     r"\b(?:flip(?:s|ping)?|switch(?:es|ing)?|jump(?:s|ing)?|chop(?:s|ping)? and chang\w*|"
-    r"bounc(?:es|ing)) between\b|\bpick(?:s|ing)? and mix\w*|\ba bit of everything\b"
+    r"bounc(?:es|ing)) between\b|\bpick(?:s|ing)? and mix\w*|\ba bit of everything\b|"
+    # "mixes up bits of ...", "all over the place", "a mishmash of" (issue 13, g21)
+    r"\bmix(?:es|ed|ing)? (?:up|together)\b|\ball over the place\b|"
+    r"\ba (?:mix|mixture|mishmash|jumble|hotchpotch|hodgepodge) of\b|"
+    r"\bpick(?:s|ing)? and choos\w*|\bcherry[- ]?pick\w*"
 )
 #: A role that meets people but is not a teaching or safeguarding one ("our caretaker",
 #: "receptionists", "school governors", "dinner ladies"), asked about beside training, asks
@@ -385,8 +389,30 @@ def _age_word(match: re.Match[str]) -> str:
     return f" {age} child " if age >= 16 else " child "
 
 
+#: Contractions typed without the apostrophe ("we dont have egress", "cant send it", "ive
+#: got"), read as written with it, so the patterns below and the stop words meet them
+#: (issue 13, g21). "cant", "wont" and "ill" as words are rare here; "ill" is left alone.
+_BARE_CONTRACTION = re.compile(
+    r"\b(do|does|did|is|are|was|were|have|has|had|ca|wo|would|should|could|must)nt\b|"
+    r"\b(i)m\b|\b(i|you|we|they)ve\b|\b(you|they)re\b|\b(that|he|she|there|what)s\b"
+)
+
+
+def _apostrophe(match: re.Match[str]) -> str:
+    if match.group(1):
+        return {"ca": "can't", "wo": "won't"}.get(match.group(1), match.group(1) + "n't")
+    if match.group(2):
+        return "i'm"
+    if match.group(3):
+        return match.group(3) + "'ve"
+    if match.group(4):
+        return match.group(4) + "'re"
+    return match.group(5) + "'s"
+
+
 def _rewrite(text: str) -> str:
     """Ages to child / adult, denied danger dropped, number questions marked: before counting."""
+    text = _BARE_CONTRACTION.sub(_apostrophe, text)
     for pattern, replacement in _PHRASES:
         text = pattern.sub(replacement, text)
     text = _NEGATED_DANGER.sub(" ", text)

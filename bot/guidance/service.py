@@ -16,6 +16,8 @@ from bot.guidance.scope import OffTopic
 #: How much the question clauses count next to the whole message (which holds them too):
 #: 0.4 gave the best top-1 and key facts on the development sets (0.3-0.5 within a point).
 FOCUS_WEIGHT = 0.4
+#: Topics this close to the best (as a share of its confidence) answer a question as well.
+NEAR_TIE = 0.9
 
 
 @dataclass(frozen=True)
@@ -147,9 +149,15 @@ class GuidanceService:
         if named:
             rest = self.search(without_places(question, self.base))
             if rest.confident and rest.best:
-                local = self.base.area_topic(rest.best.topic.id, named)
-                if local is not None:
-                    return local, result
+                # The best topic, or one as good as it (within NEAR_TIE): "is the referral
+                # process the same in Lewisham?" is when-to-refer and how-to-refer at once,
+                # and the second is a route the area has its own of (issue 13, g21).
+                for near in rest.ranked:
+                    if near.confidence < NEAR_TIE * rest.best.confidence:
+                        break
+                    local = self.base.area_topic(near.topic.id, named)
+                    if local is not None:
+                        return local, result
                 # Only the place name made it a contacts question: without the place, a
                 # topic that is not about contacts answers it more surely ("who chairs the
                 # Southend Channel panel?" keeps Southend's contacts).

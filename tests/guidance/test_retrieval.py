@@ -152,3 +152,44 @@ def test_suspected_terrorist_activity_says_police_without_delay(service):
     assert "without delay" in answer.answer and "SET 2.4" in answer.citations
     governors = service.topic_answer("training_levels")
     assert "governor" in governors.answer
+
+
+def test_contractions_typed_without_the_apostrophe_are_read_as_contractions(service):
+    # Issue 13 (g21): "we dont have egress" missed the no-secure-email pattern (it reads
+    # "don't"), so the question went to where the form is sent.
+    from bot.guidance.retrieval import normalise
+
+    assert "don't" in normalise("we dont have it") and "can't" in normalise("i cant")
+    assert "were" in normalise("they were there").split()
+    best = service.search("our trust doesnt use egress or cjsm, so how can the form go safely?")
+    assert best.best.topic.id == "no_secure_email"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "she takes a mishmash of anti-government ideas and misogyny - does prevent cover that?",
+        "he mixes together incel forums and anti-vax posts, is that a recognised ideology?",
+    ],
+)
+def test_a_mix_of_causes_in_everyday_words_is_a_mixed_ideology(service, question):
+    # Issue 13 (g21): "mixes up", "a mishmash of", "all over the place" were not read as the
+    # mixed, unclear or unstable ideology the SET policy names.
+    assert service.search(question).best.topic.id == "mixed_unclear_ideology"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "just transferred from a Chelmsford school to a Lewisham one - does the referral "
+        "process work the same?",
+        "I used to teach in Basildon, now I'm at a Lewisham primary: is making a prevent "
+        "referral the same here?",
+        "I've moved from Essex to a Lewisham school. is the prevent referral process the same?",
+    ],
+)
+def test_the_referral_process_in_a_named_area_answers_with_that_areas_route(service, question):
+    # Issue 13 (g21): when-to-refer and how-to-refer tie without the place name; the second
+    # is a route Lewisham has its own of, so the Lewisham contacts answer.
+    answer = service.answer(question)
+    assert isinstance(answer, GuidanceAnswer) and answer.topic_id == "contacts_lewisham"
