@@ -183,7 +183,13 @@ class OffTopic:
         """
         if text.lstrip().startswith("/"):
             return False
-        named = subjects_named(without_audience(text), self._subjects)
+        # A subject word inside another subject's own name ("the school uniform policy")
+        # belongs to that name, not to the assistant's subjects (issue 13, g21).
+        rest = without_audience(text).lower().replace("\u2019", "'")
+        if self._elsewhere:
+            longest_first = tuple(sorted(self._elsewhere, key=len, reverse=True))
+            rest = _subject_pattern(longest_first).sub(" ", rest)
+        named = subjects_named(rest, self._subjects)
         if named:
             # "how do I make a LADO referral", "the mandatory reporting duty for FGM", "our
             # uniform policy": the only subject words are ones other subjects use too, and

@@ -20,6 +20,11 @@ FOCUS_WEIGHT = 0.4
 NEAR_TIE = 0.9
 
 
+#: The signs of a radicalisation concern (`bot.triage` facts): a message naming one is never
+#: declined as off topic. `other_safeguarding` (FGM, county lines, ...) is not among them.
+_PREVENT_SIGNS = ("engagement", "intent", "capability", "ideology", "terrorism")
+
+
 @dataclass(frozen=True)
 class TopicLink:
     """A topic offered as a button: its id and the title shown."""
@@ -87,10 +92,16 @@ class GuidanceService:
         the message's search when already made (the routing's)."""
         if not self._off_topic.outside_scope(text):
             return False
-        from bot.triage import names_a_sign
+        from bot.triage.extract import mentioned_facts
 
-        if names_a_sign(text):  # "national action stickers on the school printer" (review2)
-            return False  # a sign of concern is never another subject, whatever else it names
+        # "national action stickers on the school printer" (review2): a sign of concern is
+        # never another subject, whatever else it names. Another safeguarding harm named
+        # with no one at risk ("the mandatory reporting duty for FGM") is that harm's own
+        # procedure, declined as subjects.yml `elsewhere` intends (issue 13, g21); a person
+        # named keeps it in scope before this point (`outside_scope`).
+        facts = mentioned_facts(text)
+        if any(facts.get(sign) == "yes" for sign in _PREVENT_SIGNS):
+            return False
         result = result or self.search(text)
         confidence = result.best.confidence if result.best else 0.0
         return self._off_topic.declines(text, result.confident, confidence)

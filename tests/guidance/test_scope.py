@@ -185,3 +185,30 @@ def test_another_subject_with_only_shared_subject_words_is_declined(service, tex
 )
 def test_prevent_a_person_or_the_dsl_keep_another_subject_in_scope(service, text):
     assert not service.declines(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what does the FGM duty say teachers must do",
+        "female genital mutilation reporting - who do I tell?",
+        "can you draft a letter about the school uniform policy for year 7 families",
+    ],
+)
+def test_another_safeguarding_procedure_or_school_business_is_declined(service, text):
+    # Issue 13 (g21): FGM is `elsewhere` in subjects.yml, but the triage reads it as a sign
+    # (other_safeguarding), and "a sign is never another subject" kept it in scope; only a
+    # sign of radicalisation does now. Uniform policy is school business.
+    assert service.declines(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a pupil has told me her aunt is taking her abroad to be cut - FGM?",
+        "national action stickers on the school printer",
+        "he's drawn swastikas all over his school uniform",
+    ],
+)
+def test_a_person_or_a_sign_of_radicalisation_is_never_declined(service, text):
+    assert not service.declines(text), text
