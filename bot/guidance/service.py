@@ -97,10 +97,12 @@ class GuidanceService:
         # "national action stickers on the school printer" (review2): a sign of concern is
         # never another subject, whatever else it names. Another safeguarding harm named
         # with no one at risk ("the mandatory reporting duty for FGM") is that harm's own
-        # procedure, declined as subjects.yml `elsewhere` intends (issue 13, g21); a person
-        # named keeps it in scope before this point (`outside_scope`).
+        # procedure, declined as subjects.yml `elsewhere` intends (issue 13, g21); that harm
+        # told of a particular person ("her aunt is taking her abroad to be cut") stays.
         facts = mentioned_facts(text)
         if any(facts.get(sign) == "yes" for sign in _PREVENT_SIGNS):
+            return False
+        if facts.get("other_safeguarding") == "yes" and route(text).mentions_person:
             return False
         result = result or self.search(text)
         confidence = result.best.confidence if result.best else 0.0
