@@ -141,8 +141,23 @@ _DSL_BEFORE = re.compile(
 #: Switching between causes week to week is a mixed, unclear or unstable ideology.
 _MIXED = re.compile(
     r"\b(?:flip(?:s|ping)?|switch(?:es|ing)?|jump(?:s|ing)?|chop(?:s|ping)? and chang\w*|"
-    r"bounc(?:es|ing)) between\b|\bpick(?:s|ing)? and mix\w*|\ba bit of everything\b"
+    r"bounc(?:es|ing)) between\b|\bpick(?:s|ing)? and mix\w*|\ba bit of everything\b|"
+    # "mixes up bits of ...", "all over the place", "a mishmash of" (issue 13, g21)
+    r"\bmix(?:es|ed|ing)? (?:up|together)\b|\ball over the place\b|"
+    r"\ba (?:mix|mixture|mishmash|jumble|hotchpotch|hodgepodge) of\b|"
+    r"\bpick(?:s|ing)? and choos\w*|\bcherry[- ]?pick\w*"
 )
+#: A role that meets people but is not a teaching or safeguarding one ("our caretaker",
+#: "receptionists", "school governors", "dinner ladies"), asked about beside training, asks
+#: how much training that role needs: the toolkit's tiered approach (issue 13, g21).
+_ROLE = re.compile(
+    r"\b(?:caretakers?|site (?:staff|managers?|team)|receptionists?|reception staff|office "
+    r"staff|admin(?:istrative)? staff|administrators?|cleaners?|cleaning staff|governors?|"
+    r"trustees|lunchtime (?:staff|supervisors?)|midday (?:staff|supervisors?)|dinner ladies|"
+    r"kitchen staff|catering staff|volunteers?|support staff|non-teaching staff|contractors?|"
+    r"bus drivers?|drivers?|librarians?|technicians?|all staff|every member of staff)\b"
+)
+_TRAINING = re.compile(r"\b(?:train(?:ing|ed)?|wrap|e-?learning|courses?)\b")
 #: "he was referred on Monday" asks what happens after a referral.
 _WAS_REFERRED = re.compile(r"\b(?:was|were|got|has been|had been|is being) (?:\w+ )?referred\b")
 #: 999 named beside another route ("999 or a prevent referral?") is the 999 question.
@@ -205,6 +220,33 @@ _PHRASES = (
     ),
     (re.compile(r"\bteaching assistants?\b|\btas\b"), " teacher "),
     (re.compile(r"\bdesistance and disengagement programme\b"), " ddp "),
+    # "under 18", "a minor" are how people say child (the policy's word for who needs a
+    # parent's consent: SET 2.4); the age pattern below only reads "N years old" (issue 13,
+    # g21). "Over 18" is left as it is: the adult consent topic already owns "18".
+    (
+        re.compile(
+            r"\b(?:under|below|younger than|less than)[- ](?:18|eighteen)s?\b|"
+            r"\bminors?\b|\bnot yet (?:18|eighteen)\b"
+        ),
+        r"\g<0> child ",
+    ),
+    # Support for people already involved in terrorism or convicted ("what's there for
+    # people who've already been involved in terrorism?", "does prevent work with people
+    # after they've offended?") is the Desistance and Disengagement Programme, not Channel
+    # (issue 13, g21). "What if I think he is involved?" (a suspicion) stays the police's.
+    (
+        re.compile(
+            r"\b(?:(?:for|with|to)\s+(?:people|those|someone|somebody|anyone|offenders|"
+            r"individuals|adults|young people)\s+(?:who(?:'ve| have| has|'s| are| were)?\s+)?|"
+            r"(?:people|those|individuals|offenders)\s+who(?:'ve| have| has|'s| are| were)?\s+)"
+            r"(?:already\s+)?(?:been\s+)?(?:involved in terror\w*|engaged in terror\w*|"
+            r"offended|convicted|released|in prison|committed (?:a )?terror\w*)|"
+            r"\bafter (?:they|he|she)(?:'ve| have| has|'s)?\s+(?:already\s+)?(?:offended|"
+            r"been convicted|served|been released|left prison)\b|"
+            r"\b(?:ex-?offenders|terrorist offenders|convicted terrorists?)\b"
+        ),
+        r"\g<0> ddp desistance disengagement ",
+    ),
     # "bad enough to report", "serious enough for a referral": the referral threshold
     (
         re.compile(
@@ -347,8 +389,30 @@ def _age_word(match: re.Match[str]) -> str:
     return f" {age} child " if age >= 16 else " child "
 
 
+#: Contractions typed without the apostrophe ("we dont have egress", "cant send it", "ive
+#: got"), read as written with it, so the patterns below and the stop words meet them
+#: (issue 13, g21). "cant", "wont" and "ill" as words are rare here; "ill" is left alone.
+_BARE_CONTRACTION = re.compile(
+    r"\b(do|does|did|is|are|was|were|have|has|had|ca|wo|would|should|could|must)nt\b|"
+    r"\b(i)m\b|\b(i|you|we|they)ve\b|\b(you|they)re\b|\b(that|he|she|there|what)s\b"
+)
+
+
+def _apostrophe(match: re.Match[str]) -> str:
+    if match.group(1):
+        return {"ca": "can't", "wo": "won't"}.get(match.group(1), match.group(1) + "n't")
+    if match.group(2):
+        return "i'm"
+    if match.group(3):
+        return match.group(3) + "'ve"
+    if match.group(4):
+        return match.group(4) + "'re"
+    return match.group(5) + "'s"
+
+
 def _rewrite(text: str) -> str:
     """Ages to child / adult, denied danger dropped, number questions marked: before counting."""
+    text = _BARE_CONTRACTION.sub(_apostrophe, text)
     for pattern, replacement in _PHRASES:
         text = pattern.sub(replacement, text)
     text = _NEGATED_DANGER.sub(" ", text)
@@ -366,6 +430,8 @@ def _rewrite(text: str) -> str:
     text = _FOLLOWS_THEM.sub(r"\g<0> criminal record ", text)
     text = _DSL_BEFORE.sub(r"\g<0> dsl first ", text)
     text = _MIXED.sub(r"\g<0> mixed unclear ideology ", text)
+    if _TRAINING.search(text):
+        text = _ROLE.sub(r"\g<0> tiered levels training ", text)
     text = _WAS_REFERRED.sub(r"\g<0> referral happens next ", text)
     text = _999.sub(" 999 emergency ", text)
     text = _WHAT_AGE.sub(r"\g<0> capacity consent ", text)

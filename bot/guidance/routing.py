@@ -160,6 +160,18 @@ _NO_SUBJECT = re.compile(
     r"^\W*(?:so\s+|and\s+)?what (?:happens|will happen|then|happens then|happens next)\W*$",
     re.IGNORECASE,
 )
+#: A short question that names only a route ("do I go to Prevent?", "is this a police
+#: matter?", "is that a channel thing?") asks which route fits the clause before it: read
+#: alone it is "what is Prevent?" (issue 13, g21).
+_ROUTE_ONLY = re.compile(
+    r"^\W*(?:so\s+)?(?:do|does|should|shall|can|could|would|is|are|will|it|this|that)\s+"
+    r"(?:(?:i|we|you|this|that|it|they|he|she|still|just|really|then|even)\s+){0,2}"
+    r"(?:go|goes|going|come|comes|fall|falls|count|counts|need|needs|be|a|an|the|for|to|"
+    r"under|into|in|\s)*"
+    rf"{_ROUTE}(?:\s+(?:thing|matter|issue|job|case|concern|one|referral|then|too|instead))?"
+    r"\W*$",
+    re.IGNORECASE,
+)
 _SENTENCE = re.compile(r"(?<=[.?!;:])\s+|\s+-\s+|\n+")
 #: Not a decision on the case: asking who or where to report to ("who do I report it to?")
 #: asks for the route; whether to tell the family first asks about the steps (SET 2.4).
@@ -267,6 +279,7 @@ def route(text: str) -> Route:
                 points_back = (
                     _POINTS_BACK.match(part)
                     or _NO_SUBJECT.match(part)
+                    or (index == 0 and previous and _ROUTE_ONLY.match(part))
                     or (len(part.split()) <= _SHORT and _PRONOUN.search(part))
                     # "is terrorism defined in law, or is it just a word?": one question
                     # in two halves, the pronoun names the first half's subject.

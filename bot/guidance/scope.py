@@ -208,7 +208,7 @@ class OffTopic:
         """
         if text.lstrip().startswith("/"):
             return False
-        named = subjects_named(without_audience(text), self._subjects)
+        named = self._named(text)
         if named and self._beyond_named(text, named):
             return True  # "how many died in the Omagh bombing?", "the FBI's approach"
         if named:
@@ -219,6 +219,16 @@ class OffTopic:
         return self.names_elsewhere(text) or any(
             len(w) >= MIN_WORD for w in self.unknown_words(text)
         )
+
+    def _named(self, text: str) -> list[str]:
+        """The assistant's subjects a message names, leaving out a subject word inside
+        another subject's own name ("the school uniform policy" names no policy of Prevent's;
+        issue 13, g21) and a person who is only a task's audience ("for year 7")."""
+        rest = without_audience(text).lower().replace("\u2019", "'")
+        if self._elsewhere:
+            longest_first = tuple(sorted(self._elsewhere, key=len, reverse=True))
+            rest = _subject_pattern(longest_first).sub(" ", rest)
+        return subjects_named(rest, self._subjects)
 
     def is_beyond(self, text: str) -> bool:
         """Another country's system, a past attack's facts, content for a lesson or a club
@@ -247,7 +257,7 @@ class OffTopic:
             return False
         if not confident or self.names_elsewhere(text):
             return True
-        named = subjects_named(without_audience(text), self._subjects)
+        named = self._named(text)
         if named and self._beyond_named(text, named):
             return True  # beyond the seeds, however confidently its words meet a topic
         if self._classifier is not None and self._classifier.reads_as_elsewhere(text):

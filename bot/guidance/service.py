@@ -16,6 +16,13 @@ from bot.guidance.scope import OffTopic
 #: How much the question clauses count next to the whole message (which holds them too):
 #: 0.4 gave the best top-1 and key facts on the development sets (0.3-0.5 within a point).
 FOCUS_WEIGHT = 0.4
+#: Topics this close to the best (as a share of its confidence) answer a question as well.
+NEAR_TIE = 0.9
+
+
+#: The signs of a radicalisation concern (`bot.triage` facts): a message naming one is never
+#: declined as off topic. `other_safeguarding` (FGM, county lines, ...) is not among them.
+_PREVENT_SIGNS = ("engagement", "intent", "capability", "ideology", "terrorism")
 
 
 @dataclass(frozen=True)
@@ -85,10 +92,18 @@ class GuidanceService:
         the message's search when already made (the routing's)."""
         if not self._off_topic.outside_scope(text):
             return False
-        from bot.triage import names_a_sign
+        from bot.triage.extract import mentioned_facts
 
-        if names_a_sign(text):  # "national action stickers on the school printer" (review2)
-            return False  # a sign of concern is never another subject, whatever else it names
+        # "national action stickers on the school printer" (review2): a sign of concern is
+        # never another subject, whatever else it names. Another safeguarding harm named
+        # with no one at risk ("the mandatory reporting duty for FGM") is that harm's own
+        # procedure, declined as subjects.yml `elsewhere` intends (issue 13, g21); that harm
+        # told of a particular person ("her aunt is taking her abroad to be cut") stays.
+        facts = mentioned_facts(text)
+        if any(facts.get(sign) == "yes" for sign in _PREVENT_SIGNS):
+            return False
+        if facts.get("other_safeguarding") == "yes" and route(text).mentions_person:
+            return False
         result = result or self.search(text)
         confidence = result.best.confidence if result.best else 0.0
         return self._off_topic.declines(text, result.confident, confidence)
@@ -147,9 +162,15 @@ class GuidanceService:
         if named:
             rest = self.search(without_places(question, self.base))
             if rest.confident and rest.best:
-                local = self.base.area_topic(rest.best.topic.id, named)
-                if local is not None:
-                    return local, result
+                # The best topic, or one as good as it (within NEAR_TIE): "is the referral
+                # process the same in Lewisham?" is when-to-refer and how-to-refer at once,
+                # and the second is a route the area has its own of (issue 13, g21).
+                for near in rest.ranked:
+                    if near.confidence < NEAR_TIE * rest.best.confidence:
+                        break
+                    local = self.base.area_topic(near.topic.id, named)
+                    if local is not None:
+                        return local, result
                 # Only the place name made it a contacts question: without the place, a
                 # topic that is not about contacts answers it more surely ("who chairs the
                 # Southend Channel panel?" keeps Southend's contacts).

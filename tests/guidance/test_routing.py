@@ -454,3 +454,17 @@ def test_how_soon_and_which_route_questions_are_information(message):
 def test_whether_to_refer_is_still_a_decision():
     assert route("should we refer her?").asks_decision
     assert route("do I need to refer him or not").asks_decision
+
+
+@pytest.mark.parametrize(
+    ("text", "context"),
+    [
+        ("I think a former pupil is planning an attack on a mosque. Do I go to Prevent?", "attack"),
+        ("A parent says her son wants to fly to Syria to fight. Is that a police matter?", "syria"),
+        ("Someone posted a bomb recipe in the class chat. Is this Channel?", "bomb"),
+    ],
+)
+def test_a_short_question_naming_only_a_route_keeps_the_clause_before(text, context):
+    # Issue 13 (g21): "do I go to Prevent?" read alone is "what is Prevent?"; it asks which
+    # route fits what was just described, so retrieval reads that too.
+    assert context in route(text).focus.lower()

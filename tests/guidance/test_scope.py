@@ -211,6 +211,21 @@ def test_other_procedures_and_questions_beyond_the_seeds_are_declined(service, t
 @pytest.mark.parametrize(
     "text",
     [
+        "what does the FGM duty say teachers must do",
+        "female genital mutilation reporting - who do I tell?",
+        "can you draft a letter about the school uniform policy for year 7 families",
+    ],
+)
+def test_another_safeguarding_procedure_or_school_business_is_declined(service, text):
+    # Issue 13 (g21): FGM is `elsewhere` in subjects.yml, but the triage reads it as a sign
+    # (other_safeguarding), and "a sign is never another subject" kept it in scope; only a
+    # sign of radicalisation does now. Uniform policy is school business.
+    assert service.declines(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         # the same subjects asked about the Prevent process, or about a person, stay in scope
         "is there anything like Prevent in America?",
         "should I refer a pupil who keeps praising the Oklahoma City bomber?",
@@ -236,4 +251,16 @@ def test_other_procedures_and_questions_beyond_the_seeds_are_declined(service, t
     ],
 )
 def test_the_prevent_process_or_a_person_keeps_such_questions_in_scope(service, text):
+    assert not service.declines(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a pupil has told me her aunt is taking her abroad to be cut - FGM?",
+        "national action stickers on the school printer",
+        "he's drawn swastikas all over his school uniform",
+    ],
+)
+def test_a_person_or_a_sign_of_radicalisation_is_never_declined(service, text):
     assert not service.declines(text), text
