@@ -19,6 +19,7 @@ from bot.guidance.model import (
     Topic,
 )
 from bot.guidance.scope import (
+    load_beyond,
     load_elsewhere,
     load_off_topic_examples,
     load_shared,
@@ -309,6 +310,8 @@ def load_guidance(directory: Path) -> GuidanceBase:
         elsewhere=load_elsewhere(directory),
         shared_subjects=load_shared(directory),
         off_topic_examples=load_off_topic_examples(directory),
+        beyond=load_beyond(directory)[0],
+        process_subjects=load_beyond(directory)[1],
     )
 
 

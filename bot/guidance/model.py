@@ -121,6 +121,10 @@ class GuidanceBase:
     #: Subject words other subjects use too ("referral", "duty", "policy"): they do not keep
     #: a message that names another subject in scope (subjects.yml `shared`).
     shared_subjects: tuple[str, ...] = ()
+    #: Patterns of questions beyond the seeds on their own subject (another country, a past
+    #: attack's facts, content for a lesson), and the process words that keep one in scope.
+    beyond: tuple[str, ...] = ()
+    process_subjects: tuple[str, ...] = ()
     #: Messages about other things, for the off-topic classifier (scope/off_topic_examples.yml).
     off_topic_examples: tuple[str, ...] = ()
 

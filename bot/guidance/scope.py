@@ -32,6 +32,11 @@ example questions against a pool of messages about other things
 no subject and that it reads as another subject is declined even when its everyday words
 meet a topic ("how many inset days do schools get?" meets the statistics on "how many";
 "write a reference for a year 13 applying to nursing" meets nothing the seeds say).
+A fourth (session 10): a person named beside another subject's own name (the LADO, a vaccine, an
+EHCP) does not keep the message in scope (people count as `shared` there), and a message
+about another country's system, the facts of a past attack or content for a lesson or club
+(`beyond`) is declined though it names terrorism, unless it names the Prevent process itself
+or a person.
 
 The check never sees a message that describes a concern (the caller asks first) nor an
 emergency (the risk check runs before any guidance).
@@ -81,12 +86,32 @@ def load_subjects(directory: Path) -> tuple[str, ...]:
 
 
 def load_shared(directory: Path) -> tuple[str, ...]:
-    """The subject words other subjects use too (`shared` in `guidance/scope/subjects.yml`)."""
+    """The subject words other subjects use too (`shared` in `guidance/scope/subjects.yml`),
+    and the words naming a person (`people`): every other subject is about people as well
+    ("can her parents withdraw my daughter from the HPV jab?", "a TA grabbed a pupil, do I
+    ring the LADO?"), so a person named beside another subject's own name does not keep the
+    message in scope; a person named alone still does."""
     path = directory / SUBJECTS_FILE
     if not path.is_file():
         return ()
     data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return tuple(str(s).lower().strip() for s in data.get("shared") or [] if str(s).strip())
+    shared = [str(s).lower().strip() for s in data.get("shared") or [] if str(s).strip()]
+    people = [f"={str(p).lower().strip()}" for p in data.get("people") or [] if str(p).strip()]
+    return tuple(shared + people)
+
+
+def load_beyond(directory: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The patterns of questions beyond the seeds on their own subject, and the process words
+    that keep a message in scope anyway (`beyond` and `process` in subjects.yml)."""
+    path = directory / SUBJECTS_FILE
+    if not path.is_file():
+        return (), ()
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    beyond = tuple(str(s) for s in data.get("beyond") or [] if str(s).strip())
+    process = tuple(str(s).lower().strip() for s in data.get("process") or [] if str(s).strip())
+    for pattern in beyond:
+        re.compile(pattern)  # a broken pattern fails at load, not at the first question
+    return beyond, process
 
 
 def load_off_topic_examples(directory: Path) -> tuple[str, ...]:
@@ -158,6 +183,10 @@ class OffTopic:
         self._elsewhere = base.elsewhere
         self._shared = base.shared_subjects
         self._base = base
+        self._beyond = (
+            re.compile("|".join(f"(?:{p})" for p in base.beyond)) if base.beyond else None
+        )
+        self._process = base.process_subjects
         words: set[str] = set()
         in_examples: Counter[str] = Counter()
         for topic in base.topics.values():
@@ -184,6 +213,8 @@ class OffTopic:
         if text.lstrip().startswith("/"):
             return False
         named = subjects_named(without_audience(text), self._subjects)
+        if named and self.is_beyond(text) and not self._names_process_or_person(named):
+            return True  # "how many died in the Manchester Arena attack?", "the FBI's approach"
         if named:
             # "how do I make a LADO referral", "the mandatory reporting duty for FGM", "our
             # uniform policy": the only subject words are ones other subjects use too, and
@@ -191,6 +222,18 @@ class OffTopic:
             return self.names_elsewhere(text) and all(self._is_shared(w) for w in named)
         return self.names_elsewhere(text) or any(
             len(w) >= MIN_WORD for w in self.unknown_words(text)
+        )
+
+    def is_beyond(self, text: str) -> bool:
+        """Another country's system, a past attack's facts, content for a lesson or a club."""
+        lowered = text.lower().replace("\u2019", "'")
+        return self._beyond is not None and bool(self._beyond.search(lowered))
+
+    def _names_process_or_person(self, named: list[str]) -> bool:
+        process = _subject_pattern(self._process) if self._process else None
+        people = _subject_pattern(tuple(s for s in self._shared if s.startswith("=")))
+        return any(
+            (process is not None and process.fullmatch(w)) or people.fullmatch(w) for w in named
         )
 
     def _is_shared(self, word: str) -> bool:
@@ -204,7 +247,7 @@ class OffTopic:
         """All three conditions, given the best topic's retrieval confidence."""
         if not self.outside_scope(text):
             return False
-        if not confident or self.names_elsewhere(text):
+        if not confident or self.names_elsewhere(text) or self.is_beyond(text):
             return True
         if self._classifier is not None and self._classifier.reads_as_elsewhere(text):
             return True

@@ -141,7 +141,8 @@ def test_off_topic_with_the_guidance_s_everyday_words_is_declined_by_the_classif
     rules_only = GuidanceService(
         dataclasses.replace(service.base, off_topic_examples=()), FLOOR
     )
-    assert sum(not rules_only.declines(t) for t in _KNOWN_WORDS_OFF_TOPIC) >= 3
+    # (the book club's novel is content for a club, declined by the rules since session 10)
+    assert sum(not rules_only.declines(t) for t in _KNOWN_WORDS_OFF_TOPIC) >= 2
 
 
 def test_the_classifier_never_declines_a_message_naming_a_subject(service):
@@ -184,4 +185,45 @@ def test_another_subject_with_only_shared_subject_words_is_declined(service, tex
     ],
 )
 def test_prevent_a_person_or_the_dsl_keep_another_subject_in_scope(service, text):
+    assert not service.declines(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # session 10: a person named beside another subject's own name (a procedure of its
+        # own) is about that subject; the decline points to the DSL and 999
+        "can a mum stop her son having the flu vaccination at school?",
+        "the senco wants to know if a boy in year 5 needs an ehcp",
+        "do I need to keep a body map for the girl who came in with a grazed knee",
+        "a dad asked for a subject access request on his son's file, what's the deadline",
+        # another country's system, the facts of a past attack, content for a lesson or club,
+        # though they name terrorism or extremism
+        "how do the Americans run counter-terrorism in schools",
+        "how does the FBI decide which groups it investigates",
+        "how many people were killed in the Omagh bombing",
+        "what year was the Oklahoma City bombing",
+        "who carried out the Hyde Park bombing",
+        "can you recommend a documentary about terrorism for our sixth form film club",
+        "give me a debate motion on whether terrorism can ever be justified",
+    ],
+)
+def test_other_procedures_and_questions_beyond_the_seeds_are_declined(service, text):
+    assert service.declines(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same subjects asked about the Prevent process, or about a person, stay in scope
+        "is there anything like Prevent in America?",
+        "should I refer a pupil who keeps praising the Oklahoma City bomber?",
+        "how many terrorist attacks have there been in the UK since 2017?",
+        "what does the Terrorism Act 2000 say terrorism is?",
+        "my student keeps asking how many people died in terror attacks and seems excited by it",
+        "do I need a parent's consent before a Prevent referral for her son?",
+        "where can I find resources for a lesson on extremism?",
+    ],
+)
+def test_the_prevent_process_or_a_person_keeps_such_questions_in_scope(service, text):
     assert not service.declines(text), text
