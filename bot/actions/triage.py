@@ -31,6 +31,7 @@ from bot.triage import (
 from bot.triage.conversation import (
     MAX_RETRIES,
     _own_words,
+    another_case,
     area_only,
     opening_facts,
     read_reply,
@@ -123,6 +124,10 @@ class ValidateTriageForm(NeverRaise, FormValidationAction):
                 return []  # a question or a request: the form pauses for a rule to answer it
             if intent == "resume":  # "continue" while the form is open: ask again
                 return [SlotSet("triage_retries", 0)]
+            if reading.how == "new_case":  # about someone else: a new triage, nothing kept
+                dispatcher.utter_message(text=phrase("actions.triage.new_case"))
+                cleared: list[EventType] = [SlotSet(slot, None) for slot in TRIAGE_SLOTS]
+                return [*cleared, *_fact_events(TriageFacts(), found), SlotSet("triage_retries", 0)]
             if reading.how == "again":  # "should I refer?" again: the same triage goes on
                 dispatcher.utter_message(text=phrase("actions.triage.carry_on"))
                 return _fact_events(facts, found) + [SlotSet("triage_retries", 0)]
@@ -194,8 +199,10 @@ def _stopped(events: list[dict[str, Any]]) -> bool:
 def begin_triage(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
     """ "Should I refer?": a new triage, or while one is under way the same one carried on,
     its facts kept and the message's new ones added (`TriageConversation.start`)."""
-    if not triage_under_way(tracker):
-        return start_triage(dispatcher)
+    if not triage_under_way(tracker) or another_case(
+        latest_text(tracker), facts_from_tracker(tracker)
+    ):
+        return start_triage(dispatcher)  # none under way, or one about someone else
     dispatcher.utter_message(text=phrase("actions.triage.carry_on"))
     facts = facts_from_tracker(tracker)
     events: list[EventType] = []

@@ -242,6 +242,7 @@ class RiskDetector:
         self._calm_window = int(calm.get("window", 4))
         self._calm_reaches_told = frozenset(str(w) for w in calm.get("reaches_told", ()))
         self._calm_reaches_back = frozenset(str(w) for w in calm.get("reaches_back", ()))
+        self._calm_undoes_back = tuple(str(w).lower() for w in calm.get("undoes_back", ()))
         self._calm_reaches_past = frozenset(str(w) for w in calm.get("reaches_past", ()))
         self._calm_reaches_forward = frozenset(
             str(w) for w in calm.get("reaches_forward", ())
@@ -1229,6 +1230,21 @@ class RiskDetector:
                 past = True
         return past
 
+    def _not_over(self, doc: Doc, sentence: Span, clause_of: Any, clause: int) -> bool:
+        """Clause `clause` tells something now, or a return or an escape (`undoes_back`)."""
+        words = self._calm_words
+        tokens = [t for t in sentence if clause_of(t.i) == clause]
+        text = " ".join(t.lower_ for t in tokens)
+        if any(re.search(rf"\b{re.escape(w)}\b", text) for w in self._calm_undoes_back):
+            return True
+        for token in tokens:
+            before = doc[token.i - 1].lower_ if token.i > sentence.start else ""
+            if token.lower_ in words["present_words"] or (
+                token.lower_ == "'s" and before in words["present_after"]
+            ):
+                return True
+        return False
+
     def _doing_now(self, doc: Doc, begin: int, end: int) -> bool:
         """ "who is holding", "who's waving": a relative clause of someone doing it now (r25)."""
         if begin + 1 >= end or doc[begin].lower_ not in {"is", "are", "'s", "'re"}:
@@ -1281,8 +1297,14 @@ class RiskDetector:
         for frame in own.keys() & self._calm_reaches_told:
             own[frame] |= told  # a joke is about what was said (lexicon `reaches_told`)
         for frame in own.keys() & self._calm_reaches_back:
-            # an incident over ends what was told before it, in the past (`reaches_back`)
+            # an incident over ends what was told before it, in the past (`reaches_back`),
+            # unless a clause after it says it is not over ("... but he's back")
             last = max(own[frame])
+            if any(
+                self._not_over(doc, sentence, clause_of, c)
+                for c in range(last + 1, clause_of(sentence.end - 1) + 1)
+            ):
+                continue
             own[frame] |= {
                 c for c in range(last) if self._told_in_past(doc, sentence, clause_of, c)
             }

@@ -50,6 +50,30 @@ _ASKS_AGAIN = re.compile(
 _WH = re.compile(r"^\W*(?:what|what's|whats|who|whom|where|how|when|which|why)\b")
 
 
+#: A request about someone else ("should I refer another pupil?", "separate case: a girl in
+#: year 8 ..."): a new triage, never the facts of the one under way carried on (session 10,
+#: cold review: a second pupil inherited the first one's ideology and "nobody in danger").
+_ANOTHER_CASE = re.compile(
+    r"\b(?:another|a different|a second|a separate|a new|one more|an?other)\s+(?:\w+\s+)?"
+    r"(?:pupil|student|child|kid|boy|girl|lad|young person|learner|person|case|one|concern|"
+    r"referral|son|daughter|member of staff|colleague|adult)s?\b|"
+    r"\b(?:separate|different|new|second) (?:case|question|matter|concern|issue)\b|"
+    r"\bsomeone else\b|\bsomebody else\b"
+)
+
+
+def another_case(text: str, held: TriageFacts | None = None) -> bool:
+    """Whether a message starts a triage about someone else than the one under way: it says
+    so ("another pupil", "a separate case"), or gives an age other than the one held."""
+    t = (text or "").lower().replace("\u2019", "'")
+    if _ANOTHER_CASE.search(t):
+        return True
+    if held is not None and held.age is not None:
+        age = opening_facts(t).get("age")
+        return isinstance(age, int) and age != held.age
+    return False
+
+
 def asks_again(text: str) -> bool:
     """Whether a message asks the triage's own question again ("should I refer?" in the
     middle of the questions): a request to carry on with this case, not an answer to the
@@ -91,6 +115,8 @@ def _own_words(text: str) -> bool:
 
 def read_reply(asked: str, text: str, not_sure: bool = False) -> Reading:
     """Read a reply to the question about `asked` (a fact name)."""
+    if asks_again(text) and another_case(text):  # someone else: a new triage, its own facts
+        return Reading(opening_facts(text), "new_case")
     values = answer_facts(asked, text)
     if answers_question(asked, values):
         return Reading(values, "answer")
@@ -146,7 +172,7 @@ class TriageConversation:
     def start(self, text: str) -> None:
         """Start a triage; while one is under way, a request to start ("should I refer?"
         again) carries it on: the facts given are kept and the new message's added."""
-        if self.under_way:
+        if self.under_way and not another_case(text, self.facts):
             self.turns.append((None, text))
             self.retries = 0
             self._take(opening_facts(text))
@@ -165,6 +191,11 @@ class TriageConversation:
         values = dict(reading.values)
         if reading.how == "again":  # "should I refer?" again: the same triage goes on
             self.retries = 0
+            self._take(values)
+            return True
+        if reading.how == "new_case":  # about someone else: a new triage from this message
+            self.facts, self.area, self.retries = TriageFacts(), None, 0
+            self.turns = [(None, text)]
             self._take(values)
             return True
         if reading.how == "none":
