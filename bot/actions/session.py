@@ -29,7 +29,8 @@ class ActionResume(NeverRaise, Action):
         deliver_notices(dispatcher, tracker)
         form = tracker.get_slot("paused_form")
         if form and form in (domain.get("forms") or {}):
-            return [SlotSet("paused_form", None), ActiveLoop(None), FollowupAction(form)]
+            resumed: list[EventType] = [SlotSet("paused_form", None), SlotSet("stopped_form", None)]
+            return [*resumed, ActiveLoop(None), FollowupAction(form)]
         draft = services().drafts.latest_open(owner_id(tracker))
         if draft is not None:
             return [

@@ -182,18 +182,12 @@ def triage_under_way(tracker: Tracker) -> bool:
         return False
     if (tracker.active_loop or {}).get("name") == "triage_form":
         return True
-    return tracker.get_slot("paused_form") == "triage_form" and not _stopped(tracker.events)
-
-
-def _stopped(events: list[dict[str, Any]]) -> bool:
-    """ "Stop" was said since the latest triage started."""
-    stopped = False
-    for event in events:
-        if event.get("event") == "action" and event.get("name") == "action_start_triage":
-            stopped = False
-        elif event.get("event") == "action" and event.get("name") == "action_stop_form":
-            stopped = True
-    return stopped
+    # slots only, never the events: the guidance action that calls this gets only the
+    # latest turns (bot.runtime.action_payload)
+    return (
+        tracker.get_slot("paused_form") == "triage_form"
+        and tracker.get_slot("stopped_form") != "triage_form"
+    )
 
 
 def begin_triage(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
@@ -256,6 +250,7 @@ def start_triage(dispatcher: CollectingDispatcher) -> list[EventType]:
     return [SlotSet(slot, None) for slot in TRIAGE_SLOTS] + [
         SlotSet("triage_outcome", None),
         SlotSet("triage_retries", 0),
+        SlotSet("stopped_form", None),
         SlotSet("last_answer", "triage_started"),
     ]
 
@@ -356,6 +351,7 @@ class ActionStopForm(NeverRaise, Action):
         dispatcher.utter_message(response="utter_form_stopped")
         return [
             SlotSet("paused_form", tracker.active_loop.get("name")),
+            SlotSet("stopped_form", tracker.active_loop.get("name")),
             ActiveLoop(None),
             SlotSet("requested_slot", None),
         ]

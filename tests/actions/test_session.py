@@ -20,12 +20,16 @@ def test_stop_then_continue_goes_back_to_the_same_form(var: Path):
     )
     events, messages = run(ActionStopForm(), stopped)
     assert responses(messages) == ["utter_form_stopped"]
-    assert slots_set(events) == {"paused_form": "concern_form", "requested_slot": None}
+    assert slots_set(events) == {
+        "paused_form": "concern_form",
+        "stopped_form": "concern_form",
+        "requested_slot": None,
+    }
     assert ("active_loop", None) in _kinds(events)
     assert "concern_form" in DOMAIN["forms"]
     resumed = user_turn("continue", "resume", slots={"paused_form": "concern_form"})
     events, _ = run(ActionResume(), resumed)
-    assert slots_set(events) == {"paused_form": None}
+    assert slots_set(events) == {"paused_form": None, "stopped_form": None}
     assert _kinds(events)[-1] == ("followup", "concern_form")
 
 

@@ -89,8 +89,10 @@ def test_after_an_outcome_a_new_request_starts_afresh(var: Path) -> None:
 
 
 def test_after_stop_a_new_request_starts_afresh(var: Path) -> None:
+    # "stop" sets stopped_form (a slot: the guidance action sees only the latest turns)
     stopped = [*STARTED, {"event": "action", "name": "action_stop_form"}]
-    tracker = user_turn("should I refer?", "start_triage", slots=PAUSED, before=stopped)
+    slots = {**PAUSED, "stopped_form": "triage_form"}
+    tracker = user_turn("should I refer?", "start_triage", slots=slots, before=stopped)
     events, messages = run(ActionStartTriage(), tracker)
     assert "utter_triage_intro" in responses(messages)
     assert all(slots_set(events)[k] is None for k in FACTS)
