@@ -182,6 +182,8 @@ class OffTopic:
         )
         keeps = base.keeps_in_scope
         self._keeps = re.compile("|".join(f"(?:{p})" for p in keeps)) if keeps else None
+        longest_first = tuple(sorted(self._elsewhere, key=len, reverse=True))
+        self._elsewhere_names = _subject_pattern(longest_first) if longest_first else None
         self._people = _subject_pattern(tuple(s for s in base.subjects if s.startswith("=")))
         words: set[str] = set()
         in_examples: Counter[str] = Counter()
@@ -225,9 +227,8 @@ class OffTopic:
         another subject's own name ("the school uniform policy" names no policy of Prevent's;
         issue 13, g21) and a person who is only a task's audience ("for year 7")."""
         rest = without_audience(text).lower().replace("\u2019", "'")
-        if self._elsewhere:
-            longest_first = tuple(sorted(self._elsewhere, key=len, reverse=True))
-            rest = _subject_pattern(longest_first).sub(" ", rest)
+        if self._elsewhere_names is not None:
+            rest = self._elsewhere_names.sub(" ", rest)
         return subjects_named(rest, self._subjects)
 
     def is_beyond(self, text: str) -> bool:

@@ -242,7 +242,8 @@ class RiskDetector:
         self._calm_window = int(calm.get("window", 4))
         self._calm_reaches_told = frozenset(str(w) for w in calm.get("reaches_told", ()))
         self._calm_reaches_back = frozenset(str(w) for w in calm.get("reaches_back", ()))
-        self._calm_undoes_back = tuple(str(w).lower() for w in calm.get("undoes_back", ()))
+        undoes = [re.escape(str(w).lower()) for w in calm.get("undoes_back", ())]
+        self._calm_undoes_back = re.compile(rf"\b(?:{'|'.join(undoes)})\b" if undoes else "(?!x)x")
         self._calm_reaches_past = frozenset(str(w) for w in calm.get("reaches_past", ()))
         self._calm_reaches_forward = frozenset(
             str(w) for w in calm.get("reaches_forward", ())
@@ -1235,7 +1236,7 @@ class RiskDetector:
         words = self._calm_words
         tokens = [t for t in sentence if clause_of(t.i) == clause]
         text = " ".join(t.lower_ for t in tokens)
-        if any(re.search(rf"\b{re.escape(w)}\b", text) for w in self._calm_undoes_back):
+        if self._calm_undoes_back.search(text):
             return True
         for token in tokens:
             before = doc[token.i - 1].lower_ if token.i > sentence.start else ""

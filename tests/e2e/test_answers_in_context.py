@@ -8,6 +8,9 @@ import uuid
 
 import pytest
 
+from tests.helpers.replies import reply_outcomes as _outcomes
+from tests.helpers.replies import reply_text as _text
+
 pytestmark = pytest.mark.servers
 
 OPENING = (
@@ -17,18 +20,6 @@ OPENING = (
 
 def _sender() -> str:
     return f"ctx-{uuid.uuid4().hex[:10]}"
-
-
-def _text(replies: list[dict]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
-
-
-def _outcomes(replies: list[dict]) -> list[str]:
-    return [
-        r["custom"]["outcome"]
-        for r in replies
-        if isinstance(r.get("custom"), dict) and "outcome" in r["custom"]
-    ]
 
 
 def test_a_denial_with_context_goes_on_to_a_referral_outcome(assistant) -> None:

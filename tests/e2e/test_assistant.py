@@ -10,6 +10,8 @@ import uuid
 import pytest
 
 from tests.conftest import ROOT, SHARED
+from tests.helpers.replies import reply_outcomes as _outcomes
+from tests.helpers.replies import reply_text as _text
 from tests.helpers.servers import running_assistant
 
 pytestmark = pytest.mark.servers
@@ -17,18 +19,6 @@ pytestmark = pytest.mark.servers
 
 def _sender() -> str:
     return f"test-{uuid.uuid4().hex[:10]}"
-
-
-def _text(replies: list[dict]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
-
-
-def _outcomes(replies: list[dict]) -> list[str]:
-    return [
-        r["custom"]["outcome"]
-        for r in replies
-        if isinstance(r.get("custom"), dict) and "outcome" in r["custom"]
-    ]
 
 
 def test_emergency_first_reply_says_999_with_outcome_payload(assistant):

@@ -10,6 +10,8 @@ import uuid
 import pytest
 
 from bot.wording import phrase
+from tests.helpers.replies import reply_outcomes as _outcomes
+from tests.helpers.replies import reply_text as _text
 
 pytestmark = pytest.mark.servers
 
@@ -19,18 +21,6 @@ CARRY_ON = phrase("actions.triage.carry_on")
 
 def _sender() -> str:
     return f"again-{uuid.uuid4().hex[:10]}"
-
-
-def _text(replies: list[dict]) -> str:
-    return "\n".join(r.get("text") or "" for r in replies)
-
-
-def _outcomes(replies: list[dict]) -> list[str]:
-    return [
-        r["custom"]["outcome"]
-        for r in replies
-        if isinstance(r.get("custom"), dict) and "outcome" in r["custom"]
-    ]
 
 
 def _to_the_end(assistant, sender: str, replies: list[dict]) -> tuple[list[str], str]:
