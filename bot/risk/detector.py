@@ -48,7 +48,7 @@ _SUBJECTS = frozenset({"he", "she", "they", "i", "we", "you"})
 #: The speaker: "I haven't said he has a knife" denies the telling, not the knife (r21).
 _FIRST_PERSON = frozenset({"i", "we"})
 #: Frames computed in code rather than listed in the lexicon.
-_BUILT_IN_FRAMES = frozenset({"general_question"})
+_BUILT_IN_FRAMES = frozenset({"general_question", "hypothetical"})
 #: An abbreviation of a proscribed organisation read in context (r12pol): its hits' concept.
 _ABBREVIATION = "proscribed_abbreviation"
 #: The same, used as an organisation ("he's NA now", "the AWD lads"): a rule reads it (r15).
@@ -188,6 +188,9 @@ class RiskDetector:
             )
         }
         self._doubt_blockers = tuple(lexicon.get("doubt", {}).get("blocked_by", ()))
+        self._if_subjects = frozenset(
+            str(w).lower() for w in lexicon.get("hypothetical", {}).get("subjects", ())
+        )
         self._doubt_reason = str(lexicon.get("doubt", {}).get("reason", "{words}"))
         self._across: dict[str, Any] = dict(lexicon.get("across_sentences", {}))
         self._grave: dict[str, Any] = dict(lexicon.get("grave_acts", {}))
@@ -237,8 +240,12 @@ class RiskDetector:
                 "past_words",
                 "present_words",
                 "present_after",
+                "new_subjects",
+                "now_words",
             )
         }
+        #: r26: what a new person told there now has, that no everyday scene explains.
+        self._calm_live = frozenset(str(w) for w in calm.get("live_evidence", ()))
         self._calm_window = int(calm.get("window", 4))
         self._calm_reaches_told = frozenset(str(w) for w in calm.get("reaches_told", ()))
         self._calm_reaches_back = frozenset(str(w) for w in calm.get("reaches_back", ()))
@@ -281,6 +288,16 @@ class RiskDetector:
             self._rules = _with_frame_blocks(self._rules, lexicon.get("frame_blocks", {}))
         except (KeyError, TypeError) as exc:
             raise LexiconError(f"risk lexicon is missing {exc}") from exc
+        dropped = dict(lexicon.get("dropped_before", {}))
+        self._dropped_window = int(dropped.get("window", 3))
+        #: concept -> (the words that drop a hit, the hits' last words it applies to or all)
+        self._dropped_before = {
+            str(concept): (
+                frozenset(str(w).lower() for w in spec.get("words", ())),
+                frozenset(str(w).lower() for w in spec.get("hits", ())),
+            )
+            for concept, spec in dict(dropped.get("concepts", {})).items()
+        }
         presence_spec = dict(lexicon.get("presence_in_company", {}))
         self._company_words = frozenset(str(w) for w in presence_spec.get("opens", ()))
         self._company_window = int(presence_spec.get("window", 3))
@@ -326,6 +343,9 @@ class RiskDetector:
                 self._lemmas.add(name, single)
             if gapped:
                 self._patterns.add(name, [self._gap_pattern(p) for p in gapped])
+        confinement = self._confinement_patterns(dict(lexicon.get("confinement", {})))
+        if confinement and "shut_in" in concepts:
+            self._patterns.add("shut_in", confinement)
         # Clock times and short countdowns are near: "at 3pm", "in 20 minutes".
         self._patterns.add(
             "near_time",
@@ -340,6 +360,35 @@ class RiskDetector:
                 ],
             ],
         )
+
+    @staticmethod
+    def _confinement_patterns(spec: dict[str, Any]) -> list[list[dict[str, Any]]]:
+        """Token patterns of someone locked or shut in a place (lexicon `confinement`, r26).
+
+        "Locks her in her room", "keeps his girlfriend locked up", "he's been shut in the
+        shed", "a child is kept locked in the cupboard": a person (never "them" nor
+        "herself"), a locking word, and a place; see lexicon_recall.yml for the parts.
+        """
+        if not spec:
+            return []
+
+        def one_of(key: str, **extra: Any) -> dict[str, Any]:
+            return {"LOWER": {"IN": [str(w).lower() for w in spec.get(key, ())]}, **extra}
+
+        gap = [{"OP": "?"}, {"OP": "?"}]
+        place = [*gap, one_of("places")]
+        return [
+            [one_of("lock"), *gap, one_of("people"), one_of("particles"), *place],
+            [one_of("keep"), *gap, one_of("people"), {"LOWER": "locked"}],
+            [
+                one_of("subjects"),
+                one_of("auxiliaries", OP="+"),
+                {"LOWER": "kept", "OP": "?"},
+                one_of("locked"),
+                one_of("particles"),
+                *place,
+            ],
+        ]
 
     def _gap_pattern(self, phrase: str) -> list[dict[str, Any]]:
         """'drive * into' matches 'drive his brother's van into': up to five words in the gap.
@@ -587,6 +636,8 @@ class RiskDetector:
         frames_here |= {h.concept for h in hits if h.concept in self._concept_names}
         if _is_general_question(sentence):
             frames_here.add("general_question")
+        if self._is_hypothetical(sentence):
+            frames_here.add("hypothetical")
         for frame in self._doubt_blockers:
             exemptions = self._frame_behaviour.get(frame, {}).get("unless", ())
             if frame in frames_here and not any(e in frames_here for e in exemptions):
@@ -677,6 +728,7 @@ class RiskDetector:
                 seen.add(key)
                 hits.append(_Hit(concept, start, end, doc[start:end].text))
         hits = self._conversation_times(doc, hits)
+        hits = self._dropped_before_words(doc, hits)
         hits = self._overlap_drops(hits)
         hits = self._literal_idioms(doc, hits)
         hits = self._company_and_storage(doc, hits)
@@ -708,6 +760,34 @@ class RiskDetector:
             if doc[i].lower_ in self._negators
         )
         return hits
+
+    def _dropped_before_words(self, doc: Doc, hits: list[_Hit]) -> list[_Hit]:
+        """Hits followed closely by a word that makes them something else (r26).
+
+        "Is shooting a short film", "'s shooting hoops", "is firing the kiln": a hit of a
+        `dropped_before` concept is dropped when one of its words follows within the window,
+        in its clause, before any person or place attacks are aimed at ("is shooting at the
+        kids" keeps its hit).
+        """
+        if not self._dropped_before:
+            return hits
+        people = {h.start for h in hits if h.concept in ("target", "attack_target")}
+        kept: list[_Hit] = []
+        for hit in hits:
+            words, only = self._dropped_before.get(hit.concept, (frozenset(), frozenset()))
+            if words and (not only or doc[hit.end - 1].lower_ in only):
+                i, dropped = hit.end, False
+                while i < min(hit.end + self._dropped_window, len(doc)):
+                    if doc[i].lower_ in _CLAUSE_BREAKS or i in people:
+                        break
+                    if doc[i].lower_ in words:
+                        dropped = True
+                        break
+                    i += 1
+                if dropped:
+                    continue
+            kept.append(hit)
+        return kept
 
     def _company_and_storage(self, doc: Doc, hits: list[_Hit]) -> list[_Hit]:
         """Presence and "held" words that are about company or storage, not danger (r24).
@@ -958,6 +1038,7 @@ class RiskDetector:
         clause_of = self._clauses(doc, sentence)
         frame_hits = [h for h in hits if h.concept in self._frame_names]
         question = _is_general_question(sentence)
+        hypothetical = self._is_hypothetical(sentence)
         matches = []
         for rule in self._rules:
             if not all(n in concept_hits for n in rule.needs):
@@ -976,6 +1057,8 @@ class RiskDetector:
             )
             if question:
                 frames_here.add("general_question")
+            if hypothetical:
+                frames_here.add("hypothetical")
             if "material" in frames_here and not self._depicts(
                 doc, sentence, hits, [h for n in rule.needs for h in concept_hits[n]]
             ):
@@ -995,6 +1078,23 @@ class RiskDetector:
                 )
             )
         return matches
+
+    def _is_hypothetical(self, sentence: Span) -> bool:
+        """ "If a parent turns up at the gate with a gun, what do we do?" (r26).
+
+        A question (the sentence ends with "?") with "if" followed, after "ever", by one of
+        lexicon `hypothetical` `subjects`: what could happen, not what is happening.
+        """
+        if not self._if_subjects or sentence[-1].text != "?":
+            return False
+        words = [t.lower_ for t in sentence]
+        for i, word in enumerate(words[:-1]):
+            if word != "if":
+                continue
+            nxt = words[i + 2] if words[i + 1] == "ever" and i + 2 < len(words) else words[i + 1]
+            if nxt in self._if_subjects:
+                return True
+        return False
 
     def _depiction_parts(self, doc: Doc, sentence: Span) -> Any:
         """Which part of the sentence a token is in, for a drawing's scope (rv1).
@@ -1246,6 +1346,47 @@ class RiskDetector:
                 return True
         return False
 
+    def _new_person_now(
+        self,
+        doc: Doc,
+        sentence: Span,
+        clause_of: Any,
+        clause: int,
+        evidence: dict[str, list[_Hit]],
+    ) -> bool:
+        """Clause `clause` brings in a new person there now with a weapon or doing harm (r26).
+
+        "Careers day is on Thursday and a man is in reception with a gun": an everyday event
+        sets the scene for its own people ("... and the team are practising planting the
+        bomb"), never for someone new (a `new_subjects` word opens the clause: "a man",
+        "someone", "there's") told now (a `present_words` or `now_words` word) with the
+        evidence of `live_evidence` (a weapon at hand, harm going on) in that clause.
+        """
+        words = self._calm_words
+        tokens = [t for t in sentence if clause_of(t.i) == clause]
+        if not any(
+            clause_of(h.start) == clause and h.concept in self._calm_live
+            for hits in evidence.values()
+            for h in hits
+        ):
+            return False
+        rest = [t.lower_ for t in tokens]
+        while rest and (
+            rest[0] in words["always"] or rest[0] in words["breaks"] or rest[0] in words["skip"]
+        ):
+            rest.pop(0)
+        if not rest or rest[0] not in words["new_subjects"]:
+            return False
+        for token in tokens:
+            before = doc[token.i - 1].lower_ if token.i > sentence.start else ""
+            if token.lower_ in words["present_words"] or token.lower_ in words["now_words"]:
+                return True
+            if token.lower_ in {"'s", "s"} and (
+                before in words["present_after"] or before in words["new_subjects"]
+            ):
+                return True
+        return False
+
     def _doing_now(self, doc: Doc, begin: int, end: int) -> bool:
         """ "who is holding", "who's waving": a relative clause of someone doing it now (r25)."""
         if begin + 1 >= end or doc[begin].lower_ not in {"is", "are", "'s", "'re"}:
@@ -1325,6 +1466,8 @@ class RiskDetector:
             for clause in sorted(own[frame]):
                 nxt = clause + 1
                 while nxt in every and nxt not in contrasts:
+                    if self._new_person_now(doc, sentence, clause_of, nxt, evidence):
+                        break  # r26: "... and a man is in reception with a gun"
                     following.add(nxt)
                     nxt += 1
                 if clause in reasons:
@@ -1747,8 +1890,9 @@ def load_lexicon(path: Path = _LEXICON_PATH) -> dict[str, Any]:
     return data
 
 
-#: Additions to `lexicon.yml`, merged in by `load_lexicon` (r24, issue 12: false alarms).
-_EXTRA_LEXICONS = ("lexicon_precision.yml",)
+#: Additions to `lexicon.yml`, merged in by `load_lexicon` (r24, issue 12: false alarms; r26:
+#: dangers now that got no 999).
+_EXTRA_LEXICONS = ("lexicon_precision.yml", "lexicon_recall.yml")
 
 
 def _merge_into(base: dict[str, Any], extra: dict[str, Any], where: str) -> None:
