@@ -29,7 +29,12 @@ The rules (word lists in ``guidance/risk/answers.yml``):
 (e) everything else counts as before: the reply without what was set aside (its own
     punctuation kept, so one sentence stays one sentence) is assessed again by
     `bot.risk.assess`, so "No, but he's bringing a knife tomorrow" is 999 and "no, but he's
-    joined The Base" is police, with reasons quoting the reply's words as typed.
+    joined The Base" is police, with reasons quoting the reply's words as typed;
+(f) a reply to a form question (anything but the danger question) that answers no danger
+    question describes what was seen: the model's verdict on it stands only with a named
+    or banned group, a plan, instructions, travel, a risk to life, a warning or a dual-use
+    material in it, or a 999 with something still to come (`described_keeps`); a rule's
+    match always stands (r26).
 
 The reply is never rated higher than `assess` rates it: the context only explains words
 away, it never adds an alarm (at most the danger question). With no question asked, the
@@ -145,6 +150,16 @@ def read_reply(text: str, asked: AskedQuestion | None) -> ReplyReading:
             return ReplyReading(RiskAssessment("none", (), (doubt,)), clauses, (), answer, note)
     if full.level == "none" and not full.doubts:
         return ReplyReading(full, clauses, (), answer)
+    if answer is None and asked.kinds - {"danger"}:
+        described = _described(full, typed, data)
+        if described is not None:  # a description for the form: the model's guess set aside
+            return ReplyReading(
+                described,
+                clauses,
+                tuple(m for m in _as_typed(full, typed).matches if m not in described.matches),
+                answer,
+                ("a description given to a form question: the model's verdict set aside",),
+            )
     if not any(c.kind in _ANSWERING for c in clauses):
         return ReplyReading(_as_typed(full, typed), clauses, (), answer)
     kept: list[Clause] = [c for c in clauses if c.kind in ("plain", "new")]
@@ -197,6 +212,40 @@ def read_reply(text: str, asked: AskedQuestion | None) -> ReplyReading:
     result = _as_typed(result, typed)
     aside = tuple(m for m in _as_typed(full, typed).matches if m not in result.matches)
     return ReplyReading(result, clauses, aside, answer, tuple(notes))
+
+
+def _described(full: RiskAssessment, typed: str, data: dict[str, Any]) -> RiskAssessment | None:
+    """A reply to a form question read as the description it is (r26, issue 12, (f)).
+
+    "He posts videos praising the attack on his story": the model's police or 999 on a
+    description counts only with evidence of a `described_keeps` kind (a named group, a
+    plan, instructions, travel, a risk to life...), or, for its 999, something still to come
+    (`to_come`, a near time ahead) with means, an act or a sign of danger. Otherwise the
+    rules' own matches are the verdict, and a 999 of the model set aside with a sign of danger
+    beside it is asked about. None when there is nothing to set aside (no model verdict, or
+    evidence enough for it).
+    """
+    model = [m for m in full.matches if m.rule in _MODEL_RULES]
+    if not model:
+        return None
+    features = get_detector().features(typed)
+    kinds = set(features)
+    if kinds & set(data["described_keeps"]):
+        return None
+    if any(m.level == "emergency" for m in model) and kinds & set(data["described_keeps_to_come"]):
+        not_future = set(load_lexicon()["across_sentences"]["not_future"])
+        ahead = [t for t in features.get("near time", ()) if t not in not_future]
+        if ahead or _compiled()["to_come"].search(typed.lower()):
+            return None
+    rules = [m for m in full.matches if m.rule not in _MODEL_RULES]
+    level = max((m.level for m in rules), key=_ORDER.__getitem__, default="none")
+    if level != "none":
+        kept = tuple(m for m in rules if m.level == level)
+        return _as_typed(RiskAssessment(level, kept), typed)  # type: ignore[arg-type]
+    doubts: list[RiskMatch] = list(full.doubts)
+    if any(m.level == "emergency" for m in model):
+        doubts += _doubt_for(typed, data)
+    return _as_typed(RiskAssessment("none", (), tuple(dict.fromkeys(doubts))), typed)
 
 
 # -- reading the reply ----------------------------------------------------------------------
