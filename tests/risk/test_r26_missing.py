@@ -22,6 +22,9 @@ MISSING = [
     "Sixth former missing from home, his phone was last seen near the motorway bridge.",
     "A boy is missing at the reservoir and nobody has seen him for an hour.",
     "Pupil missing near the cliffs on the geography field trip.",
+    "We've lost a year 1 at the farm park and nobody's seen him for half an hour.",
+    "Little girl from reception wandered from the picnic, no one's seen her since, the "
+    "pond is right there.",
 ]
 
 
@@ -40,6 +43,8 @@ CALM = [
     "WhatsApp says he was last seen online at 2am.",
     "Last seen: the railway museum trip was brilliant, thanks for organising.",
     "Years ago a pupil went missing near the quarry, and it still affects the village.",
+    "We've lost a year's worth of attendance data after the server crash.",
+    "Nobody's seen the new PE kit yet, has it been delivered?",
 ]
 
 
