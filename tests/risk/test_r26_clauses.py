@@ -40,6 +40,10 @@ VIOLENCE_NOW = [
     "A boy is stabbing another boy behind the sports hall.",
     "They're shooting at the minibus from the bridge.",
     "The lockdown alarm went off for real, a man is shooting in the corridor.",
+    "Two lads are going for each other with bottles outside the chippy.",
+    "Youth club update: a group just burst in and they're going for one of our regulars with "
+    "bats.",
+    "A man is coming at us with a hammer in the car park.",
 ]
 
 
@@ -69,6 +73,9 @@ CALM = [
     "Year 11 are shooting a short film on the field this afternoon.",
     "He's shooting at goal in the netball match and scored twice.",
     "My back has a stabbing pain when I carry the PE bags.",
+    "We're going for one of the top prizes with our science fair project.",
+    "The debate team came at him with tough questions and he handled it well.",
+    "We're going for them with the leaflets at the freshers fair.",
 ]
 
 
