@@ -162,6 +162,35 @@ _TRAINING = re.compile(r"\b(?:train(?:ing|ed)?|wrap|e-?learning|courses?)\b")
 _WAS_REFERRED = re.compile(r"\b(?:was|were|got|has been|had been|is being) (?:\w+ )?referred\b")
 #: 999 named beside another route ("999 or a prevent referral?") is the 999 question.
 _999 = re.compile(r"\b999\b")
+#: An email address in a question ("is prevent@essex.gov.uk where the form goes?") asks where
+#: a referral is sent, whatever the address's own words (essex, police, gov) point at. Read
+#: on the query only: the answers that give an address are not about where to send.
+_EMAIL_ADDRESS = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+_ASKS_WHERE_TO_SEND = " where to send the form, which email address inbox "
+#: A relative as the source of the extremism ("the uncle is radicalising her", "dad is
+#: filling his head with it", "can grooming come from the child's own family?") is the
+#: family-implicated case (SET 2.4), not consent in general nor how children are radicalised.
+_RELATIVE = (
+    r"(?:famil(?:y|ies)|parents?|mum|mother|dad|father|step-?(?:dad|mum|father|mother)|uncles?|"
+    r"aunts?|aunties?|brothers?|sisters?|cousins?|grand(?:dad|father|ma|mother|parents?)|"
+    r"relatives?|siblings?|household|(?:at )?home)"
+)
+_RADICALISING = (
+    r"(?:radicali[sz]\w*|groom\w*|indoctrinat\w*|brainwash\w*|fill(?:s|ing|ed)? (?:\w+ ){0,2}head|"
+    r"push(?:es|ing|ed)? (?:\w+ ){0,2}(?:views|ideas|ideology|beliefs)|"
+    r"spread(?:s|ing)? (?:\w+ ){0,2}(?:views|ideas|ideology|beliefs)|"
+    r"feed(?:s|ing)? (?:him|her|them)|behind (?:it|this|the))"
+)
+#: ... where the relative comes first, the relative does it ("parents radicalising"), not
+#: only reads about it ("something for parents to read about radicalisation").
+_RADICALISING_ACT = _RADICALISING.replace(r"radicali[sz]\w*", r"radicali[sz](?:e|es|ed|ing)\b")
+_FAMILY_SOURCE = re.compile(
+    rf"\b{_RELATIVE}\b(?:\s+(?!(?:and|or|he|she|they|he's|she's|they're|son|daughter|child|kid|"
+    rf"pupil|student|being|worried|worry|think|fear|afraid|concerned)\b)[\w']+){{0,4}}?\s+"
+    rf"{_RADICALISING_ACT}|"
+    rf"\b{_RADICALISING}(?:\s+[\w']+){{0,4}}?\s+(?:from|by|at)(?:\s+[\w']+){{0,4}}?\s+"
+    rf"{_RELATIVE}\b"
+)
 #: "tell" is a stop word except in the police advice RUN, HIDE, TELL.
 _RUN_HIDE_TELL = re.compile(r"\brun\W+hide\W+(?:and\W+)?tell\b")
 #: Long names and their abbreviations read as one word, so "DSL" and "designated safeguarding
@@ -438,6 +467,7 @@ def _rewrite(text: str) -> str:
     if _PANEL.search(text) and _WHO_ATTENDS.search(text):
         text = _WHO_ATTENDS.sub(r"\g<0> panel members membership ", text)
         text = _THEY_ATTEND.sub(" ", text)
+    text = _FAMILY_SOURCE.sub(r"\g<0> family implicated ", text)
     text = _WHAT_TO_DO.sub(" dsl first ", text)
     text = _AGE.sub(_age_word, text)
     return _SCHOOL_YEAR.sub(" child ", text)
@@ -579,6 +609,8 @@ class GuidanceIndex:
 
     def _score(self, query: str) -> _Scores | None:
         """Every topic's BM25 score, classifier probability and their blend for one text."""
+        if _EMAIL_ADDRESS.search(query):
+            query = _EMAIL_ADDRESS.sub(r"\g<0>" + _ASKS_WHERE_TO_SEND, query)
         words = tokens(query)
         if not words:
             return None

@@ -189,7 +189,16 @@ _HOW_SOON = (
     r"(?:should|shall|do|must|can|would|have) (?:i|we) (?:\w+ )?(?:to )?"
     r"(?:refer|report|make a referral|send)\w*"
 )
+#: Who makes the referral, asked as a choice ("should I refer directly myself or go through
+#: the DSL?", "should we report it ourselves or leave it to the lead?"): a question about
+#: the route (SET 2.5: talk to the DSL first), not a decision on a case (issue 13, g22).
+_WHO_REFERS = (
+    r"\b(?:should|shall|can|could|do|must) (?:i|we) (?:\w+ ){0,2}?(?:refer|report|send)\w*"
+    r"(?: (?:it|this|that))?(?: (?:in|on))?\s+"
+    r"(?:(?:directly|myself|ourselves|straight|on (?:my|our) own|alone)\s+)+(?:[\w']+\s+){0,3}?or\b"
+)
 _NOT_A_DECISION = re.compile(
+    _WHO_REFERS + "|"
     r"\b(?:who|whom|where)\b(?:\s+\w+){0,3}?\s+(?:should|shall|do|must|can|would) (?:i|we) "
     r"(?:\w+ )?(?:refer|report|send|pass|flag|escalate)\w*(?: (?:it|this|that|him|her|them))?"
     r"(?: on)? to\b|" + _HOW_SOON + "|" + _TELL_FAMILY,

@@ -38,6 +38,11 @@ subjects.yml) is declined, unless it names a person or matches `keeps_in_scope` 
 the Prevent process, someone here or a class, or something that happened: "racist stickers
 in the French department", "the attack in France has scared my class").
 
+A fifth (issue 13, g22): a message whose only subject words are people ("the staff to pupil
+ratio for a trip", "an EHCP for a year 3 boy") is declined when the classifier reads it
+clearly as another subject (`PEOPLE_MARGIN`, well above its own boundary); a person told of
+in everyday words ("a boy in year 9 has a badge I don't recognise") stays in scope.
+
 The check never sees a message that describes a concern (the caller asks first) nor an
 emergency (the risk check runs before any guidance).
 """
@@ -71,6 +76,13 @@ UNKNOWN_SHARE = 0.25
 EXAMPLE_WORD_MIN = 3
 #: Unknown words shorter than this are fillers ("hmm", "lol"), not another subject.
 MIN_WORD = 4
+#: The classifier's margin above which a message whose only subject words are people ("a
+#: year 3 boy", "their kids") reads as another subject all the same: on the development
+#: sets no real question naming only people reached 0.3 (the nearest, an emergency at 0.29,
+#: is caught by the risk check and the concern check first; a new badge on a year 9 boy
+#: reads 0.25), while school business about a pupil ("staff to pupil ratio for a trip",
+#: "an EHCP for a year 3 boy") sat at 0.4-1.3: 0.4 keeps a margin for concerns.
+PEOPLE_MARGIN = 0.4
 
 
 def load_subjects(directory: Path) -> tuple[str, ...]:
@@ -213,6 +225,11 @@ class OffTopic:
         named = self._named(text)
         if named and self._beyond_named(text, named):
             return True  # "how many died in the Omagh bombing?", "the FBI's approach"
+        if named and self._only_people(named):
+            # "the staff to pupil ratio for a trip", "an EHCP for a year 3 boy": a person
+            # named in school business is not a concern (issue 13, g22); a message that
+            # tells of a worry never gets here (the caller checks first).
+            return self._reads_far_elsewhere(text)
         if named:
             # "how do I make a LADO referral", "the mandatory reporting duty for FGM", "our
             # uniform policy": the only subject words are ones other subjects use too, and
@@ -230,6 +247,14 @@ class OffTopic:
         if self._elsewhere_names is not None:
             rest = self._elsewhere_names.sub(" ", rest)
         return subjects_named(rest, self._subjects)
+
+    def _only_people(self, named: list[str]) -> bool:
+        """Every subject word named is a person ("pupil", "her", "year 9")."""
+        return all(self._people.fullmatch(w) for w in named)
+
+    def _reads_far_elsewhere(self, text: str) -> bool:
+        """The classifier reads the message clearly as another subject (`PEOPLE_MARGIN`)."""
+        return self._classifier is not None and self._classifier.margin(text) > PEOPLE_MARGIN
 
     def is_beyond(self, text: str) -> bool:
         """Another country's system, a past attack's facts, content for a lesson or a club
@@ -256,9 +281,11 @@ class OffTopic:
         """All three conditions, given the best topic's retrieval confidence."""
         if not self.outside_scope(text):
             return False
+        named = self._named(text)
+        if named and self._only_people(named):
+            return True  # outside_scope read it as another subject by the classifier alone
         if not confident or self.names_elsewhere(text):
             return True
-        named = self._named(text)
         if named and self._beyond_named(text, named):
             return True  # beyond the seeds, however confidently its words meet a topic
         if self._classifier is not None and self._classifier.reads_as_elsewhere(text):

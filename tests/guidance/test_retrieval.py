@@ -193,3 +193,47 @@ def test_the_referral_process_in_a_named_area_answers_with_that_areas_route(serv
     # is a route Lewisham has its own of, so the Lewisham contacts answer.
     answer = service.answer(question)
     assert isinstance(answer, GuidanceAnswer) and answer.topic_id == "contacts_lewisham"
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Issue 13 (g22): an address named in the question asks where the form goes; its own
+        # words (essex, police, gov) pulled it to the Essex contacts or the VTR form.
+        "my head says to use prevent@essex.gov.uk for the VTR - right?",
+        "is it ok to email the form to channel@thurrock.gov.uk",
+        "does prevent@essex.pnn.police.uk take referrals from schools?",
+    ],
+)
+def test_an_email_address_in_the_question_asks_where_to_send(service, question):
+    best = service.search(question).best
+    assert best is not None and best.topic.id == "where_to_send", question
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        # Issue 13 (g22): a relative as the source of the extremism is the family-implicated
+        # case (SET 2.4), not consent in general nor how children are radicalised.
+        "my pupil's older cousin seems to be radicalising him, who do I speak to?",
+        "I think it's his stepdad feeding him this stuff - do we tell home about the referral?",
+        "can radicalisation come from a young person's own household?",
+        "a grandparent is indoctrinating the kids, what's the procedure",
+    ],
+)
+def test_a_relative_as_the_source_is_the_family_implicated_case(service, question):
+    best = service.search(question).best
+    assert best is not None and best.topic.id == "family_implicated", question
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("do I need the parents' consent to refer a child for radicalisation?", "consent_children"),
+        ("parents are worried their son is being radicalised, who can help them?", "act_early"),
+        ("is there a leaflet for parents about radicalisation online?", "resources_for_teaching"),
+    ],
+)
+def test_parents_named_beside_radicalisation_are_not_always_the_source(service, question, topic):
+    best = service.search(question).best
+    assert best is not None and best.topic.id != "family_implicated", (question, topic)

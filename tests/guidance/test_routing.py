@@ -468,3 +468,28 @@ def test_a_short_question_naming_only_a_route_keeps_the_clause_before(text, cont
     # Issue 13 (g21): "do I go to Prevent?" read alone is "what is Prevent?"; it asks which
     # route fits what was just described, so retrieval reads that too.
     assert context in route(text).focus.lower()
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Issue 13 (g22): who makes the referral, asked as a choice, is a question about the
+        # route (talk to the DSL first, SET 2.5), answered; not the should-I-refer questions.
+        "should I refer directly myself or go through the safeguarding lead?",
+        "should we report it ourselves or leave it to the DSL?",
+        "should I report this myself or let the safeguarding lead do it?",
+    ],
+)
+def test_who_makes_the_referral_asked_as_a_choice_is_answered(service, message):
+    routing = service.routing(message)
+    assert not routing.start_triage, message
+    assert routing.result.best is not None
+    assert routing.result.best.topic.id == "consult_dsl_first", message
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["should i refer him myself?", "he keeps praising isis, should I refer him directly or wait?"],
+)
+def test_referring_this_person_is_still_the_triage_s_question(message):
+    assert route(message).asks_referral, message

@@ -264,3 +264,33 @@ def test_the_prevent_process_or_a_person_keeps_such_questions_in_scope(service, 
 )
 def test_a_person_or_a_sign_of_radicalisation_is_never_declined(service, text):
     assert not service.declines(text), text
+
+
+# Issue 13 (g22): a person named in school business ("a nursery outing", "an EHC needs
+# assessment for a girl") does not make it a concern: the classifier reads it clearly as
+# another subject (above `PEOPLE_MARGIN`). Written for this test, not from any eval set.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what's the adult to child ratio for a nursery outing to the zoo",
+        "how do I request an EHC needs assessment for a girl with dyslexia",
+        "the kids keep losing their PE kit, any ideas for a lost property system",
+        "how many hours of PE should year 10 get a week",
+    ],
+)
+def test_school_business_naming_only_a_pupil_is_declined(service, text):
+    assert service.declines(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he keeps saying the teachers are all traitors who deserve what's coming",
+        "a boy in year 9 has started wearing a badge I don't recognise",
+        "she says her brother is going to fight abroad",
+        "their kids are scared after the news, what do I say",
+        "my son has a nosebleed at school, can staff give him paracetamol",
+    ],
+)
+def test_a_person_told_of_in_everyday_words_is_still_not_declined(service, text):
+    assert not service.declines(text), text

@@ -28,6 +28,13 @@ def base():
         # SET 2.1: "not the purpose of Channel to provide an alternative to the criminal
         # justice system"
         ("channel_not_criminal_justice", ["not an alternative to the criminal justice"], "SET 2.1"),
+        # Lewisham: Channel "is not a criminal sanction and it will not affect a person's
+        # criminal record" (issue 13, g22: the answer said so only in a list)
+        (
+            "myth_criminal_record",
+            ["not a criminal sanction", "not affect a person's criminal record"],
+            "Lewisham",
+        ),
         # Channel is voluntary and only works with consent: people can decline it
         ("consent_for_channel_support", ["voluntary", "can decline"], "Middlesbrough"),
         # SET 2.4: clarify the information first - the child, the family, other professionals;
