@@ -35,7 +35,10 @@ _DOUBT = (
     r"(i )?(can'?t|cannot|couldn'?t) be (certain|sure)|(i'?m |i am )?not 100 ?%? (sure|certain)|"
     r"(i'?m |i am )?not (completely|totally|entirely|fully|absolutely) (sure|certain)|"
     r"(i )?(haven'?t|have not) (got )?a clue|(i'?d|i would|i'?ll|i) (need|have) to (check|ask)|"
-    r"need to check"
+    r"need to check|"
+    # "I don't really know", "honestly not sure": a word between the negation and "know"
+    r"(i )?(don'?t|do not|dont) (really|actually|honestly|truly|fully|exactly) know(?! of)|"
+    r"(i'?m |i am )?(honestly|really|genuinely) (not sure|unsure|don'?t know)"
 )
 #: "I'd say no", "I reckon yes": the words after the lead-in are the answer.
 _LEAD_IN = re.compile(
@@ -120,23 +123,43 @@ _AGE_PATTERNS = [
     re.compile(r"\b(\d{1,3})\s*(?:-\s*)?(?:years?|yrs?|yo)\b(?:[\s-]*old)?"),
     re.compile(r"\baged?\s*(?:is\s*)?(\d{1,3})\b"),
     re.compile(
-        r"\b(?:he|she|they|who|pupil|student|child|boy|girl)(?:'s| is| are)\s*"
-        r"(?:only\s*|about\s*|around\s*)?(\d{1,3})\b"
+        r"\b(?:he|she|they|who|pupil|student|child|boy|girl|son|daughter|kid|lad|lass|learner|"
+        r"stepson|stepdaughter|grandson|granddaughter|nephew|niece|brother|sister|tutee)"
+        r"(?:'s| is| are| was)\s*(?:only\s*|about\s*|around\s*|just\s*)?(\d{1,3})\b"
+        r"(?!\s*(?:%|percent|minutes?|mins?|hours?|days?|weeks?|months?|times|pounds|quid|foot|feet|ft|cm|stone))"
     ),
     re.compile(r"\b(?:about|around|roughly|approximately)\s*(\d{1,3})\b"),
     # "my colleague's son (14)", "their boy (12)": an age in brackets after the person
     re.compile(
         r"\b(?:son|daughter|child|kid|boy|girl|pupil|student|learner|lad|lass|teen|teenager|"
-        r"man|woman|person|he|she|they|stepson|stepdaughter|grandson|granddaughter)"
-        r"\s*\(\s*(\d{1,3})\s*\)"
+        r"man|woman|person|he|she|they|stepson|stepdaughter|grandson|granddaughter|tutee|"
+        r"apprentice|trainee|colleague|client|patient|member|youngster|young person|"
+        r"adult|nephew|niece|brother|sister)s?"
+        r"\s*\(\s*(?:aged?\s*)?(\d{1,3})\s*\)"
+    ),
+    # "one of our students, 15, has ...", "my tutee, 14, ...": an age set off by commas
+    re.compile(
+        r"\b(?:son|daughter|child|kid|boy|girl|pupil|student|learner|lad|lass|teen|teenager|"
+        r"man|woman|person|tutee|apprentice|trainee|colleague|client|youngster|young person|"
+        r"nephew|niece|brother|sister|sixth[- ]former|year \d{1,2})s?,\s*(?:aged?\s*)?"
+        r"(\d{1,3})\s*(?:,|$|\.|and\b|who\b)"
     ),
 ]
 #: Someone's child ("a colleague's son"): the colleague is the adult, not the person.
 _CHILD_OF = re.compile(
     r"'s (step)?(son|daughter|child|kid|boy|girl|grandson|granddaughter|little (boy|girl))\b"
 )
-_BARE_NUMBER = re.compile(r"^\D{0,20}?(\d{1,3})\D{0,40}$")
-_SCHOOL_YEAR = re.compile(r"\b(?:year|yr|y)\s*(\d{1,2})\b")
+_BARE_NUMBER = re.compile(r"^\D{0,40}?(\d{1,3})\D{0,40}$")
+#: The person said to be a parent, as the answer to the age question ("she's a mum of two",
+#: "he's a dad at the school"): an adult. Never read in an opening, where a parent is
+#: usually someone else in the story ("a mum told me her son ...").
+_IS_A_PARENT = re.compile(
+    r"^\W*((he|she|they)('s| is|'re| are) |(a|an) )(\w+ )?(mum|mom|dad|mother|father|parent|"
+    r"grandparent|grandmother|grandfather|step-?(mum|dad|parent))s?\b"
+)
+_SCHOOL_YEAR = re.compile(r"\b(?:year|yr|y)\s*(\d{1,2})(?:s|'s)?\b(?!\s*(?:olds?|ago)\b)")
+#: Before year 1: "in reception", "a nursery child" (SET 2.4: a child).
+_EARLY_YEARS = re.compile(r"\b(in reception|reception (class|child|pupil|kid|age)|nursery)\b")
 _CHILD_WORDS = re.compile(
     r"\b(child|children|kid|boy|girl|pupil in year|primary|teenager|teen|young person "
     r"under 18|under 18|minor|son|daughter|a child)\b"
@@ -274,7 +297,8 @@ _ADULT_CONSENT = [
         "given",
         re.compile(
             r"\b(agreed|agrees|consent(ed|s)? given|gave (their |his |her )?consent|"
-            r"happy (for|to|with)|is fine with|ok with|okay with|said yes|says yes|yes|"
+            r"happy (for|to|with)|(is|'s|are|'re|was|seemed|seems) (fine|ok|okay|alright) with|"
+            r"ok with|okay with|said yes|says yes|yes|"
             r"(that'?s|it'?s|that is|it is) (fine|ok|okay|alright|all right)|"
             r"(he|she|they)'?s happy|"
             r"doesn'?t mind|don'?t mind|gave (us )?permission|go ahead)\b"
@@ -735,6 +759,8 @@ def age_from_text(text: str, today: date | None = None, bare_number: bool = Fals
     match = _SCHOOL_YEAR.search(t)
     if match and 1 <= int(match.group(1)) <= 13:
         return int(match.group(1)) + 4  # UK school year N: pupils turn N+5 during it
+    if _EARLY_YEARS.search(t):
+        return 4  # Reception: pupils turn 5 during it
     if bare_number:
         match = _BARE_NUMBER.match(t)
         if match and 0 < int(match.group(1)) <= 120:
@@ -821,6 +847,8 @@ def _age_facts(text: str, asked: bool) -> dict[str, Any]:
         return {"age_group": "adult"}
     if _CHILD_WORDS.search(t):
         return {"age_group": "child"}
+    if asked and _IS_A_PARENT.search(t):
+        return {"age_group": "adult"}
     if asked and yes_no(t) == "unsure":
         return {"age_group": "unsure"}
     return {}
@@ -849,6 +877,35 @@ def _dsl_fact(text: str) -> str | None:
     if _DSL_NOT_YET.search(t):
         return "no"
     return None
+
+
+#: "Is she being radicalised?", "could this be radicalisation?": the practitioner's question,
+#: not a cause named or seen.
+_RADICALISATION_WORD = re.compile(
+    r"\b((worried|concerned|worry|think|wonder\w*|whether|if|could|might|may|"
+    r"(is|was) (this|it|that)|signs? of)\W+"
+    r"(\w+\W+){0,3}?)(radicali[sz]\w*|extremis[mt]\w*)"
+)
+
+
+def _without_asked_radicalisation(t: str) -> str:
+    """The text without the words "radicalised" or "extremism" where a sentence asks about
+    them ("should I be worried she's being radicalised?"): the question is the practitioner's,
+    what was seen is in the other words (SET 2.3). Asked, not assumed."""
+    parts = re.split(r"(?<=[.!?;])\s+", t)
+    return " ".join(
+        _RADICALISATION_WORD.sub(r"\1", p) if p.rstrip().endswith("?") else p for p in parts
+    )
+
+
+def _practitioner_says_not_extremism(t: str) -> bool:
+    """The practitioner's own word that the worry is not about extremism ("Nothing to do with
+    extremism."), in a sentence that is not the person's account ("he says it's nothing")."""
+    for sentence in re.split(r"(?<=[.!?;])\s+", t):
+        if _mentions("ideology_denial", sentence, respect_negation=False):
+            if not _THEIR_ACCOUNT.search(sentence):
+                return True
+    return False
 
 
 def mentioned_facts(text: str) -> dict[str, Any]:
@@ -886,13 +943,13 @@ def mentioned_facts(text: str) -> dict[str, Any]:
         facts["terrorism"] = "no"  # "no plan that we know of" in the opening
     signs = any(facts.get(d) == "yes" for d in ("engagement", "intent", "terrorism"))
     studied = _mentions("study_context", t, respect_negation=False)
-    seen = signs or (_mentions("ideology", t) and not studied)
+    seen = signs or (_mentions("ideology", _without_asked_radicalisation(t)) and not studied)
     if seen:
         facts["ideology"] = "yes"
-    elif _mentions("ideology_denial", t, respect_negation=False) and not _THEIR_ACCOUNT.search(t):
+    elif _practitioner_says_not_extremism(t):
         facts["ideology"] = "no"
     elif (
-        not _mentions("ideology", t)
+        not _mentions("ideology", _without_asked_radicalisation(t))
         and not _mentions("aim_against_people", t, respect_negation=False)
         and _lawful_activity(t)
     ):
@@ -1032,6 +1089,10 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             reading = "yes" if described.get(asked) == "yes" else "unsure"
         elif reading == "no" and _LEAD_NO.match(t) and not _CONTRAST.search(t):
             facts.pop(asked, None)  # "No, nothing about travel, a banned group or an attack"
+        elif reading == "no" and _said_or_done_after_no(t):
+            # "not really, though he did say he'd like to see them all gone": the soft no
+            # is taken back by what follows it; not a yes, never a plain no (SET 2.5)
+            reading = "unsure"
         if facts.get(asked) == "yes" and reading != "unsure":
             reading = "yes"  # what the reply describes counts, whatever word it starts with
         if reading is None and facts.get("denial") == "yes":
@@ -1069,6 +1130,8 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     if asked in ("ideology", "engagement") and reading is None and _names_a_proscribed_group(t):
         facts["ideology"] = "yes"
         reading = "yes"  # "National Action.": the group is named (SET 2.3: support for a group)
+    if asked == "ideology" and reading == "no" and _said_or_done_after_no(t):
+        reading = "unsure"  # "not really, though he did say some odd things about Jews"
     if asked == "ideology":
         studying = _set_work(t)
         if (
@@ -1162,6 +1225,30 @@ def _described_after_no(text: str) -> dict[str, Any] | None:
     if statement_reading(rest) == "yes" and _DESCRIBED_HARM & set(get_detector().features(rest)):
         return facts  # "he keeps a hunting knife under his bed": the risk rules' own words
     return None
+
+
+#: What opens a clause that takes back part of a leading "no" ("not really, though ...").
+_TAKES_BACK = re.compile(
+    r"^(but|though|although|however|except|apart from|other than|mind you|then again|"
+    r"having said that|that said|saying that)\b[\s,]*"
+)
+
+
+def _said_or_done_after_no(text: str) -> bool:
+    """A soft or plain "no" followed by a contrast telling of something the person said or
+    did ("no, but he did say ...", "not really, though he has been excluded for fighting"):
+    the reply answers "partly", which is not a no (SET 2.3 lists the indicators as prompts)."""
+    lead = _LEAD_ANSWER_WORD.match(text)
+    if lead is None:
+        return False
+    rest = text[lead.end() :].strip()
+    opener = _TAKES_BACK.match(rest)
+    if opener is None:
+        return False
+    rest = rest[opener.end() :]
+    if not rest or yes_no(rest) in ("no", "unsure"):
+        return False
+    return bool(_SENTENCE_YES.search(rest))
 
 
 #: A word that turns a reply's leading "no" round ("No, but he has a knife").
