@@ -427,6 +427,40 @@ backend actions
                             self.logs / "haproxy.log", port=self.rasa_port)
         self.haproxy.start()
         self.haproxy.wait_ready(20)
+        time.sleep(0.5)  # another listener on its port answers too: haproxy exits at once
+        if not self.haproxy.alive():
+            raise RuntimeError("haproxy exited: see " + str(self.haproxy.log))
+
+    def _start_haproxy_movable(self, tries: int = 3) -> None:
+        """haproxy binds the two front ports everything else is told about (the replicas
+        call their action servers through it), so it starts before them: its backends are
+        marked down until they are ready. When ports may move and another process took a
+        front port after it was picked, both front ports are picked again and it retries."""
+        if not self.movable_ports:
+            for port in (self.rasa_port, self.action_port):
+                if not bindable(port):
+                    raise SystemExit(f"port {port} is in use: set RASA_PORT / "
+                                     "ACTION_SERVER_PORT to free ones")
+        for attempt in range(tries):
+            if self.movable_ports and not (bindable(self.rasa_port) and bindable(self.action_port)
+                                           and self.rasa_port != self.action_port):
+                self._move_front_ports()
+            try:
+                self.start_haproxy()
+                return
+            except (RuntimeError, TimeoutError):
+                assert self.haproxy is not None
+                moved = self.movable_ports and self.haproxy.port_was_taken()
+                if not moved or attempt == tries - 1:
+                    raise
+            print(f"  haproxy: port {self.rasa_port} or {self.action_port} was taken; "
+                  "picking others", flush=True)
+            self._move_front_ports()
+
+    def _move_front_ports(self) -> None:
+        taken = {*self.rasa_ports, *self.action_ports, self.pg_port, self.redis_port}
+        self.rasa_port, self.action_port = [p for p in free_ports(len(taken) + 2)
+                                            if p not in taken][:2]
 
     def rasa_replica(self, i: int) -> Proc:
         port = self.rasa_ports[i]
@@ -464,6 +498,7 @@ backend actions
         self.start_redis()
         self.migrate()
         self._check_ports()
+        self._start_haproxy_movable()
         self.actions = [self.action_server(i) for i in range(self.replicas)]
         self.rasa = [self.rasa_replica(i) for i in range(self.replicas)]
         for proc in (*self.actions, *self.rasa):
@@ -481,9 +516,13 @@ backend actions
                     self.env(), self.logs / f"push{i}.log"))
             for proc in (*self.workers, *self.others):
                 proc.start()
+        behind = (list(self.rasa_ports), list(self.action_ports))
         for proc in (*self.actions, *self.rasa):
             self._wait_ready(proc, timeout)
-        self.start_haproxy()
+        if behind != (self.rasa_ports, self.action_ports):  # one moved: haproxy is told
+            assert self.haproxy is not None
+            self.haproxy.stop()
+            self.start_haproxy()  # the same front ports: the replicas were told them
         wait_http(f"http://127.0.0.1:{self.rasa_port}/webhooks/ops/ready", 30)
 
     def _check_ports(self) -> None:

@@ -88,3 +88,55 @@ def test_fixed_ports_in_use_stop_the_start_and_say_which(tmp_path: Path):
         profile.rasa_ports[0] = busy
         with pytest.raises(SystemExit, match=str(busy)):
             profile._check_ports()
+
+
+def _profile_with_front(tmp_path: Path, movable: bool = True) -> Profile:
+    profile = _profile(tmp_path, movable)
+    profile.rasa_port, profile.action_port = free_ports(2)
+    (tmp_path / "prod" / "logs").mkdir(parents=True, exist_ok=True)
+    return profile
+
+
+def test_haproxy_front_port_taken_before_its_bind_moves_both(tmp_path: Path):
+    """The CI flake of session 10: a front port picked free at the start was taken by the
+    time haproxy bound it. haproxy now starts before the replicas (which are told its action
+    port) and, when ports may move, picks both front ports again."""
+    profile = _profile_with_front(tmp_path)
+    first_rasa, first_action = profile.rasa_port, profile.action_port
+    with _listening(first_rasa):
+        profile._start_haproxy_movable()
+        try:
+            assert profile.haproxy is not None and profile.haproxy.alive()
+            assert first_rasa not in (profile.rasa_port, profile.action_port)
+            assert not bindable(profile.rasa_port) and not bindable(profile.action_port)
+            assert f"bind 127.0.0.1:{profile.rasa_port}" in (tmp_path / "prod" / "haproxy.cfg"
+                                                             ).read_text()
+            assert f":{first_action}/" not in profile.env()["ACTION_SERVER_URL"]
+        finally:
+            profile.haproxy.stop()
+
+
+def test_haproxy_port_raced_after_the_check_is_retried(tmp_path: Path, monkeypatch):
+    """Taken between the check and haproxy's own bind: haproxy exits, and starts again on
+    other ports (`port_was_taken` reads its log)."""
+    profile = _profile_with_front(tmp_path)
+    busy = profile.action_port
+    monkeypatch.setattr("prod.bindable", lambda port: True)  # the check sees it free
+    with _listening(busy):
+        profile._start_haproxy_movable()
+        try:
+            assert profile.haproxy is not None and profile.haproxy.alive()
+            assert busy not in (profile.rasa_port, profile.action_port)
+        finally:
+            profile.haproxy.stop()
+
+
+def test_haproxy_fixed_front_port_in_use_fails_the_start(tmp_path: Path):
+    profile = _profile_with_front(tmp_path, movable=False)
+    with _listening(profile.rasa_port):
+        with pytest.raises(SystemExit, match=str(profile.rasa_port)):
+            profile._start_haproxy_movable()
+    with _listening(profile.action_port):  # taken after the check: haproxy's exit is seen
+        profile._move_front_ports = lambda: None  # type: ignore[method-assign]
+        with pytest.raises(RuntimeError, match="exited"):
+            profile.start_haproxy()
