@@ -133,9 +133,9 @@ _AGE_PATTERNS = [
     re.compile(
         r"\b(?:son|daughter|child|kid|boy|girl|pupil|student|learner|lad|lass|teen|teenager|"
         r"man|woman|person|he|she|they|stepson|stepdaughter|grandson|granddaughter|tutee|"
-        r"apprentice|trainee|colleague|client|patient|member|youngster|young person|"
+        r"club|apprentice|trainee|colleague|client|patient|member|youngster|young person|"
         r"adult|nephew|niece|brother|sister)s?"
-        r"\s*\(\s*(?:aged?\s*)?(\d{1,3})\s*\)"
+        r"\s*\(\s*(?:aged?\s*|both\s*|all\s*|each\s*)?(\d{1,3})\s*\)"
     ),
     # "one of our students, 15, has ...", "my tutee, 14, ...": an age set off by commas
     re.compile(
@@ -273,6 +273,37 @@ def _imminent_harm(t: str) -> bool:
         for part in _DANGER_PARTS.split(t)
         if part
     )
+
+
+#: The answer to "could someone be harmed very soon?" told as when ("it's tonight", "dad says
+#: today", "in a few hours") or as the person being at hand ("he's outside right now", "he's
+#: on his way here"): a yes (SET 2.5: imminent risk, 999). Where someone merely is ("he's in
+#: class right now") says nothing of harm and is not read so.
+_NEAR_WHEN = re.compile(
+    r"^\W*((it'?s|it is|that'?s|that is|(\w+ ){0,2}(says?|said|thinks?|reckons?)|"
+    r"(he|she|they) (says?|said)|apparently|supposedly|meant to be|planned for|due)\W+)?"
+    r"(tonight|today|right now|this (morning|afternoon|evening)|"
+    r"in (the next )?(\d+|a few|a couple of|two|three|an?) (minutes?|mins?|hours?)|"
+    r"(a|an|one|two|few) hours?( away| from now)?|any minute)\b"
+)
+_AT_HAND = re.compile(
+    r"\b(he'?s|she'?s|they'?re|he is|she is|they are) (\w+ )?(outside|at the (school )?gates?|"
+    r"in the (car park|playground|building|reception)|on (his|her|their) way( here| in| over)?|"
+    r"coming (here|in|over|back)|here)( right)? now\b|"
+    r"\b(outside|on (his|her|their) way) right now\b"
+)
+
+
+def _near_when(t: str) -> bool:
+    """A reply to the danger question that says the harm is near (`_NEAR_WHEN`, `_AT_HAND`):
+    a time said as when ("it's tonight", "dad says today", or the time alone), never a time
+    beside where someone is ("today he's at home")."""
+    if _FAR_OFF.search(t) and not _BROUGHT_NEAR.search(t):
+        return False
+    when = _NEAR_WHEN.match(t)
+    if when and (when.group(1) or not t[when.end() :].strip(" .!,;-")):
+        return True
+    return bool(_AT_HAND.search(t))
 
 
 def _says_safe(t: str) -> bool:
@@ -491,6 +522,14 @@ def _proscribed_acts(path: Path = PROSCRIBED_FILE) -> tuple[re.Pattern[str], ...
             rf"(?<![\w-]){_CONTACT_PEOPLE} (from|of|in|linked to|belonging to) (the )?"
             rf"{group}(?![\w-])"
         ),
+        # Its meetings attended or its card held ("going to meetings of National Action",
+        # "a National Action membership card"): membership (SET 1.3, Thurrock pack).
+        re.compile(
+            r"(?<![\w-])(meetings?|events?|rallies|rally|camps?|gatherings?|training sessions?|"
+            r"chapters?|cells?) (of|with|for|run by|organised by|held by) (the )?"
+            rf"{group}(?![\w-])"
+        ),
+        re.compile(rf"(?<![\w-]){group} (membership|member'?s) (card|badge|number|id)"),
         re.compile(
             rf"(?<![\w-]){_MONEY}\b[^.;]{{0,60}}?\b{_TOWARDS}\b[^.;]{{0,25}}?"
             rf"(the )?(fighters (of|from|for|with) (the )?)?{group}(?![\w-])"
@@ -1113,6 +1152,17 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             reading = "no"  # "she wants to join the RAF": a lawful service, not a cause
     if asked == "terrorism" and reading != "no" and _mentions("terrorism_answer_yes", t):
         reading = "yes"  # "he's planning it, no date yet": the person's own planning
+    if (
+        asked == "terrorism"
+        and reading == "yes"
+        and facts.get("terrorism") != "yes"
+        and _RECRUITS.search(t)
+        and not _mentions("terrorism_answer_yes", t)
+    ):
+        # "yes, he's been inviting classmates to the server": recruiting others, engagement
+        # (SET 2.3), told for the planning question; asked about, never the police route alone
+        facts["engagement"] = "yes"
+        reading = "unsure"
     if asked == "terrorism" and reading == "yes" and facts.get("terrorism") != "yes":
         if _HEDGED.search(_NO_DATE.sub("", t)):
             reading = "unsure"  # "she did mention living abroad, but nothing specific"
@@ -1125,11 +1175,16 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     if asked == "immediate_risk" and reading != "yes" and not plain_no and _imminent_harm(t):
         facts.pop("immediate_risk", None)
         reading = "yes"  # "I've just had a call: he's on the roof right now saying he'll jump"
+    if asked == "immediate_risk" and reading in (None, "unsure") and not plain_no and _near_when(t):
+        facts.pop("immediate_risk", None)
+        reading = "yes"  # "it's tonight, a few hours", "he's outside right now": harm is near
     if asked == "immediate_risk" and reading is None and facts.get("immediate_risk"):
         reading = facts["immediate_risk"]
     if asked in ("ideology", "engagement") and reading is None and _names_a_proscribed_group(t):
         facts["ideology"] = "yes"
         reading = "yes"  # "National Action.": the group is named (SET 2.3: support for a group)
+    if asked == "ideology" and reading in (None, "unsure") and _ONLY_FEELINGS.match(t):
+        reading = "no"  # "he was upset and curious": a reaction to the news, no view held
     if asked == "ideology" and reading == "no" and _said_or_done_after_no(t):
         reading = "unsure"  # "not really, though he did say some odd things about Jews"
     if asked == "ideology":
@@ -1171,11 +1226,46 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             facts.pop("ideology", None)
         if reading is None and facts.get("other_safeguarding") == "yes":
             reading = "no"  # "it's about mate crime": a different kind of worry
+    if asked == "other_safeguarding" and reading in (None, "unsure") and _HEDGED_WORRY.search(t):
+        reading = "yes"  # "he might be linked to older boys": a worry named, however hedged
     if asked == "public_interest" and reading in (None, "unsure") and _RISK_TO_OTHERS.search(t):
         reading = "yes"  # "I'm worried he could hurt someone": a risk to others (SET 2.4)
     if reading:
         facts[asked] = reading
     return facts
+
+
+#: A worry named with a hedge, as the answer to "is anything else worrying you?" ("he might
+#: be linked to older boys", "I think she's being bullied"): the hedge is about whether it is
+#: so, the worry is named (SET 2.5: the safeguarding route).
+_HEDGED_WORRY = re.compile(
+    r"\b(might|may|could|must) (well )?(be|have been) (\w+ ){0,1}(linked|involved|mixed up|"
+    r"hanging (around|about|out)|associating|in with|getting|being|at risk|exploited|groomed|"
+    r"bullied|abused|used|struggling|targeted|self[- ]harming|depressed|neglected)\b|"
+    r"^\W*(i think|i suspect|i'?m worried|i worry|i fear|we think|we suspect|possibly|probably|"
+    r"maybe|perhaps)\W+(that )?(he|she|they)('s| is| are|'re| has| have| was| were| might| may)"
+    r" (\w+ ){0,2}(being|been|getting|linked|involved|mixed up|exploited|groomed|bullied|abused|"
+    r"self[- ]harming|depressed|neglected|scared|frightened|isolated|struggling)\b"
+)
+#: A reply to the extremism question that tells only how the person felt ("he was upset and
+#: curious", "she seemed scared"): a reaction, not a view held (SET 2.3; Thurrock pack myths).
+_ONLY_FEELINGS = re.compile(
+    r"^\W*((he|she|they)('s| is| are|'re| was| were| seemed?| seems| looked| felt)|"
+    r"(just|only|mostly|really))\s+(just |only |really |quite |a (bit|little) |very |mostly )?"
+    r"(upset|curious|scared|frightened|worried|confused|anxious|sad|shocked|interested|"
+    r"inquisitive|distressed|unsettled)"
+    r"((,| and| but| or)\s+(a (bit|little) |quite |very |really )?(upset|curious|scared|"
+    r"frightened|worried|confused|anxious|sad|shocked|interested|inquisitive|distressed|"
+    r"unsettled))*\W*$"
+)
+
+
+#: Recruiting others to a group or a chat ("inviting classmates to the server", "trying to
+#: get others to join"): engagement (SET 2.3), not a plan or travel.
+_RECRUITS = re.compile(
+    r"\b(invit\w+|recruit\w*|(get|getting|gets|got|persuad\w+|convinc\w+|encourag\w+|"
+    r"pressur\w+|talk\w*) (\w+ ){0,3}(to join|into joining|to sign up)|sign\w* (\w+ ){0,2}up)\b"
+)
 
 
 #: A risk to others told in plain words, as the answer about sharing without consent.
