@@ -375,7 +375,11 @@ _JOINS = (
     r"(handing out|hands out|handed out|giving out|gives out|gave out|giving|gives|gave|"
     r"distribut\w+|passing round|spreading) (\w+ ){0,3}(leaflets?|flyers?|pamphlets?|"
     r"literature|propaganda) (for|from|of|by)|"
-    r"(pledg\w+|swor?e|swearing|sworn) (his |her |their )?(allegiance|loyalty|bay'?ah) to"
+    r"(pledg\w+|swor?e|swearing|sworn) (his |her |their )?(allegiance|loyalty|bay'?ah) to|"
+    # promoting the group or getting others to join it: inviting support (SET 1.3)
+    r"(promot\w+|advertis\w+|glorif\w+|(runs|running|ran|set up|sets up|admins?|moderates?) "
+    r"(a |an )?(\w+ )?(channel|chat|group|page|server) "
+    r"(for|promoting|about))"
 )
 
 
@@ -1158,6 +1162,7 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
         and facts.get("terrorism") != "yes"
         and _RECRUITS.search(t)
         and not _mentions("terrorism_answer_yes", t)
+        and not _BANNED_GROUP.search(t)
     ):
         # "yes, he's been inviting classmates to the server": recruiting others, engagement
         # (SET 2.3), told for the planning question; asked about, never the police route alone
@@ -1262,6 +1267,10 @@ _ONLY_FEELINGS = re.compile(
 
 #: Recruiting others to a group or a chat ("inviting classmates to the server", "trying to
 #: get others to join"): engagement (SET 2.3), not a plan or travel.
+#: A group said to be banned ("promoting the banned group"): a proscribed organisation.
+_BANNED_GROUP = re.compile(
+    r"\b(banned|proscribed|terrorist) (group|organi[sz]ation|network|cell|outfit)s?\b"
+)
 _RECRUITS = re.compile(
     r"\b(invit\w+|recruit\w*|(get|getting|gets|got|persuad\w+|convinc\w+|encourag\w+|"
     r"pressur\w+|talk\w*) (\w+ ){0,3}(to join|into joining|to sign up)|sign\w* (\w+ ){0,2}up)\b"

@@ -490,3 +490,33 @@ def test_each_case_reaches_its_seed_outcome_on_the_triage_core(c: Case) -> None:
 def test_the_emergency_case_reaches_999_like_the_assistant() -> None:
     (result,) = evaluate([c for c in CASES if c.id == "emergency-in-answer"], use_risk=True)
     assert result.outcome == "emergency", "\n".join(result.transcript)
+
+
+@pytest.mark.parametrize(
+    ("opening", "dsl_reply", "area", "email"),
+    [
+        (
+            "I work at a secondary school in Southend. A year 8 boy has been drawing swastikas "
+            "all over his exercise books. Should I refer?",
+            "no",
+            "Southend",
+            "southend.gov.uk",
+        ),
+        (
+            "Should I refer a year 11 girl who says the Manchester Arena bomber was a hero?",
+            "no, I'm in Thurrock by the way",
+            "Thurrock",
+            "thurrock.gov.uk",
+        ),
+    ],
+)
+def test_the_outcome_names_the_contact_of_the_area_named(
+    opening: str, dsl_reply: str, area: str, email: str
+) -> None:
+    from tests.triage._play import play
+
+    conv, _ = play(opening, {"immediate_risk": "no", "dsl_consulted": dsl_reply}, default="no")
+    outcome = conv.outcome()
+    assert outcome is not None and outcome.outcome == "consult_dsl"
+    text = " ".join(outcome.steps + outcome.notes)
+    assert area in text and email in text.lower(), text

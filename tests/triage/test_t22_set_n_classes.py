@@ -141,3 +141,19 @@ def test_a_reaction_to_the_news_is_not_a_view() -> None:
     assert read_reply("ideology", "he was curious and said they were right").values[
         "ideology"
     ] != "no"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "he's been promoting National Action on his snapchat",
+        "she runs a channel for The Base and tells people to sign up",
+    ],
+)
+def test_promoting_a_proscribed_group_is_for_the_police(text: str) -> None:
+    assert mentioned_facts(text).get("terrorism") == "yes"
+
+
+def test_a_yes_about_a_banned_group_recruiting_stays_a_yes() -> None:
+    reading = read_reply("terrorism", "yes, recruiting for the banned group online")
+    assert reading.values["terrorism"] == "yes"
