@@ -35,7 +35,10 @@ _DOUBT = (
     r"(i )?(can'?t|cannot|couldn'?t) be (certain|sure)|(i'?m |i am )?not 100 ?%? (sure|certain)|"
     r"(i'?m |i am )?not (completely|totally|entirely|fully|absolutely) (sure|certain)|"
     r"(i )?(haven'?t|have not) (got )?a clue|(i'?d|i would|i'?ll|i) (need|have) to (check|ask)|"
-    r"need to check"
+    r"need to check|"
+    # "I don't really know", "honestly not sure": a word between the negation and "know"
+    r"(i )?(don'?t|do not|dont) (really|actually|honestly|truly|fully|exactly) know(?! of)|"
+    r"(i'?m |i am )?(honestly|really|genuinely) (not sure|unsure|don'?t know)"
 )
 #: "I'd say no", "I reckon yes": the words after the lead-in are the answer.
 _LEAD_IN = re.compile(
@@ -120,23 +123,43 @@ _AGE_PATTERNS = [
     re.compile(r"\b(\d{1,3})\s*(?:-\s*)?(?:years?|yrs?|yo)\b(?:[\s-]*old)?"),
     re.compile(r"\baged?\s*(?:is\s*)?(\d{1,3})\b"),
     re.compile(
-        r"\b(?:he|she|they|who|pupil|student|child|boy|girl)(?:'s| is| are)\s*"
-        r"(?:only\s*|about\s*|around\s*)?(\d{1,3})\b"
+        r"\b(?:he|she|they|who|pupil|student|child|boy|girl|son|daughter|kid|lad|lass|learner|"
+        r"stepson|stepdaughter|grandson|granddaughter|nephew|niece|brother|sister|tutee)"
+        r"(?:'s| is| are| was)\s*(?:only\s*|about\s*|around\s*|just\s*)?(\d{1,3})\b"
+        r"(?!\s*(?:%|percent|minutes?|mins?|hours?|days?|weeks?|months?|times|pounds|quid|foot|feet|ft|cm|stone))"
     ),
     re.compile(r"\b(?:about|around|roughly|approximately)\s*(\d{1,3})\b"),
     # "my colleague's son (14)", "their boy (12)": an age in brackets after the person
     re.compile(
         r"\b(?:son|daughter|child|kid|boy|girl|pupil|student|learner|lad|lass|teen|teenager|"
-        r"man|woman|person|he|she|they|stepson|stepdaughter|grandson|granddaughter)"
-        r"\s*\(\s*(\d{1,3})\s*\)"
+        r"man|woman|person|he|she|they|stepson|stepdaughter|grandson|granddaughter|tutee|"
+        r"club|apprentice|trainee|colleague|client|patient|member|youngster|young person|"
+        r"adult|nephew|niece|brother|sister)s?"
+        r"\s*\(\s*(?:aged?\s*|both\s*|all\s*|each\s*)?(\d{1,3})\s*\)"
+    ),
+    # "one of our students, 15, has ...", "my tutee, 14, ...": an age set off by commas
+    re.compile(
+        r"\b(?:son|daughter|child|kid|boy|girl|pupil|student|learner|lad|lass|teen|teenager|"
+        r"man|woman|person|tutee|apprentice|trainee|colleague|client|youngster|young person|"
+        r"nephew|niece|brother|sister|sixth[- ]former|year \d{1,2})s?,\s*(?:aged?\s*)?"
+        r"(\d{1,3})\s*(?:,|$|\.|and\b|who\b)"
     ),
 ]
 #: Someone's child ("a colleague's son"): the colleague is the adult, not the person.
 _CHILD_OF = re.compile(
     r"'s (step)?(son|daughter|child|kid|boy|girl|grandson|granddaughter|little (boy|girl))\b"
 )
-_BARE_NUMBER = re.compile(r"^\D{0,20}?(\d{1,3})\D{0,40}$")
-_SCHOOL_YEAR = re.compile(r"\b(?:year|yr|y)\s*(\d{1,2})\b")
+_BARE_NUMBER = re.compile(r"^\D{0,40}?(\d{1,3})\D{0,40}$")
+#: The person said to be a parent, as the answer to the age question ("she's a mum of two",
+#: "he's a dad at the school"): an adult. Never read in an opening, where a parent is
+#: usually someone else in the story ("a mum told me her son ...").
+_IS_A_PARENT = re.compile(
+    r"^\W*((he|she|they)('s| is|'re| are) |(a|an) )(\w+ )?(mum|mom|dad|mother|father|parent|"
+    r"grandparent|grandmother|grandfather|step-?(mum|dad|parent))s?\b"
+)
+_SCHOOL_YEAR = re.compile(r"\b(?:year|yr|y)\s*(\d{1,2})(?:s|'s)?\b(?!\s*(?:olds?|ago)\b)")
+#: Before year 1: "in reception", "a nursery child" (SET 2.4: a child).
+_EARLY_YEARS = re.compile(r"\b(in reception|reception (class|child|pupil|kid|age)|nursery)\b")
 _CHILD_WORDS = re.compile(
     r"\b(child|children|kid|boy|girl|pupil in year|primary|teenager|teen|young person "
     r"under 18|under 18|minor|son|daughter|a child)\b"
@@ -252,6 +275,37 @@ def _imminent_harm(t: str) -> bool:
     )
 
 
+#: The answer to "could someone be harmed very soon?" told as when ("it's tonight", "dad says
+#: today", "in a few hours") or as the person being at hand ("he's outside right now", "he's
+#: on his way here"): a yes (SET 2.5: imminent risk, 999). Where someone merely is ("he's in
+#: class right now") says nothing of harm and is not read so.
+_NEAR_WHEN = re.compile(
+    r"^\W*((it'?s|it is|that'?s|that is|(\w+ ){0,2}(says?|said|thinks?|reckons?)|"
+    r"(he|she|they) (says?|said)|apparently|supposedly|meant to be|planned for|due)\W+)?"
+    r"(tonight|today|right now|this (morning|afternoon|evening)|"
+    r"in (the next )?(\d+|a few|a couple of|two|three|an?) (minutes?|mins?|hours?)|"
+    r"(a|an|one|two|few) hours?( away| from now)?|any minute)\b"
+)
+_AT_HAND = re.compile(
+    r"\b(he'?s|she'?s|they'?re|he is|she is|they are) (\w+ )?(outside|at the (school )?gates?|"
+    r"in the (car park|playground|building|reception)|on (his|her|their) way( here| in| over)?|"
+    r"coming (here|in|over|back)|here)( right)? now\b|"
+    r"\b(outside|on (his|her|their) way) right now\b"
+)
+
+
+def _near_when(t: str) -> bool:
+    """A reply to the danger question that says the harm is near (`_NEAR_WHEN`, `_AT_HAND`):
+    a time said as when ("it's tonight", "dad says today", or the time alone), never a time
+    beside where someone is ("today he's at home")."""
+    if _FAR_OFF.search(t) and not _BROUGHT_NEAR.search(t):
+        return False
+    when = _NEAR_WHEN.match(t)
+    if when and (when.group(1) or not t[when.end() :].strip(" .!,;-")):
+        return True
+    return bool(_AT_HAND.search(t))
+
+
 def _says_safe(t: str) -> bool:
     """A plain "no danger" (rv1): "no immediate danger", or a clear "she is safe"."""
     if _NO_DANGER.search(t):
@@ -274,7 +328,8 @@ _ADULT_CONSENT = [
         "given",
         re.compile(
             r"\b(agreed|agrees|consent(ed|s)? given|gave (their |his |her )?consent|"
-            r"happy (for|to|with)|is fine with|ok with|okay with|said yes|says yes|yes|"
+            r"happy (for|to|with)|(is|'s|are|'re|was|seemed|seems) (fine|ok|okay|alright) with|"
+            r"ok with|okay with|said yes|says yes|yes|"
             r"(that'?s|it'?s|that is|it is) (fine|ok|okay|alright|all right)|"
             r"(he|she|they)'?s happy|"
             r"doesn'?t mind|don'?t mind|gave (us )?permission|go ahead)\b"
@@ -320,7 +375,11 @@ _JOINS = (
     r"(handing out|hands out|handed out|giving out|gives out|gave out|giving|gives|gave|"
     r"distribut\w+|passing round|spreading) (\w+ ){0,3}(leaflets?|flyers?|pamphlets?|"
     r"literature|propaganda) (for|from|of|by)|"
-    r"(pledg\w+|swor?e|swearing|sworn) (his |her |their )?(allegiance|loyalty|bay'?ah) to"
+    r"(pledg\w+|swor?e|swearing|sworn) (his |her |their )?(allegiance|loyalty|bay'?ah) to|"
+    # promoting the group or getting others to join it: inviting support (SET 1.3)
+    r"(promot\w+|advertis\w+|glorif\w+|(runs|running|ran|set up|sets up|admins?|moderates?) "
+    r"(a |an )?(\w+ )?(channel|chat|group|page|server) "
+    r"(for|promoting|about))"
 )
 
 
@@ -467,6 +526,14 @@ def _proscribed_acts(path: Path = PROSCRIBED_FILE) -> tuple[re.Pattern[str], ...
             rf"(?<![\w-]){_CONTACT_PEOPLE} (from|of|in|linked to|belonging to) (the )?"
             rf"{group}(?![\w-])"
         ),
+        # Its meetings attended or its card held ("going to meetings of National Action",
+        # "a National Action membership card"): membership (SET 1.3, Thurrock pack).
+        re.compile(
+            r"(?<![\w-])(meetings?|events?|rallies|rally|camps?|gatherings?|training sessions?|"
+            r"chapters?|cells?) (of|with|for|run by|organised by|held by) (the )?"
+            rf"{group}(?![\w-])"
+        ),
+        re.compile(rf"(?<![\w-]){group} (membership|member'?s) (card|badge|number|id)"),
         re.compile(
             rf"(?<![\w-]){_MONEY}\b[^.;]{{0,60}}?\b{_TOWARDS}\b[^.;]{{0,25}}?"
             rf"(the )?(fighters (of|from|for|with) (the )?)?{group}(?![\w-])"
@@ -735,6 +802,8 @@ def age_from_text(text: str, today: date | None = None, bare_number: bool = Fals
     match = _SCHOOL_YEAR.search(t)
     if match and 1 <= int(match.group(1)) <= 13:
         return int(match.group(1)) + 4  # UK school year N: pupils turn N+5 during it
+    if _EARLY_YEARS.search(t):
+        return 4  # Reception: pupils turn 5 during it
     if bare_number:
         match = _BARE_NUMBER.match(t)
         if match and 0 < int(match.group(1)) <= 120:
@@ -821,6 +890,8 @@ def _age_facts(text: str, asked: bool) -> dict[str, Any]:
         return {"age_group": "adult"}
     if _CHILD_WORDS.search(t):
         return {"age_group": "child"}
+    if asked and _IS_A_PARENT.search(t):
+        return {"age_group": "adult"}
     if asked and yes_no(t) == "unsure":
         return {"age_group": "unsure"}
     return {}
@@ -849,6 +920,35 @@ def _dsl_fact(text: str) -> str | None:
     if _DSL_NOT_YET.search(t):
         return "no"
     return None
+
+
+#: "Is she being radicalised?", "could this be radicalisation?": the practitioner's question,
+#: not a cause named or seen.
+_RADICALISATION_WORD = re.compile(
+    r"\b((worried|concerned|worry|think|wonder\w*|whether|if|could|might|may|"
+    r"(is|was) (this|it|that)|signs? of)\W+"
+    r"(\w+\W+){0,3}?)(radicali[sz]\w*|extremis[mt]\w*)"
+)
+
+
+def _without_asked_radicalisation(t: str) -> str:
+    """The text without the words "radicalised" or "extremism" where a sentence asks about
+    them ("should I be worried she's being radicalised?"): the question is the practitioner's,
+    what was seen is in the other words (SET 2.3). Asked, not assumed."""
+    parts = re.split(r"(?<=[.!?;])\s+", t)
+    return " ".join(
+        _RADICALISATION_WORD.sub(r"\1", p) if p.rstrip().endswith("?") else p for p in parts
+    )
+
+
+def _practitioner_says_not_extremism(t: str) -> bool:
+    """The practitioner's own word that the worry is not about extremism ("Nothing to do with
+    extremism."), in a sentence that is not the person's account ("he says it's nothing")."""
+    for sentence in re.split(r"(?<=[.!?;])\s+", t):
+        if _mentions("ideology_denial", sentence, respect_negation=False):
+            if not _THEIR_ACCOUNT.search(sentence):
+                return True
+    return False
 
 
 def mentioned_facts(text: str) -> dict[str, Any]:
@@ -886,13 +986,13 @@ def mentioned_facts(text: str) -> dict[str, Any]:
         facts["terrorism"] = "no"  # "no plan that we know of" in the opening
     signs = any(facts.get(d) == "yes" for d in ("engagement", "intent", "terrorism"))
     studied = _mentions("study_context", t, respect_negation=False)
-    seen = signs or (_mentions("ideology", t) and not studied)
+    seen = signs or (_mentions("ideology", _without_asked_radicalisation(t)) and not studied)
     if seen:
         facts["ideology"] = "yes"
-    elif _mentions("ideology_denial", t, respect_negation=False) and not _THEIR_ACCOUNT.search(t):
+    elif _practitioner_says_not_extremism(t):
         facts["ideology"] = "no"
     elif (
-        not _mentions("ideology", t)
+        not _mentions("ideology", _without_asked_radicalisation(t))
         and not _mentions("aim_against_people", t, respect_negation=False)
         and _lawful_activity(t)
     ):
@@ -1032,6 +1132,10 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             reading = "yes" if described.get(asked) == "yes" else "unsure"
         elif reading == "no" and _LEAD_NO.match(t) and not _CONTRAST.search(t):
             facts.pop(asked, None)  # "No, nothing about travel, a banned group or an attack"
+        elif reading == "no" and _said_or_done_after_no(t):
+            # "not really, though he did say he'd like to see them all gone": the soft no
+            # is taken back by what follows it; not a yes, never a plain no (SET 2.5)
+            reading = "unsure"
         if facts.get(asked) == "yes" and reading != "unsure":
             reading = "yes"  # what the reply describes counts, whatever word it starts with
         if reading is None and facts.get("denial") == "yes":
@@ -1052,6 +1156,18 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             reading = "no"  # "she wants to join the RAF": a lawful service, not a cause
     if asked == "terrorism" and reading != "no" and _mentions("terrorism_answer_yes", t):
         reading = "yes"  # "he's planning it, no date yet": the person's own planning
+    if (
+        asked == "terrorism"
+        and reading == "yes"
+        and facts.get("terrorism") != "yes"
+        and _RECRUITS.search(t)
+        and not _mentions("terrorism_answer_yes", t)
+        and not _BANNED_GROUP.search(t)
+    ):
+        # "yes, he's been inviting classmates to the server": recruiting others, engagement
+        # (SET 2.3), told for the planning question; asked about, never the police route alone
+        facts["engagement"] = "yes"
+        reading = "unsure"
     if asked == "terrorism" and reading == "yes" and facts.get("terrorism") != "yes":
         if _HEDGED.search(_NO_DATE.sub("", t)):
             reading = "unsure"  # "she did mention living abroad, but nothing specific"
@@ -1064,11 +1180,18 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
     if asked == "immediate_risk" and reading != "yes" and not plain_no and _imminent_harm(t):
         facts.pop("immediate_risk", None)
         reading = "yes"  # "I've just had a call: he's on the roof right now saying he'll jump"
+    if asked == "immediate_risk" and reading in (None, "unsure") and not plain_no and _near_when(t):
+        facts.pop("immediate_risk", None)
+        reading = "yes"  # "it's tonight, a few hours", "he's outside right now": harm is near
     if asked == "immediate_risk" and reading is None and facts.get("immediate_risk"):
         reading = facts["immediate_risk"]
     if asked in ("ideology", "engagement") and reading is None and _names_a_proscribed_group(t):
         facts["ideology"] = "yes"
         reading = "yes"  # "National Action.": the group is named (SET 2.3: support for a group)
+    if asked == "ideology" and reading in (None, "unsure") and _ONLY_FEELINGS.match(t):
+        reading = "no"  # "he was upset and curious": a reaction to the news, no view held
+    if asked == "ideology" and reading == "no" and _said_or_done_after_no(t):
+        reading = "unsure"  # "not really, though he did say some odd things about Jews"
     if asked == "ideology":
         studying = _set_work(t)
         if (
@@ -1108,11 +1231,50 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
             facts.pop("ideology", None)
         if reading is None and facts.get("other_safeguarding") == "yes":
             reading = "no"  # "it's about mate crime": a different kind of worry
+    if asked == "other_safeguarding" and reading in (None, "unsure") and _HEDGED_WORRY.search(t):
+        reading = "yes"  # "he might be linked to older boys": a worry named, however hedged
     if asked == "public_interest" and reading in (None, "unsure") and _RISK_TO_OTHERS.search(t):
         reading = "yes"  # "I'm worried he could hurt someone": a risk to others (SET 2.4)
     if reading:
         facts[asked] = reading
     return facts
+
+
+#: A worry named with a hedge, as the answer to "is anything else worrying you?" ("he might
+#: be linked to older boys", "I think she's being bullied"): the hedge is about whether it is
+#: so, the worry is named (SET 2.5: the safeguarding route).
+_HEDGED_WORRY = re.compile(
+    r"\b(might|may|could|must) (well )?(be|have been) (\w+ ){0,1}(linked|involved|mixed up|"
+    r"hanging (around|about|out)|associating|in with|getting|being|at risk|exploited|groomed|"
+    r"bullied|abused|used|struggling|targeted|self[- ]harming|depressed|neglected)\b|"
+    r"^\W*(i think|i suspect|i'?m worried|i worry|i fear|we think|we suspect|possibly|probably|"
+    r"maybe|perhaps)\W+(that )?(he|she|they)('s| is| are|'re| has| have| was| were| might| may)"
+    r" (\w+ ){0,2}(being|been|getting|linked|involved|mixed up|exploited|groomed|bullied|abused|"
+    r"self[- ]harming|depressed|neglected|scared|frightened|isolated|struggling)\b"
+)
+#: A reply to the extremism question that tells only how the person felt ("he was upset and
+#: curious", "she seemed scared"): a reaction, not a view held (SET 2.3; Thurrock pack myths).
+_ONLY_FEELINGS = re.compile(
+    r"^\W*((he|she|they)('s| is| are|'re| was| were| seemed?| seems| looked| felt)|"
+    r"(just|only|mostly|really))\s+(just |only |really |quite |a (bit|little) |very |mostly )?"
+    r"(upset|curious|scared|frightened|worried|confused|anxious|sad|shocked|interested|"
+    r"inquisitive|distressed|unsettled)"
+    r"((,| and| but| or)\s+(a (bit|little) |quite |very |really )?(upset|curious|scared|"
+    r"frightened|worried|confused|anxious|sad|shocked|interested|inquisitive|distressed|"
+    r"unsettled))*\W*$"
+)
+
+
+#: Recruiting others to a group or a chat ("inviting classmates to the server", "trying to
+#: get others to join"): engagement (SET 2.3), not a plan or travel.
+#: A group said to be banned ("promoting the banned group"): a proscribed organisation.
+_BANNED_GROUP = re.compile(
+    r"\b(banned|proscribed|terrorist) (group|organi[sz]ation|network|cell|outfit)s?\b"
+)
+_RECRUITS = re.compile(
+    r"\b(invit\w+|recruit\w*|(get|getting|gets|got|persuad\w+|convinc\w+|encourag\w+|"
+    r"pressur\w+|talk\w*) (\w+ ){0,3}(to join|into joining|to sign up)|sign\w* (\w+ ){0,2}up)\b"
+)
 
 
 #: A risk to others told in plain words, as the answer about sharing without consent.
@@ -1162,6 +1324,30 @@ def _described_after_no(text: str) -> dict[str, Any] | None:
     if statement_reading(rest) == "yes" and _DESCRIBED_HARM & set(get_detector().features(rest)):
         return facts  # "he keeps a hunting knife under his bed": the risk rules' own words
     return None
+
+
+#: What opens a clause that takes back part of a leading "no" ("not really, though ...").
+_TAKES_BACK = re.compile(
+    r"^(but|though|although|however|except|apart from|other than|mind you|then again|"
+    r"having said that|that said|saying that)\b[\s,]*"
+)
+
+
+def _said_or_done_after_no(text: str) -> bool:
+    """A soft or plain "no" followed by a contrast telling of something the person said or
+    did ("no, but he did say ...", "not really, though he has been excluded for fighting"):
+    the reply answers "partly", which is not a no (SET 2.3 lists the indicators as prompts)."""
+    lead = _LEAD_ANSWER_WORD.match(text)
+    if lead is None:
+        return False
+    rest = text[lead.end() :].strip()
+    opener = _TAKES_BACK.match(rest)
+    if opener is None:
+        return False
+    rest = rest[opener.end() :]
+    if not rest or yes_no(rest) in ("no", "unsure"):
+        return False
+    return bool(_SENTENCE_YES.search(rest))
 
 
 #: A word that turns a reply's leading "no" round ("No, but he has a knife").

@@ -34,8 +34,9 @@ def remaining(facts: TriageFacts) -> list[str]:
         for dimension in ("engagement", "intent", "capability"):
             need(dimension)
     capability_counts = facts.capability in ("yes", "unsure") and facts.ideology != "no"
-    if facts.intent in ("yes", "unsure") or capability_counts:
-        # Intent or capability seen: is anything being planned? (SET 2.4, Thurrock pack)
+    if facts.intent in ("yes", "unsure") or capability_counts or facts.engagement == "yes":
+        # A sign seen: is anything being planned, or travel to join a group? Either goes to
+        # the police ahead of local routes (SET 2.4, Thurrock pack), so it is always asked.
         need("terrorism")
     indicators_known = None not in (facts.engagement, facts.intent, facts.capability)
     if facts.ideology == "no" and not facts.any_indicator:

@@ -184,7 +184,27 @@ def test_the_planning_question_is_asked_when_intent_is_seen_and_yes_goes_to_poli
     assert "terrorism" in asked and result.outcome == "police"
 
 
-def test_the_planning_question_is_not_asked_when_no_intent_or_capability_is_seen():
+def test_the_planning_question_is_not_asked_when_no_sign_is_seen():
+    todo = remaining(
+        TriageFacts.from_mapping(
+            dict(
+                immediate_risk="no",
+                age=14,
+                ideology="yes",
+                engagement="no",
+                intent="no",
+                capability="no",
+            )
+        )
+    )
+    assert "terrorism" not in todo
+
+
+def test_the_planning_question_is_asked_when_engagement_alone_is_seen():
+    """t22 (set N's misses): travel to join a group abroad is told beside engagement
+    (propaganda watched, a group followed) with no intent or capability; it goes to the
+    police ahead of local routes (Thurrock pack), so the question is asked once a sign on
+    any dimension is seen."""
     todo = remaining(
         TriageFacts.from_mapping(
             dict(
@@ -197,7 +217,7 @@ def test_the_planning_question_is_not_asked_when_no_intent_or_capability_is_seen
             )
         )
     )
-    assert "terrorism" not in todo
+    assert "terrorism" in todo
 
 
 @pytest.mark.parametrize(
