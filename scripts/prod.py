@@ -457,8 +457,13 @@ backend actions
                   "picking others", flush=True)
             self._move_front_ports()
 
+    def _ports_in_use(self) -> set[int]:
+        """Every port this profile has given out: a port moved is never one of them."""
+        return {*self.rasa_ports, *self.action_ports, self.rasa_port, self.action_port,
+                self.pg_port, self.redis_port}
+
     def _move_front_ports(self) -> None:
-        taken = {*self.rasa_ports, *self.action_ports, self.pg_port, self.redis_port}
+        taken = self._ports_in_use()
         self.rasa_port, self.action_port = [p for p in free_ports(len(taken) + 2)
                                             if p not in taken][:2]
 
@@ -535,7 +540,7 @@ backend actions
                 if not self.movable_ports:
                     raise SystemExit(f"port {port} is in use: set PROD_RASA_BASE_PORT / "
                                      "PROD_ACTION_BASE_PORT to free ones")
-                taken = set(self.rasa_ports) | set(self.action_ports)
+                taken = self._ports_in_use()
                 ports[i] = next(p for p in free_ports(len(taken) + 1) if p not in taken)
 
     def _wait_ready(self, proc: Proc, timeout: float, tries: int = 3) -> None:
@@ -552,7 +557,7 @@ backend actions
             ports = self.rasa_ports if proc in self.rasa else self.action_ports
             group = self.rasa if proc in self.rasa else self.actions
             i = group.index(proc)
-            taken = set(self.rasa_ports) | set(self.action_ports)
+            taken = self._ports_in_use()
             ports[i] = next(p for p in free_ports(len(taken) + 1) if p not in taken)
             fresh = self.rasa_replica(i) if group is self.rasa else self.action_server(i)
             print(f"  {proc.name}: port {proc.port} was taken; starting on {ports[i]}",

@@ -140,3 +140,16 @@ def test_haproxy_fixed_front_port_in_use_fails_the_start(tmp_path: Path):
         profile._move_front_ports = lambda: None  # type: ignore[method-assign]
         with pytest.raises(RuntimeError, match="exited"):
             profile.start_haproxy()
+
+
+def test_a_moved_replica_never_gets_a_front_or_service_port(tmp_path: Path, monkeypatch):
+    """Review of session 11: the replacement was picked outside the replicas' own ports only,
+    so a replica could be given haproxy's front port (bound first since then) and fail."""
+    profile = _profile_with_front(tmp_path)
+    fresh = free_ports(1)[0]
+    offered = [profile.rasa_port, profile.action_port, profile.pg_port, profile.redis_port, fresh]
+    monkeypatch.setattr("prod.free_ports", lambda count: offered[: max(count, len(offered))])
+    busy = profile.rasa_ports[0]
+    with _listening(busy):
+        profile._check_ports()
+    assert profile.rasa_ports[0] == fresh
