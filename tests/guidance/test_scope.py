@@ -325,3 +325,12 @@ def test_handling_a_pupil_s_questions_on_a_contested_subject_in_a_lesson_is_in_s
 )
 def test_lesson_business_without_a_contested_subject_is_still_declined(service, text):
     assert service.declines(text), text
+
+
+def test_handling_a_contested_subject_in_a_lesson_is_answered_with_teaching_resources(service):
+    routing = service.routing(
+        "a year 10 girl keeps asking about Palestine in RE, how do I handle the lesson?"
+    )
+    assert not routing.start_triage
+    assert routing.result.best is not None
+    assert routing.result.best.topic.id == "resources_for_teaching"
