@@ -197,11 +197,25 @@ _WHO_REFERS = (
     r"(?: (?:it|this|that))?(?: (?:in|on))?\s+"
     r"(?:(?:directly|myself|ourselves|straight|on (?:my|our) own|alone)\s+)+(?:[\w']+\s+){0,3}?or\b"
 )
-_NOT_A_DECISION = re.compile(
-    _WHO_REFERS + "|"
+_NOT_A_DECISION_ALWAYS = (
     r"\b(?:who|whom|where)\b(?:\s+\w+){0,3}?\s+(?:should|shall|do|must|can|would) (?:i|we) "
     r"(?:\w+ )?(?:refer|report|send|pass|flag|escalate)\w*(?: (?:it|this|that|him|her|them))?"
-    r"(?: on)? to\b|" + _HOW_SOON + "|" + _TELL_FAMILY,
+    r"(?: on)? to\b|" + _HOW_SOON + "|" + _TELL_FAMILY
+)
+_NOT_A_DECISION = re.compile(_WHO_REFERS + "|" + _NOT_A_DECISION_ALWAYS, re.IGNORECASE)
+#: The same, when the message carries case details of danger or terrorism: who refers is
+#: then no longer a question about the route alone; the case is triaged (session 11 review).
+_NOT_A_DECISION_IN_DANGER = re.compile(_NOT_A_DECISION_ALWAYS, re.IGNORECASE)
+#: Case details of danger or terrorism (SET 2.4, Thurrock pack): a plan, a weapon, a near
+#: time, a proscribed group, travel to join.
+_CASE_DANGER = re.compile(
+    r"\b(?:plan(?:s|ning|ned)? (?:to|an?|on)|plot\w*|going to (?:bomb|attack|kill|stab|shoot|"
+    r"blow up|burn|hurt)|bomb(?:s|ing)?|explosives?|guns?|firearms?|knife|knives|machetes?|"
+    r"weapons?|tonight|tomorrow|today|this (?:afternoon|evening|weekend|week)|next week|"
+    r"right now|isis|daesh|al[- ]?qaeda|national action|the base|sonnenkrieg|atomwaffen|"
+    r"hamas|hezbollah|proscribed|banned (?:group|organi[sz]ation)|"
+    r"(?:travel\w*|fly(?:ing)?|flew|go(?:ing)?|went|leav\w+) (?:out )?(?:to|for) (?:syria|iraq|"
+    r"afghanistan|somalia|yemen|join|fight)|syria)\b",
     re.IGNORECASE,
 )
 #: A question tacked on after a comma ("he's 16 and into bomb-making videos, where do I send
@@ -243,13 +257,13 @@ def clauses(text: str) -> list[str]:
     return out
 
 
-def _asks_decision(clause: str) -> bool:
-    clause = _NOT_A_DECISION.sub(" ", clause)
+def _asks_decision(clause: str, danger: bool = False) -> bool:
+    clause = (_NOT_A_DECISION_IN_DANGER if danger else _NOT_A_DECISION).sub(" ", clause)
     return bool(_DECISION.search(clause) or _REFER_DECISION.match(clause))
 
 
-def _is_info_clause(clause: str) -> bool:
-    return bool(_INFO_START.match(clause)) and not _asks_decision(clause)
+def _is_info_clause(clause: str, danger: bool = False) -> bool:
+    return bool(_INFO_START.match(clause)) and not _asks_decision(clause, danger)
 
 
 def _split_and(clause: str) -> list[str]:
@@ -271,11 +285,14 @@ def route(text: str) -> Route:
     person = False
     referral = False
     previous_asks = False
+    danger = bool(_CASE_DANGER.search(text))
     for clause in clauses(text):
         parts = _split_and(clause)
         for index, part in enumerate(parts):
-            decides = _asks_decision(part)
-            asks = (_is_info_clause(part) or bool(_TAIL_QUESTION.search(part))) and not decides
+            decides = _asks_decision(part, danger)
+            asks = (
+                _is_info_clause(part, danger) or bool(_TAIL_QUESTION.search(part))
+            ) and not decides
             person |= bool((_PARTICULAR_PERSON if asks else _PERSON).search(part))
             if decides:
                 decision = True

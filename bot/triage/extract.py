@@ -1189,7 +1189,7 @@ def answer_facts(asked: str, text: str) -> dict[str, Any]:
         facts["ideology"] = "yes"
         reading = "yes"  # "National Action.": the group is named (SET 2.3: support for a group)
     if asked == "ideology" and reading in (None, "unsure") and _ONLY_FEELINGS.match(t):
-        reading = "no"  # "he was upset and curious": a reaction to the news, no view held
+        reading = "no"  # "he was upset and confused": a reaction to the news, no view held
     if asked == "ideology" and reading == "no" and _said_or_done_after_no(t):
         reading = "unsure"  # "not really, though he did say some odd things about Jews"
     if asked == "ideology":
@@ -1253,15 +1253,14 @@ _HEDGED_WORRY = re.compile(
     r"self[- ]harming|depressed|neglected|scared|frightened|isolated|struggling)\b"
 )
 #: A reply to the extremism question that tells only how the person felt ("he was upset and
-#: curious", "she seemed scared"): a reaction, not a view held (SET 2.3; Thurrock pack myths).
+#: confused", "she seemed scared"): a reaction, not a view held (SET 2.3; Thurrock pack myths).
+#: Interest or curiosity is not a reaction: SET 2.3 lists interest in material as a sign.
 _ONLY_FEELINGS = re.compile(
     r"^\W*((he|she|they)('s| is| are|'re| was| were| seemed?| seems| looked| felt)|"
     r"(just|only|mostly|really))\s+(just |only |really |quite |a (bit|little) |very |mostly )?"
-    r"(upset|curious|scared|frightened|worried|confused|anxious|sad|shocked|interested|"
-    r"inquisitive|distressed|unsettled)"
-    r"((,| and| but| or)\s+(a (bit|little) |quite |very |really )?(upset|curious|scared|"
-    r"frightened|worried|confused|anxious|sad|shocked|interested|inquisitive|distressed|"
-    r"unsettled))*\W*$"
+    r"(upset|scared|frightened|worried|confused|anxious|sad|shocked|distressed|unsettled)"
+    r"((,| and| but| or)\s+(a (bit|little) |quite |very |really )?(upset|scared|"
+    r"frightened|worried|confused|anxious|sad|shocked|distressed|unsettled))*\W*$"
 )
 
 

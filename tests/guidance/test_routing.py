@@ -493,3 +493,24 @@ def test_who_makes_the_referral_asked_as_a_choice_is_answered(service, message):
 )
 def test_referring_this_person_is_still_the_triage_s_question(message):
     assert route(message).asks_referral, message
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        # Session 11 review: who makes the referral is answered only when the message carries
+        # no case details of danger or terrorism; with a plan, a weapon, a near time, a
+        # proscribed group or travel, the case itself is triaged (SET 2.4, Thurrock pack).
+        "should I refer it myself or go through the dsl, he's planning to bomb the mosque "
+        "tomorrow",
+        "should I report it straight to the police or to the DSL? he has a gun",
+        "should we report it ourselves or leave it to the DSL? she is a member of National "
+        "Action",
+        "should I refer directly myself or go through the safeguarding lead? he says he is "
+        "flying to Syria to join isis next week",
+        "should I report this myself or let the lead do it, he brought a knife in today",
+    ],
+)
+def test_who_refers_with_danger_in_the_case_starts_the_triage(service, message):
+    routing = service.routing(message)
+    assert routing.start_triage, message

@@ -294,3 +294,43 @@ def test_school_business_naming_only_a_pupil_is_declined(service, text):
 )
 def test_a_person_told_of_in_everyday_words_is_still_not_declined(service, text):
     assert not service.declines(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Session 11 review: handling a pupil's questions or views on a contested subject in
+        # a lesson is Prevent duty territory (resources_for_teaching), never declined.
+        "a year 10 girl keeps asking about Palestine in RE, how do I handle the lesson?",
+        "a boy in year 8 keeps bringing up immigration in PSHE, how should I deal with it in "
+        "class?",
+        "how do I handle a class discussion when a year 9 pupil asks about the war in Gaza",
+        "my year 11s keep asking about Israel in history lessons, how do I respond?",
+    ],
+)
+def test_handling_a_pupil_s_questions_on_a_contested_subject_in_a_lesson_is_in_scope(
+    service, text
+):
+    assert not service.declines(text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # ... while lesson business naming a pupil is still another subject.
+        "how many hours of PE should year 10 get a week in lessons",
+        "a year 7 boy keeps asking about his maths homework in class, how do I handle the "
+        "marking?",
+    ],
+)
+def test_lesson_business_without_a_contested_subject_is_still_declined(service, text):
+    assert service.declines(text), text
+
+
+def test_handling_a_contested_subject_in_a_lesson_is_answered_with_teaching_resources(service):
+    routing = service.routing(
+        "a year 10 girl keeps asking about Palestine in RE, how do I handle the lesson?"
+    )
+    assert not routing.start_triage
+    assert routing.result.best is not None
+    assert routing.result.best.topic.id == "resources_for_teaching"
