@@ -49,6 +49,11 @@ _SUBJECTS = frozenset({"he", "she", "they", "i", "we", "you"})
 _FIRST_PERSON = frozenset({"i", "we"})
 #: Frames computed in code rather than listed in the lexicon.
 _BUILT_IN_FRAMES = frozenset({"general_question", "hypothetical"})
+#: s11: where a clause before a hypothetical "if" ends ("a man has a gun at the gate, what
+#: do we do if he comes in?": the gun is told now)
+_HYPOTHETICAL_BREAKS = frozenset({",", ";", ":", ".", "!", "-", "but"})
+#: s11: frames that, asked inside the hypothetical part only, cover that part only
+_HYPOTHETICAL_PART_FRAMES = frozenset({"question", "discussion"})
 #: An abbreviation of a proscribed organisation read in context (r12pol): its hits' concept.
 _ABBREVIATION = "proscribed_abbreviation"
 #: The same, used as an organisation ("he's NA now", "the AWD lads"): a rule reads it (r15).
@@ -636,7 +641,7 @@ class RiskDetector:
         frames_here |= {h.concept for h in hits if h.concept in self._concept_names}
         if _is_general_question(sentence):
             frames_here.add("general_question")
-        if self._is_hypothetical(sentence):
+        if self._all_from(self._is_hypothetical(sentence), weak):
             frames_here.add("hypothetical")
         for frame in self._doubt_blockers:
             exemptions = self._frame_behaviour.get(frame, {}).get("unless", ())
@@ -1057,8 +1062,18 @@ class RiskDetector:
             )
             if question:
                 frames_here.add("general_question")
-            if hypothetical:
+            if self._all_from(hypothetical, (h for n in rule.needs for h in concept_hits[n])):
                 frames_here.add("hypothetical")
+            elif sentence[-1].text == "?":
+                # s11: "a man has a gun at the gate, what do we do if he comes in?": a question
+                # asked in a later clause does not cover the gun told before it
+                evidence = [h.start for n in rule.needs for h in concept_hits[n]]
+                for frame in _HYPOTHETICAL_PART_FRAMES & frames_here:
+                    starts = [h.start for h in frame_hits if h.concept == frame]
+                    if starts and evidence and max(evidence) < self._clause_begin(
+                        doc, sentence, min(starts)
+                    ):
+                        frames_here.discard(frame)
             if "material" in frames_here and not self._depicts(
                 doc, sentence, hits, [h for n in rule.needs for h in concept_hits[n]]
             ):
@@ -1079,22 +1094,41 @@ class RiskDetector:
             )
         return matches
 
-    def _is_hypothetical(self, sentence: Span) -> bool:
+    def _is_hypothetical(self, sentence: Span) -> int | None:
         """ "If a parent turns up at the gate with a gun, what do we do?" (r26).
 
         A question (the sentence ends with "?") with "if" followed, after "ever", by one of
-        lexicon `hypothetical` `subjects`: what could happen, not what is happening.
+        lexicon `hypothetical` `subjects`: what could happen, not what is happening. The
+        index where the hypothetical part begins (the start of the clause holding the "if"),
+        or None. s11: only that part is hypothetical: "a man has a gun at the gate, what do
+        we do if he comes in?" tells the gun now, in a clause of its own.
         """
         if not self._if_subjects or sentence[-1].text != "?":
-            return False
+            return None
         words = [t.lower_ for t in sentence]
         for i, word in enumerate(words[:-1]):
             if word != "if":
                 continue
             nxt = words[i + 2] if words[i + 1] == "ever" and i + 2 < len(words) else words[i + 1]
             if nxt in self._if_subjects:
-                return True
-        return False
+                begin = i
+                while begin > 0 and words[begin - 1] not in _HYPOTHETICAL_BREAKS:
+                    begin -= 1
+                return sentence.start + begin
+        return None
+
+    @staticmethod
+    def _clause_begin(doc: Doc, sentence: Span, index: int) -> int:
+        """Where the clause holding doc[index] begins (after a `_HYPOTHETICAL_BREAKS` word)."""
+        begin = index
+        while begin > sentence.start and doc[begin - 1].lower_ not in _HYPOTHETICAL_BREAKS:
+            begin -= 1
+        return begin
+
+    @staticmethod
+    def _all_from(begin: int | None, hits: Iterable[_Hit]) -> bool:
+        """Every hit at or after `begin` (a hypothetical part, `_is_hypothetical`)."""
+        return begin is not None and all(h.start >= begin for h in hits)
 
     def _depiction_parts(self, doc: Doc, sentence: Span) -> Any:
         """Which part of the sentence a token is in, for a drawing's scope (rv1).

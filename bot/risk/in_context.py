@@ -220,7 +220,8 @@ def _described(full: RiskAssessment, typed: str, data: dict[str, Any]) -> RiskAs
     "He posts videos praising the attack on his story": the model's police or 999 on a
     description counts only with evidence of a `described_keeps` kind (a named group, a
     plan, instructions, travel, a risk to life...), or, for its 999, something still to come
-    (`to_come`, a near time ahead) with means, an act or a sign of danger. Otherwise the
+    (`to_come`, a near time ahead) or told present (`described_present`: "he's in the
+    garage with a shotgun", s11) with means, an act or a sign of danger. Otherwise the
     rules' own matches are the verdict, and a 999 of the model set aside with a sign of danger
     beside it is asked about. None when there is nothing to set aside (no model verdict, or
     evidence enough for it).
@@ -237,6 +238,8 @@ def _described(full: RiskAssessment, typed: str, data: dict[str, Any]) -> RiskAs
         ahead = [t for t in features.get("near time", ()) if t not in not_future]
         if ahead or _compiled()["to_come"].search(typed.lower()):
             return None
+        if _compiled()["described_present"].search(typed.lower()):
+            return None  # s11: "he's in the garage with a shotgun": a danger told now
     rules = [m for m in full.matches if m.rule not in _MODEL_RULES]
     level = max((m.level for m in rules), key=_ORDER.__getitem__, default="none")
     if level != "none":
@@ -570,6 +573,7 @@ def _compiled() -> dict[str, Any]:
         "pending": _answers(data, "pending"),
         "soft_no": _phrase_re(data["soft_no"]),
         "to_come": _phrase_re(data["to_come"]),
+        "described_present": _phrase_re(data["described_present"]),
         "fillers": _phrase_re(data.get("denial_fillers", ())),
         "hedges": _phrase_re(data["hedges"]),
         # "not yet" is an answer, not "not" + a contrast ("yet ...")
