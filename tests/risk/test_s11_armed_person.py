@@ -40,3 +40,11 @@ def test_someone_armed_here_now_is_999(text: str) -> None:
 @pytest.mark.parametrize("text", CALM)
 def test_an_armed_person_in_a_story_a_drill_or_the_past_is_no_alarm(text: str) -> None:
     assert assess(text).level == "none"
+
+
+def test_a_procedure_question_about_what_the_speaker_sees_now_keeps_its_999() -> None:
+    """Set G's twin class: "if" with someone "in front of me" is no hypothetical."""
+    text = ("quick q on procedure - if the lad right in front of me is threatening to stab a"
+            " girl with his knife what do I do")
+    assert assess(text).level == "emergency"
+    assert assess("if a pupil threatens to stab someone, what's the procedure?").level == "none"
