@@ -162,7 +162,7 @@ _TRAINING = re.compile(r"\b(?:train(?:ing|ed)?|wrap|e-?learning|courses?)\b")
 _WAS_REFERRED = re.compile(r"\b(?:was|were|got|has been|had been|is being) (?:\w+ )?referred\b")
 #: 999 named beside another route ("999 or a prevent referral?") is the 999 question.
 _999 = re.compile(r"\b999\b")
-#: An email address in a question ("is the Prevent inbox's address where the form goes?") asks where
+#: An email address in a question ("is prevent@county.example.org where the form goes?") asks where
 #: a referral is sent, whatever the address's own words (essex, police, gov) point at. Read
 #: on the query only: the answers that give an address are not about where to send.
 _EMAIL_ADDRESS = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
